@@ -1,0 +1,79 @@
+/**
+ * Lexical rules of the secpol language (reference §2.1, §2.9), shared by the
+ * policy parser (what it accepts) and the inference stage (what text from a
+ * trace may be printed into policy text).
+ *
+ * The parser is lenient where real policies are; `isSafe*` predicates are
+ * strict: a value from a trace is printed only if it is one token that cannot
+ * end the statement, open or close a block, start a comment or widen a rule.
+ */
+
+/** Type, attribute and range names: letters, digits, underscore; not starting with a digit. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Ability names: a static name (`io`, `PATHSPACE`) or a dynamic one with
+ * `/`, `-` and `.` (`iofunc/exec`, `vfs/mount-blk`, `ecm_ops.fw_ver`).
+ */
+export const ABILITY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)*$/;
+
+/** Words with a meaning of their own in statements; never valid as a type name. */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'type',
+  'attribute',
+  'ability',
+  'range',
+  'allow',
+  'allow_attach',
+  'allow_link',
+  'derive_type',
+  'default_spawn_type',
+  'mount_point',
+  'self',
+  'channel',
+  'connect',
+]);
+
+/** True for a type, attribute or range name (keywords excluded). */
+export function isIdentifier(s: string): boolean {
+  return IDENTIFIER.test(s) && !KEYWORDS.has(s);
+}
+
+/** True for a syntactically valid ability name. */
+export function isAbilityName(s: string): boolean {
+  return ABILITY_NAME.test(s);
+}
+
+/**
+ * Characters that would change the meaning of policy text around a path:
+ * whitespace and control characters end the token; `;{}` end or restructure
+ * the statement; `#` starts a comment.
+ */
+const PATH_BREAKERS = /[\s\x00-\x1f\x7f;{}#]/;
+
+/** Pattern characters: a path carrying one would match more than itself. */
+const GLOB_CHARS = /[*?[\]\\]/;
+
+/** True for a path token the parser accepts in `allow_attach` / `allow_link` (globs allowed). */
+export function isPolicyPath(s: string): boolean {
+  return s.startsWith('/') && !PATH_BREAKERS.test(s);
+}
+
+/**
+ * True when a path seen in a trace can be printed as a rule that matches
+ * exactly that path: a policy path with no glob characters and no `/...`
+ * leading-directory suffix (either would grant more than was observed).
+ */
+export function isSafeLiteralPath(s: string): boolean {
+  return isPolicyPath(s) && !GLOB_CHARS.test(s) && !s.endsWith('/...') && s !== '/...';
+}
+
+/** True when a type name from a trace can be printed into policy text. */
+export function isSafeTypeName(s: string): boolean {
+  return isIdentifier(s);
+}
+
+/** True when an ability name from a trace can be printed into policy text. */
+export function isSafeAbilityName(s: string): boolean {
+  return isAbilityName(s) && s.length <= 256;
+}
