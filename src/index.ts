@@ -5,6 +5,10 @@
 export { ExitCode, InputError, UsageError } from './errors';
 export { formatDiagnosticLine, formatPlace } from './diagnostics/diagnostic';
 export { run } from './cli/run';
+export { parsePolicies, parsePolicy } from './policy/parse';
+export { printAbilityItem, printPathSpec, printPolicy, printStatement } from './policy/print';
+export { decodePolicyBytes, readPolicyFile, writePolicyFileAtomic } from './policy/policy-file-io';
+export { formatDiagnostic } from './diagnostics/code-frame';
 
 export type { Diagnostic, Point, Severity, Span } from './diagnostics/diagnostic';
 export type {
@@ -22,4 +26,102 @@ export type {
   UnknownEvent,
 } from './trace/event';
 export type * as PolicyAst from './policy/ast';
+export type { ParseOptions, ParseResult } from './policy/parse';
+export type {
+  AbilityItem,
+  Comment,
+  Name,
+  PathSpec,
+  Policy,
+  PolicyFile,
+  Position,
+  RangeValue,
+  Statement,
+  TypeSet,
+} from './policy/ast';
+export type { PolicyEncoding, PolicySource } from './policy/policy-file-io';
 export type { CliIo } from './cli/io';
+export { buildModel } from './policy/model/build-model';
+export { parseRangeFile } from './policy/model/range-file';
+export { evaluate } from './policy/evaluate';
+export { matchPath, compilePathPattern } from './policy/path-match';
+export { lintPolicy } from './policy/lint';
+export { LINT_PASSES } from './policy/passes';
+export {
+  abilityInfo,
+  abilityById,
+  staticAbilities,
+  normaliseAbilityName,
+  isQnxVersion,
+  QNX_VERSIONS,
+  DEFAULT_QNX_VERSION,
+  VADDR_ABILITIES,
+  ADDRESS_ABILITIES,
+  TYPE_ID_ABILITIES,
+  KNOWN_CUSTOM_ABILITIES,
+} from './qnx/abilities';
+export type {
+  QnxVersion,
+  AbilityInfo,
+  StaticAbilityInfo,
+  DynamicAbilityInfo,
+} from './qnx/abilities';
+export type { BuildModelOptions } from './policy/model/build-model';
+export type { RangeFileResult } from './policy/model/range-file';
+export type {
+  PolicyModel,
+  TypeGrants,
+  AbilityGrantInfo,
+  NegationInfo,
+  ConnectGrant,
+  PathRule,
+  Origin,
+  Domains,
+  Subrange,
+  NamedRange,
+  NamedRangeValues,
+  RangeFileValue,
+} from './policy/model/types';
+export type { Verdict, DenialReason, ConsultedRule } from './policy/evaluate';
+export type { LintPass, LintSession, LintOptions } from './policy/lint';
+export type { PathPattern } from './policy/path-match';
+export {
+  inferRequirements,
+  addEvent,
+  emptyInferResult,
+  mergeInferResults,
+} from './infer/infer-requirements';
+export { mergeRequirementSets, emptyRequirementSet } from './infer/requirement';
+export { validateEvent } from './infer/validate-event';
+export { planPatch } from './plan/plan-patch';
+export { applyPatch } from './plan/apply-patch';
+export { stillDenied } from './plan/check-patch';
+export { collapsePaths } from './plan/collapse-paths';
+export { learn } from './plan/learn';
+export { PATCH_SCHEMA_VERSION, isEmptyPatch } from './plan/patch';
+export { loadTemplates, TEMPLATE_NAMES } from './render/templates';
+export { toSnippetView, toDraftView, toReportView } from './render/view-model';
+export { formatUnifiedDiff } from './render/unified-diff';
+export { toJson } from './render/json';
+export type { InferOptions, InferResult } from './infer/infer-requirements';
+export type { Requirement, RequirementKind, RequirementSet, Evidence } from './infer/requirement';
+export type { PlanOptions, PolicyInput } from './plan/plan-patch';
+export type {
+  PolicyPatch,
+  PlannedChange,
+  PlannedItem,
+  AlreadyAllowed,
+  ReviewItem,
+  LaunchHint,
+} from './plan/patch';
+export type { LearnResult } from './plan/learn';
+export type { Templates, TemplateName } from './render/templates';
+export type { SnippetView, DraftView, ReportView } from './render/view-model';
+export { parseTrace } from './trace/parse-trace';
+export type { ParseTraceOptions } from './trace/parse-trace';
+export { TracePushParser, parseTraceText, MAX_LINE_BYTES } from './trace/push-parser';
+export type { PushParserOptions, TraceSummary } from './trace/push-parser';
+export { parseRecord, classifyReason } from './trace/record';
+export { formatEvent, formatEventJson, TRACE_EVENT_SCHEMA } from './trace/format';
+export { MonitorFilter, applyMonitorOptions } from './monitor/apply-options';
+export type { MonitorOptions, MonitorStats } from './monitor/apply-options';

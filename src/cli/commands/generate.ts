@@ -1,0 +1,106 @@
+/**
+ * `secpol-learn generate [TRACE...] [--base FILE]...`: a complete, compilable
+ * draft policy from a boot trace (`secpolmonitor -aps` output): every type
+ * that appears declared, every observed use and failure allowed, grouped per
+ * type with a header comment. `--base` policies are printed first and only
+ * what they lack is added; `-c` gives each process its own type and prints
+ * its `on -T` launch line; `--collapse` folds numbered device paths into
+ * globs, marked, never by default. A thin shell over the same pipeline as
+ * `suggest` (mode `generate`).
+ */
+import * as path from 'node:path';
+import type { CliCommand } from '../command';
+import { ExitCode, UsageError } from '../../errors';
+import { learn } from '../../plan/learn';
+import { collapsePaths } from '../../plan/collapse-paths';
+import { loadTemplates } from '../../render/templates';
+import { toDraftView } from '../../render/view-model';
+import { toJson } from '../../render/json';
+import { inferFromTraces, learnOptions, loadPolicies, qnxFrom, reportToStderr } from './suggest';
+
+export const generateCommand: CliCommand = {
+  command: 'generate [traces..]',
+  describe: 'Generate a complete draft policy from secpolmonitor traces (uses and failures)',
+  builder: (y) =>
+    learnOptions(y)
+      .option('base', {
+        type: 'string',
+        array: true,
+        describe: 'policy to start from (repeatable): printed first, only what it lacks is added',
+      })
+      .option('collapse', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'fold numbered device paths (/dev/ttyp0../dev/ttyp7 → /dev/ttyp*), marked for review',
+      })
+      .option('format', {
+        type: 'string',
+        choices: ['secpol', 'json'],
+        default: 'secpol',
+        describe: 'secpol: the draft policy; json: the planned rules as data',
+      })
+      .option('explain', {
+        type: 'boolean',
+        default: false,
+        describe: 'add evidence comments above each rule',
+      })
+      .example(
+        '$0 generate boot.log > draft.secpol',
+        'a draft policy from a `secpolmonitor -aps` log',
+      )
+      .example('$0 generate boot.log -c', 'one type per executable, with the `on -T` launch lines')
+      .example(
+        '$0 generate boot.log --base common.secpol --collapse',
+        'extend a base policy, folding /dev/ttyp0..7',
+      ),
+  run: async (args, io) => {
+    const templates = loadTemplates(
+      args.templates ? path.resolve(io.cwd, String(args.templates)) : undefined,
+    );
+    const baseFiles = (args.base as string[] | undefined) ?? [];
+    if (baseFiles.includes('-')) {
+      throw new UsageError('--base must name a file (standard input is for traces)');
+    }
+    const loaded =
+      baseFiles.length > 0 ? await loadPolicies(baseFiles, io, qnxFrom(args)) : undefined;
+    if (baseFiles.length > 0 && !loaded) return ExitCode.USAGE;
+    const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
+      (args.traces as string[] | undefined) ?? [],
+      args,
+      io,
+    );
+    const result = learn(inferred, loaded?.input, {
+      mode: 'generate',
+      combine: Boolean(args.combine),
+      traceFiles,
+      eventCount,
+      notUnderstood,
+    });
+    const collapse = Boolean(args.collapse);
+    if (collapse) result.patch = collapsePaths(result.patch);
+    // A draft appended to a base has no anchors: its rules are printed per type after the base.
+    result.patch.changes = result.patch.changes.map((c) => ({
+      ...c,
+      op: c.op === 'declare-type' ? c.op : 'add-statement',
+    }));
+    if (args.format === 'json') io.stdout.write(toJson(result));
+    else {
+      const base = loaded
+        ? loaded.sources.map((s) => (s.text.endsWith('\n') ? s.text : `${s.text}\n`)).join('\n')
+        : '';
+      const collapseNote = collapse
+        ? [
+            "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them",
+          ]
+        : [];
+      io.stdout.write(
+        templates.draft(
+          toDraftView(result, { explain: Boolean(args.explain), base, collapse: collapseNote }),
+        ),
+      );
+    }
+    reportToStderr(result, io);
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * `secpol-learn lint FILE... [--strict] [--qnx V] [--format text|json]
+ * [--ranges FILE]`: parses the files as one policy and runs the lint passes
+ * (docs/lint.md). Exit codes: 0 clean or warnings only, 1 errors (syntax, or
+ * what secpolcompile would refuse) or warnings with `--strict`, 2 bad usage
+ * or an unreadable file. Text goes to stdout as `FILE:LINE:COL: severity:
+ * message [ruleId]` with a code frame; JSON is one document (docs/lint.md).
+ */
+import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { CliCommand } from '../command';
+import { ExitCode, InputError, UsageError } from '../../errors';
+import type { Diagnostic } from '../../diagnostics/diagnostic';
+import { formatDiagnostic } from '../../diagnostics/code-frame';
+import { parsePolicies } from '../../policy/parse';
+import { readPolicyFile, type PolicySource } from '../../policy/policy-file-io';
+import { lintPolicy } from '../../policy/lint';
+import { parseRangeFile } from '../../policy/model/range-file';
+import { DEFAULT_QNX_VERSION, QNX_VERSIONS, isQnxVersion } from '../../qnx/abilities';
+
+/** Version marker of the JSON output. */
+export const LINT_JSON_VERSION = 'secpol-learn/lint@1';
+
+export const lintCommand: CliCommand = {
+  command: 'lint <files..>',
+  describe: 'Check secpol policy files (several files are one policy) for errors and risky rules',
+  builder: (y) =>
+    y
+      .positional('files', {
+        describe: 'policy files, concatenated in order as secpolcompile does',
+        type: 'string',
+        array: true,
+      })
+      .option('strict', { type: 'boolean', default: false, describe: 'exit 1 on warnings too' })
+      .option('qnx', {
+        type: 'string',
+        default: DEFAULT_QNX_VERSION,
+        choices: [...QNX_VERSIONS],
+        describe: 'QNX version whose abilities are valid',
+      })
+      .option('format', {
+        type: 'string',
+        default: 'text',
+        choices: ['text', 'json'],
+        describe: 'output format',
+      })
+      .option('ranges', { type: 'string', describe: 'named range file (secpolpush -r format)' })
+      .example('$0 lint policy.secpol', 'report problems with code frames')
+      .example(
+        '$0 lint --qnx 8.0 --strict base.secpol services/*.secpol',
+        'lint a split policy for QNX 8.0; fail on warnings',
+      )
+      .example(
+        '$0 lint --format json --ranges secpol_range.txt policy.secpol',
+        'machine-readable findings, with named range values',
+      ),
+  run: async (args, io) => {
+    const files = (args.files as string[] | undefined) ?? [];
+    const qnx = String(args.qnx ?? DEFAULT_QNX_VERSION);
+    if (!isQnxVersion(qnx)) throw new UsageError(`--qnx must be one of ${QNX_VERSIONS.join(', ')}`);
+    const sources: PolicySource[] = [];
+    for (const file of files) sources.push(await readPolicyFile(path.resolve(io.cwd, file), file));
+    const texts = new Map<string, string>(sources.map((s) => [s.file, s.text]));
+    const diagnostics: Diagnostic[] = [];
+    let ranges;
+    if (typeof args.ranges === 'string') {
+      const text = await readRangeFile(path.resolve(io.cwd, args.ranges), args.ranges);
+      texts.set(args.ranges, text);
+      const r = parseRangeFile(text, { file: args.ranges });
+      diagnostics.push(...r.diagnostics);
+      ranges = r.ranges;
+    }
+    const { policy, diagnostics: syntax } = parsePolicies(
+      sources.map((s) => ({ file: s.file, text: s.text })),
+    );
+    diagnostics.push(...syntax);
+    diagnostics.push(...lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    if (args.format === 'json') {
+      const doc = {
+        version: LINT_JSON_VERSION,
+        qnx,
+        files,
+        summary: { errors, warnings, infos: diagnostics.length - errors - warnings },
+        diagnostics,
+      };
+      io.stdout.write(
+        `${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+      );
+    } else {
+      for (const d of diagnostics) io.stdout.write(formatDiagnostic(d, texts.get(d.file) ?? ''));
+      if (diagnostics.length > 0) io.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
+    }
+    return errors > 0 || (args.strict && warnings > 0) ? ExitCode.FINDING : ExitCode.OK;
+  },
+};
+
+async function readRangeFile(file: string, name: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      name,
+      `cannot read the range file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: e },
+    );
+  }
+}

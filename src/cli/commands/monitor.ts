@@ -1,0 +1,230 @@
+/**
+ * `secpol-learn monitor [TRACE...] [-acnpqrsuvO] [-f NAME]... [-i SECONDS]
+ * [-o FILE] [-S ABILITY]... [--json] [--follow]`: reads recorded secpolmonitor
+ * traces (plain or gzip, `-` = stdin), applies secpolmonitor's options and
+ * prints one canonical line (or JSON Lines object) per event, with a summary
+ * on stderr. Exit 0 on success, 2 for bad usage or an unreadable file.
+ * All logic lives in trace/ and monitor/; this file only wires streams.
+ */
+import * as path from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable, type Writable } from 'node:stream';
+import type { CliCommand } from '../command';
+import type { CliIo } from '../io';
+import { ExitCode, InputError, UsageError } from '../../errors';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
+import { parseTrace } from '../../trace/parse-trace';
+import type { TraceSummary } from '../../trace/push-parser';
+import { formatEvent, formatEventJson } from '../../trace/format';
+import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
+
+const FLAGS: Array<[string, string]> = [
+  ['a', 'ability checks (with neither -a nor -p: both kinds)'],
+  ['p', 'path-space attach and link events'],
+  ['s', 'successes (info:) too; default failures only'],
+  ['c', 'combine processes of the same name when removing repeats'],
+  ['n', 'include unnamed processes'],
+  ['r', 'every repeated check, not only the first per process'],
+  ['u', 'show records of unknown form (unregistered sigevents)'],
+  ['q', 'show records of unknown form (QNET)'],
+  ['O', 'show records of unknown form (failed opens)'],
+  ['v', 'verbose: FILE:LINE before each event, every diagnostic on stderr'],
+];
+
+export const monitorCommand: CliCommand = {
+  command: 'monitor [traces..]',
+  describe: 'Read secpolmonitor traces, apply secpolmonitor options, print canonical events',
+  builder: (y) => {
+    let a = y.positional('traces', {
+      describe: 'trace files (plain or gzip); - or none: standard input',
+      type: 'string',
+      array: true,
+    });
+    for (const [flag, describe] of FLAGS)
+      a = a.option(flag, { type: 'boolean', default: false, describe });
+    return a
+      .option('f', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'only this process (full name or basename); repeatable',
+      })
+      .option('i', {
+        type: 'number',
+        describe: 're-report checks made SECONDS after a process first appeared',
+      })
+      .option('o', { type: 'string', describe: 'write events to FILE instead of stdout' })
+      .option('S', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'treat this dynamic ability as ranged; repeatable',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'JSON Lines (secpol-learn/trace-event@1)',
+      })
+      .option('follow', {
+        type: 'boolean',
+        default: false,
+        describe: 'keep reading a growing file until Ctrl-C',
+      })
+      .example('$0 monitor -apsr boot.log', 'every event, unwrapped, one per line')
+      .example('$0 monitor -ap -f devf-ram boot.log.gz', 'failures of devf-ram only')
+      .example('slog2info | $0 monitor --json -as', 'ability checks from a live log as JSON Lines')
+      .example('$0 monitor --follow -aps /tmp/secpol.log', 'print events as the file grows');
+  },
+  run: async (args, io) => {
+    const options = monitorOptions(args);
+    const traces = ((args.traces as string[] | undefined) ?? []).map(String);
+    if (traces.length === 0) traces.push('-');
+    const out: Writable =
+      typeof args.o === 'string'
+        ? await openOutput(path.resolve(io.cwd, args.o), args.o)
+        : io.stdout;
+    const filter = new MonitorFilter(options);
+    const verbose = Boolean(args.v);
+    const json = Boolean(args.json);
+    const summaries: TraceSummary[] = [];
+    try {
+      for (const file of traces) {
+        const { input, close } = await openTrace(file, io, Boolean(args.follow));
+        try {
+          const events = parseTrace(input, {
+            file,
+            ...(verbose
+              ? { onDiagnostic: (d) => io.stderr.write(`${formatDiagnosticLine(d)}\n`) }
+              : {}),
+          });
+          for (;;) {
+            const r = await events.next();
+            if (r.done) {
+              summaries.push(r.value);
+              break;
+            }
+            const e = r.value;
+            if (!filter.accept(e)) continue;
+            const place = verbose ? `${e.position.file}:${e.position.line}: ` : '';
+            const text = json ? formatEventJson(e) : place + formatEvent(e);
+            if (!out.write(`${text}\n`)) await new Promise((res) => out.once('drain', res));
+          }
+        } catch (error) {
+          throw new InputError(file, `cannot read: ${(error as Error).message}`, { cause: error });
+        } finally {
+          await close();
+        }
+      }
+    } finally {
+      if (out !== io.stdout) await new Promise<void>((res) => out.end(res));
+    }
+    for (const s of summaries) io.stderr.write(`${summaryLine(s)}\n`);
+    const st = filter.stats;
+    io.stderr.write(
+      `monitor: ${st.shown} of ${st.seen} events shown, ${st.repeats} repeats removed`,
+    );
+    io.stderr.write(
+      st.unknownHidden > 0
+        ? `, ${st.unknownHidden} unknown-form records hidden (show with -u, -q or -O)\n`
+        : '\n',
+    );
+    if (st.missingTimes)
+      io.stderr.write(
+        'monitor: -i: the trace has no times; records without a time are never re-reported\n',
+      );
+    return ExitCode.OK;
+  },
+};
+
+function monitorOptions(args: Record<string, unknown>): MonitorOptions {
+  const interval = args.i as number | undefined;
+  if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) {
+    throw new UsageError('-i needs a number of seconds ≥ 0');
+  }
+  return {
+    abilities: Boolean(args.a),
+    paths: Boolean(args.p),
+    successes: Boolean(args.s),
+    combine: Boolean(args.c),
+    unnamed: Boolean(args.n),
+    repeats: Boolean(args.r),
+    unregistered: Boolean(args.u),
+    qnet: Boolean(args.q),
+    opens: Boolean(args.O),
+    names: list(args.f),
+    ranged: list(args.S),
+    ...(interval !== undefined ? { interval } : {}),
+  };
+}
+
+/** A repeatable one-value option: yargs gives a string once, an array when repeated. */
+function list(v: unknown): string[] {
+  return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** `FILE: N lines, R records (…), D lines not understood (first at …)`. */
+export function summaryLine(s: TraceSummary): string {
+  const k = s.events;
+  let line = `${s.file}: ${s.lines} lines, ${s.records} records (${k.ability} ability, ${k.attach} attach, ${k.link} link, ${k.unknown} unknown form)`;
+  line += `, ${s.diagnostics} not understood`;
+  if (s.truncatedRecords > 0) line += ` (${s.truncatedRecords} truncated records)`;
+  if (s.firstDiagnosticPlaces.length > 0)
+    line += `; first at ${s.firstDiagnosticPlaces.join(', ')}`;
+  return line;
+}
+
+async function openOutput(resolved: string, name: string): Promise<Writable> {
+  const stream = createWriteStream(resolved);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e) => reject(new InputError(name, `cannot write: ${e.message}`)));
+  });
+  return stream;
+}
+
+/** Opens a trace (or stdin); with `follow`, a file is polled for growth until SIGINT. */
+async function openTrace(
+  file: string,
+  io: CliIo,
+  follow: boolean,
+): Promise<{ input: Readable; close: () => Promise<void> }> {
+  if (file === '-') return { input: io.stdin, close: async () => undefined };
+  let handle: FileHandle;
+  try {
+    handle = await open(path.resolve(io.cwd, file), 'r');
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new InputError(file, `cannot read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  }
+  if (!follow) {
+    return { input: handle.createReadStream({ autoClose: false }), close: () => handle.close() };
+  }
+  return { input: Readable.from(followFile(handle)), close: () => handle.close() };
+}
+
+/** Reads a file as it grows, polling every 200 ms, until SIGINT. */
+async function* followFile(handle: FileHandle): AsyncGenerator<Buffer> {
+  let stop = false;
+  const onInt = (): void => {
+    stop = true;
+  };
+  process.once('SIGINT', onInt);
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let pos = 0;
+    while (!stop) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+      if (bytesRead > 0) {
+        pos += bytesRead;
+        yield Buffer.from(buf.subarray(0, bytesRead));
+        continue;
+      }
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  } finally {
+    process.removeListener('SIGINT', onInt);
+  }
+}

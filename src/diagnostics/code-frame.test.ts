@@ -1,0 +1,59 @@
+import type { Diagnostic } from './diagnostic';
+import { formatDiagnostic } from './code-frame';
+
+const base: Diagnostic = {
+  severity: 'error',
+  message: 'expected `;`, found `allow`',
+  file: 'p.secpol',
+  line: 2,
+  column: 5,
+};
+
+describe('formatDiagnostic', () => {
+  it('prints the place, the line with a gutter and carets under the span', () => {
+    const d: Diagnostic = {
+      ...base,
+      span: { start: { line: 2, column: 5, offset: 14 }, end: { line: 2, column: 10, offset: 19 } },
+    };
+    expect(formatDiagnostic(d, 'type a_t;\ntype x-y_t;\n')).toBe(
+      'p.secpol:2:5: error: expected `;`, found `allow`\n  |\n2 | type x-y_t;\n  |     ^^^^^\n',
+    );
+  });
+
+  it('keeps tabs so carets align, widens the gutter and adds the rule id', () => {
+    const text = `${'\n'.repeat(9)}\tsetuid:08\r\n`;
+    const d: Diagnostic = {
+      ...base,
+      line: 10,
+      column: 9,
+      ruleId: 'x-rule',
+      span: {
+        start: { line: 10, column: 9, offset: 17 },
+        end: { line: 10, column: 11, offset: 19 },
+      },
+    };
+    expect(formatDiagnostic(d, text)).toBe(
+      'p.secpol:10:9: error: expected `;`, found `allow` [x-rule]\n   |\n10 | \tsetuid:08\n   | \t       ^^\n',
+    );
+  });
+
+  it('underlines a multi-line span to the end of its first line, and one caret without a span', () => {
+    const d: Diagnostic = {
+      ...base,
+      line: 1,
+      column: 3,
+      span: { start: { line: 1, column: 3, offset: 2 }, end: { line: 2, column: 1, offset: 6 } },
+    };
+    expect(formatDiagnostic(d, 'abcde\nx')).toContain('1 | abcde\n  |   ^^^\n');
+    expect(formatDiagnostic({ ...base, line: 1, column: 2 }, 'abc')).toContain('  |  ^\n');
+  });
+
+  it('prints only the line when the source line or column is missing', () => {
+    expect(formatDiagnostic({ ...base, line: 5 }, 'one line')).toBe(
+      'p.secpol:5:5: error: expected `;`, found `allow`\n',
+    );
+    expect(formatDiagnostic({ ...base, column: undefined }, 'a\nb')).toBe(
+      'p.secpol:2: error: expected `;`, found `allow`\n',
+    );
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Reading traces for `suggest` and `generate`: each file (or standard input)
+ * is streamed line by line (never held as one string), turned into events by
+ * the trace stage, filtered with the monitor core's options
+ * (src/monitor/apply-options.ts), and every event and
+ * every diagnostic (lines not understood) is handed to the caller. Files are
+ * read in sorted order, so counts and messages do not depend on the order the
+ * user named them. An unreadable file is an InputError (exit 2).
+ */
+import { createReadStream } from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Argv } from 'yargs';
+import type { CliIo } from '../cli/io';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { InputError } from '../errors';
+import type { TraceEvent } from '../trace/event';
+import { parseTrace } from '../trace/parse-trace';
+import { MonitorFilter } from '../monitor/apply-options';
+
+/** The monitor filters that apply to learning (`-f`, `-a`, `-p`, `-s`), as secpolmonitor names them. */
+export interface TraceFilter {
+  /** `-f NAME`: only these processes (full name as printed, or its base name). */
+  names: string[];
+  /** `-a` / `-p`: only ability / only path events; neither = both. */
+  abilities: boolean;
+  paths: boolean;
+}
+
+/** Callbacks of `readTraceEvents`. */
+export interface TraceSink {
+  onEvent(e: TraceEvent): void;
+  onDiagnostic(d: Diagnostic): void;
+}
+
+/** Declares the monitor filter options on a command. */
+export function traceFilterOptions(y: Argv): Argv {
+  return y
+    .option('f', {
+      alias: 'name',
+      type: 'string',
+      array: true,
+      describe: 'only events of processes with this name (repeatable), as secpolmonitor -f',
+    })
+    .option('a', {
+      alias: 'abilities',
+      type: 'boolean',
+      default: false,
+      describe: 'ability events only (with -p: both), as secpolmonitor -a',
+    })
+    .option('p', {
+      alias: 'paths',
+      type: 'boolean',
+      default: false,
+      describe: 'path-space events only (with -a: both), as secpolmonitor -p',
+    })
+    .option('s', {
+      alias: 'successes',
+      type: 'boolean',
+      default: true,
+      describe: 'read successes (info:) too; always on: they are evidence (generate needs them)',
+    });
+}
+
+/** The filter the parsed options ask for. */
+export function traceFilterFrom(args: Record<string, unknown>): TraceFilter {
+  return {
+    names: ((args.f as string[] | undefined) ?? []).map(String),
+    abilities: Boolean(args.a),
+    paths: Boolean(args.p),
+  };
+}
+
+/**
+ * The monitor core's filter with the options learning needs: every repeat
+ * kept (counts are evidence), successes, unnamed processes and records of
+ * unknown form kept (they are counted and reported, never dropped silently).
+ */
+function monitorFilter(f: TraceFilter): MonitorFilter {
+  return new MonitorFilter({
+    names: f.names,
+    abilities: f.abilities,
+    paths: f.paths,
+    successes: true,
+    repeats: true,
+    unnamed: true,
+    unregistered: true,
+    qnet: true,
+    opens: true,
+  });
+}
+
+/** Streams every trace through the trace stage and the filter. */
+export async function readTraceEvents(
+  files: string[],
+  filter: TraceFilter,
+  io: CliIo,
+  sink: TraceSink,
+): Promise<void> {
+  const monitor = monitorFilter(filter);
+  for (const file of [...files].sort()) {
+    const input: Readable = file === '-' ? io.stdin : createReadStream(path.resolve(io.cwd, file));
+    const opened = new Promise<void>((resolve, reject) => {
+      if (file === '-') return resolve();
+      input.once('open', () => resolve());
+      input.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new InputError(file, `cannot read trace: ${error.code ?? String(error)}`, {
+            cause: error,
+          }),
+        ),
+      );
+    });
+    await opened;
+    for await (const e of parseTrace(input, { file, onDiagnostic: (d) => sink.onDiagnostic(d) })) {
+      if (monitor.accept(e)) sink.onEvent(e);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The access-requirement layer: what the traces say some process of some type
+ * needed (an ability, a channel connection, a path attach or link), merged by
+ * key, each with its evidence.
+ *
+ * A requirement is stored per (process, type, kind, domain, object): the
+ * finest grain any view needs (grouping by type, `-c` grouping by process,
+ * the wrong-type hint). Views aggregate these atoms. `mergeRequirementSets`
+ * is associative and commutative, and evidence is bounded (at most
+ * `MAX_LISTED` pids per atom, the rest only counted), so memory grows with
+ * distinct requirements, never with events. Does not decide anything about
+ * policies: that is `src/plan/`.
+ */
+import type { AbilityDomain, TracePosition } from '../trace/event';
+
+/** What kind of access was needed. */
+export type RequirementKind = 'ability' | 'connect' | 'settypeid' | 'attach' | 'link';
+
+/** How many pids each requirement lists; further distinct pids are only flagged. */
+export const MAX_LISTED = 8;
+
+/** A closed interval of ability values, as canonical decimal strings (BigInt-safe). */
+export type ValueRange = [start: string, end: string];
+
+/** Where and how often a requirement was seen. */
+export interface Evidence {
+  /** Denied records. */
+  failures: number;
+  /** Permitted records (`info:`, seen with `secpolmonitor -s`). */
+  successes: number;
+  /** The smallest distinct pids, sorted as strings; at most MAX_LISTED. */
+  pids: string[];
+  /** True when more distinct pids were seen than `pids` lists. */
+  morePids: boolean;
+  /** The earliest record (by file, then line). */
+  first: TracePosition;
+  /** The latest record (by file, then line). */
+  last: TracePosition;
+  /** The earliest record's text (validated fields only reach policy text; this is for JSON/markdown). */
+  sample: string;
+  /** The earliest denied record, when any was denied. */
+  firstFailure?: TracePosition;
+}
+
+/** One access requirement atom. */
+export interface Requirement {
+  key: string;
+  kind: RequirementKind;
+  /** The security type the process ran as (validated identifier). */
+  type: string;
+  /** The process name as printed (validated: printable, no policy-breaking characters). */
+  process: string;
+  /** `ability`/`settypeid`/`connect`: the domain tested; paths have none. */
+  domain?: AbilityDomain;
+  /**
+   * `ability`: the policy name (`pathspace`, `iofunc/exec`);
+   * `connect`/`settypeid`: the target type; `attach`/`link`: the path.
+   */
+  object: string;
+  /** `ability`: true when some check needed the whole ability (no argument, or an address-valued one). */
+  whole?: boolean;
+  /** `ability`: the values checked, merged and sorted (empty when `whole`). */
+  ranges?: ValueRange[];
+  /** `ability`: like `whole`, for denied records only (what `suggest` adds). */
+  deniedWhole?: boolean;
+  /** `ability`: like `ranges`, for denied records only. */
+  deniedRanges?: ValueRange[];
+  /**
+   * Path failures with a reason other than "no rule" (`conflict`, `bad-op`,
+   * `other`): not fixable by adding this rule; reported for review.
+   */
+  unfixable?: string;
+  /** `attach` only: the monitor worded it "attach"; a failure may really be a link (decided in planning). */
+  wordedAttach?: boolean;
+  evidence: Evidence;
+}
+
+/** Requirements by key, plus the facts about processes the planner's heuristics need. */
+export interface RequirementSet {
+  byKey: Map<string, Requirement>;
+  /** Processes that created (or tried to create) links, by name: evidence for the attach-vs-link decision. */
+  linkers: Set<string>;
+  /** Processes that attached channels (successfully): evidence against reading their failures as links. */
+  attachers: Set<string>;
+}
+
+/** An empty requirement set. */
+export function emptyRequirementSet(): RequirementSet {
+  return { byKey: new Map(), linkers: new Set(), attachers: new Set() };
+}
+
+/** The merge key of an atom. */
+export function requirementKey(
+  r: Pick<Requirement, 'process' | 'type' | 'kind' | 'domain' | 'object'>,
+): string {
+  // NUL cannot occur in validated fields, so keys cannot collide.
+  return [r.type, r.kind, r.domain ?? '', r.object, r.process].join('\0');
+}
+
+/** Orders two trace positions by file, then line. */
+export function comparePositions(a: TracePosition, b: TracePosition): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line;
+}
+
+/** Merges two sorted, disjoint range lists into one (overlapping and adjacent ranges join). */
+export function mergeRanges(a: readonly ValueRange[], b: readonly ValueRange[]): ValueRange[] {
+  const all = [...a, ...b].map(([s, e]) => [BigInt(s), BigInt(e)] as [bigint, bigint]);
+  all.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+  const out: Array<[bigint, bigint]> = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    // Adjacent values join too: interrupt 14 and 15 are the subrange 14-15.
+    if (last && r[0] <= last[1] + 1n) {
+      if (r[1] > last[1]) last[1] = r[1];
+    } else out.push([r[0], r[1]]);
+  }
+  return out.map(([s, e]) => [s.toString(), e.toString()]);
+}
+
+function mergePids(a: Evidence, b: Evidence): Pick<Evidence, 'pids' | 'morePids'> {
+  const union = [...new Set([...a.pids, ...b.pids])].sort();
+  return {
+    pids: union.slice(0, MAX_LISTED),
+    morePids: a.morePids || b.morePids || union.length > MAX_LISTED,
+  };
+}
+
+/** Merges the evidence of two atoms with the same key. */
+export function mergeEvidence(a: Evidence, b: Evidence): Evidence {
+  // Ties (one record seen twice) break on the text, so the result does not depend on merge order.
+  const c = comparePositions(a.first, b.first);
+  const firstIsA = c < 0 || (c === 0 && a.sample <= b.sample);
+  const out: Evidence = {
+    failures: a.failures + b.failures,
+    successes: a.successes + b.successes,
+    ...mergePids(a, b),
+    first: firstIsA ? a.first : b.first,
+    last: comparePositions(a.last, b.last) >= 0 ? a.last : b.last,
+    sample: firstIsA ? a.sample : b.sample,
+  };
+  const ff = [a.firstFailure, b.firstFailure].filter((p): p is TracePosition => p !== undefined);
+  if (ff.length > 0) out.firstFailure = ff.sort(comparePositions)[0];
+  return out;
+}
+
+/** Merges two atoms with the same key (associative and commutative). */
+export function mergeRequirement(a: Requirement, b: Requirement): Requirement {
+  const out: Requirement = { ...a, evidence: mergeEvidence(a.evidence, b.evidence) };
+  if (a.kind === 'ability') {
+    out.whole = Boolean(a.whole || b.whole);
+    out.ranges = out.whole ? [] : mergeRanges(a.ranges ?? [], b.ranges ?? []);
+    out.deniedWhole = Boolean(a.deniedWhole || b.deniedWhole);
+    out.deniedRanges = out.deniedWhole
+      ? []
+      : mergeRanges(a.deniedRanges ?? [], b.deniedRanges ?? []);
+  }
+  // Unfixable reasons: keep the smallest, so the result does not depend on order.
+  const reasons = [a.unfixable, b.unfixable].filter((r): r is string => r !== undefined).sort();
+  if (reasons.length > 0) out.unfixable = reasons[0];
+  else delete out.unfixable;
+  if (a.wordedAttach || b.wordedAttach) out.wordedAttach = true;
+  return out;
+}
+
+/** Adds one atom to a set in place. */
+export function addRequirement(set: RequirementSet, r: Requirement): void {
+  const prev = set.byKey.get(r.key);
+  set.byKey.set(r.key, prev ? mergeRequirement(prev, r) : r);
+}
+
+/** Merges requirement sets (e.g. per-shard results from workers); inputs are not modified. */
+export function mergeRequirementSets(...sets: RequirementSet[]): RequirementSet {
+  const out = emptyRequirementSet();
+  for (const s of sets) {
+    for (const r of s.byKey.values()) addRequirement(out, r);
+    for (const p of s.linkers) out.linkers.add(p);
+    for (const p of s.attachers) out.attachers.add(p);
+  }
+  return out;
+}
+
+/** The atoms of a set in a deterministic order (type, kind, object, domain, process). */
+export function sortedRequirements(set: RequirementSet): Requirement[] {
+  return [...set.byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

@@ -1,0 +1,100 @@
+/**
+ * Trace-field validation: the gate between trace text and policy text.
+ *
+ * Every field of an event that inference may print (type names, ability
+ * names, paths, numbers, process names in comments and `on -T` lines) is
+ * checked against the language's lexical rules (src/policy/lexical.ts). A
+ * field that would break or extend a policy (spaces, `;`, `{`, `}`, `#`,
+ * control characters, glob characters, a `/...` suffix, a type that is not an
+ * identifier) makes the whole record refused: a warning names the record's
+ * file:line and describes the field without quoting it, so hostile text
+ * never reaches any output. Does not judge whether a rule is wise.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { ProcessEvent } from '../trace/event';
+import { isSafeAbilityName, isSafeLiteralPath, isSafeTypeName } from '../policy/lexical';
+
+/** Process names as QNX prints them: an executable path without its leading `/` (empty: unnamed, `-n`). */
+const SAFE_PROCESS = /^[A-Za-z0-9_.+@~,=%/-]{0,256}$/;
+
+const DECIMAL = /^[0-9]{1,40}$/;
+
+/** Pids are opaque (published traces redact them as `xxxx`) but are printed in evidence comments. */
+const SAFE_PID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** True when a process name may be printed in a comment or derive a type name. */
+export function isSafeProcessName(s: string): boolean {
+  return SAFE_PROCESS.test(s);
+}
+
+/**
+ * Checks the fields of one event; returns the refusal warning, or undefined
+ * when every field is safe to print. `-` (unnamed type id 0) is accepted
+ * here and handled by inference as a review item.
+ */
+export function validateEvent(e: ProcessEvent): Diagnostic | undefined {
+  return refusal(e, findProblem(e));
+}
+
+/**
+ * Checks only the fields that are not part of a requirement's key (pid,
+ * ability values): for an event whose key matched an atom built from an
+ * event that passed `validateEvent`, the other fields are the same strings.
+ */
+export function validateUnkeyedFields(e: ProcessEvent): Diagnostic | undefined {
+  return refusal(e, findUnkeyedProblem(e));
+}
+
+function refusal(e: ProcessEvent, problem: string | undefined): Diagnostic | undefined {
+  if (!problem) return undefined;
+  // The message describes the field and never quotes it: hostile text must not reach any output.
+  return {
+    severity: 'warning',
+    message: `refused trace record: ${problem}; nothing from it is printed into policy text`,
+    file: e.position.file,
+    line: e.position.line,
+    ruleId: 'infer-refused-field',
+  };
+}
+
+function findUnkeyedProblem(e: ProcessEvent): string | undefined {
+  if (!SAFE_PID.test(e.pid)) return 'the pid has characters a pid cannot have';
+  if (e.kind === 'ability') {
+    const a = e.argument;
+    if (a.kind === 'value' && !DECIMAL.test(a.value)) return 'the ability value is not a number';
+    if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
+      return 'the ability range is not a pair of numbers';
+    }
+  }
+  return undefined;
+}
+
+function findProblem(e: ProcessEvent): string | undefined {
+  if (!isSafeProcessName(e.process))
+    return 'the process name has characters a process name cannot have';
+  if (!SAFE_PID.test(e.pid)) return 'the pid has characters a pid cannot have';
+  if (e.securityType !== '-' && !isSafeTypeName(e.securityType)) {
+    return 'the security type is not an identifier';
+  }
+  if (e.kind === 'ability') {
+    if (!isSafeAbilityName(e.ability.policyName))
+      return 'the ability name is not a valid ability name';
+    const a = e.argument;
+    if (a.kind === 'value' && !DECIMAL.test(a.value)) return 'the ability value is not a number';
+    if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
+      return 'the ability range is not a pair of numbers';
+    }
+    if (a.kind === 'type-id' && !isSafeTypeName(a.typeName)) {
+      return 'the target type is not an identifier';
+    }
+    return undefined;
+  }
+  // `//` after whitespace starts a comment for the policy lexer (src/policy/lex.ts), which
+  // isSafeLiteralPath does not catch: printed, such a path would swallow the rest of the line.
+  if (e.path.startsWith('//'))
+    return 'the path starts with `//`, which policy text reads as a comment';
+  if (!isSafeLiteralPath(e.path)) {
+    return 'the path is not a literal path (it has whitespace, a statement, block or comment character, a control or glob character, or a leading-directory suffix)';
+  }
+  return undefined;
+}

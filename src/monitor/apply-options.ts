@@ -1,0 +1,147 @@
+/**
+ * secpolmonitor's options applied to a recorded trace (reference §1.1): which
+ * events a live `secpolmonitor -acnpqrsuvO -f -i -S` would have shown.
+ *
+ * Streaming and pure apart from its dedup memory, which grows with distinct
+ * checks (not lines). Does not parse or print: see trace/.
+ */
+import type { AbilityArgument, TraceEvent } from '../trace/event';
+
+/** secpolmonitor options, as booleans and lists. */
+export interface MonitorOptions {
+  /** `-a`: ability events. With neither `-a` nor `-p`, both kinds. */
+  abilities?: boolean;
+  /** `-p`: path-space (attach/link) events. */
+  paths?: boolean;
+  /** `-s`: successes (`info:`) too; by default failures only. */
+  successes?: boolean;
+  /** `-f NAME`: only these processes (full name or basename). */
+  names?: readonly string[];
+  /** `-c`: processes of the same name count as one for dedup. */
+  combine?: boolean;
+  /** `-n`: include unnamed processes (process `''`). */
+  unnamed?: boolean;
+  /** `-r`: every repeated check, not only the first. */
+  repeats?: boolean;
+  /** `-i SECONDS`: re-report a check used later than SECONDS after the process's first event. */
+  interval?: number;
+  /** `-S ABILITY`: dynamic abilities whose argument is part of their identity. */
+  ranged?: readonly string[];
+  /** `-u`, `-q`, `-O`: show records of unknown form (their kinds cannot be told apart). */
+  unregistered?: boolean;
+  qnet?: boolean;
+  opens?: boolean;
+}
+
+/** Counts of what the filter did, for the summary. */
+export interface MonitorStats {
+  seen: number;
+  shown: number;
+  /** Dropped as repeats of an earlier check. */
+  repeats: number;
+  /** Unknown-form records hidden because none of -u/-q/-O was given. */
+  unknownHidden: number;
+  /** True when `-i` was given but an event carried no time. */
+  missingTimes: boolean;
+}
+
+/** A stateful filter: `accept(event)` says whether secpolmonitor would print it. */
+export class MonitorFilter {
+  readonly stats: MonitorStats = {
+    seen: 0,
+    shown: 0,
+    repeats: 0,
+    unknownHidden: 0,
+    missingTimes: false,
+  };
+  private readonly seen = new Set<string>();
+  private readonly firstTime = new Map<string, number>();
+  private readonly names: Set<string> | undefined;
+  private readonly ranged: Set<string>;
+
+  constructor(private readonly options: MonitorOptions = {}) {
+    this.names = options.names && options.names.length > 0 ? new Set(options.names) : undefined;
+    this.ranged = new Set(options.ranged ?? []);
+  }
+
+  /** True when the event passes the options (and records it for dedup). */
+  accept(e: TraceEvent): boolean {
+    this.stats.seen++;
+    const o = this.options;
+    if (e.kind === 'unknown') {
+      if (!(o.unregistered || o.qnet || o.opens)) {
+        this.stats.unknownHidden++;
+        return false;
+      }
+      if (e.severity === 'info' && !o.successes) return false;
+      if (!this.nameMatches(e.process ?? '')) return false;
+      this.stats.shown++;
+      return true;
+    }
+    const both = !o.abilities && !o.paths;
+    if (e.kind === 'ability' ? !(both || o.abilities) : !(both || o.paths)) return false;
+    if (e.severity === 'info' && !o.successes) return false;
+    if (e.process === '' && !o.unnamed) return false;
+    if (!this.nameMatches(e.process)) return false;
+    const who = o.combine ? e.process : `${e.process}\0${e.pid}`;
+    let phase = '';
+    if (o.interval !== undefined) {
+      if (e.time === undefined) this.stats.missingTimes = true;
+      else {
+        const first = this.firstTime.get(who);
+        if (first === undefined) this.firstTime.set(who, e.time);
+        else if (e.time - first > o.interval) phase = '\0late';
+      }
+    }
+    if (!o.repeats) {
+      const key = `${who}\0${checkKey(e, this.ranged)}${phase}`;
+      if (this.seen.has(key)) {
+        this.stats.repeats++;
+        return false;
+      }
+      this.seen.add(key);
+    }
+    this.stats.shown++;
+    return true;
+  }
+
+  private nameMatches(process: string): boolean {
+    if (this.names === undefined) return true;
+    if (this.names.has(process)) return true;
+    const slash = process.lastIndexOf('/');
+    return slash >= 0 && this.names.has(process.slice(slash + 1));
+  }
+}
+
+function argKey(a: AbilityArgument): string {
+  switch (a.kind) {
+    case 'none':
+      return '';
+    case 'value':
+      return a.value;
+    case 'range':
+      return `${a.start}-${a.end}`;
+    case 'type-id':
+      return `${a.value}:${a.typeName}`;
+  }
+}
+
+/** The identity of a check: what `-r` off collapses. A dynamic ability's argument counts only with `-S`. */
+function checkKey(e: Exclude<TraceEvent, { kind: 'unknown' }>, ranged: Set<string>): string {
+  if (e.kind === 'ability') {
+    const a = e.ability;
+    const withArg = !a.dynamic || ranged.has(a.policyName) || ranged.has(a.monitorName);
+    return `a\0${e.severity}\0${e.securityType}\0${a.policyName}\0${e.domain}\0${withArg ? argKey(e.argument) : ''}`;
+  }
+  return `${e.kind}\0${e.severity}\0${e.securityType}\0${e.path}\0${e.failure?.code ?? ''}`;
+}
+
+/** Streams the events of `events` that pass `options`; the filter's stats are returned at the end. */
+export async function* applyMonitorOptions(
+  events: AsyncIterable<TraceEvent>,
+  options: MonitorOptions,
+): AsyncGenerator<TraceEvent, MonitorStats, undefined> {
+  const filter = new MonitorFilter(options);
+  for await (const e of events) if (filter.accept(e)) yield e;
+  return filter.stats;
+}

@@ -1,0 +1,109 @@
+/**
+ * Applies a planned patch to the policy's text, keeping the user's layout:
+ * items join an existing block just before its closing brace, with the
+ * indentation of the block's items (or inside a one-line block, before `}`);
+ * new statements go on the line after the type's last statement; new types
+ * and rules with no anchor go at the end of the last file. Only insertions:
+ * no existing byte changes, so the diff shows added lines alone.
+ * Does not write files (the command does, atomically).
+ */
+import type { Policy } from '../policy/ast';
+import type { PolicyPatch } from './patch';
+import { blockItemLines, statementLines, type RuleTextOptions } from '../render/rule-text';
+
+/** One policy file's text. */
+export interface PolicyText {
+  file: string;
+  text: string;
+}
+
+interface Insertion {
+  offset: number;
+  text: string;
+  seq: number;
+}
+
+/** Returns the text of every policy file after the patch (unchanged files included, same order). */
+export function applyPatch(
+  sources: PolicyText[],
+  policy: Policy,
+  patch: PolicyPatch,
+  options: RuleTextOptions,
+): PolicyText[] {
+  const inserts = new Map<string, Insertion[]>(sources.map((s) => [s.file, []]));
+  const textOf = new Map(sources.map((s) => [s.file, s.text]));
+  const lastFile = sources[sources.length - 1]?.file;
+  let seq = 0;
+  for (const change of patch.changes) {
+    const ref = change.anchor;
+    if (change.op === 'add-to-block' && ref) {
+      const text = textOf.get(ref.file)!;
+      const statement = policy.files.find((f) => f.file === ref.file)!.statements[ref.index]!;
+      const close = text.lastIndexOf('}', statement.position!.end.offset - 1);
+      const lineStart = text.lastIndexOf('\n', close - 1) + 1;
+      if (/^[ \t]*$/.test(text.slice(lineStart, close))) {
+        const indent = itemIndent(text, statement) ?? '    ';
+        const lines = blockItemLines(change.items, options, indent);
+        inserts
+          .get(ref.file)!
+          .push({ offset: lineStart, text: lines.map((l) => `${l}\n`).join(''), seq: seq++ });
+      } else {
+        // A one-line block (`{ io }`): items join the line; comments cannot, so none are added.
+        const words = change.items.map((i) => i.text).join(' ');
+        const before = text[close - 1];
+        inserts.get(ref.file)!.push({
+          offset: close,
+          text: `${before === ' ' || before === '\t' ? '' : ' '}${words} `,
+          seq: seq++,
+        });
+      }
+      continue;
+    }
+    const lines = statementLines(change, options);
+    if (ref) {
+      const text = textOf.get(ref.file)!;
+      const statement = policy.files.find((f) => f.file === ref.file)!.statements[ref.index]!;
+      const end = statement.position!.end.offset;
+      // After the statement's line (its trailing comment included).
+      const nl = text.indexOf('\n', end);
+      const offset = nl < 0 ? text.length : nl + 1;
+      const lead = nl < 0 ? '\n' : '';
+      inserts
+        .get(ref.file)!
+        .push({ offset, text: lead + lines.map((l) => `${l}\n`).join(''), seq: seq++ });
+    } else if (lastFile !== undefined) {
+      const text = textOf.get(lastFile)!;
+      const lead = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+      // Statements that share the end of the file are separated by a blank line, like the draft.
+      inserts.get(lastFile)!.push({
+        offset: text.length,
+        text: lead + lines.map((l) => `${l}\n`).join(''),
+        seq: seq++,
+      });
+    }
+  }
+  return sources.map((s) => {
+    const list = inserts.get(s.file)!.sort((a, b) => b.offset - a.offset || b.seq - a.seq);
+    let text = s.text;
+    for (const ins of list) text = text.slice(0, ins.offset) + ins.text + text.slice(ins.offset);
+    return { file: s.file, text };
+  });
+}
+
+/** The whitespace before the block's first item on its line, when the item starts its line. */
+function itemIndent(
+  text: string,
+  statement: Policy['files'][number]['statements'][number],
+): string | undefined {
+  const items =
+    statement.type === 'allow-ability'
+      ? statement.items
+      : statement.type === 'allow-attach' || statement.type === 'allow-link'
+        ? statement.paths
+        : [];
+  const first = items.find((i) => i.position)?.position;
+  if (!first) return undefined;
+  const lineStart = text.lastIndexOf('\n', first.start.offset - 1) + 1;
+  const indent = text.slice(lineStart, first.start.offset);
+  return /^[ \t]+$/.test(indent) ? indent : undefined;
+}

@@ -1,0 +1,130 @@
+/**
+ * Requirement groups: the atoms of one (type, kind, domain, object), merged
+ * over the processes that needed it; what planning decides about. Grouping
+ * moves a process's atoms to its own type under `-c`, takes only the denied
+ * values in `suggest`, and lets a non-root item absorb the same root need
+ * (a `nonroot` block grants both domains).
+ */
+import { mergeEvidence, mergeRanges, type Evidence, type Requirement } from '../infer/requirement';
+import type { PlanOptions } from './plan-patch';
+
+/** A requirement group: atoms of one (type, kind, domain, object), merged over processes. */
+export interface Group {
+  type: string;
+  kind: Requirement['kind'];
+  domain?: Requirement['domain'];
+  object: string;
+  whole: boolean;
+  ranges: Array<[string, string]>;
+  unfixable?: string;
+  wordedAttach: boolean;
+  evidence: Evidence;
+  processes: Set<string>;
+  /** Why the kind was changed from attach to link, when it was. */
+  linkBecause?: string;
+  /** `-c`: the types the processes ran as before being given their own. */
+  originalTypes?: Set<string>;
+}
+
+/** The group as a requirement, for coverage checks. */
+export function asRequirement(g: Group): Requirement {
+  return {
+    key: '',
+    kind: g.kind,
+    type: g.type,
+    process: '',
+    ...(g.domain ? { domain: g.domain } : {}),
+    object: g.object,
+    whole: g.whole,
+    ranges: g.ranges,
+    evidence: g.evidence,
+  };
+}
+
+/** Merges atoms into groups by (type, kind, domain, object); `retarget` moves a process's atoms to its own type. */
+export function groupAtoms(
+  atoms: Requirement[],
+  retarget: Map<string, string>,
+  mode: PlanOptions['mode'],
+): Group[] {
+  const retargeted = new Set([...retarget.keys()]);
+  const groups = new Map<string, Group>();
+  for (const a of atoms) {
+    const pt = `${a.process}\0${a.type}`;
+    const moved = retarget.get(pt);
+    // A process moved to its own type needs everything it did, successes too.
+    if (mode === 'suggest' && a.evidence.failures === 0 && !retargeted.has(pt)) continue;
+    const type = moved ?? a.type;
+    // suggest adds the values that were denied; generate (and a process's own new type) all of them.
+    const deniedOnly = mode === 'suggest' && !moved;
+    const values = deniedOnly
+      ? { whole: Boolean(a.deniedWhole), ranges: a.deniedRanges ?? [] }
+      : { whole: Boolean(a.whole), ranges: a.ranges ?? [] };
+    const key = [type, a.kind, a.domain ?? '', a.object].join('\0');
+    const prev = groups.get(key);
+    if (!prev) {
+      const g: Group = {
+        type,
+        kind: a.kind,
+        ...(a.domain ? { domain: a.domain } : {}),
+        object: a.object,
+        whole: values.whole,
+        ranges: values.ranges,
+        ...(a.unfixable !== undefined ? { unfixable: a.unfixable } : {}),
+        wordedAttach: Boolean(a.wordedAttach),
+        evidence: a.evidence,
+        processes: new Set([a.process]),
+        ...(moved ? { originalTypes: new Set([a.type]) } : {}),
+      };
+      groups.set(key, g);
+      continue;
+    }
+    prev.evidence = mergeEvidence(prev.evidence, a.evidence);
+    if (moved) (prev.originalTypes ??= new Set()).add(a.type);
+    prev.processes.add(a.process);
+    prev.wordedAttach ||= Boolean(a.wordedAttach);
+    if (a.kind === 'ability') {
+      prev.whole ||= values.whole;
+      prev.ranges = prev.whole ? [] : mergeRanges(prev.ranges, values.ranges);
+    }
+    if (a.unfixable !== undefined && (prev.unfixable === undefined || a.unfixable < prev.unfixable))
+      prev.unfixable = a.unfixable;
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A `nonroot` block grants both domains (docs/policy-model.md), so a root need
+ * that the same type's non-root item covers is met by it: one item, not two.
+ */
+export function absorbRootIntoNonRoot(needed: Group[]): void {
+  for (let i = needed.length - 1; i >= 0; i--) {
+    const root = needed[i]!;
+    if (root.domain !== 'root' || (root.kind !== 'ability' && root.kind !== 'settypeid')) continue;
+    const nonRoot = needed.find(
+      (n) =>
+        n.domain === 'non-root' &&
+        n.type === root.type &&
+        n.kind === root.kind &&
+        n.object === root.object,
+    );
+    if (!nonRoot) continue;
+    const covers =
+      root.kind === 'settypeid' ||
+      nonRoot.whole ||
+      (!root.whole &&
+        root.ranges.every(([s, e]) =>
+          nonRoot.ranges.some(([ns, ne]) => BigInt(ns) <= BigInt(s) && BigInt(e) <= BigInt(ne)),
+        ));
+    if (!covers) continue;
+    nonRoot.evidence = mergeEvidence(nonRoot.evidence, root.evidence);
+    for (const p of root.processes) nonRoot.processes.add(p);
+    needed.splice(i, 1);
+  }
+}
+
+export function groupKeyForHint(g: Group): string {
+  // Hints are keyed by the kind as reported (a link decided from an attach report keeps its attach key).
+  const kind = g.linkBecause ? 'attach' : g.kind;
+  return [g.type, kind, g.domain ?? '', g.object].join('\0');
+}

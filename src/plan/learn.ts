@@ -1,0 +1,72 @@
+/**
+ * The learning pipeline as one library call: inference result + policy →
+ * planned patch, with the counts the summary and the JSON report need.
+ * `suggest` and `generate` are thin shells over this. Does no I/O.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { InferResult } from '../infer/infer-requirements';
+import { planPatch, type PlanOptions, type PolicyInput } from './plan-patch';
+import type { PolicyPatch, ReviewItem } from './patch';
+
+/** Everything a command prints about one run. */
+export interface LearnResult {
+  command: 'suggest' | 'generate';
+  /** Trace files as the user named them, sorted. */
+  traceFiles: string[];
+  /** Process events read (after the monitor filters). */
+  eventCount: number;
+  /** Distinct requirements (type × kind × domain × object) the traces show. */
+  requirementCount: number;
+  patch: PolicyPatch;
+  refused: Diagnostic[];
+  refusedCount: number;
+  unknownCount: number;
+}
+
+/** Runs planning over an inference result and turns unnamed-type processes into review items. */
+export function learn(
+  inferred: InferResult,
+  policy: PolicyInput | undefined,
+  options: PlanOptions & {
+    traceFiles: string[];
+    eventCount: number;
+    /** Lines the trace stage did not understand (default: the unknown events inference saw). */
+    notUnderstood?: number;
+  },
+): LearnResult {
+  const patch = planPatch(policy, inferred, options);
+  const untyped: ReviewItem[] = [...inferred.untyped]
+    .filter(([, ev]) => options.mode === 'generate' || ev.failures > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([process, evidence]) => ({
+      code: 'untyped-process',
+      message: `${process} runs with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``,
+      evidence,
+    }));
+  patch.review = [...patch.review, ...untyped].sort((a, b) =>
+    a.code !== b.code
+      ? a.code < b.code
+        ? -1
+        : 1
+      : a.message < b.message
+        ? -1
+        : a.message > b.message
+          ? 1
+          : 0,
+  );
+  const distinct = new Set(
+    [...inferred.requirements.byKey.values()].map((r) =>
+      [r.type, r.kind, r.domain ?? '', r.object].join('\0'),
+    ),
+  );
+  return {
+    command: options.mode,
+    traceFiles: [...options.traceFiles].sort(),
+    eventCount: options.eventCount,
+    requirementCount: distinct.size,
+    patch,
+    refused: inferred.refused,
+    refusedCount: inferred.refusedCount,
+    unknownCount: options.notUnderstood ?? inferred.unknownCount,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Placing the needed groups: items into an existing braced block of the same
+ * type and flags (its layout kept), or a new statement after the type's last
+ * statement, or a new type; types to declare; comments (hints, review marks,
+ * `--explain` evidence) on each item. Sorted by type, kind and name.
+ */
+import { MAX_LISTED, type Evidence, type Requirement } from '../infer/requirement';
+import { formatAbilityRange } from '../infer/ability-values';
+import type { Policy } from '../policy/ast';
+import type { ChangeKind, LaunchHint, PlannedChange, PlannedItem, StatementRef } from './patch';
+import type { PlanOptions, PolicyInput } from './plan-patch';
+import { type Group, groupKeyForHint } from './group';
+import { cmp, domainOrder, KIND_ORDER } from './order';
+
+function itemText(g: Group): string {
+  if (g.kind === 'settypeid') return `settypeid:${g.object}`;
+  if (g.kind !== 'ability' || g.whole || g.ranges.length === 0) return g.object;
+  return `${g.object}:${g.ranges.map((r) => formatAbilityRange(g.object, r)).join(',')}`;
+}
+
+/** Evidence comment lines for `--explain` (validated fields and numbers only). */
+export function explainLines(g: { evidence: Evidence; processes: Iterable<string> }): string[] {
+  const e = g.evidence;
+  const procs = [...g.processes].sort();
+  const shown = procs.slice(0, MAX_LISTED).map((p) => p || '(unnamed)');
+  const more = procs.length > shown.length ? ` and ${procs.length - shown.length} more` : '';
+  const pids = e.pids.join(', ') + (e.morePids ? ', ...' : '');
+  const counts = [
+    e.failures > 0 ? `${e.failures} denied` : '',
+    e.successes > 0 ? `${e.successes} allowed` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const at = e.firstFailure ?? e.first;
+  const lines = [`# needed by ${shown.join(', ')}${more} (pid ${pids}): ${counts}`];
+  lines.push(
+    `# first seen ${safePlace(at.file)}:${at.line}` +
+      (e.last.file !== at.file || e.last.line !== at.line
+        ? `, last ${safePlace(e.last.file)}:${e.last.line}`
+        : ''),
+  );
+  return lines;
+}
+
+/** File names come from the user's command line, but a comment must stay one line. */
+function safePlace(file: string): string {
+  return file.replace(/[\x00-\x1f\x7f]/g, '?');
+}
+
+interface Slot {
+  type: string;
+  kind: ChangeKind;
+  domain?: Requirement['domain'];
+  object?: string;
+  groups: Group[];
+}
+
+export function buildChanges(
+  needed: Group[],
+  input: PolicyInput | undefined,
+  wrongType: Map<string, LaunchHint>,
+  options: PlanOptions,
+  seenTypes: string[],
+): PlannedChange[] {
+  // Slots: one per statement to write (ability blocks by domain; connects per object; paths by kind).
+  const slots = new Map<string, Slot>();
+  for (const g of needed) {
+    const kind: ChangeKind = g.kind === 'settypeid' ? 'ability' : g.kind;
+    const domain = kind === 'ability' ? g.domain : undefined;
+    const object = kind === 'connect' ? g.object : undefined;
+    const key = [g.type, kind, domain ?? '', object ?? ''].join('\0');
+    let s = slots.get(key);
+    if (!s)
+      slots.set(
+        key,
+        (s = {
+          type: g.type,
+          kind,
+          ...(domain ? { domain } : {}),
+          ...(object ? { object } : {}),
+          groups: [],
+        }),
+      );
+    s.groups.push(g);
+  }
+  const anchors = input ? lastStatementOfType(input.policy) : new Map<string, StatementRef>();
+  const changes: PlannedChange[] = [];
+
+  // Types to declare: subjects and objects the policy does not declare (with a policy, or `-c` types).
+  const declared = new Set(input?.model.types.keys() ?? []);
+  const toDeclare = new Map<string, string>();
+  const wantDeclare = (t: string, why: string): void => {
+    if (!declared.has(t) && !toDeclare.has(t)) toDeclare.set(t, why);
+  };
+  // A process's own type (-c): the types it leaves, over all its groups.
+  const left = new Map<string, { processes: Set<string>; from: Set<string> }>();
+  for (const g of needed) {
+    if (!g.originalTypes) continue;
+    const l = left.get(g.type) ?? { processes: new Set<string>(), from: new Set<string>() };
+    for (const p of g.processes) l.processes.add(p);
+    for (const t of g.originalTypes) l.from.add(t);
+    left.set(g.type, l);
+  }
+  for (const g of needed) {
+    const own = left.get(g.type);
+    if (own)
+      wantDeclare(
+        g.type,
+        `# own type for ${[...own.processes].sort().join(', ')} (was ${[...own.from].sort().join(', ')}); launch it with \`on -T ${g.type} ...\``,
+      );
+    else if (input || options.mode === 'generate') wantDeclare(g.type, '');
+    if ((g.kind === 'connect' || g.kind === 'settypeid') && (input || options.mode === 'generate'))
+      wantDeclare(g.object, '');
+  }
+  for (const t of seenTypes) wantDeclare(t, '');
+  for (const [t, why] of toDeclare) {
+    changes.push({ op: 'declare-type', type: t, kind: 'type', items: [], notes: why ? [why] : [] });
+  }
+
+  for (const slot of slots.values()) {
+    const items: PlannedItem[] = slot.groups
+      .map((g) => {
+        const notes: string[] = [];
+        const hint = wrongType.get(groupKeyForHint(g));
+        if (hint)
+          notes.push(
+            `# hint: ${hint.process} did this as ${hint.to}; launch it with \`on -T ${hint.to} ...\` rather than widen ${hint.from}`,
+          );
+        if (g.linkBecause)
+          notes.push(`# review: reported as an attach; allow_link because ${g.linkBecause}`);
+        return {
+          text: itemText(g),
+          evidence: g.evidence,
+          processes: [...g.processes].sort().slice(0, MAX_LISTED),
+          notes,
+          explain: explainLines(g),
+        };
+      })
+      .sort((a, b) => cmp(a.text, b.text));
+    const block = findBlock(input, slot);
+    const anchor = anchors.get(slot.type);
+    changes.push({
+      op: block ? 'add-to-block' : 'add-statement',
+      type: slot.type,
+      kind: slot.kind,
+      ...(slot.domain ? { domain: slot.domain } : {}),
+      ...(slot.object ? { object: slot.object } : {}),
+      ...(block ? { anchor: block } : anchor ? { anchor } : {}),
+      items,
+      notes: [],
+    });
+  }
+  return changes.sort(
+    (a, b) =>
+      cmp(a.type, b.type) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      domainOrder(a.domain) - domainOrder(b.domain) ||
+      cmp(a.object ?? '', b.object ?? ''),
+  );
+}
+
+/** An existing braced block the slot's items can join: same single subject, same kind, same flags. */
+function findBlock(input: PolicyInput | undefined, slot: Slot): StatementRef | undefined {
+  if (!input || slot.kind === 'connect' || slot.kind === 'type') return undefined;
+  for (const file of input.policy.files) {
+    for (let index = 0; index < file.statements.length; index++) {
+      const s = file.statements[index]!;
+      if (!s.position) continue;
+      const ref = { file: file.file, index, line: s.position.start.line };
+      if (slot.kind === 'ability' && s.type === 'allow-ability' && s.braced) {
+        if (
+          s.subjects.braced ||
+          s.subjects.names.length !== 1 ||
+          s.subjects.names[0]!.value !== slot.type
+        )
+          continue;
+        const flags = s.items
+          .filter((i) => i.type === 'ability-flag')
+          .map((i) => (i.type === 'ability-flag' ? i.name : ''));
+        const want = slot.domain === 'non-root' ? ['nonroot'] : [];
+        if (flags.length === want.length && flags.every((f) => want.includes(f))) return ref;
+      }
+      if (
+        (slot.kind === 'attach' && s.type === 'allow-attach') ||
+        (slot.kind === 'link' && s.type === 'allow-link')
+      ) {
+        if (s.braced && s.subject.value === slot.type) return ref;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The last statement of each type (its declaration or a rule with it as the only subject). */
+function lastStatementOfType(policy: Policy): Map<string, StatementRef> {
+  const out = new Map<string, StatementRef>();
+  for (const file of policy.files) {
+    file.statements.forEach((s, index) => {
+      if (!s.position) return;
+      const ref = { file: file.file, index, line: s.position.start.line };
+      const subject =
+        s.type === 'type-decl'
+          ? s.name.value
+          : s.type === 'allow-attach' || s.type === 'allow-link'
+            ? s.subject.value
+            : (s.type === 'allow-ability' || s.type === 'allow-connect') &&
+                s.subjects.names.length === 1
+              ? s.subjects.names[0]!.value
+              : undefined;
+      if (subject) out.set(subject, ref);
+    });
+  }
+  return out;
+}

@@ -1,0 +1,361 @@
+import { parsePolicies } from '../policy/parse';
+import { buildModel } from '../policy/model/build-model';
+import { inferRequirements } from '../infer/infer-requirements';
+import { abilityEvent, pathEvent } from '../infer/test-events';
+import { planPatch, type PolicyInput } from './plan-patch';
+import { applyPatch } from './apply-patch';
+import { statementLines } from '../render/rule-text';
+import type { TraceEvent } from '../trace/event';
+
+/** The secpolmonitor page's policy (reference §1.2). */
+export const SEED_POLICY = `type default;
+allow_attach default /...;
+allow_link default /...;
+type fs_t;
+type fs_user_t;
+type fs_nonuser_t;
+allow_attach fs_t {
+    /dev/fsF*
+    /
+    /fsFp0
+};
+allow fs_t self:ability {
+      RSRCDBMGR
+      IO
+};
+allow fs_t fs_t:channel connect;
+allow fs_user_t fs_t:channel connect;
+allow_link fs_nonuser_t /tmp/libc*;
+allow fs_nonuser_t self:channel connect;
+allow fs_nonuser_t self:ability io;
+allow fs_user_t self:ability io;
+`;
+
+/** The seed page's records, in order. */
+export const SEED_EVENTS: TraceEvent[] = [
+  abilityEvent({ type: 'fs_user_t', ability: 'PATHSPACE', line: 1 }),
+  pathEvent({ kind: 'attach', type: 'fs_nonuser_t', path: '/', pid: '2773018', line: 3 }),
+  abilityEvent({ severity: 'info', type: 'fs_t', ability: 'IO', pid: '2809882', line: 5 }),
+  abilityEvent({
+    severity: 'info',
+    type: 'fs_t',
+    ability: 'PUBLIC_CHANNEL',
+    pid: '2809882',
+    line: 6,
+  }),
+  abilityEvent({ severity: 'info', type: 'fs_t', ability: 'PATHSPACE', pid: '2809882', line: 8 }),
+  pathEvent({
+    kind: 'attach',
+    severity: 'info',
+    type: 'fs_t',
+    path: '/dev/fsF',
+    pid: '2809882',
+    line: 10,
+  }),
+  pathEvent({
+    kind: 'attach',
+    severity: 'info',
+    type: 'fs_t',
+    path: '/fsFp0',
+    pid: '2809882',
+    line: 12,
+  }),
+  pathEvent({
+    kind: 'attach',
+    severity: 'info',
+    type: 'fs_t',
+    path: '/dev/fsFp0',
+    pid: '2809882',
+    line: 14,
+  }),
+  abilityEvent({
+    process: 'usr/bin/touch',
+    pid: '2936859',
+    type: 'fs_nonuser_t',
+    ability: 'CHANNEL_CONNECT',
+    argument: { kind: 'type-id', value: '1', typeName: 'fs_t' },
+    line: 15,
+  }),
+  abilityEvent({
+    severity: 'info',
+    process: 'usr/bin/touch',
+    pid: '2949147',
+    type: 'fs_user_t',
+    ability: 'CHANNEL_CONNECT',
+    argument: { kind: 'type-id', value: '1', typeName: 'fs_t' },
+    line: 17,
+  }),
+  pathEvent({
+    kind: 'link',
+    severity: 'info',
+    process: 'proc/boot/ln',
+    pid: '2961435',
+    type: 'fs_nonuser_t',
+    path: '/tmp/',
+    line: 19,
+  }),
+  pathEvent({
+    kind: 'attach',
+    process: 'proc/boot/ln',
+    pid: '2973723',
+    type: 'fs_nonuser_t',
+    path: '/tmp/',
+    line: 21,
+  }),
+];
+
+function policyInput(text: string, file = 'policy.secpol'): PolicyInput {
+  const { policy, diagnostics } = parsePolicies([{ file, text }]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return { policy, model: buildModel(policy) };
+}
+
+function snippet(
+  input: PolicyInput | undefined,
+  events: TraceEvent[],
+  combine = false,
+  mode: 'suggest' | 'generate' = 'suggest',
+): string {
+  const patch = planPatch(input, inferRequirements(events), { mode, combine });
+  return patch.changes.map((c) => statementLines(c, { explain: false }).join('\n')).join('\n');
+}
+
+describe('planPatch on the seed walkthrough', () => {
+  const input = policyInput(SEED_POLICY);
+  const patch = planPatch(input, inferRequirements(SEED_EVENTS), { mode: 'suggest' });
+
+  it('adds exactly the four missing grants', () => {
+    expect(
+      patch.changes.map((c) => [c.op, c.type, c.kind, c.items.map((i) => i.text).join(' ')]),
+    ).toEqual([
+      ['add-statement', 'fs_nonuser_t', 'connect', 'fs_t'],
+      ['add-statement', 'fs_nonuser_t', 'attach', '/'],
+      ['add-statement', 'fs_nonuser_t', 'link', '/tmp/'],
+      ['add-statement', 'fs_user_t', 'ability', 'pathspace'],
+    ]);
+  });
+
+  it('says why the ln failure became allow_link and marks it for review', () => {
+    const link = patch.changes.find((c) => c.kind === 'link')!;
+    expect(link.items[0]!.notes).toEqual([
+      '# review: reported as an attach; allow_link because the process is proc/boot/ln',
+    ]);
+    expect(patch.review.map((r) => r.code)).toContain('link-or-attach');
+  });
+
+  it('gives the wrong-type hints of the walkthrough', () => {
+    expect(patch.launches).toEqual([
+      { process: 'sbin/devf-ram', from: 'fs_user_t', to: 'fs_t', reason: 'wrong-type' },
+      { process: 'usr/bin/touch', from: 'fs_nonuser_t', to: 'fs_user_t', reason: 'wrong-type' },
+    ]);
+    const pathspace = patch.changes.find((c) => c.kind === 'ability')!;
+    expect(pathspace.items[0]!.notes[0]).toMatch(/on -T fs_t/);
+  });
+
+  it('reaches a fixpoint: the patched policy needs nothing more', () => {
+    const [patched] = applyPatch(
+      [{ file: 'policy.secpol', text: SEED_POLICY }],
+      input.policy,
+      patch,
+      { explain: true },
+    );
+    const again = planPatch(policyInput(patched!.text), inferRequirements(SEED_EVENTS), {
+      mode: 'suggest',
+    });
+    expect(again.changes).toEqual([]);
+    expect(again.alreadyAllowed).toHaveLength(4);
+  });
+
+  it('inserts next to the type and keeps every original line', () => {
+    const [patched] = applyPatch(
+      [{ file: 'policy.secpol', text: SEED_POLICY }],
+      input.policy,
+      patch,
+      { explain: false },
+    );
+    const lines = patched!.text.split('\n');
+    const original = SEED_POLICY.split('\n');
+    // Every original line is still there, in order.
+    let i = 0;
+    for (const l of lines) if (l === original[i]) i++;
+    expect(i).toBe(original.length);
+    expect(patched!.text).toContain(
+      'allow fs_nonuser_t self:ability io;\n# hint: usr/bin/touch did this as fs_user_t; launch it with `on -T fs_user_t ...` rather than widen fs_nonuser_t\nallow fs_nonuser_t fs_t:channel connect;\n',
+    );
+  });
+});
+
+describe('planPatch mapping rules', () => {
+  it('merges into an existing block with the same flags, keeping its indentation', () => {
+    const text =
+      'type a_t;\nallow a_t self:ability {\n\tio\n};\nallow a_t self:ability {\n\tnonroot\n\tspawn\n};\n';
+    const input = policyInput(text);
+    const patch = planPatch(
+      input,
+      inferRequirements([
+        abilityEvent({ type: 'a_t', ability: 'PATHSPACE' }),
+        abilityEvent({ type: 'a_t', ability: 'iofunc/exec', domain: 'non-root' }),
+      ]),
+      { mode: 'suggest' },
+    );
+    const [out] = applyPatch([{ file: 'policy.secpol', text }], input.policy, patch, {
+      explain: false,
+    });
+    expect(out!.text).toBe(
+      'type a_t;\nallow a_t self:ability {\n\tio\n\tpathspace\n};\nallow a_t self:ability {\n\tnonroot\n\tspawn\n\tiofunc/exec\n};\n',
+    );
+  });
+
+  it('never mixes root and non-root grants in one block', () => {
+    const out = snippet(undefined, [
+      abilityEvent({ type: 'a_t', ability: 'IO', domain: 'non-root' }),
+      abilityEvent({ type: 'a_t', ability: 'PATHSPACE', domain: 'root' }),
+    ]);
+    expect(out).toBe(
+      'allow a_t self:ability {\n    pathspace\n};\nallow a_t self:ability {\n    nonroot\n    io\n};',
+    );
+  });
+
+  it('prints ranges merged, physical addresses in hex, address-valued abilities bare', () => {
+    const out = snippet(undefined, [
+      abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value: '14' } }),
+      abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value: '15' } }),
+      abilityEvent({
+        type: 'a_t',
+        ability: 'MEM_PHYS',
+        argument: { kind: 'range', start: '18874368', end: '603979776' },
+      }),
+      abilityEvent({
+        type: 'a_t',
+        ability: 'PROT_EXEC',
+        argument: { kind: 'range', start: '146050510848', end: '146050768735' },
+      }),
+    ]);
+    expect(out).toBe(
+      'allow a_t self:ability {\n    interrupt:14-15\n    mem_phys:0x1200000-0x24000000\n    prot_exec\n};',
+    );
+  });
+
+  it('does not add a range the policy already covers, and adds one it does not', () => {
+    const input = policyInput('type a_t;\nallow a_t self:ability {\n    interrupt:10-15\n};\n');
+    const patch = planPatch(
+      input,
+      inferRequirements([
+        abilityEvent({
+          type: 'a_t',
+          ability: 'INTERRUPT',
+          argument: { kind: 'value', value: '14' },
+        }),
+        abilityEvent({
+          type: 'a_t',
+          ability: 'INTERRUPT',
+          argument: { kind: 'value', value: '16' },
+          process: 'bin/b',
+        }),
+      ]),
+      { mode: 'suggest' },
+    );
+    expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:16']);
+    expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
+      'interrupt policy.secpol:3',
+    ]);
+  });
+
+  it('adds settypeid with the gain_priv items secpolcompile requires, named in a comment', () => {
+    const input = policyInput(
+      'type sshd_t;\ntype ssh_privsep_t;\nallow sshd_t self:ability {\n    chroot\n};\nallow ssh_privsep_t self:ability {\n    setuid\n    setgid\n};\n',
+    );
+    const patch = planPatch(
+      input,
+      inferRequirements([
+        abilityEvent({
+          process: 'usr/sbin/sshd',
+          type: 'sshd_t',
+          ability: 'SETTYPEID',
+          argument: { kind: 'type-id', value: '140', typeName: 'ssh_privsep_t' },
+        }),
+      ]),
+      { mode: 'suggest' },
+    );
+    const items = patch.changes[0]!.items;
+    expect(items.map((i) => i.text)).toEqual([
+      'settypeid:ssh_privsep_t',
+      'gain_priv:setgid',
+      'gain_priv:setuid',
+    ]);
+    expect(items[2]!.notes[0]).toMatch(/ssh_privsep_t holds setuid beyond what sshd_t holds/);
+    expect(patch.review.map((r) => r.code)).toEqual(['gain-priv']);
+  });
+
+  it('reports path failures with another reason for review, without a rule', () => {
+    const patch = planPatch(
+      undefined,
+      inferRequirements([
+        pathEvent({
+          kind: 'attach',
+          type: 'a_t',
+          path: '/dev/x',
+          reason: 'type conflict',
+          code: 'conflict',
+        }),
+      ]),
+      { mode: 'suggest' },
+    );
+    expect(patch.changes).toEqual([]);
+    expect(patch.review.map((r) => r.code)).toEqual(['unfixable-path']);
+  });
+
+  it('learns from failures only in suggest, from everything in generate', () => {
+    const events = [
+      abilityEvent({ type: 'a_t', ability: 'IO', severity: 'info' }),
+      pathEvent({ kind: 'attach', type: 'a_t', path: '/dev/a', severity: 'info' }),
+    ];
+    expect(snippet(undefined, events)).toBe('');
+    expect(snippet(undefined, events, false, 'generate')).toBe(
+      'type a_t;\nallow a_t self:ability {\n    io\n};\nallow_attach a_t /dev/a;',
+    );
+  });
+
+  it('with -c gives an executable sharing a catch-all type its own type and launch line', () => {
+    const input = policyInput('type init_t;\nallow init_t self:ability {\n    spawn\n};\n');
+    const patch = planPatch(
+      input,
+      inferRequirements([
+        abilityEvent({
+          process: 'usr/bin/example_app',
+          type: 'init_t',
+          ability: 'iofunc/exec',
+          domain: 'non-root',
+        }),
+        abilityEvent({
+          process: 'usr/bin/example_app',
+          type: 'init_t',
+          ability: 'MAP_FIXED',
+          severity: 'info',
+          domain: 'non-root',
+          argument: { kind: 'range', start: '1', end: '2' },
+        }),
+        abilityEvent({
+          process: 'usr/sbin/sshd',
+          type: 'init_t',
+          ability: 'CHROOT',
+          severity: 'info',
+        }),
+      ]),
+      { mode: 'suggest', combine: true },
+    );
+    expect(patch.launches).toEqual([
+      { process: 'usr/bin/example_app', from: 'init_t', to: 'example_app_t', reason: 'new-type' },
+    ]);
+    expect(
+      patch.changes.map((c) => statementLines(c, { explain: false }).join('\n')).join('\n'),
+    ).toBe(
+      '# own type for usr/bin/example_app (was init_t); launch it with `on -T example_app_t ...`\ntype example_app_t;\nallow example_app_t self:ability {\n    nonroot\n    iofunc/exec\n    map_fixed\n};',
+    );
+  });
+
+  it('with -c handles an executable alone in its type as without -c', () => {
+    const events = [abilityEvent({ type: 'a_t', ability: 'IO' })];
+    expect(snippet(undefined, events, true)).toBe(snippet(undefined, events, false));
+  });
+});

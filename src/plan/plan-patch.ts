@@ -1,0 +1,209 @@
+/**
+ * `planPatch`: requirements + (optionally) the user's policy → the smallest
+ * structured patch (patch.ts). Pure: no I/O, same input → same patch.
+ *
+ * Per requirement group (type × kind × domain × object):
+ * - granted by the policy → "already allowed" (not emitted);
+ * - a path failure with a reason other than "no rule" → review, no rule;
+ * - a path failure the monitor worded "attach" → `allow_link` when the
+ *   evidence says it was a link (the process is `ln`, it created links, or
+ *   the type has only link rules), marked for review; else `allow_attach`;
+ * - otherwise an item in an existing braced block of the same type and flags,
+ *   or a new statement after the type's last statement, or a new type.
+ * Also: wrong-type hints (a process that failed under one type did the same
+ * under another), `gain_priv` items for `settypeid`, and with `combine` a
+ * type of its own for executables that share a catch-all type.
+ * Does not print text (render/) or edit files (apply-patch.ts).
+ */
+import { mergeEvidence, sortedRequirements } from '../infer/requirement';
+import type { InferResult } from '../infer/infer-requirements';
+import type { Policy } from '../policy/ast';
+import type { PolicyModel } from '../policy/model/types';
+import { findCoverage } from './coverage';
+import {
+  absorbRootIntoNonRoot,
+  asRequirement,
+  groupAtoms,
+  groupKeyForHint,
+  type Group,
+} from './group';
+import { combineTargets } from './combine-types';
+import { decideLinkOrAttach, TYPE_LINK_ONLY } from './link-or-attach';
+import { wrongTypeHints } from './wrong-type';
+import { buildChanges } from './place-changes';
+import { cmp, KIND_ORDER } from './order';
+import { addGainPriv } from './gain-priv';
+import { PATCH_SCHEMA_VERSION, type LaunchHint, type PolicyPatch, type ReviewItem } from './patch';
+
+/** Options of `planPatch`. */
+export interface PlanOptions {
+  /** `suggest` learns from failures only; `generate` from every observed use. */
+  mode: 'suggest' | 'generate';
+  /** `-c`: group by process name (see the file comment). */
+  combine?: boolean;
+}
+
+/** The user's policy: its AST (for anchors) and its model (for grants). */
+export interface PolicyInput {
+  policy: Policy;
+  model: PolicyModel;
+}
+
+/** Plans the patch that grants every needed requirement the policy does not grant yet. */
+export function planPatch(
+  input: PolicyInput | undefined,
+  inferred: InferResult,
+  options: PlanOptions,
+): PolicyPatch {
+  const atoms = sortedRequirements(inferred.requirements);
+  const review: ReviewItem[] = [];
+  const launches: LaunchHint[] = [];
+
+  const retarget = options.combine
+    ? combineTargets(atoms, input?.model, options.mode)
+    : new Map<string, string>();
+  const fromTypes = new Map<string, { to: string; from: string[] }>();
+  for (const [pt, to] of [...retarget].sort()) {
+    const [process, from] = pt.split('\0') as [string, string];
+    const l = fromTypes.get(process);
+    if (l) l.from.push(from);
+    else fromTypes.set(process, { to, from: [from] });
+  }
+  for (const [process, { to, from }] of fromTypes) {
+    launches.push({ process, from: from.join(', '), to, reason: 'new-type' });
+  }
+
+  const wrongType = wrongTypeHints(atoms);
+  const groups = groupAtoms(atoms, retarget, options.mode);
+
+  const patch: PolicyPatch = {
+    schemaVersion: PATCH_SCHEMA_VERSION,
+    changes: [],
+    alreadyAllowed: [],
+    review,
+    launches,
+  };
+  const needed: Group[] = [];
+  for (const g of groups) {
+    if (g.unfixable !== undefined) {
+      review.push({
+        code: 'unfixable-path',
+        message: `${g.type} failed to ${g.kind} ${g.object} with a reason other than "no rule"; adding the same rule will not fix it (decide on a relabel type or attach vs link)`,
+        type: g.type,
+        object: g.object,
+        evidence: g.evidence,
+      });
+      continue;
+    }
+    if (g.kind === 'attach' && g.wordedAttach && g.evidence.failures > 0)
+      decideLinkOrAttach(g, inferred, input?.model);
+    if (
+      g.linkBecause === TYPE_LINK_ONLY(g.type) &&
+      input &&
+      findCoverage(input.model, asRequirement(g))
+    ) {
+      // Weak evidence, and the policy allows that link: had it been a link it would not have
+      // failed, so this is an attach where only links are allowed. A person decides.
+      review.push({
+        code: 'attach-vs-link',
+        message: `${g.type} failed to attach ${g.object}, where the policy allows only a link: decide whether it should attach there (allow_attach) or link`,
+        type: g.type,
+        object: g.object,
+        evidence: g.evidence,
+      });
+      continue;
+    }
+    if (g.linkBecause) {
+      review.push({
+        code: 'link-or-attach',
+        message: `${g.type}: the failure on ${g.object} was reported as an attach; emitted as allow_link because ${g.linkBecause}`,
+        type: g.type,
+        object: g.object,
+        evidence: g.evidence,
+      });
+    }
+    if (input && !g.originalTypes && g.kind === 'ability' && !g.whole && g.ranges.length > 1) {
+      // Each range on its own: values the policy grants already are not added again.
+      const byRange = g.ranges.map((r) =>
+        findCoverage(input.model, asRequirement({ ...g, ranges: [r] })),
+      );
+      const firstCovered = byRange.find((c) => c !== undefined);
+      if (firstCovered && byRange.some((c) => c === undefined)) {
+        patch.alreadyAllowed.push({
+          type: g.type,
+          kind: g.kind,
+          object: g.object,
+          ...(g.domain ? { domain: g.domain } : {}),
+          by: firstCovered,
+          evidence: g.evidence,
+        });
+        g.ranges = g.ranges.filter((_, i) => byRange[i] === undefined);
+      }
+    }
+    const covered =
+      input && !g.originalTypes ? findCoverage(input.model, asRequirement(g)) : undefined;
+    if (covered) {
+      patch.alreadyAllowed.push({
+        type: g.type,
+        kind: g.kind,
+        object: g.object,
+        ...(g.domain ? { domain: g.domain } : {}),
+        by: covered,
+        evidence: g.evidence,
+      });
+      continue;
+    }
+    // A link decided from an attach report may meet the same link reported as such: one rule.
+    const same = needed.find(
+      (n) =>
+        n.type === g.type && n.kind === g.kind && n.domain === g.domain && n.object === g.object,
+    );
+    if (same) {
+      same.evidence = mergeEvidence(same.evidence, g.evidence);
+      for (const p of g.processes) same.processes.add(p);
+      same.linkBecause ??= g.linkBecause;
+    } else needed.push(g);
+  }
+
+  absorbRootIntoNonRoot(needed);
+
+  // QNX strongly advises against running anything as `default` (reference §2.1).
+  const asDefault = [
+    ...new Set(needed.filter((g) => g.type === 'default').flatMap((g) => [...g.processes])),
+  ].sort();
+  for (const process of asDefault) {
+    const g = needed.find((n) => n.type === 'default' && n.processes.has(process))!;
+    review.push({
+      code: 'default-type',
+      message: `${process || '(unnamed)'} runs as \`default\` (type id 0): QNX advises launching it with a type of its own (\`-c\` proposes one) rather than widening \`default\``,
+      evidence: g.evidence,
+    });
+  }
+
+  for (const [key, hint] of wrongType) {
+    const g = needed.find((n) => groupKeyForHint(n) === key);
+    if (!g) continue;
+    review.push({
+      code: 'wrong-type',
+      message: `${hint.process} failed as ${hint.from} but did the same as ${hint.to}: launch it with \`on -T ${hint.to} ...\` rather than widen ${hint.from}`,
+      evidence: g.evidence,
+    });
+    if (!launches.some((l) => l.process === hint.process && l.from === hint.from))
+      launches.push(hint);
+  }
+  launches.sort((a, b) => cmp(a.process, b.process) || cmp(a.from, b.from) || cmp(a.to, b.to));
+
+  // A draft declares every type that appears, even one whose only record is for review.
+  const seenTypes = options.mode === 'generate' ? groups.map((g) => g.type) : [];
+  patch.changes = buildChanges(needed, input, wrongType, options, seenTypes);
+  addGainPriv(patch.changes, input?.policy, review);
+  review.sort((a, b) => cmp(a.code, b.code) || cmp(a.message, b.message));
+  patch.alreadyAllowed.sort(
+    (a, b) =>
+      cmp(a.type, b.type) ||
+      KIND_ORDER[a.kind === 'settypeid' ? 'ability' : a.kind] -
+        KIND_ORDER[b.kind === 'settypeid' ? 'ability' : b.kind] ||
+      cmp(a.object, b.object),
+  );
+  return patch;
+}

@@ -1,0 +1,135 @@
+/** Tests of the lint passes (a positive and a negative case each) and lint over the real-world corpus. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { policyFrom } from '../test-utils/policy-builders';
+import { lintPolicy } from './lint';
+import { parsePolicy } from './parse';
+
+const rules = (text: string, qnx?: '7.1' | '8.0'): string[] =>
+  lintPolicy(policyFrom(text), qnx ? { qnx } : {}).diagnostics.map(
+    (d) => `${d.line}:${d.column} ${d.severity} ${d.ruleId}`,
+  );
+
+describe('lint passes', () => {
+  it.each<[string, string, string[]]>([
+    [
+      'undeclared type (positive)',
+      'type a; allow a b:channel connect;',
+      ['1:17 warning report-undeclared-type'],
+    ],
+    [
+      'undeclared type (negative)',
+      'type a; type b; allow a b:channel connect; allow a self:channel connect;',
+      [],
+    ],
+    [
+      'duplicate rule (positive)',
+      'type a;\nallow_attach a /x;\nallow_attach a /x;',
+      ['3:16 warning report-duplicate-rule'],
+    ],
+    ['duplicate declaration', 'type a;\ntype a;', ['2:6 warning report-duplicate-rule']],
+    [
+      'duplicate rule (negative)',
+      'type a;\nallow a self:ability setuid:1;\nallow a self:ability { nonroot setuid:1 };',
+      [],
+    ],
+    ['7.x ability under 7.1 (negative)', 'type a;\nallow a self:ability qnet;', []],
+    [
+      'unknown static ability for 8.0',
+      'type a;\nallow a self:ability qnet;',
+      ['2:22 error report-unknown-ability'],
+    ],
+    [
+      'undeclared dynamic ability is info',
+      'type a;\nallow a self:ability vendor/x;',
+      ['2:22 info report-unknown-ability'],
+    ],
+    [
+      'declared dynamic ability (negative)',
+      'ability vendor/x;\ntype a;\nallow a self:ability vendor/x;',
+      [],
+    ],
+    [
+      'vaddr subrange (positive)',
+      'type a;\nallow a self:ability { nonroot map_fixed:4096-8191 };',
+      ['2:32 warning report-vaddr-subrange'],
+    ],
+    [
+      'vaddr without subrange (negative)',
+      'type a;\nallow a self:ability { nonroot map_fixed prot_exec };',
+      [],
+    ],
+    ['risky io', 'type a;\nallow a self:ability io;', ['2:22 warning report-risky-grant']],
+    ['risky attach /...', 'type a;\nallow_attach a /...;', ['2:16 warning report-risky-grant']],
+    [
+      'risky setuid from 0',
+      'type a;\nallow a self:ability setuid:0x0-0xFFFFFFFF;',
+      ['2:22 warning report-risky-grant'],
+    ],
+    [
+      'safe grants (negative)',
+      'type a;\nallow a self:ability { pathspace mem_phys:0x1000-0x1fff setuid:1000-1010 };',
+      [],
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(rules(text, _name.includes('8.0') ? '8.0' : undefined)).toEqual(expected);
+  });
+
+  it('reports settypeid targets that gain abilities, as secpolcompile does', () => {
+    const text = `type sshd_t; type ssh_privsep_t;
+allow sshd_t self:ability { settypeid:ssh_privsep_t setuid:1000 setgid:1000 };
+allow ssh_privsep_t self:ability { setuid:1000-1010 setgid:1000-1010 };
+`;
+    const { diagnostics } = lintPolicy(policyFrom(text));
+    const d = diagnostics.find((x) => x.ruleId === 'report-settypeid-gains-abilities');
+    expect(d).toMatchObject({ severity: 'error', line: 2, column: 29 });
+    expect(d?.message).toMatch(
+      /^type 'sshd_t' cannot be granted ability 'settypeid:ssh_privsep_t' as it would gain abilities: setgid: range, setuid: range/,
+    );
+    const fixed = text.replace('setgid:1000 }', 'setgid:1000 gain_priv:setuid gain_priv:setgid }');
+    expect(
+      lintPolicy(policyFrom(fixed)).diagnostics.filter(
+        (x) => x.ruleId === 'report-settypeid-gains-abilities',
+      ),
+    ).toEqual([]);
+  });
+
+  it('points a duplicate at the first copy', () => {
+    const { diagnostics } = lintPolicy(
+      policyFrom('type a;\nallow a self:ability { pathspace };\nallow a self:ability pathspace;'),
+    );
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        line: 3,
+        column: 22,
+        ruleId: 'report-duplicate-rule',
+        notes: [{ message: 'first written here', file: 'test.secpol', line: 2, column: 24 }],
+      }),
+    ]);
+  });
+
+  it('is deterministic', () => {
+    const text =
+      'type a;\nallow a self:ability { io default_priv };\nallow_attach a /...;\nallow b c:channel connect;';
+    expect(JSON.stringify(lintPolicy(policyFrom(text)).diagnostics)).toBe(
+      JSON.stringify(lintPolicy(policyFrom(text)).diagnostics),
+    );
+  });
+});
+
+describe('lint on the real-world corpus', () => {
+  const dir = '/work/shared/corpus/real-world';
+  const files = readdirSync(dir).filter(
+    (f) =>
+      /\.(secpol|sp)$/.test(f) || f === 'qnxdocs71_debugging__dev_secpolgenerate_errors_entry.txt',
+  );
+  it.each(files)('%s: a valid policy lints without error', (f) => {
+    const text = readFileSync(`${dir}/${f}`, 'latin1');
+    const parsed = parsePolicy(text, { file: f });
+    if (parsed.diagnostics.some((d) => d.severity === 'error')) return; // invalid on purpose: the parser's corpus test pins it
+    const errors = lintPolicy(
+      { type: 'policy', files: [parsed.ast] },
+      { qnx: f.includes('80') || f.startsWith('splywaczyk') ? '8.0' : '7.1' },
+    ).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([]);
+  });
+});

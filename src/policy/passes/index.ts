@@ -1,0 +1,23 @@
+/**
+ * The ordered registry of lint passes (docs/lint.md). Order only decides
+ * which finding is reported first at the same place; passes are independent.
+ */
+import type { LintPass } from '../lint';
+import { reportUndeclaredType } from './report-undeclared-type';
+import { reportDuplicateRule } from './report-duplicate-rule';
+import { reportUndeclaredRange } from './report-undeclared-range';
+import { reportUnknownAbility } from './report-unknown-ability';
+import { reportVaddrSubrange } from './report-vaddr-subrange';
+import { reportSettypeidGainsAbilities } from './report-settypeid-gains-abilities';
+import { reportRiskyGrant } from './report-risky-grant';
+
+/** Every pass, in the order they run. */
+export const LINT_PASSES: readonly LintPass[] = [
+  reportUndeclaredType,
+  reportDuplicateRule,
+  reportUndeclaredRange,
+  reportUnknownAbility,
+  reportVaddrSubrange,
+  reportSettypeidGainsAbilities,
+  reportRiskyGrant,
+];

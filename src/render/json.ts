@@ -1,0 +1,79 @@
+/**
+ * The JSON output of `suggest` and `generate` (docs/json-schema.md, schema
+ * version 1): produced in code, not through a template, with keys in a fixed
+ * order so the same input gives the same bytes. Policy text in it (`text`,
+ * `rules`) is built from validated fields only.
+ */
+import type { Evidence } from '../infer/requirement';
+import type { LearnResult } from '../plan/learn';
+import { PATCH_SCHEMA_VERSION } from '../plan/patch';
+import { statementLines } from './rule-text';
+
+function evidenceJson(e: Evidence): object {
+  return {
+    failures: e.failures,
+    successes: e.successes,
+    pids: e.pids,
+    morePids: e.morePids,
+    first: { file: e.first.file, line: e.first.line },
+    last: { file: e.last.file, line: e.last.line },
+    ...(e.firstFailure
+      ? { firstFailure: { file: e.firstFailure.file, line: e.firstFailure.line } }
+      : {}),
+  };
+}
+
+/** The JSON document for a run (ends with a newline). */
+export function toJson(result: LearnResult, extra: { patch?: string } = {}): string {
+  const p = result.patch;
+  const doc = {
+    schema: 'secpol-learn/learn',
+    schemaVersion: PATCH_SCHEMA_VERSION,
+    command: result.command,
+    traceFiles: result.traceFiles,
+    summary: {
+      events: result.eventCount,
+      requirements: result.requirementCount,
+      added: p.changes.reduce((n, c) => n + (c.kind === 'type' ? 0 : c.items.length), 0),
+      declaredTypes: p.changes.filter((c) => c.kind === 'type').length,
+      alreadyAllowed: p.alreadyAllowed.length,
+      review: p.review.length,
+      refused: result.refusedCount,
+      notUnderstood: result.unknownCount,
+    },
+    changes: p.changes.map((c) => ({
+      op: c.op,
+      type: c.type,
+      kind: c.kind,
+      ...(c.domain ? { domain: c.domain } : {}),
+      ...(c.object ? { object: c.object } : {}),
+      ...(c.anchor ? { anchor: { file: c.anchor.file, line: c.anchor.line } } : {}),
+      text: statementLines(c, { explain: false })
+        .filter((l) => !l.startsWith('#'))
+        .join('\n'),
+      items: c.items.map((i) => ({
+        text: i.text,
+        processes: i.processes,
+        notes: i.notes.map((n) => n.replace(/^# /, '')),
+        evidence: evidenceJson(i.evidence),
+      })),
+    })),
+    alreadyAllowed: p.alreadyAllowed.map((a) => ({
+      type: a.type,
+      kind: a.kind,
+      object: a.object,
+      ...(a.domain ? { domain: a.domain } : {}),
+      by: a.by,
+      evidence: evidenceJson(a.evidence),
+    })),
+    review: p.review.map((r) => ({
+      code: r.code,
+      message: r.message,
+      evidence: evidenceJson(r.evidence),
+    })),
+    launches: p.launches,
+    refused: result.refused.map((d) => ({ file: d.file, line: d.line, message: d.message })),
+    ...(extra.patch !== undefined ? { patch: extra.patch } : {}),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

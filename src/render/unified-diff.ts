@@ -1,0 +1,38 @@
+/**
+ * Unified diff of policy files before and after the patch, with `a/` and `b/`
+ * headers (paths relative to the current directory) that `git apply` and
+ * `patch -p1` accept. jsdiff's `structuredPatch` makes the hunks (only where
+ * lines change, 3 lines of context) and `formatPatch` prints them; jsdiff
+ * handles the zero-line hunk numbering (`@@ -N,0 +M,K @@`) in that one place.
+ * Files without changes print nothing.
+ */
+import * as path from 'node:path';
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
+
+/** One file's text before and after. */
+export interface FileChange {
+  /** The file as the user named it. */
+  file: string;
+  before: string;
+  after: string;
+}
+
+/** The `a/`/`b/` path of a file: relative to `cwd`, with forward slashes. */
+export function diffPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  return rel.split(path.sep).join('/');
+}
+
+/** The unified diff of every changed file, concatenated; empty when nothing changed. */
+export function formatUnifiedDiff(changes: FileChange[], cwd: string): string {
+  let out = '';
+  for (const c of changes) {
+    if (c.before === c.after) continue;
+    const p = diffPath(c.file, cwd);
+    const patch = structuredPatch(`a/${p}`, `b/${p}`, c.before, c.after, undefined, undefined, {
+      context: 3,
+    });
+    out += formatPatch(patch, FILE_HEADERS_ONLY);
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * Prints TraceEvents: the canonical one-line secpolmonitor form (unwrapped,
+ * prefix-free) and the JSON Lines object (`secpol-learn/trace-event@1`,
+ * docs/trace-json.md).
+ *
+ * Does not filter: see monitor/apply-options.ts.
+ */
+import type { AbilityArgument, TraceEvent } from './event';
+
+/** Version marker of the JSON Lines schema. */
+export const TRACE_EVENT_SCHEMA = 'secpol-learn/trace-event@1';
+
+function argumentText(a: AbilityArgument): string {
+  switch (a.kind) {
+    case 'none':
+      return '';
+    case 'value':
+      return `(${a.value})`;
+    case 'range':
+      return `(${a.start} - ${a.end})`;
+    case 'type-id':
+      return `(${a.value}) (${a.typeName})`;
+  }
+}
+
+/** The canonical secpolmonitor line of an event (numbers in decimal). */
+export function formatEvent(e: TraceEvent): string {
+  if (e.kind === 'unknown') return e.record;
+  const who = `${e.severity}: ${e.process === '' ? '-' : e.process} (pid:${e.pid})`;
+  if (e.kind === 'ability') {
+    const verb = e.severity === 'info' ? 'uses' : 'lacks';
+    return `${who} type ${e.securityType} ${verb} ability ${e.ability.monitorName}${argumentText(e.argument)} as ${e.domain}`;
+  }
+  const head = `${who} of type ${e.securityType}`;
+  if (e.kind === 'attach') {
+    return e.failure
+      ? `${head} failed to attach to path ${e.path}: ${e.failure.reason}`
+      : `${head} attached channel to path ${e.path}`;
+  }
+  return e.failure
+    ? `${head} failed to link to path ${e.path}: ${e.failure.reason}`
+    : `${head} created link to path ${e.path}`;
+}
+
+/** The JSON Lines object of an event: the schema marker, then the event's fields. */
+export function formatEventJson(e: TraceEvent): string {
+  return JSON.stringify({ schema: TRACE_EVENT_SCHEMA, ...e });
+}

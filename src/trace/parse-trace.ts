@@ -1,0 +1,88 @@
+/**
+ * The streaming trace reader: `parseTrace(readable, {file})` is an async
+ * generator of TraceEvents whose return value is the TraceSummary. Detects
+ * gzip by its magic bytes (1f 8b) and decompresses on the fly.
+ *
+ * Does not open files or print: the CLI does. Memory is constant (see
+ * push-parser.ts); events are yielded in batches per chunk.
+ */
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { TraceEvent } from './event';
+import { TracePushParser, type TraceSummary } from './push-parser';
+
+/** Options of parseTrace. */
+export interface ParseTraceOptions {
+  /** The file as the user named it (`-` for stdin); used in positions and diagnostics. */
+  file: string;
+  /** Called for each line not understood, truncated record or over-long line. */
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
+}
+
+/** Yields one event per record of `input` (plain or gzip); returns the summary. */
+export async function* parseTrace(
+  input: AsyncIterable<Buffer | string> & Readable,
+  options: ParseTraceOptions,
+): AsyncGenerator<TraceEvent, TraceSummary, undefined> {
+  let batch: TraceEvent[] = [];
+  const parser = new TracePushParser({
+    file: options.file,
+    onEvent: (e) => batch.push(e),
+    ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
+  });
+  for await (const chunk of maybeGunzip(input)) {
+    parser.feed(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    if (batch.length > 0) {
+      const out = batch;
+      batch = [];
+      yield* out;
+    }
+  }
+  const summary = parser.end();
+  yield* batch;
+  return summary;
+}
+
+/** Passes chunks through, or through gunzip when the first two bytes are 1f 8b. */
+async function* maybeGunzip(
+  input: AsyncIterable<Buffer | string>,
+): AsyncGenerator<Buffer | string> {
+  const it = input[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  const held: Array<Buffer | string> = [];
+  // Read until two bytes are known (a first chunk of one byte is possible on pipes).
+  while (head.length < 2) {
+    const r = await it.next();
+    if (r.done) {
+      yield* held;
+      return;
+    }
+    held.push(r.value);
+    head = Buffer.concat([head, Buffer.from(r.value)]);
+  }
+  const rest: AsyncIterable<Buffer | string> = {
+    [Symbol.asyncIterator]: () => ({ next: () => it.next() }),
+  };
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    yield* held;
+    yield* rest;
+    return;
+  }
+  const gunzip = createGunzip();
+  const pump = (async () => {
+    try {
+      for (const c of held) if (!gunzip.write(c)) await waitDrain(gunzip);
+      for await (const c of rest) if (!gunzip.write(c)) await waitDrain(gunzip);
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  for await (const c of gunzip) yield c as Buffer;
+  await pump;
+}
+
+function waitDrain(s: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => s.once('drain', resolve));
+}

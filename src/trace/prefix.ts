@@ -1,0 +1,74 @@
+/**
+ * Strips what loggers put in front of a secpolmonitor record: ANSI colour
+ * codes, `\r`, slog2info columns, serial-console `[  12.345]` stamps and ISO
+ * timestamps, and reads a time (seconds) from the prefix when it has one.
+ *
+ * Does not decide whether the rest is a valid record: see record.ts.
+ */
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+/** Longest prefix searched for `info:` / `error:`; longer prefixes are not loggers'. */
+const MAX_PREFIX = 160;
+
+/** Removes ANSI escape sequences and trailing whitespace (incl. `\r`). */
+export function cleanLine(line: string): string {
+  if (line.includes('\x1b')) line = line.replace(ANSI, '');
+  const last = line.charCodeAt(line.length - 1);
+  // Most lines end in a visible character: skip trimEnd's allocation then.
+  return last === 32 || last === 13 || last === 9 ? line.trimEnd() : line;
+}
+
+/** A line split into its logger prefix (maybe empty) and the record text starting at `info:`/`error:`. */
+export interface SplitLine {
+  record: string;
+  time?: number;
+}
+
+/** Finds a record start in a cleaned line; undefined when the line holds none. */
+export function splitRecordStart(line: string): SplitLine | undefined {
+  if (line.startsWith('info:') || line.startsWith('error:')) return { record: line };
+  const limit = Math.min(line.length, MAX_PREFIX);
+  let at = -1;
+  for (const key of ['info:', 'error:']) {
+    const i = line.indexOf(key);
+    if (i > 0 && i < limit && (at < 0 || i < at)) {
+      const before = line.charCodeAt(i - 1);
+      // The key must follow a blank or a `]`, so `xinfo:` in text is not a record start.
+      if (before === 32 || before === 9 || before === 93) at = i;
+    }
+  }
+  if (at < 0) return undefined;
+  const prefix = line.slice(0, at).trim();
+  if (!looksLikeLoggerPrefix(prefix)) return undefined;
+  const time = prefixTime(prefix);
+  return time === undefined ? { record: line.slice(at) } : { record: line.slice(at), time };
+}
+
+/** A logger prefix starts with a digit, `[`, or a month name (slog2info). */
+function looksLikeLoggerPrefix(prefix: string): boolean {
+  if (prefix.length === 0) return true;
+  const c = prefix.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 91) return true;
+  return MONTHS.includes(prefix.slice(0, 3).toLowerCase());
+}
+
+/** Seconds read from a prefix: `[  12.345678]`, ISO 8601, or slog2info `Mon DD HH:MM:SS.fff`. */
+export function prefixTime(prefix: string): number | undefined {
+  let m = /^\[\s*(\d+(?:\.\d+)?)\]/.exec(prefix);
+  if (m) return Number(m[1]);
+  m = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/.exec(prefix);
+  if (m) {
+    const ms = Date.parse(m[1]!.replace(' ', 'T'));
+    return Number.isNaN(ms) ? undefined : ms / 1000;
+  }
+  m = /^([A-Za-z]{3}) +(\d{1,2}) +(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(prefix);
+  if (m) {
+    const month = MONTHS.indexOf(m[1]!.toLowerCase());
+    if (month < 0) return undefined;
+    const day = MONTH_DAYS[month]! + Number(m[2]) - 1;
+    return day * 86400 + Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5]);
+  }
+  return undefined;
+}

@@ -1,0 +1,218 @@
+/**
+ * Tests of the push parser and parseTrace: prefixes, CRLF, gzip, huge lines,
+ * cut-off records, the real-world corpus logs, and fast-check properties
+ * (random bytes, random chunk cuts, generated traces against ground truth).
+ */
+import { readFileSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import * as fc from 'fast-check';
+import { MAX_LINE_BYTES, TracePushParser, parseTraceText } from './push-parser';
+import { parseTrace } from './parse-trace';
+import type { TraceEvent } from './event';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { generateTrace } from '../bench/generate-trace';
+
+const CORPUS = '/work/shared/corpus/real-world';
+const SEED = readFileSync('samples/seed-walkthrough/trace.log');
+
+async function collect(
+  input: Readable,
+  file = 'f',
+): Promise<{ events: TraceEvent[]; diagnostics: Diagnostic[] }> {
+  const events: TraceEvent[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const gen = parseTrace(input, { file, onDiagnostic: (d) => diagnostics.push(d) });
+  for await (const e of gen) events.push(e);
+  return { events, diagnostics };
+}
+
+describe('prefixes and line ends', () => {
+  test('slog2info, serial console and ISO prefixes are stripped and give times', () => {
+    const { events, diagnostics } = parseTraceText(
+      [
+        'Jan 01 00:00:05.123    secpolmonitor.1234    0   error: a (pid:1) type t lacks ability IO as root\r',
+        '[  12.345678] error: a (pid:1) type t lacks ability IO as root',
+        '2024-05-01T10:00:00.123Z error: a (pid:1) type t lacks ability IO as root  ',
+        '\x1b[31minfo: a (pid:1) type t uses ability IO as root\x1b[0m',
+      ].join('\n'),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(events.map((e) => e.time)).toEqual([5.123, 12.345678, 1714557600.123, undefined]);
+    expect(new Set(events.map((e) => e.record)).size).toBe(2);
+  });
+
+  test('a mention of error: inside prose is not a record', () => {
+    const { events, diagnostics } = parseTraceText('The tool said error: something\n');
+    expect(events).toEqual([]);
+    expect(diagnostics.map((d) => d.line)).toEqual([1]);
+  });
+
+  test('gzip input is detected by magic bytes', async () => {
+    const { events } = await collect(Readable.from([gzipSync(SEED)]));
+    expect(events).toHaveLength(12);
+  });
+
+  test('a one-byte first chunk still works', async () => {
+    const { events } = await collect(Readable.from([SEED.subarray(0, 1), SEED.subarray(1)]));
+    expect(events).toHaveLength(12);
+  });
+
+  test('the generator return value is the summary', async () => {
+    const gen = parseTrace(Readable.from([SEED]), { file: 's' });
+    let r = await gen.next();
+    while (!r.done) r = await gen.next();
+    expect(r.value).toMatchObject({
+      records: 12,
+      lines: 28,
+      events: { ability: 6, attach: 5, link: 1, unknown: 0 },
+    });
+  });
+});
+
+describe('huge lines and cut-off records', () => {
+  test('a huge line is capped and reported, the next record survives', () => {
+    const huge = 'x'.repeat(MAX_LINE_BYTES * 3);
+    const { events, diagnostics, summary } = parseTraceText(
+      `${huge}\ninfo: a (pid:1) type t uses ability IO as root\n`,
+    );
+    expect(events).toHaveLength(1);
+    expect(diagnostics.map((d) => d.ruleId)).toEqual(['trace-line-too-long', 'trace-unknown-line']);
+    expect(summary.firstDiagnosticPlaces).toEqual(['-:1', '-:1']);
+  });
+
+  test('the corpus page excerpt: one truncated record, prose lines reported', () => {
+    const f = `${CORPUS}/qnxdocs700_secpolmonitor__page_excerpt.txt`;
+    const { events, diagnostics, summary } = parseTraceText(readFileSync(f), 'excerpt');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: 'unknown',
+      process: 'sbin/devf-ram',
+      record: 'error: sbin/devf-ram (pid:2670618) type fs_user_t lacks abili',
+    });
+    expect(summary.truncatedRecords).toBe(1);
+    expect(diagnostics.filter((d) => d.ruleId === 'trace-unknown-line').map((d) => d.line)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
+  });
+});
+
+describe('real-world corpus logs: one event per record', () => {
+  test.each([
+    ['blog_security_policy_in_qnx__secpolmonitor_aps.log', 5, { ability: 5 }, 0],
+    ['blog_security_policy_in_qnx__secpolmonitor_log_nonroot.log', 5, { ability: 5 }, 0],
+    // secpolcompile's message: one record (unknown form) with its two indented lines joined.
+    ['blog_security_policy_in_qnx__secpolcompile_error.log', 1, { unknown: 1 }, 0],
+    ['blog_security_policy_in_qnx__on_operation_not_permitted.log', 0, {}, 1],
+  ])('%s', (name, records, kinds, notUnderstood) => {
+    const { events, summary } = parseTraceText(readFileSync(`${CORPUS}/${name}`), name);
+    expect(events).toHaveLength(records);
+    expect(summary.records).toBe(records);
+    expect(summary.events).toMatchObject(kinds);
+    expect(summary.diagnostics).toBe(notUnderstood);
+  });
+
+  test('the nonroot log keeps address ranges exact', () => {
+    const { events } = parseTraceText(
+      readFileSync(`${CORPUS}/blog_security_policy_in_qnx__secpolmonitor_log_nonroot.log`),
+    );
+    expect(events[0]).toMatchObject({
+      argument: { kind: 'range', start: '337416937472', end: '337416992071' },
+      domain: 'non-root',
+    });
+  });
+});
+
+describe('properties', () => {
+  test('random bytes never throw', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+        parseTraceText(Buffer.from(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('random text built from record pieces never throws', () => {
+    const piece = fc.constantFrom(
+      'info:',
+      'error:',
+      ' (pid:',
+      ')',
+      ' type ',
+      ' of type ',
+      'ability ',
+      '(',
+      ' - ',
+      ' as root',
+      '\n',
+      '\r\n',
+      '  ',
+      'x',
+      ': ',
+      '[ 1.0] ',
+      '\x1b[0m',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), (ps) => void parseTraceText(ps.join(''))),
+      { numRuns: 300 },
+    );
+  });
+
+  test('random chunk cuts of a real trace give the same events as one chunk', () => {
+    const whole = parseTraceText(SEED, 's');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: SEED.length - 1 }), { maxLength: 20 }),
+        (cuts) => {
+          const events: TraceEvent[] = [];
+          const p = new TracePushParser({ file: 's', onEvent: (e) => events.push(e) });
+          let at = 0;
+          for (const c of [...cuts].sort((a, b) => a - b)) {
+            p.feed(SEED.subarray(at, c));
+            at = c;
+          }
+          p.feed(SEED.subarray(at));
+          p.end();
+          expect(events).toEqual(whole.events);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('huge lines never lose a following well-formed record', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 * MAX_LINE_BYTES }),
+        fc.constantFrom('x', ' ', 'é'),
+        (n, ch) => {
+          const { events } = parseTraceText(
+            `${ch.repeat(n)}\nerror: a (pid:1) type t lacks ability IO as root\n`,
+          );
+          expect(events.filter((e) => e.kind === 'ability')).toHaveLength(1);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  test('generated traces give exactly the generator ground truth', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 }), async (seed) => {
+        const sink = new PassThrough();
+        const chunks: Buffer[] = [];
+        sink.on('data', (c: Buffer) => chunks.push(c));
+        const truth = await generateTrace({ seed, lines: 3000, out: sink, garbage: 0.02 });
+        sink.end();
+        const { summary } = parseTraceText(Buffer.concat(chunks), 'gen');
+        expect(summary.lines).toBe(truth.lines);
+        expect(summary.records).toBe(truth.records);
+        expect(summary.events).toEqual(truth.events);
+        expect(summary.diagnostics).toBe(truth.garbageLines);
+        expect(summary.truncatedRecords).toBe(0);
+      }),
+      { numRuns: 10 },
+    );
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * The synchronous push parser: bytes in (`feed(chunk)`, `end()`), events and
+ * diagnostics out through callbacks. Splits lines (LF, CRLF), caps huge lines,
+ * strips prefixes (prefix.ts), joins wrapped records, parses each record
+ * (record.ts) and reports every line it did not understand with FILE:LINE.
+ *
+ * Does not decompress or read streams: see parse-trace.ts. Memory is constant:
+ * one partial line and one open record at a time.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { TraceEvent } from './event';
+import { cleanLine, splitRecordStart } from './prefix';
+import { parseRecord } from './record';
+
+/** Longest line (and joined record) kept, in bytes; the rest is dropped and reported. */
+export const MAX_LINE_BYTES = 64 * 1024;
+/** How many diagnostic line numbers the summary keeps. */
+const FIRST_LINES_KEPT = 10;
+
+/** What a whole trace held: counts for the summary on stderr. */
+export interface TraceSummary {
+  file: string;
+  /** Physical lines read. */
+  lines: number;
+  /** Records (`info:`/`error:` messages, wrapped or not). */
+  records: number;
+  /** Events by kind. */
+  events: { ability: number; attach: number; link: number; unknown: number };
+  /** Non-blank lines that were not part of a record, plus truncated records and over-long lines. */
+  diagnostics: number;
+  /** `FILE:LINE` of the first diagnostics. */
+  firstDiagnosticPlaces: string[];
+  /** Records that start like a known form but end early (cut-off copies). */
+  truncatedRecords: number;
+  /** True when at least one record carried a timestamp. */
+  hasTimes: boolean;
+}
+
+/** Callbacks and options for the push parser. */
+export interface PushParserOptions {
+  /** The file as the user named it (`-` for stdin). */
+  file: string;
+  onEvent: (event: TraceEvent) => void;
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
+}
+
+/** A synchronous trace parser driven by `feed`/`end`. */
+export class TracePushParser {
+  private readonly file: string;
+  private readonly onEvent: (event: TraceEvent) => void;
+  private readonly onDiagnostic: (diagnostic: Diagnostic) => void;
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private partialTooLong = false;
+  private lineNo = 0;
+  private open: { text: string; line: number; time?: number } | undefined;
+  private ended = false;
+  readonly summary: TraceSummary;
+
+  constructor(options: PushParserOptions) {
+    this.file = options.file;
+    this.onEvent = options.onEvent;
+    this.onDiagnostic = options.onDiagnostic ?? (() => undefined);
+    this.summary = {
+      file: options.file,
+      lines: 0,
+      records: 0,
+      events: { ability: 0, attach: 0, link: 0, unknown: 0 },
+      diagnostics: 0,
+      firstDiagnosticPlaces: [],
+      truncatedRecords: 0,
+      hasTimes: false,
+    };
+  }
+
+  /** Feeds the next bytes of the trace. */
+  feed(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) {
+        this.keepPartial(chunk.subarray(start));
+        return;
+      }
+      if (this.partialBytes === 0 && !this.partialTooLong && nl - start <= MAX_LINE_BYTES) {
+        // Fast path: a whole line inside this chunk is decoded in place, without a copy.
+        this.lineNo++;
+        this.summary.lines++;
+        this.line(cleanLine(chunk.toString('utf8', start, nl)));
+      } else {
+        this.keepPartial(chunk.subarray(start, nl));
+        this.takeLine();
+      }
+      start = nl + 1;
+    }
+  }
+
+  /** Ends the trace: handles a last line without newline and closes the open record. */
+  end(): TraceSummary {
+    if (this.ended) return this.summary;
+    this.ended = true;
+    if (this.partialBytes > 0 || this.partialTooLong) this.takeLine();
+    this.closeRecord();
+    return this.summary;
+  }
+
+  private keepPartial(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    const room = MAX_LINE_BYTES - this.partialBytes;
+    if (bytes.length > room) {
+      this.partialTooLong = true;
+      if (room <= 0) return;
+      bytes = bytes.subarray(0, room);
+    }
+    // Copy: the caller may reuse its buffer.
+    this.partial.push(Buffer.from(bytes));
+    this.partialBytes += bytes.length;
+  }
+
+  private takeLine(): void {
+    const bytes =
+      this.partial.length === 1 ? this.partial[0]! : Buffer.concat(this.partial, this.partialBytes);
+    const tooLong = this.partialTooLong;
+    this.partial = [];
+    this.partialBytes = 0;
+    this.partialTooLong = false;
+    this.lineNo++;
+    this.summary.lines++;
+    const raw = bytes === undefined ? '' : bytes.toString('utf8');
+    if (tooLong) {
+      this.diagnose(
+        this.lineNo,
+        `line longer than ${MAX_LINE_BYTES} bytes; the rest was ignored`,
+        'trace-line-too-long',
+      );
+    }
+    this.line(cleanLine(raw));
+  }
+
+  private line(line: string): void {
+    if (line.length === 0) {
+      // A blank line ends a wrapped record.
+      this.closeRecord();
+      return;
+    }
+    const start = splitRecordStart(line);
+    if (start !== undefined) {
+      this.closeRecord();
+      this.open = { text: start.record, line: this.lineNo };
+      if (start.time !== undefined) this.open.time = start.time;
+      return;
+    }
+    const first = line.charCodeAt(0);
+    if ((first === 32 || first === 9) && this.open !== undefined) {
+      // A continuation: join with one space, as the page wraps mid-message.
+      if (this.open.text.length < MAX_LINE_BYTES) this.open.text += ' ' + line.trim();
+      return;
+    }
+    this.closeRecord();
+    this.diagnose(
+      this.lineNo,
+      'line not understood: not a secpolmonitor record or its continuation',
+      'trace-unknown-line',
+    );
+  }
+
+  private closeRecord(): void {
+    const open = this.open;
+    if (open === undefined) return;
+    this.open = undefined;
+    const text = open.text;
+    const event = parseRecord(text, { file: this.file, line: open.line }, open.time);
+    if (event === undefined) return;
+    this.summary.records++;
+    this.summary.events[event.kind]++;
+    if (open.time !== undefined) this.summary.hasTimes = true;
+    if (event.kind === 'unknown' && looksTruncated(text)) {
+      this.summary.truncatedRecords++;
+      this.diagnose(
+        open.line,
+        'record ends early (cut off?); kept as an unknown event',
+        'trace-truncated-record',
+        'warning',
+      );
+    }
+    this.onEvent(event);
+  }
+
+  private diagnose(
+    line: number,
+    message: string,
+    ruleId: string,
+    severity: 'warning' | 'error' = 'warning',
+  ): void {
+    this.summary.diagnostics++;
+    if (this.summary.firstDiagnosticPlaces.length < FIRST_LINES_KEPT) {
+      this.summary.firstDiagnosticPlaces.push(`${this.file}:${line}`);
+    }
+    this.onDiagnostic({ severity, message, file: this.file, line, ruleId });
+  }
+}
+
+/** A record that has the `NAME (pid:N) [of ]type T ` start of a known form but no known ending. */
+function looksTruncated(text: string): boolean {
+  return /^(?:info|error): \S* ?\(pid:[^)]*\) (?:of )?type \S+ /.test(text);
+}
+
+/** Parses a whole in-memory trace (tests, small inputs): events, diagnostics and the summary. */
+export function parseTraceText(
+  text: string | Buffer,
+  file = '-',
+): { events: TraceEvent[]; diagnostics: Diagnostic[]; summary: TraceSummary } {
+  const events: TraceEvent[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const parser = new TracePushParser({
+    file,
+    onEvent: (e) => events.push(e),
+    onDiagnostic: (d) => diagnostics.push(d),
+  });
+  parser.feed(Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'));
+  return { events, diagnostics, summary: parser.end() };
+}

@@ -1,0 +1,230 @@
+/**
+ * Parses one unwrapped, prefix-free secpolmonitor record (`info: …` /
+ * `error: …`) into a TraceEvent (reference §1.4 forms A–E).
+ *
+ * Handles: ability checks (none / value / range / type-id arguments, hex
+ * normalised to decimal), path attach/link successes and failures (with or
+ * without the `:` before the reason). Does not handle line joining, prefixes
+ * or diagnostics: see push-parser.ts. Uses indexOf splitting, no backtracking
+ * regexes, so a hostile line costs linear time.
+ */
+import type {
+  AbilityArgument,
+  AbilityEvent,
+  AttachEvent,
+  LinkEvent,
+  UnknownEvent,
+  PathFailureCode,
+  TracePosition,
+  TraceEvent,
+  TraceSeverity,
+} from './event';
+
+const internTable = new Map<string, string>();
+/** Interns short repeated strings (process and type names) so millions of events share them. */
+function intern(s: string): string {
+  const hit = internTable.get(s);
+  if (hit !== undefined) return hit;
+  if (internTable.size < 100_000) internTable.set(s, s);
+  return s;
+}
+
+/** Reason texts recognised at the end of a path failure that lacks the `:` separator (the seed's `/tmp/ no rule`). */
+const KNOWN_REASONS = ['no rule', 'conflict', 'type conflict', 'bad op', 'bad operation'];
+
+/** Classifies a path failure reason leniently. */
+export function classifyReason(reason: string): PathFailureCode {
+  const r = reason.toLowerCase();
+  if (r.includes('no rule')) return 'no-rule';
+  if (r.includes('conflict')) return 'conflict';
+  if (r.includes('bad op') || r.includes('bad_op') || r.includes('operation')) return 'bad-op';
+  return 'other';
+}
+
+/** Canonical decimal string for a decimal or `0x` hex number; undefined if it is neither. */
+export function normaliseNumber(text: string): string | undefined {
+  const t = text.trim();
+  // Canonical decimals (the common case) need no BigInt round trip.
+  if (/^(?:0|[1-9][0-9]*)$/.test(t)) return t;
+  if (/^[0-9]+$/.test(t)) return BigInt(t).toString();
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t).toString();
+  return undefined;
+}
+
+function parseArgument(inner: string, typeName: string | undefined): AbilityArgument | undefined {
+  const dash = inner.indexOf('-', inner.startsWith('-') ? 1 : 0);
+  if (dash >= 0) {
+    const start = normaliseNumber(inner.slice(0, dash));
+    const end = normaliseNumber(inner.slice(dash + 1));
+    if (start === undefined || end === undefined || typeName !== undefined) return undefined;
+    return { kind: 'range', start, end };
+  }
+  const value = normaliseNumber(inner);
+  if (value === undefined) return undefined;
+  if (typeName !== undefined) return { kind: 'type-id', value, typeName: intern(typeName) };
+  return { kind: 'value', value };
+}
+
+const ABILITY_NAME = /^[A-Za-z0-9_./-]+$/;
+const TYPE_NAME = /^[A-Za-z0-9_]+$/;
+
+/**
+ * Parses a record such as `error: sbin/devf-ram (pid:1) type fs_t lacks ability IO as root`.
+ * Returns an `unknown` event for a record of no known form; undefined when it is not a record at all.
+ */
+export function parseRecord(
+  record: string,
+  position: TracePosition,
+  time?: number,
+): TraceEvent | undefined {
+  let severity: TraceSeverity;
+  let rest: string;
+  if (record.startsWith('info:')) {
+    severity = 'info';
+    rest = record.slice(5).trimStart();
+  } else if (record.startsWith('error:')) {
+    severity = 'error';
+    rest = record.slice(6).trimStart();
+  } else return undefined;
+  // Set after construction (not spread): object spreads dominated the parse profile.
+  const withTime = <T extends { time?: number }>(e: T): T => {
+    if (time !== undefined) e.time = time;
+    return e;
+  };
+  const unknown = (process?: string, pid?: string): TraceEvent => {
+    const e: UnknownEvent =
+      process !== undefined
+        ? { kind: 'unknown', severity, process, pid: pid ?? '', record, position }
+        : { kind: 'unknown', severity, record, position };
+    return withTime(e);
+  };
+
+  // NAME (pid:PID) — the name has no spaces in every observed record.
+  // An unnamed process (`-n`) is assumed to print no name or `-` before `(pid:`: both give process ''.
+  const sp = rest.indexOf('(pid:');
+  if (sp < 0) return unknown();
+  const rawName = rest.slice(0, sp).trimEnd();
+  if (rawName.includes(' ')) return unknown();
+  const close = rest.indexOf(') ', sp + 5);
+  if (close < 0) return unknown();
+  const process = rawName === '-' ? '' : intern(rawName);
+  const pid = rest.slice(sp + 5, close);
+  let body = rest.slice(close + 2);
+  const isPath = body.startsWith('of type ');
+  if (isPath) body = body.slice(8);
+  else if (body.startsWith('type ')) body = body.slice(5);
+  else return unknown(process, pid);
+  const typeEnd = body.indexOf(' ');
+  if (typeEnd <= 0) return unknown(process, pid);
+  const securityType = intern(body.slice(0, typeEnd));
+  body = body.slice(typeEnd + 1);
+
+  // A. ability check
+  let verb: 'uses' | 'lacks' | undefined;
+  if (body.startsWith('uses ability ')) verb = 'uses';
+  else if (body.startsWith('lacks ability ')) verb = 'lacks';
+  if (verb !== undefined) {
+    body = body.slice(verb === 'uses' ? 13 : 14);
+    let domain: 'root' | 'non-root';
+    if (body.endsWith(' as root')) {
+      domain = 'root';
+      body = body.slice(0, -8);
+    } else if (body.endsWith(' as non-root')) {
+      domain = 'non-root';
+      body = body.slice(0, -12);
+    } else return unknown(process, pid);
+    let typeName: string | undefined;
+    // `CHANNEL_CONNECT(1) (fs_t)`: a trailing ` (TYPE)` names the type id.
+    if (body.endsWith(')')) {
+      const open = body.lastIndexOf(' (');
+      if (open > 0 && TYPE_NAME.test(body.slice(open + 2, -1))) {
+        typeName = body.slice(open + 2, -1);
+        body = body.slice(0, open);
+      }
+    }
+    let argument: AbilityArgument = { kind: 'none' };
+    const paren = body.indexOf('(');
+    let name = body;
+    if (paren >= 0) {
+      if (!body.endsWith(')')) return unknown(process, pid);
+      name = body.slice(0, paren);
+      const parsed = parseArgument(body.slice(paren + 1, -1), typeName);
+      if (parsed === undefined) return unknown(process, pid);
+      argument = parsed;
+    } else if (typeName !== undefined) return unknown(process, pid);
+    if (!ABILITY_NAME.test(name)) return unknown(process, pid);
+    const dynamic = name !== name.toUpperCase() || name.includes('/');
+    const ability = {
+      monitorName: intern(name),
+      policyName: intern(dynamic ? name : name.toLowerCase()),
+      dynamic,
+    };
+    const e: AbilityEvent = {
+      kind: 'ability',
+      severity,
+      process,
+      pid,
+      securityType,
+      record,
+      position,
+      ability,
+      argument,
+      domain,
+    };
+    return withTime(e);
+  }
+
+  // B–E. path events
+  for (const [prefix, kind, ok] of PATH_FORMS) {
+    if (!body.startsWith(prefix)) continue;
+    const tail = body.slice(prefix.length).trimEnd();
+    if (tail.length === 0) return unknown(process, pid);
+    if (ok)
+      return withTime<AttachEvent | LinkEvent>({
+        kind,
+        severity,
+        process,
+        pid,
+        securityType,
+        record,
+        position,
+        path: tail,
+      });
+    const split = splitReason(tail);
+    if (split === undefined) return unknown(process, pid);
+    const failure = { reason: split.reason, code: classifyReason(split.reason) };
+    return withTime<AttachEvent | LinkEvent>({
+      kind,
+      severity,
+      process,
+      pid,
+      securityType,
+      record,
+      position,
+      path: split.path,
+      failure,
+    });
+  }
+  return unknown(process, pid);
+}
+
+const PATH_FORMS: Array<[string, 'attach' | 'link', boolean]> = [
+  ['attached channel to path ', 'attach', true],
+  ['failed to attach to path ', 'attach', false],
+  ['created link to path ', 'link', true],
+  ['failed to create link to path ', 'link', false],
+  ['failed to link to path ', 'link', false],
+];
+
+/** Splits `PATH: REASON` (last `: `), or `PATH REASON` when REASON is a known text. */
+function splitReason(tail: string): { path: string; reason: string } | undefined {
+  const colon = tail.lastIndexOf(': ');
+  if (colon > 0) return { path: tail.slice(0, colon), reason: tail.slice(colon + 2).trim() };
+  const lower = tail.toLowerCase();
+  for (const reason of KNOWN_REASONS) {
+    if (lower.endsWith(' ' + reason)) {
+      return { path: tail.slice(0, -reason.length - 1).trimEnd(), reason };
+    }
+  }
+  return undefined;
+}
