@@ -38,6 +38,7 @@ describe('lexical rules', () => {
     '/a b',
     'rel/path',
     '/a\u0007',
+    '//x',
   ])('refuses hostile path %j', (s) => {
     expect(isSafeLiteralPath(s)).toBe(false);
   });

@@ -54,9 +54,13 @@ const PATH_BREAKERS = /[\s\x00-\x1f\x7f;{}#]/;
 /** Pattern characters: a path carrying one would match more than itself. */
 const GLOB_CHARS = /[*?[\]\\]/;
 
-/** True for a path token the parser accepts in `allow_attach` / `allow_link` (globs allowed). */
+/**
+ * True for a path token the parser accepts in `allow_attach` / `allow_link`
+ * (globs allowed). A token starting with `//` is read as a `//` comment, so
+ * it is not a path: printing one would comment out the rest of the line.
+ */
 export function isPolicyPath(s: string): boolean {
-  return s.startsWith('/') && !PATH_BREAKERS.test(s);
+  return s.startsWith('/') && !s.startsWith('//') && !PATH_BREAKERS.test(s);
 }
 
 /**
