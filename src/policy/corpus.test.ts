@@ -1,5 +1,5 @@
 /**
- * The real-world corpus (/work/shared/corpus/real-world, see its INDEX.md):
+ * The real-world corpus (../shared/corpus/real-world beside the repository, see its INDEX.md):
  * every policy file written outside this project either parses with no error
  * or is rejected with its first error at the exact place below. A new policy
  * file in the corpus fails this test until it is added to the table.
@@ -10,8 +10,9 @@ import { readPolicyFile } from './policy-file-io';
 import { lexPolicy } from './lex';
 import { parsePolicy } from './parse';
 import { printPolicy } from './print';
+import { CORPUS_DIR } from '../test-utils/corpus';
 
-const CORPUS = process.env.SECPOL_CORPUS ?? '/work/shared/corpus/real-world';
+const CORPUS = CORPUS_DIR;
 
 /** `valid`, or `LINE:COL message` of the first error. */
 const EXPECTED: Record<string, string> = {

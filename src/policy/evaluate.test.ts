@@ -8,6 +8,7 @@ import { buildModel } from './model/build-model';
 import { parseRangeFile } from './model/range-file';
 import { evaluate, type Verdict } from './evaluate';
 import type { TraceEvent } from '../trace/event';
+import { CORPUS_DIR } from '../test-utils/corpus';
 
 const POLICY = `
 type t; type u; type v; attribute peers; type w, peers;
@@ -228,7 +229,7 @@ describe('evaluate: attach and link', () => {
 
 describe('evaluate: the secpolmonitor page walkthrough', () => {
   const text = readFileSync(
-    '/work/shared/corpus/real-world/qnxdocs700_secpolmonitor__example_policy.secpol',
+    `${CORPUS_DIR}/qnxdocs700_secpolmonitor__example_policy.secpol`,
     'utf8',
   );
   const seed = buildModel(policyFrom({ 'policy.secpol': text }));

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { policyFrom } from '../test-utils/policy-builders';
 import { lintPolicy } from './lint';
 import { parsePolicy } from './parse';
+import { CORPUS_DIR } from '../test-utils/corpus';
 
 const rules = (text: string, qnx?: '7.1' | '8.0'): string[] =>
   lintPolicy(policyFrom(text), qnx ? { qnx } : {}).diagnostics.map(
@@ -117,7 +118,7 @@ allow ssh_privsep_t self:ability { setuid:1000-1010 setgid:1000-1010 };
 });
 
 describe('lint on the real-world corpus', () => {
-  const dir = '/work/shared/corpus/real-world';
+  const dir = CORPUS_DIR;
   const files = readdirSync(dir).filter(
     (f) =>
       /\.(secpol|sp)$/.test(f) || f === 'qnxdocs71_debugging__dev_secpolgenerate_errors_entry.txt',

@@ -12,8 +12,9 @@ import { parseTrace } from './parse-trace';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';
+import { CORPUS_DIR } from '../test-utils/corpus';
 
-const CORPUS = '/work/shared/corpus/real-world';
+const CORPUS = CORPUS_DIR;
 const SEED = readFileSync('samples/seed-walkthrough/trace.log');
 
 async function collect(
