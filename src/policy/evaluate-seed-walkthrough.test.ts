@@ -51,7 +51,7 @@ describe('seed walkthrough: trace evaluated against its policy', () => {
     const infos = (await seedEvents()).filter((e) => e.severity === 'info');
     const verdicts = infos.map((e) => {
       const v = evaluate(model, e);
-      return `${e.record.split(' ').slice(3).join(' ')} => ${v.allowed ? 'allowed' : v.reason}`;
+      return `${e.record.split(' ').slice(4).join(' ')} => ${v.allowed ? 'allowed' : v.reason}`;
     });
     expect(verdicts).toEqual([
       'fs_t uses ability IO as root => allowed',
