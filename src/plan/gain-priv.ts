@@ -10,7 +10,7 @@
 import type { Policy } from '../policy/ast';
 import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
-import type { AbilityGrantInfo, TypeGrants } from '../policy/model/types';
+import { gainedAbilities } from '../policy/model/gained-abilities';
 import { statementLines } from '../render/rule-text';
 import type { PlannedChange, ReviewItem } from './patch';
 
@@ -33,7 +33,9 @@ export function addGainPriv(
   for (const { change, item } of settypeids) {
     const target = item.text.slice('settypeid:'.length);
     const source = model.grants.get(change.type);
-    const gains = source ? gained(source, model.grants.get(target)) : [];
+    const gains = source
+      ? gainedAbilities(source, model.grants.get(target)).map((g) => g.ability)
+      : [];
     if (gains.length === 0) continue;
     const have = new Set(change.items.map((i) => i.text));
     for (const ability of gains) {
@@ -55,42 +57,4 @@ export function addGainPriv(
       evidence: item.evidence,
     });
   }
-}
-
-/** Abilities (names) `target` holds beyond `source`, minus those `source` may gain already. */
-function gained(source: TypeGrants, target: TypeGrants | undefined): string[] {
-  if (!target) return [];
-  const out = new Set<string>();
-  for (const [ability, grants] of target.abilities) {
-    if (source.gainPriv.has(ability)) continue;
-    const mine = source.abilities.get(ability) ?? [];
-    if (mine.length === 0 || !grants.every((x) => coveredBy(x, mine))) out.add(ability);
-  }
-  if (
-    !source.gainPriv.has('channel_connect') &&
-    !out.has('channel_connect') &&
-    !source.connects.has('*')
-  ) {
-    for (const object of target.connects.keys()) {
-      if (!source.connects.has(object)) {
-        out.add('channel_connect');
-        break;
-      }
-    }
-  }
-  return [...out].sort();
-}
-
-function coveredBy(x: AbilityGrantInfo, mine: AbilityGrantInfo[]): boolean {
-  if (mine.some((m) => !m.ranges)) return true;
-  if (!x.ranges) return false;
-  return x.ranges.every((r) =>
-    mine.some((m) =>
-      m.ranges!.some((s) =>
-        r.kind === 'interval'
-          ? s.kind === 'interval' && s.start <= r.start && r.end <= s.end
-          : s.kind === 'name' && s.name === r.name,
-      ),
-    ),
-  );
 }

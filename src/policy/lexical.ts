@@ -17,8 +17,8 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export const ABILITY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)*$/;
 
-/** Words with a meaning of their own in statements; never valid as a type name. */
-export const KEYWORDS: ReadonlySet<string> = new Set([
+/** The words that start a statement (error recovery resumes at one that starts a line). */
+export const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
   'type',
   'attribute',
   'ability',
@@ -29,6 +29,11 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'derive_type',
   'default_spawn_type',
   'mount_point',
+]);
+
+/** Words with a meaning of their own in statements; never valid as a type name. */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  ...STATEMENT_KEYWORDS,
   'self',
   'channel',
   'connect',

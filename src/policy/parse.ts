@@ -27,7 +27,7 @@ import type {
   TypeSet,
 } from './ast';
 import { lexPolicy, type Token } from './lex';
-import { isAbilityName, isIdentifier, isPolicyPath } from './lexical';
+import { isAbilityName, isIdentifier, isPolicyPath, STATEMENT_KEYWORDS } from './lexical';
 import { looksNumeric, numberValue } from './number-literal';
 
 /** Where the text came from, for positions and diagnostics. */
@@ -41,20 +41,6 @@ export interface ParseResult {
   ast: PolicyFile;
   diagnostics: Diagnostic[];
 }
-
-/** The statement keywords; one at the start of a line is where error recovery resumes. */
-const STATEMENT_KEYWORDS = new Set([
-  'type',
-  'attribute',
-  'ability',
-  'range',
-  'allow',
-  'allow_attach',
-  'allow_link',
-  'derive_type',
-  'default_spawn_type',
-  'mount_point',
-]);
 
 const FLAGS: ReadonlySet<string> = new Set(['nonroot', 'noinherit', 'unlock', 'default_priv']);
 

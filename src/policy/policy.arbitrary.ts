@@ -16,7 +16,7 @@ import type {
   Statement,
   TypeSet,
 } from './ast';
-import { isAbilityName, isIdentifier } from './lexical';
+import { isAbilityName, isIdentifier, STATEMENT_KEYWORDS } from './lexical';
 
 const RESERVED_ITEMS = new Set(['nonroot', 'noinherit', 'unlock', 'default_priv', 'gain_priv']);
 
@@ -46,21 +46,7 @@ const abilityName: fc.Arbitrary<string> = fc
   .filter((s) => isAbilityName(s) && isIdentifierOrAbility(s));
 
 function isIdentifierOrAbility(s: string): boolean {
-  return (
-    !RESERVED_ITEMS.has(s) &&
-    ![
-      'type',
-      'attribute',
-      'ability',
-      'range',
-      'allow',
-      'allow_attach',
-      'allow_link',
-      'derive_type',
-      'default_spawn_type',
-      'mount_point',
-    ].includes(s)
-  );
+  return !RESERVED_ITEMS.has(s) && !STATEMENT_KEYWORDS.has(s);
 }
 
 const commentText = fc.stringMatching(/^[ -~\u00e9\u4e2d]{0,20}$/).map((s) => `#${s}`.trimEnd());
