@@ -24,6 +24,8 @@ export interface Group {
   linkBecause?: string;
   /** `-c`: the types the processes ran as before being given their own. */
   originalTypes?: Set<string>;
+  /** `-c`: the connect target as the trace named it, when its processes got types of their own. */
+  originalObject?: string;
 }
 
 /** The group as a requirement, for coverage checks. */
@@ -48,49 +50,95 @@ export function groupAtoms(
   mode: PlanOptions['mode'],
 ): Group[] {
   const retargeted = new Set([...retarget.keys()]);
+  const objectTypes = connectTargets(atoms, retarget);
   const groups = new Map<string, Group>();
-  for (const a of atoms) {
-    const pt = `${a.process}\0${a.type}`;
-    const moved = retarget.get(pt);
-    // A process moved to its own type needs everything it did, successes too.
-    if (mode === 'suggest' && a.evidence.failures === 0 && !retargeted.has(pt)) continue;
-    const type = moved ?? a.type;
-    // suggest adds the values that were denied; generate (and a process's own new type) all of them.
-    const deniedOnly = mode === 'suggest' && !moved;
-    const values = deniedOnly
-      ? { whole: Boolean(a.deniedWhole), ranges: a.deniedRanges ?? [] }
-      : { whole: Boolean(a.whole), ranges: a.ranges ?? [] };
-    const key = [type, a.kind, a.domain ?? '', a.object].join('\0');
-    const prev = groups.get(key);
-    if (!prev) {
-      const g: Group = {
-        type,
-        kind: a.kind,
-        ...(a.domain ? { domain: a.domain } : {}),
-        object: a.object,
-        whole: values.whole,
-        ranges: values.ranges,
-        ...(a.unfixable !== undefined ? { unfixable: a.unfixable } : {}),
-        wordedAttach: Boolean(a.wordedAttach),
-        evidence: a.evidence,
-        processes: new Set([a.process]),
-        ...(moved ? { originalTypes: new Set([a.type]) } : {}),
-      };
-      groups.set(key, g);
-      continue;
+  for (const atom of atoms) {
+    for (const a of retargetObject(atom, objectTypes) as Array<
+      Requirement & { originalObject?: string }
+    >) {
+      const pt = `${a.process}\0${a.type}`;
+      const moved = retarget.get(pt);
+      // A process moved to its own type needs everything it did, successes too.
+      if (mode === 'suggest' && a.evidence.failures === 0 && !retargeted.has(pt)) continue;
+      const type = moved ?? a.type;
+      // suggest adds the values that were denied; generate (and a process's own new type) all of them.
+      const deniedOnly = mode === 'suggest' && !moved;
+      const values = deniedOnly
+        ? { whole: Boolean(a.deniedWhole), ranges: a.deniedRanges ?? [] }
+        : { whole: Boolean(a.whole), ranges: a.ranges ?? [] };
+      const key = [type, a.kind, a.domain ?? '', a.object].join('\0');
+      const prev = groups.get(key);
+      if (!prev) {
+        const g: Group = {
+          type,
+          kind: a.kind,
+          ...(a.domain ? { domain: a.domain } : {}),
+          object: a.object,
+          whole: values.whole,
+          ranges: values.ranges,
+          ...(a.unfixable !== undefined ? { unfixable: a.unfixable } : {}),
+          wordedAttach: Boolean(a.wordedAttach),
+          evidence: a.evidence,
+          processes: new Set([a.process]),
+          ...(moved ? { originalTypes: new Set([a.type]) } : {}),
+          ...(a.originalObject ? { originalObject: a.originalObject } : {}),
+        };
+        groups.set(key, g);
+        continue;
+      }
+      prev.evidence = mergeEvidence(prev.evidence, a.evidence);
+      if (moved) (prev.originalTypes ??= new Set()).add(a.type);
+      prev.processes.add(a.process);
+      prev.wordedAttach ||= Boolean(a.wordedAttach);
+      if (a.kind === 'ability') {
+        prev.whole ||= values.whole;
+        prev.ranges = prev.whole ? [] : mergeRanges(prev.ranges, values.ranges);
+      }
+      if (
+        a.unfixable !== undefined &&
+        (prev.unfixable === undefined || a.unfixable < prev.unfixable)
+      )
+        prev.unfixable = a.unfixable;
     }
-    prev.evidence = mergeEvidence(prev.evidence, a.evidence);
-    if (moved) (prev.originalTypes ??= new Set()).add(a.type);
-    prev.processes.add(a.process);
-    prev.wordedAttach ||= Boolean(a.wordedAttach);
-    if (a.kind === 'ability') {
-      prev.whole ||= values.whole;
-      prev.ranges = prev.whole ? [] : mergeRanges(prev.ranges, values.ranges);
-    }
-    if (a.unfixable !== undefined && (prev.unfixable === undefined || a.unfixable < prev.unfixable))
-      prev.unfixable = a.unfixable;
   }
   return [...groups.values()];
+}
+
+/**
+ * `-c` moves processes to types of their own, and with them the channels they
+ * create (a channel has its creator's type). A connect to type T therefore
+ * goes to the new types of the processes that ran as T, plus T itself while a
+ * process still runs as T or none was seen in the traces. Maps each T whose
+ * targets changed to its sorted list of targets.
+ */
+function connectTargets(
+  atoms: Requirement[],
+  retarget: Map<string, string>,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (retarget.size === 0) return out;
+  const ranAs = new Map<string, Set<string>>();
+  for (const a of atoms) {
+    let s = ranAs.get(a.type);
+    if (!s) ranAs.set(a.type, (s = new Set()));
+    s.add(a.process);
+  }
+  for (const [type, processes] of ranAs) {
+    const targets = [...new Set([...processes].map((p) => retarget.get(`${p}\0${type}`) ?? type))];
+    if (targets.length === 1 && targets[0] === type) continue;
+    out.set(type, targets.sort());
+  }
+  return out;
+}
+
+/** The atom once per connect target (itself when its target is not remapped). */
+function retargetObject(
+  a: Requirement,
+  objectTypes: Map<string, string[]>,
+): Array<Requirement & { originalObject?: string }> {
+  const targets = a.kind === 'connect' ? objectTypes.get(a.object) : undefined;
+  if (!targets) return [a];
+  return targets.map((object) => ({ ...a, object, originalObject: a.object }));
 }
 
 /**

@@ -354,6 +354,24 @@ describe('planPatch mapping rules', () => {
     );
   });
 
+  it('with -c moves connects to the new types of the processes that created the channels', () => {
+    const patch = planPatch(undefined, inferRequirements(SEED_EVENTS), {
+      mode: 'generate',
+      combine: true,
+    });
+    const touch = patch.changes.filter((c) => c.type === 'touch_t' && c.kind === 'connect');
+    // fs_t channels were created by devf-ram, now devf_ram_t: the connect follows them.
+    expect(touch.flatMap((c) => c.items.map((i) => i.text))).toEqual(['devf_ram_t']);
+    expect(patch.review.map((r) => r.code)).toContain('connect-retargeted');
+    // Without -c the trace's own type is kept.
+    const plain = planPatch(undefined, inferRequirements(SEED_EVENTS), { mode: 'generate' });
+    expect(
+      plain.changes
+        .filter((c) => c.kind === 'connect')
+        .map((c) => `${c.type} ${c.items.map((i) => i.text).join(' ')}`),
+    ).toEqual(['fs_nonuser_t fs_t', 'fs_user_t fs_t']);
+  });
+
   it('with -c handles an executable alone in its type as without -c', () => {
     const events = [abilityEvent({ type: 'a_t', ability: 'IO' })];
     expect(snippet(undefined, events, true)).toBe(snippet(undefined, events, false));

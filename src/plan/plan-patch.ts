@@ -95,6 +95,15 @@ export function planPatch(
       });
       continue;
     }
+    if (g.originalObject !== undefined) {
+      review.push({
+        code: 'connect-retargeted',
+        message: `${g.type} connected to channels of ${g.originalObject}; with -c the process(es) that ran as ${g.originalObject} have types of their own, so the connect goes to ${g.object}`,
+        type: g.type,
+        object: g.object,
+        evidence: g.evidence,
+      });
+    }
     if (g.kind === 'attach' && g.wordedAttach && g.evidence.failures > 0)
       decideLinkOrAttach(g, inferred, input?.model);
     if (
