@@ -45,7 +45,7 @@ describe('inferRequirements', () => {
     expect(pathspace.whole).toBe(true);
   });
 
-  it('merges values of one ability into ranges, and keeps address-valued abilities whole', () => {
+  it('collects values of one ability (adjacent ones join only when planned), and keeps address-valued abilities whole', () => {
     const r = inferRequirements([
       abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value: '15' } }),
       abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value: '14' } }),
@@ -58,7 +58,8 @@ describe('inferRequirements', () => {
     ]);
     const [interrupt, mapFixed] = sortedRequirements(r.requirements);
     expect(interrupt!.ranges).toEqual([
-      ['14', '15'],
+      ['14', '14'],
+      ['15', '15'],
       ['20', '20'],
     ]);
     expect(mapFixed!.whole).toBe(true);

@@ -103,15 +103,29 @@ export function comparePositions(a: TracePosition, b: TracePosition): number {
   return a.line - b.line;
 }
 
-/** Merges two sorted, disjoint range lists into one (overlapping and adjacent ranges join). */
+/** Merges two range lists into one, sorted; overlapping ranges join, adjacent ones stay apart (see coalesceRanges). */
 export function mergeRanges(a: readonly ValueRange[], b: readonly ValueRange[]): ValueRange[] {
-  const all = [...a, ...b].map(([s, e]) => [BigInt(s), BigInt(e)] as [bigint, bigint]);
+  return joinRanges([...a, ...b], 0n);
+}
+
+/**
+ * Joins adjacent ranges too (interrupt 14 and 15 are the subrange 14-15), for
+ * output. Requirements keep adjacent values apart (`mergeRanges`) until the
+ * planner has taken out the values the policy grants already: interrupt 14
+ * granted and 14, 15 denied must add `interrupt:15`, not `interrupt:14-15`.
+ */
+export function coalesceRanges(ranges: readonly ValueRange[]): ValueRange[] {
+  return joinRanges(ranges, 1n);
+}
+
+/** Sorts and joins ranges that overlap or lie within `gap` of each other. */
+function joinRanges(ranges: readonly ValueRange[], gap: bigint): ValueRange[] {
+  const all = ranges.map(([s, e]) => [BigInt(s), BigInt(e)] as [bigint, bigint]);
   all.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
   const out: Array<[bigint, bigint]> = [];
   for (const r of all) {
     const last = out[out.length - 1];
-    // Adjacent values join too: interrupt 14 and 15 are the subrange 14-15.
-    if (last && r[0] <= last[1] + 1n) {
+    if (last && r[0] <= last[1] + gap) {
       if (r[1] > last[1]) last[1] = r[1];
     } else out.push([r[0], r[1]]);
   }

@@ -261,6 +261,19 @@ describe('planPatch mapping rules', () => {
     ]);
   });
 
+  it('takes granted values out before joining adjacent ones', () => {
+    // A trace taken before interrupt:14 was granted: 14 is already allowed, only 15 is new.
+    const input = policyInput('type a_t;\nallow a_t self:ability {\n    interrupt:14\n};\n');
+    const events = ['14', '15'].map((value) =>
+      abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value } }),
+    );
+    const patch = planPatch(input, inferRequirements(events), { mode: 'suggest' });
+    expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:15']);
+    expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
+      'interrupt policy.secpol:3',
+    ]);
+  });
+
   it('adds settypeid with the gain_priv items secpolcompile requires, named in a comment', () => {
     const input = policyInput(
       'type sshd_t;\ntype ssh_privsep_t;\nallow sshd_t self:ability {\n    chroot\n};\nallow ssh_privsep_t self:ability {\n    setuid\n    setgid\n};\n',

@@ -15,7 +15,7 @@
  * type of its own for executables that share a catch-all type.
  * Does not print text (render/) or edit files (apply-patch.ts).
  */
-import { mergeEvidence, sortedRequirements } from '../infer/requirement';
+import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requirement';
 import type { InferResult } from '../infer/infer-requirements';
 import type { Policy } from '../policy/ast';
 import type { PolicyModel } from '../policy/model/types';
@@ -162,6 +162,8 @@ export function planPatch(
       });
       continue;
     }
+    // Only now, with granted values taken out, do adjacent values join (interrupt:14-15).
+    if (g.kind === 'ability' && !g.whole) g.ranges = coalesceRanges(g.ranges);
     // A link decided from an attach report may meet the same link reported as such: one rule.
     const same = needed.find(
       (n) =>
