@@ -21,7 +21,6 @@ import {
   addRequirement,
   comparePositions,
   emptyRequirementSet,
-  mergeRanges,
   mergeEvidence,
   requirementKey,
   type Evidence,
@@ -153,8 +152,60 @@ function addValue(
   if (whole) return [true, []];
   if (v === 'whole') return [true, []];
   const [start, end] = v;
-  if (parsedRanges(ranges).some(([rs, re]) => rs <= start && end <= re)) return [false, ranges];
-  return [false, mergeRanges(ranges, [[start.toString(), end.toString()]])];
+  const parsed = parsedRanges(ranges);
+  if (covered(parsed, start, end)) return [false, ranges];
+  return [false, insertRange(ranges, parsed, start, end)];
+}
+
+/**
+ * True when one range of `p` holds [start, end]. The list is sorted by start
+ * and its ranges are disjoint (mergeRanges joins overlaps), so a binary search
+ * for the last range starting at or before `start` decides: a long value list
+ * (setuid values) costs log n BigInt compares per event, not n.
+ */
+function covered(p: Array<[bigint, bigint]>, start: bigint, end: bigint): boolean {
+  let lo = 0;
+  let hi = p.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (p[mid]![0] <= start) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return at >= 0 && end <= p[at]![1];
+}
+
+/**
+ * `mergeRanges(ranges, [[start, end]])` for a sorted, disjoint list, in linear
+ * time without re-sorting or re-parsing: the ranges that overlap [start, end]
+ * form one run, which becomes one range. The new list's parsed bounds are
+ * cached with it.
+ */
+function insertRange(
+  ranges: ValueRange[],
+  parsed: Array<[bigint, bigint]>,
+  start: bigint,
+  end: bigint,
+): ValueRange[] {
+  let i = 0;
+  while (i < parsed.length && parsed[i]![1] < start) i++;
+  let k = i;
+  let s = start;
+  let e = end;
+  while (k < parsed.length && parsed[k]![0] <= end) {
+    if (parsed[k]![0] < s) s = parsed[k]![0];
+    if (parsed[k]![1] > e) e = parsed[k]![1];
+    k++;
+  }
+  const out: ValueRange[] = [
+    ...ranges.slice(0, i),
+    [s.toString(), e.toString()],
+    ...ranges.slice(k),
+  ];
+  parsedCache.set(out, [...parsed.slice(0, i), [s, e], ...parsed.slice(k)]);
+  return out;
 }
 
 /** Parsed bounds of a range list, cached per array (arrays are replaced, never edited). */
@@ -175,7 +226,9 @@ function accumulate(r: Requirement, e: ProcessEvent): void {
   if (failed) ev.failures++;
   else ev.successes++;
   const pids = ev.pids;
-  if (!pids.includes(e.pid)) {
+  // Common case in long traces: the list is full and this pid sorts after it, so it cannot be listed.
+  if (pids.length >= MAX_LISTED && e.pid > pids[pids.length - 1]!) ev.morePids = true;
+  else if (!pids.includes(e.pid)) {
     if (pids.length < MAX_LISTED || e.pid < pids[pids.length - 1]!) {
       pids.push(e.pid);
       pids.sort();
@@ -190,10 +243,18 @@ function accumulate(r: Requirement, e: ProcessEvent): void {
     ev.first = e.position;
     ev.sample = e.record;
   }
-  if (comparePositions(e.position, ev.last) > 0) ev.last = e.position;
+  // Positions arrive in order within a file: the same file as `last` is a number compare.
+  const last = ev.last;
+  if (
+    e.position.file === last.file
+      ? e.position.line > last.line
+      : comparePositions(e.position, last) > 0
+  )
+    ev.last = e.position;
   if (failed && (!ev.firstFailure || comparePositions(e.position, ev.firstFailure) < 0))
     ev.firstFailure = e.position;
-  if (r.kind === 'ability' && e.kind === 'ability') {
+  // Once the whole range was seen (and denied), further values change nothing: skip the BigInt work.
+  if (r.kind === 'ability' && e.kind === 'ability' && !(r.whole && (!failed || r.deniedWhole))) {
     const v = eventValue(e, r.object);
     [r.whole, r.ranges] = addValue(r.whole ?? false, r.ranges ?? [], v);
     if (failed)

@@ -5,9 +5,11 @@
  * (src/monitor/apply-options.ts), and every event and
  * every diagnostic (lines not understood) is handed to the caller. Files are
  * read in sorted order, so counts and messages do not depend on the order the
- * user named them. An unreadable file is an InputError (exit 2).
+ * user named them. An unreadable file is an InputError (exit 2). Shows the
+ * progress bar of src/cli/progress.ts (terminals only). Large files are read
+ * on several threads by src/parallel/ instead (the caller decides).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Argv } from 'yargs';
@@ -15,7 +17,8 @@ import type { CliIo } from '../cli/io';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { InputError } from '../errors';
 import type { TraceEvent } from '../trace/event';
-import { parseTrace } from '../trace/parse-trace';
+import { pushTrace } from '../trace/parse-trace';
+import { createProgress } from '../cli/progress';
 import { MonitorFilter } from '../monitor/apply-options';
 
 /** The monitor filters that apply to learning (`-f`, `-a`, `-p`, `-s`), as secpolmonitor names them. */
@@ -76,7 +79,7 @@ export function traceFilterFrom(args: Record<string, unknown>): TraceFilter {
  * kept (counts are evidence), successes, unnamed processes and records of
  * unknown form kept (they are counted and reported, never dropped silently).
  */
-function monitorFilter(f: TraceFilter): MonitorFilter {
+export function monitorFilter(f: TraceFilter): MonitorFilter {
   return new MonitorFilter({
     names: f.names,
     abilities: f.abilities,
@@ -98,22 +101,44 @@ export async function readTraceEvents(
   sink: TraceSink,
 ): Promise<void> {
   const monitor = monitorFilter(filter);
-  for (const file of [...files].sort()) {
-    const input: Readable = file === '-' ? io.stdin : createReadStream(path.resolve(io.cwd, file));
-    const opened = new Promise<void>((resolve, reject) => {
-      if (file === '-') return resolve();
-      input.once('open', () => resolve());
-      input.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          new InputError(file, `cannot read trace: ${error.code ?? String(error)}`, {
-            cause: error,
-          }),
-        ),
-      );
-    });
-    await opened;
-    for await (const e of parseTrace(input, { file, onDiagnostic: (d) => sink.onDiagnostic(d) })) {
-      if (monitor.accept(e)) sink.onEvent(e);
+  // Only on a terminal, only after two seconds: see src/cli/progress.ts.
+  const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
+  const onEvent = (e: TraceEvent): void => {
+    if (monitor.accept(e)) sink.onEvent(e);
+  };
+  try {
+    for (const file of [...files].sort()) {
+      // 1 MiB reads: the default 64 KiB costs a stream round trip per ~700 lines.
+      const input: Readable =
+        file === '-'
+          ? io.stdin
+          : createReadStream(path.resolve(io.cwd, file), { highWaterMark: 1 << 20 });
+      const opened = new Promise<void>((resolve, reject) => {
+        if (file === '-') return resolve();
+        input.once('open', () => resolve());
+        input.once('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            new InputError(file, `cannot read trace: ${error.code ?? String(error)}`, {
+              cause: error,
+            }),
+          ),
+        );
+      });
+      await opened;
+      if (file !== '-') {
+        progress.expect(
+          (await fsp.stat(path.resolve(io.cwd, file)).catch(() => ({ size: 0 }))).size,
+        );
+      }
+      await pushTrace(input, {
+        file,
+        onEvent,
+        onDiagnostic: (d) => sink.onDiagnostic(d),
+        onBytes: (n) => progress.advance(n),
+      });
     }
+  } finally {
+    // Erased even when a file cannot be read, so the error line starts clean.
+    progress.done();
   }
 }

@@ -11,6 +11,7 @@
 import type {
   AbilityArgument,
   AbilityEvent,
+  AbilityName,
   AttachEvent,
   LinkEvent,
   UnknownEvent,
@@ -65,7 +66,28 @@ function parseArgument(inner: string, typeName: string | undefined): AbilityArgu
   return { kind: 'value', value };
 }
 
+/** The argument of a check without one: shared, never modified. */
+const NO_ARGUMENT: AbilityArgument = { kind: 'none' };
+
 const ABILITY_NAME = /^[A-Za-z0-9_./-]+$/;
+
+/** Ability names already read: one shared, never-modified object per name (saves a regex test, two case maps and an object per event). */
+const abilityTable = new Map<string, AbilityName>();
+/** The AbilityName for a name as printed; undefined when the name has characters no ability has. */
+function abilityName(name: string): AbilityName | undefined {
+  const hit = abilityTable.get(name);
+  if (hit !== undefined) return hit;
+  if (!ABILITY_NAME.test(name)) return undefined;
+  const dynamic = name !== name.toUpperCase() || name.includes('/');
+  const ability: AbilityName = {
+    monitorName: intern(name),
+    policyName: intern(dynamic ? name : name.toLowerCase()),
+    dynamic,
+  };
+  // Bounded like the intern table: hostile input cannot grow it without limit.
+  if (abilityTable.size < 10_000) abilityTable.set(name, ability);
+  return ability;
+}
 const TYPE_NAME = /^[A-Za-z0-9_]+$/;
 
 /**
@@ -86,36 +108,23 @@ export function parseRecord(
     severity = 'error';
     rest = record.slice(6).trimStart();
   } else return undefined;
-  // Set after construction (not spread): object spreads dominated the parse profile.
-  const withTime = <T extends { time?: number }>(e: T): T => {
-    if (time !== undefined) e.time = time;
-    return e;
-  };
-  const unknown = (process?: string, pid?: string): TraceEvent => {
-    const e: UnknownEvent =
-      process !== undefined
-        ? { kind: 'unknown', severity, process, pid: pid ?? '', record, position }
-        : { kind: 'unknown', severity, record, position };
-    return withTime(e);
-  };
-
   // NAME (pid:PID) — the name has no spaces in every observed record.
   // An unnamed process (`-n`) is assumed to print no name or `-` before `(pid:`: both give process ''.
   const sp = rest.indexOf('(pid:');
-  if (sp < 0) return unknown();
+  if (sp < 0) return unknownEvent(severity, record, position, time);
   const rawName = rest.slice(0, sp).trimEnd();
-  if (rawName.includes(' ')) return unknown();
+  if (rawName.includes(' ')) return unknownEvent(severity, record, position, time);
   const close = rest.indexOf(') ', sp + 5);
-  if (close < 0) return unknown();
+  if (close < 0) return unknownEvent(severity, record, position, time);
   const process = rawName === '-' ? '' : intern(rawName);
   const pid = rest.slice(sp + 5, close);
   let body = rest.slice(close + 2);
   const isPath = body.startsWith('of type ');
   if (isPath) body = body.slice(8);
   else if (body.startsWith('type ')) body = body.slice(5);
-  else return unknown(process, pid);
+  else return unknownEvent(severity, record, position, time, process, pid);
   const typeEnd = body.indexOf(' ');
-  if (typeEnd <= 0) return unknown(process, pid);
+  if (typeEnd <= 0) return unknownEvent(severity, record, position, time, process, pid);
   const securityType = intern(body.slice(0, typeEnd));
   body = body.slice(typeEnd + 1);
 
@@ -132,7 +141,7 @@ export function parseRecord(
     } else if (body.endsWith(' as non-root')) {
       domain = 'non-root';
       body = body.slice(0, -12);
-    } else return unknown(process, pid);
+    } else return unknownEvent(severity, record, position, time, process, pid);
     let typeName: string | undefined;
     // `CHANNEL_CONNECT(1) (fs_t)`: a trailing ` (TYPE)` names the type id.
     if (body.endsWith(')')) {
@@ -142,23 +151,19 @@ export function parseRecord(
         body = body.slice(0, open);
       }
     }
-    let argument: AbilityArgument = { kind: 'none' };
+    let argument: AbilityArgument = NO_ARGUMENT;
     const paren = body.indexOf('(');
     let name = body;
     if (paren >= 0) {
-      if (!body.endsWith(')')) return unknown(process, pid);
+      if (!body.endsWith(')')) return unknownEvent(severity, record, position, time, process, pid);
       name = body.slice(0, paren);
       const parsed = parseArgument(body.slice(paren + 1, -1), typeName);
-      if (parsed === undefined) return unknown(process, pid);
+      if (parsed === undefined) return unknownEvent(severity, record, position, time, process, pid);
       argument = parsed;
-    } else if (typeName !== undefined) return unknown(process, pid);
-    if (!ABILITY_NAME.test(name)) return unknown(process, pid);
-    const dynamic = name !== name.toUpperCase() || name.includes('/');
-    const ability = {
-      monitorName: intern(name),
-      policyName: intern(dynamic ? name : name.toLowerCase()),
-      dynamic,
-    };
+    } else if (typeName !== undefined)
+      return unknownEvent(severity, record, position, time, process, pid);
+    const ability = abilityName(name);
+    if (ability === undefined) return unknownEvent(severity, record, position, time, process, pid);
     const e: AbilityEvent = {
       kind: 'ability',
       severity,
@@ -171,16 +176,33 @@ export function parseRecord(
       argument,
       domain,
     };
-    return withTime(e);
+    return withTime(e, time);
   }
 
   // B–E. path events
   for (const [prefix, kind, ok] of PATH_FORMS) {
     if (!body.startsWith(prefix)) continue;
     const tail = body.slice(prefix.length).trimEnd();
-    if (tail.length === 0) return unknown(process, pid);
+    if (tail.length === 0) return unknownEvent(severity, record, position, time, process, pid);
     if (ok)
-      return withTime<AttachEvent | LinkEvent>({
+      return withTime<AttachEvent | LinkEvent>(
+        {
+          kind,
+          severity,
+          process,
+          pid,
+          securityType,
+          record,
+          position,
+          path: tail,
+        },
+        time,
+      );
+    const split = splitReason(tail);
+    if (split === undefined) return unknownEvent(severity, record, position, time, process, pid);
+    const failure = { reason: split.reason, code: classifyReason(split.reason) };
+    return withTime<AttachEvent | LinkEvent>(
+      {
         kind,
         severity,
         process,
@@ -188,24 +210,35 @@ export function parseRecord(
         securityType,
         record,
         position,
-        path: tail,
-      });
-    const split = splitReason(tail);
-    if (split === undefined) return unknown(process, pid);
-    const failure = { reason: split.reason, code: classifyReason(split.reason) };
-    return withTime<AttachEvent | LinkEvent>({
-      kind,
-      severity,
-      process,
-      pid,
-      securityType,
-      record,
-      position,
-      path: split.path,
-      failure,
-    });
+        path: split.path,
+        failure,
+      },
+      time,
+    );
   }
-  return unknown(process, pid);
+  return unknownEvent(severity, record, position, time, process, pid);
+}
+
+/** Sets the time after construction (not by spread: object spreads dominated the parse profile). */
+function withTime<T extends { time?: number }>(e: T, time: number | undefined): T {
+  if (time !== undefined) e.time = time;
+  return e;
+}
+
+/** The event for a record of no known form: kept whole, with process and pid when it had them. */
+function unknownEvent(
+  severity: TraceSeverity,
+  record: string,
+  position: TracePosition,
+  time: number | undefined,
+  process?: string,
+  pid?: string,
+): TraceEvent {
+  const e: UnknownEvent =
+    process !== undefined
+      ? { kind: 'unknown', severity, process, pid: pid ?? '', record, position }
+      : { kind: 'unknown', severity, record, position };
+  return withTime(e, time);
 }
 
 const PATH_FORMS: Array<[string, 'attach' | 'link', boolean]> = [

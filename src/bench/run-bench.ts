@@ -1,0 +1,169 @@
+/**
+ * `npm run bench`: measures the built CLI on generated traces of 100k, 1M and
+ * 10M lines (`--quick`: 100k and 1M): `monitor`, `suggest` and `generate` as
+ * child processes (wall time and peak RSS via `/usr/bin/time -v` when present),
+ * `wc -l` on the same file in the same run, start-up (`--help`, a 10-line
+ * trace), a 10,000-type policy (lint, suggest over 1M lines against it), and
+ * audit2allow on an SELinux log of the same line count when it is installed
+ * (never installed by the bench). Prints the table and writes it into
+ * docs/performance.md between the `bench:start`/`bench:end` markers.
+ *
+ * Not part of the CLI or the public API. Traces are written under
+ * bench-out/ (git-ignored) and deleted at the end unless `--keep`.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, promises as fs, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateTrace } from './generate-trace';
+import { bigPolicy, selinuxLog } from './bench-inputs';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'dist', 'bin.js');
+const OUT = path.join(ROOT, 'bench-out');
+const DOC = path.join(ROOT, 'docs', 'performance.md');
+const TIME = '/usr/bin/time';
+
+/** One measured run. */
+interface Measure {
+  seconds: number;
+  /** Peak resident set, MB; undefined without /usr/bin/time. */
+  rssMb?: number;
+  /** User + system CPU seconds (all threads, GC helpers included); undefined without /usr/bin/time. */
+  cpu?: number;
+  ok: boolean;
+}
+
+/** Runs a command with stdout discarded; wall time (hrtime) and peak RSS (/usr/bin/time -v). */
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Measure {
+  const hasTime = existsSync(TIME);
+  const argv = hasTime ? ['-v', cmd, ...args] : args;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(hasTime ? TIME : cmd, argv, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 30,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const err = r.stderr?.toString('utf8') ?? '';
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+  const out: Measure = { seconds, ok: r.status === 0 || r.status === 1 };
+  if (m) out.rssMb = Number(m[1]) / 1024;
+  const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+  if (user && sys) out.cpu = Number(user[1]) + Number(sys[1]);
+  return out;
+}
+
+async function writeTrace(file: string, lines: number): Promise<number> {
+  const out = createWriteStream(file);
+  await generateTrace({ seed: 1, lines, out });
+  await new Promise<void>((resolve, reject) =>
+    out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+  );
+  return statSync(file).size;
+}
+
+const fmt = (n: number, d = 2): string => n.toFixed(d);
+const cpuText = (m: Measure): string => (m.cpu !== undefined ? fmt(m.cpu) : 'n/a');
+const mlps = (lines: number, s: number): string => fmt(lines / s / 1e6);
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const keep = process.argv.includes('--keep');
+  const sizes = quick ? [100_000, 1_000_000] : [100_000, 1_000_000, 10_000_000];
+  await fs.mkdir(OUT, { recursive: true });
+  const rows: string[] = [];
+  const notes: string[] = [];
+  const log = (s: string): void => void process.stdout.write(`${s}\n`);
+  rows.push(
+    '| lines | MB | command | threads | wall s | CPU s | M lines/s | MB/s | × `wc -l` | peak RSS MB |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  let trace1m = '';
+  for (const lines of sizes) {
+    const file = path.join(OUT, `trace-${lines}.log`);
+    log(`generating ${lines} lines…`);
+    const bytes = await writeTrace(file, lines);
+    const mb = bytes / 1e6;
+    const wc = measure('wc', ['-l', file]);
+    rows.push(
+      `| ${lines} | ${fmt(mb, 0)} | \`wc -l\` | 1 | ${fmt(wc.seconds, 3)} | ${cpuText(wc)} | ${mlps(lines, wc.seconds)} | ${fmt(mb / wc.seconds, 0)} | 1 | ${wc.rssMb !== undefined ? fmt(wc.rssMb, 0) : 'n/a'} |`,
+    );
+    const runs: Array<[string, string[], Record<string, string>, string]> = [
+      ['monitor', ['monitor', file], {}, '1'],
+      ['suggest', ['suggest', file], { SECPOL_LEARN_THREADS: '1' }, '1'],
+      ['suggest', ['suggest', file], {}, String(os.availableParallelism())],
+      ['generate', ['generate', file], { SECPOL_LEARN_THREADS: '1' }, '1'],
+      ['generate', ['generate', file], {}, String(os.availableParallelism())],
+    ];
+    for (const [name, args, env, threads] of runs) {
+      const m = measure(process.execPath, [BIN, ...args], env);
+      const line = `| ${lines} | ${fmt(mb, 0)} | ${name}${m.ok ? '' : ' (FAILED)'} | ${threads} | ${fmt(m.seconds)} | ${cpuText(m)} | ${mlps(lines, m.seconds)} | ${fmt(mb / m.seconds, 0)} | ${fmt(m.seconds / wc.seconds, 0)} | ${m.rssMb !== undefined ? fmt(m.rssMb, 0) : 'n/a'} |`;
+      rows.push(line);
+      log(line);
+    }
+    if (lines === 1_000_000) trace1m = file;
+    else if (!keep) await fs.rm(file);
+  }
+
+  // Start-up.
+  const tiny = path.join(OUT, 'trace-10.log');
+  await writeTrace(tiny, 10);
+  const help = measure(process.execPath, [BIN, '--help']);
+  const small = measure(process.execPath, [BIN, 'suggest', tiny]);
+  notes.push(
+    `- Start-up: \`secpol-learn --help\` ${fmt(help.seconds * 1000, 0)} ms; \`suggest\` on a 10-line trace ${fmt(small.seconds * 1000, 0)} ms.`,
+  );
+
+  // Large policy: 10,000 types, lint, then suggest over the 1M-line trace against it.
+  const policy = path.join(OUT, 'policy-10k.secpol');
+  await fs.writeFile(policy, bigPolicy(10_000));
+  const lint = measure(process.execPath, [BIN, 'lint', policy]);
+  const against = measure(process.execPath, [BIN, 'suggest', trace1m, '--policy', policy]);
+  notes.push(
+    `- 10,000-type policy (${fmt(statSync(policy).size / 1e6, 1)} MB): \`lint\` ${fmt(lint.seconds)} s${lint.ok ? '' : ' (FAILED)'}, peak ${lint.rssMb !== undefined ? fmt(lint.rssMb, 0) : 'n/a'} MB; \`suggest --policy\` over 1M lines ${fmt(against.seconds)} s${against.ok ? '' : ' (FAILED)'}, peak ${against.rssMb !== undefined ? fmt(against.rssMb, 0) : 'n/a'} MB.`,
+  );
+
+  // audit2allow, only when installed.
+  const which = spawnSync('sh', ['-c', 'command -v audit2allow'], { encoding: 'utf8' });
+  if (which.status === 0 && which.stdout.trim() !== '') {
+    const avc = path.join(OUT, 'avc-1m.log');
+    await fs.writeFile(avc, selinuxLog(1_000_000));
+    const a = measure(which.stdout.trim(), ['-i', avc]);
+    notes.push(
+      `- audit2allow on a 1M-line SELinux log: ${fmt(a.seconds)} s, peak ${a.rssMb !== undefined ? fmt(a.rssMb, 0) : 'n/a'} MB (${fmt(1e6 / a.seconds, 0)} lines/s).`,
+    );
+    await fs.rm(avc);
+  } else
+    notes.push(
+      '- audit2allow: not installed on this machine; skipped (the bench never installs it).',
+    );
+
+  if (!keep) {
+    for (const f of [trace1m, tiny, policy]) if (f) await fs.rm(f, { force: true });
+  }
+  const machine = `Machine: ${os.availableParallelism()} cores (\`nproc\`), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z${quick ? ' (`--quick`)' : ''}. Load average at the end: ${os
+    .loadavg()
+    .map((x) => fmt(x, 1))
+    .join(' ')}.`;
+  const block = [machine, '', ...rows, '', ...notes].join('\n');
+  log(`\n${block}`);
+  const doc = existsSync(DOC) ? await fs.readFile(DOC, 'utf8') : '';
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a >= 0 && b > a) {
+    await fs.writeFile(DOC, `${doc.slice(0, a + start.length)}\n${block}\n${doc.slice(b)}`);
+    // Keep `npm run lint` (prettier --check) green: prettier pads markdown tables.
+    const prettier = path.join(ROOT, 'node_modules', '.bin', 'prettier');
+    if (existsSync(prettier)) spawnSync(prettier, ['--write', DOC], { stdio: 'ignore' });
+    log(`\nwrote ${path.relative(ROOT, DOC)}`);
+  } else log(`\n${path.relative(ROOT, DOC)} has no bench markers; table not written`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${String(e)}\n`);
+  process.exitCode = 1;
+});

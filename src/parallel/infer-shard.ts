@@ -1,0 +1,84 @@
+/**
+ * Learns from one byte range of one trace file: the trace stage, the learning
+ * filter and inference, exactly as `suggest`/`generate` do on the whole file,
+ * with line numbers counted from the range's start. Runs in a worker thread
+ * (shard-worker.ts) or in-process (tests, small files).
+ *
+ * Does not merge shards or fix line numbers: see read-parallel.ts.
+ */
+import { createReadStream } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { addEvent, emptyInferResult, type InferResult } from '../infer/infer-requirements';
+import { monitorFilter, type TraceFilter } from '../infer/read-traces';
+import { TracePushParser } from '../trace/push-parser';
+import type { ByteRange } from './shard-ranges';
+
+/** What one shard asks for: the file (as opened and as named), its range and the filter. */
+export interface ShardTask {
+  path: string;
+  file: string;
+  range: ByteRange;
+  filter: TraceFilter;
+  /** How many lines not understood to keep (the rest are counted). */
+  maxListed: number;
+}
+
+/** What one shard found; line numbers are relative to the range's first line. */
+export interface ShardResult {
+  inferred: InferResult;
+  eventCount: number;
+  notUnderstood: Diagnostic[];
+  notUnderstoodCount: number;
+  /** Physical lines in the range. */
+  lines: number;
+}
+
+/** Reads, parses, filters and infers one range (the per-event logic of `inferFromTraces`). */
+export async function inferShard(
+  task: ShardTask,
+  onBytes: (bytes: number) => void = () => undefined,
+): Promise<ShardResult> {
+  const out: ShardResult = {
+    inferred: emptyInferResult(),
+    eventCount: 0,
+    notUnderstood: [],
+    notUnderstoodCount: 0,
+    lines: 0,
+  };
+  const note = (d: Diagnostic): void => {
+    out.notUnderstoodCount++;
+    if (out.notUnderstood.length < task.maxListed) out.notUnderstood.push(d);
+  };
+  const monitor = monitorFilter(task.filter);
+  const parser = new TracePushParser({
+    file: task.file,
+    onEvent: (e) => {
+      if (!monitor.accept(e)) return;
+      if (e.kind !== 'unknown') out.eventCount++;
+      // A record of a form nobody knows is kept, counted and shown: never dropped silently.
+      else
+        note({
+          severity: 'warning',
+          message: 'record of an unknown form: no rule learned from it',
+          file: e.position.file,
+          line: e.position.line,
+          ruleId: 'trace-unknown-record',
+        });
+      addEvent(out.inferred, e);
+    },
+    onDiagnostic: note,
+  });
+  if (task.range.end > task.range.start) {
+    const input = createReadStream(task.path, {
+      start: task.range.start,
+      end: task.range.end - 1,
+      highWaterMark: 1 << 20,
+    });
+    for await (const chunk of input) {
+      onBytes((chunk as Buffer).length);
+      parser.feed(chunk as Buffer);
+    }
+  }
+  out.lines = parser.end().lines;
+  return out;
+}

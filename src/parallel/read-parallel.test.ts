@@ -1,0 +1,115 @@
+import { createWriteStream, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { generateTrace } from '../bench/generate-trace';
+import { inferFromTraces } from '../cli/commands/suggest';
+import { learn } from '../plan/learn';
+import { toJson } from '../render/json';
+import type { CliIo } from '../cli/io';
+import { readTracesParallel } from './read-parallel';
+
+function fakeIo(cwd: string): CliIo {
+  return {
+    stdin: new PassThrough(),
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    env: {},
+    cwd,
+  };
+}
+
+async function trace(file: string, seed: number, lines: number): Promise<void> {
+  const out = createWriteStream(file);
+  await generateTrace({ seed, lines, out, garbage: 0.02 });
+  await new Promise<void>((resolve) => out.end(resolve));
+}
+
+/** The JSON `suggest` would print for an inference result. */
+function asJson(r: Awaited<ReturnType<typeof inferFromTraces>>): string {
+  return toJson(
+    learn(r.inferred, undefined, {
+      mode: 'generate',
+      combine: false,
+      traceFiles: r.traceFiles,
+      eventCount: r.eventCount,
+      notUnderstood: r.notUnderstood,
+    }),
+  );
+}
+
+describe('readTracesParallel', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'par-'));
+    await trace(path.join(dir, 'a.log'), 7, 20_000);
+    await trace(path.join(dir, 'b.log'), 8, 5_000);
+  });
+  afterAll(() => fs.rm(dir, { recursive: true }));
+
+  it('merges shards into the single-thread result, byte for byte', async () => {
+    const filter = { names: [], abilities: false, paths: false };
+    const io = fakeIo(dir);
+    const one = await inferFromTraces(
+      ['b.log', 'a.log'],
+      {},
+      { ...io, env: { SECPOL_LEARN_THREADS: '1' } },
+    );
+    for (const threads of [2, 3, 8]) {
+      const par = await readTracesParallel(['b.log', 'a.log'], filter, io, 1000, {
+        threads,
+        minBytes: 0,
+        inProcess: true,
+      });
+      expect(par).toBeDefined();
+      expect(par!.eventCount).toBe(one.eventCount);
+      expect(par!.notUnderstoodCount).toBe(one.notUnderstood);
+      const text =
+        (await fs.readFile(path.join(dir, 'a.log'), 'latin1')) +
+        (await fs.readFile(path.join(dir, 'b.log'), 'latin1'));
+      expect(par!.lines).toBe(text.split('\n').length - 1); // one line per newline
+      const asResult = {
+        inferred: par!.inferred,
+        eventCount: par!.eventCount,
+        traceFiles: ['b.log', 'a.log'],
+        notUnderstood: par!.notUnderstoodCount,
+      };
+      expect(asJson(asResult)).toBe(asJson(one));
+    }
+  });
+
+  it('lists the same lines not understood, at the same FILE:LINE', async () => {
+    const filter = { names: [], abilities: false, paths: false };
+    const io = fakeIo(dir);
+    const one = await readTracesParallel(['a.log'], filter, io, 50, { threads: 1, minBytes: 0 });
+    expect(one).toBeUndefined(); // one thread: the caller reads the file itself
+    const two = await readTracesParallel(['a.log'], filter, io, 50, {
+      threads: 2,
+      minBytes: 0,
+      inProcess: true,
+    });
+    const three = await readTracesParallel(['a.log'], filter, io, 50, {
+      threads: 5,
+      minBytes: 0,
+      inProcess: true,
+    });
+    const places = (r: typeof two): string[] =>
+      r!.notUnderstood.map((d) => `${d.file}:${d.line}:${d.ruleId}`);
+    expect(places(two)).toHaveLength(50);
+    expect(places(three)).toEqual(places(two));
+    expect(three!.inferred.refused).toEqual(two!.inferred.refused);
+  });
+
+  it('declines standard input, small inputs and gzip files', async () => {
+    const filter = { names: [], abilities: false, paths: false };
+    const io = fakeIo(dir);
+    expect(
+      await readTracesParallel(['-'], filter, io, 10, { threads: 2, minBytes: 0 }),
+    ).toBeUndefined();
+    expect(await readTracesParallel(['a.log'], filter, io, 10, { threads: 2 })).toBeUndefined();
+    await fs.writeFile(path.join(dir, 'z.log.gz'), Buffer.from([0x1f, 0x8b, 8, 0]));
+    expect(
+      await readTracesParallel(['z.log.gz'], filter, io, 10, { threads: 2, minBytes: 0 }),
+    ).toBeUndefined();
+  });
+});

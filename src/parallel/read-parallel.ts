@@ -1,0 +1,205 @@
+/**
+ * Learning from large trace files on every core: each file is cut into byte
+ * ranges at record boundaries (shard-ranges.ts), each range is learned in a
+ * worker thread (shard-worker.ts → inferShard), and the per-shard results are
+ * merged with `mergeInferResults` — associative and commutative, so the result
+ * is byte-for-byte the single-thread one (tested). Line numbers in evidence
+ * and diagnostics are shifted by the lines of the shards before them.
+ *
+ * Does not handle standard input, gzip files or small inputs: for those it
+ * returns undefined and the caller reads in one thread (read-traces.ts).
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CliIo } from '../cli/io';
+import { createProgress } from '../cli/progress';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { mergeInferResults } from '../infer/infer-requirements';
+import type { TraceFilter } from '../infer/read-traces';
+import type { TracePosition } from '../trace/event';
+import { inferShard, type ShardResult, type ShardTask } from './infer-shard';
+import { shardRanges } from './shard-ranges';
+
+/** Below this many bytes in all, threads cost more than they save. */
+const MIN_PARALLEL_BYTES = 16 * 1024 * 1024;
+/** Young-generation size of each worker, MB (see inWorker). */
+const YOUNG_GENERATION_MB = 12;
+/** Refusal warnings kept, as addEvent's default. */
+const MAX_REFUSED = 100;
+
+/** Options of readTracesParallel. */
+export interface ParallelOptions {
+  /** Threads; default: SECPOL_LEARN_THREADS, else os.availableParallelism(). */
+  threads?: number;
+  /** Smallest total size worth splitting; default 16 MiB. */
+  minBytes?: number;
+  /** Run shards in this thread (tests; or when the compiled worker is missing). */
+  inProcess?: boolean;
+}
+
+/** How many threads to use: `SECPOL_LEARN_THREADS` (1 = never parallel) or the cores available. */
+export function threadCount(env: NodeJS.ProcessEnv): number {
+  const asked = Number(env.SECPOL_LEARN_THREADS);
+  if (Number.isInteger(asked) && asked >= 1) return asked;
+  return os.availableParallelism();
+}
+
+/**
+ * Learns from `files` (sorted, as read-traces.ts reads them) on several
+ * threads; undefined when they should be read in one (stdin, gzip, small,
+ * unreadable: the one-thread path reports those).
+ */
+export async function readTracesParallel(
+  files: string[],
+  filter: TraceFilter,
+  io: CliIo,
+  maxListed: number,
+  options: ParallelOptions = {},
+): Promise<ShardResult | undefined> {
+  const threads = options.threads ?? threadCount(io.env);
+  if (threads <= 1 || files.length === 0 || files.includes('-')) return undefined;
+  const sorted = [...files].sort();
+  const sizes: number[] = [];
+  for (const file of sorted) {
+    const p = path.resolve(io.cwd, file);
+    const st = await fs.stat(p).catch(() => undefined);
+    if (!st || !st.isFile() || (await isGzip(p))) return undefined;
+    sizes.push(st.size);
+  }
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total < (options.minBytes ?? MIN_PARALLEL_BYTES)) return undefined;
+  const tasks: ShardTask[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const p = path.resolve(io.cwd, sorted[i]!);
+    for (const range of await shardRanges(p, sizes[i]!, threads)) {
+      tasks.push({ path: p, file: sorted[i]!, range, filter, maxListed });
+    }
+  }
+  const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
+  progress.expect(total);
+  const workerFile = path.join(__dirname, 'shard-worker.js');
+  const inProcess = options.inProcess ?? !existsSync(workerFile);
+  const run = (t: ShardTask): Promise<ShardResult> =>
+    inProcess
+      ? inferShard(t, (n) => progress.advance(n))
+      : inWorker(workerFile, t, (n) => progress.advance(n));
+  let results: ShardResult[];
+  try {
+    results = await pool(tasks, threads, run);
+  } finally {
+    progress.done();
+  }
+  // Shift each shard's lines by the lines of the shards of the same file before it.
+  let offset = 0;
+  for (let i = 0; i < tasks.length; i++) {
+    if (i > 0 && tasks[i]!.file !== tasks[i - 1]!.file) offset = 0;
+    if (offset > 0) shiftLines(results[i]!, offset);
+    offset += results[i]!.lines;
+  }
+  return mergeShards(results, maxListed);
+}
+
+/** Merges shard results (lines already shifted): the one-thread result, diagnostics in place order. */
+export function mergeShards(results: ShardResult[], maxListed: number): ShardResult {
+  const inferred = mergeInferResults(...results.map((r) => r.inferred));
+  // Each shard kept its first warnings; the first of all are among them.
+  inferred.refused = inferred.refused.slice(0, MAX_REFUSED);
+  const notUnderstood = results
+    .flatMap((r) => r.notUnderstood)
+    .sort(byPlace)
+    .slice(0, maxListed);
+  return {
+    inferred,
+    eventCount: results.reduce((a, r) => a + r.eventCount, 0),
+    notUnderstood,
+    notUnderstoodCount: results.reduce((a, r) => a + r.notUnderstoodCount, 0),
+    lines: results.reduce((a, r) => a + r.lines, 0),
+  };
+}
+
+function byPlace(a: Diagnostic, b: Diagnostic): number {
+  return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line;
+}
+
+/** Adds `offset` to every line number a shard result holds (each position object once: they are shared). */
+function shiftLines(r: ShardResult, offset: number): void {
+  const seen = new Set<TracePosition>();
+  const shift = (p: TracePosition | undefined): void => {
+    if (p === undefined || seen.has(p)) return;
+    seen.add(p);
+    p.line += offset;
+  };
+  const evidence = [
+    ...[...r.inferred.requirements.byKey.values()].map((q) => q.evidence),
+    ...r.inferred.untyped.values(),
+  ];
+  for (const ev of evidence) {
+    shift(ev.first);
+    shift(ev.last);
+    shift(ev.firstFailure);
+  }
+  for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
+}
+
+/** Runs `tasks` with at most `limit` at a time; results in task order. */
+async function pool<T, R>(tasks: T[], limit: number, run: (t: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(tasks.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await run(tasks[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  return results;
+}
+
+/** Runs one task in a worker thread. */
+function inWorker(
+  workerFile: string,
+  task: ShardTask,
+  onBytes: (n: number) => void,
+): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    // A small young generation: nearly every object dies young here, and the
+    // default semi-spaces (16 MiB each, per thread) are most of the peak RSS.
+    const worker = new Worker(workerFile, {
+      workerData: task,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    let settled = false;
+    worker.on('message', (m: { bytes?: number; result?: ShardResult; error?: string }) => {
+      if (m.bytes !== undefined) onBytes(m.bytes);
+      else if (m.result !== undefined) {
+        settled = true;
+        resolve(m.result);
+        void worker.terminate();
+      } else if (m.error !== undefined) {
+        settled = true;
+        reject(new Error(m.error));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (e) => {
+      if (!settled) reject(e);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`trace worker exited with code ${code}`));
+    });
+  });
+}
+
+/** True when the file starts with gzip's magic bytes (gzip is read in one thread). */
+async function isGzip(p: string): Promise<boolean> {
+  const fh = await fs.open(p, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
