@@ -17,6 +17,11 @@ import { readPolicyFile, type PolicySource } from '../../policy/policy-file-io';
 import { lintPolicy } from '../../policy/lint';
 import { parseRangeFile } from '../../policy/model/range-file';
 import { DEFAULT_QNX_VERSION, QNX_VERSIONS, isQnxVersion } from '../../qnx/abilities';
+import { buildModel } from '../../policy/model/build-model';
+import { loadGuardFile } from '../../review/load-guards';
+import { guardDiagnostics, guardViolations } from '../../review/guards';
+import { formatSarif, lintSarifFindings, toSarif } from '../../sarif/sarif';
+import { toolVersion } from './check';
 
 /** Version marker of the JSON output. */
 export const LINT_JSON_VERSION = 'secpol-learn/lint@1';
@@ -41,10 +46,19 @@ export const lintCommand: CliCommand = {
       .option('format', {
         type: 'string',
         default: 'text',
-        choices: ['text', 'json'],
+        choices: ['text', 'json', 'sarif'],
         describe: 'output format',
       })
       .option('ranges', { type: 'string', describe: 'named range file (secpolpush -r format)' })
+      .option('deny', {
+        type: 'string',
+        describe:
+          'guard rules (secpol) that must never be granted: each grant they forbid is an error',
+      })
+      .example(
+        '$0 lint --deny never.secpol --format sarif policy.secpol > lint.sarif',
+        'guard rules, as SARIF',
+      )
       .example('$0 lint policy.secpol', 'report problems with code frames')
       .example(
         '$0 lint --qnx 8.0 --strict base.secpol services/*.secpol',
@@ -75,9 +89,19 @@ export const lintCommand: CliCommand = {
     );
     diagnostics.push(...syntax);
     diagnostics.push(...lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics);
+    // Guard rules (--deny): each grant a guard forbids is an error at the grant.
+    if (typeof args.deny === 'string') {
+      const guards = await loadGuardFile(args.deny, policy, qnx, io);
+      if (!guards) return ExitCode.USAGE;
+      diagnostics.push(...guardDiagnostics(guardViolations(buildModel(policy, { qnx }), guards)));
+    }
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-    if (args.format === 'json') {
+    if (args.format === 'sarif') {
+      io.stdout.write(
+        formatSarif(toSarif(lintSarifFindings(diagnostics), [], { version: toolVersion() })),
+      );
+    } else if (args.format === 'json') {
       const doc = {
         version: LINT_JSON_VERSION,
         qnx,

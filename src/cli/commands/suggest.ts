@@ -36,7 +36,11 @@ import { summaryLines, toReportView, toSnippetView } from '../../render/view-mod
 import { formatUnifiedDiff } from '../../render/unified-diff';
 import { toJson } from '../../render/json';
 import { readTraceEvents, traceFilterOptions, traceFilterFrom } from '../../infer/read-traces';
+import { readTracesParallel } from '../../parallel/read-parallel';
 import type { Policy, PolicyFile } from '../../policy/ast';
+import { loadGuardFile } from '../../review/load-guards';
+import { refuseGuarded } from '../../review/guards';
+import { patchDiagramSection } from '../../review/patch-diagram';
 
 /** How many lines not understood are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -82,32 +86,40 @@ export async function inferFromTraces(
   traceFiles: string[];
   notUnderstood: number;
 }> {
-  const inferred = emptyInferResult();
-  let eventCount = 0;
   const traceFiles = traces.length > 0 ? traces : ['-'];
+  // Large files: every core, merged to the same result (src/parallel/); else one thread below.
+  const parallel = await readTracesParallel(
+    traceFiles,
+    traceFilterFrom(args),
+    io,
+    MAX_LISTED_LINES,
+  );
+  const inferred = parallel?.inferred ?? emptyInferResult();
+  let eventCount = parallel?.eventCount ?? 0;
   // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
-  const notUnderstood: Diagnostic[] = [];
-  let notUnderstoodCount = 0;
+  const notUnderstood: Diagnostic[] = parallel?.notUnderstood ?? [];
+  let notUnderstoodCount = parallel?.notUnderstoodCount ?? 0;
   const note = (d: Diagnostic): void => {
     notUnderstoodCount++;
     if (notUnderstood.length < MAX_LISTED_LINES) notUnderstood.push(d);
   };
-  await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
-    onEvent: (e) => {
-      if (e.kind !== 'unknown') eventCount++;
-      // A record of a form nobody knows is kept, counted and shown: never dropped silently.
-      else
-        note({
-          severity: 'warning',
-          message: 'record of an unknown form: no rule learned from it',
-          file: e.position.file,
-          line: e.position.line,
-          ruleId: 'trace-unknown-record',
-        });
-      addEvent(inferred, e);
-    },
-    onDiagnostic: note,
-  });
+  if (!parallel)
+    await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
+      onEvent: (e) => {
+        if (e.kind !== 'unknown') eventCount++;
+        // A record of a form nobody knows is kept, counted and shown: never dropped silently.
+        else
+          note({
+            severity: 'warning',
+            message: 'record of an unknown form: no rule learned from it',
+            file: e.position.file,
+            line: e.position.line,
+            ruleId: 'trace-unknown-record',
+          });
+        addEvent(inferred, e);
+      },
+      onDiagnostic: note,
+    });
   // Sorted by place: the same bytes whatever the order of the trace files.
   notUnderstood.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
   for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
@@ -205,6 +217,14 @@ export const suggestCommand: CliCommand = {
         default: false,
         describe: 'apply the patch to the --policy files (atomically, keeping FILE.orig)',
       })
+      .option('deny', {
+        type: 'string',
+        describe: 'guard rules (secpol) never to suggest: what they forbid is listed as refused',
+      })
+      .example(
+        '$0 suggest trace.log --policy policy.secpol --deny never.secpol',
+        'never suggest a guarded grant',
+      )
       .example('$0 suggest trace.log', 'print the rules that would allow the failures')
       .example(
         '$0 suggest trace.log --policy policy.secpol --explain',
@@ -245,6 +265,12 @@ export const suggestCommand: CliCommand = {
       args,
       io,
     );
+    // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
+    if (typeof args.deny === 'string') {
+      const guards = await loadGuardFile(args.deny, loaded?.input.policy, qnx, io);
+      if (!guards) return ExitCode.USAGE;
+      refuseGuarded(inferred, guards);
+    }
     const result = learn(inferred, loaded?.input, {
       mode: 'suggest',
       combine: Boolean(args.combine),
@@ -270,7 +296,10 @@ export const suggestCommand: CliCommand = {
     else if (format === 'patch') io.stdout.write(diff!);
     else if (format === 'json')
       io.stdout.write(toJson(result, diff !== undefined ? { patch: diff } : {}));
-    else io.stdout.write(templates.report(toReportView(result, snippet)));
+    else
+      io.stdout.write(
+        templates.report(toReportView(result, snippet)) + patchDiagramSection(result.patch),
+      );
     if (args.write && loaded) {
       for (let i = 0; i < loaded.sources.length; i++) {
         const src = loaded.sources[i]!;

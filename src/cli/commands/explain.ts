@@ -1,0 +1,55 @@
+/**
+ * `secpol-learn explain --policy FILE... [TRACE...] [--format
+ * text|json|markdown]` (audit2why for QNX): for each recorded failure,
+ * grouped by reason, why this policy denies it, the rule that would allow it,
+ * the rules consulted with their `file:line`, and the wrong-type hint.
+ * A thin shell over src/review/explain.ts. Exit 0 when explained (whatever
+ * was found); 2 for bad usage or unreadable input.
+ */
+import type { CliCommand } from '../command';
+import { ExitCode } from '../../errors';
+import { loadReviewInput, reviewOptions, scanTraces } from './check';
+import { explainFailures, explainJson, explainText } from '../../review/explain';
+import { explainMarkdown } from '../../review/explain-markdown';
+
+export const explainCommand: CliCommand = {
+  command: 'explain [traces..]',
+  describe: 'Explain why the policy denied each failure in the traces (audit2why for QNX)',
+  builder: (y) =>
+    reviewOptions(y)
+      .option('format', {
+        type: 'string',
+        choices: ['text', 'json', 'markdown'],
+        default: 'text',
+        describe: 'text; json; markdown (a pull-request comment with a Mermaid diagram)',
+      })
+      .example(
+        '$0 explain --policy policy.secpol boot.log',
+        'why each failure was denied, and the rule that would allow it',
+      )
+      .example(
+        '$0 explain --policy policy.secpol boot.log --format markdown > why.md',
+        'a review comment',
+      ),
+  run: async (args, io) => {
+    const input = await loadReviewInput(args, io);
+    if (!input) return ExitCode.USAGE;
+    const scan = await scanTraces(args, input.model, io);
+    const x = explainFailures(scan.review, {
+      traceFiles: scan.traceFiles,
+      policyFiles: input.loaded.sources.map((s) => s.file),
+    });
+    const format = String(args.format ?? 'text');
+    io.stdout.write(
+      format === 'json'
+        ? explainJson(x)
+        : format === 'markdown'
+          ? explainMarkdown(x)
+          : explainText(x),
+    );
+    io.stderr.write(
+      `secpol-learn explain: ${scan.review.failures} failure record(s) in ${x.sections.reduce((n, s) => n + s.failures.length, 0)} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
+    );
+    return ExitCode.OK;
+  },
+};

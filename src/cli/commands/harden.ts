@@ -1,0 +1,83 @@
+/**
+ * `secpol-learn harden --policy FILE... [TRACE...] [--format
+ * text|json|patch|sarif|markdown]`: grants the traces never used (QNX's
+ * "unused" view; needs traces taken with `secpolmonitor -s`), over-broad
+ * grants with the narrower rule the traces support, and types shared by
+ * several executables. `--format patch` prints the unified diff that removes
+ * the unused grants. A thin shell over src/review/harden.ts. Exit 0 (a
+ * report, whatever it found); 2 for bad usage or unreadable input.
+ */
+import type { CliCommand } from '../command';
+import { ExitCode } from '../../errors';
+import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from './check';
+import { hardenPolicy } from '../../review/harden';
+import { removeGrants } from '../../review/remove-grants';
+import { formatUnifiedDiff } from '../../render/unified-diff';
+import {
+  HARDEN_RULES,
+  NO_SUCCESS_NOTE,
+  hardenJson,
+  hardenMarkdown,
+  hardenSarifFindings,
+  hardenSummary,
+  hardenText,
+} from '../../review/harden-format';
+import { formatSarif, toSarif } from '../../sarif/sarif';
+
+export const hardenCommand: CliCommand = {
+  command: 'harden [traces..]',
+  describe:
+    'Find grants the traces never used, over-broad grants, and types shared by several executables',
+  builder: (y) =>
+    reviewOptions(y)
+      .option('format', {
+        type: 'string',
+        choices: ['text', 'json', 'patch', 'sarif', 'markdown'],
+        default: 'text',
+        describe: 'text; json; patch (a unified diff removing the unused grants); sarif; markdown',
+      })
+      .example(
+        '$0 harden --policy policy.secpol boot-s.log',
+        'report unused and over-broad grants (trace taken with secpolmonitor -s)',
+      )
+      .example(
+        '$0 harden --policy policy.secpol boot-s.log --format patch | git apply',
+        'remove the unused grants',
+      )
+      .example(
+        '$0 harden --policy policy.secpol boot-s.log --format sarif > harden.sarif',
+        'annotate the policy in code review',
+      ),
+  run: async (args, io) => {
+    const input = await loadReviewInput(args, io);
+    if (!input) return ExitCode.USAGE;
+    const scan = await scanTraces(args, input.model, io);
+    const h = hardenPolicy(input.model, scan.review, {
+      traceFiles: scan.traceFiles,
+      policyFiles: input.loaded.sources.map((s) => s.file),
+    });
+    const sources = input.loaded.sources;
+    const after = removeGrants(
+      sources.map((s) => ({ file: s.file, text: s.text })),
+      h.removals,
+    );
+    const patch = formatUnifiedDiff(
+      sources.map((s, i) => ({ file: s.file, before: s.text, after: after[i]!.text })),
+      io.cwd,
+    );
+    const format = String(args.format ?? 'text');
+    if (format === 'json') io.stdout.write(hardenJson(h, patch));
+    else if (format === 'patch') io.stdout.write(patch);
+    else if (format === 'sarif')
+      io.stdout.write(
+        formatSarif(toSarif(hardenSarifFindings(h), HARDEN_RULES, { version: toolVersion() })),
+      );
+    else if (format === 'markdown') io.stdout.write(hardenMarkdown(h, patch));
+    else io.stdout.write(hardenText(h));
+    if (!h.hasSuccesses) io.stderr.write(`secpol-learn harden: note: ${NO_SUCCESS_NOTE}\n`);
+    io.stderr.write(
+      `secpol-learn harden: ${hardenSummary(h)}; ${scan.notUnderstoodCount} line(s) not understood\n`,
+    );
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,201 @@
+/**
+ * `explain` as data (audit2why for QNX): for each distinct recorded failure,
+ * why this policy denies it (the evaluator's reason), the one rule that would
+ * allow it, the rules the evaluator consulted with their places, and the
+ * wrong-type hint when the same process did the same thing under another
+ * type in the traces. Failures the policy now allows are explained as
+ * "already allowed now" (the policy changed since the trace). Grouped by
+ * reason in a fixed order, then by trace place. Does no I/O.
+ */
+import type { TracePosition } from '../trace/event';
+import { ruleFor } from './rule-for';
+import {
+  argumentText,
+  coveredAsLink,
+  describeAccess,
+  linkers,
+  type EventGroup,
+  type TraceReview,
+} from './trace-review';
+
+/** Version of the `explain --format json` document. */
+export const EXPLAIN_SCHEMA_VERSION = 1;
+
+/** Reasons in the order explain prints them, with their headings. */
+export const REASON_TITLES: ReadonlyArray<[string, string]> = [
+  ['no-type', 'type not declared'],
+  ['no-ability', 'missing ability'],
+  ['range-not-covered', 'range not covered'],
+  ['negated', 'ability negated (-name)'],
+  ['no-connect-rule', 'no channel connect rule'],
+  ['no-attach-rule', 'no attach rule'],
+  ['no-link-rule', 'no link rule'],
+  ['attach-vs-link', 'attach-vs-link mismatch'],
+  ['conflict', 'channel relabel conflict'],
+  ['indeterminate', 'cannot be decided'],
+  ['allowed-now', 'already allowed now (the policy changed since the trace)'],
+];
+
+/** A rule, with its place. */
+export interface PlacedRule {
+  file: string;
+  line: number;
+  column: number;
+  summary: string;
+}
+
+/** One distinct failure, explained. */
+export interface ExplainedFailure {
+  /** First denied record. */
+  file: string;
+  line: number;
+  count: number;
+  type: string;
+  process: string;
+  /** In policy words: `interrupt(14) as root`, `attach /dev/ser1`. */
+  access: string;
+  reason: string;
+  why: string;
+  /** The rule that would allow it; absent when none can (untyped process, conflict, unsafe field, already allowed). */
+  rule?: string;
+  /** The rules the evaluator looked at (for `allowed-now`: the rules that allow it now). */
+  consulted: PlacedRule[];
+  /** Wrong-type hint (reference §4.6). */
+  hint?: string;
+  record: string;
+}
+
+/** Failures of one reason. */
+export interface ExplainSection {
+  reason: string;
+  title: string;
+  failures: ExplainedFailure[];
+}
+
+/** The whole explanation. */
+export interface Explanation {
+  traceFiles: string[];
+  policyFiles: string[];
+  failures: number;
+  sections: ExplainSection[];
+}
+
+function sameAccessKey(g: EventGroup): string {
+  const e = g.event;
+  return [e.process, e.kind, g.object, argumentText(e), e.kind === 'ability' ? e.domain : ''].join(
+    '\0',
+  );
+}
+
+function placed(
+  rs: Array<{ file: string; line: number; column: number; summary: string }>,
+): PlacedRule[] {
+  return rs.map((r) => ({ file: r.file, line: r.line, column: r.column, summary: r.summary }));
+}
+
+/** Explains every failure group of a review. */
+export function explainFailures(
+  review: TraceReview,
+  files: { traceFiles: string[]; policyFiles: string[] },
+): Explanation {
+  // Where each (process, access) succeeded or is allowed, by type: the wrong-type evidence.
+  const okTypes = new Map<string, Map<string, TracePosition>>();
+  for (const g of review.groups) {
+    if (!(g.successes > 0 || g.verdict.allowed)) continue;
+    const k = sameAccessKey(g);
+    const m = okTypes.get(k) ?? new Map<string, TracePosition>();
+    if (!m.has(g.event.securityType)) m.set(g.event.securityType, g.event.position);
+    okTypes.set(k, m);
+  }
+  const linking = linkers(review);
+  const byReason = new Map<string, ExplainedFailure[]>();
+  for (const g of review.groups) {
+    if (g.failures === 0) continue;
+    const e = g.event;
+    const v = g.verdict;
+    const first = g.failurePlaces[0] ?? e.position;
+    const reason = v.allowed ? 'allowed-now' : v.reason;
+    const others = [...(okTypes.get(sameAccessKey(g)) ?? new Map<string, TracePosition>())]
+      .filter(([t]) => t !== e.securityType)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    // The monitor words a failed link like a failed attach; a linking process gets the link rule, as suggest emits it.
+    const asLink =
+      e.kind === 'attach' &&
+      !v.allowed &&
+      (e.process === 'ln' || e.process.endsWith('/ln') || linking.has(e.process));
+    const rule = v.allowed ? undefined : asLink ? ruleFor({ ...e, kind: 'link' }) : ruleFor(e);
+    const linkNote = asLink
+      ? coveredAsLink(g, linking)
+        ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
+        : '; the process creates links and the monitor words a failed link as an attach: the rule is allow_link'
+      : '';
+    const item: ExplainedFailure = {
+      file: first.file,
+      line: first.line,
+      count: g.failures,
+      type: e.securityType,
+      process: e.process,
+      access: describeAccess(e),
+      reason,
+      why:
+        e.securityType === '-'
+          ? `${e.process} ran with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``
+          : v.allowed
+            ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
+            : `${v.message}${linkNote}`,
+      ...(rule ? { rule } : {}),
+      consulted: placed(v.allowed ? v.grants : v.consulted),
+      ...(others.length > 0 && !v.allowed
+        ? {
+            hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
+          }
+        : {}),
+      record: e.record,
+    };
+    const list = byReason.get(reason) ?? [];
+    list.push(item);
+    byReason.set(reason, list);
+  }
+  const sections: ExplainSection[] = [];
+  for (const [reason, title] of REASON_TITLES) {
+    const failures = byReason.get(reason);
+    if (!failures) continue;
+    failures.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+    sections.push({ reason, title, failures });
+  }
+  return {
+    traceFiles: [...files.traceFiles].sort(),
+    policyFiles: files.policyFiles,
+    failures: review.failures,
+    sections,
+  };
+}
+
+/** Plain-text explanation: a heading per reason, then per failure its why, rule, consulted rules and hint. */
+export function explainText(x: Explanation): string {
+  const out: string[] = [];
+  for (const s of x.sections) {
+    out.push(`== ${s.title} (${s.failures.length}) ==`);
+    for (const f of s.failures) {
+      const times = f.count > 1 ? ` (${f.count} records)` : '';
+      out.push(`${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}${times}`);
+      out.push(`  why: ${f.why}`);
+      if (f.rule) out.push(`  rule that would allow it: ${f.rule}`);
+      if (f.reason !== 'allowed-now') {
+        if (f.consulted.length === 0)
+          out.push(`  consulted: none (no rule of ${f.type} for this access)`);
+        for (const c of f.consulted)
+          out.push(`  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`);
+      }
+      if (f.hint) out.push(`  hint: ${f.hint}`);
+    }
+    out.push('');
+  }
+  if (x.sections.length === 0) out.push('no failures recorded in the traces', '');
+  return out.join('\n');
+}
+
+/** The JSON document of `explain --format json`. */
+export function explainJson(x: Explanation): string {
+  return `${JSON.stringify({ schema: 'secpol-learn/explain', schemaVersion: EXPLAIN_SCHEMA_VERSION, ...x }, null, 2)}\n`;
+}

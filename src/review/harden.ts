@@ -1,0 +1,356 @@
+/**
+ * `harden` as data: QNX secpolgenerate's "unused" view and more, on the host.
+ *
+ * - unused grants: rules (ability items, connect rules, attach/link paths)
+ *   that allowed no record of the traces. Meaningful only for traces taken
+ *   with `secpolmonitor -s` (successes recorded): without successes nothing
+ *   counts as unused and `hasSuccesses` is false. Grants of types that never
+ *   ran in the traces are reported once per type (`type-not-seen`) and never
+ *   removed: the trace says nothing about them.
+ * - over-broad grants (`/...` attaches, `default_priv`, open-ended or wide
+ *   ranges, whole `setuid`/`setgid`/`mem_phys`-like abilities, `iofunc/read`,
+ *   `io`) with the narrower rule the traces support.
+ * - types that ran several different executables (`-c` gives each its own).
+ *
+ * `removals` are the origins of the unused grants, for remove-grants.ts.
+ * Trace text reaches a suggested rule only through validateEvent. Does no I/O.
+ */
+import type { ProcessEvent } from '../trace/event';
+import type { Origin, PolicyModel } from '../policy/model/types';
+import { validateEvent } from '../infer/validate-event';
+import { coalesceRanges, mergeRanges, type ValueRange } from '../infer/requirement';
+import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
+import { eventObject, placeKey, type TraceReview } from './trace-review';
+
+/** Version of the `harden --format json` document. */
+export const HARDEN_SCHEMA_VERSION = 1;
+
+/** What a finding is about. */
+export type HardenCode = 'unused-grant' | 'type-not-seen' | 'over-broad' | 'multi-executable';
+
+/** One finding, at a policy place. */
+export interface HardenFinding {
+  code: HardenCode;
+  type: string;
+  /** The grant in policy words (`io (root only)`, `allow_attach default /...`). */
+  grant: string;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  /** The narrower rule the traces support, when there is one. */
+  alternative?: string;
+}
+
+/** The whole answer. */
+export interface HardenResult {
+  traceFiles: string[];
+  policyFiles: string[];
+  hasSuccesses: boolean;
+  failures: number;
+  successes: number;
+  findings: HardenFinding[];
+  /** Unused grants to remove (types seen in the traces only; none without successes). */
+  removals: Origin[];
+}
+
+/** Ability ids, for which a whole grant means "become anyone". */
+const ID_ABILITIES = new Set(['setuid', 'setgid', 'spawn_setuid', 'spawn_setgid']);
+/** A subrange wider than this is reported as wide [INF: lint's threshold for ids]. */
+const WIDE = 65_536n;
+
+interface Grant {
+  type: string;
+  summary: string;
+  origin: Origin;
+}
+
+const dom = (d: { nonRoot: boolean }): string => (d.nonRoot ? 'root and non-root' : 'root only');
+
+/** Every grant of the model with its origin, one per (type, origin). */
+function grantsOf(model: PolicyModel): Grant[] {
+  const out: Grant[] = [];
+  const seen = new Set<string>();
+  const add = (type: string, summary: string, origin: Origin): void => {
+    const k = `${type}\0${placeKey(origin)}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ type, summary, origin });
+  };
+  for (const [type, g] of model.grants) {
+    for (const [, list] of g.abilities)
+      for (const x of list) {
+        const r = x.ranges ? `:${x.ranges.map((s) => s.text).join(',')}` : '';
+        add(
+          type,
+          x.fromDefaultPriv
+            ? `default_priv (${dom(x.domains)})`
+            : `${x.ability}${r} (${dom(x.domains)})`,
+          x.origin,
+        );
+      }
+    for (const [object, list] of g.connects)
+      for (const c of list)
+        if (c.via === 'allow-connect')
+          add(type, `allow ${type} ${object}:channel connect`, c.origin);
+    for (const r of [...g.attaches, ...g.links])
+      add(
+        type,
+        `allow_${r.kind} ${type} ${r.fileType !== undefined ? `${r.fileType}:` : ''}${r.path}`,
+        r.origin,
+      );
+  }
+  return out;
+}
+
+/** Values of one ability in one domain that some record used. */
+interface Used {
+  whole: boolean;
+  ranges: ValueRange[];
+}
+
+/** The safe events of the groups each grant allowed, by grant origin; and the processes of each type. */
+function observe(review: TraceReview): {
+  byGrant: Map<string, ProcessEvent[]>;
+  processes: Map<string, Set<string>>;
+} {
+  const byGrant = new Map<string, ProcessEvent[]>();
+  const processes = new Map<string, Set<string>>();
+  for (const g of review.groups) {
+    const e: ProcessEvent = g.event;
+    if (e.securityType === '-') continue;
+    const p = processes.get(e.securityType) ?? new Set<string>();
+    p.add(e.process);
+    processes.set(e.securityType, p);
+    // Trace text reaches a suggested rule only from records whose every field is safe policy text.
+    if (!g.verdict.allowed || validateEvent(e)) continue;
+    for (const r of g.verdict.grants) {
+      const list = byGrant.get(placeKey(r)) ?? [];
+      list.push(e);
+      byGrant.set(placeKey(r), list);
+    }
+  }
+  return { byGrant, processes };
+}
+
+function valuesText(ability: string, v: Used): string {
+  if (v.whole || v.ranges.length === 0 || VADDR_ABILITIES.has(ability)) return ability;
+  const hex = ADDRESS_ABILITIES.has(ability);
+  const num = (s: string): string => (hex ? `0x${BigInt(s).toString(16)}` : s);
+  return `${ability}:${coalesceRanges(v.ranges)
+    .map(([s, e]) => (s === e ? num(s) : `${num(s)}-${num(e)}`))
+    .join(',')}`;
+}
+
+function block(type: string, domain: string, items: string[]): string {
+  return domain === 'non-root'
+    ? `allow ${type} self:ability { nonroot ${items.join(' ')} };`
+    : `allow ${type} self:ability { ${items.join(' ')} };`;
+}
+
+/** The narrower rule for one over-broad grant, from the records it allowed; '' when it allowed none. */
+function narrower(events: ProcessEvent[], type: string, kind: 'attach' | 'ability'): string {
+  if (kind === 'attach') {
+    const paths = [...new Set(events.flatMap((e) => (e.kind === 'attach' ? [e.path] : [])))].sort();
+    if (paths.length === 0) return '';
+    return paths.length === 1
+      ? `allow_attach ${type} ${paths[0]};`
+      : `allow_attach ${type} { ${paths.join(' ')} };`;
+  }
+  const byDomain = new Map<string, Map<string, Used>>();
+  for (const e of events) {
+    if (e.kind !== 'ability') continue;
+    const byAbility = byDomain.get(e.domain) ?? new Map<string, Used>();
+    byDomain.set(e.domain, byAbility);
+    const name = eventObject(e);
+    const v = byAbility.get(name) ?? { whole: false, ranges: [] };
+    const a = e.argument;
+    if (a.kind === 'value') v.ranges = mergeRanges(v.ranges, [[a.value, a.value]]);
+    else if (a.kind === 'range') v.ranges = mergeRanges(v.ranges, [[a.start, a.end]]);
+    else if (a.kind === 'type-id')
+      v.whole = true; // type-valued checks: the grant names types, not numbers
+    else v.whole = true;
+    byAbility.set(name, v);
+  }
+  const rules: string[] = [];
+  for (const domain of ['root', 'non-root']) {
+    const byAbility = byDomain.get(domain);
+    if (!byAbility) continue;
+    const items = [...byAbility.keys()].sort().map((n) => valuesText(n, byAbility.get(n)!));
+    rules.push(block(type, domain, items));
+  }
+  return rules.join(' ');
+}
+
+/** Finds unused and over-broad grants and types shared by several executables. */
+export function hardenPolicy(
+  model: PolicyModel,
+  review: TraceReview,
+  files: { traceFiles: string[]; policyFiles: string[] },
+): HardenResult {
+  const o = observe(review);
+  const seenTypes = new Set(review.groups.map((g) => g.event.securityType));
+  const hasSuccesses = review.successes > 0;
+  const findings: HardenFinding[] = [];
+  const removals: Origin[] = [];
+  const at = (x: Origin): Pick<HardenFinding, 'file' | 'line' | 'column'> => ({
+    file: x.file,
+    line: x.line,
+    column: x.column,
+  });
+  const grants = grantsOf(model);
+  const unseenReported = new Set<string>();
+  if (hasSuccesses) {
+    // An origin shared by several types (an attribute subject) is used when any of them used it.
+    for (const g of grants) {
+      if (review.used.has(placeKey(g.origin))) continue;
+      if (!seenTypes.has(g.type)) {
+        if (unseenReported.has(g.type)) continue;
+        unseenReported.add(g.type);
+        const decl = model.types.get(g.type)?.origin ?? g.origin;
+        findings.push({
+          code: 'type-not-seen',
+          type: g.type,
+          grant: `type ${g.type}`,
+          ...at(decl),
+          message: `no process of type ${g.type} ran in the traces: its grants cannot be judged and are kept`,
+        });
+        continue;
+      }
+      const sharedUsed = grants.some(
+        (h) => h !== g && placeKey(h.origin) === placeKey(g.origin) && !seenTypes.has(h.type),
+      );
+      if (sharedUsed) continue; // the same rule also serves a type the traces say nothing about
+      findings.push({
+        code: 'unused-grant',
+        type: g.type,
+        grant: g.summary,
+        ...at(g.origin),
+        message: `${g.type}: ${g.summary} allowed no record in the traces (no success, no failure)`,
+      });
+      if (!removals.some((r) => placeKey(r) === placeKey(g.origin))) removals.push(g.origin);
+    }
+  }
+  const broad = new Set<string>();
+  // `alternative` undefined: the grant has no narrower form; '' : the traces show no use to narrow to.
+  const over = (
+    g: Origin,
+    type: string,
+    grant: string,
+    why: string,
+    alternative: string | undefined,
+  ): void => {
+    const k = `${type}\0${placeKey(g)}`;
+    if (broad.has(k)) return;
+    broad.add(k);
+    findings.push({
+      code: 'over-broad',
+      type,
+      grant,
+      ...at(g),
+      message: `${type}: ${grant}: ${why}${alternative === '' ? '; the traces show no use of it' : ''}`,
+      ...(alternative ? { alternative } : {}),
+    });
+  };
+  const usedText = (x: Origin): string =>
+    review.used.has(placeKey(x)) ? 'the traces use it' : 'the traces show no use of it';
+  for (const [type, g] of model.grants) {
+    for (const r of g.attaches)
+      if (r.path === '/...')
+        over(
+          r.origin,
+          type,
+          `allow_attach ${type} /...`,
+          "attaches anywhere in the path space, over other servers' paths",
+          narrower(o.byGrant.get(placeKey(r.origin)) ?? [], type, 'attach'),
+        );
+    for (const [ability, list] of g.abilities)
+      for (const x of list) {
+        if (x.fromDefaultPriv) {
+          over(
+            x.origin,
+            type,
+            'default_priv',
+            'grants every privileged ability root has',
+            narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+          );
+          continue;
+        }
+        if (ability === 'iofunc/read')
+          over(
+            x.origin,
+            type,
+            ability,
+            `reads files whatever their permissions; QNX advises fixing the permissions instead (${usedText(x.origin)})`,
+            undefined,
+          );
+        else if (ability === 'io')
+          over(
+            x.origin,
+            type,
+            ability,
+            `raw hardware I/O privilege with no narrower form; keep it for drivers only (${usedText(x.origin)})`,
+            undefined,
+          );
+        else if (!x.ranges && (ID_ABILITIES.has(ability) || ADDRESS_ABILITIES.has(ability)))
+          over(
+            x.origin,
+            type,
+            ability,
+            `${ability} without a subrange covers every value`,
+            narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+          );
+        else if (
+          x.ranges &&
+          !VADDR_ABILITIES.has(ability) &&
+          x.ranges.some((s) => s.kind === 'interval' && (s.open || s.end - s.start + 1n > WIDE))
+        )
+          over(
+            x.origin,
+            type,
+            `${ability}:${x.ranges.map((s) => s.text).join(',')}`,
+            `an open-ended or wide (> ${WIDE} values) subrange`,
+            narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+          );
+      }
+  }
+  for (const [type, processes] of [...o.processes].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (processes.size < 2) continue;
+    const decl = model.types.get(type)?.origin;
+    const first = review.groups.find((g) => g.event.securityType === type)!.event.position;
+    const list = [...processes].sort();
+    findings.push({
+      code: 'multi-executable',
+      type,
+      grant: `type ${type}`,
+      ...(decl ? at(decl) : { file: first.file, line: first.line, column: 1 }),
+      message: `type ${type} runs ${list.length} different executables (${list.slice(0, 8).join(', ')}${list.length > 8 ? ', …' : ''}): each holds every grant of the others; \`suggest -c\` gives each its own type`,
+    });
+  }
+  findings.sort((a, b) =>
+    a.file !== b.file
+      ? a.file < b.file
+        ? -1
+        : 1
+      : a.line - b.line ||
+        a.column - b.column ||
+        (a.code < b.code
+          ? -1
+          : a.code > b.code
+            ? 1
+            : a.type < b.type
+              ? -1
+              : a.type > b.type
+                ? 1
+                : 0),
+  );
+  return {
+    traceFiles: [...files.traceFiles].sort(),
+    policyFiles: files.policyFiles,
+    hasSuccesses,
+    failures: review.failures,
+    successes: review.successes,
+    findings,
+    removals,
+  };
+}

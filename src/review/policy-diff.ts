@@ -1,0 +1,349 @@
+/**
+ * A semantic diff of two policies: what each type is granted, compared grant
+ * by grant, never text. Layout, comments, statement order, how rules are
+ * split over files and blocks, and attribute indirection do not show; a
+ * change of what is granted does.
+ *
+ * Compared facts, per type: declared types and attribute memberships,
+ * dynamic-ability and range declarations; abilities per domain (root /
+ * non-root) as value sets (whole ability, intervals, names; a `-name`
+ * negation removes the ability in its domains); channel connects by object
+ * type; attach and link paths (with relabel); derive_type and
+ * default_spawn_type. A fact present in one policy only is `added` or
+ * `removed`; an ability present in both whose values grew is `widened`,
+ * shrank `narrowed`, otherwise `changed`. A removed path and an added path of
+ * the same type and kind that match each other (and nothing else) pair up as
+ * `widened` / `narrowed`. diff(A, B) mirrors diff(B, A): added ↔ removed,
+ * widened ↔ narrowed. Does no I/O.
+ */
+import type { Origin, PolicyModel, Subrange } from '../policy/model/types';
+import { matchPath } from '../policy/path-match';
+import { ADDRESS_ABILITIES } from '../qnx/abilities';
+
+/** Version of the `diff --format json` document. */
+export const DIFF_SCHEMA_VERSION = 1;
+
+/** How a grant changed. */
+export type ChangeKind = 'added' | 'removed' | 'widened' | 'narrowed' | 'changed';
+
+/** What kind of fact changed. */
+export type FactKind =
+  | 'type'
+  | 'attribute'
+  | 'declaration'
+  | 'ability'
+  | 'connect'
+  | 'attach'
+  | 'link'
+  | 'derive'
+  | 'spawn';
+
+/** A place in a policy file. */
+export interface DiffPlace {
+  file: string;
+  line: number;
+}
+
+/** One difference. */
+export interface DiffEntry {
+  change: ChangeKind;
+  kind: FactKind;
+  /** The subject type (for `type`: the type; `attribute`: the member type; `declaration`: `-`). */
+  type: string;
+  /** `ability`: root, non-root, or both when the two domains changed alike. */
+  domain?: 'root' | 'non-root' | 'both';
+  /** The ability name, object type, path, attribute, derive label… */
+  object: string;
+  /** The grant before / after, in policy words (absent when there was none). */
+  old?: string;
+  new?: string;
+  oldAt?: DiffPlace;
+  newAt?: DiffPlace;
+}
+
+/** The whole difference. */
+export interface PolicyDiff {
+  entries: DiffEntry[];
+  summary: Record<ChangeKind, number>;
+}
+
+/** A fact of one policy: its identity, its value (for abilities), its text and place. */
+interface Fact {
+  kind: FactKind;
+  type: string;
+  domain?: 'root' | 'non-root';
+  object: string;
+  text: string;
+  at: DiffPlace;
+  /** Abilities only: the granted values; undefined = the whole ability. */
+  values?: ValueSet;
+}
+
+interface ValueSet {
+  intervals: Array<[bigint, bigint]>;
+  names: Set<string>;
+}
+
+const place = (o: Origin | undefined): DiffPlace => ({ file: o?.file ?? '', line: o?.line ?? 0 });
+
+function mergeIntervals(list: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
+  const sorted = [...list].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[bigint, bigint]> = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1] + 1n) {
+      if (e > last[1]) last[1] = e;
+    } else out.push([s, e]);
+  }
+  return out;
+}
+
+function valueText(ability: string, v: ValueSet | undefined): string {
+  if (!v) return ability;
+  // Physical addresses read better in hex, as policies write them.
+  const n = (x: bigint): string =>
+    ADDRESS_ABILITIES.has(ability) ? `0x${x.toString(16)}` : `${x}`;
+  const parts = [
+    ...v.intervals.map(([s, e]) =>
+      s === e ? n(s) : e === 0xffff_ffff_ffff_ffffn ? `${n(s)}-` : `${n(s)}-${n(e)}`,
+    ),
+    ...[...v.names].sort(),
+  ];
+  return `${ability}:${parts.join(',')}`;
+}
+
+/** True when `a` holds every value of `b`. */
+function contains(a: ValueSet | undefined, b: ValueSet | undefined): boolean {
+  if (!a) return true;
+  if (!b) return false;
+  for (const n of b.names) if (!a.names.has(n)) return false;
+  // Both lists are merged, so each interval of b must sit inside one interval of a.
+  return b.intervals.every(([s, e]) => a.intervals.some(([x, y]) => x <= s && e <= y));
+}
+
+function factKey(f: Pick<Fact, 'kind' | 'type' | 'domain' | 'object'>): string {
+  return [f.kind, f.type, f.domain ?? '', f.object].join('\0');
+}
+
+/** Every fact of a model, by key. */
+function factsOf(model: PolicyModel): Map<string, Fact> {
+  const out = new Map<string, Fact>();
+  const put = (f: Fact): void => {
+    const k = factKey(f);
+    const had = out.get(k);
+    if (!had) out.set(k, f);
+    else if (f.kind === 'ability') {
+      // Several items granting one ability in one domain: their values unite.
+      if (!had.values || !f.values) had.values = undefined;
+      else
+        had.values = {
+          intervals: mergeIntervals([...had.values.intervals, ...f.values.intervals]),
+          names: new Set([...had.values.names, ...f.values.names]),
+        };
+      had.text = valueText(f.object, had.values);
+    }
+  };
+  for (const [name, t] of model.types) {
+    put({ kind: 'type', type: name, object: name, text: `type ${name}`, at: place(t.origin) });
+  }
+  for (const [attr, a] of model.attributes)
+    for (const m of a.members)
+      put({
+        kind: 'attribute',
+        type: m,
+        object: attr,
+        text: `type ${m}, ${attr}`,
+        at: place(a.origin),
+      });
+  for (const [name, d] of model.abilities)
+    put({
+      kind: 'declaration',
+      type: '-',
+      object: `ability ${name}`,
+      text: `ability ${name}`,
+      at: place(d.origin),
+    });
+  for (const [name, r] of model.ranges)
+    put({
+      kind: 'declaration',
+      type: '-',
+      object: `range ${name}`,
+      text: `range ${name}`,
+      at: place(r.origin),
+    });
+  for (const [from, labels] of model.deriveTypes)
+    for (const [labelName, d] of labels)
+      put({
+        kind: 'derive',
+        type: from,
+        object: labelName,
+        text: `derive_type ${from} ${labelName} ${d.name}`,
+        at: place(d.origin),
+      });
+  for (const [from, d] of model.defaultSpawnTypes)
+    put({
+      kind: 'spawn',
+      type: from,
+      object: d.name,
+      text: `default_spawn_type ${from} ${d.name}`,
+      at: place(d.origin),
+    });
+  for (const [type, g] of model.grants) {
+    for (const [ability, grants] of g.abilities) {
+      for (const domain of ['root', 'non-root'] as const) {
+        const inDomain = (d: { root: boolean; nonRoot: boolean }): boolean =>
+          domain === 'root' ? d.root : d.nonRoot;
+        if ((g.negations.get(ability) ?? []).some((n) => inDomain(n.domains))) continue;
+        for (const x of grants) {
+          if (!inDomain(x.domains)) continue;
+          put({
+            kind: 'ability',
+            type,
+            domain,
+            object: ability,
+            text: '',
+            at: place(x.origin),
+            values: x.ranges ? toValues(x.ranges) : undefined,
+          });
+        }
+      }
+    }
+    for (const [object, list] of g.connects)
+      put({
+        kind: 'connect',
+        type,
+        object,
+        text:
+          object === '*'
+            ? `allow ${type} *:channel connect (any type)`
+            : `allow ${type} ${object}:channel connect`,
+        at: place(list[0]?.origin),
+      });
+    for (const r of [...g.attaches, ...g.links]) {
+      const p = `${r.fileType !== undefined ? `${r.fileType}:` : ''}${r.path}${r.relabel ? ` ${r.relabel}` : ''}`;
+      put({
+        kind: r.kind,
+        type,
+        object: p,
+        text: `allow_${r.kind} ${type} ${p}`,
+        at: place(r.origin),
+      });
+    }
+  }
+  for (const f of out.values()) if (f.kind === 'ability') f.text = valueText(f.object, f.values);
+  return out;
+}
+
+function toValues(ranges: Subrange[]): ValueSet {
+  const intervals: Array<[bigint, bigint]> = [];
+  const names = new Set<string>();
+  for (const r of ranges) {
+    if (r.kind === 'interval') intervals.push([r.start, r.end]);
+    else names.add(r.name);
+  }
+  return { intervals: mergeIntervals(intervals), names };
+}
+
+function compareEntries(a: DiffEntry, b: DiffEntry): number {
+  const ka = [a.type, a.kind, a.object, a.domain ?? '', a.change];
+  const kb = [b.type, b.kind, b.object, b.domain ?? '', b.change];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+  return 0;
+}
+
+/** The semantic difference from `before` to `after`. */
+export function diffPolicies(before: PolicyModel, after: PolicyModel): PolicyDiff {
+  const a = factsOf(before);
+  const b = factsOf(after);
+  const entries: DiffEntry[] = [];
+  const entry = (change: ChangeKind, f: Fact, old?: Fact, now?: Fact): DiffEntry => ({
+    change,
+    kind: f.kind,
+    type: f.type,
+    ...(f.domain ? { domain: f.domain } : {}),
+    object: f.object,
+    ...(old ? { old: old.text, oldAt: old.at } : {}),
+    ...(now ? { new: now.text, newAt: now.at } : {}),
+  });
+  for (const [k, f] of a) {
+    const g = b.get(k);
+    if (!g) entries.push(entry('removed', f, f));
+    else if (f.kind === 'ability') {
+      const wider = contains(g.values, f.values);
+      const narrower = contains(f.values, g.values);
+      if (wider && narrower) continue;
+      entries.push(entry(wider ? 'widened' : narrower ? 'narrowed' : 'changed', f, f, g));
+    }
+  }
+  for (const [k, g] of b) if (!a.has(k)) entries.push(entry('added', g, undefined, g));
+  const final = mergeDomains(pairPaths(entries)).sort(compareEntries);
+  return { entries: final, summary: count(final) };
+}
+
+function pathOf(e: DiffEntry): string {
+  return e.object.split(' ')[0]!.replace(/^[a-z_]+:(?=\/)/, '');
+}
+
+/** Pairs a removed and an added path of one type and kind that match only each other. */
+function pairPaths(entries: DiffEntry[]): DiffEntry[] {
+  const isPath = (e: DiffEntry): boolean => e.kind === 'attach' || e.kind === 'link';
+  const removed = entries.filter((e) => isPath(e) && e.change === 'removed');
+  const added = entries.filter((e) => isPath(e) && e.change === 'added');
+  const related = (r: DiffEntry, x: DiffEntry): boolean =>
+    r.type === x.type &&
+    r.kind === x.kind &&
+    (matchPath(pathOf(x), pathOf(r)) || matchPath(pathOf(r), pathOf(x)));
+  const drop = new Set<DiffEntry>();
+  const out: DiffEntry[] = [];
+  for (const r of removed) {
+    const partners = added.filter((x) => related(r, x));
+    if (partners.length !== 1) continue;
+    const x = partners[0]!;
+    // Symmetric by construction: the pair must be unique seen from either side.
+    if (removed.filter((y) => related(y, x)).length !== 1) continue;
+    drop.add(r).add(x);
+    const wider = matchPath(pathOf(x), pathOf(r));
+    out.push({
+      change:
+        wider && !matchPath(pathOf(r), pathOf(x)) ? 'widened' : wider ? 'changed' : 'narrowed',
+      kind: r.kind,
+      type: r.type,
+      object: `${r.object} → ${x.object}`,
+      old: r.old!,
+      new: x.new!,
+      oldAt: r.oldAt!,
+      newAt: x.newAt!,
+    });
+  }
+  return [...entries.filter((e) => !drop.has(e)), ...out];
+}
+
+/** One entry with domain `both` when root and non-root changed alike. */
+function mergeDomains(entries: DiffEntry[]): DiffEntry[] {
+  const same = (e: DiffEntry): string =>
+    JSON.stringify([e.change, e.kind, e.type, e.object, e.old ?? '', e.new ?? '']);
+  const roots = new Map(entries.filter((e) => e.domain === 'root').map((e) => [same(e), e]));
+  const out: DiffEntry[] = [];
+  const merged = new Set<DiffEntry>();
+  for (const e of entries) {
+    if (e.domain !== 'non-root') continue;
+    const r = roots.get(same(e));
+    if (r) {
+      merged.add(r).add(e);
+      out.push({ ...r, domain: 'both' });
+    }
+  }
+  return [...entries.filter((e) => !merged.has(e)), ...out];
+}
+
+function count(entries: DiffEntry[]): Record<ChangeKind, number> {
+  const s: Record<ChangeKind, number> = {
+    added: 0,
+    removed: 0,
+    widened: 0,
+    narrowed: 0,
+    changed: 0,
+  };
+  for (const e of entries) s[e.change]++;
+  return s;
+}
