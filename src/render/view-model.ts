@@ -169,7 +169,7 @@ export function summaryLines(result: LearnResult): string[] {
     `${result.requirementCount} requirement(s) from ${result.eventCount} event(s) in ${result.traceFiles.length} trace file(s)`,
     `${items} rule item(s) added${types ? `, ${types} type(s) declared` : ''}`,
     `${p.alreadyAllowed.length} already allowed by the policy`,
-    `${result.refusedCount} trace record(s) refused (fields that are not safe policy text)`,
+    `${result.refusedCount} trace record(s) refused (fields that are not safe policy text, or forbidden by a guard rule)`,
     `${p.review.length} item(s) for review`,
     `${result.unknownCount} trace line(s) not understood`,
   ];
