@@ -16,7 +16,7 @@ import type { Argv } from 'yargs';
 import type { CliIo } from '../cli/io';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { InputError } from '../errors';
-import type { TraceEvent } from '../trace/event';
+import type { TraceEvent, UnknownEvent } from '../trace/event';
 import { pushTrace } from '../trace/parse-trace';
 import { createProgress } from '../cli/progress';
 import { MonitorFilter } from '../monitor/apply-options';
@@ -141,4 +141,18 @@ export async function readTraceEvents(
     // Erased even when a file cannot be read, so the error line starts clean.
     progress.done();
   }
+}
+
+/**
+ * The warning for a record of a form nobody knows: it is kept, counted and
+ * shown, never dropped silently, but no rule is learned from it.
+ */
+export function unknownRecordNote(e: UnknownEvent): Diagnostic {
+  return {
+    severity: 'warning',
+    message: 'record of an unknown form: no rule learned from it',
+    file: e.position.file,
+    line: e.position.line,
+    ruleId: 'trace-unknown-record',
+  };
 }

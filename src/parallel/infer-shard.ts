@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { addEvent, emptyInferResult, type InferResult } from '../infer/infer-requirements';
-import { monitorFilter, type TraceFilter } from '../infer/read-traces';
+import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
 import { TracePushParser } from '../trace/push-parser';
 import type { ByteRange } from './shard-ranges';
 
@@ -55,15 +55,7 @@ export async function inferShard(
     onEvent: (e) => {
       if (!monitor.accept(e)) return;
       if (e.kind !== 'unknown') out.eventCount++;
-      // A record of a form nobody knows is kept, counted and shown: never dropped silently.
-      else
-        note({
-          severity: 'warning',
-          message: 'record of an unknown form: no rule learned from it',
-          file: e.position.file,
-          line: e.position.line,
-          ruleId: 'trace-unknown-record',
-        });
+      else note(unknownRecordNote(e));
       addEvent(out.inferred, e);
     },
     onDiagnostic: note,

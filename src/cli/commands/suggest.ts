@@ -35,7 +35,12 @@ import { loadTemplates } from '../../render/templates';
 import { summaryLines, toReportView, toSnippetView } from '../../render/view-model';
 import { formatUnifiedDiff } from '../../render/unified-diff';
 import { toJson } from '../../render/json';
-import { readTraceEvents, traceFilterOptions, traceFilterFrom } from '../../infer/read-traces';
+import {
+  readTraceEvents,
+  traceFilterOptions,
+  traceFilterFrom,
+  unknownRecordNote,
+} from '../../infer/read-traces';
 import { readTracesParallel } from '../../parallel/read-parallel';
 import type { Policy, PolicyFile } from '../../policy/ast';
 import { loadGuardFile } from '../../review/load-guards';
@@ -107,15 +112,7 @@ export async function inferFromTraces(
     await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
       onEvent: (e) => {
         if (e.kind !== 'unknown') eventCount++;
-        // A record of a form nobody knows is kept, counted and shown: never dropped silently.
-        else
-          note({
-            severity: 'warning',
-            message: 'record of an unknown form: no rule learned from it',
-            file: e.position.file,
-            line: e.position.line,
-            ruleId: 'trace-unknown-record',
-          });
+        else note(unknownRecordNote(e));
         addEvent(inferred, e);
       },
       onDiagnostic: note,
