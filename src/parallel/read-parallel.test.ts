@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { generateTrace } from '../bench/generate-trace';
-import { inferFromTraces } from '../cli/commands/suggest';
+import { inferFromTraces } from '../cli/learn-inputs';
 import { learn } from '../plan/learn';
 import { toJson } from '../render/json';
 import type { CliIo } from '../cli/io';

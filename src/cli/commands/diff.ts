@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, InputError } from '../../errors';
-import { loadPolicies, qnxFrom } from './suggest';
+import { loadPolicies, qnxFrom } from '../learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { diffPolicies } from '../../review/policy-diff';
 import { diffJson, diffMarkdown, diffSummary, diffText } from '../../review/diff-format';

@@ -8,7 +8,7 @@
  */
 import type { CliCommand } from '../command';
 import { ExitCode } from '../../errors';
-import { loadReviewInput, reviewOptions, scanTraces } from './check';
+import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
 import { explainFailures, explainJson, explainText } from '../../review/explain';
 import { explainMarkdown } from '../../review/explain-markdown';
 

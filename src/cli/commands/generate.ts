@@ -16,7 +16,13 @@ import { collapsePaths } from '../../plan/collapse-paths';
 import { loadTemplates } from '../../render/templates';
 import { toDraftView } from '../../render/view-model';
 import { toJson } from '../../render/json';
-import { inferFromTraces, learnOptions, loadPolicies, qnxFrom, reportToStderr } from './suggest';
+import {
+  inferFromTraces,
+  learnOptions,
+  loadPolicies,
+  qnxFrom,
+  reportToStderr,
+} from '../learn-inputs';
 
 export const generateCommand: CliCommand = {
   command: 'generate [traces..]',

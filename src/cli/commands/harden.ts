@@ -9,7 +9,7 @@
  */
 import type { CliCommand } from '../command';
 import { ExitCode } from '../../errors';
-import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from './check';
+import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 import { hardenPolicy } from '../../review/harden';
 import { removeGrants } from '../../review/remove-grants';
 import { formatUnifiedDiff } from '../../render/unified-diff';

@@ -21,7 +21,7 @@ import { buildModel } from '../../policy/model/build-model';
 import { loadGuardFile } from '../../review/load-guards';
 import { guardDiagnostics, guardViolations } from '../../review/guards';
 import { formatSarif, lintSarifFindings, toSarif } from '../../sarif/sarif';
-import { toolVersion } from './check';
+import { toolVersion } from '../review-inputs';
 
 /** Version marker of the JSON output. */
 export const LINT_JSON_VERSION = 'secpol-learn/lint@1';

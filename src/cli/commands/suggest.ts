@@ -8,184 +8,30 @@
  * with `--write` applies the patch to the policy files atomically (keeping a
  * `.orig` copy). The summary, refused records and lines not understood go to
  * stderr. Exit 0 on success; 2 for bad usage, unreadable input, or a policy
- * that does not parse (code frames on stderr). Also exports the I/O helpers
- * `generate` shares.
+ * that does not parse (code frames on stderr). Inputs are read by
+ * `../learn-inputs.ts`, which `generate` shares.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Argv } from 'yargs';
 import type { CliCommand } from '../command';
-import type { CliIo } from '../io';
 import { ExitCode, UsageError } from '../../errors';
-import { formatDiagnostic } from '../../diagnostics/code-frame';
-import { formatDiagnosticLine, type Diagnostic } from '../../diagnostics/diagnostic';
-import { parsePolicy } from '../../policy/parse';
-import {
-  readPolicyFile,
-  writePolicyFileAtomic,
-  type PolicySource,
-} from '../../policy/policy-file-io';
-import { buildModel } from '../../policy/model/build-model';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../../qnx/abilities';
-import { addEvent, emptyInferResult, type InferResult } from '../../infer/infer-requirements';
-import { learn, type LearnResult } from '../../plan/learn';
-import type { PolicyInput } from '../../plan/plan-patch';
+import { writePolicyFileAtomic } from '../../policy/policy-file-io';
+import { learn } from '../../plan/learn';
 import { applyPatch } from '../../plan/apply-patch';
 import { loadTemplates } from '../../render/templates';
-import { summaryLines, toReportView, toSnippetView } from '../../render/view-model';
+import { toReportView, toSnippetView } from '../../render/view-model';
 import { formatUnifiedDiff } from '../../render/unified-diff';
 import { toJson } from '../../render/json';
-import {
-  readTraceEvents,
-  traceFilterOptions,
-  traceFilterFrom,
-  unknownRecordNote,
-} from '../../infer/read-traces';
-import { readTracesParallel } from '../../parallel/read-parallel';
-import type { Policy, PolicyFile } from '../../policy/ast';
 import { loadGuardFile } from '../../review/load-guards';
 import { refuseGuarded } from '../../review/guards';
 import { patchDiagramSection } from '../../review/patch-diagram';
-
-/** How many lines not understood are listed on stderr; the rest are counted. */
-const MAX_LISTED_LINES = 1000;
-
-/** The policies given on the command line, parsed. */
-export interface LoadedPolicies {
-  sources: PolicySource[];
-  input: PolicyInput;
-}
-
-/**
- * Reads and parses policy files. A policy that does not parse is input the
- * user must fix: code frames on stderr, then `undefined` (the command exits 2).
- */
-export async function loadPolicies(
-  files: string[],
-  io: CliIo,
-  qnx: QnxVersion,
-): Promise<LoadedPolicies | undefined> {
-  const sources: PolicySource[] = [];
-  for (const file of files) sources.push(await readPolicyFile(path.resolve(io.cwd, file), file));
-  const parsed: PolicyFile[] = [];
-  let failed = false;
-  for (const src of sources) {
-    const { ast, diagnostics } = parsePolicy(src.text, { file: src.file });
-    for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, src.text));
-    if (diagnostics.some((d) => d.severity === 'error')) failed = true;
-    parsed.push(ast);
-  }
-  if (failed) return undefined;
-  const policy: Policy = { type: 'policy', files: parsed };
-  return { sources, input: { policy, model: buildModel(policy, { qnx }) } };
-}
-
-/** Reads every trace into one inference result; reports lines not understood on stderr. */
-export async function inferFromTraces(
-  traces: string[],
-  args: Record<string, unknown>,
-  io: CliIo,
-): Promise<{
-  inferred: InferResult;
-  eventCount: number;
-  traceFiles: string[];
-  notUnderstood: number;
-}> {
-  const traceFiles = traces.length > 0 ? traces : ['-'];
-  // Large files: every core, merged to the same result (src/parallel/); else one thread below.
-  const parallel = await readTracesParallel(
-    traceFiles,
-    traceFilterFrom(args),
-    io,
-    MAX_LISTED_LINES,
-  );
-  const inferred = parallel?.inferred ?? emptyInferResult();
-  let eventCount = parallel?.eventCount ?? 0;
-  // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
-  const notUnderstood: Diagnostic[] = parallel?.notUnderstood ?? [];
-  let notUnderstoodCount = parallel?.notUnderstoodCount ?? 0;
-  const note = (d: Diagnostic): void => {
-    notUnderstoodCount++;
-    if (notUnderstood.length < MAX_LISTED_LINES) notUnderstood.push(d);
-  };
-  if (!parallel)
-    await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
-      onEvent: (e) => {
-        if (e.kind !== 'unknown') eventCount++;
-        else note(unknownRecordNote(e));
-        addEvent(inferred, e);
-      },
-      onDiagnostic: note,
-    });
-  // Sorted by place: the same bytes whatever the order of the trace files.
-  notUnderstood.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
-  for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-  if (notUnderstoodCount > notUnderstood.length) {
-    io.stderr.write(
-      `secpol-learn: ${notUnderstoodCount - notUnderstood.length} more line(s) not understood, not listed\n`,
-    );
-  }
-  inferred.refused.sort((a, b) =>
-    a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line,
-  );
-  return { inferred, eventCount, traceFiles, notUnderstood: notUnderstoodCount };
-}
-
-/** Writes refused records and the summary on stderr. */
-export function reportToStderr(result: LearnResult, io: CliIo): void {
-  for (const d of result.refused) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-  if (result.refusedCount > result.refused.length) {
-    io.stderr.write(
-      `secpol-learn: ${result.refusedCount - result.refused.length} more refused record(s) not listed\n`,
-    );
-  }
-  for (const r of result.patch.review) {
-    const at = r.evidence.firstFailure ?? r.evidence.first;
-    io.stderr.write(`${at.file}:${at.line}: review: ${r.message} [${r.code}]\n`);
-  }
-  for (const a of result.patch.alreadyAllowed) {
-    const at = a.evidence.firstFailure ?? a.evidence.first;
-    io.stderr.write(
-      `${at.file}:${at.line}: info: ${a.type} ${a.kind} ${a.object} already allowed by ${a.by.file}:${a.by.line}\n`,
-    );
-  }
-  io.stderr.write(`secpol-learn ${result.command}: ${summaryLines(result).join('; ')}\n`);
-}
-
-/** The `--qnx` option's value, checked. */
-export function qnxFrom(args: Record<string, unknown>): QnxVersion {
-  return (args.qnx as QnxVersion | undefined) ?? DEFAULT_QNX_VERSION;
-}
-
-/** Options both learning commands share. */
-export function learnOptions(y: Argv): Argv {
-  return traceFilterOptions(
-    y
-      .positional('traces', {
-        describe: 'secpolmonitor output files (`-` or none: standard input)',
-        type: 'string',
-        array: true,
-      })
-      .option('combine', {
-        alias: 'c',
-        type: 'boolean',
-        default: false,
-        describe:
-          'group by process name: an executable sharing a catch-all type gets a type of its own',
-      })
-      .option('qnx', {
-        type: 'string',
-        choices: [...QNX_VERSIONS],
-        default: DEFAULT_QNX_VERSION,
-        describe: 'QNX release whose abilities the policy uses',
-      })
-      .option('templates', {
-        type: 'string',
-        describe:
-          'directory with templates (snippet.hbs, draft.hbs, report.hbs) replacing the built-in ones by name',
-      }),
-  );
-}
+import {
+  inferFromTraces,
+  learnOptions,
+  loadPolicies,
+  qnxFrom,
+  reportToStderr,
+} from '../learn-inputs';
 
 export const suggestCommand: CliCommand = {
   command: 'suggest [traces..]',

@@ -1,0 +1,158 @@
+/**
+ * Inputs of the review commands (`check`, `explain`, `harden`): policy, range
+ * file and guard file, the streamed review scan of the traces (lines not read
+ * named on stderr, bounded), the options they share, and the tool version
+ * SARIF reports.
+ */
+import * as path from 'node:path';
+import { version as VERSION } from '../../package.json';
+import { readFile } from 'node:fs/promises';
+import type { Argv } from 'yargs';
+import type { CliIo } from './io';
+import { InputError, UsageError } from '../errors';
+import { formatDiagnostic } from '../diagnostics/code-frame';
+import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic';
+import { buildModel } from '../policy/model/build-model';
+import { parseRangeFile } from '../policy/model/range-file';
+import type { PolicyModel } from '../policy/model/types';
+import { readTraceEvents, traceFilterFrom, traceFilterOptions } from '../infer/read-traces';
+import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
+import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
+import { TraceReviewer, type TraceReview } from '../review/trace-review';
+import { loadGuardFile } from '../review/load-guards';
+
+/** How many lines not read are listed on stderr; the rest are counted. */
+const MAX_LISTED_LINES = 1000;
+
+/** The tool version SARIF reports (package.json's). */
+export function toolVersion(): string {
+  return VERSION;
+}
+
+/** An option given zero, one or several times, as a list. */
+export function listOf(v: unknown): string[] {
+  return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** A policy, its model (with the range file when given) and the guard model (with `--deny`). */
+export interface ReviewInput {
+  loaded: LoadedPolicies;
+  model: PolicyModel;
+  guards?: PolicyModel;
+}
+
+async function readText(file: string, io: CliIo, what: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    throw new InputError(
+      file,
+      `cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** Reads `--policy`, `--ranges` and `--deny`; undefined (exit 2) when one does not parse (code frames on stderr). */
+export async function loadReviewInput(
+  args: Record<string, unknown>,
+  io: CliIo,
+): Promise<ReviewInput | undefined> {
+  const files = listOf(args.policy);
+  if (files.length === 0) throw new UsageError('--policy FILE is required');
+  if (files.includes('-'))
+    throw new UsageError('--policy must name a file (standard input is for traces)');
+  const qnx = qnxFrom(args);
+  const loaded = await loadPolicies(files, io, qnx);
+  if (!loaded) return undefined;
+  let model = loaded.input.model;
+  if (typeof args.ranges === 'string') {
+    const text = await readText(args.ranges, io, 'range file');
+    const r = parseRangeFile(text, { file: args.ranges });
+    for (const d of r.diagnostics) io.stderr.write(formatDiagnostic(d, text));
+    if (r.diagnostics.some((d) => d.severity === 'error')) return undefined;
+    model = buildModel(loaded.input.policy, { qnx, ranges: r.ranges });
+  }
+  let guards: PolicyModel | undefined;
+  if (typeof args.deny === 'string') {
+    guards = await loadGuardFile(args.deny, loaded.input.policy, qnx, io);
+    if (!guards) return undefined;
+  }
+  return { loaded, model, ...(guards ? { guards } : {}) };
+}
+
+/** Streams the traces through the review scan; names every line not read on stderr (bounded) and returns them. */
+export async function scanTraces(
+  args: Record<string, unknown>,
+  model: PolicyModel,
+  io: CliIo,
+): Promise<{
+  review: TraceReview;
+  traceFiles: string[];
+  notUnderstood: Diagnostic[];
+  notUnderstoodCount: number;
+}> {
+  const traces = (args.traces as string[] | undefined) ?? [];
+  const traceFiles = traces.length > 0 ? traces : ['-'];
+  const reviewer = new TraceReviewer(model);
+  const listed: Diagnostic[] = [];
+  let count = 0;
+  const note = (d: Diagnostic): void => {
+    count++;
+    if (listed.length < MAX_LISTED_LINES) listed.push(d);
+  };
+  await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
+    onEvent: (e) => {
+      // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
+      if (e.kind === 'unknown')
+        note({
+          severity: 'warning',
+          message: 'record of an unknown form: not judged',
+          file: e.position.file,
+          line: e.position.line,
+          ruleId: 'trace-unknown-record',
+        });
+      reviewer.add(e);
+    },
+    onDiagnostic: note,
+  });
+  listed.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+  for (const d of listed) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+  if (count > listed.length)
+    io.stderr.write(
+      `secpol-learn: ${count - listed.length} more line(s) not understood, not listed\n`,
+    );
+  return {
+    review: reviewer.result(),
+    traceFiles,
+    notUnderstood: listed,
+    notUnderstoodCount: count,
+  };
+}
+
+/** Options `check`, `explain` and `harden` share. */
+export function reviewOptions(y: Argv): Argv {
+  return traceFilterOptions(
+    y
+      .positional('traces', {
+        describe: 'secpolmonitor output files (`-` or none: standard input)',
+        type: 'string',
+        array: true,
+      })
+      // Not `array`: an array option would swallow the trace names that follow it.
+      .option('policy', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'the policy (repeatable; files are concatenated as secpolcompile does)',
+      })
+      .option('qnx', {
+        type: 'string',
+        choices: [...QNX_VERSIONS],
+        default: DEFAULT_QNX_VERSION,
+        describe: 'QNX release whose abilities the policy uses',
+      })
+      .option('ranges', { type: 'string', describe: 'named range file (secpolpush -r format)' }),
+  );
+}
