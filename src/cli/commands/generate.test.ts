@@ -26,7 +26,7 @@ function dir(): string {
 }
 
 describe('generate', () => {
-  it('extends a --base policy with only what it lacks', async () => {
+  it('extends a --base policy with only what it lacks, inside its own blocks', async () => {
     const cwd = dir();
     writeFileSync(
       path.join(cwd, 'base.secpol'),
@@ -34,9 +34,11 @@ describe('generate', () => {
     );
     const r = await runCli(['generate', 'boot.log', '--base', 'base.secpol'], { cwd });
     expect(r.code).toBe(0);
+    // setuid:15 joins the base's block rather than a second block for random_t.
     expect(r.stdout).toContain(
-      '\ntype random_t;\nallow random_t self:ability {\n    pathspace\n};\n',
+      '\ntype random_t;\nallow random_t self:ability {\n    pathspace\n    setuid:15\n};\n',
     );
+    expect(r.stdout.match(/allow random_t self:ability/g)).toHaveLength(1);
     expect(r.stdout).not.toMatch(/type random_t;[\s\S]*type random_t;/);
     expect(r.stdout).toContain('allow_attach random_t /dev/random;');
     expect(r.stdout).toContain('type devc_pty_t;');

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { ExitCode, UsageError } from '../../errors';
+import { applyPatch } from '../../plan/apply-patch';
 import { learn } from '../../plan/learn';
 import { collapsePaths } from '../../plan/collapse-paths';
 import { loadTemplates } from '../../render/templates';
@@ -85,26 +86,23 @@ export const generateCommand: CliCommand = {
     });
     const collapse = Boolean(args.collapse);
     if (collapse) result.patch = collapsePaths(result.patch);
-    // A draft appended to a base has no anchors: its rules are printed per type after the base.
-    result.patch.changes = result.patch.changes.map((c) => ({
-      ...c,
-      op: c.op === 'declare-type' ? c.op : 'add-statement',
-    }));
     if (args.format === 'json') io.stdout.write(toJson(result));
     else {
+      const explain = Boolean(args.explain);
+      // With --base the rules go into the base's own blocks and next to its types' statements,
+      // exactly as `suggest --policy` would place them; the draft is the patched base.
       const base = loaded
-        ? loaded.sources.map((s) => (s.text.endsWith('\n') ? s.text : `${s.text}\n`)).join('\n')
+        ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
+            .map((s) => (s.text.endsWith('\n') ? s.text : `${s.text}\n`))
+            .join('\n')
         : '';
       const collapseNote = collapse
         ? [
             "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them",
           ]
         : [];
-      io.stdout.write(
-        templates.draft(
-          toDraftView(result, { explain: Boolean(args.explain), base, collapse: collapseNote }),
-        ),
-      );
+      const view = toDraftView(result, { explain, base, collapse: collapseNote });
+      io.stdout.write(templates.draft(loaded ? { ...view, sections: [] } : view));
     }
     reportToStderr(result, io);
     return ExitCode.OK;
