@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
+import { abilityInfo, type QnxVersion } from '../qnx/abilities';
 import { planPatch, type PlanOptions, type PolicyInput } from './plan-patch';
 import type { PolicyPatch, ReviewItem } from './patch';
 
@@ -32,6 +33,8 @@ export function learn(
     eventCount: number;
     /** Lines the trace stage did not understand (default: the unknown events inference saw). */
     notUnderstood?: number;
+    /** The QNX release the policy targets: added abilities it does not know go to review. */
+    qnx?: QnxVersion;
   },
 ): LearnResult {
   const patch = planPatch(policy, inferred, options);
@@ -43,7 +46,8 @@ export function learn(
       message: `${process} runs with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``,
       evidence,
     }));
-  patch.review = [...patch.review, ...untyped].sort((a, b) =>
+  const unknown = options.qnx ? unknownAbilities(patch, options.qnx) : [];
+  patch.review = [...patch.review, ...untyped, ...unknown].sort((a, b) =>
     a.code !== b.code
       ? a.code < b.code
         ? -1
@@ -69,4 +73,29 @@ export function learn(
     refusedCount: inferred.refusedCount,
     unknownCount: options.notUnderstood ?? inferred.unknownCount,
   };
+}
+
+/**
+ * Static abilities the patch adds that the chosen QNX release does not have
+ * (a trace from a 7.1 target read for an 8.0 policy: `qnet`, `keydata`...):
+ * secpolcompile for that release would refuse them. Dynamic names (with `/`)
+ * are registered at run time and never flagged.
+ */
+function unknownAbilities(patch: PolicyPatch, qnx: QnxVersion): ReviewItem[] {
+  const out: ReviewItem[] = [];
+  for (const change of patch.changes) {
+    if (change.kind !== 'ability') continue;
+    for (const item of change.items) {
+      const name = item.text.replace(/^gain_priv:/, '').split(':')[0]!;
+      if (abilityInfo(name, qnx)) continue;
+      out.push({
+        code: 'unknown-ability',
+        message: `${change.type} needs ${name}, which QNX ${qnx} does not define (was the trace taken on another release? see --qnx)`,
+        type: change.type,
+        object: name,
+        evidence: item.evidence,
+      });
+    }
+  }
+  return out;
 }

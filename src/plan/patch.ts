@@ -69,7 +69,7 @@ export interface AlreadyAllowed {
 
 /** Something a person must decide: not fixed by adding a rule, or a heuristic choice to confirm. */
 export interface ReviewItem {
-  /** Stable id: `unfixable-path`, `link-or-attach`, `attach-vs-link`, `untyped-process`, `wrong-type`, `gain-priv`, `default-type`, `connect-retargeted`. */
+  /** Stable id: `unfixable-path`, `link-or-attach`, `attach-vs-link`, `untyped-process`, `wrong-type`, `gain-priv`, `default-type`, `connect-retargeted`, `unknown-ability`. */
   code: string;
   /** One sentence (validated fields only). */
   message: string;

@@ -80,6 +80,7 @@ export const generateCommand: CliCommand = {
     const result = learn(inferred, loaded?.input, {
       mode: 'generate',
       combine: Boolean(args.combine),
+      qnx: qnxFrom(args),
       traceFiles,
       eventCount,
       notUnderstood,

@@ -117,6 +117,7 @@ export const suggestCommand: CliCommand = {
     const result = learn(inferred, loaded?.input, {
       mode: 'suggest',
       combine: Boolean(args.combine),
+      qnx: qnxFrom(args),
       traceFiles,
       eventCount,
       notUnderstood,
