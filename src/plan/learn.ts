@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
 import { abilityInfo, type QnxVersion } from '../qnx/abilities';
+import { cmp } from './order';
 import { planPatch, type PlanOptions, type PolicyInput } from './plan-patch';
 import type { PolicyPatch, ReviewItem } from './patch';
 
@@ -47,16 +48,8 @@ export function learn(
       evidence,
     }));
   const unknown = options.qnx ? unknownAbilities(patch, options.qnx) : [];
-  patch.review = [...patch.review, ...untyped, ...unknown].sort((a, b) =>
-    a.code !== b.code
-      ? a.code < b.code
-        ? -1
-        : 1
-      : a.message < b.message
-        ? -1
-        : a.message > b.message
-          ? 1
-          : 0,
+  patch.review = [...patch.review, ...untyped, ...unknown].sort(
+    (a, b) => cmp(a.code, b.code) || cmp(a.message, b.message),
   );
   const distinct = new Set(
     [...inferred.requirements.byKey.values()].map((r) =>

@@ -184,37 +184,21 @@ export function parseRecord(
     if (!body.startsWith(prefix)) continue;
     const tail = body.slice(prefix.length).trimEnd();
     if (tail.length === 0) return unknownEvent(severity, record, position, time, process, pid);
-    if (ok)
-      return withTime<AttachEvent | LinkEvent>(
-        {
-          kind,
-          severity,
-          process,
-          pid,
-          securityType,
-          record,
-          position,
-          path: tail,
-        },
-        time,
-      );
-    const split = splitReason(tail);
+    const split = ok ? { path: tail, reason: undefined } : splitReason(tail);
     if (split === undefined) return unknownEvent(severity, record, position, time, process, pid);
-    const failure = { reason: split.reason, code: classifyReason(split.reason) };
-    return withTime<AttachEvent | LinkEvent>(
-      {
-        kind,
-        severity,
-        process,
-        pid,
-        securityType,
-        record,
-        position,
-        path: split.path,
-        failure,
-      },
-      time,
-    );
+    const event: AttachEvent | LinkEvent = {
+      kind,
+      severity,
+      process,
+      pid,
+      securityType,
+      record,
+      position,
+      path: split.path,
+    };
+    if (split.reason !== undefined)
+      event.failure = { reason: split.reason, code: classifyReason(split.reason) };
+    return withTime(event, time);
   }
   return unknownEvent(severity, record, position, time, process, pid);
 }
