@@ -1,7 +1,9 @@
 /**
  * Strips what loggers put in front of a secpolmonitor record: ANSI colour
- * codes, `\r`, slog2info columns, serial-console `[  12.345]` stamps and ISO
- * timestamps, and reads a time (seconds) from the prefix when it has one.
+ * codes, `\r`, slog2info columns, serial-console `[  12.345]` stamps, ISO
+ * timestamps, syslog priorities (`<6>`) and logger tags (`secpolmonitor[12]:`,
+ * `target secpolmonitor:`), and reads a time (seconds) from the prefix when it
+ * has one.
  *
  * Does not decide whether the rest is a valid record: see record.ts.
  */
@@ -35,8 +37,8 @@ export function splitRecordStart(line: string): SplitLine | undefined {
     const i = line.indexOf(key);
     if (i > 0 && i < limit && (at < 0 || i < at)) {
       const before = line.charCodeAt(i - 1);
-      // The key must follow a blank or a `]`, so `xinfo:` in text is not a record start.
-      if (before === 32 || before === 9 || before === 93) at = i;
+      // The key must follow a blank, `]`, `:` or `>`, so `xinfo:` in text is not a record start.
+      if (before === 32 || before === 9 || before === 93 || before === 58 || before === 62) at = i;
     }
   }
   if (at < 0) return undefined;
@@ -46,12 +48,19 @@ export function splitRecordStart(line: string): SplitLine | undefined {
   return time === undefined ? { record: line.slice(at) } : { record: line.slice(at), time };
 }
 
-/** A logger prefix starts with a digit, `[`, or a month name (slog2info). */
+/**
+ * Words ending in a logger tag with a colon: `secpolmonitor[1234]:`,
+ * `qnx-target secpolmonitor:`, optionally after a syslog priority `<6>`.
+ * Prose ("the tool said error: ...") has no tag colon and stays prose.
+ */
+const LOGGER_TAG = /^(?:<\d{1,3}>)?(?:[\w./-]+ +){0,3}[\w./-]+(?:\[\d+\])?:$|^<\d{1,3}>$/;
+
+/** A logger prefix starts with a digit, `[`, or a month name (slog2info), or is a logger tag. */
 function looksLikeLoggerPrefix(prefix: string): boolean {
   if (prefix.length === 0) return true;
   const c = prefix.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 91) return true;
-  return MONTHS.includes(prefix.slice(0, 3).toLowerCase());
+  return MONTHS.includes(prefix.slice(0, 3).toLowerCase()) || LOGGER_TAG.test(prefix);
 }
 
 /** Seconds read from a prefix: `[  12.345678]`, ISO 8601, or slog2info `Mon DD HH:MM:SS.fff`. */

@@ -43,6 +43,24 @@ describe('prefixes and line ends', () => {
     expect(new Set(events.map((e) => e.record)).size).toBe(2);
   });
 
+  test('syslog priorities and logger tags are stripped; runs of blanks read as one', () => {
+    const { events, diagnostics } = parseTraceText(
+      [
+        'secpolmonitor[1234]: error: a (pid:1) type t lacks ability IO as root',
+        '<6>error: a (pid:2) type t lacks ability IO as root',
+        'qnx-target secpolmonitor: info: a (pid:3) type t uses ability IO as root',
+        'error:  a (pid:4) type t lacks ability\tPATHSPACE   as root',
+      ].join('\n'),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(events.map((e) => `${e.kind} ${e.record}`)).toEqual([
+      'ability error: a (pid:1) type t lacks ability IO as root',
+      'ability error: a (pid:2) type t lacks ability IO as root',
+      'ability info: a (pid:3) type t uses ability IO as root',
+      'ability error: a (pid:4) type t lacks ability PATHSPACE as root',
+    ]);
+  });
+
   test('a mention of error: inside prose is not a record', () => {
     const { events, diagnostics } = parseTraceText('The tool said error: something\n');
     expect(events).toEqual([]);

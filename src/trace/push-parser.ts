@@ -168,7 +168,11 @@ export class TracePushParser {
     const open = this.open;
     if (open === undefined) return;
     this.open = undefined;
-    const text = open.text;
+    // Runs of blanks inside a record (hand-copied logs, tab-aligned captures) read as one space.
+    const text =
+      open.text.includes('  ') || open.text.includes('\t')
+        ? open.text.replace(/[ \t]+/g, ' ')
+        : open.text;
     const event = parseRecord(text, { file: this.file, line: open.line }, open.time);
     if (event === undefined) return;
     this.summary.records++;
