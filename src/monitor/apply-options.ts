@@ -5,7 +5,8 @@
  * Streaming and pure apart from its dedup memory, which grows with distinct
  * checks (not lines). Does not parse or print: see trace/.
  */
-import type { AbilityArgument, TraceEvent } from '../trace/event';
+import type { TraceEvent } from '../trace/event';
+import { argumentText } from '../trace/format';
 
 /** secpolmonitor options, as booleans and lists. */
 export interface MonitorOptions {
@@ -113,25 +114,12 @@ export class MonitorFilter {
   }
 }
 
-function argKey(a: AbilityArgument): string {
-  switch (a.kind) {
-    case 'none':
-      return '';
-    case 'value':
-      return a.value;
-    case 'range':
-      return `${a.start}-${a.end}`;
-    case 'type-id':
-      return `${a.value}:${a.typeName}`;
-  }
-}
-
 /** The identity of a check: what `-r` off collapses. A dynamic ability's argument counts only with `-S`. */
 function checkKey(e: Exclude<TraceEvent, { kind: 'unknown' }>, ranged: Set<string>): string {
   if (e.kind === 'ability') {
     const a = e.ability;
     const withArg = !a.dynamic || ranged.has(a.policyName) || ranged.has(a.monitorName);
-    return `a\0${e.severity}\0${e.securityType}\0${a.policyName}\0${e.domain}\0${withArg ? argKey(e.argument) : ''}`;
+    return `a\0${e.severity}\0${e.securityType}\0${a.policyName}\0${e.domain}\0${withArg ? argumentText(e.argument) : ''}`;
   }
   return `${e.kind}\0${e.severity}\0${e.securityType}\0${e.path}\0${e.failure?.code ?? ''}`;
 }

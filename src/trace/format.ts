@@ -10,7 +10,8 @@ import type { AbilityArgument, TraceEvent } from './event';
 /** Version marker of the JSON Lines schema. */
 export const TRACE_EVENT_SCHEMA = 'secpol-learn/trace-event@1';
 
-function argumentText(a: AbilityArgument): string {
+/** An ability argument as secpolmonitor prints it after the name: `(15)`, `(1 - 5)`, `(1) (fs_t)`, or nothing. */
+export function argumentText(a: AbilityArgument): string {
   switch (a.kind) {
     case 'none':
       return '';
