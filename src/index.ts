@@ -85,12 +85,8 @@ export type {
 export type { Verdict, DenialReason, ConsultedRule } from './policy/evaluate';
 export type { LintPass, LintSession, LintOptions } from './policy/lint';
 export type { PathPattern } from './policy/path-match';
-export {
-  inferRequirements,
-  addEvent,
-  emptyInferResult,
-  mergeInferResults,
-} from './infer/infer-requirements';
+export { inferRequirements, emptyInferResult, mergeInferResults } from './infer/infer-requirements';
+export { RequirementAccumulator } from './infer/requirement-accumulator';
 export { mergeRequirementSets, emptyRequirementSet } from './infer/requirement';
 export { validateEvent } from './infer/validate-event';
 export { planPatch } from './plan/plan-patch';

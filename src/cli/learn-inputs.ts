@@ -13,7 +13,8 @@ import { parsePolicy } from '../policy/parse';
 import { readPolicyFile, type PolicySource } from '../policy/policy-file-io';
 import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
-import { addEvent, emptyInferResult, type InferResult } from '../infer/infer-requirements';
+import type { InferResult } from '../infer/infer-requirements';
+import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
 import { summaryLines } from '../render/view-model';
@@ -78,7 +79,7 @@ export async function inferFromTraces(
     io,
     MAX_LISTED_LINES,
   );
-  const inferred = parallel?.inferred ?? emptyInferResult();
+  const accumulator = new RequirementAccumulator();
   let eventCount = parallel?.eventCount ?? 0;
   // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
   const notUnderstood: Diagnostic[] = parallel?.notUnderstood ?? [];
@@ -92,10 +93,11 @@ export async function inferFromTraces(
       onEvent: (e) => {
         if (e.kind !== 'unknown') eventCount++;
         else note(unknownRecordNote(e));
-        addEvent(inferred, e);
+        accumulator.add(e);
       },
       onDiagnostic: note,
     });
+  const inferred = parallel?.inferred ?? accumulator.result();
   // Sorted by place: the same bytes whatever the order of the trace files.
   notUnderstood.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
   for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);

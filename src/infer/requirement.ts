@@ -159,9 +159,20 @@ export function mergeEvidence(a: Evidence, b: Evidence): Evidence {
   return out;
 }
 
-/** Merges two atoms with the same key (associative and commutative). */
+/**
+ * Merges two atoms with the same key (associative and commutative). Fields
+ * come in one order whatever was merged first, as the accumulator makes them.
+ */
 export function mergeRequirement(a: Requirement, b: Requirement): Requirement {
-  const out: Requirement = { ...a, evidence: mergeEvidence(a.evidence, b.evidence) };
+  const out: Requirement = {
+    type: a.type,
+    process: a.process,
+    evidence: mergeEvidence(a.evidence, b.evidence),
+    kind: a.kind,
+    ...(a.domain !== undefined ? { domain: a.domain } : {}),
+    object: a.object,
+    key: a.key,
+  };
   if (a.kind === 'ability') {
     out.whole = Boolean(a.whole || b.whole);
     out.ranges = out.whole ? [] : mergeRanges(a.ranges ?? [], b.ranges ?? []);
@@ -173,7 +184,6 @@ export function mergeRequirement(a: Requirement, b: Requirement): Requirement {
   // Unfixable reasons: keep the smallest, so the result does not depend on order.
   const reasons = [a.unfixable, b.unfixable].filter((r): r is string => r !== undefined).sort();
   if (reasons.length > 0) out.unfixable = reasons[0];
-  else delete out.unfixable;
   if (a.wordedAttach || b.wordedAttach) out.wordedAttach = true;
   return out;
 }

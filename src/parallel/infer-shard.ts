@@ -8,8 +8,9 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import { addEvent, emptyInferResult, type InferResult } from '../infer/infer-requirements';
+import type { InferResult } from '../infer/infer-requirements';
 import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
+import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import { TracePushParser } from '../trace/push-parser';
 import type { ByteRange } from './shard-ranges';
 
@@ -38,8 +39,8 @@ export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<ShardResult> {
-  const out: ShardResult = {
-    inferred: emptyInferResult(),
+  const accumulator = new RequirementAccumulator();
+  const out: Omit<ShardResult, 'inferred'> = {
     eventCount: 0,
     notUnderstood: [],
     notUnderstoodCount: 0,
@@ -56,7 +57,7 @@ export async function inferShard(
       if (!monitor.accept(e)) return;
       if (e.kind !== 'unknown') out.eventCount++;
       else note(unknownRecordNote(e));
-      addEvent(out.inferred, e);
+      accumulator.add(e);
     },
     onDiagnostic: note,
   });
@@ -72,5 +73,5 @@ export async function inferShard(
     }
   }
   out.lines = parser.end().lines;
-  return out;
+  return { inferred: accumulator.result(), ...out };
 }

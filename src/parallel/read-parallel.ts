@@ -26,7 +26,7 @@ import { shardRanges } from './shard-ranges';
 const MIN_PARALLEL_BYTES = 16 * 1024 * 1024;
 /** Young-generation size of each worker, MB (see inWorker). */
 const YOUNG_GENERATION_MB = 12;
-/** Refusal warnings kept, as addEvent's default. */
+/** Refusal warnings kept, as the accumulator's default. */
 const MAX_REFUSED = 100;
 
 /** Options of readTracesParallel. */

@@ -1,0 +1,327 @@
+/**
+ * The streaming form of `inferRequirements`: `add(event)` for each event of
+ * a trace, then `result()` once. Equal to folding `mergeRequirement` over
+ * `toRequirement` of every event (property-tested), at a cost per event of
+ * three Map lookups on interned names and a few compares:
+ *
+ * - atoms are found through nested Maps (type → process → slot → object),
+ *   so no key string is built per event (the key is built once per atom);
+ * - an event whose atom exists has its keyed fields validated already: only
+ *   the pid and the values are checked;
+ * - ability values are kept as numbers (value-set.ts) and turned into
+ *   decimal strings once, in `result()`.
+ *
+ * Memory grows with distinct requirements, never with events: each atom keeps
+ * counts, at most MAX_LISTED pids, three positions and merged value intervals.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type {
+  AbilityDomain,
+  AbilityEvent,
+  ProcessEvent,
+  TracePosition,
+  TraceEvent,
+} from '../trace/event';
+import { ADDRESS_VALUED } from './ability-values';
+import type { InferOptions, InferResult } from './infer-requirements';
+import {
+  MAX_LISTED,
+  comparePositions,
+  emptyRequirementSet,
+  mergeEvidence,
+  requirementKey,
+  type Evidence,
+  type Requirement,
+  type RequirementKind,
+} from './requirement';
+import { validateEvent, validateUnkeyedFields } from './validate-event';
+import { ValueSet, toBound } from './value-set';
+
+/** Slots of one (type, process): kind and domain. */
+const enum Slot {
+  AbilityRoot,
+  AbilityNonRoot,
+  ConnectRoot,
+  ConnectNonRoot,
+  SettypeidRoot,
+  SettypeidNonRoot,
+  Attach,
+  Link,
+}
+const SLOTS = 8;
+
+/** One requirement being accumulated; every field is always present (one hidden class). */
+class Atom {
+  failures = 0;
+  successes = 0;
+  pids: string[];
+  morePids = false;
+  first: TracePosition;
+  last: TracePosition;
+  sample: string;
+  firstFailure: TracePosition | undefined = undefined;
+  /** `ability` atoms: values seen, and values denied. */
+  values: ValueSet | undefined = undefined;
+  denied: ValueSet | undefined = undefined;
+  /** `ability` atoms of an address-valued ability: every check counts as the whole ability. */
+  wholeOnly = false;
+  unfixable: string | undefined = undefined;
+  wordedAttach = false;
+
+  constructor(
+    readonly kind: RequirementKind,
+    readonly type: string,
+    readonly process: string,
+    readonly domain: AbilityDomain | undefined,
+    readonly object: string,
+    e: ProcessEvent,
+  ) {
+    this.pids = [e.pid];
+    this.first = e.position;
+    this.last = e.position;
+    this.sample = e.record;
+    if (e.severity === 'error') {
+      this.failures = 1;
+      this.firstFailure = e.position;
+    } else this.successes = 1;
+    if (kind === 'ability') {
+      this.values = new ValueSet();
+      this.denied = new ValueSet();
+      this.wholeOnly = ADDRESS_VALUED.has(object);
+    }
+    this.addDetails(e);
+  }
+
+  /** Adds a later event with the same key. */
+  add(e: ProcessEvent): void {
+    const failed = e.severity === 'error';
+    if (failed) this.failures++;
+    else this.successes++;
+    const pids = this.pids;
+    // Common case in long traces: the list is full and this pid sorts after it, so it cannot be listed.
+    if (pids.length >= MAX_LISTED && e.pid > pids[pids.length - 1]!) this.morePids = true;
+    else if (!pids.includes(e.pid)) {
+      if (pids.length < MAX_LISTED || e.pid < pids[pids.length - 1]!) {
+        pids.push(e.pid);
+        pids.sort();
+        if (pids.length > MAX_LISTED) {
+          pids.length = MAX_LISTED;
+          this.morePids = true;
+        }
+      } else this.morePids = true;
+    }
+    const p = e.position;
+    const c = comparePositions(p, this.first);
+    if (c < 0 || (c === 0 && e.record < this.sample)) {
+      this.first = p;
+      this.sample = e.record;
+    }
+    // Positions arrive in order within a file: the same file as `last` is a number compare.
+    const last = this.last;
+    if (p.file === last.file ? p.line > last.line : comparePositions(p, last) > 0) this.last = p;
+    if (failed && (!this.firstFailure || comparePositions(p, this.firstFailure) < 0))
+      this.firstFailure = p;
+    this.addDetails(e);
+  }
+
+  /** Values (abilities) and failure reasons (paths) of one event. */
+  private addDetails(e: ProcessEvent): void {
+    const failed = e.severity === 'error';
+    const values = this.values;
+    if (values !== undefined) {
+      const denied = this.denied!;
+      // Once the whole ability was seen (and denied), further values change nothing.
+      if (values.whole && (!failed || denied.whole)) return;
+      const a = (e as AbilityEvent).argument;
+      if (a.kind === 'none' || a.kind === 'type-id' || this.wholeOnly) {
+        values.addWhole();
+        if (failed) denied.addWhole();
+        return;
+      }
+      let start = toBound(a.kind === 'value' ? a.value : a.start);
+      let end = a.kind === 'value' ? start : toBound(a.end);
+      if (end < start) [start, end] = [end, start];
+      values.add(start, end);
+      if (failed) denied.add(start, end);
+      return;
+    }
+    if (e.kind === 'ability' || !e.failure) return;
+    if (
+      e.failure.code !== 'no-rule' &&
+      (this.unfixable === undefined || e.failure.reason < this.unfixable)
+    ) {
+      this.unfixable = e.failure.reason;
+    }
+    if (e.kind === 'attach') this.wordedAttach = true;
+  }
+
+  /** The requirement, with fields in the order `toRequirement` gives them (JSON output is diffed). */
+  requirement(): Requirement {
+    const evidence: Evidence = {
+      failures: this.failures,
+      successes: this.successes,
+      pids: [...this.pids],
+      morePids: this.morePids,
+      first: this.first,
+      last: this.last,
+      sample: this.sample,
+    };
+    if (this.firstFailure) evidence.firstFailure = this.firstFailure;
+    const keyed = {
+      type: this.type,
+      process: this.process,
+      kind: this.kind,
+      domain: this.domain,
+      object: this.object,
+    };
+    const key = requirementKey(keyed);
+    const base = { type: this.type, process: this.process, evidence, kind: this.kind };
+    if (this.kind === 'attach' || this.kind === 'link') {
+      const r: Requirement = { ...base, object: this.object, key };
+      if (this.unfixable !== undefined) r.unfixable = this.unfixable;
+      if (this.wordedAttach) r.wordedAttach = true;
+      return r;
+    }
+    const r: Requirement = { ...base, domain: this.domain!, object: this.object, key };
+    if (this.values === undefined) return r;
+    r.whole = this.values.whole;
+    r.ranges = this.values.ranges();
+    r.deniedWhole = this.denied!.whole;
+    r.deniedRanges = this.denied!.ranges();
+    return r;
+  }
+}
+
+/** Accumulates events into requirements; one per trace read (or per shard). */
+export class RequirementAccumulator {
+  /** type → process → slots → object → atom. */
+  private readonly index = new Map<string, Map<string, Array<Map<string, Atom> | undefined>>>();
+  private readonly atoms: Atom[] = [];
+  private readonly linkers = new Set<string>();
+  private readonly attachers = new Set<string>();
+  private readonly untyped = new Map<string, Evidence>();
+  private readonly refused: Diagnostic[] = [];
+  private refusedCount = 0;
+  private unknownCount = 0;
+  private readonly maxDiagnostics: number;
+
+  constructor(options: InferOptions = {}) {
+    this.maxDiagnostics = options.maxDiagnostics ?? 100;
+  }
+
+  /** Adds one event: an unknown one is counted, a refused one warned about, the rest accumulated. */
+  add(e: TraceEvent): void {
+    if (e.kind === 'unknown') {
+      this.unknownCount++;
+      return;
+    }
+    if (e.securityType === '-') {
+      this.addUntyped(e);
+      return;
+    }
+    let slot: Slot;
+    let object: string;
+    let kind: RequirementKind;
+    if (e.kind === 'ability') {
+      const a = e.argument;
+      const n = e.ability.policyName;
+      const root = e.domain === 'root';
+      if (a.kind === 'type-id' && (n === 'settypeid' || n === 'channel_connect')) {
+        object = a.typeName;
+        if (n === 'settypeid') {
+          kind = 'settypeid';
+          slot = root ? Slot.SettypeidRoot : Slot.SettypeidNonRoot;
+        } else {
+          kind = 'connect';
+          slot = root ? Slot.ConnectRoot : Slot.ConnectNonRoot;
+        }
+      } else {
+        object = n;
+        kind = 'ability';
+        slot = root ? Slot.AbilityRoot : Slot.AbilityNonRoot;
+      }
+    } else {
+      object = e.path;
+      kind = e.kind;
+      slot = e.kind === 'attach' ? Slot.Attach : Slot.Link;
+    }
+    let byProcess = this.index.get(e.securityType);
+    if (byProcess === undefined) {
+      byProcess = new Map();
+      this.index.set(e.securityType, byProcess);
+    }
+    let slots = byProcess.get(e.process);
+    if (slots === undefined) {
+      slots = new Array<Map<string, Atom> | undefined>(SLOTS).fill(undefined);
+      byProcess.set(e.process, slots);
+    }
+    let byObject = slots[slot];
+    if (byObject === undefined) {
+      byObject = new Map();
+      slots[slot] = byObject;
+    }
+    const atom = byObject.get(object);
+    // An atom's keyed fields were validated when it was made: only pid and values are checked.
+    const refusal = atom ? validateUnkeyedFields(e) : validateEvent(e);
+    if (refusal) {
+      this.refuse(refusal);
+      return;
+    }
+    if (e.kind === 'link') this.linkers.add(e.process);
+    else if (e.kind === 'attach' && !e.failure) this.attachers.add(e.process);
+    if (atom) atom.add(e);
+    else {
+      const domain = e.kind === 'ability' ? e.domain : undefined;
+      const made = new Atom(kind, e.securityType, e.process, domain, object, e);
+      byObject.set(object, made);
+      this.atoms.push(made);
+    }
+  }
+
+  /** The inference result so far (a snapshot: later `add`s do not change it). */
+  result(): InferResult {
+    const requirements = emptyRequirementSet();
+    for (const atom of this.atoms) {
+      const r = atom.requirement();
+      requirements.byKey.set(r.key, r);
+    }
+    for (const p of this.linkers) requirements.linkers.add(p);
+    for (const p of this.attachers) requirements.attachers.add(p);
+    return {
+      requirements,
+      untyped: new Map(this.untyped),
+      refused: [...this.refused],
+      refusedCount: this.refusedCount,
+      unknownCount: this.unknownCount,
+    };
+  }
+
+  /** Events of the unnamed type id 0 (`-`): no rule, only the process and its evidence, for review. */
+  private addUntyped(e: ProcessEvent): void {
+    const refusal = validateEvent(e);
+    if (refusal) {
+      this.refuse(refusal);
+      return;
+    }
+    if (e.kind === 'link') this.linkers.add(e.process);
+    else if (e.kind === 'attach' && !e.failure) this.attachers.add(e.process);
+    const failed = e.severity === 'error';
+    const ev: Evidence = {
+      failures: failed ? 1 : 0,
+      successes: failed ? 0 : 1,
+      pids: [e.pid],
+      morePids: false,
+      first: e.position,
+      last: e.position,
+      sample: e.record,
+    };
+    if (failed) ev.firstFailure = e.position;
+    const had = this.untyped.get(e.process);
+    this.untyped.set(e.process, had ? mergeEvidence(had, ev) : ev);
+  }
+
+  private refuse(refusal: Diagnostic): void {
+    this.refusedCount++;
+    if (this.refused.length < this.maxDiagnostics) this.refused.push(refusal);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The ability values one requirement has seen, while a trace streams in:
+ * sorted, disjoint closed intervals, or "whole". Overlapping intervals join,
+ * adjacent ones stay apart (as `mergeRanges`; `coalesceRanges` joins them
+ * for output, after planning).
+ *
+ * Bounds are Numbers while exact (at most 15 digits: every value but an
+ * address) and BigInts beyond; JavaScript compares the two exactly, so a
+ * check costs a binary search of number compares, not a BigInt parse. Only
+ * `ranges()` turns them back into canonical decimal strings.
+ */
+import type { ValueRange } from './requirement';
+
+/** One interval bound: a Number when exact, else a BigInt. */
+export type Bound = number | bigint;
+
+/** The bound for a decimal string (canonical or with leading zeros). */
+export function toBound(decimal: string): Bound {
+  return decimal.length <= 15 ? Number(decimal) : BigInt(decimal);
+}
+
+/** Values seen: whole, or sorted disjoint intervals. */
+export class ValueSet {
+  whole = false;
+  private starts: Bound[] = [];
+  private ends: Bound[] = [];
+
+  /** Every value: the intervals no longer matter. */
+  addWhole(): void {
+    this.whole = true;
+    this.starts = [];
+    this.ends = [];
+  }
+
+  /** Adds [start, end] (start ≤ end): joins the intervals it overlaps or touches at a bound. */
+  add(start: Bound, end: Bound): void {
+    if (this.whole) return;
+    const starts = this.starts;
+    const ends = this.ends;
+    // The last interval starting at or before `start` holds it, or none does.
+    let lo = 0;
+    let hi = starts.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= start) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (at >= 0 && end <= ends[at]!) return;
+    // The intervals from i to k-1 overlap [start, end]: they become one.
+    const i = at >= 0 && ends[at]! >= start ? at : at + 1;
+    let k = i;
+    let s = start;
+    let e = end;
+    while (k < starts.length && starts[k]! <= end) {
+      if (starts[k]! < s) s = starts[k]!;
+      if (ends[k]! > e) e = ends[k]!;
+      k++;
+    }
+    starts.splice(i, k - i, s);
+    ends.splice(i, k - i, e);
+  }
+
+  /** The intervals as canonical decimal strings (empty when whole). */
+  ranges(): ValueRange[] {
+    return this.starts.map((s, i) => [String(s), String(this.ends[i]!)]);
+  }
+}
