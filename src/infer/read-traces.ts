@@ -1,6 +1,6 @@
 /**
  * Reading traces for `suggest` and `generate`: each file (or standard input)
- * is streamed line by line (never held as one string), turned into events by
+ * is read in 1 MiB chunks (never held as one string; src/trace/read-chunks.ts), turned into events by
  * the trace stage, filtered with the monitor core's options
  * (src/monitor/apply-options.ts), and every event and
  * every diagnostic (lines not understood) is handed to the caller. Files are
@@ -9,15 +9,15 @@
  * progress bar of src/cli/progress.ts (terminals only). Large files are read
  * on several threads by src/parallel/ instead (the caller decides).
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { Argv } from 'yargs';
 import type { CliIo } from '../cli/io';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { InputError } from '../errors';
 import type { TraceEvent, UnknownEvent } from '../trace/event';
 import { pushTrace } from '../trace/parse-trace';
+import { readChunks } from '../trace/read-chunks';
 import { createProgress } from '../cli/progress';
 import { MonitorFilter } from '../monitor/apply-options';
 
@@ -108,34 +108,38 @@ export async function readTraceEvents(
   };
   try {
     for (const file of [...files].sort()) {
-      // 1 MiB reads: the default 64 KiB costs a stream round trip per ~700 lines.
-      const input: Readable =
-        file === '-'
-          ? io.stdin
-          : createReadStream(path.resolve(io.cwd, file), { highWaterMark: 1 << 20 });
-      const opened = new Promise<void>((resolve, reject) => {
-        if (file === '-') return resolve();
-        input.once('open', () => resolve());
-        input.once('error', (error: NodeJS.ErrnoException) =>
-          reject(
-            new InputError(file, `cannot read trace: ${error.code ?? String(error)}`, {
-              cause: error,
-            }),
-          ),
+      const cannot = (error: unknown): InputError =>
+        new InputError(
+          file,
+          `cannot read trace: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+          { cause: error },
         );
-      });
-      await opened;
-      if (file !== '-') {
-        progress.expect(
-          (await fsp.stat(path.resolve(io.cwd, file)).catch(() => ({ size: 0 }))).size,
-        );
+      if (file === '-') {
+        await pushTrace(io.stdin, {
+          file,
+          onEvent,
+          onDiagnostic: (d) => sink.onDiagnostic(d),
+          onBytes: (n) => progress.advance(n),
+        });
+        continue;
       }
-      await pushTrace(input, {
-        file,
-        onEvent,
-        onDiagnostic: (d) => sink.onDiagnostic(d),
-        onBytes: (n) => progress.advance(n),
+      const handle = await fsp.open(path.resolve(io.cwd, file), 'r').catch((error: unknown) => {
+        throw cannot(error);
       });
+      try {
+        progress.expect((await handle.stat()).size);
+        await pushTrace(readChunks(handle), {
+          file,
+          onEvent,
+          onDiagnostic: (d) => sink.onDiagnostic(d),
+          onBytes: (n) => progress.advance(n),
+        });
+      } catch (error) {
+        // A read error (a directory, an I/O error) is the user's input problem, not a crash.
+        throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;
+      } finally {
+        await handle.close();
+      }
     }
   } finally {
     // Erased even when a file cannot be read, so the error line starts clean.

@@ -6,12 +6,13 @@
  *
  * Does not merge shards or fix line numbers: see read-parallel.ts.
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
 import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import { TracePushParser } from '../trace/push-parser';
+import { readChunks } from '../trace/read-chunks';
 import type { ByteRange } from './shard-ranges';
 
 /** What one shard asks for: the file (as opened and as named), its range and the filter. */
@@ -62,14 +63,14 @@ export async function inferShard(
     onDiagnostic: note,
   });
   if (task.range.end > task.range.start) {
-    const input = createReadStream(task.path, {
-      start: task.range.start,
-      end: task.range.end - 1,
-      highWaterMark: 1 << 20,
-    });
-    for await (const chunk of input) {
-      onBytes((chunk as Buffer).length);
-      parser.feed(chunk as Buffer);
+    const handle = await open(task.path, 'r');
+    try {
+      for await (const chunk of readChunks(handle, task.range.start, task.range.end)) {
+        onBytes(chunk.length);
+        parser.feed(chunk);
+      }
+    } finally {
+      await handle.close();
     }
   }
   out.lines = parser.end().lines;

@@ -7,7 +7,6 @@
  * push-parser.ts); events are yielded in batches per chunk.
  */
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
 import { TracePushParser, type TraceSummary } from './push-parser';
@@ -22,7 +21,7 @@ export interface ParseTraceOptions {
 
 /** Yields one event per record of `input` (plain or gzip); returns the summary. */
 export async function* parseTrace(
-  input: AsyncIterable<Buffer | string> & Readable,
+  input: AsyncIterable<Buffer | string>,
   options: ParseTraceOptions,
 ): AsyncGenerator<TraceEvent, TraceSummary, undefined> {
   let batch: TraceEvent[] = [];
@@ -57,7 +56,7 @@ export interface PushTraceOptions extends ParseTraceOptions {
  * without one async-generator step per event: the form gigabyte traces use.
  */
 export async function pushTrace(
-  input: AsyncIterable<Buffer | string> & Readable,
+  input: AsyncIterable<Buffer | string>,
   options: PushTraceOptions,
 ): Promise<TraceSummary> {
   const parser = new TracePushParser({
@@ -80,7 +79,11 @@ export async function pushTrace(
   return parser.end();
 }
 
-/** Passes chunks through, or through gunzip when the first two bytes are 1f 8b. */
+/**
+ * Passes chunks through, or through gunzip when the first two bytes are 1f 8b.
+ * The source may reuse a chunk's memory once the next is asked for
+ * (read-chunks.ts): what is held or handed to zlib is copied first.
+ */
 async function* maybeGunzip(
   input: AsyncIterable<Buffer | string>,
 ): AsyncGenerator<Buffer | string> {
@@ -94,8 +97,9 @@ async function* maybeGunzip(
       yield* held;
       return;
     }
-    held.push(r.value);
-    head = Buffer.concat([head, Buffer.from(r.value)]);
+    const copy = Buffer.from(r.value);
+    held.push(copy);
+    head = Buffer.concat([head, copy]);
   }
   const rest: AsyncIterable<Buffer | string> = {
     [Symbol.asyncIterator]: () => ({ next: () => it.next() }),
@@ -109,7 +113,7 @@ async function* maybeGunzip(
   const pump = (async () => {
     try {
       for (const c of held) if (!gunzip.write(c)) await waitDrain(gunzip);
-      for await (const c of rest) if (!gunzip.write(c)) await waitDrain(gunzip);
+      for await (const c of rest) if (!gunzip.write(Buffer.from(c))) await waitDrain(gunzip);
       gunzip.end();
     } catch (e) {
       gunzip.destroy(e as Error);

@@ -90,9 +90,30 @@ function abilityName(name: string): AbilityName | undefined {
 }
 const TYPE_NAME = /^[A-Za-z0-9_]+$/;
 
+/** True for the characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
+function isBlank(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    (c > 127 &&
+      (c === 0xa0 ||
+        c === 0x1680 ||
+        (c >= 0x2000 && c <= 0x200a) ||
+        c === 0x2028 ||
+        c === 0x2029 ||
+        c === 0x202f ||
+        c === 0x205f ||
+        c === 0x3000 ||
+        c === 0xfeff))
+  );
+}
+
 /**
  * Parses a record such as `error: sbin/devf-ram (pid:1) type fs_t lacks ability IO as root`.
  * Returns an `unknown` event for a record of no known form; undefined when it is not a record at all.
+ *
+ * Works on indices into `record` (`startsWith`/`indexOf` with a position) and
+ * slices only the fields it returns: this runs once per record of a gigabyte trace.
  */
 export function parseRecord(
   record: string,
@@ -100,69 +121,78 @@ export function parseRecord(
   time?: number,
 ): TraceEvent | undefined {
   let severity: TraceSeverity;
-  let rest: string;
+  let at: number;
   if (record.startsWith('info:')) {
     severity = 'info';
-    rest = record.slice(5).trimStart();
+    at = 5;
   } else if (record.startsWith('error:')) {
     severity = 'error';
-    rest = record.slice(6).trimStart();
+    at = 6;
   } else return undefined;
+  while (at < record.length && isBlank(record.charCodeAt(at))) at++;
   // NAME (pid:PID) — the name has no spaces in every observed record.
   // An unnamed process (`-n`) is assumed to print no name or `-` before `(pid:`: both give process ''.
-  const sp = rest.indexOf('(pid:');
+  const sp = record.indexOf('(pid:', at);
   if (sp < 0) return unknownEvent(severity, record, position, time);
-  const rawName = rest.slice(0, sp).trimEnd();
-  if (rawName.includes(' ')) return unknownEvent(severity, record, position, time);
-  const close = rest.indexOf(') ', sp + 5);
+  let nameEnd = sp;
+  while (nameEnd > at && isBlank(record.charCodeAt(nameEnd - 1))) nameEnd--;
+  const space = record.indexOf(' ', at);
+  if (space >= 0 && space < nameEnd) return unknownEvent(severity, record, position, time);
+  const close = record.indexOf(') ', sp + 5);
   if (close < 0) return unknownEvent(severity, record, position, time);
-  const process = rawName === '-' ? '' : intern(rawName);
-  const pid = rest.slice(sp + 5, close);
-  let body = rest.slice(close + 2);
-  const isPath = body.startsWith('of type ');
-  if (isPath) body = body.slice(8);
-  else if (body.startsWith('type ')) body = body.slice(5);
+  const process =
+    nameEnd - at === 1 && record.charCodeAt(at) === 45 ? '' : intern(record.slice(at, nameEnd));
+  const pid = record.slice(sp + 5, close);
+  at = close + 2;
+  if (record.startsWith('of type ', at)) at += 8;
+  else if (record.startsWith('type ', at)) at += 5;
   else return unknownEvent(severity, record, position, time, process, pid);
-  const typeEnd = body.indexOf(' ');
-  if (typeEnd <= 0) return unknownEvent(severity, record, position, time, process, pid);
-  const securityType = intern(body.slice(0, typeEnd));
-  body = body.slice(typeEnd + 1);
+  const typeEnd = record.indexOf(' ', at);
+  if (typeEnd <= at) return unknownEvent(severity, record, position, time, process, pid);
+  const securityType = intern(record.slice(at, typeEnd));
+  at = typeEnd + 1;
 
   // A. ability check
-  let verb: 'uses' | 'lacks' | undefined;
-  if (body.startsWith('uses ability ')) verb = 'uses';
-  else if (body.startsWith('lacks ability ')) verb = 'lacks';
-  if (verb !== undefined) {
-    body = body.slice(verb === 'uses' ? 13 : 14);
+  let verbLength = 0;
+  if (record.startsWith('uses ability ', at)) verbLength = 13;
+  else if (record.startsWith('lacks ability ', at)) verbLength = 14;
+  if (verbLength > 0) {
+    at += verbLength;
+    let end = record.length;
     let domain: 'root' | 'non-root';
-    if (body.endsWith(' as root')) {
+    if (record.endsWith(' as root')) {
       domain = 'root';
-      body = body.slice(0, -8);
-    } else if (body.endsWith(' as non-root')) {
+      end -= 8;
+    } else if (record.endsWith(' as non-root')) {
       domain = 'non-root';
-      body = body.slice(0, -12);
+      end -= 12;
     } else return unknownEvent(severity, record, position, time, process, pid);
+    if (end < at) return unknownEvent(severity, record, position, time, process, pid);
     let typeName: string | undefined;
     // `CHANNEL_CONNECT(1) (fs_t)`: a trailing ` (TYPE)` names the type id.
-    if (body.endsWith(')')) {
-      const open = body.lastIndexOf(' (');
-      if (open > 0 && TYPE_NAME.test(body.slice(open + 2, -1))) {
-        typeName = body.slice(open + 2, -1);
-        body = body.slice(0, open);
+    if (record.charCodeAt(end - 1) === 41) {
+      const open = record.lastIndexOf(' (', end - 2);
+      if (open > at) {
+        const inner = record.slice(open + 2, end - 1);
+        if (TYPE_NAME.test(inner)) {
+          typeName = inner;
+          end = open;
+        }
       }
     }
     let argument: AbilityArgument = NO_ARGUMENT;
-    const paren = body.indexOf('(');
-    let name = body;
-    if (paren >= 0) {
-      if (!body.endsWith(')')) return unknownEvent(severity, record, position, time, process, pid);
-      name = body.slice(0, paren);
-      const parsed = parseArgument(body.slice(paren + 1, -1), typeName);
+    const paren = record.indexOf('(', at);
+    let nameEnd = end;
+    if (paren >= 0 && paren < end) {
+      if (record.charCodeAt(end - 1) !== 41)
+        return unknownEvent(severity, record, position, time, process, pid);
+      nameEnd = paren;
+      const parsed = parseArgument(record.slice(paren + 1, end - 1), typeName);
       if (parsed === undefined) return unknownEvent(severity, record, position, time, process, pid);
       argument = parsed;
     } else if (typeName !== undefined)
       return unknownEvent(severity, record, position, time, process, pid);
-    const ability = abilityName(name);
+    const ability = abilityName(record.slice(at, nameEnd));
     if (ability === undefined) return unknownEvent(severity, record, position, time, process, pid);
     const e: AbilityEvent = {
       kind: 'ability',
@@ -181,8 +211,8 @@ export function parseRecord(
 
   // B–E. path events
   for (const [prefix, kind, ok] of PATH_FORMS) {
-    if (!body.startsWith(prefix)) continue;
-    const tail = body.slice(prefix.length).trimEnd();
+    if (!record.startsWith(prefix, at)) continue;
+    const tail = record.slice(at + prefix.length).trimEnd();
     if (tail.length === 0) return unknownEvent(severity, record, position, time, process, pid);
     const split = ok ? { path: tail, reason: undefined } : splitReason(tail);
     if (split === undefined) return unknownEvent(severity, record, position, time, process, pid);

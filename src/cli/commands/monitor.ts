@@ -9,12 +9,13 @@
 import * as path from 'node:path';
 import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { parseTrace } from '../../trace/parse-trace';
+import { readChunks } from '../../trace/read-chunks';
 import type { TraceSummary } from '../../trace/push-parser';
 import { formatEvent, formatEventJson } from '../../trace/format';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
@@ -186,7 +187,7 @@ async function openTrace(
   file: string,
   io: CliIo,
   follow: boolean,
-): Promise<{ input: Readable; close: () => Promise<void> }> {
+): Promise<{ input: AsyncIterable<Buffer | string>; close: () => Promise<void> }> {
   if (file === '-') return { input: io.stdin, close: async () => undefined };
   let handle: FileHandle;
   try {
@@ -200,9 +201,9 @@ async function openTrace(
     throw new InputError(file, `cannot read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
   if (!follow) {
-    return { input: handle.createReadStream({ autoClose: false }), close: () => handle.close() };
+    return { input: readChunks(handle), close: () => handle.close() };
   }
-  return { input: Readable.from(followFile(handle)), close: () => handle.close() };
+  return { input: followFile(handle), close: () => handle.close() };
 }
 
 /** Reads a file as it grows, polling every 200 ms, until SIGINT. */
