@@ -81,8 +81,9 @@ export async function readTracesParallel(
   progress.expect(total);
   const workerFile = path.join(__dirname, 'shard-worker.js');
   const inProcess = options.inProcess ?? !existsSync(workerFile);
-  const run = (t: ShardTask): Promise<ShardResult> =>
-    inProcess
+  // Lane 0 is this thread, which would otherwise only wait: one worker fewer to start and to hold in memory.
+  const run = (t: ShardTask, lane: number): Promise<ShardResult> =>
+    inProcess || lane === 0
       ? inferShard(t, (n) => progress.advance(n))
       : inWorker(workerFile, t, (n) => progress.advance(n));
   let results: ShardResult[];
@@ -143,14 +144,18 @@ function shiftLines(r: ShardResult, offset: number): void {
   for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
 }
 
-/** Runs `tasks` with at most `limit` at a time; results in task order. */
-async function pool<T, R>(tasks: T[], limit: number, run: (t: T) => Promise<R>): Promise<R[]> {
+/** Runs `tasks` on at most `limit` lanes at a time (`run` is told its lane); results in task order. */
+async function pool<T, R>(
+  tasks: T[],
+  limit: number,
+  run: (t: T, lane: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(tasks.length);
   let next = 0;
-  const lane = async (): Promise<void> => {
+  const lane = async (_: unknown, laneNumber: number): Promise<void> => {
     while (next < tasks.length) {
       const i = next++;
-      results[i] = await run(tasks[i]!);
+      results[i] = await run(tasks[i]!, laneNumber);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));

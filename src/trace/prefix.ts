@@ -63,14 +63,26 @@ function looksLikeLoggerPrefix(prefix: string): boolean {
   return MONTHS.includes(prefix.slice(0, 3).toLowerCase()) || LOGGER_TAG.test(prefix);
 }
 
+/** `2024-05-01T10:00:00.553Z`, `2024-05-01 10:00:00+02:00`: date, time, fraction, offset. */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:Z|([+-])(\d{2}):?(\d{2}))?/;
+
 /** Seconds read from a prefix: `[  12.345678]`, ISO 8601, or slog2info `Mon DD HH:MM:SS.fff`. */
 export function prefixTime(prefix: string): number | undefined {
   let m = /^\[\s*(\d+(?:\.\d+)?)\]/.exec(prefix);
   if (m) return Number(m[1]);
-  m = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/.exec(prefix);
+  m = ISO_TIME.exec(prefix);
   if (m) {
-    const ms = Date.parse(m[1]!.replace(' ', 'T'));
-    return Number.isNaN(ms) ? undefined : ms / 1000;
+    // By hand, not Date.parse: this runs per line, and a time without an offset is
+    // read as UTC (Date.parse reads it as local time, so results would vary by host).
+    const [month, day, hour, minute, second] = [+m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+      return undefined;
+    const ms = (m[7] ?? '').padEnd(3, '0').slice(0, 3);
+    const utc = Date.UTC(+m[1]!, month - 1, day, hour, minute, second, +ms);
+    const offset = m[8] === undefined ? 0 : (+m[9]! * 60 + +m[10]!) * (m[8] === '-' ? -1 : 1);
+    const t = utc - offset * 60_000;
+    return t / 1000;
   }
   m = /^([A-Za-z]{3}) +(\d{1,2}) +(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(prefix);
   if (m) {

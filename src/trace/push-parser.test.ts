@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import * as fc from 'fast-check';
 import { MAX_LINE_BYTES, TracePushParser, parseTraceText } from './push-parser';
 import { parseTrace } from './parse-trace';
+import { prefixTime } from './prefix';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';
@@ -233,5 +234,16 @@ describe('properties', () => {
       }),
       { numRuns: 10 },
     );
+  });
+});
+
+describe('prefix times', () => {
+  test('ISO times: offsets, no offset read as UTC, fractions to the millisecond, bad dates none', () => {
+    expect(prefixTime('2024-05-01T10:00:00Z')).toBe(1714557600);
+    expect(prefixTime('2024-05-01 10:00:00.5')).toBe(1714557600.5);
+    expect(prefixTime('2024-05-01T12:00:00.1239+02:00')).toBe(1714557600.123);
+    expect(prefixTime('2024-05-01T08:30:00-0130')).toBe(1714557600);
+    expect(prefixTime('2024-13-01T10:00:00Z')).toBeUndefined();
+    expect(prefixTime('2024-05-01T25:00:00Z')).toBeUndefined();
   });
 });
