@@ -27,6 +27,35 @@ const run = (o: MonitorOptions): string[] => {
 };
 
 describe('MonitorFilter', () => {
+  test('-i with a full memory of first times forgets checks too, so a late check is never removed', () => {
+    const f = new MonitorFilter({ interval: 10 }, 2);
+    const at = (s: number, pid: number, ability: string): string =>
+      `[ ${s}.0] error: sbin/a (pid:${pid}) type t lacks ability ${ability} as root`;
+    const lines = [at(0, 1, 'IO'), at(0, 2, 'IO'), at(5, 1, 'PATHSPACE'), at(5, 3, 'IO')];
+    lines.push(at(20, 1, 'PATHSPACE'));
+    const events = parseTraceText(lines.join('\n')).events;
+    // pid 3 overflows the first times: pid 1's (0) is forgotten while its PATHSPACE check is
+    // still remembered. At 20 that check is late (20 > 0 + 10): it must be shown, not removed.
+    expect(events.filter((e) => f.accept(e))).toHaveLength(5);
+  });
+  test('bounded dedup memory forgets the oldest checks: their repeats show again, nothing is lost', () => {
+    const f = new MonitorFilter({}, 2);
+    const check = (pid: number): string =>
+      `error: sbin/a (pid:${pid}) type t lacks ability IO as root`;
+    const shown = parseTraceText([1, 2, 3, 1, 3, 2].map(check).join('\n'))
+      .events.filter((e) => f.accept(e))
+      .map((e) => (e.kind === 'unknown' ? '' : e.pid));
+    // 3 overflows the bound of 2: pid 1's check, the oldest, is forgotten; so is 2's when 1
+    // comes back. 3 is remembered (its repeat is removed); 2 shows again.
+    expect(shown).toEqual(['1', '2', '3', '1', '2']);
+    expect(f.stats).toMatchObject({ forgotten: 3, repeats: 1 });
+    const unbounded = new MonitorFilter({});
+    expect(
+      parseTraceText([1, 2, 3, 1, 3, 2].map(check).join('\n')).events.filter((e) =>
+        unbounded.accept(e),
+      ),
+    ).toHaveLength(3);
+  });
   test('default: failures of both kinds, named processes, first per check; dynamic argument ignored', () => {
     expect(run({})).toEqual([
       'error: sbin/a (pid:1) type t lacks ability IO as root',

@@ -3,7 +3,11 @@
  * events a live `secpolmonitor -acnpqrsuvO -f -i -S` would have shown.
  *
  * Streaming and pure apart from its dedup memory, which grows with distinct
- * checks (not lines). Does not parse or print: see trace/.
+ * (process, check) pairs, not lines, and is bounded: past `maxRemembered`
+ * pairs the oldest quarter is forgotten, so a later repeat of those checks is
+ * shown again. secpolmonitor forgets a process when it exits; a recorded
+ * trace does not say when that was, so the oldest go first. Output only grows
+ * by this, never loses an event. Does not parse or print: see trace/.
  */
 import type { TraceEvent } from '../trace/event';
 import { argumentText } from '../trace/format';
@@ -44,7 +48,12 @@ export interface MonitorStats {
   unknownHidden: number;
   /** True when `-i` was given but an event carried no time. */
   missingTimes: boolean;
+  /** (process, check) pairs dropped from the dedup memory to stay within `maxRemembered`. */
+  forgotten: number;
 }
+
+/** Default bound of the dedup memory: (process, check) pairs, about 100 bytes each. */
+export const MAX_REMEMBERED = 500_000;
 
 /** A stateful filter: `accept(event)` says whether secpolmonitor would print it. */
 export class MonitorFilter {
@@ -54,15 +63,23 @@ export class MonitorFilter {
     repeats: 0,
     unknownHidden: 0,
     missingTimes: false,
+    forgotten: 0,
   };
+  /** (process, check) pairs seen, oldest first. */
   private readonly seen = new Set<string>();
   private readonly firstTime = new Map<string, number>();
   private readonly names: Set<string> | undefined;
   private readonly ranged: Set<string>;
+  private readonly maxRemembered: number;
 
-  constructor(private readonly options: MonitorOptions = {}) {
+  /** `maxRemembered`: the dedup memory's bound in (process, check) pairs (tests make it small). */
+  constructor(
+    private readonly options: MonitorOptions = {},
+    maxRemembered = MAX_REMEMBERED,
+  ) {
     this.names = options.names && options.names.length > 0 ? new Set(options.names) : undefined;
     this.ranged = new Set(options.ranged ?? []);
+    this.maxRemembered = Math.max(1, maxRemembered);
   }
 
   /** True when the event passes the options (and records it for dedup). */
@@ -86,7 +103,8 @@ export class MonitorFilter {
     if (!this.nameMatches(e.process)) return false;
     const who = o.combine ? e.process : `${e.process}\0${e.pid}`;
     let phase = '';
-    if (o.interval !== undefined) {
+    // -i only changes what counts as a repeat: with -r nothing is, so no times are kept.
+    if (o.interval !== undefined && !o.repeats) {
       if (e.time === undefined) this.stats.missingTimes = true;
       else {
         const first = this.firstTime.get(who);
@@ -101,6 +119,14 @@ export class MonitorFilter {
         return false;
       }
       this.seen.add(key);
+      if (this.seen.size > this.maxRemembered) this.stats.forgotten += forgetOldest(this.seen);
+      if (this.firstTime.size > this.maxRemembered) {
+        // A process whose first time is forgotten could have a late check taken for a
+        // repeat: forget every check too, so nothing is ever removed wrongly.
+        forgetOldest(this.firstTime);
+        this.stats.forgotten += this.seen.size;
+        this.seen.clear();
+      }
     }
     this.stats.shown++;
     return true;
@@ -112,6 +138,18 @@ export class MonitorFilter {
     const slash = process.lastIndexOf('/');
     return slash >= 0 && this.names.has(process.slice(slash + 1));
   }
+}
+
+/** Drops the oldest quarter of a Set's or Map's entries (insertion order); returns how many. */
+function forgetOldest(memory: Set<string> | Map<string, number>): number {
+  const drop = Math.max(1, Math.floor(memory.size / 4));
+  let dropped = 0;
+  for (const key of memory.keys()) {
+    if (dropped === drop) break;
+    memory.delete(key);
+    dropped++;
+  }
+  return dropped;
 }
 
 /** The identity of a check: what `-r` off collapses. A dynamic ability's argument counts only with `-S`. */

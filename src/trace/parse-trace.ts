@@ -48,6 +48,11 @@ export interface PushTraceOptions extends ParseTraceOptions {
   onEvent: (event: TraceEvent) => void;
   /** Called with each chunk's byte count as read (before gunzip), e.g. for a progress bar. */
   onBytes?: (bytes: number) => void;
+  /**
+   * Awaited after the events of each chunk (and after the last): where a
+   * caller that batches output per chunk writes it and waits for the sink.
+   */
+  afterChunk?: () => void | Promise<void>;
 }
 
 /**
@@ -73,10 +78,14 @@ export async function pushTrace(
         }
       })()
     : input;
+  const afterChunk = options.afterChunk;
   for await (const chunk of maybeGunzip(counted)) {
     parser.feed(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    if (afterChunk) await afterChunk();
   }
-  return parser.end();
+  const summary = parser.end();
+  if (afterChunk) await afterChunk();
+  return summary;
 }
 
 /**

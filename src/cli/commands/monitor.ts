@@ -14,7 +14,7 @@ import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
-import { parseTrace } from '../../trace/parse-trace';
+import { pushTrace } from '../../trace/parse-trace';
 import { readChunks } from '../../trace/read-chunks';
 import type { TraceSummary } from '../../trace/push-parser';
 import { formatEvent, formatEventJson } from '../../trace/format';
@@ -91,24 +91,26 @@ export const monitorCommand: CliCommand = {
       for (const file of traces) {
         const { input, close } = await openTrace(file, io, Boolean(args.follow));
         try {
-          const events = parseTrace(input, {
+          // Lines are batched per chunk read and written once, waiting when the output is slow.
+          let pending: string[] = [];
+          const summary = await pushTrace(input, {
             file,
+            onEvent: (e) => {
+              if (!filter.accept(e)) return;
+              const place = verbose ? `${e.position.file}:${e.position.line}: ` : '';
+              pending.push(json ? formatEventJson(e) : place + formatEvent(e), '\n');
+            },
             ...(verbose
               ? { onDiagnostic: (d) => io.stderr.write(`${formatDiagnosticLine(d)}\n`) }
               : {}),
+            afterChunk: async () => {
+              if (pending.length === 0) return;
+              const text = pending.join('');
+              pending = [];
+              if (!out.write(text)) await new Promise((res) => out.once('drain', res));
+            },
           });
-          for (;;) {
-            const r = await events.next();
-            if (r.done) {
-              summaries.push(r.value);
-              break;
-            }
-            const e = r.value;
-            if (!filter.accept(e)) continue;
-            const place = verbose ? `${e.position.file}:${e.position.line}: ` : '';
-            const text = json ? formatEventJson(e) : place + formatEvent(e);
-            if (!out.write(`${text}\n`)) await new Promise((res) => out.once('drain', res));
-          }
+          summaries.push(summary);
         } catch (error) {
           throw new InputError(file, `cannot read: ${(error as Error).message}`, { cause: error });
         } finally {
@@ -123,11 +125,13 @@ export const monitorCommand: CliCommand = {
     io.stderr.write(
       `monitor: ${st.shown} of ${st.seen} events shown, ${st.repeats} repeats removed`,
     );
-    io.stderr.write(
-      st.unknownHidden > 0
-        ? `, ${st.unknownHidden} unknown-form records hidden (show with -u, -q or -O)\n`
-        : '\n',
-    );
+    if (st.unknownHidden > 0)
+      io.stderr.write(`, ${st.unknownHidden} unknown-form records hidden (show with -u, -q or -O)`);
+    if (st.forgotten > 0)
+      io.stderr.write(
+        `, ${st.forgotten} old checks forgotten to bound memory (their later repeats are shown again)`,
+      );
+    io.stderr.write('\n');
     if (st.missingTimes)
       io.stderr.write(
         'monitor: -i: the trace has no times; records without a time are never re-reported\n',
