@@ -53,7 +53,7 @@ export interface MonitorStats {
 }
 
 /** Default bound of the dedup memory: (process, check) pairs, about 100 bytes each. */
-export const MAX_REMEMBERED = 500_000;
+export const MAX_REMEMBERED = 200_000;
 
 /** A stateful filter: `accept(event)` says whether secpolmonitor would print it. */
 export class MonitorFilter {
@@ -65,8 +65,14 @@ export class MonitorFilter {
     missingTimes: false,
     forgotten: 0,
   };
-  /** (process, check) pairs seen, oldest first. */
+  /**
+   * (process, check) pairs seen, oldest first, as short keys `PROCESS:CHECK[:PID]`
+   * of numbers from the two id maps: about 60 bytes each instead of 300 for the
+   * full text, and short-lived enough that V8 collects the forgotten ones early.
+   */
   private readonly seen = new Set<string>();
+  private readonly checkIds = new Map<string, number>();
+  private readonly processIds = new Map<string, number>();
   private readonly firstTime = new Map<string, number>();
   private readonly names: Set<string> | undefined;
   private readonly ranged: Set<string>;
@@ -113,7 +119,7 @@ export class MonitorFilter {
       }
     }
     if (!o.repeats) {
-      const key = `${who}\0${checkKey(e, this.ranged)}${phase}`;
+      const key = this.dedupKey(e, phase);
       if (this.seen.has(key)) {
         this.stats.repeats++;
         return false;
@@ -124,12 +130,38 @@ export class MonitorFilter {
         // A process whose first time is forgotten could have a late check taken for a
         // repeat: forget every check too, so nothing is ever removed wrongly.
         forgetOldest(this.firstTime);
-        this.stats.forgotten += this.seen.size;
-        this.seen.clear();
+        this.forgetAll();
       }
     }
     this.stats.shown++;
     return true;
+  }
+
+  /** The short dedup key of an event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
+  private dedupKey(e: Exclude<TraceEvent, { kind: 'unknown' }>, phase: string): string {
+    // The id maps hold full check texts (a few hundred bytes each): a tenth of the bound.
+    const maxIds = Math.max(1, this.maxRemembered / 10);
+    if (this.checkIds.size >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
+    const check = checkKey(e, this.ranged) + phase;
+    let c = this.checkIds.get(check);
+    if (c === undefined) {
+      c = this.checkIds.size;
+      this.checkIds.set(check, c);
+    }
+    let p = this.processIds.get(e.process);
+    if (p === undefined) {
+      p = this.processIds.size;
+      this.processIds.set(e.process, p);
+    }
+    return this.options.combine ? `${p}:${c}` : `${p}:${c}:${e.pid}`;
+  }
+
+  /** Forgets every check (shown again if repeated): the ids start over. */
+  private forgetAll(): void {
+    this.stats.forgotten += this.seen.size;
+    this.seen.clear();
+    this.checkIds.clear();
+    this.processIds.clear();
   }
 
   private nameMatches(process: string): boolean {
