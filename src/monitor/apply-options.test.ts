@@ -27,6 +27,22 @@ const run = (o: MonitorOptions): string[] => {
 };
 
 describe('MonitorFilter', () => {
+  test('a full map of distinct checks forgets every check at once; each shows again once', () => {
+    const f = new MonitorFilter({}, 40);
+    const check = (n: number): string =>
+      `error: sbin/a (pid:1) type t lacks ability SETUID(${n}) as root`;
+    const lines = [
+      ...Array.from({ length: 20 }, (_, n) => check(n)),
+      check(0),
+      check(19),
+      check(0),
+    ];
+    const shown = parseTraceText(lines.join('\n')).events.filter((e) => f.accept(e));
+    // 16 distinct checks fill the id map (a tenth of 40, at least 16): the 17th starts over,
+    // so SETUID(0) is shown again once; SETUID(19), seen since, stays a repeat.
+    expect(shown).toHaveLength(21);
+    expect(f.stats).toMatchObject({ forgotten: 16, repeats: 2 });
+  });
   test('-i with a full memory of first times forgets checks too, so a late check is never removed', () => {
     const f = new MonitorFilter({ interval: 10 }, 2);
     const at = (s: number, pid: number, ability: string): string =>

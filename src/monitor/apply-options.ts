@@ -140,7 +140,7 @@ export class MonitorFilter {
   /** The short dedup key of an event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
   private dedupKey(e: Exclude<TraceEvent, { kind: 'unknown' }>, phase: string): string {
     // The id maps hold full check texts (a few hundred bytes each): a tenth of the bound.
-    const maxIds = Math.max(1, this.maxRemembered / 10);
+    const maxIds = Math.max(16, Math.floor(this.maxRemembered / 10));
     if (this.checkIds.size >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
     const check = checkKey(e, this.ranged) + phase;
     let c = this.checkIds.get(check);
