@@ -53,7 +53,10 @@ export class TracePushParser {
   private partialBytes = 0;
   private partialTooLong = false;
   private lineNo = 0;
-  private open: { text: string; line: number; time?: number } | undefined;
+  /** The open record (wrapped records grow until the next start): text, first line, prefix time. */
+  private openText: string | undefined = undefined;
+  private openLine = 0;
+  private openTime: number | undefined = undefined;
   private ended = false;
   readonly summary: TraceSummary;
 
@@ -146,14 +149,15 @@ export class TracePushParser {
     const start = splitRecordStart(line);
     if (start !== undefined) {
       this.closeRecord();
-      this.open = { text: start.record, line: this.lineNo };
-      if (start.time !== undefined) this.open.time = start.time;
+      this.openText = start.record;
+      this.openLine = this.lineNo;
+      this.openTime = start.time;
       return;
     }
     const first = line.charCodeAt(0);
-    if ((first === 32 || first === 9) && this.open !== undefined) {
+    if ((first === 32 || first === 9) && this.openText !== undefined) {
       // A continuation: join with one space, as the page wraps mid-message.
-      if (this.open.text.length < MAX_LINE_BYTES) this.open.text += ' ' + line.trim();
+      if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;
     }
     this.closeRecord();
@@ -165,27 +169,39 @@ export class TracePushParser {
   }
 
   private closeRecord(): void {
-    const open = this.open;
+    const open = this.openText;
     if (open === undefined) return;
-    this.open = undefined;
+    this.openText = undefined;
+    const line = this.openLine;
+    const time = this.openTime;
     // Runs of blanks inside a record (hand-copied logs, tab-aligned captures) read as one space.
-    const text =
-      open.text.includes('  ') || open.text.includes('\t')
-        ? open.text.replace(/[ \t]+/g, ' ')
-        : open.text;
-    const event = parseRecord(text, { file: this.file, line: open.line }, open.time);
+    const text = open.includes('  ') || open.includes('\t') ? open.replace(/[ \t]+/g, ' ') : open;
+    const event = parseRecord(text, { file: this.file, line }, time);
     if (event === undefined) return;
-    this.summary.records++;
-    this.summary.events[event.kind]++;
-    if (open.time !== undefined) this.summary.hasTimes = true;
-    if (event.kind === 'unknown' && looksTruncated(text)) {
-      this.summary.truncatedRecords++;
-      this.diagnose(
-        open.line,
-        'record ends early (cut off?); kept as an unknown event',
-        'trace-truncated-record',
-        'warning',
-      );
+    const summary = this.summary;
+    summary.records++;
+    if (time !== undefined) summary.hasTimes = true;
+    switch (event.kind) {
+      case 'ability':
+        summary.events.ability++;
+        break;
+      case 'attach':
+        summary.events.attach++;
+        break;
+      case 'link':
+        summary.events.link++;
+        break;
+      case 'unknown':
+        summary.events.unknown++;
+        if (looksTruncated(text)) {
+          summary.truncatedRecords++;
+          this.diagnose(
+            line,
+            'record ends early (cut off?); kept as an unknown event',
+            'trace-truncated-record',
+            'warning',
+          );
+        }
     }
     this.onEvent(event);
   }
