@@ -10,6 +10,7 @@ import * as fc from 'fast-check';
 import { MAX_LINE_BYTES, TracePushParser, parseTraceText } from './push-parser';
 import { parseTrace } from './parse-trace';
 import { prefixTime } from './prefix';
+import { parseRecord } from './record';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';
@@ -245,5 +246,31 @@ describe('prefix times', () => {
     expect(prefixTime('2024-05-01T08:30:00-0130')).toBe(1714557600);
     expect(prefixTime('2024-13-01T10:00:00Z')).toBeUndefined();
     expect(prefixTime('2024-05-01T25:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('repeated records', () => {
+  test('a record identical to the one before gives the event parseRecord gives, at its own place', () => {
+    const records = [
+      'error: sbin/a (pid:1) type t lacks ability SETUID(5) as root',
+      'info: sbin/a (pid:1) of type t attached channel to path /dev/x',
+      'error: sbin/a (pid:1) of type t failed to attach to path /x: no rule',
+      'error: sbin/a (pid:1) sent an unregistered sigevent',
+      'error: sbin/a (pid:1) type t lacks ability PATHSPACE as', // cut off: unknown, truncated
+    ];
+    const lines: string[] = [];
+    for (const r of records) lines.push(r, r, `[ 7.5] ${r}`, r, `2024-05-01T10:00:00Z ${r}`);
+    const { events, diagnostics } = parseTraceText(lines.join('\n'), 'f');
+    expect(events).toHaveLength(lines.length);
+    events.forEach((e, i) => {
+      const time = i % 5 === 2 ? 7.5 : i % 5 === 4 ? 1714557600 : undefined;
+      // Same fields, same keys (no `time: undefined`), a position of its own.
+      expect(e).toStrictEqual(
+        parseRecord(records[Math.floor(i / 5)]!, { file: 'f', line: i + 1 }, time),
+      );
+      if (i > 0) expect(e).not.toBe(events[i - 1]);
+    });
+    // Every copy of the cut-off record is reported, not only the first.
+    expect(diagnostics.map((d) => d.line)).toEqual([21, 22, 23, 24, 25]);
   });
 });

@@ -10,7 +10,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
 import { cleanLine, splitRecordStart } from './prefix';
-import { parseRecord } from './record';
+import { parseRecord, repeatEvent } from './record';
 
 /** Longest line (and joined record) kept, in bytes; the rest is dropped and reported. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -57,6 +57,8 @@ export class TracePushParser {
   private openText: string | undefined = undefined;
   private openLine = 0;
   private openTime: number | undefined = undefined;
+  /** The last record's event, for repeats. */
+  private lastEvent: TraceEvent | undefined = undefined;
   private ended = false;
   readonly summary: TraceSummary;
 
@@ -176,7 +178,15 @@ export class TracePushParser {
     const time = this.openTime;
     // Runs of blanks inside a record (hand-copied logs, tab-aligned captures) read as one space.
     const text = open.includes('  ') || open.includes('\t') ? open.replace(/[ \t]+/g, ' ') : open;
-    const event = parseRecord(text, { file: this.file, line }, time);
+    const position = { file: this.file, line };
+    // A record identical to the one before (a process repeating a check, as `-r` shows it)
+    // is not parsed again: its event is rebuilt with the new position.
+    const last = this.lastEvent;
+    const event =
+      last !== undefined && text === last.record
+        ? repeatEvent(last, position, time)
+        : parseRecord(text, position, time);
+    this.lastEvent = event;
     if (event === undefined) return;
     const summary = this.summary;
     summary.records++;

@@ -233,6 +233,48 @@ export function parseRecord(
   return unknownEvent(severity, record, position, time, process, pid);
 }
 
+/**
+ * The event of a record identical to `e`'s, at another place: built by the
+ * same literals as parseRecord's (the same hidden classes), sharing the
+ * sub-objects, with its own position and time.
+ */
+export function repeatEvent(e: TraceEvent, position: TracePosition, time?: number): TraceEvent {
+  switch (e.kind) {
+    case 'ability': {
+      const a: AbilityEvent = {
+        kind: 'ability',
+        severity: e.severity,
+        process: e.process,
+        pid: e.pid,
+        securityType: e.securityType,
+        record: e.record,
+        position,
+        ability: e.ability,
+        argument: e.argument,
+        domain: e.domain,
+      };
+      return withTime(a, time);
+    }
+    case 'attach':
+    case 'link': {
+      const p: AttachEvent | LinkEvent = {
+        kind: e.kind,
+        severity: e.severity,
+        process: e.process,
+        pid: e.pid,
+        securityType: e.securityType,
+        record: e.record,
+        position,
+        path: e.path,
+      };
+      if (e.failure !== undefined) p.failure = e.failure;
+      return withTime(p, time);
+    }
+    case 'unknown':
+      return unknownEvent(e.severity, e.record, position, time, e.process, e.pid);
+  }
+}
+
 /** Sets the time after construction (not by spread: object spreads dominated the parse profile). */
 function withTime<T extends { time?: number }>(e: T, time: number | undefined): T {
   if (time !== undefined) e.time = time;
