@@ -11,6 +11,7 @@ import { MAX_LINE_BYTES, TracePushParser, parseTraceText } from './push-parser';
 import { parseTrace } from './parse-trace';
 import { prefixTime } from './prefix';
 import { parseRecord } from './record';
+import { formatEventJson } from './format';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';
@@ -272,5 +273,40 @@ describe('repeated records', () => {
     });
     // Every copy of the cut-off record is reported, not only the first.
     expect(diagnostics.map((d) => d.line)).toEqual([21, 22, 23, 24, 25]);
+  });
+});
+
+describe('monitor --json lines as input', () => {
+  test('each object is read by its record and time: the events of the text form', async () => {
+    const out = new PassThrough();
+    const parts: Buffer[] = [];
+    out.on('data', (c: Buffer) => parts.push(c));
+    await generateTrace({ seed: 5, lines: 3000, out });
+    out.end();
+    const text = parseTraceText(Buffer.concat(parts), 'g').events;
+    const jsonl = text.map((e) => formatEventJson(e)).join('\n');
+    const { events, diagnostics } = parseTraceText(jsonl, 'j');
+    expect(diagnostics).toEqual([]);
+    const strip = (e: TraceEvent): object => ({ ...e, position: undefined });
+    expect(events.map(strip)).toEqual(text.map(strip));
+    expect(events.map((e) => e.position.line)).toEqual(text.map((_, i) => i + 1));
+  });
+
+  test('other JSON, another schema, or a record with a control character is a line not understood', () => {
+    const good = formatEventJson(parseTraceText(SEED, 's').events[0]!);
+    const lines = [
+      '{"schema":"other@1","record":"error: a (pid:1) type t lacks ability IO as root"}',
+      '{"schema":"secpol-learn/trace-event@1","record":"error: a (pid:1) type t\\nlacks ability IO as root"}',
+      '{"schema":"secpol-learn/trace-event@1","record":"not a record"}',
+      '{"schema":"secpol-learn/trace-event@1","record":5}',
+      '[1,2]',
+      '{broken',
+      good,
+    ];
+    const { events, diagnostics } = parseTraceText(lines.join('\n'), 'j');
+    expect(diagnostics.map((d) => [d.line, d.ruleId])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((l) => [l, 'trace-unknown-line']),
+    );
+    expect(events.map((e) => e.record)).toEqual([parseTraceText(SEED, 's').events[0]!.record]);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * The synchronous push parser: bytes in (`feed(chunk)`, `end()`), events and
  * diagnostics out through callbacks. Splits lines (LF, CRLF), caps huge lines,
- * strips prefixes (prefix.ts), joins wrapped records, parses each record
- * (record.ts) and reports every line it did not understand with FILE:LINE.
+ * strips prefixes (prefix.ts), joins wrapped records, reads `monitor --json`
+ * lines by their `record`, parses each record (record.ts) and reports every
+ * line it did not understand with FILE:LINE.
  *
  * Does not decompress or read streams: see parse-trace.ts. Memory is constant:
  * one partial line and one open record at a time.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
-import { cleanLine, splitRecordStart } from './prefix';
+import { TRACE_EVENT_SCHEMA } from './format';
+import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
 import { parseRecord, repeatEvent } from './record';
 
 /** Longest line (and joined record) kept, in bytes; the rest is dropped and reported. */
@@ -157,6 +159,14 @@ export class TracePushParser {
       return;
     }
     const first = line.charCodeAt(0);
+    const fromJson = first === 123 ? jsonRecord(line) : undefined;
+    if (fromJson !== undefined) {
+      this.closeRecord();
+      this.openText = fromJson.record;
+      this.openLine = this.lineNo;
+      this.openTime = fromJson.time;
+      return;
+    }
     if ((first === 32 || first === 9) && this.openText !== undefined) {
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
@@ -228,6 +238,29 @@ export class TracePushParser {
     }
     this.onDiagnostic({ severity, message, file: this.file, line, ruleId });
   }
+}
+
+/**
+ * The record of a `monitor --json` line (`secpol-learn/trace-event@1`, docs/trace-json.md):
+ * its `record` text, read again as a record (never its other fields, so JSON input
+ * is parsed and validated exactly as text is), and its `time`. Undefined for any
+ * other line, and for a record with control characters (a text line cannot hold them).
+ */
+function jsonRecord(line: string): SplitLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const o = value as { schema?: unknown; record?: unknown; time?: unknown };
+  if (o.schema !== TRACE_EVENT_SCHEMA || typeof o.record !== 'string') return undefined;
+  if (/[\x00-\x1f\x7f]/.test(o.record)) return undefined;
+  const start = splitRecordStart(o.record);
+  if (start === undefined) return undefined;
+  const time = typeof o.time === 'number' && Number.isFinite(o.time) ? o.time : start.time;
+  return time === undefined ? { record: start.record } : { record: start.record, time };
 }
 
 /** A record that has the `NAME (pid:N) [of ]type T ` start of a known form but no known ending. */

@@ -108,6 +108,22 @@ describe('suggest: command-line contract', () => {
     expect(ba.stderr).toBe(ab.stderr);
   });
 
+  it('learns the same rules from a fleet reduction: monitor output, as text or as --json', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-fleet-'));
+    const text = await runCli(['monitor', '-apsr', 'trace.log'], { cwd });
+    const json = await runCli(['monitor', '-apsr', '--json', 'trace.log'], { cwd });
+    writeFileSync(path.join(dir, 'device.log'), text.stdout);
+    writeFileSync(path.join(dir, 'device.jsonl'), json.stdout);
+    copyFileSync(path.join(cwd, 'policy.secpol'), path.join(dir, 'policy.secpol'));
+    const direct = await runCli(['suggest', 'trace.log', '--policy', 'policy.secpol'], { cwd });
+    for (const reduced of ['device.log', 'device.jsonl']) {
+      const r = await runCli(['suggest', reduced, '--policy', 'policy.secpol'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(' 0 trace line(s) not understood');
+      expect(r.stdout).toBe(direct.stdout);
+    }
+  });
+
   it('applies the monitor filters -f, -a and -p', async () => {
     const f = await runCli(['suggest', 'trace.log', '-f', 'devc-ser8250'], { cwd });
     expect(f.stdout).toContain('# type devc_t');
