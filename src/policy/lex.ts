@@ -41,51 +41,71 @@ function isSpace(c: string): boolean {
   );
 }
 
-/** Splits policy text into tokens (comments included, in order), ending with one `eof` token. */
-export function lexPolicy(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  let spaced = true;
-  const point = (offset: number): Point => ({ line, column: offset - lineStart + 1, offset });
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (isSpace(c)) {
+/**
+ * Reads policy text one token at a time (comments included, in order), then
+ * `eof` forever. The parser pulls tokens as it needs them, so a large policy
+ * never holds all its tokens at once (a 10,000-type policy has 300,000).
+ */
+export class PolicyLexer {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+  private spaced = true;
+
+  constructor(private readonly text: string) {}
+
+  /** The next token; `eof` once the text is consumed. */
+  next(): Token {
+    const text = this.text;
+    const n = text.length;
+    while (this.i < n) {
+      const c = text[this.i]!;
+      if (!isSpace(c)) break;
       // `\r\n` and lone `\n` end a line; a lone `\r` is treated as plain whitespace.
       if (c === '\n') {
-        line++;
-        lineStart = i + 1;
+        this.line++;
+        this.lineStart = this.i + 1;
       }
-      i++;
-      spaced = true;
-      continue;
+      this.i++;
+      this.spaced = true;
     }
-    const start = point(i);
+    const i = this.i;
+    const spaced = this.spaced;
+    const start = this.point(i);
+    if (i >= n) return { kind: 'eof', text: '', start, end: start, spaced: true };
+    const c = text[i]!;
     if (c === '#' || (c === '/' && text[i + 1] === '/' && spaced)) {
       let j = i;
       while (j < n && text[j] !== '\n') j++;
       let k = j;
-      while (k > i && isSpace(text[k - 1])) k--;
-      tokens.push({ kind: 'comment', text: text.slice(i, k), start, end: point(k), spaced });
-      i = j;
-      spaced = true;
-      continue;
+      while (k > i && isSpace(text[k - 1]!)) k--;
+      this.i = j;
+      this.spaced = true;
+      return { kind: 'comment', text: text.slice(i, k), start, end: this.point(k), spaced };
     }
+    this.spaced = false;
     if (PUNCT.has(c)) {
-      i++;
-      tokens.push({ kind: 'punct', text: c, start, end: point(i), spaced });
-      spaced = false;
-      continue;
+      this.i = i + 1;
+      return { kind: 'punct', text: c, start, end: this.point(i + 1), spaced };
     }
     let j = i;
-    while (j < n && !isSpace(text[j]) && !PUNCT.has(text[j]) && text[j] !== '#') j++;
-    tokens.push({ kind: 'word', text: text.slice(i, j), start, end: point(j), spaced });
-    i = j;
-    spaced = false;
+    while (j < n && !isSpace(text[j]!) && !PUNCT.has(text[j]!) && text[j] !== '#') j++;
+    this.i = j;
+    return { kind: 'word', text: text.slice(i, j), start, end: this.point(j), spaced };
   }
-  const end = point(n);
-  tokens.push({ kind: 'eof', text: '', start: end, end, spaced: true });
-  return tokens;
+
+  private point(offset: number): Point {
+    return { line: this.line, column: offset - this.lineStart + 1, offset };
+  }
+}
+
+/** Splits policy text into tokens (comments included, in order), ending with one `eof` token. */
+export function lexPolicy(text: string): Token[] {
+  const lexer = new PolicyLexer(text);
+  const tokens: Token[] = [];
+  for (;;) {
+    const tok = lexer.next();
+    tokens.push(tok);
+    if (tok.kind === 'eof') return tokens;
+  }
 }

@@ -26,7 +26,7 @@ import type {
   Statement,
   TypeSet,
 } from './ast';
-import { lexPolicy, type Token } from './lex';
+import { PolicyLexer, type Token } from './lex';
 import { isAbilityName, isIdentifier, isPolicyPath, STATEMENT_KEYWORDS } from './lexical';
 import { looksNumeric, numberValue } from './number-literal';
 
@@ -72,7 +72,10 @@ export function parsePolicies(files: Array<{ file: string; text: string }>): {
 }
 
 class Parser {
-  private readonly tokens: Token[];
+  /** Tokens from `base` on, pulled from the lexer as needed; dropped once a statement is parsed. */
+  private readonly lexer: PolicyLexer;
+  private window: Token[] = [];
+  private base = 0;
   private pos = 0;
   /** Comments seen but not yet attached to a node. */
   private pending: Comment[] = [];
@@ -86,14 +89,15 @@ class Parser {
     private readonly text: string,
     private readonly file: string,
   ) {
-    this.tokens = lexPolicy(text);
+    this.lexer = new PolicyLexer(text);
   }
 
   parseFile(): ParseResult {
     const statements: Statement[] = [];
     for (;;) {
       this.skipComments();
-      const tok = this.tokens[this.pos];
+      this.release();
+      const tok = this.tok(this.pos);
       if (tok.kind === 'eof') break;
       const startPos = this.pos;
       const leading = this.takeLeading();
@@ -116,7 +120,7 @@ class Parser {
       type: 'policy-file',
       file: this.file,
       statements,
-      position: this.position({ line: 1, column: 1, offset: 0 }, this.tokens[this.pos].end),
+      position: this.position({ line: 1, column: 1, offset: 0 }, this.tok(this.pos).end),
     };
     if (this.pending.length > 0) ast.trailingComments = this.takeLeading();
     return { ast, diagnostics: this.diagnostics };
@@ -124,9 +128,22 @@ class Parser {
 
   // --- token access -------------------------------------------------------
 
+  /** The token at index `i` (at or after the window's base). */
+  private tok(i: number): Token {
+    const w = this.window;
+    while (i - this.base >= w.length) w.push(this.lexer.next());
+    return w[i - this.base]!;
+  }
+
+  /** Forgets the tokens before `pos`: no statement looks back past its own start. */
+  private release(): void {
+    this.window.splice(0, this.pos - this.base);
+    this.base = this.pos;
+  }
+
   private skipComments(): void {
-    while (this.tokens[this.pos].kind === 'comment') {
-      const tok = this.tokens[this.pos++];
+    while (this.tok(this.pos).kind === 'comment') {
+      const tok = this.tok(this.pos++);
       this.pending.push({
         type: 'comment',
         text: tok.text,
@@ -151,15 +168,15 @@ class Parser {
 
   private peek(): Token {
     this.skipComments();
-    return this.tokens[this.pos];
+    return this.tok(this.pos);
   }
 
   /** The token after the next one (comments skipped). */
   private peekSecond(): Token {
     this.skipComments();
     let i = this.pos + 1;
-    while (this.tokens[i].kind === 'comment') i++;
-    return this.tokens[i];
+    while (this.tok(i).kind === 'comment') i++;
+    return this.tok(i);
   }
 
   private next(): Token {
@@ -205,7 +222,7 @@ class Parser {
   /** The comment that ends line `line` after the node just parsed, if any. */
   private takeTrailing(line: number): Comment | undefined {
     if (this.pending.length === 0) {
-      const tok = this.tokens[this.pos];
+      const tok = this.tok(this.pos);
       if (tok.kind !== 'comment' || tok.start.line !== line) return undefined;
       this.skipComments();
     }
@@ -594,8 +611,8 @@ class Parser {
     if (first.kind !== 'word' || (inBlock && this.startsStatement(first))) this.fail(what, first);
     let fileType: string | undefined;
     if (!first.text.startsWith('/')) {
-      const colon = this.tokens[this.pos + 1];
-      const after = this.tokens[this.pos + 2];
+      const colon = this.tok(this.pos + 1);
+      const after = this.tok(this.pos + 2);
       const isPrefix =
         isIdentifier(first.text) &&
         this.isPunct(colon, ':') &&
@@ -619,7 +636,7 @@ class Parser {
     if (fileType !== undefined) spec.fileType = fileType;
     const next = this.peek();
     const nextIsPrefix =
-      this.isPunct(this.tokens[this.pos + 1], ':') && !this.tokens[this.pos + 1].spaced;
+      this.isPunct(this.tok(this.pos + 1), ':') && !this.tok(this.pos + 1).spaced;
     if (
       relabel &&
       next.kind === 'word' &&
@@ -638,7 +655,7 @@ class Parser {
     const first = this.next();
     let text = first.text;
     for (;;) {
-      const t = this.tokens[this.pos];
+      const t = this.tok(this.pos);
       const glue = !t.spaced && (t.kind === 'word' || this.isPunct(t, ':') || this.isPunct(t, ','));
       if (!glue) break;
       text += t.text;
