@@ -1,9 +1,9 @@
 /**
  * Reading traces for `suggest` and `generate`: each file (or standard input)
- * is read in 1 MiB chunks (never held as one string; src/trace/read-chunks.ts), turned into events by
- * the trace stage, filtered with the monitor core's options
- * (src/monitor/apply-options.ts), and every event and
- * every diagnostic (lines not understood) is handed to the caller. Files are
+ * is read in 1 MiB chunks (never held as one string; src/trace/read-chunks.ts),
+ * turned into events by the trace stage, filtered with the monitor core's
+ * options (src/monitor/apply-options.ts), and every event and every
+ * diagnostic (lines not understood) is handed to the caller. Files are
  * read in sorted order, so counts and messages do not depend on the order the
  * user named them. An unreadable file is an InputError (exit 2). Shows the
  * progress bar of src/cli/progress.ts (terminals only). Large files are read

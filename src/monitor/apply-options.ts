@@ -52,8 +52,8 @@ export interface MonitorStats {
   forgotten: number;
 }
 
-/** Default bound of the dedup memory: (process, check) pairs, about 100 bytes each. */
-export const MAX_REMEMBERED = 200_000;
+/** Default bound of the dedup memory, in (process, check) pairs: 176 MB peak over 10M lines of random pids (docs/performance.md). */
+export const MAX_REMEMBERED = 100_000;
 
 /** A stateful filter: `accept(event)` says whether secpolmonitor would print it. */
 export class MonitorFilter {
