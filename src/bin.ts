@@ -3,10 +3,16 @@
  * The `secpol-learn` executable: runs the CLI on the real process and exits
  * with its code. All logic lives in `cli/run.ts` and the library.
  */
+import { setFlagsFromString } from 'node:v8';
 import { run } from './cli/run';
 import { processIo } from './cli/io';
 
 if (require.main === module) {
+  // With a large policy in the heap before the traces are read, V8's allocation-site
+  // pretenuring sometimes moves the trace stage's short-lived objects to the old
+  // generation: 445 MB and 7 s instead of 215 MB and 3.3 s (10,000-type policy, 1M
+  // lines; docs/performance.md). Off for the executable only; library users keep V8's default.
+  setFlagsFromString('--no-allocation-site-pretenuring');
   run(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
