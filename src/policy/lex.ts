@@ -98,14 +98,3 @@ export class PolicyLexer {
     return { line: this.line, column: offset - this.lineStart + 1, offset };
   }
 }
-
-/** Splits policy text into tokens (comments included, in order), ending with one `eof` token. */
-export function lexPolicy(text: string): Token[] {
-  const lexer = new PolicyLexer(text);
-  const tokens: Token[] = [];
-  for (;;) {
-    const tok = lexer.next();
-    tokens.push(tok);
-    if (tok.kind === 'eof') return tokens;
-  }
-}

@@ -150,21 +150,14 @@ export class TracePushParser {
       this.closeRecord();
       return;
     }
-    const start = splitRecordStart(line);
+    const first = line.charCodeAt(0);
+    // A record starts here: a text record (after a logger prefix, maybe) or a `monitor --json` line.
+    const start = splitRecordStart(line) ?? (first === 123 ? jsonRecord(line) : undefined);
     if (start !== undefined) {
       this.closeRecord();
       this.openText = start.record;
       this.openLine = this.lineNo;
       this.openTime = start.time;
-      return;
-    }
-    const first = line.charCodeAt(0);
-    const fromJson = first === 123 ? jsonRecord(line) : undefined;
-    if (fromJson !== undefined) {
-      this.closeRecord();
-      this.openText = fromJson.record;
-      this.openLine = this.lineNo;
-      this.openTime = fromJson.time;
       return;
     }
     if ((first === 32 || first === 9) && this.openText !== undefined) {
