@@ -73,7 +73,11 @@ export const monitorCommand: CliCommand = {
       .example('$0 monitor -apsr boot.log', 'every event, unwrapped, one per line')
       .example('$0 monitor -ap -f devf-ram boot.log.gz', 'failures of devf-ram only')
       .example('slog2info | $0 monitor --json -as', 'ability checks from a live log as JSON Lines')
-      .example('$0 monitor --follow -aps /tmp/secpol.log', 'print events as the file grows');
+      .example('$0 monitor --follow -aps /tmp/secpol.log', 'print events as the file grows')
+      .example(
+        '$0 monitor -aps --json device.log > reduced/device.jsonl',
+        "reduce one device's log for a fleet (suggest and generate read it back)",
+      );
   },
   run: async (args, io) => {
     const options = monitorOptions(args);

@@ -84,6 +84,10 @@ export const suggestCommand: CliCommand = {
       .example(
         '$0 suggest trace.log --policy policy.secpol --write',
         'patch the policy in place (keeps .orig)',
+      )
+      .example(
+        '$0 suggest reduced/*.jsonl --policy fleet.secpol',
+        'learn from per-device `monitor --json` reductions of a fleet',
       ),
   run: async (args, io) => {
     const policyFiles = (args.policy as string[] | undefined) ?? [];
