@@ -304,3 +304,20 @@ describe('RequirementAccumulator', () => {
     expect(sortedRequirements(r.requirements)[0]!.ranges).toEqual([['1', '1']]);
   });
 });
+
+describe('RequirementAccumulator: the found counterexample', () => {
+  it('refuses a hostile type id name on an ability keyed by its name, even when the atom exists', () => {
+    // Found by the property above (seed 41094169): `PRIORITY(3) (T)` keys on `priority`,
+    // so a later event's type name was not checked on the fast path.
+    const at = (typeName: string, line: number): TraceEvent =>
+      abilityEvent({
+        type: 'a_t',
+        ability: 'PRIORITY',
+        argument: { kind: 'type-id', value: '3', typeName },
+        line,
+      });
+    const r = inferRequirements([at('fs_t', 1), at('x {', 2)]);
+    expect(r.refused.map((d) => d.line)).toEqual([2]);
+    expect(sortedRequirements(r.requirements)[0]!.evidence.failures).toBe(1);
+  });
+});

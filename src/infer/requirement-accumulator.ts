@@ -7,7 +7,7 @@
  * - atoms are found through nested Maps (type → process → slot → object),
  *   so no key string is built per event (the key is built once per atom);
  * - an event whose atom exists has its keyed fields validated already: only
- *   the pid and the values are checked;
+ *   the pid, the values and a type id's name are checked;
  * - ability values are kept as numbers (value-set.ts) and turned into
  *   decimal strings once, in `result()`.
  *
@@ -270,7 +270,7 @@ export class RequirementAccumulator {
       slots[slot] = byObject;
     }
     const atom = byObject.get(object);
-    // An atom's keyed fields were validated when it was made: only pid and values are checked.
+    // An atom's keyed fields were validated when it was made: only the unkeyed ones (pid, values, a type id's name) are checked.
     const refusal = atom ? validateUnkeyedFields(e) : validateEvent(e);
     if (refusal) {
       this.refuse(refusal);

@@ -38,8 +38,9 @@ export function validateEvent(e: ProcessEvent): Diagnostic | undefined {
 
 /**
  * Checks only the fields that are not part of a requirement's key (pid,
- * ability values): for an event whose key matched an atom built from an
- * event that passed `validateEvent`, the other fields are the same strings.
+ * ability values, the type name of a type-id argument): for an event whose
+ * key matched an atom built from an event that passed `validateEvent`, the
+ * other fields are the same strings.
  */
 export function validateUnkeyedFields(e: ProcessEvent): Diagnostic | undefined {
   return refusal(e, findUnkeyedProblem(e));
@@ -64,6 +65,10 @@ function findUnkeyedProblem(e: ProcessEvent): string | undefined {
     if (a.kind === 'value' && !DECIMAL.test(a.value)) return 'the ability value is not a number';
     if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
       return 'the ability range is not a pair of numbers';
+    }
+    // The type name is the key only of connect/settypeid atoms; `PRIORITY(3) (T)` keys on the ability.
+    if (a.kind === 'type-id' && !isSafeTypeName(a.typeName)) {
+      return 'the target type is not an identifier';
     }
   }
   return undefined;
