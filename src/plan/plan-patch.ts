@@ -28,7 +28,7 @@ import {
   type Group,
 } from './group';
 import { combineTargets } from './combine-types';
-import { decideLinkOrAttach, TYPE_LINK_ONLY } from './link-or-attach';
+import { decideLinkOrAttach, TYPE_LINK_ONLY, typesGainingAttach } from './link-or-attach';
 import { wrongTypeHints } from './wrong-type';
 import { buildChanges } from './place-changes';
 import { cmp, KIND_ORDER } from './order';
@@ -84,6 +84,7 @@ export function planPatch(
     launches,
   };
   const needed: Group[] = [];
+  const gainingAttach = typesGainingAttach(groups, inferred, input?.model);
   for (const g of groups) {
     if (g.unfixable !== undefined) {
       review.push({
@@ -104,8 +105,7 @@ export function planPatch(
         evidence: g.evidence,
       });
     }
-    if (g.kind === 'attach' && g.wordedAttach && g.evidence.failures > 0)
-      decideLinkOrAttach(g, inferred, input?.model);
+    decideLinkOrAttach(g, inferred, input?.model, gainingAttach);
     if (
       g.linkBecause === TYPE_LINK_ONLY(g.type) &&
       input &&

@@ -181,6 +181,30 @@ describe('suggest planning properties', () => {
     );
   });
 
+  it('judges "only allow_link rules" on the policy as the patch leaves it (found counterexample)', () => {
+    // Seed 674241754: c_t has only a link rule, but the same patch adds allow_attach c_t
+    // /dev/b0 (sbin/x is an attacher); /dev/b1 must then be an attach too, or a second
+    // run over the patched policy adds it again.
+    const events = [
+      pathEvent({
+        kind: 'attach',
+        severity: 'info',
+        type: 'a_t',
+        process: 'sbin/x',
+        path: '/dev/b0',
+        line: 1,
+      }),
+      pathEvent({ kind: 'attach', type: 'c_t', process: 'sbin/x', path: '/dev/b0', line: 2 }),
+      pathEvent({ kind: 'attach', type: 'c_t', process: 'usr/bin/y', path: '/dev/b1', line: 3 }),
+    ];
+    const patch = planPatch(base, inferRequirements(events), { mode: 'suggest' });
+    expect(patch.changes.map((c) => `${c.type} ${c.kind} ${c.items.map((i) => i.text)}`)).toEqual([
+      'c_t attach /dev/b0,/dev/b1',
+    ]);
+    const after = input(patched(base, patch));
+    expect(planPatch(after, inferRequirements(events), { mode: 'suggest' }).changes).toEqual([]);
+  });
+
   it('gives the same patch whatever the order of the events and their files', () => {
     fc.assert(
       fc.property(
