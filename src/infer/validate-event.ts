@@ -84,15 +84,8 @@ function findProblem(e: ProcessEvent): string | undefined {
   if (e.kind === 'ability') {
     if (!isSafeAbilityName(e.ability.policyName))
       return 'the ability name is not a valid ability name';
-    const a = e.argument;
-    if (a.kind === 'value' && !DECIMAL.test(a.value)) return 'the ability value is not a number';
-    if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
-      return 'the ability range is not a pair of numbers';
-    }
-    if (a.kind === 'type-id' && !isSafeTypeName(a.typeName)) {
-      return 'the target type is not an identifier';
-    }
-    return undefined;
+    // The argument's checks are the unkeyed ones (the pid, checked above, passes again).
+    return findUnkeyedProblem(e);
   }
   // `//` after whitespace starts a comment for the policy lexer (src/policy/lex.ts), which
   // isSafeLiteralPath does not catch: printed, such a path would swallow the rest of the line.
