@@ -48,6 +48,20 @@ describe('formatDiagnostic', () => {
     expect(formatDiagnostic({ ...base, line: 1, column: 2 }, 'abc')).toContain('  |  ^\n');
   });
 
+  it('finds the right line among many, for every diagnostic of one text and after switching texts', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `line ${i + 1};`).join('\r\n');
+    const frame = (line: number, source = text): string =>
+      formatDiagnostic({ ...base, line, column: 1 }, source);
+    expect(frame(1)).toContain('1 | line 1;\n');
+    expect(frame(4321)).toContain('4321 | line 4321;\n');
+    expect(frame(5000)).toContain('5000 | line 5000;\n');
+    expect(frame(5001)).toBe('p.secpol:5001:1: error: expected `;`, found `allow`\n');
+    expect(frame(2, 'other\nsecond')).toContain('2 | second\n');
+    expect(frame(2)).toContain('2 | line 2;\n');
+    // Line 0 is no place at all: no frame, rather than line 1's text.
+    expect(frame(0)).toBe('p.secpol:0:1: error: expected `;`, found `allow`\n');
+  });
+
   it('prints only the line when the source line or column is missing', () => {
     expect(formatDiagnostic({ ...base, line: 5 }, 'one line')).toBe(
       'p.secpol:5:5: error: expected `;`, found `allow`\n',

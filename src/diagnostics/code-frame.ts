@@ -37,14 +37,24 @@ export function formatDiagnostic(d: Diagnostic, sourceText: string): string {
   ].join('\n');
 }
 
+/** Line starts of the last text framed: a lint run frames thousands of diagnostics of one file. */
+let indexed: { text: string; starts: number[] } | undefined;
+
+/** Offsets where each line of `text` starts (index 0 is line 1). */
+function lineStarts(text: string): number[] {
+  if (indexed?.text === text) return indexed.starts;
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  indexed = { text, starts };
+  return starts;
+}
+
 /** Line `line` (1-based) of `text` without its line ending, or undefined past the end. */
 function sourceLine(text: string, line: number): string | undefined {
-  let start = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return undefined;
-    start = nl + 1;
-  }
-  const nl = text.indexOf('\n', start);
-  return text.slice(start, nl < 0 ? text.length : nl).replace(/\r$/, '');
+  const starts = lineStarts(text);
+  const start = starts[line - 1];
+  if (start === undefined || line < 1) return undefined;
+  const next = starts[line];
+  const end = next === undefined ? text.length : next - 1;
+  return text.slice(start, end).replace(/\r$/, '');
 }

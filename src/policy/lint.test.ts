@@ -94,6 +94,19 @@ allow ssh_privsep_t self:ability { setuid:1000-1010 setgid:1000-1010 };
     ).toEqual([]);
   });
 
+  it('underlines the item reported, not the rest of its statement', () => {
+    const text = 'type a;\nallow a self:ability { io pathspace };\nallow_attach a /...;\n';
+    const spans = lintPolicy(policyFrom(text)).diagnostics.map((d) => [
+      d.line,
+      d.column,
+      d.span && d.span.end.column - d.span.start.column,
+    ]);
+    expect(spans).toEqual([
+      [2, 24, 2],
+      [3, 16, 4],
+    ]);
+  });
+
   it('points a duplicate at the first copy', () => {
     const { diagnostics } = lintPolicy(
       policyFrom('type a;\nallow a self:ability { pathspace };\nallow a self:ability pathspace;'),

@@ -6,7 +6,7 @@
  *
  * Does not parse (give it a parsed Policy) and does not print.
  */
-import type { Diagnostic, Severity } from '../diagnostics/diagnostic';
+import type { Diagnostic, Severity, Span } from '../diagnostics/diagnostic';
 import type { Policy } from './ast';
 import { buildModel } from './model/build-model';
 import type { NamedRangeValues, Origin, PolicyModel } from './model/types';
@@ -25,6 +25,8 @@ export interface LintSession {
     at: Pick<Origin, 'file' | 'line' | 'column'> & {
       item?: Origin['item'];
       statement?: Origin['statement'];
+      /** The span to underline; else the item's or statement's, when it starts at the place. */
+      span?: Span;
     },
     /** Related places, such as the first copy of a duplicate. */
     notes?: Diagnostic['notes'],
@@ -51,7 +53,11 @@ export function lintPolicy(
     qnx,
     diagnostics: [],
     report(severity, ruleId, message, at, notes) {
-      const pos = at.item?.position ?? at.statement?.position;
+      // Underline what was reported: a node that starts elsewhere (a statement reported at
+      // one of its names) would draw carets from the place to the end of the other node.
+      const starts = (p: Span | undefined): Span | undefined =>
+        p && p.start.line === at.line && p.start.column === at.column ? p : undefined;
+      const pos = at.span ?? starts(at.item?.position) ?? starts(at.statement?.position);
       const d: Diagnostic = {
         severity,
         message,

@@ -2,7 +2,8 @@
  * Helpers shared by lint passes: iterate statements with their file, and the
  * place of a name or item. Holds no checks of its own.
  */
-import type { AbilityGrant, Name, Policy, Statement } from '../ast';
+import type { Span } from '../../diagnostics/diagnostic';
+import type { AbilityGrant, Name, Policy, Position, Statement } from '../ast';
 
 /** Calls `fn` for every statement with the file it is in. */
 export function eachStatement(policy: Policy, fn: (s: Statement, file: string) => void): void {
@@ -22,17 +23,19 @@ export function eachAbilityGrant(
 
 /** The report place of a node: its own position, else its statement's. */
 export function placeOf(
-  node: { position?: { file: string; start: { line: number; column: number } } } | undefined,
+  node: { position?: Position } | undefined,
   s: Statement,
   file: string,
-): { file: string; line: number; column: number; statement: Statement } {
+): { file: string; line: number; column: number; statement: Statement; span?: Span } {
   const pos = node?.position ?? s.position;
-  return {
+  const place = {
     file: pos?.file ?? file,
     line: pos?.start.line ?? 0,
     column: pos?.start.column ?? 0,
     statement: s,
   };
+  // The node's own span, so the code frame underlines the node and not its statement.
+  return pos ? { ...place, span: { start: pos.start, end: pos.end } } : place;
 }
 
 /** A name's place. */
