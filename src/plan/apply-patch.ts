@@ -83,10 +83,17 @@ export function applyPatch(
     }
   }
   return sources.map((s) => {
-    const list = inserts.get(s.file)!.sort((a, b) => b.offset - a.offset || b.seq - a.seq);
-    let text = s.text;
-    for (const ins of list) text = text.slice(0, ins.offset) + ins.text + text.slice(ins.offset);
-    return { file: s.file, text };
+    // One pass over the text, in offset order (insertions at one offset in the order planned):
+    // splicing each insertion into the whole text would copy the file once per insertion.
+    const list = inserts.get(s.file)!.sort((a, b) => a.offset - b.offset || a.seq - b.seq);
+    const parts: string[] = [];
+    let at = 0;
+    for (const ins of list) {
+      parts.push(s.text.slice(at, ins.offset), ins.text);
+      at = ins.offset;
+    }
+    parts.push(s.text.slice(at));
+    return { file: s.file, text: parts.join('') };
   });
 }
 

@@ -5,7 +5,7 @@
  *
  * Semantics follow the model: a block without `nonroot` covers the root
  * domain, one with it both; a negation (`-name`) in the domain wins; a
- * checked range must sit inside one subrange (reference §2.4); a whole
+ * checked range must sit inside one subrange (reference §2.4), of any grant; a whole
  * ability needs a grant without subranges; named ranges without values
  * count as not covering (their values are only known at boot). Path rules
  * with a file-type prefix (`mount:/`) never cover a plain path event.
@@ -33,9 +33,9 @@ export function findCoverage(model: PolicyModel, r: Requirement): Coverage | und
           ranges.some((s) => s.kind === 'name' && s.name === r.object),
         );
       case 'ability':
-        return abilityOrigin(model, r.type, r.object, r.domain, (ranges) =>
-          r.whole ? false : (r.ranges ?? []).every((need) => ranges.some((s) => inside(need, s))),
-        );
+        return r.whole
+          ? abilityOrigin(model, r.type, r.object, r.domain, () => false)
+          : rangesOrigin(model, r, r.ranges ?? []);
       case 'attach':
       case 'link':
         return (r.kind === 'attach' ? g.attaches : g.links).find(
@@ -62,6 +62,27 @@ function abilityOrigin(
     if (!grant.ranges || rangesCover(grant.ranges)) return grant.origin;
   }
   return undefined;
+}
+
+/**
+ * Each needed range inside one subrange of some grant: not necessarily the same grant
+ * (`interrupt:10-12` and `interrupt:0` in one block cover 0 and 10), as the evaluator
+ * judges each check on its own. The origin of the grant that covers the first range.
+ */
+function rangesOrigin(
+  model: PolicyModel,
+  r: Requirement,
+  ranges: readonly ValueRange[],
+): Origin | undefined {
+  let first: Origin | undefined;
+  for (const need of ranges) {
+    const o = abilityOrigin(model, r.type, r.object, r.domain, (subs) =>
+      subs.some((s) => inside(need, s)),
+    );
+    if (!o) return undefined;
+    first ??= o;
+  }
+  return first ?? abilityOrigin(model, r.type, r.object, r.domain, () => true);
 }
 
 function inside([start, end]: ValueRange, s: Subrange): boolean {

@@ -84,6 +84,7 @@ export function buildChanges(
     s.groups.push(g);
   }
   const anchors = input ? lastStatementOfType(input.policy) : new Map<string, StatementRef>();
+  const blocks = joinableBlocks(input);
   const changes: PlannedChange[] = [];
 
   // Types to declare: subjects and objects the policy does not declare (with a policy, or `-c` types).
@@ -137,7 +138,7 @@ export function buildChanges(
         };
       })
       .sort((a, b) => cmp(a.text, b.text));
-    const block = findBlock(input, slot);
+    const block = findBlock(blocks, slot);
     const anchor = anchors.get(slot.type);
     changes.push({
       op: block ? 'add-to-block' : 'add-statement',
@@ -160,35 +161,56 @@ export function buildChanges(
 }
 
 /** An existing braced block the slot's items can join: same single subject, same kind, same flags. */
-function findBlock(input: PolicyInput | undefined, slot: Slot): StatementRef | undefined {
-  if (!input || slot.kind === 'connect' || slot.kind === 'type') return undefined;
+function findBlock(blocks: Map<string, StatementRef>, slot: Slot): StatementRef | undefined {
+  if (slot.kind === 'connect' || slot.kind === 'type') return undefined;
+  return blocks.get(
+    blockKey(slot.kind, slot.type, slot.kind === 'ability' ? slot.domain : undefined),
+  );
+}
+
+function blockKey(
+  kind: ChangeKind,
+  type: string,
+  domain: Requirement['domain'] | undefined,
+): string {
+  return `${kind}\0${type}\0${domain === 'non-root' ? 'non-root' : ''}`;
+}
+
+/**
+ * The braced blocks items can join, by kind, single subject and domain: the first in
+ * file order for each (built once; a scan per slot was quadratic on large policies).
+ * An ability block joins root items with no flags, non-root items with `nonroot` alone.
+ */
+function joinableBlocks(input: PolicyInput | undefined): Map<string, StatementRef> {
+  const blocks = new Map<string, StatementRef>();
+  if (!input) return blocks;
+  const add = (key: string, ref: StatementRef): void => {
+    if (!blocks.has(key)) blocks.set(key, ref);
+  };
   for (const file of input.policy.files) {
     for (let index = 0; index < file.statements.length; index++) {
       const s = file.statements[index]!;
       if (!s.position) continue;
       const ref = { file: file.file, index, line: s.position.start.line };
-      if (slot.kind === 'ability' && s.type === 'allow-ability' && s.braced) {
-        if (
-          s.subjects.braced ||
-          s.subjects.names.length !== 1 ||
-          s.subjects.names[0]!.value !== slot.type
-        )
-          continue;
-        const flags = s.items
-          .filter((i) => i.type === 'ability-flag')
-          .map((i) => (i.type === 'ability-flag' ? i.name : ''));
-        const want = slot.domain === 'non-root' ? ['nonroot'] : [];
-        if (flags.length === want.length && flags.every((f) => want.includes(f))) return ref;
-      }
-      if (
-        (slot.kind === 'attach' && s.type === 'allow-attach') ||
-        (slot.kind === 'link' && s.type === 'allow-link')
-      ) {
-        if (s.braced && s.subject.value === slot.type) return ref;
+      if (s.type === 'allow-ability' && s.braced) {
+        if (s.subjects.braced || s.subjects.names.length !== 1) continue;
+        const flags = s.items.flatMap((i) => (i.type === 'ability-flag' ? [i.name] : []));
+        const domain =
+          flags.length === 0
+            ? 'root'
+            : flags.length === 1 && flags[0] === 'nonroot'
+              ? 'non-root'
+              : undefined;
+        if (domain) add(blockKey('ability', s.subjects.names[0]!.value, domain), ref);
+      } else if ((s.type === 'allow-attach' || s.type === 'allow-link') && s.braced) {
+        add(
+          blockKey(s.type === 'allow-attach' ? 'attach' : 'link', s.subject.value, undefined),
+          ref,
+        );
       }
     }
   }
-  return undefined;
+  return blocks;
 }
 
 /** The last statement of each type (its declaration or a rule with it as the only subject). */

@@ -206,6 +206,49 @@ describe('planPatch mapping rules', () => {
     );
   });
 
+  it('joins the first block of the same subject, kind and flags, never one with other flags or subjects', () => {
+    const text = [
+      'type a_t;',
+      'type b_t;',
+      'allow { a_t b_t } self:ability {\n\tprot_exec\n};',
+      'allow a_t self:ability {\n\tnoinherit\n\tspawn\n};',
+      'allow a_t self:ability {\n\tnonroot\n\tnonroot\n\tspawn\n};',
+      'allow a_t self:ability pathspace;',
+      'allow a_t self:ability {\n\tchroot\n};',
+      'allow a_t self:ability {\n\tkeydata\n};',
+      'allow_attach a_t /dev/x;',
+      'allow_attach a_t {\n\t/dev/y\n};',
+      'allow_link a_t {\n\t/tmp/a\n};',
+      'allow_attach a_t {\n\t/dev/z\n};',
+      '',
+    ].join('\n');
+    const input = policyInput(text);
+    const patch = planPatch(
+      input,
+      inferRequirements([
+        abilityEvent({ type: 'a_t', ability: 'IO' }),
+        abilityEvent({ type: 'a_t', ability: 'PUBLIC_CHANNEL', domain: 'non-root' }),
+        pathEvent({ kind: 'attach', type: 'a_t', path: '/dev/w' }),
+        pathEvent({ kind: 'link', type: 'a_t', path: '/tmp/b', process: 'proc/boot/ln' }),
+      ]),
+      { mode: 'suggest' },
+    );
+    const [out] = applyPatch([{ file: 'policy.secpol', text }], input.policy, patch, {
+      explain: false,
+    });
+    expect(out!.text).toBe(
+      text
+        .replace('\tchroot\n', '\tchroot\n\tio\n')
+        .replace('\t/dev/y\n', '\t/dev/y\n\t/dev/w\n')
+        .replace('\t/tmp/a\n', '\t/tmp/a\n\t/tmp/b\n')
+        // No non-root block with `nonroot` alone: a new statement after the type's last one.
+        .replace(
+          'allow_attach a_t {\n\t/dev/z\n};\n',
+          'allow_attach a_t {\n\t/dev/z\n};\nallow a_t self:ability {\n    nonroot\n    public_channel\n};\n',
+        ),
+    );
+  });
+
   it('never mixes root and non-root grants in one block', () => {
     const out = snippet(undefined, [
       abilityEvent({ type: 'a_t', ability: 'IO', domain: 'non-root' }),
@@ -258,6 +301,27 @@ describe('planPatch mapping rules', () => {
     expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:16']);
     expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
       'interrupt policy.secpol:3',
+    ]);
+  });
+
+  it('counts values granted by different items of a block as granted (a fixpoint)', () => {
+    // Found by the planning property test (seed -691679573): after `interrupt:0` joined the
+    // block of `interrupt:10-12`, a second run asked for `interrupt:0,10` again.
+    const input = policyInput(
+      'type a_t;\nallow a_t self:ability {\n    interrupt:10-12\n    interrupt:0\n};\n',
+    );
+    const patch = planPatch(
+      input,
+      inferRequirements(
+        ['0', '10'].map((value) =>
+          abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value } }),
+        ),
+      ),
+      { mode: 'suggest' },
+    );
+    expect(patch.changes).toEqual([]);
+    expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
+      'interrupt policy.secpol:4',
     ]);
   });
 

@@ -117,6 +117,36 @@ describe('hardenPolicy', () => {
     expect(h.findings.filter((f) => f.code === 'unused-grant')).toEqual([]);
     expect(h.removals).toEqual([]);
   });
+  it('keeps an unused rule of an attribute while a type of it did not run, and removes it once otherwise', () => {
+    const text = [
+      'attribute svc;',
+      'type a_t, svc;',
+      'type b_t, svc;',
+      'type c_t;',
+      'allow svc c_t:channel connect;',
+      'allow { a_t b_t } self:ability pathspace;',
+      '',
+    ].join('\n');
+    const { model } = modelOf(text);
+    const run = (trace: string) => {
+      const { events } = parseTraceText(trace, 'trace.log');
+      return hardenPolicy(model, reviewEvents(model, events), { traceFiles: [], policyFiles: [] });
+    };
+    const a = 'info: bin/a (pid:1) type a_t uses ability PATHSPACE as root\n';
+    const b = 'info: bin/b (pid:2) type b_t uses ability PATHSPACE as root\n';
+    // b_t never ran: the connect rule may serve it, so it is kept.
+    const onlyA = run(a);
+    expect(onlyA.findings.filter((f) => f.code === 'unused-grant')).toEqual([]);
+    expect(onlyA.removals).toEqual([]);
+    // Both ran and neither connected: unused for each type, removed once.
+    const both = run(a + b);
+    expect(both.findings.filter((f) => f.code === 'unused-grant').map((f) => f.type)).toEqual([
+      'a_t',
+      'b_t',
+    ]);
+    expect(both.removals.map((o) => o.line)).toEqual([5]);
+  });
+
   it('offers the narrower rule from what each grant allowed, hex for addresses', () => {
     const { text, events } = load('review-harden');
     const { model } = modelOf(text);

@@ -165,8 +165,9 @@ function narrower(events: ProcessEvent[], type: string, kind: 'attach' | 'abilit
     const name = eventObject(e);
     const v = byAbility.get(name) ?? { whole: false, ranges: [] };
     const a = e.argument;
-    if (a.kind === 'value') v.ranges = mergeRanges(v.ranges, [[a.value, a.value]]);
-    else if (a.kind === 'range') v.ranges = mergeRanges(v.ranges, [[a.start, a.end]]);
+    // Collected here, merged once below (merging per record was quadratic in the values).
+    if (a.kind === 'value') v.ranges.push([a.value, a.value]);
+    else if (a.kind === 'range') v.ranges.push([a.start, a.end]);
     else if (a.kind === 'type-id')
       v.whole = true; // type-valued checks: the grant names types, not numbers
     else v.whole = true;
@@ -176,7 +177,10 @@ function narrower(events: ProcessEvent[], type: string, kind: 'attach' | 'abilit
   for (const domain of ['root', 'non-root']) {
     const byAbility = byDomain.get(domain);
     if (!byAbility) continue;
-    const items = [...byAbility.keys()].sort().map((n) => valuesText(n, byAbility.get(n)!));
+    const items = [...byAbility.keys()].sort().map((n) => {
+      const v = byAbility.get(n)!;
+      return valuesText(n, { whole: v.whole, ranges: mergeRanges(v.ranges, []) });
+    });
     rules.push(block(type, domain, items));
   }
   return rules.join(' ');
@@ -199,11 +203,21 @@ export function hardenPolicy(
     column: x.column,
   });
   const grants = grantsOf(model);
+  // The grants of each origin (an attribute subject gives one origin several types), and the
+  // origins to remove: built once, so the loop below is linear in the grants.
+  const byOrigin = new Map<string, Grant[]>();
+  for (const g of grants) {
+    const list = byOrigin.get(placeKey(g.origin));
+    if (list) list.push(g);
+    else byOrigin.set(placeKey(g.origin), [g]);
+  }
+  const removed = new Set<string>();
   const unseenReported = new Set<string>();
   if (hasSuccesses) {
     // An origin shared by several types (an attribute subject) is used when any of them used it.
     for (const g of grants) {
-      if (review.used.has(placeKey(g.origin))) continue;
+      const key = placeKey(g.origin);
+      if (review.used.has(key)) continue;
       if (!seenTypes.has(g.type)) {
         if (unseenReported.has(g.type)) continue;
         unseenReported.add(g.type);
@@ -217,9 +231,7 @@ export function hardenPolicy(
         });
         continue;
       }
-      const sharedUsed = grants.some(
-        (h) => h !== g && placeKey(h.origin) === placeKey(g.origin) && !seenTypes.has(h.type),
-      );
+      const sharedUsed = byOrigin.get(key)!.some((h) => h !== g && !seenTypes.has(h.type));
       if (sharedUsed) continue; // the same rule also serves a type the traces say nothing about
       findings.push({
         code: 'unused-grant',
@@ -228,7 +240,10 @@ export function hardenPolicy(
         ...at(g.origin),
         message: `${g.type}: ${g.summary} allowed no record in the traces (no success, no failure)`,
       });
-      if (!removals.some((r) => placeKey(r) === placeKey(g.origin))) removals.push(g.origin);
+      if (!removed.has(key)) {
+        removed.add(key);
+        removals.push(g.origin);
+      }
     }
   }
   const broad = new Set<string>();
@@ -314,10 +329,14 @@ export function hardenPolicy(
           );
       }
   }
+  const firstOfType = new Map<string, ProcessEvent['position']>();
+  for (const g of review.groups)
+    if (!firstOfType.has(g.event.securityType))
+      firstOfType.set(g.event.securityType, g.event.position);
   for (const [type, processes] of [...o.processes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (processes.size < 2) continue;
     const decl = model.types.get(type)?.origin;
-    const first = review.groups.find((g) => g.event.securityType === type)!.event.position;
+    const first = firstOfType.get(type)!;
     const list = [...processes].sort();
     findings.push({
       code: 'multi-executable',

@@ -57,22 +57,25 @@ export const hardenCommand: CliCommand = {
       policyFiles: input.loaded.sources.map((s) => s.file),
     });
     const sources = input.loaded.sources;
-    const after = removeGrants(
-      sources.map((s) => ({ file: s.file, text: s.text })),
-      h.removals,
-    );
-    const patch = formatUnifiedDiff(
-      sources.map((s, i) => ({ file: s.file, before: s.text, after: after[i]!.text })),
-      io.cwd,
-    );
+    // The removal diff, for the formats that print it only (its cost grows with the removals).
+    const removalPatch = (): string => {
+      const after = removeGrants(
+        sources.map((s) => ({ file: s.file, text: s.text })),
+        h.removals,
+      );
+      return formatUnifiedDiff(
+        sources.map((s, i) => ({ file: s.file, before: s.text, after: after[i]!.text })),
+        io.cwd,
+      );
+    };
     const format = String(args.format ?? 'text');
-    if (format === 'json') io.stdout.write(hardenJson(h, patch));
-    else if (format === 'patch') io.stdout.write(patch);
+    if (format === 'json') io.stdout.write(hardenJson(h, removalPatch()));
+    else if (format === 'patch') io.stdout.write(removalPatch());
     else if (format === 'sarif')
       io.stdout.write(
         formatSarif(toSarif(hardenSarifFindings(h), HARDEN_RULES, { version: toolVersion() })),
       );
-    else if (format === 'markdown') io.stdout.write(hardenMarkdown(h, patch));
+    else if (format === 'markdown') io.stdout.write(hardenMarkdown(h, removalPatch()));
     else io.stdout.write(hardenText(h));
     if (!h.hasSuccesses) io.stderr.write(`secpol-learn harden: note: ${NO_SUCCESS_NOTE}\n`);
     io.stderr.write(

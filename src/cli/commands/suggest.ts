@@ -129,16 +129,18 @@ export const suggestCommand: CliCommand = {
     const patched = loaded
       ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
       : undefined;
-    const diff = loaded
-      ? formatUnifiedDiff(
-          loaded.sources.map((s, i) => ({
-            file: s.file,
-            before: s.text,
-            after: patched![i]!.text,
-          })),
-          io.cwd,
-        )
-      : undefined;
+    // Only the formats that print it pay for the diff.
+    const diff =
+      loaded && (format === 'patch' || format === 'json')
+        ? formatUnifiedDiff(
+            loaded.sources.map((s, i) => ({
+              file: s.file,
+              before: s.text,
+              after: patched![i]!.text,
+            })),
+            io.cwd,
+          )
+        : undefined;
     const snippet = templates.snippet(toSnippetView(result, { explain }));
     if (format === 'secpol') io.stdout.write(snippet);
     else if (format === 'patch') io.stdout.write(diff!);
