@@ -33,20 +33,22 @@ export function combineTargets(
   const pairs = [...new Set(atoms.map((a) => `${a.process}\0${a.type}`))].sort();
   // One type per process name: the process qualifies when it failed under a shared type.
   const qualifies = new Set<string>();
+  const typesOf = new Map<string, string[]>();
   for (const pt of pairs) {
     const [process, type] = pt.split('\0') as [string, string];
     if (mode === 'generate' || (shared(type) && failing.has(pt))) qualifies.add(process);
+    const types = typesOf.get(process);
+    if (types) types.push(type);
+    else typesOf.set(process, [type]);
   }
   const out = new Map<string, string>();
   for (const process of [...qualifies].sort()) {
     const name = typeNameForProcess(process, taken);
     if (!name) continue;
     taken.add(name);
-    for (const pt of pairs) {
-      const [p, type] = pt.split('\0') as [string, string];
-      // A type the process has to itself stays (handled as without -c).
-      if (p === process && (mode === 'generate' || shared(type))) out.set(pt, name);
-    }
+    // A type the process has to itself stays (handled as without -c).
+    for (const type of typesOf.get(process)!)
+      if (mode === 'generate' || shared(type)) out.set(`${process}\0${type}`, name);
   }
   return out;
 }

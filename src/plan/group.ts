@@ -146,16 +146,16 @@ function retargetObject(
  * that the same type's non-root item covers is met by it: one item, not two.
  */
 export function absorbRootIntoNonRoot(needed: Group[]): void {
+  // At most one non-root group per (type, kind, object): `needed` holds each key once.
+  const key = (g: Group): string => [g.type, g.kind, g.object].join('\0');
+  const nonRootOf = new Map<string, Group>();
+  for (const n of needed)
+    if (n.domain === 'non-root' && !nonRootOf.has(key(n))) nonRootOf.set(key(n), n);
+  const absorbed = new Set<Group>();
   for (let i = needed.length - 1; i >= 0; i--) {
     const root = needed[i]!;
     if (root.domain !== 'root' || (root.kind !== 'ability' && root.kind !== 'settypeid')) continue;
-    const nonRoot = needed.find(
-      (n) =>
-        n.domain === 'non-root' &&
-        n.type === root.type &&
-        n.kind === root.kind &&
-        n.object === root.object,
-    );
+    const nonRoot = nonRootOf.get(key(root));
     if (!nonRoot) continue;
     const covers =
       root.kind === 'settypeid' ||
@@ -167,8 +167,13 @@ export function absorbRootIntoNonRoot(needed: Group[]): void {
     if (!covers) continue;
     nonRoot.evidence = mergeEvidence(nonRoot.evidence, root.evidence);
     for (const p of root.processes) nonRoot.processes.add(p);
-    needed.splice(i, 1);
+    absorbed.add(root);
   }
+  // Removed in one pass (a splice per group was quadratic), the others kept in order.
+  if (absorbed.size === 0) return;
+  let kept = 0;
+  for (const g of needed) if (!absorbed.has(g)) needed[kept++] = g;
+  needed.length = kept;
 }
 
 export function groupKeyForHint(g: Group): string {

@@ -249,6 +249,50 @@ describe('planPatch mapping rules', () => {
     );
   });
 
+  it('meets a root need with the same non-root item when that item covers it', () => {
+    const patch = planPatch(
+      undefined,
+      inferRequirements([
+        abilityEvent({ type: 'a_t', ability: 'SPAWN', domain: 'non-root', process: 'bin/n' }),
+        abilityEvent({ type: 'a_t', ability: 'SPAWN', domain: 'root', process: 'bin/r' }),
+        abilityEvent({
+          type: 'a_t',
+          ability: 'SETUID',
+          domain: 'non-root',
+          argument: { kind: 'range', start: '10', end: '20' },
+        }),
+        abilityEvent({ type: 'a_t', ability: 'SETUID', argument: { kind: 'value', value: '15' } }),
+        abilityEvent({ type: 'a_t', ability: 'SETUID', argument: { kind: 'value', value: '30' } }),
+      ]),
+      { mode: 'suggest' },
+    );
+    const items = patch.changes.map((c) => [
+      c.domain,
+      c.items.map((i) => `${i.text} ${i.evidence.failures} ${i.processes.join(',')}`),
+    ]);
+    // The root SPAWN joins the non-root one; SETUID(15) sits in 10-20, SETUID(30) does not.
+    expect(items).toEqual([
+      ['root', ['setuid:15,30 2 sbin/devf-ram']],
+      ['non-root', ['setuid:10-20 1 sbin/devf-ram', 'spawn 2 bin/n,bin/r']],
+    ]);
+  });
+
+  it('reviews each process running as default with its own evidence', () => {
+    const patch = planPatch(
+      undefined,
+      inferRequirements([
+        abilityEvent({ type: 'default', ability: 'IO', process: 'bin/a', line: 7 }),
+        abilityEvent({ type: 'default', ability: 'PATHSPACE', process: 'bin/b', line: 9 }),
+      ]),
+      { mode: 'suggest' },
+    );
+    expect(
+      patch.review
+        .filter((r) => r.code === 'default-type')
+        .map((r) => `${r.message.split(' ')[0]} ${r.evidence?.first.line}`),
+    ).toEqual(['bin/a 7', 'bin/b 9']);
+  });
+
   it('never mixes root and non-root grants in one block', () => {
     const out = snippet(undefined, [
       abilityEvent({ type: 'a_t', ability: 'IO', domain: 'non-root' }),

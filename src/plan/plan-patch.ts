@@ -84,6 +84,8 @@ export function planPatch(
     launches,
   };
   const needed: Group[] = [];
+  /** `needed` by type, kind, domain and object: each key is in it once. */
+  const neededByKey = new Map<string, Group>();
   const gainingAttach = typesGainingAttach(groups, inferred, input?.model);
   for (const g of groups) {
     if (g.unfixable !== undefined) {
@@ -165,15 +167,16 @@ export function planPatch(
     // Only now, with granted values taken out, do adjacent values join (interrupt:14-15).
     if (g.kind === 'ability' && !g.whole) g.ranges = coalesceRanges(g.ranges);
     // A link decided from an attach report may meet the same link reported as such: one rule.
-    const same = needed.find(
-      (n) =>
-        n.type === g.type && n.kind === g.kind && n.domain === g.domain && n.object === g.object,
-    );
+    const key = [g.type, g.kind, g.domain ?? '', g.object].join('\0');
+    const same = neededByKey.get(key);
     if (same) {
       same.evidence = mergeEvidence(same.evidence, g.evidence);
       for (const p of g.processes) same.processes.add(p);
       same.linkBecause ??= g.linkBecause;
-    } else needed.push(g);
+    } else {
+      needed.push(g);
+      neededByKey.set(key, g);
+    }
   }
 
   absorbRootIntoNonRoot(needed);
@@ -182,8 +185,12 @@ export function planPatch(
   const asDefault = [
     ...new Set(needed.filter((g) => g.type === 'default').flatMap((g) => [...g.processes])),
   ].sort();
+  const firstAsDefault = new Map<string, Group>();
+  for (const n of needed)
+    if (n.type === 'default')
+      for (const p of n.processes) if (!firstAsDefault.has(p)) firstAsDefault.set(p, n);
   for (const process of asDefault) {
-    const g = needed.find((n) => n.type === 'default' && n.processes.has(process))!;
+    const g = firstAsDefault.get(process)!;
     review.push({
       code: 'default-type',
       message: `${process || '(unnamed)'} runs as \`default\` (type id 0): QNX advises launching it with a type of its own (\`-c\` proposes one) rather than widening \`default\``,
@@ -191,8 +198,11 @@ export function planPatch(
     });
   }
 
+  const byHintKey = new Map<string, Group>();
+  for (const n of needed)
+    if (!byHintKey.has(groupKeyForHint(n))) byHintKey.set(groupKeyForHint(n), n);
   for (const [key, hint] of wrongType) {
-    const g = needed.find((n) => groupKeyForHint(n) === key);
+    const g = byHintKey.get(key);
     if (!g) continue;
     review.push({
       code: 'wrong-type',
