@@ -109,7 +109,8 @@ function patched(base: PolicyInput, patch: PolicyPatch): string {
 
 /**
  * Failure events as the patch reads them: a failure reported as an attach that
- * the patch turned into allow_link (marked for review) is checked as a link.
+ * the patch turned into allow_link (marked for review), or that is already
+ * allowed as a link, is checked as a link, unless the patch allows it as an attach.
  */
 function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
   const links = new Set([
@@ -126,10 +127,18 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
   const forReview = new Set(
     patch.review.filter((r) => r.code === 'attach-vs-link').map((r) => `${r.type} ${r.object}`),
   );
+  // An attach the patch allows as an attach is read as one, even when a link failure on the
+  // same path was already allowed (seed 1607967349: the link was another process's).
+  const attaches = new Set(
+    patch.changes
+      .filter((c) => c.kind === 'attach')
+      .flatMap((c) => c.items.map((i) => `${c.type} ${i.text}`)),
+  );
   return events.flatMap((e): TraceEvent[] => {
     if (e.kind === 'unknown' || e.severity !== 'error') return [];
-    if (e.kind === 'attach' && forReview.has(`${e.securityType} ${e.path}`)) return [];
-    if (e.kind === 'attach' && links.has(`${e.securityType} ${e.path}`))
+    const key = `${e.securityType} ${e.kind === 'ability' ? '' : e.path}`;
+    if (e.kind === 'attach' && forReview.has(key)) return [];
+    if (e.kind === 'attach' && links.has(key) && !attaches.has(key))
       return [{ ...e, kind: 'link' }];
     return [e];
   });
