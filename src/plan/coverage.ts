@@ -12,7 +12,7 @@
  */
 import type { Requirement, ValueRange } from '../infer/requirement';
 import type { Origin, PolicyModel, Subrange } from '../policy/model/types';
-import { matchPath } from '../policy/path-match';
+import { matchingRules } from '../policy/path-rules';
 
 /** The rule that grants a requirement: its place. */
 export interface Coverage {
@@ -38,9 +38,7 @@ export function findCoverage(model: PolicyModel, r: Requirement): Coverage | und
           : rangesOrigin(model, r, r.ranges ?? []);
       case 'attach':
       case 'link':
-        return (r.kind === 'attach' ? g.attaches : g.links).find(
-          (rule) => rule.fileType === undefined && matchPath(rule.path, r.object),
-        )?.origin;
+        return matchingRules(r.kind === 'attach' ? g.attaches : g.links, r.object)[0]?.origin;
     }
   })();
   return origin ? { file: origin.file, line: origin.line } : undefined;

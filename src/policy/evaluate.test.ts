@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { abilityEvent, attachEvent, linkEvent, policyFrom } from '../test-utils/policy-builders';
 import { buildModel } from './model/build-model';
 import { parseRangeFile } from './model/range-file';
-import { evaluate, type Verdict } from './evaluate';
+import { evaluate, MAX_CONSULTED, type Verdict } from './evaluate';
 import type { TraceEvent } from '../trace/event';
 import { CORPUS_DIR } from '../test-utils/corpus';
 
@@ -214,6 +214,26 @@ describe('evaluate: attach and link', () => {
     ['unknown type', attachEvent('x_t', '/'), 'no-type'],
   ])('%s', (_n, event, expected) => {
     expect(why(evaluate(model, event))).toBe(expected);
+  });
+
+  it('lists at most MAX_CONSULTED rules of a type with many, and counts the rest', () => {
+    const paths = Array.from({ length: 25 }, (_, i) => `    /dev/x${i}`).join('\n');
+    const m = buildModel(
+      policyFrom(`type a_t;\nallow_attach a_t {\n${paths}\n};\nallow_link a_t /tmp/l;`),
+    );
+    const v = evaluate(m, attachEvent('a_t', '/dev/y', 'no-rule'));
+    expect(v.allowed).toBe(false);
+    expect(v.consulted.map((c) => c.summary)).toEqual(
+      Array.from({ length: MAX_CONSULTED }, (_, i) => `allow_attach a_t /dev/x${i}`),
+    );
+    expect(!v.allowed && v.moreConsulted).toBe(26 - MAX_CONSULTED);
+    // Exactly the rules of the type and kind: nothing more to count.
+    const few = evaluate(m, linkEvent('a_t', '/tmp/m', 'no-rule'));
+    expect(few.consulted.map((c) => c.summary)).toEqual([
+      'allow_link a_t /tmp/l',
+      ...Array.from({ length: MAX_CONSULTED - 1 }, (_, i) => `allow_attach a_t /dev/x${i}`),
+    ]);
+    expect(!few.allowed && few.moreConsulted).toBe(26 - MAX_CONSULTED);
   });
 
   it('gives indeterminate for unknown records', () => {

@@ -13,7 +13,7 @@
  */
 import type { AbilityEvent, AttachEvent, LinkEvent, TraceEvent } from '../trace/event';
 import { normaliseAbilityName } from '../qnx/abilities';
-import { compilePathPattern } from './path-match';
+import { matchingRules } from './path-rules';
 import type { AbilityGrantInfo, Origin, PathRule, PolicyModel, Subrange } from './model/types';
 
 /** Why an event is not allowed. */
@@ -42,7 +42,21 @@ export interface ConsultedRule {
 /** The evaluator's answer for one event. */
 export type Verdict =
   | { allowed: true; grants: ConsultedRule[]; consulted: ConsultedRule[]; note?: string }
-  | { allowed: false; reason: DenialReason; message: string; consulted: ConsultedRule[] };
+  | {
+      allowed: false;
+      reason: DenialReason;
+      message: string;
+      /** At most MAX_CONSULTED rules, in policy order. */
+      consulted: ConsultedRule[];
+      /** How many more rules of the type were consulted and are not listed. */
+      moreConsulted?: number;
+    };
+
+/**
+ * Rules listed per verdict: a type with thousands of path rules would otherwise list
+ * (and hold) all of them for every failure, which no reader can use.
+ */
+export const MAX_CONSULTED = 10;
 
 /** Decides whether `model` allows `event`. */
 export function evaluate(model: PolicyModel, event: TraceEvent): Verdict {
@@ -61,8 +75,16 @@ export function evaluate(model: PolicyModel, event: TraceEvent): Verdict {
   }
 }
 
-function deny(reason: DenialReason, message: string, consulted: ConsultedRule[]): Verdict {
-  return { allowed: false, reason, message, consulted };
+function deny(
+  reason: DenialReason,
+  message: string,
+  consulted: ConsultedRule[],
+  total = consulted.length,
+): Verdict {
+  const listed = consulted.length > MAX_CONSULTED ? consulted.slice(0, MAX_CONSULTED) : consulted;
+  return total > listed.length
+    ? { allowed: false, reason, message, consulted: listed, moreConsulted: total - listed.length }
+    : { allowed: false, reason, message, consulted: listed };
 }
 
 function consulted(origin: Origin, summary: string): ConsultedRule {
@@ -267,25 +289,25 @@ function ruleSummary(type: string, r: PathRule): string {
   return `allow_${r.kind} ${type} ${path}${r.relabel ? ` ${r.relabel}` : ''}`;
 }
 
-function matching(rules: PathRule[], path: string): PathRule[] {
-  // [INF] Rules with a file-type prefix (`mount:/`) only apply to attaches of that file type, which traces do not show.
-  return rules.filter((r) => r.fileType === undefined && compilePathPattern(r.path).matches(path));
-}
-
 function evaluatePath(model: PolicyModel, e: AttachEvent | LinkEvent): Verdict {
   const noType = checkType(model, e.securityType);
   if (noType) return noType;
   const g = model.grants.get(e.securityType);
   const own = e.kind === 'attach' ? (g?.attaches ?? []) : (g?.links ?? []);
   const other = e.kind === 'attach' ? (g?.links ?? []) : (g?.attaches ?? []);
-  const seen = [...own, ...other].map((r) => consulted(r.origin, ruleSummary(e.securityType, r)));
-  const hits = matching(own, e.path);
+  // Only the listed rules are described (summaries cost a string each).
+  const total = own.length + other.length;
+  const seen = [...own.slice(0, MAX_CONSULTED), ...other.slice(0, MAX_CONSULTED)]
+    .slice(0, MAX_CONSULTED)
+    .map((r) => consulted(r.origin, ruleSummary(e.securityType, r)));
+  const hits = matchingRules(own, e.path);
   if (hits.length > 0) {
     if (e.failure?.code === 'conflict') {
       return deny(
         'conflict',
         `${e.kind} at ${e.path} needed a channel type change that no rule for ${e.securityType} permits (${e.failure.reason})`,
         seen,
+        total,
       );
     }
     const grants = hits.map((r) => consulted(r.origin, ruleSummary(e.securityType, r)));
@@ -297,18 +319,20 @@ function evaluatePath(model: PolicyModel, e: AttachEvent | LinkEvent): Verdict {
       ...(relabel ? { note: `the channel is relabelled to ${relabel}` } : {}),
     };
   }
-  const wrong = matching(other, e.path);
+  const wrong = matchingRules(other, e.path);
   if (wrong.length > 0) {
     const w = wrong[0]!;
     return deny(
       'attach-vs-link',
       `${e.securityType} has an allow_${w.kind} rule matching ${e.path} (${w.origin.file}:${w.origin.line}) but the process tried to ${e.kind === 'attach' ? 'attach' : 'link'}`,
       seen,
+      total,
     );
   }
   return deny(
     e.kind === 'attach' ? 'no-attach-rule' : 'no-link-rule',
     `no allow_${e.kind} rule for ${e.securityType} matches ${e.path}`,
     seen,
+    total,
   );
 }

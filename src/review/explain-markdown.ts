@@ -43,9 +43,10 @@ export function explainMarkdown(x: Explanation): string {
           String(f.count),
           cell(f.why),
           cell(
-            f.consulted
-              .map((c) => `${c.file}:${c.line} \`${c.summary.replace(/`/g, "'")}\``)
-              .join('<br>') || 'none',
+            [
+              ...f.consulted.map((c) => `${c.file}:${c.line} \`${c.summary.replace(/`/g, "'")}\``),
+              ...(f.moreConsulted ? [`and ${f.moreConsulted} more`] : []),
+            ].join('<br>') || 'none',
           ),
         ],
       })),

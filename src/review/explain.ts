@@ -60,6 +60,8 @@ export interface ExplainedFailure {
   rule?: string;
   /** The rules the evaluator looked at (for `allowed-now`: the rules that allow it now). */
   consulted: PlacedRule[];
+  /** Rules of the type consulted beyond the MAX_CONSULTED listed (src/policy/evaluate.ts). */
+  moreConsulted?: number;
   /** Wrong-type hint (reference §4.6). */
   hint?: string;
   record: string;
@@ -145,6 +147,7 @@ export function explainFailures(
             : `${v.message}${linkNote}`,
       ...(rule ? { rule } : {}),
       consulted: placed(v.allowed ? v.grants : v.consulted),
+      ...(!v.allowed && v.moreConsulted ? { moreConsulted: v.moreConsulted } : {}),
       ...(others.length > 0 && !v.allowed
         ? {
             hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
@@ -186,6 +189,8 @@ export function explainText(x: Explanation): string {
           out.push(`  consulted: none (no rule of ${f.type} for this access)`);
         for (const c of f.consulted)
           out.push(`  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`);
+        if (f.moreConsulted)
+          out.push(`  consulted: ${f.moreConsulted} more rule(s) of ${f.type}, not listed`);
       }
       if (f.hint) out.push(`  hint: ${f.hint}`);
     }
