@@ -17,7 +17,7 @@
  * widened ↔ narrowed. Does no I/O.
  */
 import type { Origin, PolicyModel, Subrange } from '../policy/model/types';
-import { matchPath } from '../policy/path-match';
+import { compilePathPattern, matchPath } from '../policy/path-match';
 import { ADDRESS_ABILITIES } from '../qnx/abilities';
 
 /** Version of the `diff --format json` document. */
@@ -289,23 +289,55 @@ function pairPaths(entries: DiffEntry[]): DiffEntry[] {
   const isPath = (e: DiffEntry): boolean => e.kind === 'attach' || e.kind === 'link';
   const removed = entries.filter((e) => isPath(e) && e.change === 'removed');
   const added = entries.filter((e) => isPath(e) && e.change === 'added');
-  const related = (r: DiffEntry, x: DiffEntry): boolean =>
-    r.type === x.type &&
-    r.kind === x.kind &&
-    (matchPath(pathOf(x), pathOf(r)) || matchPath(pathOf(r), pathOf(x)));
+  // Candidates are found per (type, kind): exact paths through a Map, patterns one by one,
+  // so two policies with thousands of paths per type are not compared pair by pair.
+  const paths = new Map<DiffEntry, string>([...removed, ...added].map((e) => [e, pathOf(e)]));
+  const sides = (list: DiffEntry[]): Map<string, PathSide> => {
+    const out = new Map<string, PathSide>();
+    for (const e of list) {
+      const k = `${e.type}\0${e.kind}`;
+      const side: PathSide = out.get(k) ?? { all: [], exact: new Map(), patterns: [] };
+      out.set(k, side);
+      side.all.push(e);
+      const p = paths.get(e)!;
+      if (compilePathPattern(p).kind !== 'exact') side.patterns.push(e);
+      else side.exact.set(p, [...(side.exact.get(p) ?? []), e]);
+    }
+    return out;
+  };
+  const removedSides = sides(removed);
+  const addedSides = sides(added);
+  const related = (p: string, q: string): boolean => matchPath(q, p) || matchPath(p, q);
+  /** The entries of `other` (same type and kind) whose path matches `e`'s either way. */
+  const partners = (e: DiffEntry, other: Map<string, PathSide>): DiffEntry[] => {
+    const side = other.get(`${e.type}\0${e.kind}`);
+    if (!side) return [];
+    const p = paths.get(e)!;
+    if (compilePathPattern(p).kind !== 'exact')
+      return side.all.filter((x) => related(p, paths.get(x)!));
+    // An exact path relates to an exact path only by being it.
+    return [
+      ...(side.exact.get(p) ?? []),
+      ...side.patterns.filter((x) => related(p, paths.get(x)!)),
+    ];
+  };
   const drop = new Set<DiffEntry>();
   const out: DiffEntry[] = [];
   for (const r of removed) {
-    const partners = added.filter((x) => related(r, x));
-    if (partners.length !== 1) continue;
-    const x = partners[0]!;
+    const found = partners(r, addedSides);
+    if (found.length !== 1) continue;
+    const x = found[0]!;
     // Symmetric by construction: the pair must be unique seen from either side.
-    if (removed.filter((y) => related(y, x)).length !== 1) continue;
+    if (partners(x, removedSides).length !== 1) continue;
     drop.add(r).add(x);
-    const wider = matchPath(pathOf(x), pathOf(r));
+    const wider = matchPath(paths.get(x)!, paths.get(r)!);
     out.push({
       change:
-        wider && !matchPath(pathOf(r), pathOf(x)) ? 'widened' : wider ? 'changed' : 'narrowed',
+        wider && !matchPath(paths.get(r)!, paths.get(x)!)
+          ? 'widened'
+          : wider
+            ? 'changed'
+            : 'narrowed',
       kind: r.kind,
       type: r.type,
       object: `${r.object} → ${x.object}`,
@@ -316,6 +348,13 @@ function pairPaths(entries: DiffEntry[]): DiffEntry[] {
     });
   }
   return [...entries.filter((e) => !drop.has(e)), ...out];
+}
+
+/** The removed or added paths of one type and kind. */
+interface PathSide {
+  all: DiffEntry[];
+  exact: Map<string, DiffEntry[]>;
+  patterns: DiffEntry[];
 }
 
 /** One entry with domain `both` when root and non-root changed alike. */
