@@ -105,6 +105,19 @@ describe('diffPolicies', () => {
     expect(diffPolicies(a, b).entries).toEqual([]);
   });
 
+  it('pairs a path whose relabel changed, and a pattern with the one path it now covers', () => {
+    const d = diffPolicies(
+      model('type a; type b; allow_attach a /dev/x; allow_attach a /dev/y; allow_link a /tmp/t;'),
+      model(
+        'type a; type b; allow_attach a /dev/x b; allow_attach a /dev/y*; allow_link a /tmp/t;',
+      ),
+    );
+    expect(d.entries.map((e) => `${e.change} ${e.object}`)).toEqual([
+      'changed /dev/x → /dev/x b',
+      'widened /dev/y → /dev/y*',
+    ]);
+  });
+
   it('nonroot adds the non-root domain; a negation removes an ability', () => {
     const d = diffPolicies(
       model('type a; allow a self:ability io;'),
