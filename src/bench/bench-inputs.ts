@@ -38,3 +38,58 @@ export function selinuxLog(lines: number): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * `n` failures, each a requirement of its own, over `n / 10` types of the
+ * bigPolicy (`t0_t`…) and 997 processes: attaches, values, connects and links.
+ * Suggest and harden against bigPolicy must stay linear in both.
+ */
+export function distinctFailures(n: number): string {
+  const out: string[] = [];
+  const types = Math.max(1, Math.ceil(n / 10));
+  for (let i = 0; i < n; i++) {
+    const t = `t${i % types}_t`;
+    const p = `bin/p${i % 997}`;
+    if (i % 4 === 0)
+      out.push(
+        `error: ${p} (pid:${i}) of type ${t} failed to attach to path /dev/svc${i}/x: no rule`,
+      );
+    else if (i % 4 === 1)
+      out.push(`error: ${p} (pid:${i}) type ${t} lacks ability SETUID(${i}) as root`);
+    else if (i % 4 === 2)
+      out.push(
+        `error: ${p} (pid:${i}) type ${t} lacks ability CHANNEL_CONNECT(${i % 50}) (t${i % 300}_t) as non-root`,
+      );
+    else out.push(`info: ${p} (pid:${i}) of type ${t} created link to path /tmp/l${i}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** A policy whose one type `a_t` attaches `n` exact paths `/dev/<prefix>N` (one block). */
+export function wideTypePolicy(n: number, prefix = 'x'): string {
+  const out = ['type a_t;', 'allow_attach a_t {'];
+  for (let i = 0; i < n; i++) out.push(`    /dev/${prefix}${i}`);
+  out.push('};');
+  return `${out.join('\n')}\n`;
+}
+
+/** `n` attach failures of `a_t` on paths no rule of wideTypePolicy names. */
+export function wideTypeFailures(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++)
+    out.push(
+      `error: bin/x (pid:1) of type a_t failed to attach to path /dev/d${i % 100}/n${i}: no rule`,
+    );
+  return `${out.join('\n')}\n`;
+}
+
+/** `n` executables sharing one type, each with a failure and a success: `-c` gives each a type. */
+export function sharedTypeProcesses(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++)
+    out.push(
+      `error: bin/p${i} (pid:${i}) type shared_t lacks ability SETUID(${i % 50}) as root`,
+      `info: bin/p${i} (pid:${i}) of type shared_t attached channel to path /dev/p${i}`,
+    );
+  return `${out.join('\n')}\n`;
+}

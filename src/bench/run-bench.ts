@@ -3,7 +3,9 @@
  * 10M lines (`--quick`: 100k and 1M): `monitor`, `suggest` and `generate` as
  * child processes (wall time and peak RSS via `/usr/bin/time -v` when present),
  * `wc -l` on the same file in the same run, start-up (`--help`, a 10-line
- * trace), a 10,000-type policy (lint, suggest over 1M lines against it), and
+ * trace), a 10,000-type policy (lint, suggest over 1M lines against it),
+ * scaling inputs timed at two sizes (many requirements, a type with many
+ * paths, many executables, large policies), and
  * audit2allow on an SELinux log of the same line count when it is installed
  * (never installed by the bench). Prints the table and writes it into
  * docs/performance.md between the `bench:start`/`bench:end` markers.
@@ -16,7 +18,14 @@ import { createWriteStream, existsSync, promises as fs, statSync } from 'node:fs
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTrace } from './generate-trace';
-import { bigPolicy, selinuxLog } from './bench-inputs';
+import {
+  bigPolicy,
+  distinctFailures,
+  selinuxLog,
+  sharedTypeProcesses,
+  wideTypeFailures,
+  wideTypePolicy,
+} from './bench-inputs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin.js');
@@ -123,6 +132,90 @@ async function main(): Promise<void> {
   const against = measure(process.execPath, [BIN, 'suggest', trace1m, '--policy', policy]);
   notes.push(
     `- 10,000-type policy (${fmt(statSync(policy).size / 1e6, 1)} MB): \`lint\` ${fmt(lint.seconds)} s${lint.ok ? '' : ' (FAILED)'}, peak ${lint.rssMb !== undefined ? fmt(lint.rssMb, 0) : 'n/a'} MB; \`suggest --policy\` over 1M lines ${fmt(against.seconds)} s${against.ok ? '' : ' (FAILED)'}, peak ${against.rssMb !== undefined ? fmt(against.rssMb, 0) : 'n/a'} MB.`,
+  );
+
+  // Scaling: inputs that were quadratic once (docs/performance.md § Scaling). Each is timed at
+  // two sizes: a ratio near 2 is linear work, near 4 quadratic.
+  const scaling: string[] = [];
+  const scale = async (
+    label: string,
+    sizes: [number, number],
+    files: (n: number) => Array<[string, string]>,
+    args: (paths: string[]) => string[],
+  ): Promise<void> => {
+    const runs: Measure[] = [];
+    for (const n of sizes) {
+      const paths: string[] = [];
+      for (const [name, text] of files(n)) {
+        const f = path.join(OUT, `scale-${n}-${name}`);
+        await fs.writeFile(f, text);
+        paths.push(f);
+      }
+      runs.push(measure(process.execPath, [BIN, ...args(paths)], { SECPOL_LEARN_THREADS: '1' }));
+      for (const f of paths) await fs.rm(f, { force: true });
+    }
+    const [a, b] = runs as [Measure, Measure];
+    const ok = a.ok && b.ok ? '' : ' (FAILED)';
+    scaling.push(
+      `| ${label} | ${sizes[0]} / ${sizes[1]} | ${fmt(a.seconds)} / ${fmt(b.seconds)}${ok} | ${fmt(b.seconds / a.seconds, 1)} | ${b.rssMb !== undefined ? fmt(b.rssMb, 0) : 'n/a'} |`,
+    );
+  };
+  log('scaling…');
+  await scale(
+    '`suggest --policy` (10,000 types), N distinct failures',
+    [10_000, 20_000],
+    (n) => [
+      ['trace.log', distinctFailures(n)],
+      ['policy.secpol', bigPolicy(10_000)],
+    ],
+    ([t, p]) => ['suggest', t!, '--policy', p!],
+  );
+  await scale(
+    '`harden --policy` (10,000 types), N distinct records',
+    [10_000, 20_000],
+    (n) => [
+      ['trace.log', distinctFailures(n)],
+      ['policy.secpol', bigPolicy(10_000)],
+    ],
+    ([t, p]) => ['harden', t!, '--policy', p!],
+  );
+  await scale(
+    '`check --policy`, one type with N attach paths, N failures',
+    [10_000, 20_000],
+    (n) => [
+      ['trace.log', wideTypeFailures(n)],
+      ['policy.secpol', wideTypePolicy(n)],
+    ],
+    ([t, p]) => ['check', t!, '--policy', p!],
+  );
+  await scale(
+    '`diff`, one type with N attach paths, all changed',
+    [10_000, 20_000],
+    (n) => [
+      ['old.secpol', wideTypePolicy(n, 'x')],
+      ['new.secpol', wideTypePolicy(n, 'y')],
+    ],
+    ([a, b]) => ['diff', a!, b!],
+  );
+  await scale(
+    '`suggest -c`, N executables sharing one type',
+    [4_000, 8_000],
+    (n) => [['trace.log', sharedTypeProcesses(n)]],
+    ([t]) => ['suggest', '-c', t!],
+  );
+  await scale(
+    '`lint`, N-type policy',
+    [10_000, 20_000],
+    (n) => [['policy.secpol', bigPolicy(n)]],
+    ([p]) => ['lint', p!],
+  );
+  notes.push(
+    '',
+    'Scaling (one thread; wall seconds at two sizes; a ratio near 2 is linear, near 4 quadratic):',
+    '',
+    '| input | N | seconds | ratio | peak RSS MB (larger N) |',
+    '|---|---|---|---|---|',
+    ...scaling,
   );
 
   // audit2allow, only when installed.
