@@ -216,6 +216,7 @@ async function main(): Promise<void> {
     '| input | N | seconds | ratio | peak RSS MB (larger N) |',
     '|---|---|---|---|---|',
     ...scaling,
+    '',
   );
 
   // audit2allow, only when installed.

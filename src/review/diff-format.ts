@@ -64,27 +64,31 @@ export function diffEdges(d: PolicyDiff): GraphEdge[] {
 
 /** Renders the diff as a pull-request comment. */
 export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[] }): string {
-  const types = [...new Set(d.entries.map((e) => e.type))];
+  // Entries by type, in the order the types first appear (one pass: a filter per type was quadratic).
+  const byType = new Map<string, PolicyDiff['entries']>();
+  for (const e of d.entries) {
+    const list = byType.get(e.type);
+    if (list) list.push(e);
+    else byType.set(e.type, [e]);
+  }
   const view = {
     title: 'secpol-learn diff',
     summary: [
       `old: ${files.old.join(', ')}; new: ${files.new.join(', ')}`,
       d.entries.length === 0 ? 'no difference in what the policies grant' : diffSummary(d),
     ],
-    types: types.map((t) => ({
+    types: [...byType].map(([t, entries]) => ({
       name: t,
-      rows: d.entries
-        .filter((e) => e.type === t)
-        .map((e) => ({
-          cells: [
-            `${SIGN[e.change]} ${e.change}`,
-            e.kind,
-            e.domain ?? '',
-            cell(e.old ?? '', true),
-            cell(e.new ?? '', true),
-            where(e),
-          ],
-        })),
+      rows: entries.map((e) => ({
+        cells: [
+          `${SIGN[e.change]} ${e.change}`,
+          e.kind,
+          e.domain ?? '',
+          cell(e.old ?? '', true),
+          cell(e.new ?? '', true),
+          where(e),
+        ],
+      })),
     })),
     diagram: mermaidGraph(diffEdges(d)),
   };

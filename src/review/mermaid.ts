@@ -4,7 +4,8 @@
  * change adds (`+`) or removes (`-`). Code-review sites draw them. Node ids
  * are generated (`n0`, `n1`…), so no policy text ever lands in Mermaid
  * syntax; labels are quoted with `"` replaced by `#quot;`. Deterministic:
- * edges are sorted. Empty string when there is nothing to draw.
+ * edges are sorted, and at most MAX_EDGES are drawn. Empty string when there
+ * is nothing to draw.
  */
 
 /** One edge: a type connecting to a type, or attaching / linking a path. */
@@ -17,10 +18,16 @@ export interface GraphEdge {
 
 const label = (s: string): string => `"${s.replace(/"/g, '#quot;')}"`;
 
-/** A fenced ```mermaid block, or '' when `edges` is empty. */
+/**
+ * Edges drawn at most: Mermaid refuses larger graphs (its default `maxEdges` is 500 and
+ * `maxTextSize` 50,000 characters), and a PR comment would show an error instead.
+ */
+export const MAX_EDGES = 200;
+
+/** A fenced ```mermaid block (the first MAX_EDGES edges, with a note when there are more), or '' when `edges` is empty. */
 export function mermaidGraph(edges: GraphEdge[]): string {
   if (edges.length === 0) return '';
-  const sorted = [...edges].sort((a, b) =>
+  const all = [...edges].sort((a, b) =>
     a.from !== b.from
       ? a.from < b.from
         ? -1
@@ -37,6 +44,7 @@ export function mermaidGraph(edges: GraphEdge[]): string {
               ? -1
               : 1,
   );
+  const sorted = all.slice(0, MAX_EDGES);
   const ids = new Map<string, string>();
   const lines = ['```mermaid', 'flowchart LR'];
   const node = (name: string, isType: boolean): string => {
@@ -62,5 +70,12 @@ export function mermaidGraph(edges: GraphEdge[]): string {
         : `  linkStyle ${i} stroke:#cf222e,stroke-dasharray:4`,
     );
   });
-  return [...lines, ...edgeLines, ...styles, '```', ''].join('\n');
+  const note =
+    all.length > sorted.length
+      ? [
+          `_The diagram draws the first ${sorted.length} of ${all.length} changes; the tables list every one._`,
+          '',
+        ]
+      : [];
+  return [...lines, ...edgeLines, ...styles, '```', '', ...note].join('\n');
 }
