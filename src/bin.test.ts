@@ -1,11 +1,35 @@
 /** Tests of the executable itself (src/bin.ts), run as a child process through ts-node. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bigPolicy } from './bench/bench-inputs';
 
 describe('secpol-learn executable', () => {
+  it('loads no command module for `--help`, and only its own for a command', () => {
+    // The registry (src/cli/commands/index.ts) requires a command's module when it runs.
+    const script = `
+      const { run } = require('./cli/run');
+      const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin,
+        env: {}, cwd: process.cwd() };
+      const loaded = () => Object.keys(require.cache).filter((k) => !k.includes('node_modules'))
+        .map((k) => k.slice(process.cwd().length + 1).replace(/\\\\/g, '/'));
+      run(['--help'], io).then(() => {
+        const help = loaded();
+        return run(['fmt', '--help'], io).then(() => console.log(JSON.stringify({ help, fmt: loaded() })));
+      });`;
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      cwd: __dirname,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    const { help, fmt } = JSON.parse(r.stdout) as { help: string[]; fmt: string[] };
+    expect(help.filter((m) => m.startsWith('cli/commands/'))).toEqual(['cli/commands/index.ts']);
+    expect(help.some((m) => /^(plan|review|infer|policy|trace)\//.test(m))).toBe(false);
+    expect(fmt).toContain('cli/commands/fmt.ts');
+    expect(fmt.filter((m) => /^(plan|review|infer)\//.test(m))).toEqual([]);
+  });
+
   it('stops quietly when its reader closes the pipe (`lint big.secpol | head`)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'secpol-bin-'));
     try {

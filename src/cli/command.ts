@@ -15,3 +15,6 @@ export interface CliCommand {
   /** Runs the command; resolves to the exit code. Throws UsageError / InputError for the user's mistakes. */
   run: (args: Record<string, unknown>, io: CliIo) => Promise<number>;
 }
+
+/** What a command's module provides: its options and its run (name and synopsis are in the registry). */
+export type CommandImpl = Pick<CliCommand, 'builder' | 'run'>;

@@ -9,7 +9,7 @@
  * Inputs (policies, range file, guard file, the streamed review scan) are
  * read by `../review-inputs.ts`, which `explain` and `harden` share.
  */
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import { useColour } from '../io';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
@@ -24,9 +24,7 @@ import {
 import { formatSarif, toSarif } from '../../sarif/sarif';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 
-export const checkCommand: CliCommand = {
-  command: 'check [traces..]',
-  describe: 'CI gate: fail when the policy does not allow every failure the traces recorded',
+export const checkCommand: CommandImpl = {
   builder: (y) =>
     reviewOptions(y)
       .option('deny', {

@@ -10,7 +10,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, InputError } from '../../errors';
 import { loadPolicies, qnxFrom } from '../learn-inputs';
@@ -30,9 +30,7 @@ export async function policySide(spec: string, io: CliIo): Promise<string[]> {
   return spec.split(',').filter((s) => s.length > 0);
 }
 
-export const diffCommand: CliCommand = {
-  command: 'diff <old> <new>',
-  describe: 'Semantic diff of two policies: grants added, removed and widened per type',
+export const diffCommand: CommandImpl = {
   builder: (y) =>
     y
       .positional('old', {

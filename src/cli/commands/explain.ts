@@ -6,15 +6,13 @@
  * A thin shell over src/review/explain.ts. Exit 0 when explained (whatever
  * was found); 2 for bad usage or unreadable input.
  */
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
 import { explainFailures, explainJson, explainText } from '../../review/explain';
 import { explainMarkdown } from '../../review/explain-markdown';
 
-export const explainCommand: CliCommand = {
-  command: 'explain [traces..]',
-  describe: 'Explain why the policy denied each failure in the traces (audit2why for QNX)',
+export const explainCommand: CommandImpl = {
   builder: (y) =>
     reviewOptions(y)
       .option('format', {

@@ -9,7 +9,7 @@
  * `--check`) files that would change, 2 bad usage or an unreadable file.
  */
 import * as path from 'node:path';
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, UsageError } from '../../errors';
 import { formatDiagnostic } from '../../diagnostics/code-frame';
@@ -23,9 +23,7 @@ import {
 
 const BOM = '\uFEFF';
 
-export const fmtCommand: CliCommand = {
-  command: 'fmt <files..>',
-  describe: 'Print secpol policy files in the canonical layout (or check / rewrite them)',
+export const fmtCommand: CommandImpl = {
   builder: (y) =>
     y
       .positional('files', {

@@ -9,7 +9,7 @@
  * `suggest` (mode `generate`).
  */
 import * as path from 'node:path';
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { applyPatch } from '../../plan/apply-patch';
 import { learn } from '../../plan/learn';
@@ -25,9 +25,7 @@ import {
   reportToStderr,
 } from '../learn-inputs';
 
-export const generateCommand: CliCommand = {
-  command: 'generate [traces..]',
-  describe: 'Generate a complete draft policy from secpolmonitor traces (uses and failures)',
+export const generateCommand: CommandImpl = {
   builder: (y) =>
     learnOptions(y)
       .option('base', {

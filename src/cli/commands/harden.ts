@@ -7,7 +7,7 @@
  * the unused grants. A thin shell over src/review/harden.ts. Exit 0 (a
  * report, whatever it found); 2 for bad usage or unreadable input.
  */
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 import { hardenPolicy } from '../../review/harden';
@@ -24,10 +24,7 @@ import {
 } from '../../review/harden-format';
 import { formatSarif, toSarif } from '../../sarif/sarif';
 
-export const hardenCommand: CliCommand = {
-  command: 'harden [traces..]',
-  describe:
-    'Find grants the traces never used, over-broad grants, and types shared by several executables',
+export const hardenCommand: CommandImpl = {
   builder: (y) =>
     reviewOptions(y)
       .option('format', {

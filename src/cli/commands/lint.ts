@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
 import { formatDiagnostic } from '../../diagnostics/code-frame';
@@ -26,9 +26,7 @@ import { toolVersion } from '../review-inputs';
 /** Version marker of the JSON output. */
 export const LINT_JSON_VERSION = 'secpol-learn/lint@1';
 
-export const lintCommand: CliCommand = {
-  command: 'lint <files..>',
-  describe: 'Check secpol policy files (several files are one policy) for errors and risky rules',
+export const lintCommand: CommandImpl = {
   builder: (y) =>
     y
       .positional('files', {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
@@ -33,9 +33,7 @@ const FLAGS: Array<[string, string]> = [
   ['v', 'verbose: FILE:LINE before each event, every diagnostic on stderr'],
 ];
 
-export const monitorCommand: CliCommand = {
-  command: 'monitor [traces..]',
-  describe: 'Read secpolmonitor traces, apply secpolmonitor options, print canonical events',
+export const monitorCommand: CommandImpl = {
   builder: (y) => {
     let a = y.positional('traces', {
       describe: 'trace files (plain or gzip); - or none: standard input',

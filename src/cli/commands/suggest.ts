@@ -13,7 +13,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { CliCommand } from '../command';
+import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { writePolicyFileAtomic } from '../../policy/policy-file-io';
 import { learn } from '../../plan/learn';
@@ -33,9 +33,7 @@ import {
   reportToStderr,
 } from '../learn-inputs';
 
-export const suggestCommand: CliCommand = {
-  command: 'suggest [traces..]',
-  describe: 'Suggest the minimal policy patch that allows the failures in secpolmonitor traces',
+export const suggestCommand: CommandImpl = {
   builder: (y) =>
     learnOptions(y)
       .option('policy', {
