@@ -92,6 +92,34 @@ describe('prefixes and line ends', () => {
   });
 });
 
+describe('control characters', () => {
+  it('reads them as `?` and says so at the line, so no report replays them to a terminal', () => {
+    const { events, diagnostics } = parseTraceText(
+      [
+        'error: bin/a (pid:1) type a\x1b]0;pwned\x07_t lacks ability IO as root',
+        'error: bin/b (pid:2) type b\r_t lacks ability IO as root',
+        'error: bin/c (pid:3) type c\u009b2J_t lacks ability IO as root',
+        'error: bin/d (pid:4) type d_t lacks\tability IO as root',
+        '',
+      ].join('\n'),
+      't.log',
+    );
+    expect(events.map((e) => e.record)).toEqual([
+      'error: bin/a (pid:1) type a?]0;pwned?_t lacks ability IO as root',
+      'error: bin/b (pid:2) type b?_t lacks ability IO as root',
+      'error: bin/c (pid:3) type c?2J_t lacks ability IO as root',
+      // A tab is a blank, not a control character.
+      'error: bin/d (pid:4) type d_t lacks ability IO as root',
+    ]);
+    expect(diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toEqual([
+      '1 trace-control-character',
+      '2 trace-control-character',
+      '3 trace-control-character',
+    ]);
+    expect(events.every((e) => !/[\x00-\x08\x0a-\x1f\x7f-\x9f]/.test(e.record))).toBe(true);
+  });
+});
+
 describe('huge lines and cut-off records', () => {
   test('a huge line is capped and reported, the next record survives', () => {
     const huge = 'x'.repeat(MAX_LINE_BYTES * 3);

@@ -14,6 +14,13 @@ import { TRACE_EVENT_SCHEMA } from './format';
 import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
 import { parseRecord, repeatEvent } from './record';
 
+/**
+ * C0 controls but tab, DEL and C1 controls: what is left of a line once cleanLine has
+ * removed ANSI colour codes and a trailing `\r`. No secpolmonitor field holds them.
+ */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
+const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+
 /** Longest line (and joined record) kept, in bytes; the rest is dropped and reported. */
 export const MAX_LINE_BYTES = 64 * 1024;
 /** How many diagnostic line numbers the summary keeps. */
@@ -145,6 +152,16 @@ export class TracePushParser {
   }
 
   private line(line: string): void {
+    if (CONTROL.test(line)) {
+      // A terminal would act on them (window titles, cursor moves, hidden text) when a report
+      // or `monitor` prints the record: the line is read with each one shown as `?`.
+      line = line.replace(CONTROLS, '?');
+      this.diagnose(
+        this.lineNo,
+        'control characters in the line, read as `?` (a terminal would act on them)',
+        'trace-control-character',
+      );
+    }
     if (line.length === 0) {
       // A blank line ends a wrapped record.
       this.closeRecord();
