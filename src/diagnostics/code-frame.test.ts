@@ -62,6 +62,19 @@ describe('formatDiagnostic', () => {
     expect(frame(0)).toBe('p.secpol:0:1: error: expected `;`, found `allow`\n');
   });
 
+  it('shows control characters of the message and the line as `?`, carets still aligned', () => {
+    const d: Diagnostic = {
+      ...base,
+      line: 1,
+      column: 6,
+      message: 'expected a type name, found `b\x07_t`',
+      span: { start: { line: 1, column: 6, offset: 5 }, end: { line: 1, column: 10, offset: 9 } },
+    };
+    expect(formatDiagnostic(d, 'type b\x07_t; # \x1b]0;x\x07\ttab\r\n')).toBe(
+      'p.secpol:1:6: error: expected a type name, found `b?_t`\n  |\n1 | type b?_t; # ?]0;x?\ttab\n  |      ^^^^\n',
+    );
+  });
+
   it('prints only the line when the source line or column is missing', () => {
     expect(formatDiagnostic({ ...base, line: 5 }, 'one line')).toBe(
       'p.secpol:5:5: error: expected `;`, found `allow`\n',

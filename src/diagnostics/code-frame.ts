@@ -11,12 +11,13 @@
  * aligned. A span over several lines is underlined to the end of its first
  * line. Does not colour output or show more than one line of context.
  */
-import { formatDiagnosticLine, type Diagnostic } from './diagnostic';
+import { formatDiagnosticLine, printable, type Diagnostic } from './diagnostic';
 
 /** Formats `d` with a code frame taken from `sourceText` (the frame is omitted when the line is absent). */
 export function formatDiagnostic(d: Diagnostic, sourceText: string): string {
   const head = formatDiagnosticLine(d);
-  const lineText = sourceLine(sourceText, d.line);
+  const line = sourceLine(sourceText, d.line);
+  const lineText = line === undefined ? undefined : printable(line);
   if (lineText === undefined || d.column === undefined) return `${head}\n`;
   const gutter = String(d.line);
   const pad = ' '.repeat(gutter.length);

@@ -51,5 +51,16 @@ export function formatPlace(d: { file: string; line: number; column?: number }):
 /** One-line form: `FILE:LINE[:COL]: severity: message [ruleId]`. */
 export function formatDiagnosticLine(d: Diagnostic): string {
   const rule = d.ruleId ? ` [${d.ruleId}]` : '';
-  return `${formatPlace(d)}: ${d.severity}: ${d.message}${rule}`;
+  return printable(`${formatPlace(d)}: ${d.severity}: ${d.message}${rule}`);
 }
+
+/**
+ * `text` with each control character but tab shown as `?`, one for one (code-frame
+ * carets stay aligned): a message may quote a policy token, and a policy from a pull
+ * request must not drive the terminal of whoever lints it.
+ */
+export function printable(text: string): string {
+  return CONTROL.test(text) ? text.replace(CONTROLS, '?') : text;
+}
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
+const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
