@@ -55,9 +55,11 @@ export function formatDiagnosticLine(d: Diagnostic): string {
 }
 
 /**
- * `text` with each control character but tab shown as `?`, one for one (code-frame
- * carets stay aligned): a message may quote a policy token, and a policy from a pull
- * request must not drive the terminal of whoever lints it.
+ * `text` with each control character (C0 but tab, DEL, C1) shown as `?`, one for one,
+ * so code-frame carets stay aligned; `text` itself when it has none. For anything printed
+ * to a terminal from a file: a message may quote a policy token (a policy from a pull
+ * request must not drive the terminal of whoever lints it), and the trace reader reads
+ * trace lines through it. No secpolmonitor field and no secpol token holds one.
  */
 export function printable(text: string): string {
   return CONTROL.test(text) ? text.replace(CONTROLS, '?') : text;

@@ -8,18 +8,11 @@
  * Does not decompress or read streams: see parse-trace.ts. Memory is constant:
  * one partial line and one open record at a time.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { printable, type Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
 import { TRACE_EVENT_SCHEMA } from './format';
 import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
 import { parseRecord, repeatEvent } from './record';
-
-/**
- * C0 controls but tab, DEL and C1 controls: what is left of a line once cleanLine has
- * removed ANSI colour codes and a trailing `\r`. No secpolmonitor field holds them.
- */
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
 /** Longest line (and joined record) kept, in bytes; the rest is dropped and reported. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -152,10 +145,11 @@ export class TracePushParser {
   }
 
   private line(line: string): void {
-    if (CONTROL.test(line)) {
-      // A terminal would act on them (window titles, cursor moves, hidden text) when a report
-      // or `monitor` prints the record: the line is read with each one shown as `?`.
-      line = line.replace(CONTROLS, '?');
+    const shown = printable(line);
+    if (shown !== line) {
+      // A terminal would act on control characters (window titles, cursor moves, hidden text)
+      // when a report or `monitor` prints the record: the line is read with each one as `?`.
+      line = shown;
       this.diagnose(
         this.lineNo,
         'control characters in the line, read as `?` (a terminal would act on them)',
