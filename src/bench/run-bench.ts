@@ -171,6 +171,15 @@ async function main(): Promise<void> {
     ([t, p]) => ['suggest', t!, '--policy', p!],
   );
   await scale(
+    '`suggest --policy --format patch` (10,000 types), N distinct failures',
+    [10_000, 20_000],
+    (n) => [
+      ['trace.log', distinctFailures(n)],
+      ['policy.secpol', bigPolicy(10_000)],
+    ],
+    ([t, p]) => ['suggest', t!, '--policy', p!, '--format', 'patch'],
+  );
+  await scale(
     '`harden --policy` (10,000 types), N distinct records',
     [10_000, 20_000],
     (n) => [

@@ -10,6 +10,7 @@
 import type { Policy } from '../policy/ast';
 import type { PolicyPatch } from './patch';
 import { blockItemLines, statementLines, type RuleTextOptions } from '../render/rule-text';
+import type { Insertion } from '../render/insertion-hunks';
 
 /** One policy file's text. */
 export interface PolicyText {
@@ -17,10 +18,14 @@ export interface PolicyText {
   text: string;
 }
 
-interface Insertion {
-  offset: number;
-  text: string;
+interface PlannedInsertion extends Insertion {
   seq: number;
+}
+
+/** A policy file after the patch, with the insertions that made it (for a linear diff). */
+export interface PatchedText extends PolicyText {
+  /** Offsets in the old text, ascending; insertions at one offset in the order applied. */
+  insertions: Insertion[];
 }
 
 /** Returns the text of every policy file after the patch (unchanged files included, same order). */
@@ -29,8 +34,8 @@ export function applyPatch(
   policy: Policy,
   patch: PolicyPatch,
   options: RuleTextOptions,
-): PolicyText[] {
-  const inserts = new Map<string, Insertion[]>(sources.map((s) => [s.file, []]));
+): PatchedText[] {
+  const inserts = new Map<string, PlannedInsertion[]>(sources.map((s) => [s.file, []]));
   const textOf = new Map(sources.map((s) => [s.file, s.text]));
   const lastFile = sources[sources.length - 1]?.file;
   let seq = 0;
@@ -93,7 +98,11 @@ export function applyPatch(
       at = ins.offset;
     }
     parts.push(s.text.slice(at));
-    return { file: s.file, text: parts.join('') };
+    return {
+      file: s.file,
+      text: parts.join(''),
+      insertions: list.map((i) => ({ offset: i.offset, text: i.text })),
+    };
   });
 }
 

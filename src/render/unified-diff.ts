@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import type * as Jsdiff from 'diff';
+import { insertionHunks, type Insertion } from './insertion-hunks';
 
 /** One file's text before and after. */
 export interface FileChange {
@@ -15,6 +16,8 @@ export interface FileChange {
   file: string;
   before: string;
   after: string;
+  /** The insertions that turn `before` into `after`, when that is all that changed: hunks are then built from them in linear time (insertion-hunks.ts) instead of by jsdiff's O(N·D) diff. */
+  insertions?: readonly Insertion[];
 }
 
 /** The `a/`/`b/` path of a file: relative to `cwd`, with forward slashes. */
@@ -32,9 +35,17 @@ export function formatUnifiedDiff(changes: FileChange[], cwd: string): string {
   for (const c of changes) {
     if (c.before === c.after) continue;
     const p = diffPath(c.file, cwd);
-    const patch = structuredPatch(`a/${p}`, `b/${p}`, c.before, c.after, undefined, undefined, {
-      context: 3,
-    });
+    const patch: Jsdiff.StructuredPatch = c.insertions
+      ? {
+          oldFileName: `a/${p}`,
+          newFileName: `b/${p}`,
+          oldHeader: undefined,
+          newHeader: undefined,
+          hunks: insertionHunks(c.before, c.insertions),
+        }
+      : structuredPatch(`a/${p}`, `b/${p}`, c.before, c.after, undefined, undefined, {
+          context: 3,
+        });
     out += formatPatch(patch, FILE_HEADERS_ONLY);
   }
   return out;

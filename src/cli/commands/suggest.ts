@@ -135,6 +135,7 @@ export const suggestCommand: CommandImpl = {
               file: s.file,
               before: s.text,
               after: patched![i]!.text,
+              insertions: patched![i]!.insertions,
             })),
             io.cwd,
           )
