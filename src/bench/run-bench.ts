@@ -161,33 +161,29 @@ async function main(): Promise<void> {
     );
   };
   log('scaling…');
-  await scale(
-    '`suggest --policy` (10,000 types), N distinct failures',
-    [10_000, 20_000],
-    (n) => [
-      ['trace.log', distinctFailures(n)],
-      ['policy.secpol', bigPolicy(10_000)],
+  // N distinct failures against the 10,000-type policy, for three commands.
+  const againstBigPolicy = (n: number): Array<[string, string]> => [
+    ['trace.log', distinctFailures(n)],
+    ['policy.secpol', bigPolicy(10_000)],
+  ];
+  for (const [label, command, ...rest] of [
+    ['`suggest --policy` (10,000 types), N distinct failures', 'suggest'],
+    [
+      '`suggest --policy --format patch` (10,000 types), N distinct failures',
+      'suggest',
+      '--format',
+      'patch',
     ],
-    ([t, p]) => ['suggest', t!, '--policy', p!],
-  );
-  await scale(
-    '`suggest --policy --format patch` (10,000 types), N distinct failures',
-    [10_000, 20_000],
-    (n) => [
-      ['trace.log', distinctFailures(n)],
-      ['policy.secpol', bigPolicy(10_000)],
-    ],
-    ([t, p]) => ['suggest', t!, '--policy', p!, '--format', 'patch'],
-  );
-  await scale(
-    '`harden --policy` (10,000 types), N distinct records',
-    [10_000, 20_000],
-    (n) => [
-      ['trace.log', distinctFailures(n)],
-      ['policy.secpol', bigPolicy(10_000)],
-    ],
-    ([t, p]) => ['harden', t!, '--policy', p!],
-  );
+    ['`harden --policy` (10,000 types), N distinct records', 'harden'],
+  ] as Array<[string, string, ...string[]]>) {
+    await scale(label, [10_000, 20_000], againstBigPolicy, ([t, p]) => [
+      command,
+      t!,
+      '--policy',
+      p!,
+      ...rest,
+    ]);
+  }
   await scale(
     '`check --policy`, one type with N attach paths, N failures',
     [10_000, 20_000],
