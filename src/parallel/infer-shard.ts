@@ -54,6 +54,8 @@ export async function inferShard(
   const monitor = monitorFilter(task.filter);
   const parser = new TracePushParser({
     file: task.file,
+    // As readTraceEvents: learning never uses times.
+    times: false,
     onEvent: (e) => {
       if (!monitor.accept(e)) return;
       if (e.kind !== 'unknown') out.eventCount++;

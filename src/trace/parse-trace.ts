@@ -17,6 +17,8 @@ export interface ParseTraceOptions {
   file: string;
   /** Called for each line not understood, truncated record or over-long line. */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
+  /** Read times from logger prefixes (default true; see PushParserOptions.times). */
+  times?: boolean;
 }
 
 /** Yields one event per record of `input` (plain or gzip); returns the summary. */
@@ -28,6 +30,7 @@ export async function* parseTrace(
   const parser = new TracePushParser({
     file: options.file,
     onEvent: (e) => batch.push(e),
+    times: options.times ?? true,
     ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
   });
   for await (const chunk of maybeGunzip(input)) {
@@ -67,6 +70,7 @@ export async function pushTrace(
   const parser = new TracePushParser({
     file: options.file,
     onEvent: options.onEvent,
+    times: options.times ?? true,
     ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
   });
   const onBytes = options.onBytes;

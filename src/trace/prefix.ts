@@ -28,8 +28,8 @@ export interface SplitLine {
   time?: number;
 }
 
-/** Finds a record start in a cleaned line; undefined when the line holds none. */
-export function splitRecordStart(line: string): SplitLine | undefined {
+/** Finds a record start in a cleaned line; undefined when the line holds none. `times` false: no time is read. */
+export function splitRecordStart(line: string, times = true): SplitLine | undefined {
   if (line.startsWith('info:') || line.startsWith('error:')) return { record: line };
   const limit = Math.min(line.length, MAX_PREFIX);
   let at = -1;
@@ -44,7 +44,7 @@ export function splitRecordStart(line: string): SplitLine | undefined {
   if (at < 0) return undefined;
   const prefix = line.slice(0, at).trim();
   if (!looksLikeLoggerPrefix(prefix)) return undefined;
-  const time = prefixTime(prefix);
+  const time = times ? prefixTime(prefix) : undefined;
   return time === undefined ? { record: line.slice(at) } : { record: line.slice(at), time };
 }
 

@@ -276,6 +276,34 @@ describe('prefix times', () => {
     expect(prefixTime('2024-13-01T10:00:00Z')).toBeUndefined();
     expect(prefixTime('2024-05-01T25:00:00Z')).toBeUndefined();
   });
+
+  test('times: false reads the same events without their times, and the same diagnostics', async () => {
+    const out = new PassThrough();
+    const parts: Buffer[] = [];
+    out.on('data', (c: Buffer) => parts.push(c));
+    await generateTrace({ seed: 11, lines: 5000, out, garbage: 0.02 });
+    out.end();
+    const text = Buffer.concat(parts);
+    // A generated trace, and its `monitor --json` form (times from the objects).
+    const timed = parseTraceText(text, 'g');
+    const jsonl = timed.events.map((e) => formatEventJson(e)).join('\n');
+    for (const [input, withTimes] of [
+      [text, timed],
+      [jsonl, parseTraceText(jsonl, 'g')],
+    ] as const) {
+      expect(withTimes.events.filter((e) => e.time !== undefined).length).toBeGreaterThan(500);
+      const untimed = parseTraceText(input, 'g', false);
+      expect(untimed.events.every((e) => !('time' in e))).toBe(true);
+      const strip = (e: TraceEvent): TraceEvent => {
+        const copy = { ...e };
+        delete copy.time;
+        return copy;
+      };
+      expect(untimed.events).toStrictEqual(withTimes.events.map(strip));
+      expect(untimed.diagnostics).toEqual(withTimes.diagnostics);
+      expect({ ...untimed.summary, hasTimes: true }).toEqual(withTimes.summary);
+    }
+  });
 });
 
 describe('repeated records', () => {
