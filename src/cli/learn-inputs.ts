@@ -31,6 +31,12 @@ import type { Policy, PolicyFile } from '../policy/ast';
 const MAX_LISTED_LINES = 1000;
 
 /** The policies given on the command line, parsed. */
+export interface ParsedPolicies {
+  sources: PolicySource[];
+  policy: Policy;
+}
+
+/** The policies given on the command line, parsed, with their model. */
 export interface LoadedPolicies {
   sources: PolicySource[];
   input: PolicyInput;
@@ -40,11 +46,10 @@ export interface LoadedPolicies {
  * Reads and parses policy files. A policy that does not parse is input the
  * user must fix: code frames on stderr, then `undefined` (the command exits 2).
  */
-export async function loadPolicies(
+export async function parsePolicyFiles(
   files: string[],
   io: CliIo,
-  qnx: QnxVersion,
-): Promise<LoadedPolicies | undefined> {
+): Promise<ParsedPolicies | undefined> {
   const sources: PolicySource[] = [];
   for (const file of files) sources.push(await readPolicyFile(path.resolve(io.cwd, file), file));
   const parsed: PolicyFile[] = [];
@@ -56,8 +61,30 @@ export async function loadPolicies(
     parsed.push(ast);
   }
   if (failed) return undefined;
-  const policy: Policy = { type: 'policy', files: parsed };
-  return { sources, input: { policy, model: buildModel(policy, { qnx }) } };
+  return { sources, policy: { type: 'policy', files: parsed } };
+}
+
+/**
+ * Adds the model to parsed policies. The learning commands parse first (a
+ * syntax error stops them before any trace is read) and build the model only
+ * after the traces are read, so the two never share the heap's peak: about
+ * 27 MB of a 10,000-type policy (docs/performance.md).
+ */
+export function withModel(parsed: ParsedPolicies, qnx: QnxVersion): LoadedPolicies {
+  return {
+    sources: parsed.sources,
+    input: { policy: parsed.policy, model: buildModel(parsed.policy, { qnx }) },
+  };
+}
+
+/** Reads and parses policy files and builds their model; undefined as parsePolicyFiles. */
+export async function loadPolicies(
+  files: string[],
+  io: CliIo,
+  qnx: QnxVersion,
+): Promise<LoadedPolicies | undefined> {
+  const parsed = await parsePolicyFiles(files, io);
+  return parsed && withModel(parsed, qnx);
 }
 
 /** Reads every trace into one inference result; reports lines not understood on stderr. */

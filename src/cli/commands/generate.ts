@@ -20,7 +20,8 @@ import { toJson } from '../../render/json';
 import {
   inferFromTraces,
   learnOptions,
-  loadPolicies,
+  parsePolicyFiles,
+  withModel,
   qnxFrom,
   reportToStderr,
 } from '../learn-inputs';
@@ -67,14 +68,14 @@ export const generateCommand: CommandImpl = {
     if (baseFiles.includes('-')) {
       throw new UsageError('--base must name a file (standard input is for traces)');
     }
-    const loaded =
-      baseFiles.length > 0 ? await loadPolicies(baseFiles, io, qnxFrom(args)) : undefined;
-    if (baseFiles.length > 0 && !loaded) return ExitCode.USAGE;
+    const parsed = baseFiles.length > 0 ? await parsePolicyFiles(baseFiles, io) : undefined;
+    if (baseFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
       (args.traces as string[] | undefined) ?? [],
       args,
       io,
     );
+    const loaded = parsed && withModel(parsed, qnxFrom(args));
     const result = learn(inferred, loaded?.input, {
       mode: 'generate',
       combine: Boolean(args.combine),

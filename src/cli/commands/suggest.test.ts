@@ -171,6 +171,17 @@ describe('suggest: command-line contract', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/bad\.secpol:\d+:\d+/);
+    // The policy is parsed before any trace is read (its model is built after): a policy
+    // error stops a long run at once, so a missing trace is never reached.
+    for (const command of ['suggest', 'generate']) {
+      const early = await runCli(
+        [command, 'no-such.log', command === 'suggest' ? '--policy' : '--base', 'bad.secpol'],
+        { cwd: dir },
+      );
+      expect(early.code).toBe(2);
+      expect(early.stderr).toMatch(/bad\.secpol:\d+:\d+/);
+      expect(early.stderr).not.toContain('no-such.log');
+    }
   });
 
   it('exits 2 for bad usage and unreadable input, without a stack trace', async () => {

@@ -28,7 +28,8 @@ import { patchDiagramSection } from '../../review/patch-diagram';
 import {
   inferFromTraces,
   learnOptions,
-  loadPolicies,
+  parsePolicyFiles,
+  withModel,
   qnxFrom,
   reportToStderr,
 } from '../learn-inputs';
@@ -102,8 +103,8 @@ export const suggestCommand: CommandImpl = {
       args.templates ? path.resolve(io.cwd, String(args.templates)) : undefined,
     );
     const qnx = qnxFrom(args);
-    const loaded = policyFiles.length > 0 ? await loadPolicies(policyFiles, io, qnx) : undefined;
-    if (policyFiles.length > 0 && !loaded) return ExitCode.USAGE;
+    const parsed = policyFiles.length > 0 ? await parsePolicyFiles(policyFiles, io) : undefined;
+    if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const traces = (args.traces as string[] | undefined) ?? [];
     const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
       traces,
@@ -112,10 +113,11 @@ export const suggestCommand: CommandImpl = {
     );
     // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
     if (typeof args.deny === 'string') {
-      const guards = await loadGuardFile(args.deny, loaded?.input.policy, qnx, io);
+      const guards = await loadGuardFile(args.deny, parsed?.policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
       refuseGuarded(inferred, guards);
     }
+    const loaded = parsed && withModel(parsed, qnx);
     const result = learn(inferred, loaded?.input, {
       mode: 'suggest',
       combine: Boolean(args.combine),
