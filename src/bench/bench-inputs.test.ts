@@ -6,6 +6,7 @@ import { parseTraceText } from '../trace/push-parser';
 import {
   bigPolicy,
   distinctFailures,
+  selinuxLog,
   sharedTypeProcesses,
   wideTypeFailures,
   wideTypePolicy,
@@ -17,6 +18,28 @@ const policyOk = (text: string): void => {
 };
 
 describe('bench inputs', () => {
+  it('selinuxLog: auditd AVC denials, each permission one its class has', () => {
+    const lines = selinuxLog(400).trimEnd().split('\n');
+    expect(lines).toHaveLength(400);
+    const allowed: Record<string, string[]> = {
+      file: ['read', 'write', 'open', 'getattr', 'execute'],
+      dir: ['read', 'search', 'getattr', 'open'],
+      sock_file: ['write', 'getattr', 'read'],
+      chr_file: ['read', 'write', 'open', 'getattr'],
+    };
+    const shape =
+      /^type=AVC msg=audit\(\d+\.\d{3}:\d+\): avc: {2}denied {2}\{ (\w+) \} for {2}pid=\d+ comm="[^"]{1,15}" .* scontext=system_u:system_r:\w+_t:s0 tcontext=system_u:object_r:\w+_t:s0 tclass=(\w+) permissive=0$/;
+    const seen = new Set<string>();
+    for (const line of lines) {
+      const m = shape.exec(line);
+      expect(m).not.toBeNull();
+      expect(allowed[m![2]!]).toContain(m![1]);
+      seen.add(`${m![2]} ${m![1]}`);
+    }
+    // Every class with every one of its permissions.
+    expect(seen.size).toBe(Object.values(allowed).flat().length);
+  });
+
   it('distinctFailures: one requirement per record, over types the big policy declares', () => {
     const { events, diagnostics } = parseTraceText(distinctFailures(400));
     expect(diagnostics).toEqual([]);

@@ -26,14 +26,37 @@ export function bigPolicy(types: number): string {
   return `${out.join('\n')}\n`;
 }
 
-/** `lines` SELinux AVC denials (auditd format), as audit2allow -i reads them. */
+/**
+ * Domains and object types of the SELinux reference policy (Debian's
+ * selinux-policy-default): audit2allow looks every context up in a binary
+ * policy, and drops denials whose types that policy does not define.
+ */
+const SELINUX_DOMAINS =
+  'httpd sshd named syslogd crond ntpd dhcpc postfix_master cupsd mysqld getty init udev auditd system_dbusd rpcbind xdm local_login postgresql squid smbd nmbd dovecot avahi NetworkManager policykit colord lvm acpid gpm klogd mount fsadm ifconfig iptables ldconfig passwd sendmail rsync snmpd'.split(
+    ' ',
+  );
+const SELINUX_OBJECTS =
+  'var_log etc tmp user_home var usr bin lib shadow proc sysfs device tty_device var_run var_lib httpd_sys_content home_root boot cert locale net_conf var_spool mnt root default'.split(
+    ' ',
+  );
+
+/** `lines` SELinux AVC denials (auditd format) over reference-policy types, as `audit2allow -i` reads them. */
 export function selinuxLog(lines: number): string {
-  const perms = ['read', 'write', 'open', 'getattr', 'execute', 'search'];
-  const classes = ['file', 'dir', 'sock_file', 'chr_file'];
+  // Each class with permissions it has (a wrong one is an error in audit2allow).
+  const classes: Array<[string, string[]]> = [
+    ['file', ['read', 'write', 'open', 'getattr', 'execute']],
+    ['dir', ['read', 'search', 'getattr', 'open']],
+    ['sock_file', ['write', 'getattr', 'read']],
+    ['chr_file', ['read', 'write', 'open', 'getattr']],
+  ];
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
+    const domain = SELINUX_DOMAINS[i % SELINUX_DOMAINS.length]!;
+    const object = SELINUX_OBJECTS[i % SELINUX_OBJECTS.length]!;
+    const [tclass, perms] = classes[i % classes.length]!;
+    const perm = perms[Math.floor(i / classes.length) % perms.length]!;
     out.push(
-      `type=AVC msg=audit(1700000000.${String(i % 1000).padStart(3, '0')}:${i}): avc:  denied  { ${perms[i % perms.length]} } for  pid=${1000 + (i % 5000)} comm="svc${i % 40}" name="f${i % 300}" dev="sda1" ino=${i % 100000} scontext=system_u:system_r:svc${i % 40}_t:s0 tcontext=system_u:object_r:data${i % 25}_t:s0 tclass=${classes[i % classes.length]} permissive=0`,
+      `type=AVC msg=audit(1700000000.${String(i % 1000).padStart(3, '0')}:${i}): avc:  denied  { ${perm} } for  pid=${1000 + (i % 5000)} comm="${domain.slice(0, 15)}" name="f${i % 300}" dev="sda1" ino=${i % 100000} scontext=system_u:system_r:${domain}_t:s0 tcontext=system_u:object_r:${object}_t:s0 tclass=${tclass} permissive=0`,
     );
   }
   return `${out.join('\n')}\n`;

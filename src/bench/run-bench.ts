@@ -14,7 +14,15 @@
  * bench-out/ (git-ignored) and deleted at the end unless `--keep`.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, promises as fs, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  promises as fs,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTrace } from './generate-trace';
@@ -40,7 +48,9 @@ interface Measure {
   rssMb?: number;
   /** User + system CPU seconds (all threads, GC helpers included); undefined without /usr/bin/time. */
   cpu?: number;
+  /** Exit status 0, or 1 (our commands' "findings"). */
   ok: boolean;
+  status: number | null;
 }
 
 /** Runs a command with stdout discarded; wall time (hrtime) and peak RSS (/usr/bin/time -v). */
@@ -56,12 +66,53 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Meas
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const err = r.stderr?.toString('utf8') ?? '';
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-  const out: Measure = { seconds, ok: r.status === 0 || r.status === 1 };
+  const out: Measure = { seconds, ok: r.status === 0 || r.status === 1, status: r.status };
   if (m) out.rssMb = Number(m[1]) / 1024;
   const user = /User time \(seconds\): ([\d.]+)/.exec(err);
   const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
   if (user && sys) out.cpu = Number(user[1]) + Number(sys[1]);
   return out;
+}
+
+/**
+ * audit2allow (Debian's policycoreutils-python-utils) over an SELinux log of
+ * 1M lines, against the first binary policy under /etc/selinux (Debian's
+ * selinux-policy-default installs one; without `-p` and without SELinux
+ * running, audit2allow stops at once). Skipped, saying why, when either is
+ * missing: the bench never installs anything.
+ */
+function audit2allowNote(suggest1m: Measure | undefined): string {
+  const which = spawnSync('sh', ['-c', 'command -v audit2allow'], { encoding: 'utf8' });
+  if (which.status !== 0 || which.stdout.trim() === '')
+    return '- audit2allow: not installed on this machine; skipped (the bench never installs it).';
+  const policy = binarySelinuxPolicy();
+  if (policy === undefined)
+    return '- audit2allow: installed, but no binary SELinux policy under /etc/selinux (`selinux-policy-default`); skipped.';
+  const avc = path.join(OUT, 'avc-1m.log');
+  writeFileSync(avc, selinuxLog(1_000_000));
+  const a = measure(which.stdout.trim(), ['-p', policy, '-i', avc]);
+  rmSync(avc, { force: true });
+  const ratio =
+    suggest1m !== undefined
+      ? ` secpol-learn \`suggest\` on one thread over the 1M-line trace: ${fmt(suggest1m.seconds)} s, ${fmt(a.seconds / suggest1m.seconds, 0)}× faster${a.rssMb !== undefined && suggest1m.rssMb !== undefined ? `, ${fmt(a.rssMb / suggest1m.rssMb, 0)}× less memory` : ''}.`
+      : '';
+  return `- audit2allow (\`-p ${policy}\`) on a 1M-line SELinux log: ${fmt(a.seconds)} s${a.status === 0 ? '' : ' (FAILED)'}, peak ${a.rssMb !== undefined ? fmt(a.rssMb, 0) : 'n/a'} MB (${fmt(1e6 / a.seconds, 0)} lines/s).${ratio}`;
+}
+
+/** The first `/etc/selinux/NAME/policy/policy.N`, or undefined. */
+function binarySelinuxPolicy(): string | undefined {
+  const root = '/etc/selinux';
+  if (!existsSync(root)) return undefined;
+  for (const name of readdirSync(root).sort()) {
+    const dir = path.join(root, name, 'policy');
+    if (!existsSync(dir)) continue;
+    const file = readdirSync(dir)
+      .filter((f) => /^policy\.\d+$/.test(f))
+      .sort()
+      .pop();
+    if (file !== undefined) return path.join(dir, file);
+  }
+  return undefined;
 }
 
 async function writeTrace(file: string, lines: number): Promise<number> {
@@ -90,6 +141,8 @@ async function main(): Promise<void> {
     '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   );
   let trace1m = '';
+  /** `suggest` on one thread over the 1M-line trace: what audit2allow is compared with. */
+  let suggest1m: Measure | undefined;
   for (const lines of sizes) {
     const file = path.join(OUT, `trace-${lines}.log`);
     log(`generating ${lines} lines…`);
@@ -108,6 +161,7 @@ async function main(): Promise<void> {
     ];
     for (const [name, args, env, threads] of runs) {
       const m = measure(process.execPath, [BIN, ...args], env);
+      if (lines === 1_000_000 && name === 'suggest' && threads === '1') suggest1m = m;
       const line = `| ${lines} | ${fmt(mb, 0)} | ${name}${m.ok ? '' : ' (FAILED)'} | ${threads} | ${fmt(m.seconds)} | ${cpuText(m)} | ${mlps(lines, m.seconds)} | ${fmt(mb / m.seconds, 0)} | ${fmt(m.seconds / wc.seconds, 0)} | ${m.rssMb !== undefined ? fmt(m.rssMb, 0) : 'n/a'} |`;
       rows.push(line);
       log(line);
@@ -224,20 +278,8 @@ async function main(): Promise<void> {
     '',
   );
 
-  // audit2allow, only when installed.
-  const which = spawnSync('sh', ['-c', 'command -v audit2allow'], { encoding: 'utf8' });
-  if (which.status === 0 && which.stdout.trim() !== '') {
-    const avc = path.join(OUT, 'avc-1m.log');
-    await fs.writeFile(avc, selinuxLog(1_000_000));
-    const a = measure(which.stdout.trim(), ['-i', avc]);
-    notes.push(
-      `- audit2allow on a 1M-line SELinux log: ${fmt(a.seconds)} s, peak ${a.rssMb !== undefined ? fmt(a.rssMb, 0) : 'n/a'} MB (${fmt(1e6 / a.seconds, 0)} lines/s).`,
-    );
-    await fs.rm(avc);
-  } else
-    notes.push(
-      '- audit2allow: not installed on this machine; skipped (the bench never installs it).',
-    );
+  // audit2allow, only when installed with a binary SELinux policy to check against.
+  notes.push(audit2allowNote(suggest1m));
 
   if (!keep) {
     for (const f of [trace1m, tiny, policy]) if (f) await fs.rm(f, { force: true });
