@@ -15,6 +15,9 @@ export type { BuiltinTemplateName } from './precompiled-templates';
 /** A template: view-model in, text out. */
 export type Template = (view: object) => string;
 
+/** Handlebars' runtime-only build in one file (UMD, CommonJS under Node). */
+const RUNTIME_BUNDLE = 'handlebars/dist/handlebars.runtime.js';
+
 let runtime: typeof HandlebarsModule | undefined;
 const instantiated = new Map<BuiltinTemplateName, Template>();
 
@@ -22,10 +25,12 @@ const instantiated = new Map<BuiltinTemplateName, Template>();
 export function builtinTemplate(name: BuiltinTemplateName): Template {
   let template = instantiated.get(name);
   if (!template) {
-    // Loaded here, not at start-up: commands that print no template skip it. A private
+    // Loaded here, not at start-up: commands that print no template skip it. The runtime as
+    // Handlebars ships it bundled in one file: the same code as `handlebars/runtime`, which
+    // requires 21 files and took about twice as long to load (16 ms against 7). A private
     // environment (`create()`), as for user templates: no helpers or partials registered.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load
-    runtime ??= (require('handlebars/runtime') as typeof HandlebarsModule).create();
+    runtime ??= (require(RUNTIME_BUNDLE) as typeof HandlebarsModule).create();
     template = runtime.template(PRECOMPILED_TEMPLATES[name]);
     instantiated.set(name, template);
   }
