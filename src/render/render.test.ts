@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inferRequirements } from '../infer/infer-requirements';
@@ -122,6 +122,14 @@ describe('templates', () => {
     writeFileSync(path.join(dir, 'report.hbs'), '{{#each}}');
     expect(() => loadTemplates(dir)).toThrow(InputError);
     expect(() => loadTemplates(dir)).toThrow(/report\.hbs: invalid template/);
+  });
+
+  it('names a --templates file it cannot read', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-tpl-'));
+    mkdirSync(path.join(dir, 'draft.hbs'));
+    expect(() => loadTemplates(dir)).toThrow(
+      `${path.join(dir, 'draft.hbs')}: cannot read template: EISDIR`,
+    );
   });
 
   it('refuses a --templates directory that is missing or holds a misspelt template', () => {
