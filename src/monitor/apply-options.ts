@@ -107,12 +107,12 @@ export class MonitorFilter {
     if (e.severity === 'info' && !o.successes) return false;
     if (e.process === '' && !o.unnamed) return false;
     if (!this.nameMatches(e.process)) return false;
-    const who = o.combine ? e.process : `${e.process}\0${e.pid}`;
     let phase = '';
     // -i only changes what counts as a repeat: with -r nothing is, so no times are kept.
     if (o.interval !== undefined && !o.repeats) {
       if (e.time === undefined) this.stats.missingTimes = true;
       else {
+        const who = o.combine ? e.process : `${e.process}\0${e.pid}`;
         const first = this.firstTime.get(who);
         if (first === undefined) this.firstTime.set(who, e.time);
         else if (e.time - first > o.interval) phase = '\0late';
