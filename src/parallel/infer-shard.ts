@@ -1,5 +1,5 @@
 /**
- * Learns from one byte range of one trace file: the trace stage, the learning
+ * Learns from one byte range of one trace file (or one whole gzip file): the trace stage, the learning
  * filter and inference, exactly as `suggest`/`generate` do on the whole file,
  * with line numbers counted from the range's start. Runs in a worker thread
  * (shard-worker.ts) or in-process (tests, small files).
@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
 import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
+import { maybeGunzip } from '../trace/parse-trace';
 import { TracePushParser } from '../trace/push-parser';
 import { readChunks } from '../trace/read-chunks';
 import type { ByteRange } from './shard-ranges';
@@ -19,7 +20,10 @@ import type { ByteRange } from './shard-ranges';
 export interface ShardTask {
   path: string;
   file: string;
+  /** A byte range of a plain file; a gzip file is always one task, its whole range. */
   range: ByteRange;
+  /** The file is gzip: read whole and inflated (a compressed stream cannot be cut). */
+  gzip: boolean;
   filter: TraceFilter;
   /** How many lines not understood to keep (the rest are counted). */
   maxListed: number;
@@ -67,9 +71,16 @@ export async function inferShard(
   if (task.range.end > task.range.start) {
     const handle = await open(task.path, 'r');
     try {
-      for await (const chunk of readChunks(handle, task.range.start, task.range.end)) {
-        onBytes(chunk.length);
-        parser.feed(chunk);
+      const chunks = readChunks(handle, task.range.start, task.range.end);
+      const counted = (async function* () {
+        for await (const chunk of chunks) {
+          onBytes(chunk.length);
+          yield chunk;
+        }
+      })();
+      // A plain range is fed as read: its first bytes may be anything, even 1f 8b.
+      for await (const chunk of task.gzip ? maybeGunzip(counted) : counted) {
+        parser.feed(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
       }
     } finally {
       await handle.close();

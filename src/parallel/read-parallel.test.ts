@@ -2,6 +2,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { generateTrace } from '../bench/generate-trace';
 import { inferFromTraces } from '../cli/learn-inputs';
 import { learn } from '../plan/learn';
@@ -100,7 +101,42 @@ describe('readTracesParallel', () => {
     expect(three!.inferred.refused).toEqual(two!.inferred.refused);
   });
 
-  it('declines standard input, small inputs and gzip files', async () => {
+  it('learns each gzip file whole in a lane of its own: the single-thread result, byte for byte', async () => {
+    const filter = { names: [], abilities: false, paths: false };
+    const io = fakeIo(dir);
+    for (const [from, to] of [
+      ['a.log', 'a2.log.gz'],
+      ['b.log', 'b2.log.gz'],
+    ]) {
+      await fs.writeFile(path.join(dir, to), gzipSync(await fs.readFile(path.join(dir, from))));
+    }
+    const files = ['b2.log.gz', 'a.log', 'a2.log.gz'];
+    const one = await inferFromTraces(files, {}, { ...io, env: { SECPOL_LEARN_THREADS: '1' } });
+    for (const threads of [2, 3]) {
+      const par = await readTracesParallel(files, filter, io, 100_000, {
+        threads,
+        minBytes: 0,
+        inProcess: true,
+      });
+      expect(par).toBeDefined();
+      expect(par!.eventCount).toBe(one.eventCount);
+      expect(par!.notUnderstoodCount).toBe(one.notUnderstood);
+      const asResult = {
+        inferred: par!.inferred,
+        eventCount: par!.eventCount,
+        traceFiles: files,
+        notUnderstood: par!.notUnderstoodCount,
+      };
+      expect(asJson(asResult)).toBe(asJson(one));
+      // Lines not understood in a gzip file keep their FILE:LINE in it.
+      const inGzip = par!.notUnderstood.filter((d) => d.file === 'a2.log.gz').map((d) => d.line);
+      const inPlain = par!.notUnderstood.filter((d) => d.file === 'a.log').map((d) => d.line);
+      expect(inGzip.length).toBeGreaterThan(100);
+      expect(inGzip).toEqual(inPlain);
+    }
+  });
+
+  it('declines standard input, small inputs and a lone gzip file', async () => {
     const filter = { names: [], abilities: false, paths: false };
     const io = fakeIo(dir);
     expect(

@@ -97,7 +97,7 @@ export async function pushTrace(
  * The source may reuse a chunk's memory once the next is asked for
  * (read-chunks.ts): what is held or handed to zlib is copied first.
  */
-async function* maybeGunzip(
+export async function* maybeGunzip(
   input: AsyncIterable<Buffer | string>,
 ): AsyncGenerator<Buffer | string> {
   const it = input[Symbol.asyncIterator]();
