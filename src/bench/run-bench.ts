@@ -2,6 +2,7 @@
  * `npm run bench`: measures the built CLI on generated traces of 100k, 1M and
  * 10M lines (`--quick`: 100k and 1M): `monitor`, `suggest` and `generate` as
  * child processes (wall time and peak RSS via `/usr/bin/time -v` when present),
+ * `suggest` on the trace as standard input and gzipped,
  * `wc -l` on the same file in the same run, start-up (`--help`, a 10-line
  * trace), a 10,000-type policy (lint, suggest over 1M lines against it),
  * scaling inputs timed at two sizes (many requirements, a type with many
@@ -15,8 +16,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  closeSync,
+  createReadStream,
   createWriteStream,
   existsSync,
+  openSync,
   promises as fs,
   readdirSync,
   rmSync,
@@ -25,6 +29,8 @@ import {
 } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { generateTrace } from './generate-trace';
 import {
   bigPolicy,
@@ -53,17 +59,24 @@ interface Measure {
   status: number | null;
 }
 
-/** Runs a command with stdout discarded; wall time (hrtime) and peak RSS (/usr/bin/time -v). */
-function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Measure {
+/** Runs a command with stdout discarded (stdin from `stdinFile`); wall time (hrtime) and peak RSS (/usr/bin/time -v). */
+function measure(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  stdinFile?: string,
+): Measure {
   const hasTime = existsSync(TIME);
   const argv = hasTime ? ['-v', cmd, ...args] : args;
+  const stdin = stdinFile !== undefined ? openSync(stdinFile, 'r') : 'ignore';
   const t0 = process.hrtime.bigint();
   const r = spawnSync(hasTime ? TIME : cmd, argv, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: [stdin, 'ignore', 'pipe'],
     env: { ...process.env, ...env },
     maxBuffer: 1 << 30,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (typeof stdin === 'number') closeSync(stdin);
   const err = r.stderr?.toString('utf8') ?? '';
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
   const out: Measure = { seconds, ok: r.status === 0 || r.status === 1, status: r.status };
@@ -152,20 +165,31 @@ async function main(): Promise<void> {
     rows.push(
       `| ${lines} | ${fmt(mb, 0)} | \`wc -l\` | 1 | ${fmt(wc.seconds, 3)} | ${cpuText(wc)} | ${mlps(lines, wc.seconds)} | ${fmt(mb / wc.seconds, 0)} | 1 | ${wc.rssMb !== undefined ? fmt(wc.rssMb, 0) : 'n/a'} |`,
     );
-    const runs: Array<[string, string[], Record<string, string>, string]> = [
+    // The same trace gzipped (level 1) and on standard input: each is one stream, cut into
+    // batches as it is read when learned on several threads (src/parallel/read-stream-parallel.ts).
+    const gz = `${file}.gz`;
+    await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(gz));
+    const all = String(os.availableParallelism());
+    const one = { SECPOL_LEARN_THREADS: '1' };
+    const runs: Array<[string, string[], Record<string, string>, string, string?]> = [
       ['monitor', ['monitor', file], {}, '1'],
-      ['suggest', ['suggest', file], { SECPOL_LEARN_THREADS: '1' }, '1'],
-      ['suggest', ['suggest', file], {}, String(os.availableParallelism())],
-      ['generate', ['generate', file], { SECPOL_LEARN_THREADS: '1' }, '1'],
-      ['generate', ['generate', file], {}, String(os.availableParallelism())],
+      ['suggest', ['suggest', file], one, '1'],
+      ['suggest', ['suggest', file], {}, all],
+      ['generate', ['generate', file], one, '1'],
+      ['generate', ['generate', file], {}, all],
+      ['suggest `< trace`', ['suggest'], one, '1', file],
+      ['suggest `< trace`', ['suggest'], {}, all, file],
+      ['suggest `trace.gz`', ['suggest', gz], one, '1'],
+      ['suggest `trace.gz`', ['suggest', gz], {}, all],
     ];
-    for (const [name, args, env, threads] of runs) {
-      const m = measure(process.execPath, [BIN, ...args], env);
+    for (const [name, args, env, threads, stdinFile] of runs) {
+      const m = measure(process.execPath, [BIN, ...args], env, stdinFile);
       if (lines === 1_000_000 && name === 'suggest' && threads === '1') suggest1m = m;
       const line = `| ${lines} | ${fmt(mb, 0)} | ${name}${m.ok ? '' : ' (FAILED)'} | ${threads} | ${fmt(m.seconds)} | ${cpuText(m)} | ${mlps(lines, m.seconds)} | ${fmt(mb / m.seconds, 0)} | ${fmt(m.seconds / wc.seconds, 0)} | ${m.rssMb !== undefined ? fmt(m.rssMb, 0) : 'n/a'} |`;
       rows.push(line);
       log(line);
     }
+    if (!keep) await fs.rm(gz);
     if (lines === 1_000_000) trace1m = file;
     else if (!keep) await fs.rm(file);
   }

@@ -7,13 +7,10 @@
  * Does not merge shards or fix line numbers: see read-parallel.ts.
  */
 import { open } from 'node:fs/promises';
-import type { Diagnostic } from '../diagnostics/diagnostic';
-import type { InferResult } from '../infer/infer-requirements';
-import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
-import { RequirementAccumulator } from '../infer/requirement-accumulator';
+import type { TraceFilter } from '../infer/read-traces';
 import { maybeGunzip } from '../trace/parse-trace';
-import { TracePushParser } from '../trace/push-parser';
 import { readChunks } from '../trace/read-chunks';
+import { ShardLearner, type ShardResult } from './shard-learner';
 import type { ByteRange } from './shard-ranges';
 
 /** What one shard asks for: the file (as opened and as named), its range and the filter. */
@@ -29,45 +26,15 @@ export interface ShardTask {
   maxListed: number;
 }
 
-/** What one shard found; line numbers are relative to the range's first line. */
-export interface ShardResult {
-  inferred: InferResult;
-  eventCount: number;
-  notUnderstood: Diagnostic[];
-  notUnderstoodCount: number;
-  /** Physical lines in the range. */
-  lines: number;
-}
+export type { ShardResult } from './shard-learner';
 
-/** Reads, parses, filters and infers one range (the per-event logic of `inferFromTraces`). */
+/** Reads, parses, filters and infers one range; line numbers are relative to the range's first line. */
 export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<ShardResult> {
-  const accumulator = new RequirementAccumulator();
-  const out: Omit<ShardResult, 'inferred'> = {
-    eventCount: 0,
-    notUnderstood: [],
-    notUnderstoodCount: 0,
-    lines: 0,
-  };
-  const note = (d: Diagnostic): void => {
-    out.notUnderstoodCount++;
-    if (out.notUnderstood.length < task.maxListed) out.notUnderstood.push(d);
-  };
-  const monitor = monitorFilter(task.filter);
-  const parser = new TracePushParser({
-    file: task.file,
-    // As readTraceEvents: learning never uses times.
-    times: false,
-    onEvent: (e) => {
-      if (!monitor.accept(e)) return;
-      if (e.kind !== 'unknown') out.eventCount++;
-      else note(unknownRecordNote(e));
-      accumulator.add(e);
-    },
-    onDiagnostic: note,
-  });
+  const learner = new ShardLearner(task.file, task.filter, task.maxListed);
+  const parser = learner.piece();
   if (task.range.end > task.range.start) {
     const handle = await open(task.path, 'r');
     try {
@@ -86,6 +53,6 @@ export async function inferShard(
       await handle.close();
     }
   }
-  out.lines = parser.end().lines;
-  return { inferred: accumulator.result(), ...out };
+  learner.endPiece(parser);
+  return learner.result();
 }

@@ -8,9 +8,10 @@
  *
  * Gzip files cannot be cut: each is one task, inflated in its thread, so
  * several gzip files (a device's rotated logs, a fleet's) share the cores.
- * Does not handle standard input, a lone gzip file or small inputs: for
- * those it returns undefined and the caller reads in one thread
- * (read-traces.ts).
+ * Standard input alone and a lone gzip file are read as a stream and cut into
+ * batches as they arrive (read-stream-parallel.ts). Standard input among
+ * other files and small inputs are left to the caller, which reads them in
+ * one thread (read-traces.ts).
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -18,11 +19,13 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../cli/io';
 import { createProgress } from '../cli/progress';
-import type { Diagnostic } from '../diagnostics/diagnostic';
-import { mergeInferResults } from '../infer/infer-requirements';
 import type { TraceFilter } from '../infer/read-traces';
 import type { TracePosition } from '../trace/event';
-import { inferShard, type ShardResult, type ShardTask } from './infer-shard';
+import { InputError } from '../errors';
+import { readChunks } from '../trace/read-chunks';
+import { inferShard, type ShardTask } from './infer-shard';
+import { readStreamParallel } from './read-stream-parallel';
+import { mergeShards, type ShardResult } from './shard-learner';
 import { shardRanges } from './shard-ranges';
 
 /** Below this many bytes in all, threads cost more than they save. */
@@ -34,8 +37,6 @@ const MIN_PARALLEL_BYTES = 16 * 1024 * 1024;
 const GZIP_RATIO = 7;
 /** Young-generation size of each worker, MB (see inWorker). */
 const YOUNG_GENERATION_MB = 12;
-/** Refusal warnings kept, as the accumulator's default. */
-const MAX_REFUSED = 100;
 
 /** Options of readTracesParallel. */
 export interface ParallelOptions {
@@ -56,8 +57,10 @@ export function threadCount(env: NodeJS.ProcessEnv): number {
 
 /**
  * Learns from `files` (sorted, as read-traces.ts reads them) on several
- * threads; undefined when they should be read in one (stdin, gzip, small,
- * unreadable: the one-thread path reports those).
+ * threads; standard input alone and a lone gzip file as a stream cut into
+ * batches (read-stream-parallel.ts). Undefined when they should be read in
+ * one thread (standard input among files, small, unreadable: the one-thread
+ * path reports those).
  */
 export async function readTracesParallel(
   files: string[],
@@ -67,7 +70,12 @@ export async function readTracesParallel(
   options: ParallelOptions = {},
 ): Promise<ShardResult | undefined> {
   const threads = options.threads ?? threadCount(io.env);
-  if (threads <= 1 || files.length === 0 || files.includes('-')) return undefined;
+  if (threads <= 1 || files.length === 0) return undefined;
+  const workerDir = options.inProcess ? undefined : existingWorkerDir();
+  if (files.length === 1 && files[0] === '-') {
+    return readStream(io.stdin, '-', undefined, filter, io, maxListed, threads, options, workerDir);
+  }
+  if (files.includes('-')) return undefined;
   const sorted = [...files].sort();
   const sizes: number[] = [];
   const gzip: boolean[] = [];
@@ -81,6 +89,25 @@ export async function readTracesParallel(
   const total = sizes.reduce((a, b) => a + b, 0);
   const weight = sizes.reduce((a, b, i) => a + (gzip[i] ? b * GZIP_RATIO : b), 0);
   if (weight < (options.minBytes ?? MIN_PARALLEL_BYTES)) return undefined;
+  if (sorted.length === 1 && gzip[0]) {
+    // A lone gzip file cannot be cut up front: it is read as a stream, cut as it inflates.
+    const handle = await fs.open(path.resolve(io.cwd, sorted[0]!), 'r');
+    try {
+      return await readStream(
+        readChunks(handle),
+        sorted[0]!,
+        total,
+        filter,
+        io,
+        maxListed,
+        threads,
+        options,
+        workerDir,
+      );
+    } finally {
+      await handle.close();
+    }
+  }
   const tasks: ShardTask[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const p = path.resolve(io.cwd, sorted[i]!);
@@ -104,8 +131,8 @@ export async function readTracesParallel(
   if (tasks.length < 2) return undefined;
   const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
   progress.expect(total);
-  const workerFile = path.join(__dirname, 'shard-worker.js');
-  const inProcess = options.inProcess ?? !existsSync(workerFile);
+  const inProcess = workerDir === undefined;
+  const workerFile = path.join(workerDir ?? __dirname, 'shard-worker.js');
   // Lane 0 is this thread, which would otherwise only wait: one worker fewer to start and to hold in memory.
   const run = (t: ShardTask, lane: number): Promise<ShardResult> =>
     inProcess || lane === 0
@@ -125,28 +152,6 @@ export async function readTracesParallel(
     offset += results[i]!.lines;
   }
   return mergeShards(results, maxListed);
-}
-
-/** Merges shard results (lines already shifted): the one-thread result, diagnostics in place order. */
-export function mergeShards(results: ShardResult[], maxListed: number): ShardResult {
-  const inferred = mergeInferResults(...results.map((r) => r.inferred));
-  // Each shard kept its first warnings; the first of all are among them.
-  inferred.refused = inferred.refused.slice(0, MAX_REFUSED);
-  const notUnderstood = results
-    .flatMap((r) => r.notUnderstood)
-    .sort(byPlace)
-    .slice(0, maxListed);
-  return {
-    inferred,
-    eventCount: results.reduce((a, r) => a + r.eventCount, 0),
-    notUnderstood,
-    notUnderstoodCount: results.reduce((a, r) => a + r.notUnderstoodCount, 0),
-    lines: results.reduce((a, r) => a + r.lines, 0),
-  };
-}
-
-function byPlace(a: Diagnostic, b: Diagnostic): number {
-  return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line;
 }
 
 /** Adds `offset` to every line number a shard result holds (each position object once: they are shared). */
@@ -220,6 +225,47 @@ function inWorker(
       if (!settled) reject(new Error(`trace worker exited with code ${code}`));
     });
   });
+}
+
+/** The directory of the compiled worker scripts; undefined when running from sources (tests, ts-node). */
+function existingWorkerDir(): string | undefined {
+  return existsSync(path.join(__dirname, 'shard-worker.js')) ? __dirname : undefined;
+}
+
+/** One stream (stdin, a lone gzip file) on every core: read-stream-parallel.ts. */
+async function readStream(
+  input: AsyncIterable<Buffer | string>,
+  file: string,
+  size: number | undefined,
+  filter: TraceFilter,
+  io: CliIo,
+  maxListed: number,
+  threads: number,
+  options: ParallelOptions,
+  workerDir: string | undefined,
+): Promise<ShardResult> {
+  const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
+  if (size !== undefined) progress.expect(size);
+  try {
+    return await readStreamParallel(
+      input,
+      { file, filter, maxListed },
+      {
+        threads,
+        minBytes: options.minBytes ?? MIN_PARALLEL_BYTES,
+        workerFile: workerDir && path.join(workerDir, 'stream-worker.js'),
+        onBytes: (n) => progress.advance(n),
+        youngGenerationMb: YOUNG_GENERATION_MB,
+      },
+    );
+  } catch (error) {
+    // A read or inflate error (a corrupt gzip file) is the user's input problem, as in one thread.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new InputError(file, `cannot read trace: ${code}`, { cause: error });
+  } finally {
+    progress.done();
+  }
 }
 
 /** True when the file starts with gzip's magic bytes (gzip is read in one thread). */

@@ -50,6 +50,12 @@ export interface PushParserOptions {
    * the trace stage on the bench trace), and events carry no `time`.
    */
   times?: boolean;
+  /**
+   * The line number of the first line fed (default 1): a piece of a larger trace
+   * (parallel learning) reports FILE:LINE in the whole trace. `summary.lines`
+   * still counts the lines fed.
+   */
+  firstLine?: number;
 }
 
 /** A synchronous trace parser driven by `feed`/`end`. */
@@ -76,6 +82,7 @@ export class TracePushParser {
     this.onEvent = options.onEvent;
     this.onDiagnostic = options.onDiagnostic ?? (() => undefined);
     this.times = options.times ?? true;
+    this.lineNo = (options.firstLine ?? 1) - 1;
     this.summary = {
       file: options.file,
       lines: 0,

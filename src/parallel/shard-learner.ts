@@ -1,0 +1,105 @@
+/**
+ * What one thread of parallel learning holds: one accumulator, the learning
+ * filter and the counts, fed piece by piece. A piece is a contiguous run of
+ * whole records of one trace (a byte range of a file, a batch cut from a
+ * stream), read by a parser of its own that numbers lines from the piece's
+ * first line; pieces may come in any order (the accumulator's merge is
+ * commutative). The per-event logic is `inferFromTraces`'s.
+ *
+ * Does not read files or start threads: see infer-shard.ts, read-stream-parallel.ts.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { mergeInferResults, type InferResult } from '../infer/infer-requirements';
+import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
+import { RequirementAccumulator } from '../infer/requirement-accumulator';
+import { TracePushParser } from '../trace/push-parser';
+
+/** Refusal warnings kept, as the accumulator's default. */
+const MAX_REFUSED = 100;
+
+/** What one shard found. */
+export interface ShardResult {
+  inferred: InferResult;
+  eventCount: number;
+  notUnderstood: Diagnostic[];
+  notUnderstoodCount: number;
+  /** Physical lines read. */
+  lines: number;
+}
+
+/** One thread's learning state; `piece()` for each run of records, `result()` once. */
+export class ShardLearner {
+  private readonly accumulator = new RequirementAccumulator();
+  private readonly counts: Omit<ShardResult, 'inferred'> = {
+    eventCount: 0,
+    notUnderstood: [],
+    notUnderstoodCount: 0,
+    lines: 0,
+  };
+
+  constructor(
+    private readonly file: string,
+    private readonly filter: TraceFilter,
+    /** How many lines not understood to keep (the rest are counted). */
+    private readonly maxListed: number,
+  ) {}
+
+  /**
+   * A parser for one piece whose first line is `firstLine` in the trace: feed it
+   * the piece's bytes, then `endPiece` it.
+   */
+  piece(firstLine = 1): TracePushParser {
+    const monitor = monitorFilter(this.filter);
+    const out = this.counts;
+    const accumulator = this.accumulator;
+    const note = (d: Diagnostic): void => {
+      out.notUnderstoodCount++;
+      if (out.notUnderstood.length < this.maxListed) out.notUnderstood.push(d);
+    };
+    return new TracePushParser({
+      file: this.file,
+      firstLine,
+      // As readTraceEvents: learning never uses times.
+      times: false,
+      onEvent: (e) => {
+        if (!monitor.accept(e)) return;
+        if (e.kind !== 'unknown') out.eventCount++;
+        else note(unknownRecordNote(e));
+        accumulator.add(e);
+      },
+      onDiagnostic: note,
+    });
+  }
+
+  /** Ends a piece's parser (its last line and record) and counts its lines. */
+  endPiece(parser: TracePushParser): void {
+    this.counts.lines += parser.end().lines;
+  }
+
+  /** Everything learned so far. */
+  result(): ShardResult {
+    return { inferred: this.accumulator.result(), ...this.counts };
+  }
+}
+
+/** Merges shard results (lines already shifted): the one-thread result, diagnostics in place order. */
+export function mergeShards(results: ShardResult[], maxListed: number): ShardResult {
+  const inferred = mergeInferResults(...results.map((r) => r.inferred));
+  // Each shard kept its first warnings; the first of all are among them.
+  inferred.refused = inferred.refused.slice(0, MAX_REFUSED);
+  const notUnderstood = results
+    .flatMap((r) => r.notUnderstood)
+    .sort(byPlace)
+    .slice(0, maxListed);
+  return {
+    inferred,
+    eventCount: results.reduce((a, r) => a + r.eventCount, 0),
+    notUnderstood,
+    notUnderstoodCount: results.reduce((a, r) => a + r.notUnderstoodCount, 0),
+    lines: results.reduce((a, r) => a + r.lines, 0),
+  };
+}
+
+function byPlace(a: Diagnostic, b: Diagnostic): number {
+  return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line;
+}

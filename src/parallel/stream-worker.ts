@@ -1,0 +1,35 @@
+/**
+ * The worker-thread entry of parallel learning from a stream
+ * (read-stream-parallel.ts): learns each `{ batch, length, firstLine }` it is sent
+ * into one ShardLearner and answers `{ done }` with the batch's memory; on `{ end }` posts
+ * `{ result }` (structured clone). Errors are posted as `{ error }`.
+ *
+ * Does nothing when loaded outside a worker.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ShardLearner } from './shard-learner';
+import type { StreamTask } from './read-stream-parallel';
+
+if (parentPort) {
+  const port = parentPort;
+  const task = workerData as StreamTask;
+  const learner = new ShardLearner(task.file, task.filter, task.maxListed);
+  port.on(
+    'message',
+    (m: { batch?: ArrayBuffer; length?: number; firstLine?: number; end?: true }) => {
+      try {
+        if (m.batch !== undefined) {
+          const parser = learner.piece(m.firstLine);
+          parser.feed(Buffer.from(m.batch, 0, m.length));
+          learner.endPiece(parser);
+          // The memory goes back to be filled again (transferred, not copied).
+          port.postMessage({ done: m.batch }, [m.batch]);
+        } else if (m.end) {
+          port.postMessage({ result: learner.result() });
+        }
+      } catch (error) {
+        port.postMessage({ error: String(error) });
+      }
+    },
+  );
+}
