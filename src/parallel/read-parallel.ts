@@ -24,7 +24,7 @@ import type { TracePosition } from '../trace/event';
 import { InputError } from '../errors';
 import { readChunks } from '../trace/read-chunks';
 import { inferShard, type ShardTask } from './infer-shard';
-import { readStreamParallel } from './read-stream-parallel';
+import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from './shard-learner';
 import { shardRanges } from './shard-ranges';
 
@@ -73,7 +73,7 @@ export async function readTracesParallel(
   if (threads <= 1 || files.length === 0) return undefined;
   const workerDir = options.inProcess ? undefined : existingWorkerDir();
   if (files.length === 1 && files[0] === '-') {
-    return readStream(io.stdin, '-', undefined, filter, io, maxListed, threads, options, workerDir);
+    return readStream(io.stdin, { file: '-', filter, maxListed }, io, threads, options, workerDir);
   }
   if (files.includes('-')) return undefined;
   const sorted = [...files].sort();
@@ -95,14 +95,12 @@ export async function readTracesParallel(
     try {
       return await readStream(
         readChunks(handle),
-        sorted[0]!,
-        total,
-        filter,
+        { file: sorted[0]!, filter, maxListed },
         io,
-        maxListed,
         threads,
         options,
         workerDir,
+        total,
       );
     } finally {
       await handle.close();
@@ -127,7 +125,7 @@ export async function readTracesParallel(
       tasks.push({ path: p, file, range, gzip: false, filter, maxListed });
     }
   }
-  // One task (a lone gzip file): nothing to share.
+  // One task (a file too small to cut): nothing to share.
   if (tasks.length < 2) return undefined;
   const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
   progress.expect(total);
@@ -232,37 +230,31 @@ function existingWorkerDir(): string | undefined {
   return existsSync(path.join(__dirname, 'shard-worker.js')) ? __dirname : undefined;
 }
 
-/** One stream (stdin, a lone gzip file) on every core: read-stream-parallel.ts. */
+/** One stream (stdin, a lone gzip file of `size` bytes) on every core: read-stream-parallel.ts. */
 async function readStream(
   input: AsyncIterable<Buffer | string>,
-  file: string,
-  size: number | undefined,
-  filter: TraceFilter,
+  task: StreamTask,
   io: CliIo,
-  maxListed: number,
   threads: number,
   options: ParallelOptions,
   workerDir: string | undefined,
+  size?: number,
 ): Promise<ShardResult> {
   const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
   if (size !== undefined) progress.expect(size);
   try {
-    return await readStreamParallel(
-      input,
-      { file, filter, maxListed },
-      {
-        threads,
-        minBytes: options.minBytes ?? MIN_PARALLEL_BYTES,
-        workerFile: workerDir && path.join(workerDir, 'stream-worker.js'),
-        onBytes: (n) => progress.advance(n),
-        youngGenerationMb: YOUNG_GENERATION_MB,
-      },
-    );
+    return await readStreamParallel(input, task, {
+      threads,
+      minBytes: options.minBytes ?? MIN_PARALLEL_BYTES,
+      workerFile: workerDir && path.join(workerDir, 'stream-worker.js'),
+      onBytes: (n) => progress.advance(n),
+      youngGenerationMb: YOUNG_GENERATION_MB,
+    });
   } catch (error) {
     // A read or inflate error (a corrupt gzip file) is the user's input problem, as in one thread.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
-    throw new InputError(file, `cannot read trace: ${code}`, { cause: error });
+    throw new InputError(task.file, `cannot read trace: ${code}`, { cause: error });
   } finally {
     progress.done();
   }
