@@ -97,6 +97,8 @@ export const monitorCommand: CommandImpl = {
           let pending: string[] = [];
           const summary = await pushTrace(input, {
             file,
+            // Times are printed only in JSON and used only by -i: otherwise not read (docs/performance.md).
+            times: json || options.interval !== undefined,
             onEvent: (e) => {
               if (!filter.accept(e)) return;
               const place = verbose ? `${e.position.file}:${e.position.line}: ` : '';
