@@ -29,6 +29,7 @@ import {
   comparePositions,
   emptyRequirementSet,
   mergeEvidence,
+  requirementKey,
   type Evidence,
   type Requirement,
   type RequirementKind,
@@ -175,10 +176,9 @@ class Atom {
       sample: this.sample,
     };
     if (this.firstFailure) evidence.firstFailure = this.firstFailure;
-    // One object literal per shape, no spread, and a flat key: built with spreads and
-    // concatenation, 100,000 requirements took 28 MB of hidden classes (a map per object)
-    // and 20 MB of rope nodes (docs/performance.md).
-    const key = flatKey(this.type, this.kind, this.domain, this.object, this.process);
+    // One object literal per shape, no spread: built with spreads, 100,000 requirements took
+    // 28 MB of hidden classes, a map per object (docs/performance.md).
+    const key = requirementKey(this);
     if (this.kind === 'attach' || this.kind === 'link') {
       const r: Requirement = {
         type: this.type,
@@ -217,17 +217,6 @@ class Atom {
       deniedRanges: this.denied!.ranges(),
     };
   }
-}
-
-/** requirementKey's text as one flat string (`join` writes it in one piece; `+` makes a rope of 8 nodes). */
-function flatKey(
-  type: string,
-  kind: RequirementKind,
-  domain: AbilityDomain | undefined,
-  object: string,
-  process: string,
-): string {
-  return [type, kind, domain ?? '', object, process].join('\0');
 }
 
 /** Accumulates events into requirements; one per trace read (or per shard). */

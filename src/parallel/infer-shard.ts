@@ -1,7 +1,8 @@
 /**
- * Learns from one byte range of one trace file (or one whole gzip file): the trace stage, the learning
- * filter and inference, exactly as `suggest`/`generate` do on the whole file,
- * with line numbers counted from the range's start. Runs in a worker thread
+ * Learns from one byte range of one trace file, or one whole gzip file: the
+ * trace stage, the learning filter and inference (shard-learner.ts), exactly
+ * as `suggest`/`generate` do on the whole file, with line numbers counted
+ * from the range's start. Runs in a worker thread
  * (shard-worker.ts) or in-process (tests, small files).
  *
  * Does not merge shards or fix line numbers: see read-parallel.ts.
