@@ -9,6 +9,7 @@ import { learn } from '../plan/learn';
 import { toJson } from '../render/json';
 import type { CliIo } from '../cli/io';
 import { readTracesParallel } from './read-parallel';
+import type { ShardResult } from './shard-learner';
 
 function fakeIo(cwd: string): CliIo {
   return {
@@ -37,6 +38,19 @@ function asJson(r: Awaited<ReturnType<typeof inferFromTraces>>): string {
       notUnderstood: r.notUnderstood,
     }),
   );
+}
+
+/** A parallel result as `inferFromTraces` would return it for `files`. */
+function asInferred(
+  par: ShardResult,
+  files: string[],
+): Awaited<ReturnType<typeof inferFromTraces>> {
+  return {
+    inferred: par.inferred,
+    eventCount: par.eventCount,
+    traceFiles: files,
+    notUnderstood: par.notUnderstoodCount,
+  };
 }
 
 describe('readTracesParallel', () => {
@@ -69,13 +83,7 @@ describe('readTracesParallel', () => {
         (await fs.readFile(path.join(dir, 'a.log'), 'latin1')) +
         (await fs.readFile(path.join(dir, 'b.log'), 'latin1'));
       expect(par!.lines).toBe(text.split('\n').length - 1); // one line per newline
-      const asResult = {
-        inferred: par!.inferred,
-        eventCount: par!.eventCount,
-        traceFiles: ['b.log', 'a.log'],
-        notUnderstood: par!.notUnderstoodCount,
-      };
-      expect(asJson(asResult)).toBe(asJson(one));
+      expect(asJson(asInferred(par!, ['b.log', 'a.log']))).toBe(asJson(one));
     }
   });
 
@@ -121,13 +129,7 @@ describe('readTracesParallel', () => {
       expect(par).toBeDefined();
       expect(par!.eventCount).toBe(one.eventCount);
       expect(par!.notUnderstoodCount).toBe(one.notUnderstood);
-      const asResult = {
-        inferred: par!.inferred,
-        eventCount: par!.eventCount,
-        traceFiles: files,
-        notUnderstood: par!.notUnderstoodCount,
-      };
-      expect(asJson(asResult)).toBe(asJson(one));
+      expect(asJson(asInferred(par!, files))).toBe(asJson(one));
       // Lines not understood in a gzip file keep their FILE:LINE in it.
       const inGzip = par!.notUnderstood.filter((d) => d.file === 'a2.log.gz').map((d) => d.line);
       const inPlain = par!.notUnderstood.filter((d) => d.file === 'a.log').map((d) => d.line);
