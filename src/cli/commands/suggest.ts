@@ -87,6 +87,10 @@ export const suggestCommand: CommandImpl = {
       .example(
         '$0 suggest reduced/*.jsonl --policy fleet.secpol',
         'learn from per-device `monitor --json` reductions of a fleet',
+      )
+      .example(
+        'ssh target cat /tmp/secpol.log.gz | $0 suggest --policy policy.secpol',
+        'read a pipe (plain or gzip), on every core from 16 MiB on',
       ),
   run: async (args, io) => {
     const policyFiles = (args.policy as string[] | undefined) ?? [];
