@@ -1,6 +1,6 @@
 /** Tests of the executable itself (src/bin.ts), run as a child process through ts-node. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bigPolicy } from './bench/bench-inputs';
@@ -28,6 +28,38 @@ describe('secpol-learn executable', () => {
     expect(help.some((m) => /^(plan|review|infer|policy|trace)\//.test(m))).toBe(false);
     expect(fmt).toContain('cli/commands/fmt.ts');
     expect(fmt.filter((m) => /^(plan|review|infer)\//.test(m))).toEqual([]);
+  });
+
+  it('reads standard input from a redirected file and from a pipe alike', () => {
+    const trace = path.join(__dirname, '..', 'samples', 'multi-process-boot', 'trace.log');
+    const run = (stdin: number | 'pipe', input?: Buffer): string => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          path.join(__dirname, 'bin.ts'),
+          'suggest',
+          '--format',
+          'json',
+        ],
+        { stdio: [stdin, 'pipe', 'pipe'], encoding: 'utf8', ...(input ? { input } : {}) },
+      );
+      expect(r.status).toBe(0);
+      return r.stdout + r.stderr;
+    };
+    // `< trace.log`: a regular file on fd 0, read in large chunks (src/cli/io.ts).
+    const fd = openSync(trace, 'r');
+    let fromFile: string;
+    try {
+      fromFile = run(fd);
+    } finally {
+      closeSync(fd);
+    }
+    const fromPipe = run('pipe', readFileSync(trace));
+    expect(fromFile).toBe(fromPipe);
+    expect(fromFile).toContain('"file": "-"'); // evidence names standard input
+    expect(fromFile).toContain('"events": 26,'); // every record read, the first included
   });
 
   it('stops quietly when its reader closes the pipe (`lint big.secpol | head`)', async () => {
