@@ -27,8 +27,6 @@ export interface ShardTask {
   maxListed: number;
 }
 
-export type { ShardResult } from './shard-learner';
-
 /** Reads, parses, filters and infers one range; line numbers are relative to the range's first line. */
 export async function inferShard(
   task: ShardTask,
