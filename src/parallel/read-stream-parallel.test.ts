@@ -126,6 +126,39 @@ describe('readStreamParallel', () => {
     expect(plainOne.notUnderstood.length).toBeGreaterThan(100);
   }, 60_000);
 
+  it('reads an over-long line as one thread does: cut to MAX_LINE_BYTES, reported, lines after it in place', async () => {
+    const records = await generated(23, 3000);
+    const huge = Buffer.alloc(3 * 1024 * 1024, 'x');
+    const input = Buffer.concat([records, huge, Buffer.from('\n'), records, huge, huge]);
+    const one = await inferFromTraces([], {}, io(dir, input, { SECPOL_LEARN_THREADS: '1' }));
+    const here = await readStreamParallel(
+      unevenChunks(input),
+      { file: '-', filter, maxListed: 100_000 },
+      {
+        threads: 1,
+        minBytes: 0,
+        workerFile: undefined,
+        onBytes: () => undefined,
+        youngGenerationMb: 12,
+        batchBytes: 50_000,
+      },
+    );
+    const asOne = printed(
+      {
+        inferred: one.inferred,
+        eventCount: one.eventCount,
+        notUnderstood: [],
+        notUnderstoodCount: one.notUnderstood,
+        lines: 0,
+      },
+      ['-'],
+    ).json;
+    expect(printed(here, ['-']).json).toBe(asOne);
+    const tooLong = here.notUnderstood.filter((d) => d.ruleId === 'trace-line-too-long');
+    expect(tooLong.map((d) => d.line)).toEqual([3001, 6002]);
+    expect(here.lines).toBe(6002);
+  });
+
   it('reads standard input and a lone gzip file this way from readTracesParallel; a corrupt one is an input error', async () => {
     writeFileSync(path.join(dir, 't.log.gz'), gzipSync(trace));
     writeFileSync(path.join(dir, 't.log'), trace);

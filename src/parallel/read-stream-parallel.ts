@@ -17,6 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TraceFilter } from '../infer/read-traces';
 import { maybeGunzip } from '../trace/parse-trace';
+import { MAX_LINE_BYTES } from '../trace/push-parser';
 import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
 
 /** Bytes per batch. */
@@ -27,6 +28,8 @@ export const BATCH_BYTES = 4 * 1024 * 1024;
  * bounded; one thread would have joined at most 64 KiB of them to a record.
  */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+/** Bytes kept of one line: one past the longest the parser reads, so it still reports the line as too long. */
+const KEPT_LINE_BYTES = MAX_LINE_BYTES + 1;
 /** Room beyond a batch for the chunk that fills it (pipes: 64 KiB; gunzip: 16 KiB). */
 const SLACK_BYTES = 256 * 1024;
 /** Batches handed to one worker and not yet learned. */
@@ -107,17 +110,34 @@ export async function readStreamParallel(
         yield chunk;
       }
     })();
-    for await (const chunk of maybeGunzip(counted)) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      read += bytes.length;
-      if (fill + bytes.length > batch.length) {
-        const bigger = ownBuffer(Math.max(2 * batch.length, fill + bytes.length));
+    /** Where the batch's last, unterminated line starts. */
+    let lineStart = 0;
+    /** Appends `bytes[start, end)`, growing the batch when needed. */
+    const append = (bytes: Buffer, start: number, end: number): void => {
+      if (end <= start) return;
+      if (fill + end - start > batch.length) {
+        const bigger = ownBuffer(Math.max(2 * batch.length, fill + end - start));
         batch.copy(bigger, 0, 0, fill);
         spare.push(batch.buffer as ArrayBuffer);
         batch = bigger;
       }
-      bytes.copy(batch, fill);
-      fill += bytes.length;
+      bytes.copy(batch, fill, start, end);
+      fill += end - start;
+    };
+    for await (const chunk of maybeGunzip(counted)) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      read += bytes.length;
+      // A line is kept only to just past MAX_LINE_BYTES: the parser drops the rest of a longer
+      // one (and says so) whatever follows, so a line of any length costs bounded memory.
+      const first = bytes.indexOf(10);
+      const head = first < 0 ? bytes.length : first;
+      append(bytes, 0, Math.min(head, Math.max(0, KEPT_LINE_BYTES - (fill - lineStart))));
+      if (first >= 0) {
+        const last = bytes.lastIndexOf(10);
+        append(bytes, first, last + 1);
+        lineStart = fill;
+        append(bytes, last + 1, Math.min(bytes.length, last + 1 + KEPT_LINE_BYTES));
+      }
       if (fill < batchBytes) continue;
       const cut = lastCut(batch.subarray(0, fill), fill >= MAX_PENDING_BYTES);
       if (cut <= 0) continue;
@@ -126,6 +146,7 @@ export async function readStreamParallel(
       learn(batch.subarray(0, cut));
       batch = next;
       fill -= cut;
+      lineStart -= cut;
     }
     if (fill > 0) learn(batch.subarray(0, fill));
     const results = [here.result()];
