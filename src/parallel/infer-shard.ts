@@ -9,7 +9,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { TraceFilter } from '../infer/read-traces';
-import { maybeGunzip } from '../trace/parse-trace';
+import { countedChunks, maybeGunzip } from '../trace/parse-trace';
 import { readChunks } from '../trace/read-chunks';
 import { ShardLearner, type ShardResult } from './shard-learner';
 import type { ByteRange } from './shard-ranges';
@@ -38,12 +38,7 @@ export async function inferShard(
     const handle = await open(task.path, 'r');
     try {
       const chunks = readChunks(handle, task.range.start, task.range.end);
-      const counted = (async function* () {
-        for await (const chunk of chunks) {
-          onBytes(chunk.length);
-          yield chunk;
-        }
-      })();
+      const counted = countedChunks(chunks, onBytes);
       // A plain range is fed as read: its first bytes may be anything, even 1f 8b.
       for await (const chunk of task.gzip ? maybeGunzip(counted) : counted) {
         parser.feed(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);

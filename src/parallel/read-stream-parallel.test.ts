@@ -62,6 +62,34 @@ async function* unevenChunks(bytes: Buffer): AsyncGenerator<Buffer> {
   }
 }
 
+/** The JSON of a one-thread `inferFromTraces` result over standard input. */
+function oneThreadJson(one: Awaited<ReturnType<typeof inferFromTraces>>): string {
+  const r = {
+    inferred: one.inferred,
+    eventCount: one.eventCount,
+    notUnderstood: [],
+    notUnderstoodCount: one.notUnderstood,
+    lines: 0,
+  };
+  return printed(r, ['-']).json;
+}
+
+/** `bytes` as standard input, cut into 50 kB batches, all learned in this thread. */
+function inThisThread(bytes: Buffer): Promise<ShardResult> {
+  return readStreamParallel(
+    unevenChunks(bytes),
+    { file: '-', filter, maxListed: 100_000 },
+    {
+      threads: 1,
+      minBytes: 0,
+      workerFile: undefined,
+      onBytes: () => undefined,
+      youngGenerationMb: 12,
+      batchBytes: 50_000,
+    },
+  );
+}
+
 describe('readStreamParallel', () => {
   let dir: string;
   let trace: Buffer;
@@ -80,28 +108,8 @@ describe('readStreamParallel', () => {
 
   it('gives the one-thread result, byte for byte, with workers and in this thread', async () => {
     const one = await inferFromTraces([], {}, io(dir, trace, { SECPOL_LEARN_THREADS: '1' }));
-    const expected = printed(
-      {
-        inferred: one.inferred,
-        eventCount: one.eventCount,
-        notUnderstood: [],
-        notUnderstoodCount: one.notUnderstood,
-        lines: 0,
-      },
-      ['-'],
-    ).json;
-    const plainOne = await readStreamParallel(
-      unevenChunks(trace),
-      { file: '-', filter, maxListed: 100_000 },
-      {
-        threads: 1,
-        minBytes: 0,
-        workerFile: undefined,
-        onBytes: () => undefined,
-        youngGenerationMb: 12,
-        batchBytes: 50_000,
-      },
-    );
+    const expected = oneThreadJson(one);
+    const plainOne = await inThisThread(trace);
     for (const threads of [2, 3]) {
       let bytes = 0;
       const par = await readStreamParallel(
@@ -131,28 +139,8 @@ describe('readStreamParallel', () => {
     const huge = Buffer.alloc(3 * 1024 * 1024, 'x');
     const input = Buffer.concat([records, huge, Buffer.from('\n'), records, huge, huge]);
     const one = await inferFromTraces([], {}, io(dir, input, { SECPOL_LEARN_THREADS: '1' }));
-    const here = await readStreamParallel(
-      unevenChunks(input),
-      { file: '-', filter, maxListed: 100_000 },
-      {
-        threads: 1,
-        minBytes: 0,
-        workerFile: undefined,
-        onBytes: () => undefined,
-        youngGenerationMb: 12,
-        batchBytes: 50_000,
-      },
-    );
-    const asOne = printed(
-      {
-        inferred: one.inferred,
-        eventCount: one.eventCount,
-        notUnderstood: [],
-        notUnderstoodCount: one.notUnderstood,
-        lines: 0,
-      },
-      ['-'],
-    ).json;
+    const here = await inThisThread(input);
+    const asOne = oneThreadJson(one);
     expect(printed(here, ['-']).json).toBe(asOne);
     const tooLong = here.notUnderstood.filter((d) => d.ruleId === 'trace-line-too-long');
     expect(tooLong.map((d) => d.line)).toEqual([3001, 6002]);

@@ -16,7 +16,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { TraceFilter } from '../infer/read-traces';
-import { maybeGunzip } from '../trace/parse-trace';
+import { countedChunks, maybeGunzip } from '../trace/parse-trace';
 import { MAX_LINE_BYTES } from '../trace/push-parser';
 import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
 
@@ -104,12 +104,7 @@ export async function readStreamParallel(
     // read-chunks.ts); a full batch is handed over whole and only its tail is copied again.
     let batch = ownBuffer(batchBytes + SLACK_BYTES);
     let fill = 0;
-    const counted = (async function* () {
-      for await (const chunk of input) {
-        options.onBytes(chunk.length);
-        yield chunk;
-      }
-    })();
+    const counted = countedChunks(input, options.onBytes);
     /** Where the batch's last, unterminated line starts. */
     let lineStart = 0;
     /** Appends `bytes[start, end)`, growing the batch when needed. */

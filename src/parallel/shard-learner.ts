@@ -11,6 +11,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { mergeInferResults, type InferResult } from '../infer/infer-requirements';
 import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
+import type { MonitorFilter } from '../monitor/apply-options';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import { TracePushParser } from '../trace/push-parser';
 
@@ -37,19 +38,24 @@ export class ShardLearner {
     lines: 0,
   };
 
+  /** One filter for every piece: the monitor core's, with the options learning needs. */
+  private readonly monitor: MonitorFilter;
+
   constructor(
     private readonly file: string,
-    private readonly filter: TraceFilter,
+    filter: TraceFilter,
     /** How many lines not understood to keep (the rest are counted). */
     private readonly maxListed: number,
-  ) {}
+  ) {
+    this.monitor = monitorFilter(filter);
+  }
 
   /**
    * A parser for one piece whose first line is `firstLine` in the trace: feed it
    * the piece's bytes, then `endPiece` it.
    */
   piece(firstLine = 1): TracePushParser {
-    const monitor = monitorFilter(this.filter);
+    const monitor = this.monitor;
     const out = this.counts;
     const accumulator = this.accumulator;
     const note = (d: Diagnostic): void => {

@@ -74,14 +74,7 @@ export async function pushTrace(
     ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
   });
   const onBytes = options.onBytes;
-  const counted: AsyncIterable<Buffer | string> = onBytes
-    ? (async function* () {
-        for await (const c of input) {
-          onBytes(c.length);
-          yield c;
-        }
-      })()
-    : input;
+  const counted = onBytes ? countedChunks(input, onBytes) : input;
   const afterChunk = options.afterChunk;
   for await (const chunk of maybeGunzip(counted)) {
     parser.feed(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
@@ -90,6 +83,17 @@ export async function pushTrace(
   const summary = parser.end();
   if (afterChunk) await afterChunk();
   return summary;
+}
+
+/** Passes chunks through, telling `onBytes` each one's byte count as it goes (a progress bar). */
+export async function* countedChunks<T extends Buffer | string>(
+  input: AsyncIterable<T>,
+  onBytes: (bytes: number) => void,
+): AsyncGenerator<T> {
+  for await (const chunk of input) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
 }
 
 /**
