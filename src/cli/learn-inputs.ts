@@ -15,6 +15,7 @@ import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
+import { FastLane } from '../infer/fast-lane';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
 import { summaryLines } from '../render/view-model';
@@ -107,6 +108,8 @@ export async function inferFromTraces(
     MAX_LISTED_LINES,
   );
   const accumulator = new RequirementAccumulator();
+  // Records already seen up to pid and values go straight into their requirement.
+  const lane = new FastLane(accumulator);
   let eventCount = parallel?.eventCount ?? 0;
   // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
   const notUnderstood: Diagnostic[] = parallel?.notUnderstood ?? [];
@@ -123,7 +126,9 @@ export async function inferFromTraces(
         accumulator.add(e);
       },
       onDiagnostic: note,
+      lane,
     });
+  eventCount += lane.taken;
   const inferred = parallel?.inferred ?? accumulator.result();
   // Sorted by place: the same bytes whatever the order of the trace files.
   notUnderstood.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));

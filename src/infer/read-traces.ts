@@ -17,6 +17,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { InputError } from '../errors';
 import type { TraceEvent, UnknownEvent } from '../trace/event';
 import { pushTrace } from '../trace/parse-trace';
+import type { RecordLane } from '../trace/push-parser';
 import { readChunks } from '../trace/read-chunks';
 import { createProgress } from '../cli/progress';
 import { MonitorFilter } from '../monitor/apply-options';
@@ -34,6 +35,8 @@ export interface TraceFilter {
 export interface TraceSink {
   onEvent(e: TraceEvent): void;
   onDiagnostic(d: Diagnostic): void;
+  /** Learning's fast lane (src/infer/fast-lane.ts): records it takes reach neither callback. */
+  lane?: RecordLane;
 }
 
 /** Declares the monitor filter options on a command. */
@@ -125,6 +128,7 @@ export async function readTraceEvents(
           times: false,
           onDiagnostic: (d) => sink.onDiagnostic(d),
           onBytes: (n) => progress.advance(n),
+          ...(sink.lane ? { lane: sink.lane } : {}),
         });
         continue;
       }
@@ -139,6 +143,7 @@ export async function readTraceEvents(
           times: false,
           onDiagnostic: (d) => sink.onDiagnostic(d),
           onBytes: (n) => progress.advance(n),
+          ...(sink.lane ? { lane: sink.lane } : {}),
         });
       } catch (error) {
         // A read error (a directory, an I/O error) is the user's input problem, not a crash.

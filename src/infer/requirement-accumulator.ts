@@ -35,7 +35,7 @@ import {
   type RequirementKind,
 } from './requirement';
 import { validateEvent, validateUnkeyedFields } from './validate-event';
-import { ValueSet, toBound } from './value-set';
+import { ValueSet, toBound, type Bound } from './value-set';
 
 /** `a > b` as strings, deciding on the first character when it differs (no string compare call). */
 function sortsAfter(a: string, b: string): boolean {
@@ -58,7 +58,7 @@ const enum Slot {
 const SLOTS = 8;
 
 /** One requirement being accumulated; every field is always present (one hidden class). */
-class Atom {
+export class Atom {
   failures = 0;
   successes = 0;
   pids: string[];
@@ -101,14 +101,30 @@ class Atom {
 
   /** Adds a later event with the same key. */
   add(e: ProcessEvent): void {
-    const failed = e.severity === 'error';
+    const p = e.position;
+    const c = comparePositions(p, this.first);
+    if (c < 0 || (c === 0 && e.record < this.sample)) {
+      this.first = p;
+      this.sample = e.record;
+    }
+    this.addSeen(e.severity === 'error', e.pid, p);
+    this.addDetails(e);
+  }
+
+  /**
+   * The part of `add` that needs no record text: the counts, the pid, the last
+   * and first-failure positions. Alone, only for a position after `first` (the
+   * fast lane checks). `pid` undefined: the list is full and the pid sorts
+   * after its last (`lastListedPid`), so it only sets `morePids`.
+   */
+  addSeen(failed: boolean, pid: string | undefined, p: TracePosition): void {
     if (failed) this.failures++;
     else this.successes++;
     const pids = this.pids;
-    const pid = e.pid;
     // Common case in long traces: the list is full and this pid sorts after it, so it cannot be
     // listed. Most such pids differ from the last listed one in the first character already.
-    if (pids.length >= MAX_LISTED && sortsAfter(pid, pids[pids.length - 1]!)) this.morePids = true;
+    if (pid === undefined || (pids.length >= MAX_LISTED && sortsAfter(pid, pids[pids.length - 1]!)))
+      this.morePids = true;
     else if (!pids.includes(pid)) {
       if (pids.length < MAX_LISTED || pid < pids[pids.length - 1]!) {
         pids.push(pid);
@@ -119,39 +135,27 @@ class Atom {
         }
       } else this.morePids = true;
     }
-    const p = e.position;
-    const c = comparePositions(p, this.first);
-    if (c < 0 || (c === 0 && e.record < this.sample)) {
-      this.first = p;
-      this.sample = e.record;
-    }
     // Positions arrive in order within a file: the same file as `last` is a number compare.
     const last = this.last;
     if (p.file === last.file ? p.line > last.line : comparePositions(p, last) > 0) this.last = p;
     if (failed && (!this.firstFailure || comparePositions(p, this.firstFailure) < 0))
       this.firstFailure = p;
-    this.addDetails(e);
+  }
+
+  /** The last listed pid when the list is full (a later pid sorting after it is not listed). */
+  lastListedPid(): string | undefined {
+    return this.pids.length >= MAX_LISTED ? this.pids[this.pids.length - 1] : undefined;
   }
 
   /** Values (abilities) and failure reasons (paths) of one event. */
   private addDetails(e: ProcessEvent): void {
-    const failed = e.severity === 'error';
-    const values = this.values;
-    if (values !== undefined) {
-      const denied = this.denied!;
-      // Once the whole ability was seen (and denied), further values change nothing.
-      if (values.whole && (!failed || denied.whole)) return;
+    if (this.values !== undefined) {
       const a = (e as AbilityEvent).argument;
-      if (a.kind === 'none' || a.kind === 'type-id' || this.wholeOnly) {
-        values.addWhole();
-        if (failed) denied.addWhole();
-        return;
-      }
-      let start = toBound(a.kind === 'value' ? a.value : a.start);
-      let end = a.kind === 'value' ? start : toBound(a.end);
-      if (end < start) [start, end] = [end, start];
-      values.add(start, end);
-      if (failed) denied.add(start, end);
+      const failed = e.severity === 'error';
+      if (a.kind === 'none' || a.kind === 'type-id' || !this.needsBounds(failed))
+        this.addValues(failed, undefined, undefined);
+      else if (a.kind === 'value') this.addValues(failed, toBound(a.value), undefined);
+      else this.addValues(failed, toBound(a.start), toBound(a.end));
       return;
     }
     if (e.kind === 'ability' || !e.failure) return;
@@ -162,6 +166,32 @@ class Atom {
       this.unfixable = e.failure.reason;
     }
     if (e.kind === 'attach') this.wordedAttach = true;
+  }
+
+  /** False when a check's values could change nothing but wholeness (`ability` atoms only): no need to read them. */
+  needsBounds(failed: boolean): boolean {
+    return !this.wholeOnly && (!this.values!.whole || (failed && !this.denied!.whole));
+  }
+
+  /**
+   * An ability check's values (`ability` atoms only): [start, end] in either
+   * order, `end` undefined for one value, `start` undefined for every value
+   * (no argument, a type id, or an address-valued ability).
+   */
+  addValues(failed: boolean, start: Bound | undefined, end: Bound | undefined): void {
+    const values = this.values!;
+    const denied = this.denied!;
+    // Once the whole ability was seen (and denied), further values change nothing.
+    if (values.whole && (!failed || denied.whole)) return;
+    if (start === undefined || this.wholeOnly) {
+      values.addWhole();
+      if (failed) denied.addWhole();
+      return;
+    }
+    if (end === undefined) end = start;
+    else if (end < start) [start, end] = [end, start];
+    values.add(start, end);
+    if (failed) denied.add(start, end);
   }
 
   /** The requirement, with fields in the order `toRequirement` gives them (JSON output is diffed). */
@@ -231,6 +261,9 @@ export class RequirementAccumulator {
   private refusedCount = 0;
   private unknownCount = 0;
   private readonly maxDiagnostics: number;
+  /** Events added to an atom so far, and the atom of the last one: how the fast lane learns a record's atom. */
+  added = 0;
+  lastAtom: Atom | undefined = undefined;
 
   constructor(options: InferOptions = {}) {
     this.maxDiagnostics = options.maxDiagnostics ?? 100;
@@ -303,6 +336,8 @@ export class RequirementAccumulator {
       byObject.set(object, made);
       this.atoms.push(made);
     }
+    this.added++;
+    this.lastAtom = atom ?? this.atoms[this.atoms.length - 1]!;
   }
 
   /** The inference result so far (a snapshot: later `add`s do not change it). */

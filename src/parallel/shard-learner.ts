@@ -13,6 +13,7 @@ import { mergeInferResults, type InferResult } from '../infer/infer-requirements
 import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
 import type { MonitorFilter } from '../monitor/apply-options';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
+import { FastLane } from '../infer/fast-lane';
 import { TracePushParser } from '../trace/push-parser';
 
 /** Refusal warnings kept, as the accumulator's default. */
@@ -31,6 +32,8 @@ export interface ShardResult {
 /** One thread's learning state; `piece()` for each run of records, `result()` once. */
 export class ShardLearner {
   private readonly accumulator = new RequirementAccumulator();
+  /** One lane for every piece: its skeletons stand for this accumulator's requirements. */
+  private readonly lane = new FastLane(this.accumulator);
   private readonly counts: Omit<ShardResult, 'inferred'> = {
     eventCount: 0,
     notUnderstood: [],
@@ -67,6 +70,7 @@ export class ShardLearner {
       firstLine,
       // As readTraceEvents: learning never uses times.
       times: false,
+      lane: this.lane,
       onEvent: (e) => {
         if (!monitor.accept(e)) return;
         if (e.kind !== 'unknown') out.eventCount++;
@@ -84,7 +88,12 @@ export class ShardLearner {
 
   /** Everything learned so far. */
   result(): ShardResult {
-    return { inferred: this.accumulator.result(), ...this.counts };
+    const counts = this.counts;
+    return {
+      inferred: this.accumulator.result(),
+      ...counts,
+      eventCount: counts.eventCount + this.lane.taken,
+    };
   }
 }
 

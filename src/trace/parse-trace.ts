@@ -9,7 +9,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
-import { TracePushParser, type TraceSummary } from './push-parser';
+import { TracePushParser, type RecordLane, type TraceSummary } from './push-parser';
 
 /** Options of parseTrace. */
 export interface ParseTraceOptions {
@@ -56,6 +56,8 @@ export interface PushTraceOptions extends ParseTraceOptions {
    * caller that batches output per chunk writes it and waits for the sink.
    */
   afterChunk?: () => void | Promise<void>;
+  /** Learning's fast lane (see PushParserOptions.lane). */
+  lane?: RecordLane;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function pushTrace(
     onEvent: options.onEvent,
     times: options.times ?? true,
     ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
+    ...(options.lane ? { lane: options.lane } : {}),
   });
   const onBytes = options.onBytes;
   const counted = onBytes ? countedChunks(input, onBytes) : input;

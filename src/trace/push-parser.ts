@@ -56,7 +56,33 @@ export interface PushParserOptions {
    * still counts the lines fed.
    */
   firstLine?: number;
+  /**
+   * A shortcut for records the caller can learn from without an event
+   * (src/infer/fast-lane.ts). Only with `times: false`: a record it takes is
+   * counted in the summary but never parsed, so it has no time and no event.
+   */
+  lane?: RecordLane;
 }
+
+/**
+ * A consumer that learns from a canonical record's bytes without the parser
+ * (src/infer/fast-lane.ts). For each whole line that the next line does not
+ * continue, the parser asks `match`; it must not change anything the parser
+ * or the caller can see. On an event kind the parser closes the open record
+ * and calls `take`: the lane learned from the record, the parser only counts
+ * it (as an event of that kind). On `'new'` the parser closes the open record,
+ * calls `take`, reads the line as usual and, when that record closes, calls
+ * `learned` with its event (after the caller had it). Otherwise the line is
+ * the parser's alone.
+ */
+export interface RecordLane {
+  match(bytes: Buffer, start: number, end: number, file: string, line: number): LaneMatch;
+  take(): void;
+  learned(event: TraceEvent): void;
+}
+
+/** What a lane said of a line: the kind of event it takes it for, new to it, or not its own. */
+export type LaneMatch = 'ability' | 'attach' | 'link' | 'new' | undefined;
 
 /** A synchronous trace parser driven by `feed`/`end`. */
 export class TracePushParser {
@@ -64,6 +90,9 @@ export class TracePushParser {
   private readonly onEvent: (event: TraceEvent) => void;
   private readonly onDiagnostic: (diagnostic: Diagnostic) => void;
   private readonly times: boolean;
+  private readonly lane: RecordLane | undefined;
+  /** The open record is a line the lane found new: it learns from its event. */
+  private laneRecord = false;
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private partialTooLong = false;
@@ -82,6 +111,7 @@ export class TracePushParser {
     this.onEvent = options.onEvent;
     this.onDiagnostic = options.onDiagnostic ?? (() => undefined);
     this.times = options.times ?? true;
+    this.lane = this.times ? undefined : options.lane;
     this.lineNo = (options.firstLine ?? 1) - 1;
     this.summary = {
       file: options.file,
@@ -105,6 +135,17 @@ export class TracePushParser {
         return;
       }
       if (this.partialBytes === 0 && !this.partialTooLong && nl - start <= MAX_LINE_BYTES) {
+        // The lane sees a line only when the next one is in this chunk and cannot continue it
+        // (a blank or tab, or an escape sequence that cleanLine would remove, could).
+        const next = nl + 1 < chunk.length ? chunk[nl + 1]! : 32;
+        if (this.lane !== undefined && next !== 32 && next !== 9 && next !== 27) {
+          const matched = this.lane.match(chunk, start, nl, this.file, this.lineNo + 1);
+          if (matched !== undefined) {
+            this.laneLine(matched, chunk, start, nl);
+            start = nl + 1;
+            continue;
+          }
+        }
         // Fast path: a whole line inside this chunk is decoded in place, without a copy.
         this.lineNo++;
         this.summary.lines++;
@@ -115,6 +156,31 @@ export class TracePushParser {
       }
       start = nl + 1;
     }
+  }
+
+  /**
+   * A line the lane matched. It starts a record that nothing continues, so the
+   * open record ends here, as it would when the parser read the line itself.
+   */
+  private laneLine(matched: LaneMatch, chunk: Buffer, start: number, nl: number): void {
+    const lane = this.lane!;
+    this.closeRecord();
+    lane.take();
+    this.lineNo++;
+    this.summary.lines++;
+    if (matched === 'new') {
+      // Read as usual; the lane learns from its event when the record closes.
+      this.line(cleanLine(chunk.toString('utf8', start, nl)));
+      this.laneRecord = this.openText !== undefined && this.openLine === this.lineNo;
+      return;
+    }
+    const summary = this.summary;
+    summary.records++;
+    if (matched === 'ability') summary.events.ability++;
+    else if (matched === 'attach') summary.events.attach++;
+    else summary.events.link++;
+    // Not parsed: a later identical record is parsed, not rebuilt from a stale event.
+    this.lastEvent = undefined;
   }
 
   /** Ends the trace: handles a last line without newline and closes the open record. */
@@ -218,7 +284,10 @@ export class TracePushParser {
         ? repeatEvent(last, position, time)
         : parseRecord(text, position, time);
     this.lastEvent = event;
-    if (event === undefined) return;
+    if (event === undefined) {
+      this.laneRecord = false;
+      return;
+    }
     const summary = this.summary;
     summary.records++;
     if (time !== undefined) summary.hasTimes = true;
@@ -245,6 +314,10 @@ export class TracePushParser {
         }
     }
     this.onEvent(event);
+    if (this.laneRecord) {
+      this.laneRecord = false;
+      this.lane!.learned(event);
+    }
   }
 
   private diagnose(

@@ -1,0 +1,356 @@
+import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
+import { generateTrace } from '../bench/generate-trace';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { TracePushParser, type TraceSummary } from '../trace/push-parser';
+import { FastLane } from './fast-lane';
+import { monitorFilter, type TraceFilter } from './read-traces';
+import { RequirementAccumulator } from './requirement-accumulator';
+
+// The fast lane must be invisible: learning with it gives the result, the
+// diagnostics, the summaries and the event count that learning without it
+// gives, for any input cut into any chunks. The parser without a lane is the
+// definition.
+
+const EVERYTHING: TraceFilter = { names: [], abilities: false, paths: false };
+
+interface Learned {
+  result: ReturnType<RequirementAccumulator['result']>;
+  eventCount: number;
+  diagnostics: Diagnostic[];
+  summaries: TraceSummary[];
+  taken: number;
+  skeletons: number;
+}
+
+/** Learns from the traces as `suggest` does on one thread, with the lane or without. */
+function learn(
+  traces: Array<{ file: string; text: Buffer; firstLine?: number }>,
+  withLane: boolean,
+  chunk = 65536,
+  filter = EVERYTHING,
+): Learned {
+  const accumulator = new RequirementAccumulator();
+  const lane = new FastLane(accumulator);
+  const monitor = monitorFilter(filter);
+  const diagnostics: Diagnostic[] = [];
+  const summaries: TraceSummary[] = [];
+  let eventCount = 0;
+  for (const { file, text, firstLine } of traces) {
+    const parser = new TracePushParser({
+      file,
+      ...(firstLine !== undefined ? { firstLine } : {}),
+      times: false,
+      ...(withLane ? { lane } : {}),
+      onEvent: (e) => {
+        if (!monitor.accept(e)) return;
+        if (e.kind !== 'unknown') eventCount++;
+        accumulator.add(e);
+      },
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
+    for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
+    summaries.push(parser.end());
+  }
+  return {
+    result: accumulator.result(),
+    eventCount: eventCount + lane.taken,
+    diagnostics,
+    summaries,
+    taken: lane.taken,
+    skeletons: lane.skeletons,
+  };
+}
+
+function expectSameLearning(a: Learned, b: Learned): void {
+  expect(a.result).toStrictEqual(b.result);
+  expect([...a.result.requirements.byKey.keys()]).toEqual([...b.result.requirements.byKey.keys()]);
+  expect(a.eventCount).toBe(b.eventCount);
+  expect(a.diagnostics).toStrictEqual(b.diagnostics);
+  expect(a.summaries).toStrictEqual(b.summaries);
+}
+
+async function generated(seed: number, lines: number): Promise<Buffer> {
+  const out = new PassThrough();
+  const parts: Buffer[] = [];
+  out.on('data', (c: Buffer) => parts.push(c));
+  await generateTrace({ seed, lines, out, garbage: 0.02 });
+  out.end();
+  return Buffer.concat(parts);
+}
+
+describe('the fast lane learns what the parser learns', () => {
+  test('generated traces, whole and in small chunks: same result; most records taken', async () => {
+    for (const seed of [1, 7, 2024]) {
+      const text = await generated(seed, 20_000);
+      const traces = [{ file: 'boot.log', text }];
+      const without = learn(traces, false);
+      expect(without.taken).toBe(0);
+      for (const chunk of [65536, 777]) {
+        const withLane = learn(traces, true, chunk);
+        expectSameLearning(withLane, without);
+        // The lane does work: without it taking records this test would prove nothing.
+        expect(withLane.taken).toBeGreaterThan(without.summaries[0]!.records * 0.4);
+      }
+    }
+  });
+
+  test('earlier places after later ones (files out of order, pieces out of order): same result', async () => {
+    const a = await generated(8, 3000);
+    const b = await generated(9, 3000);
+    expectSameLearning(
+      learn(
+        [
+          { file: 'b.log', text: b },
+          { file: 'a.log', text: a },
+        ],
+        true,
+      ),
+      learn(
+        [
+          { file: 'b.log', text: b },
+          { file: 'a.log', text: a },
+        ],
+        false,
+      ),
+    );
+    // One file's second half, then its first (as parallel batches may come).
+    const cut = a.indexOf('\ninfo:', a.length >> 1) + 1;
+    const firstLine = a.subarray(0, cut).toString().split('\n').length;
+    const pieces = [
+      { file: 'a.log', text: a.subarray(cut), firstLine },
+      { file: 'a.log', text: a.subarray(0, cut), firstLine: 1 },
+    ];
+    expectSameLearning(learn(pieces, true), learn(pieces, false));
+  });
+
+  test('the same file twice (equal places), and two files: same result', async () => {
+    const a = await generated(3, 3000);
+    const b = await generated(4, 3000);
+    const traces = [
+      { file: 'a.log', text: a },
+      { file: 'a.log', text: a },
+      { file: 'b.log', text: b },
+    ];
+    expectSameLearning(learn(traces, true), learn(traces, false));
+  });
+
+  test('-f and -a filters: records the filter drops are never taken', async () => {
+    const text = await generated(5, 5000);
+    const traces = [{ file: 't.log', text }];
+    for (const filter of [
+      { names: ['sshd'], abilities: false, paths: false },
+      { names: [], abilities: true, paths: false },
+      { names: [], abilities: false, paths: true },
+    ]) {
+      const withLane = learn(traces, true, 65536, filter);
+      expectSameLearning(withLane, learn(traces, false, 65536, filter));
+      expect(withLane.taken).toBeGreaterThan(0);
+    }
+  });
+
+  test('a refused record is refused every time, at its own line', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      lines.push(
+        `error: sbin/a (pid:${100 + i}) of type a_t failed to attach to path /x{y}: no rule`,
+      );
+      lines.push(`error: sbin/a (pid:${100 + i}) type a_t lacks ability IO as root`);
+    }
+    const traces = [{ file: 'r.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const withLane = learn(traces, true);
+    expectSameLearning(withLane, learn(traces, false));
+    expect(withLane.result.refusedCount).toBe(50);
+    // One skeleton per record shape (the refused one is kept for the parser), however often seen.
+    expect(withLane.skeletons).toBe(2);
+    // The first IO record is new; the last has no next line to rule out a continuation.
+    expect(withLane.taken).toBe(48);
+  });
+
+  test('logger prefixes: the record starts where the parser finds it', () => {
+    const rest = (pid: number): string => `sbin/a (pid:${pid}) type a_t uses ability IO as root`;
+    const lines = [
+      `info: ${rest(1)}`,
+      `[    1.5] info: ${rest(2)}`,
+      `2024-05-01T10:00:00.087Z info: ${rest(3)}`,
+      `Jan 12 10:00:00.123    secpolmonitor.1  2   info: ${rest(4)}`,
+      `[1]info: ${rest(5)}`,
+      `[1] xerror: info: ${rest(6)}`,
+      // Not records for the parser: a key inside a word, a prefix that is no logger's.
+      `[1] xinfo: ${rest(7)}`,
+      `12 xinfo:info: ${rest(8)}`,
+      `Foo 1 info: ${rest(9)}`,
+      `[1]\x07 info: ${rest(10)}`,
+      `info: ${rest(11)}`,
+    ];
+    const traces = [{ file: 'p.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const withLane = learn(traces, true);
+    expectSameLearning(withLane, learn(traces, false));
+    expect(withLane.diagnostics.map((d) => d.line)).toEqual([7, 8, 9, 10]);
+    // Line 1 is new, and line 2 too (line 1 is learned from when line 2 ends its record);
+    // lines 3 to 6 are taken. The last line has no next line to rule out a continuation.
+    expect(withLane.taken).toBe(4);
+    expect(withLane.skeletons).toBe(1);
+  });
+
+  test('values: exact numbers, long numbers, whole-only abilities, pid lists', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const pid = String((i * 7919) % 1000);
+      lines.push(`error: sbin/a (pid:${pid}) type a_t lacks ability SETUID(${i * 3}) as root`);
+      lines.push(
+        `info: sbin/a (pid:${pid}) type a_t uses ability SETUID(${i} - ${100 - i}) as root`,
+      );
+      lines.push(
+        `info: sbin/a (pid:${pid}) type a_t uses ability INTERRUPT(${'9'.repeat(16 + (i % 5))}) as root`,
+      );
+      lines.push(
+        `error: sbin/a (pid:0${pid}) type a_t lacks ability MAP_FIXED(${'4'.repeat(20)}-${i}) as root`,
+      );
+      lines.push(
+        `info: sbin/a (pid:${pid}) type a_t uses ability CHANNEL_CONNECT(${i}) (b_t) as non-root`,
+      );
+      lines.push(`info: sbin/a (pid:${pid}) type a_t uses ability PRIORITY(${i}) (b_t) as root`);
+    }
+    const traces = [{ file: 'v.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const withLane = learn(traces, true);
+    expectSameLearning(withLane, learn(traces, false));
+    expect(withLane.taken).toBeGreaterThan(150);
+  });
+
+  test('records that differ only in the digits of a path: many chains, same result', () => {
+    const lines: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 40; i++) {
+        lines.push(
+          `info: sbin/a (pid:${round * 100 + i}) of type a_t attached channel to path /proc/${i}/as`,
+        );
+      }
+    }
+    const traces = [{ file: 'p.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const withLane = learn(traces, true);
+    expectSameLearning(withLane, learn(traces, false));
+    // Eight skeletons under the one hash are kept; their records are taken in later rounds.
+    expect(withLane.skeletons).toBe(8);
+    expect(withLane.taken).toBe(2 * 8);
+  });
+
+  // Lines from fragments: canonical records and near misses (blanks, tabs, prefixes the lane
+  // does not read, escapes, control characters, continuations, odd numbers), repeated with
+  // other pids and values so that skeletons are met again. Each fragment is mostly canonical.
+  const mostly = (good: string[], odd: string[]): fc.Arbitrary<string> =>
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...good) },
+      { weight: 1, arbitrary: fc.constantFrom(...odd) },
+    );
+  const digitsArb = mostly(
+    ['1', '42', '31337', '007', '0', '123456789012345'],
+    ['18446744073709551615', '9'.repeat(41), '0x1f', '12a', '', '1234567890123456789012'],
+  );
+  const prefixArb = mostly(
+    [
+      '',
+      '[    1.234567] ',
+      '2024-05-01T10:00:00.087Z ',
+      'Jan 12 10:00:00.123    secpolmonitor.1  2   ',
+    ],
+    [
+      '[1.5]',
+      'jan 1 ',
+      'Ja ',
+      'secpolmonitor[12]: ',
+      '\x1b[31m',
+      '[1] xinfo: ',
+      '12 error: ',
+      '[1] x',
+      '12 x',
+      '[1]\t',
+      '[1]\x07 ',
+      '[1]\x1b[0m ',
+      ' ',
+    ],
+  );
+  const bodyArb = fc.oneof(
+    fc
+      .tuple(
+        mostly(['uses ability ', 'lacks ability '], ['uses  ability ']),
+        mostly(
+          ['IO', 'SETUID', 'MAP_FIXED', 'CHANNEL_CONNECT', 'SETTYPEID', 'iofunc/exec'],
+          ['bad name'],
+        ),
+        mostly(
+          ['', '(A)', '(A - B)', '(A-B)', '(A) (t_t)'],
+          ['(A - B) (t_t)', '( A)', '(A) (bad-t)', ' (t_t)', '(A)x'],
+        ),
+        mostly([' as root', ' as non-root'], [' as rot', ' as root as root']),
+        digitsArb,
+        digitsArb,
+      )
+      .map(
+        ([verb, name, arg, domain, a, b]) =>
+          verb + name + arg.replace('A', a).replace('B', b) + domain,
+      ),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'attached channel to path ',
+          'failed to attach to path ',
+          'created link to path ',
+          'failed to create link to path ',
+          'failed to link to path ',
+        ),
+        mostly(['/a', '/dev/x 1', '/proc/12/as', '/tmp/'], ['a b', '/a  b', '//c', '/x;y', '/é']),
+        mostly(['', ': no rule', ' no rule', ': conflict', ': bad op'], [':bad', ':  no rule']),
+      )
+      .map(([verb, path, reason]) => verb + path + reason),
+    fc.constant('sent an unregistered sigevent to x'),
+  );
+  const recordArb = fc
+    .tuple(
+      prefixArb,
+      mostly(['info: ', 'error: '], ['info:  ', 'error:']),
+      mostly(['sbin/a', 'usr/bin/b'], ['-', '', 'bad name', 'a(b', 'x;y']),
+      mostly(['type ', 'of type '], ['type  ']),
+      mostly(['a_t', 'b_t', 'c_t1'], ['-', 'bad-t']),
+      bodyArb,
+      mostly([''], [' ', '  ', '\r', '\t', '\x0b', '\x07']),
+    )
+    .map(
+      ([prefix, sev, name, typeForm, type, body, end]) =>
+        `${prefix}${sev}${name} (pid:1) ${typeForm}${type} ${body}${end}`,
+    );
+  const lineArb = fc.oneof(
+    { weight: 8, arbitrary: recordArb },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('', '   as root', '\tof type a_t', '#garbage', '\x1b[0m   x'),
+    },
+  );
+
+  test('random lines in random chunks: same result with the lane and without', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(
+        fc.array(lineArb, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(11), { minLength: 20, maxLength: 60 }),
+        fc.array(digitsArb, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('\n', '\r\n'),
+        // Small chunks cut lines (the parser's own path); whole ones let the lane see them.
+        fc.oneof(fc.integer({ min: 1, max: 300 }), fc.constant(65536), fc.constant(65536)),
+        (pool, picks, pids, eol, chunk) => {
+          // Lines from a small pool, each time with other digits, so skeletons repeat.
+          const lines = picks.map((p, i) =>
+            pool[p % pool.length]!.replace('(pid:1)', `(pid:${pids[i % pids.length]!})`),
+          );
+          const traces = [{ file: 'f.log', text: Buffer.from(lines.join(eol) + eol, 'utf8') }];
+          const withLane = learn(traces, true, chunk);
+          expectSameLearning(withLane, learn(traces, false, chunk));
+          taken += withLane.taken;
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // The random lines reach the lane's taking path, not only its refusals.
+    expect(taken).toBeGreaterThan(300);
+  });
+});

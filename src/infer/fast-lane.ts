@@ -1,0 +1,509 @@
+/**
+ * The learning fast lane: a record the accumulator has already seen, up to
+ * its pid and its ability values, is learned from its bytes, with no string,
+ * no event and no parse.
+ *
+ * A record's *skeleton* is its bytes without the digits of its pid and of
+ * its ability argument. The first time a skeleton is met, the parser reads
+ * the line as usual (`'new'`); when that one event went into an atom, the
+ * lane keeps skeleton → atom. Later records with the same skeleton are
+ * `'taken'`: their pid, position and values go straight into that atom.
+ *
+ * Why this gives the same result as the parser (tested against it, on
+ * generated traces and on random lines, with the lane and without):
+ * - The lane matches only canonical lines: printable ASCII; a logger prefix
+ *   that starts with a digit, `[` or a month name, or none; the known ability
+ *   and path forms, with single blanks between fields and each field in the
+ *   characters its validator accepts. Anything else is left to the parser.
+ * - Within such a line the parser's every decision (where the name, type,
+ *   ability, argument and path end; which form it is; whether a field is
+ *   refused) depends on the skeleton alone, as long as each digit run stays
+ *   a non-empty run of digits. So the atom, the event kind, the severity and
+ *   the argument's shape are the skeleton's, and the learning filter (which
+ *   keeps every repeat) decides on the skeleton too.
+ * - A skeleton is kept only when its first event went into an atom (not
+ *   refused, not filtered) and the lane read that event's pid and values as
+ *   the parser did.
+ *
+ * Memory: at most MAX_SKELETONS skeletons of at most MAX_RECORD bytes; past
+ * that, new skeletons go to the parser. Only for learning: events the lane
+ * takes have no time and reach no callback.
+ */
+import type { LaneMatch, RecordLane } from '../trace/push-parser';
+import type { TraceEvent, TracePosition } from '../trace/event';
+import type { Atom, RequirementAccumulator } from './requirement-accumulator';
+
+/** Skeletons kept, at most (a string of the record's length and an object: about 150 bytes each). */
+const MAX_SKELETONS = 20_000;
+/** Skeletons kept under one hash, at most. */
+const MAX_CHAIN = 8;
+/** Longest record the lane matches; longer ones are the parser's. */
+const MAX_RECORD = 1024;
+/** The parser looks for `info:`/`error:` this far into a line (src/trace/prefix.ts). */
+const MAX_PREFIX = 160;
+/** Digits of a pid the lane reads (a pid is valid up to 32 characters). */
+const MAX_PID = 20;
+/** Digits of a value read as an exact Number (value-set.ts). */
+const MAX_EXACT = 15;
+/** Digits of a value the parser's validator accepts. */
+const MAX_DIGITS = 40;
+
+const enum Arg {
+  /** No argument, or a type id: every value. */
+  Whole,
+  Value,
+  Range,
+}
+
+/** A skeleton and what it stands for: an atom, or (undefined) records the parser keeps. */
+class Skeleton {
+  next: Skeleton | undefined = undefined;
+  constructor(
+    readonly text: string,
+    public atom: Atom | undefined,
+    public kind: 'ability' | 'attach' | 'link',
+    public failed: boolean,
+    public arg: Arg,
+  ) {}
+}
+
+/** What `learned` needs of a new skeleton's line, copied when it was taken. */
+interface Pending {
+  skeleton: string;
+  hash: number;
+  file: string;
+  line: number;
+  /** The digit runs' text: the pid, then the argument's. */
+  runs: string[];
+  /** The accumulator's count of added events before the line was read. */
+  added: number;
+}
+
+/** Byte strings the scanner compares against. */
+const bytesOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const INFO_KEY = bytesOf('info:');
+const ERROR_KEY = bytesOf('error:');
+const INFO = bytesOf('info: ');
+const ERROR = bytesOf('error: ');
+const PID = bytesOf(' (pid:');
+const OF_TYPE = bytesOf('of type ');
+const TYPE = bytesOf('type ');
+const USES = bytesOf('uses ability ');
+const LACKS = bytesOf('lacks ability ');
+const AS_ROOT = bytesOf(' as root');
+const AS_NON_ROOT = bytesOf(' as non-root');
+const PATH_VERBS = [
+  'attached channel to path ',
+  'failed to attach to path ',
+  'created link to path ',
+  'failed to create link to path ',
+  'failed to link to path ',
+].map(bytesOf);
+
+/** Byte classes, as the validators define them (src/infer/validate-event.ts, src/policy/lexical.ts). */
+const PROCESS_BYTE = byteClass('A-Za-z0-9_.+@~,=%/-');
+const TYPE_BYTE = byteClass('A-Za-z0-9_');
+const ABILITY_BYTE = byteClass('A-Za-z0-9_./-');
+
+/** The hash's factor and term per byte: 1 and 0 for a digit, so digit runs leave no trace. */
+const HASH_FACTOR = Int32Array.from({ length: 256 }, (_, c) => (isDigit(c) ? 1 : 31));
+const HASH_TERM = Int32Array.from({ length: 256 }, (_, c) =>
+  isDigit(c) ? 0 : Math.imul(c + 1, 0x9e3779b1),
+);
+
+function byteClass(spec: string): Uint8Array {
+  const table = new Uint8Array(256);
+  const re = new RegExp(`[${spec}]`);
+  for (let c = 0; c < 128; c++) if (re.test(String.fromCharCode(c))) table[c] = 1;
+  return table;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** True when `b[at…]` starts with `word` (bounded by `end`). */
+function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array): boolean {
+  if (end - at < word.length) return false;
+  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
+  return true;
+}
+
+/** The lane of one accumulator; give it to every parser feeding that accumulator. */
+export class FastLane implements RecordLane {
+  private readonly table = new Map<number, Skeleton>();
+  /** Skeletons kept (at most MAX_SKELETONS). */
+  private size = 0;
+  /** Records taken (learned without an event). */
+  taken = 0;
+
+  // The line last matched: its bytes, its record's bounds, its digit runs ([start, end) pairs:
+  // the pid, then the argument's), its hash; the skeleton found, and the place.
+  private bytes: Buffer = Buffer.alloc(0);
+  private record = 0;
+  private end = 0;
+  private readonly runs = [0, 0, 0, 0, 0, 0];
+  private runCount = 0;
+  private hash = 0;
+  private found: Skeleton | undefined = undefined;
+  private file = '';
+  private line = 0;
+  /** A new skeleton's line, taken and not yet learned from. */
+  private pending: Pending | undefined = undefined;
+
+  constructor(private readonly accumulator: RequirementAccumulator) {}
+
+  /** How many skeletons are kept: the lane's memory. */
+  get skeletons(): number {
+    return this.size;
+  }
+
+  match(bytes: Buffer, start: number, end: number, file: string, line: number): LaneMatch {
+    const record = recordStart(bytes, start, end);
+    if (record < 0) return undefined;
+    // As cleanLine: trailing blanks and carriage returns go.
+    let last = bytes[end - 1]!;
+    if (last === 32 || last === 13 || last === 9) {
+      while (end > record && ((last = bytes[end - 1]!) === 32 || (last >= 9 && last <= 13))) end--;
+    }
+    if (end - record > MAX_RECORD) return undefined;
+    // A hash of the record's bytes but its digits (the same for every line of one skeleton),
+    // without a branch per byte: a digit multiplies by 1 and adds 0.
+    let h = 0;
+    for (let k = record; k < end; k++) {
+      const c = bytes[k]!;
+      h = (Math.imul(h, HASH_FACTOR[c]!) + HASH_TERM[c]!) | 0;
+    }
+    // 30 bits: a small integer key, never a boxed number.
+    h &= 0x3fffffff;
+    this.bytes = bytes;
+    this.record = record;
+    this.end = end;
+    this.hash = h;
+    this.file = file;
+    this.line = line;
+    let s = this.table.get(h);
+    let depth = 0;
+    while (s !== undefined && !this.fits(s.text)) {
+      s = s.next;
+      depth++;
+    }
+    if (s === undefined) {
+      // Records that differ only in digits the skeleton keeps (`/proc/1234/as`) share a hash:
+      // past MAX_CHAIN of them, the rest are the parser's, so a look-up stays short.
+      if (this.size >= MAX_SKELETONS || depth >= MAX_CHAIN) return undefined;
+      if (!this.scan(bytes, record, end)) return undefined;
+      this.found = undefined;
+      return 'new';
+    }
+    const atom = s.atom;
+    // A skeleton the parser keeps (its records are refused, filtered or of no known form).
+    if (atom === undefined) return undefined;
+    // Only records after the atom's first: an earlier or equal place would need the record's text.
+    const first = atom.first;
+    if (file === first.file ? line <= first.line : file < first.file) return undefined;
+    if (s.arg !== Arg.Whole && atom.needsBounds(s.failed)) {
+      // Values read as exact Numbers only; the parser takes longer ones.
+      for (let r = 1; r < this.runCount; r++) {
+        if (this.runs[2 * r + 1]! - this.runs[2 * r]! > MAX_EXACT) return undefined;
+      }
+    }
+    this.found = s;
+    return s.kind;
+  }
+
+  take(): void {
+    const s = this.found;
+    if (s === undefined) {
+      // A new skeleton: the parser reads the line and gives its event to `learned` later, when
+      // these bytes may be gone. What `learned` checks is copied now.
+      this.pending = {
+        skeleton: this.skeleton(),
+        hash: this.hash,
+        file: this.file,
+        line: this.line,
+        runs: Array.from({ length: this.runCount }, (_, r) => this.text(r)),
+        added: this.accumulator.added,
+      };
+      return;
+    }
+    const atom = s.atom!;
+    const position: TracePosition = { file: this.file, line: this.line };
+    atom.addSeen(s.failed, this.pidUnlessUnlisted(atom), position);
+    if (atom.values !== undefined) {
+      if (s.arg === Arg.Whole || !atom.needsBounds(s.failed)) {
+        atom.addValues(s.failed, undefined, undefined);
+      } else {
+        const start = this.number(1);
+        atom.addValues(s.failed, start, s.arg === Arg.Range ? this.number(2) : undefined);
+      }
+    }
+    this.taken++;
+  }
+
+  learned(event: TraceEvent): void {
+    const p = this.pending;
+    if (p === undefined) return;
+    this.pending = undefined;
+    // A skeleton met on two lines in a row is new on both (the first is learned from only when
+    // the second starts): it is kept once. A chain stays at MAX_CHAIN.
+    let depth = 0;
+    for (let t = this.table.get(p.hash); t !== undefined; t = t.next) {
+      if (t.text === p.skeleton) return;
+      depth++;
+    }
+    if (depth >= MAX_CHAIN) return;
+    const s = new Skeleton(p.skeleton, undefined, 'ability', false, Arg.Whole);
+    s.next = this.table.get(p.hash);
+    this.table.set(p.hash, s);
+    this.size++;
+    // Kept for the lane only when exactly this line's event went into an atom (not refused, not
+    // filtered) and its pid and values are the digit runs the lane read.
+    const acc = this.accumulator;
+    if (event.kind === 'unknown' || acc.added !== p.added + 1) return;
+    if (event.position.line !== p.line || event.position.file !== p.file) return;
+    // The parser read the digit runs as the pid and values, as the lane does: checks of the
+    // scanner, which no canonical line fails (a skeleton that did would stay the parser's).
+    const runs = p.runs;
+    if (event.pid !== runs[0]) return;
+    let arg = Arg.Whole;
+    if (event.kind === 'ability') {
+      const a = event.argument;
+      if (a.kind === 'value') {
+        if (runs.length !== 2 || !sameNumber(a.value, runs[1]!)) return;
+        arg = Arg.Value;
+      } else if (a.kind === 'range') {
+        if (runs.length !== 3 || !sameNumber(a.start, runs[1]!)) return;
+        if (!sameNumber(a.end, runs[2]!)) return;
+        arg = Arg.Range;
+      } else if (a.kind === 'type-id') {
+        if (runs.length !== 2 || !sameNumber(a.value, runs[1]!)) return;
+      } else if (runs.length !== 1) return;
+    } else if (runs.length !== 1) return;
+    s.atom = acc.lastAtom;
+    s.kind = event.kind;
+    s.failed = event.severity === 'error';
+    s.arg = arg;
+  }
+
+  /**
+   * True when the matched record is `skeleton` with each digit-run mark (a 0
+   * byte) replaced by 1 to MAX_DIGITS digits; sets the runs.
+   */
+  private fits(skeleton: string): boolean {
+    const b = this.bytes;
+    const end = this.end;
+    const runs = this.runs;
+    let k = this.record;
+    let r = 0;
+    const n = skeleton.length;
+    for (let j = 0; j < n; j++) {
+      const c = skeleton.charCodeAt(j);
+      if (c === 0) {
+        const from = k;
+        while (k < end && isDigit(b[k]!)) k++;
+        if (k === from || k - from > (r === 0 ? MAX_PID : MAX_DIGITS)) return false;
+        runs[2 * r] = from;
+        runs[2 * r + 1] = k;
+        r++;
+      } else if (k === end || b[k] !== c) return false;
+      else k++;
+    }
+    this.runCount = r;
+    return k === end;
+  }
+
+  /**
+   * Reads a canonical record, `b[record, end)`: sets its digit runs (the pid,
+   * then the argument's). False for anything else.
+   */
+  private scan(b: Uint8Array, record: number, end: number): boolean {
+    let i = record;
+    const runs = this.runs;
+    if (startsWithAt(b, i, end, INFO)) i += INFO.length;
+    else if (startsWithAt(b, i, end, ERROR)) i += ERROR.length;
+    else return false;
+    // NAME (pid:DIGITS) — a name `-` (unnamed) is the parser's.
+    const name = i;
+    while (i < end && PROCESS_BYTE[b[i]!] === 1) i++;
+    if (i === name || (i === name + 1 && b[name] === 45) || !startsWithAt(b, i, end, PID)) {
+      return false;
+    }
+    i += PID.length;
+    const pid = i;
+    while (i < end && isDigit(b[i]!)) i++;
+    if (i === pid || i - pid > MAX_PID || b[i] !== 41 || b[i + 1] !== 32) return false;
+    runs[0] = pid;
+    runs[1] = i;
+    let runCount = 1;
+    i += 2;
+    if (startsWithAt(b, i, end, OF_TYPE)) i += OF_TYPE.length;
+    else if (startsWithAt(b, i, end, TYPE)) i += TYPE.length;
+    else return false;
+    const type = i;
+    while (i < end && TYPE_BYTE[b[i]!] === 1) i++;
+    if (i === type || b[i] !== 32) return false;
+    i++;
+    if (startsWithAt(b, i, end, USES) || startsWithAt(b, i, end, LACKS)) {
+      i += b[i] === 117 ? USES.length : LACKS.length;
+      const ability = i;
+      while (i < end && ABILITY_BYTE[b[i]!] === 1) i++;
+      if (i === ability) return false;
+      if (b[i] === 40) {
+        // (DIGITS) or (DIGITS - DIGITS) or (DIGITS-DIGITS), then maybe ` (TYPE)`.
+        i++;
+        const d1 = i;
+        while (i < end && isDigit(b[i]!)) i++;
+        if (i === d1 || i - d1 > MAX_DIGITS) return false;
+        runs[2] = d1;
+        runs[3] = i;
+        runCount = 2;
+        if (b[i] === 32 || b[i] === 45) {
+          if (b[i] === 32) {
+            if (b[i + 1] !== 45 || b[i + 2] !== 32) return false;
+            i += 3;
+          } else i++;
+          const d2 = i;
+          while (i < end && isDigit(b[i]!)) i++;
+          if (i === d2 || i - d2 > MAX_DIGITS) return false;
+          runs[4] = d2;
+          runs[5] = i;
+          runCount = 3;
+        }
+        if (b[i] !== 41) return false;
+        i++;
+        if (b[i] === 32 && b[i + 1] === 40) {
+          // ` (TYPE)`: the argument is a type id (not with a range: the parser finds no form).
+          if (runCount === 3) return false;
+          i += 2;
+          const t = i;
+          while (i < end && TYPE_BYTE[b[i]!] === 1) i++;
+          if (i === t || b[i] !== 41) return false;
+          i++;
+        }
+      }
+      if (!(startsWithAt(b, i, end, AS_ROOT) && i + AS_ROOT.length === end)) {
+        if (!(startsWithAt(b, i, end, AS_NON_ROOT) && i + AS_NON_ROOT.length === end)) return false;
+      }
+    } else {
+      let verb = false;
+      for (const v of PATH_VERBS) {
+        if (startsWithAt(b, i, end, v)) {
+          i += v.length;
+          verb = true;
+          break;
+        }
+      }
+      if (!verb || i >= end) return false;
+    }
+    // Every byte printable ASCII (the parser would mark a control character). Runs of blanks
+    // may stay: the parser joins them the same way in every record of the skeleton.
+    for (let k = record; k < end; k++) {
+      const c = b[k]!;
+      if (c < 32 || c > 126) return false;
+    }
+    this.runCount = runCount;
+    return true;
+  }
+
+  /** The matched record's skeleton: its bytes with each digit run as one 0 byte, as a string (compact: one byte a character). */
+  private skeleton(): string {
+    const out: number[] = [];
+    const b = this.bytes;
+    let k = this.record;
+    for (let r = 0; r <= this.runCount; r++) {
+      const to = r < this.runCount ? this.runs[2 * r]! : this.end;
+      for (; k < to; k++) out.push(b[k]!);
+      if (r < this.runCount) {
+        out.push(0);
+        k = this.runs[2 * r + 1]!;
+      }
+    }
+    return String.fromCharCode(...out);
+  }
+
+  /** Digit run `r` as text (0: the pid). */
+  private text(r: number): string {
+    return this.bytes.toString('latin1', this.runs[2 * r], this.runs[2 * r + 1]);
+  }
+
+  /** Digit run `r` as a Number (at most MAX_EXACT digits: exact). */
+  private number(r: number): number {
+    const b = this.bytes;
+    let n = 0;
+    for (let k = this.runs[2 * r]!; k < this.runs[2 * r + 1]!; k++) n = n * 10 + (b[k]! - 48);
+    return n;
+  }
+
+  /** The pid's text, or undefined when the atom's pid list is full and it sorts after the last. */
+  private pidUnlessUnlisted(atom: Atom): string | undefined {
+    const last = atom.lastListedPid();
+    if (last !== undefined) {
+      const b = this.bytes;
+      const from = this.runs[0]!;
+      const to = this.runs[1]!;
+      // Compared as strings compare: char by char, then the shorter first.
+      for (let k = 0; from + k < to; k++) {
+        if (k === last.length) return undefined;
+        const c = b[from + k]!;
+        const d = last.charCodeAt(k);
+        if (c !== d) {
+          if (c > d) return undefined;
+          break;
+        }
+      }
+    }
+    return this.text(0);
+  }
+}
+
+/**
+ * Where the record starts in a line, as the parser finds it
+ * (src/trace/prefix.ts): at once, or after a logger prefix that starts with a
+ * digit, `[` or a month name (serial console, ISO time, slog2info), in
+ * printable ASCII. -1 for any other line (a logger tag is the parser's).
+ */
+function recordStart(b: Uint8Array, start: number, end: number): number {
+  const c0 = b[start]!;
+  if (startsWithAt(b, start, end, INFO_KEY) || startsWithAt(b, start, end, ERROR_KEY)) return start;
+  if (!(c0 === 91 || isDigit(c0) || isMonth(b, start, end))) return -1;
+  // The parser takes the first `info:` and the first `error:` within MAX_PREFIX; each counts
+  // only after a blank, `]`, `:` or `>`, and the earlier one that counts is the start. From the
+  // left: the first key that counts is the start; a first one that does not leaves the other.
+  const limit = Math.min(end, start + MAX_PREFIX);
+  let infoOut = false;
+  let errorOut = false;
+  for (let k = start + 1; k < limit; k++) {
+    const c = b[k]!;
+    if (c < 32 || c > 126) return -1;
+    let key = false;
+    if (c === 105 && !infoOut && startsWithAt(b, k, end, INFO_KEY)) {
+      key = true;
+      infoOut = true;
+    } else if (c === 101 && !errorOut && startsWithAt(b, k, end, ERROR_KEY)) {
+      key = true;
+      errorOut = true;
+    }
+    if (key && isKeyBefore(b[k - 1]!)) return k;
+    if (infoOut && errorOut) return -1;
+  }
+  return -1;
+}
+
+function isKeyBefore(c: number): boolean {
+  return c === 32 || c === 9 || c === 93 || c === 58 || c === 62;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** True when the line starts with a month's three letters, in any case (slog2info). */
+function isMonth(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 3) return false;
+  const word = String.fromCharCode(b[start]! | 32, b[start + 1]! | 32, b[start + 2]! | 32);
+  return MONTHS.includes(word);
+}
+
+/** True when a digit run and the parser's canonical decimal are one number. */
+function sameNumber(canonical: string, digits: string): boolean {
+  return BigInt(canonical) === BigInt(digits);
+}
