@@ -63,6 +63,8 @@ export class Atom {
   successes = 0;
   pids: string[];
   morePids = false;
+  /** The last of `pids` once the list is full: kept here, one load from the fast lane. */
+  private lastListed: string | undefined = undefined;
   first: TracePosition;
   last: TracePosition;
   sample: string;
@@ -133,6 +135,7 @@ export class Atom {
           pids.length = MAX_LISTED;
           this.morePids = true;
         }
+        if (pids.length === MAX_LISTED) this.lastListed = pids[MAX_LISTED - 1];
       } else this.morePids = true;
     }
     // Positions arrive in order within a file: the same file as `last` is a number compare.
@@ -144,7 +147,7 @@ export class Atom {
 
   /** The last listed pid when the list is full (a later pid sorting after it is not listed). */
   lastListedPid(): string | undefined {
-    return this.pids.length >= MAX_LISTED ? this.pids[this.pids.length - 1] : undefined;
+    return this.lastListed;
   }
 
   /** Values (abilities) and failure reasons (paths) of one event. */
