@@ -494,13 +494,18 @@ function isKeyBefore(c: number): boolean {
   return c === 32 || c === 9 || c === 93 || c === 58 || c === 62;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** The months' three letters, lower case, each as one number (no string per line). */
+const MONTHS = new Set(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map(
+    (m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2),
+  ),
+);
 
 /** True when the line starts with a month's three letters, in any case (slog2info). */
 function isMonth(b: Uint8Array, start: number, end: number): boolean {
   if (end - start < 3) return false;
-  const word = String.fromCharCode(b[start]! | 32, b[start + 1]! | 32, b[start + 2]! | 32);
-  return MONTHS.includes(word);
+  // `| 32` lower-cases a letter and turns no other byte into one.
+  return MONTHS.has(((b[start]! | 32) << 16) | ((b[start + 1]! | 32) << 8) | (b[start + 2]! | 32));
 }
 
 /** True when a digit run and the parser's canonical decimal are one number. */
