@@ -319,13 +319,55 @@ describe('the fast lane learns what the parser learns', () => {
       ([prefix, sev, name, typeForm, type, body, end]) =>
         `${prefix}${sev}${name} (pid:1) ${typeForm}${type} ${body}${end}`,
     );
+  // A record wrapped at some of its blanks, continuation lines indented by blanks or tabs,
+  // sometimes with a line that could start a record, a blank line or an escape after it.
+  const wrappedArb = fc
+    .tuple(
+      recordArb,
+      fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+      mostly(['       ', '\t', ' '], ['  \t ', '\x1b[0m ']),
+      mostly(['', ' '], ['\r', '\t']),
+      mostly([''], ['\n', '\n   ', '\n  error: x', '\n  {"a":1}']),
+    )
+    .map(([record, cuts, indent, trail, after]) => {
+      const blanks = [...record.matchAll(/ /g)].map((m) => m.index);
+      const at = [...new Set(cuts.map((c) => blanks[c % Math.max(1, blanks.length)]!))]
+        .filter((i) => i !== undefined)
+        .sort((x, y) => x - y);
+      let out = '';
+      let from = 0;
+      for (const i of at) {
+        out += record.slice(from, i) + trail + '\n' + indent;
+        from = i + 1;
+      }
+      return out + record.slice(from) + after;
+    });
   const lineArb = fc.oneof(
     { weight: 8, arbitrary: recordArb },
+    { weight: 3, arbitrary: wrappedArb },
     {
       weight: 1,
       arbitrary: fc.constantFrom('', '   as root', '\tof type a_t', '#garbage', '\x1b[0m   x'),
     },
   );
+
+  test('wrapped records: taken whole, continuation lines counted and skipped', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      lines.push(`error: usr/sbin/sshd (pid:${i})`);
+      lines.push(`       type fs_t lacks ability SETUID(${i}) as root`);
+      lines.push(`info: usr/sbin/sshd (pid:${i}) type fs_t uses`);
+      lines.push(`\t ability \t SETUID(${i + 1})  `);
+      lines.push(`   as root\r`);
+    }
+    lines.push('#end');
+    const traces = [{ file: 'w.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const withLane = learn(traces, true);
+    expectSameLearning(withLane, learn(traces, false));
+    // Each shape is new once (its two first records); the other 58 records are taken.
+    expect(withLane.taken).toBe(58);
+    expect(withLane.summaries[0]!.lines).toBe(151);
+  });
 
   test('random lines in random chunks: same result with the lane and without', () => {
     let taken = 0;

@@ -11,10 +11,12 @@
  *
  * Why this gives the same result as the parser (tested against it, on
  * generated traces and on random lines, with the lane and without):
- * - The lane matches only canonical lines: printable ASCII; a logger prefix
- *   that starts with a digit, `[` or a month name, or none; the known ability
- *   and path forms, with single blanks between fields and each field in the
- *   characters its validator accepts. Anything else is left to the parser.
+ * - The lane matches only canonical records: printable ASCII; a logger
+ *   prefix that starts with a digit, `[` or a month name, or none; the known
+ *   ability and path forms, with single blanks between fields and each field
+ *   in the characters its validator accepts. A record wrapped over lines is
+ *   joined first, exactly as the parser joins it (joinWrapped). Anything else
+ *   is left to the parser.
  * - Within such a line the parser's every decision (where the name, type,
  *   ability, argument and path end; which form it is; whether a field is
  *   refused) depends on the skeleton alone, as long as each digit run stays
@@ -150,6 +152,14 @@ export class FastLane implements RecordLane {
   private line = 0;
   /** A new skeleton's line, taken and not yet learned from. */
   private pending: Pending | undefined = undefined;
+  /** A wrapped record, joined as the parser joins it. */
+  private readonly scratch = Buffer.alloc(MAX_RECORD);
+  /**
+   * Where the matched record's last line ends (its newline) and how many
+   * continuation lines it has: what the parser skips when the record is taken.
+   */
+  spanEnd = 0;
+  spanLines = 0;
 
   constructor(private readonly accumulator: RequirementAccumulator) {}
 
@@ -158,15 +168,25 @@ export class FastLane implements RecordLane {
     return this.size;
   }
 
-  match(bytes: Buffer, start: number, end: number, file: string, line: number): LaneMatch {
-    const record = recordStart(bytes, start, end);
-    if (record < 0) return undefined;
-    // As cleanLine: trailing blanks and carriage returns go.
-    let last = bytes[end - 1]!;
-    if (last === 32 || last === 13 || last === 9) {
-      while (end > record && ((last = bytes[end - 1]!) === 32 || (last >= 9 && last <= 13))) end--;
+  match(buffer: Buffer, start: number, lineEnd: number, file: string, line: number): LaneMatch {
+    let bytes = buffer;
+    let record: number;
+    let end: number;
+    const next = buffer[lineEnd + 1];
+    if (next === 32 || next === 9) {
+      // A record wrapped over lines: read as the parser joins it, into the scratch buffer.
+      end = this.joinWrapped(buffer, start, lineEnd);
+      if (end < 0) return undefined;
+      bytes = this.scratch;
+      record = 0;
+    } else {
+      record = recordStart(buffer, start, lineEnd);
+      if (record < 0) return undefined;
+      end = trimmedEnd(buffer, record, lineEnd);
+      if (end - record > MAX_RECORD) return undefined;
+      this.spanEnd = lineEnd;
+      this.spanLines = 0;
     }
-    if (end - record > MAX_RECORD) return undefined;
     // A hash of the record's bytes but its digits (the same for every line of one skeleton),
     // without a branch per byte: a digit multiplies by 1 and adds 0.
     let h = 0;
@@ -284,6 +304,48 @@ export class FastLane implements RecordLane {
     s.kind = event.kind;
     s.failed = event.severity === 'error';
     s.arg = arg;
+  }
+
+  /**
+   * Joins a record whose next line continues it into `scratch`, as the parser
+   * does (src/trace/push-parser.ts): each line trimmed, one space between
+   * them, runs of blanks and tabs as one space. Returns its length, or -1
+   * when the parser could read it otherwise: a control character or other
+   * non-ASCII byte, a continuation line that could start a record (`info:` or
+   * `error:` in it), an escape sequence first on a line (cleanLine could make
+   * it a continuation), the record's end not in this chunk, or too long.
+   * Sets spanEnd and spanLines. A blank line ends the record, as it does for
+   * the parser, and stays the parser's.
+   */
+  private joinWrapped(b: Buffer, start: number, end: number): number {
+    const record = recordStart(b, start, end);
+    if (record < 0) return -1;
+    const out = this.scratch;
+    let n = appendJoined(b, record, trimmedEnd(b, record, end), out, 0);
+    let lineEnd = end;
+    let lines = 0;
+    for (;;) {
+      const from = lineEnd + 1;
+      if (from >= b.length) return -1;
+      const c = b[from]!;
+      if (c === 27) return -1;
+      if (c !== 32 && c !== 9) break;
+      const nl = b.indexOf(10, from);
+      if (nl < 0) return -1;
+      const to = trimmedEnd(b, from, nl);
+      let k = from;
+      while (k < to && (b[k] === 32 || b[k] === 9)) k++;
+      if (k === to) break;
+      if (n < 0 || n >= MAX_RECORD || hasRecordKey(b, from, to)) return -1;
+      out[n++] = 32;
+      n = appendJoined(b, k, to, out, n);
+      lineEnd = nl;
+      lines++;
+    }
+    if (n < 0) return -1;
+    this.spanEnd = lineEnd;
+    this.spanLines = lines;
+    return n;
   }
 
   /**
@@ -488,6 +550,43 @@ function recordStart(b: Uint8Array, start: number, end: number): number {
     if (infoOut && errorOut) return -1;
   }
   return -1;
+}
+
+/** Where a line ends once trimmed as cleanLine trims it (only when its last byte is a blank, tab or CR). */
+function trimmedEnd(b: Uint8Array, from: number, end: number): number {
+  let last = b[end - 1]!;
+  if (last === 32 || last === 13 || last === 9) {
+    while (end > from && ((last = b[end - 1]!) === 32 || (last >= 9 && last <= 13))) end--;
+  }
+  return end;
+}
+
+/**
+ * Appends `b[from, to)` to `out` at `n` with each run of blanks and tabs as
+ * one space; -1 for a control or non-ASCII byte or past MAX_RECORD.
+ */
+function appendJoined(b: Uint8Array, from: number, to: number, out: Uint8Array, n: number): number {
+  if (n < 0) return -1;
+  for (let k = from; k < to; k++) {
+    let c = b[k]!;
+    if (c === 9) c = 32;
+    else if (c < 32 || c > 126) return -1;
+    if (c === 32 && out[n - 1] === 32) continue;
+    if (n >= MAX_RECORD) return -1;
+    out[n++] = c;
+  }
+  return n;
+}
+
+/** True when `info:` or `error:` is in the line's first MAX_PREFIX bytes: it might start a record. */
+function hasRecordKey(b: Uint8Array, from: number, to: number): boolean {
+  const limit = Math.min(to, from + MAX_PREFIX);
+  for (let k = from; k < limit; k++) {
+    const c = b[k]!;
+    if (c === 105 && startsWithAt(b, k, to, INFO_KEY)) return true;
+    if (c === 101 && startsWithAt(b, k, to, ERROR_KEY)) return true;
+  }
+  return false;
 }
 
 function isKeyBefore(c: number): boolean {

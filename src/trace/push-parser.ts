@@ -66,19 +66,23 @@ export interface PushParserOptions {
 
 /**
  * A consumer that learns from a canonical record's bytes without the parser
- * (src/infer/fast-lane.ts). For each whole line that the next line does not
- * continue, the parser asks `match`; it must not change anything the parser
- * or the caller can see. On an event kind the parser closes the open record
- * and calls `take`: the lane learned from the record, the parser only counts
- * it (as an event of that kind). On `'new'` the parser closes the open record,
- * calls `take`, reads the line as usual and, when that record closes, calls
- * `learned` with its event (after the caller had it). Otherwise the line is
- * the parser's alone.
+ * (src/infer/fast-lane.ts). For each whole line whose next line is in the
+ * same chunk, the parser asks `match`; it must not change anything the
+ * parser or the caller can see. On an event kind the parser closes the open
+ * record and calls `take`: the lane learned from the record (its line and
+ * `spanLines` continuation lines, up to `spanEnd`), the parser only counts
+ * it (as an event of that kind) and goes on after it. On `'new'` the parser
+ * closes the open record, calls `take`, reads the line as usual and, when
+ * that record closes, calls `learned` with its event (after the caller had
+ * it). Otherwise the line is the parser's alone.
  */
 export interface RecordLane {
   match(bytes: Buffer, start: number, end: number, file: string, line: number): LaneMatch;
   take(): void;
   learned(event: TraceEvent): void;
+  /** After a match: the newline that ends the record's last line, and its continuation lines. */
+  readonly spanEnd: number;
+  readonly spanLines: number;
 }
 
 /** What a lane said of a line: the kind of event it takes it for, new to it, or not its own. */
@@ -135,14 +139,12 @@ export class TracePushParser {
         return;
       }
       if (this.partialBytes === 0 && !this.partialTooLong && nl - start <= MAX_LINE_BYTES) {
-        // The lane sees a line only when the next one is in this chunk and cannot continue it
-        // (a blank or tab, or an escape sequence that cleanLine would remove, could).
-        const next = nl + 1 < chunk.length ? chunk[nl + 1]! : 32;
-        if (this.lane !== undefined && next !== 32 && next !== 9 && next !== 27) {
+        // The lane sees a line only when the next one is in this chunk (it may continue the
+        // record) and does not start with an escape sequence (which cleanLine removes).
+        if (this.lane !== undefined && nl + 1 < chunk.length && chunk[nl + 1] !== 27) {
           const matched = this.lane.match(chunk, start, nl, this.file, this.lineNo + 1);
           if (matched !== undefined) {
-            this.laneLine(matched, chunk, start, nl);
-            start = nl + 1;
+            start = this.laneLine(matched, chunk, start, nl);
             continue;
           }
         }
@@ -159,28 +161,34 @@ export class TracePushParser {
   }
 
   /**
-   * A line the lane matched. It starts a record that nothing continues, so the
-   * open record ends here, as it would when the parser read the line itself.
+   * A line the lane matched; returns where the next line starts. The line
+   * starts a record, so the open record ends here, as it would when the
+   * parser read the line itself. A taken record may span continuation lines
+   * (the lane's `spanEnd`, `spanLines`): they are counted and skipped.
    */
-  private laneLine(matched: LaneMatch, chunk: Buffer, start: number, nl: number): void {
+  private laneLine(matched: LaneMatch, chunk: Buffer, start: number, nl: number): number {
     const lane = this.lane!;
     this.closeRecord();
     lane.take();
-    this.lineNo++;
-    this.summary.lines++;
     if (matched === 'new') {
-      // Read as usual; the lane learns from its event when the record closes.
+      // Read as usual (its continuation lines too); the lane learns from its event when the
+      // record closes.
+      this.lineNo++;
+      this.summary.lines++;
       this.line(cleanLine(chunk.toString('utf8', start, nl)));
       this.laneRecord = this.openText !== undefined && this.openLine === this.lineNo;
-      return;
+      return nl + 1;
     }
     const summary = this.summary;
+    this.lineNo += 1 + lane.spanLines;
+    summary.lines += 1 + lane.spanLines;
     summary.records++;
     if (matched === 'ability') summary.events.ability++;
     else if (matched === 'attach') summary.events.attach++;
     else summary.events.link++;
     // Not parsed: a later identical record is parsed, not rebuilt from a stale event.
     this.lastEvent = undefined;
+    return lane.spanEnd + 1;
   }
 
   /** Ends the trace: handles a last line without newline and closes the open record. */
