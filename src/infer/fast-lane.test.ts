@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { generateTrace } from '../bench/generate-trace';
+import { generatedTrace } from '../test-utils/generated-trace';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
 import { FastLane } from './fast-lane';
@@ -70,19 +69,10 @@ function expectSameLearning(a: Learned, b: Learned): void {
   expect(a.summaries).toStrictEqual(b.summaries);
 }
 
-async function generated(seed: number, lines: number): Promise<Buffer> {
-  const out = new PassThrough();
-  const parts: Buffer[] = [];
-  out.on('data', (c: Buffer) => parts.push(c));
-  await generateTrace({ seed, lines, out, garbage: 0.02 });
-  out.end();
-  return Buffer.concat(parts);
-}
-
 describe('the fast lane learns what the parser learns', () => {
   test('generated traces, whole and in small chunks: same result; most records taken', async () => {
     for (const seed of [1, 7, 2024]) {
-      const text = await generated(seed, 20_000);
+      const text = await generatedTrace(seed, 20_000);
       const traces = [{ file: 'boot.log', text }];
       const without = learn(traces, false);
       expect(without.taken).toBe(0);
@@ -96,8 +86,8 @@ describe('the fast lane learns what the parser learns', () => {
   });
 
   test('earlier places after later ones (files out of order, pieces out of order): same result', async () => {
-    const a = await generated(8, 3000);
-    const b = await generated(9, 3000);
+    const a = await generatedTrace(8, 3000);
+    const b = await generatedTrace(9, 3000);
     expectSameLearning(
       learn(
         [
@@ -125,8 +115,8 @@ describe('the fast lane learns what the parser learns', () => {
   });
 
   test('the same file twice (equal places), and two files: same result', async () => {
-    const a = await generated(3, 3000);
-    const b = await generated(4, 3000);
+    const a = await generatedTrace(3, 3000);
+    const b = await generatedTrace(4, 3000);
     const traces = [
       { file: 'a.log', text: a },
       { file: 'a.log', text: a },
@@ -136,7 +126,7 @@ describe('the fast lane learns what the parser learns', () => {
   });
 
   test('-f and -a filters: records the filter drops are never taken', async () => {
-    const text = await generated(5, 5000);
+    const text = await generatedTrace(5, 5000);
     const traces = [{ file: 't.log', text }];
     for (const filter of [
       { names: ['sshd'], abilities: false, paths: false },

@@ -124,6 +124,12 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Where the run of digits at `b[from]` ends (`from` when there is none). */
+function digitsEnd(b: Uint8Array, from: number, end: number): number {
+  while (from < end && isDigit(b[from]!)) from++;
+  return from;
+}
+
 /** True when `b[at…]` starts with `word` (bounded by `end`). */
 function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array): boolean {
   if (end - at < word.length) return false;
@@ -363,7 +369,7 @@ export class FastLane implements RecordLane {
       const c = skeleton.charCodeAt(j);
       if (c === 0) {
         const from = k;
-        while (k < end && isDigit(b[k]!)) k++;
+        k = digitsEnd(b, k, end);
         if (k === from || k - from > (r === 0 ? MAX_PID : MAX_DIGITS)) return false;
         runs[2 * r] = from;
         runs[2 * r + 1] = k;
@@ -393,7 +399,7 @@ export class FastLane implements RecordLane {
     }
     i += PID.length;
     const pid = i;
-    while (i < end && isDigit(b[i]!)) i++;
+    i = digitsEnd(b, i, end);
     if (i === pid || i - pid > MAX_PID || b[i] !== 41 || b[i + 1] !== 32) return false;
     runs[0] = pid;
     runs[1] = i;
@@ -415,7 +421,7 @@ export class FastLane implements RecordLane {
         // (DIGITS) or (DIGITS - DIGITS) or (DIGITS-DIGITS), then maybe ` (TYPE)`.
         i++;
         const d1 = i;
-        while (i < end && isDigit(b[i]!)) i++;
+        i = digitsEnd(b, i, end);
         if (i === d1 || i - d1 > MAX_DIGITS) return false;
         runs[2] = d1;
         runs[3] = i;
@@ -426,7 +432,7 @@ export class FastLane implements RecordLane {
             i += 3;
           } else i++;
           const d2 = i;
-          while (i < end && isDigit(b[i]!)) i++;
+          i = digitsEnd(b, i, end);
           if (i === d2 || i - d2 > MAX_DIGITS) return false;
           runs[4] = d2;
           runs[5] = i;

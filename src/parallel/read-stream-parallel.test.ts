@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { generateTrace } from '../bench/generate-trace';
+import { generatedTrace } from '../test-utils/generated-trace';
 import { inferFromTraces } from '../cli/learn-inputs';
 import type { CliIo } from '../cli/io';
 import { learn } from '../plan/learn';
@@ -18,15 +18,6 @@ import { readTracesParallel } from './read-parallel';
 import type { ShardResult } from './shard-learner';
 
 const filter = { names: [], abilities: false, paths: false };
-
-async function generated(seed: number, lines: number): Promise<Buffer> {
-  const out = new PassThrough();
-  const parts: Buffer[] = [];
-  out.on('data', (c: Buffer) => parts.push(c));
-  await generateTrace({ seed, lines, out, garbage: 0.02 });
-  out.end();
-  return Buffer.concat(parts);
-}
 
 function io(cwd: string, stdin: Buffer = Buffer.alloc(0), env: NodeJS.ProcessEnv = {}): CliIo {
   return {
@@ -96,7 +87,7 @@ describe('readStreamParallel', () => {
   let workerFile: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'stream-'));
-    trace = Buffer.concat([await generated(21, 12_000), await generated(22, 6_000)]);
+    trace = Buffer.concat([await generatedTrace(21, 12_000), await generatedTrace(22, 6_000)]);
     // The TypeScript worker, run through ts-node as the compiled one runs under node.
     workerFile = path.join(dir, 'worker.js');
     writeFileSync(
@@ -135,7 +126,7 @@ describe('readStreamParallel', () => {
   }, 60_000);
 
   it('reads an over-long line as one thread does: cut to MAX_LINE_BYTES, reported, lines after it in place', async () => {
-    const records = await generated(23, 3000);
+    const records = await generatedTrace(23, 3000);
     const huge = Buffer.alloc(3 * 1024 * 1024, 'x');
     const input = Buffer.concat([records, huge, Buffer.from('\n'), records, huge, huge]);
     const one = await inferFromTraces([], {}, io(dir, input, { SECPOL_LEARN_THREADS: '1' }));
