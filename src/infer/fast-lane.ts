@@ -387,7 +387,6 @@ export class FastLane implements RecordLane {
    */
   private scan(b: Uint8Array, record: number, end: number): boolean {
     let i = record;
-    const runs = this.runs;
     if (startsWithAt(b, i, end, INFO)) i += INFO.length;
     else if (startsWithAt(b, i, end, ERROR)) i += ERROR.length;
     else return false;
@@ -398,11 +397,8 @@ export class FastLane implements RecordLane {
       return false;
     }
     i += PID.length;
-    const pid = i;
-    i = digitsEnd(b, i, end);
-    if (i === pid || i - pid > MAX_PID || b[i] !== 41 || b[i + 1] !== 32) return false;
-    runs[0] = pid;
-    runs[1] = i;
+    i = this.digitRun(0, b, i, end, MAX_PID);
+    if (i < 0 || b[i] !== 41 || b[i + 1] !== 32) return false;
     let runCount = 1;
     i += 2;
     if (startsWithAt(b, i, end, OF_TYPE)) i += OF_TYPE.length;
@@ -420,22 +416,16 @@ export class FastLane implements RecordLane {
       if (b[i] === 40) {
         // (DIGITS) or (DIGITS - DIGITS) or (DIGITS-DIGITS), then maybe ` (TYPE)`.
         i++;
-        const d1 = i;
-        i = digitsEnd(b, i, end);
-        if (i === d1 || i - d1 > MAX_DIGITS) return false;
-        runs[2] = d1;
-        runs[3] = i;
+        i = this.digitRun(1, b, i, end, MAX_DIGITS);
+        if (i < 0) return false;
         runCount = 2;
         if (b[i] === 32 || b[i] === 45) {
           if (b[i] === 32) {
             if (b[i + 1] !== 45 || b[i + 2] !== 32) return false;
             i += 3;
           } else i++;
-          const d2 = i;
-          i = digitsEnd(b, i, end);
-          if (i === d2 || i - d2 > MAX_DIGITS) return false;
-          runs[4] = d2;
-          runs[5] = i;
+          i = this.digitRun(2, b, i, end, MAX_DIGITS);
+          if (i < 0) return false;
           runCount = 3;
         }
         if (b[i] !== 41) return false;
@@ -472,6 +462,15 @@ export class FastLane implements RecordLane {
     }
     this.runCount = runCount;
     return true;
+  }
+
+  /** Reads digit run `r` (1 to `max` digits) at `b[from]`: its end, or -1. */
+  private digitRun(r: number, b: Uint8Array, from: number, end: number, max: number): number {
+    const to = digitsEnd(b, from, end);
+    if (to === from || to - from > max) return -1;
+    this.runs[2 * r] = from;
+    this.runs[2 * r + 1] = to;
+    return to;
   }
 
   /** The matched record's skeleton: its bytes with each digit run as one 0 byte, as a string (compact: one byte a character). */
