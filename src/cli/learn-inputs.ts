@@ -16,6 +16,7 @@ import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abili
 import type { InferResult } from '../infer/infer-requirements';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import { FastLane } from '../infer/fast-lane';
+import { FirstByPlace } from '../diagnostics/first-by-place';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
 import { summaryLines } from '../render/view-model';
@@ -108,21 +109,17 @@ export async function inferFromTraces(
     MAX_LISTED_LINES,
   );
   const accumulator = new RequirementAccumulator();
-  // Records already seen up to pid and values go straight into their requirement.
-  const lane = new FastLane(accumulator);
   let eventCount = parallel?.eventCount ?? 0;
   // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
-  const notUnderstood: Diagnostic[] = parallel?.notUnderstood ?? [];
-  let notUnderstoodCount = parallel?.notUnderstoodCount ?? 0;
-  const note = (d: Diagnostic): void => {
-    notUnderstoodCount++;
-    if (notUnderstood.length < MAX_LISTED_LINES) notUnderstood.push(d);
-  };
+  const listed = new FirstByPlace(MAX_LISTED_LINES);
+  const note = (d: Diagnostic): void => listed.add(d);
+  // Records already met up to pid and values are learned from their bytes (fast-lane.ts).
+  const lane = new FastLane(accumulator, (at) => note(unknownRecordNote(at)));
   if (!parallel)
     await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
       onEvent: (e) => {
         if (e.kind !== 'unknown') eventCount++;
-        else note(unknownRecordNote(e));
+        else note(unknownRecordNote(e.position));
         accumulator.add(e);
       },
       onDiagnostic: note,
@@ -131,7 +128,8 @@ export async function inferFromTraces(
   eventCount += lane.taken;
   const inferred = parallel?.inferred ?? accumulator.result();
   // Sorted by place: the same bytes whatever the order of the trace files.
-  notUnderstood.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+  const notUnderstood = parallel?.notUnderstood ?? listed.sorted();
+  const notUnderstoodCount = parallel?.notUnderstoodCount ?? listed.count;
   for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
   if (notUnderstoodCount > notUnderstood.length) {
     io.stderr.write(

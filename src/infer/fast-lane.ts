@@ -1,37 +1,44 @@
 /**
- * The learning fast lane: a record the accumulator has already seen, up to
- * its pid and its ability values, is learned from its bytes, with no string,
- * no event and no parse.
+ * The learning fast lane: a record the learner has already met, up to its
+ * pid and its ability values, is learned from its bytes, with no string, no
+ * event and no parse.
  *
  * A record's *skeleton* is its bytes without the digits of its pid and of
- * its ability argument. The first time a skeleton is met, the parser reads
- * the line as usual (`'new'`); when that one event went into an atom, the
- * lane keeps skeleton → atom. Later records with the same skeleton are
- * `'taken'`: their pid, position and values go straight into that atom.
+ * its ability argument (decimal, or hex after `0x`). The first time a
+ * skeleton is met, the parser reads the line as usual (`'new'`) and the lane
+ * watches what that one record did: it went into an atom, it was refused, or
+ * it was a record of unknown form. Later records with the same skeleton do
+ * the same from their bytes (`take`): their pid, place and values go
+ * straight into the atom; or the refusal is counted (and listed while the
+ * list has room) at their place; or the unknown record is counted and noted.
  *
  * Why this gives the same result as the parser (tested against it, on
  * generated traces and on random lines, with the lane and without):
  * - The lane matches only canonical records: printable ASCII; a logger
  *   prefix that starts with a digit, `[` or a month name, or none; the known
  *   ability and path forms, with single blanks between fields and each field
- *   in the characters its validator accepts. A record wrapped over lines is
- *   joined first, exactly as the parser joins it (joinWrapped). Anything else
- *   is left to the parser.
+ *   in the characters its validator accepts; or, for records of unknown
+ *   form, `KEY NAME (pid:DIGITS) REST` or any other text after `KEY `. A
+ *   record wrapped over lines is joined first, exactly as the parser joins it
+ *   (joinWrapped). Anything else is left to the parser.
  * - Within such a line the parser's every decision (where the name, type,
  *   ability, argument and path end; which form it is; whether a field is
- *   refused) depends on the skeleton alone, as long as each digit run stays
- *   a non-empty run of digits. So the atom, the event kind, the severity and
- *   the argument's shape are the skeleton's, and the learning filter (which
- *   keeps every repeat) decides on the skeleton too.
- * - A skeleton is kept only when its first event went into an atom (not
- *   refused, not filtered) and the lane read that event's pid and values as
- *   the parser did.
+ *   refused and why) depends on the skeleton alone, as long as each digit run
+ *   stays a non-empty run of its digits. So the atom, the event kind, the
+ *   severity, the argument's shape and the refusal are the skeleton's, and
+ *   the learning filter (which keeps every repeat) decides on the skeleton
+ *   too.
+ * - A skeleton is kept for the lane only when its first record did exactly
+ *   one of those three things and the lane read that event's pid and values
+ *   as the parser did; an unknown record the parser warns about (cut off) or
+ *   any other outcome leaves the skeleton to the parser.
  *
  * Memory: at most MAX_SKELETONS skeletons of at most MAX_RECORD bytes; past
  * that, new skeletons go to the parser. Only for learning: events the lane
  * takes have no time and reach no callback.
  */
-import type { LaneMatch, RecordLane } from '../trace/push-parser';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { looksTruncated, type LaneMatch, type RecordLane } from '../trace/push-parser';
 import type { TraceEvent, TracePosition } from '../trace/event';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
 
@@ -45,10 +52,15 @@ const MAX_RECORD = 1024;
 const MAX_PREFIX = 160;
 /** Digits of a pid the lane reads (a pid is valid up to 32 characters). */
 const MAX_PID = 20;
-/** Digits of a value read as an exact Number (value-set.ts). */
+/** Digits of a value read as an exact Number (value-set.ts): 15 decimal, 13 hex (52 bits). */
 const MAX_EXACT = 15;
-/** Digits of a value the parser's validator accepts. */
+const MAX_EXACT_HEX = 13;
+/** Digits of a value the parser's validator accepts (40 decimal; 32 hex digits stay within it). */
 const MAX_DIGITS = 40;
+const MAX_HEX_DIGITS = 32;
+/** In a skeleton: a run of decimal digits; a run of hex digits (after a literal `0x`). */
+const DECIMAL_RUN = 0;
+const HEX_RUN = 1;
 
 const enum Arg {
   /** No argument, or a type id: every value. */
@@ -57,16 +69,28 @@ const enum Arg {
   Range,
 }
 
-/** A skeleton and what it stands for: an atom, or (undefined) records the parser keeps. */
+/** What a skeleton's records do. */
+const enum Outcome {
+  /** Read by the parser (the first record did something else, or its effect was not seen). */
+  Parser,
+  /** Go into `atom`. */
+  Atom,
+  /** Are refused as `refusal` says. */
+  Refused,
+  /** Are records of unknown form: counted and noted. */
+  Unknown,
+}
+
+/** A skeleton and what its records do. */
 class Skeleton {
   next: Skeleton | undefined = undefined;
-  constructor(
-    readonly text: string,
-    public atom: Atom | undefined,
-    public kind: 'ability' | 'attach' | 'link',
-    public failed: boolean,
-    public arg: Arg,
-  ) {}
+  outcome = Outcome.Parser;
+  atom: Atom | undefined = undefined;
+  refusal: Diagnostic | undefined = undefined;
+  kind: 'ability' | 'attach' | 'link' | 'unknown' = 'ability';
+  failed = false;
+  arg = Arg.Whole;
+  constructor(readonly text: string) {}
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -75,10 +99,14 @@ interface Pending {
   hash: number;
   file: string;
   line: number;
-  /** The digit runs' text: the pid, then the argument's. */
+  /** The digit runs' text: the pid, then the argument's (a hex one with its `0x`). */
   runs: string[];
-  /** The accumulator's count of added events before the line was read. */
+  /** Scanned as a record of unknown form: only an unknown event may come of it. */
+  unknownForm: boolean;
+  /** The accumulator's counts before the line was read. */
   added: number;
+  refused: number;
+  unknown: number;
 }
 
 /** Byte strings the scanner compares against. */
@@ -107,11 +135,24 @@ const PROCESS_BYTE = byteClass('A-Za-z0-9_.+@~,=%/-');
 const TYPE_BYTE = byteClass('A-Za-z0-9_');
 const ABILITY_BYTE = byteClass('A-Za-z0-9_./-');
 
-/** The hash's factor and term per byte: 1 and 0 for a digit, so digit runs leave no trace. */
-const HASH_FACTOR = Int32Array.from({ length: 256 }, (_, c) => (isDigit(c) ? 1 : 31));
-const HASH_TERM = Int32Array.from({ length: 256 }, (_, c) =>
-  isDigit(c) ? 0 : Math.imul(c + 1, 0x9e3779b1),
+/**
+ * The hash's factor and term per byte, indexed by `(inParens << 8) | byte`.
+ * Inside parentheses (where the pid and the ability's values are) a digit,
+ * a hex letter or `x` multiplies by 1 and adds 0, so the digit runs leave no
+ * trace; everywhere else every byte counts, so records that differ in other
+ * digits (`/dev/ser1`, `/dev/ser2`) hash apart.
+ */
+const HASH_FACTOR = Int32Array.from({ length: 512 }, (_, i) => (ignoredInParens(i) ? 1 : 31));
+const HASH_TERM = Int32Array.from({ length: 512 }, (_, i) =>
+  ignoredInParens(i) ? 0 : Math.imul((i & 255) + 1, 0x9e3779b1),
 );
+/** Per byte: bit 1 opens parentheses, bit 0 keeps the state (`)` closes them). */
+const PAREN_STEP = Uint8Array.from({ length: 256 }, (_, c) => (c === 40 ? 3 : c === 41 ? 0 : 1));
+
+function ignoredInParens(i: number): boolean {
+  const c = i & 255;
+  return i >= 256 && (isHexDigit(c) || c === 120);
+}
 
 function byteClass(spec: string): Uint8Array {
   const table = new Uint8Array(256);
@@ -124,9 +165,19 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
 /** Where the run of digits at `b[from]` ends (`from` when there is none). */
 function digitsEnd(b: Uint8Array, from: number, end: number): number {
   while (from < end && isDigit(b[from]!)) from++;
+  return from;
+}
+
+/** Where the run of hex digits at `b[from]` ends (`from` when there is none). */
+function hexDigitsEnd(b: Uint8Array, from: number, end: number): number {
+  while (from < end && isHexDigit(b[from]!)) from++;
   return from;
 }
 
@@ -142,16 +193,21 @@ export class FastLane implements RecordLane {
   private readonly table = new Map<number, Skeleton>();
   /** Skeletons kept (at most MAX_SKELETONS). */
   private size = 0;
-  /** Records taken (learned without an event). */
+  /** Records taken that are events (went into an atom or were refused). */
   taken = 0;
+  /** Records of unknown form taken. */
+  unknownTaken = 0;
 
   // The line last matched: its bytes, its record's bounds, its digit runs ([start, end) pairs:
-  // the pid, then the argument's), its hash; the skeleton found, and the place.
+  // the pid, then the argument's) and which are hex (bit r), its hash; the skeleton found, and
+  // the place.
   private bytes: Buffer = Buffer.alloc(0);
   private record = 0;
   private end = 0;
   private readonly runs = [0, 0, 0, 0, 0, 0];
   private runCount = 0;
+  private hexRuns = 0;
+  private unknownForm = false;
   private hash = 0;
   private found: Skeleton | undefined = undefined;
   private file = '';
@@ -167,7 +223,15 @@ export class FastLane implements RecordLane {
   spanEnd = 0;
   spanLines = 0;
 
-  constructor(private readonly accumulator: RequirementAccumulator) {}
+  /**
+   * `noteUnknown` is what the caller does with a record of unknown form
+   * besides counting it (the accumulator counts): without it, such records
+   * stay the parser's.
+   */
+  constructor(
+    private readonly accumulator: RequirementAccumulator,
+    private readonly noteUnknown?: (position: TracePosition) => void,
+  ) {}
 
   /** How many skeletons are kept: the lane's memory. */
   get skeletons(): number {
@@ -193,12 +257,16 @@ export class FastLane implements RecordLane {
       this.spanEnd = lineEnd;
       this.spanLines = 0;
     }
-    // A hash of the record's bytes but its digits (the same for every line of one skeleton),
-    // without a branch per byte: a digit multiplies by 1 and adds 0.
+    // A hash that is the same for every record of one skeleton, without a branch per byte:
+    // inside parentheses a digit multiplies by 1 and adds 0 (see HASH_FACTOR).
     let h = 0;
+    let inParens = 0;
     for (let k = record; k < end; k++) {
       const c = bytes[k]!;
-      h = (Math.imul(h, HASH_FACTOR[c]!) + HASH_TERM[c]!) | 0;
+      const i = (inParens << 8) | c;
+      h = (Math.imul(h, HASH_FACTOR[i]!) + HASH_TERM[i]!) | 0;
+      const step = PAREN_STEP[c]!;
+      inParens = (inParens & step) | (step >> 1);
     }
     // 30 bits: a small integer key, never a boxed number.
     h &= 0x3fffffff;
@@ -215,24 +283,30 @@ export class FastLane implements RecordLane {
       depth++;
     }
     if (s === undefined) {
-      // Records that differ only in digits the skeleton keeps (`/proc/1234/as`) share a hash:
-      // past MAX_CHAIN of them, the rest are the parser's, so a look-up stays short.
+      // Records that differ only in digits the skeleton keeps (`SVC(3) (svc_7_t)`) may share a
+      // hash: past MAX_CHAIN of them, the rest are the parser's, so a look-up stays short.
       if (this.size >= MAX_SKELETONS || depth >= MAX_CHAIN) return undefined;
       if (!this.scan(bytes, record, end)) return undefined;
       this.found = undefined;
       return 'new';
     }
-    const atom = s.atom;
-    // A skeleton the parser keeps (its records are refused, filtered or of no known form).
-    if (atom === undefined) return undefined;
-    // Only records after the atom's first: an earlier or equal place would need the record's text.
-    const first = atom.first;
-    if (file === first.file ? line <= first.line : file < first.file) return undefined;
-    if (s.arg !== Arg.Whole && atom.needsBounds(s.failed)) {
-      // Values read as exact Numbers only; the parser takes longer ones.
-      for (let r = 1; r < this.runCount; r++) {
-        if (this.runs[2 * r + 1]! - this.runs[2 * r]! > MAX_EXACT) return undefined;
+    switch (s.outcome) {
+      case Outcome.Parser:
+        return undefined;
+      case Outcome.Atom: {
+        // Only records after the atom's first: an earlier or equal place would need the text.
+        const first = s.atom!.first;
+        if (file === first.file ? line <= first.line : file < first.file) return undefined;
+        if (s.arg !== Arg.Whole && s.atom!.needsBounds(s.failed)) {
+          // Values read as exact Numbers only; the parser takes longer ones.
+          for (let r = 1; r < this.runCount; r++) {
+            const max = (this.hexRuns >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT;
+            if (this.runs[2 * r + 1]! - this.runs[2 * r]! > max) return undefined;
+          }
+        }
+        break;
       }
+      // Refused and unknown records touch no atom: any place will do.
     }
     this.found = s;
     return s.kind;
@@ -243,18 +317,33 @@ export class FastLane implements RecordLane {
     if (s === undefined) {
       // A new skeleton: the parser reads the line and gives its event to `learned` later, when
       // these bytes may be gone. What `learned` checks is copied now.
+      const acc = this.accumulator;
       this.pending = {
         skeleton: this.skeleton(),
         hash: this.hash,
         file: this.file,
         line: this.line,
         runs: Array.from({ length: this.runCount }, (_, r) => this.text(r)),
-        added: this.accumulator.added,
+        unknownForm: this.unknownForm,
+        added: acc.added,
+        refused: acc.refusedCount,
+        unknown: acc.unknownCount,
       };
       return;
     }
-    const atom = s.atom!;
     const position: TracePosition = { file: this.file, line: this.line };
+    if (s.outcome === Outcome.Unknown) {
+      this.accumulator.countUnknown();
+      this.noteUnknown!(position);
+      this.unknownTaken++;
+      return;
+    }
+    this.taken++;
+    if (s.outcome === Outcome.Refused) {
+      this.accumulator.refuseAgain(s.refusal!, position);
+      return;
+    }
+    const atom = s.atom!;
     atom.addSeen(s.failed, this.pidUnlessUnlisted(atom), position);
     if (atom.values !== undefined) {
       if (s.arg === Arg.Whole || !atom.needsBounds(s.failed)) {
@@ -264,7 +353,6 @@ export class FastLane implements RecordLane {
         atom.addValues(s.failed, start, s.arg === Arg.Range ? this.number(2) : undefined);
       }
     }
-    this.taken++;
   }
 
   learned(event: TraceEvent): void {
@@ -279,19 +367,30 @@ export class FastLane implements RecordLane {
       depth++;
     }
     if (depth >= MAX_CHAIN) return;
-    const s = new Skeleton(p.skeleton, undefined, 'ability', false, Arg.Whole);
+    const s = new Skeleton(p.skeleton);
     s.next = this.table.get(p.hash);
     this.table.set(p.hash, s);
     this.size++;
-    // Kept for the lane only when exactly this line's event went into an atom (not refused, not
-    // filtered) and its pid and values are the digit runs the lane read.
-    const acc = this.accumulator;
-    if (event.kind === 'unknown' || acc.added !== p.added + 1) return;
+    // Its records are the lane's only when this line's event did exactly one thing: went into
+    // an atom, was refused, or was counted as of unknown form; and its pid and values are the
+    // digit runs the lane read (checks of the scanner, which no canonical line fails).
     if (event.position.line !== p.line || event.position.file !== p.file) return;
-    // The parser read the digit runs as the pid and values, as the lane does: checks of the
-    // scanner, which no canonical line fails (a skeleton that did would stay the parser's).
+    const acc = this.accumulator;
+    const added = acc.added - p.added;
+    const refused = acc.refusedCount - p.refused;
+    const unknown = acc.unknownCount - p.unknown;
     const runs = p.runs;
-    if (event.pid !== runs[0]) return;
+    if (event.kind === 'unknown') {
+      if (this.noteUnknown === undefined || added + refused !== 0 || unknown !== 1) return;
+      // A record cut off is warned about by the parser: its skeleton stays the parser's.
+      if (looksTruncated(event.record)) return;
+      if (runs.length !== (event.pid === undefined ? 0 : 1)) return;
+      if (runs.length === 1 && event.pid !== runs[0]) return;
+      s.outcome = Outcome.Unknown;
+      s.kind = 'unknown';
+      return;
+    }
+    if (p.unknownForm || unknown !== 0 || event.pid !== runs[0]) return;
     let arg = Arg.Whole;
     if (event.kind === 'ability') {
       const a = event.argument;
@@ -306,7 +405,13 @@ export class FastLane implements RecordLane {
         if (runs.length !== 2 || !sameNumber(a.value, runs[1]!)) return;
       } else if (runs.length !== 1) return;
     } else if (runs.length !== 1) return;
-    s.atom = acc.lastAtom;
+    if (added === 1 && refused === 0) {
+      s.outcome = Outcome.Atom;
+      s.atom = acc.lastAtom;
+    } else if (added === 0 && refused === 1) {
+      s.outcome = Outcome.Refused;
+      s.refusal = acc.lastRefusal;
+    } else return;
     s.kind = event.kind;
     s.failed = event.severity === 'error';
     s.arg = arg;
@@ -355,8 +460,9 @@ export class FastLane implements RecordLane {
   }
 
   /**
-   * True when the matched record is `skeleton` with each digit-run mark (a 0
-   * byte) replaced by 1 to MAX_DIGITS digits; sets the runs.
+   * True when the matched record is `skeleton` with each run mark replaced
+   * by a run of its digits: DECIMAL_RUN by 1 to MAX_DIGITS digits (MAX_PID
+   * for the pid), HEX_RUN by 1 to MAX_HEX_DIGITS hex digits. Sets the runs.
    */
   private fits(skeleton: string): boolean {
     const b = this.bytes;
@@ -364,13 +470,22 @@ export class FastLane implements RecordLane {
     const runs = this.runs;
     let k = this.record;
     let r = 0;
+    let hex = 0;
     const n = skeleton.length;
     for (let j = 0; j < n; j++) {
       const c = skeleton.charCodeAt(j);
-      if (c === 0) {
+      if (c <= HEX_RUN) {
         const from = k;
-        k = digitsEnd(b, k, end);
-        if (k === from || k - from > (r === 0 ? MAX_PID : MAX_DIGITS)) return false;
+        let max: number;
+        if (c === DECIMAL_RUN) {
+          k = digitsEnd(b, k, end);
+          max = r === 0 ? MAX_PID : MAX_DIGITS;
+        } else {
+          k = hexDigitsEnd(b, k, end);
+          max = MAX_HEX_DIGITS;
+          hex |= 1 << r;
+        }
+        if (k === from || k - from > max) return false;
         runs[2 * r] = from;
         runs[2 * r + 1] = k;
         r++;
@@ -378,6 +493,7 @@ export class FastLane implements RecordLane {
       else k++;
     }
     this.runCount = r;
+    this.hexRuns = hex;
     return k === end;
   }
 
@@ -386,21 +502,43 @@ export class FastLane implements RecordLane {
    * then the argument's). False for anything else.
    */
   private scan(b: Uint8Array, record: number, end: number): boolean {
+    // Every byte printable ASCII (the parser would mark a control character). Runs of blanks
+    // may stay: the parser joins them the same way in every record of the skeleton.
+    for (let k = record; k < end; k++) {
+      const c = b[k]!;
+      if (c < 32 || c > 126) return false;
+    }
     let i = record;
     if (startsWithAt(b, i, end, INFO)) i += INFO.length;
     else if (startsWithAt(b, i, end, ERROR)) i += ERROR.length;
     else return false;
-    // NAME (pid:DIGITS) — a name `-` (unnamed) is the parser's.
+    this.hexRuns = 0;
+    this.unknownForm = false;
+    if (this.scanKnown(b, i, end)) return true;
+    // Any other record is read as of unknown form; only an unknown event will be taken from it.
+    this.unknownForm = true;
+    this.hexRuns = 0;
+    this.runCount = this.scanPid(b, i, end) < 0 ? 0 : 1;
+    return true;
+  }
+
+  /** Reads `NAME (pid:DIGITS) ` at `b[i]`: where what follows starts, or -1. A name `-` (unnamed) is the parser's. */
+  private scanPid(b: Uint8Array, i: number, end: number): number {
     const name = i;
     while (i < end && PROCESS_BYTE[b[i]!] === 1) i++;
     if (i === name || (i === name + 1 && b[name] === 45) || !startsWithAt(b, i, end, PID)) {
-      return false;
+      return -1;
     }
-    i += PID.length;
-    i = this.digitRun(0, b, i, end, MAX_PID);
-    if (i < 0 || b[i] !== 41 || b[i + 1] !== 32) return false;
+    i = this.digitRun(0, b, i + PID.length, end, false);
+    if (i < 0 || b[i] !== 41 || b[i + 1] !== 32) return -1;
+    return i + 2;
+  }
+
+  /** Reads the rest of a record of a known form from its name at `b[i]`: true when canonical. */
+  private scanKnown(b: Uint8Array, i: number, end: number): boolean {
+    i = this.scanPid(b, i, end);
+    if (i < 0) return false;
     let runCount = 1;
-    i += 2;
     if (startsWithAt(b, i, end, OF_TYPE)) i += OF_TYPE.length;
     else if (startsWithAt(b, i, end, TYPE)) i += TYPE.length;
     else return false;
@@ -414,9 +552,8 @@ export class FastLane implements RecordLane {
       while (i < end && ABILITY_BYTE[b[i]!] === 1) i++;
       if (i === ability) return false;
       if (b[i] === 40) {
-        // (DIGITS) or (DIGITS - DIGITS) or (DIGITS-DIGITS), then maybe ` (TYPE)`.
-        i++;
-        i = this.digitRun(1, b, i, end, MAX_DIGITS);
+        // (N) or (N - N) or (N-N), each N decimal or 0x hex, then maybe ` (TYPE)`.
+        i = this.argumentRun(1, b, i + 1, end);
         if (i < 0) return false;
         runCount = 2;
         if (b[i] === 32 || b[i] === 45) {
@@ -424,7 +561,7 @@ export class FastLane implements RecordLane {
             if (b[i + 1] !== 45 || b[i + 2] !== 32) return false;
             i += 3;
           } else i++;
-          i = this.digitRun(2, b, i, end, MAX_DIGITS);
+          i = this.argumentRun(2, b, i, end);
           if (i < 0) return false;
           runCount = 3;
         }
@@ -454,26 +591,33 @@ export class FastLane implements RecordLane {
       }
       if (!verb || i >= end) return false;
     }
-    // Every byte printable ASCII (the parser would mark a control character). Runs of blanks
-    // may stay: the parser joins them the same way in every record of the skeleton.
-    for (let k = record; k < end; k++) {
-      const c = b[k]!;
-      if (c < 32 || c > 126) return false;
-    }
     this.runCount = runCount;
     return true;
   }
 
-  /** Reads digit run `r` (1 to `max` digits) at `b[from]`: its end, or -1. */
-  private digitRun(r: number, b: Uint8Array, from: number, end: number, max: number): number {
-    const to = digitsEnd(b, from, end);
+  /** Reads an argument's number, run `r`, at `b[from]`: `0x` and hex digits, or decimal digits. */
+  private argumentRun(r: number, b: Uint8Array, from: number, end: number): number {
+    if (b[from] === 48 && (b[from + 1]! | 32) === 120 && isHexDigit(b[from + 2]!)) {
+      return this.digitRun(r, b, from + 2, end, true);
+    }
+    return this.digitRun(r, b, from, end, false);
+  }
+
+  /** Reads run `r` (1 to the most digits a run may have) at `b[from]`: its end, or -1. */
+  private digitRun(r: number, b: Uint8Array, from: number, end: number, hex: boolean): number {
+    const to = hex ? hexDigitsEnd(b, from, end) : digitsEnd(b, from, end);
+    const max = hex ? MAX_HEX_DIGITS : r === 0 ? MAX_PID : MAX_DIGITS;
     if (to === from || to - from > max) return -1;
     this.runs[2 * r] = from;
     this.runs[2 * r + 1] = to;
+    if (hex) this.hexRuns |= 1 << r;
     return to;
   }
 
-  /** The matched record's skeleton: its bytes with each digit run as one 0 byte, as a string (compact: one byte a character). */
+  /**
+   * The matched record's skeleton: its bytes with each run as one mark byte
+   * (DECIMAL_RUN or HEX_RUN), as a string (compact: one byte a character).
+   */
   private skeleton(): string {
     const out: number[] = [];
     const b = this.bytes;
@@ -482,23 +626,32 @@ export class FastLane implements RecordLane {
       const to = r < this.runCount ? this.runs[2 * r]! : this.end;
       for (; k < to; k++) out.push(b[k]!);
       if (r < this.runCount) {
-        out.push(0);
+        out.push((this.hexRuns >> r) & 1 ? HEX_RUN : DECIMAL_RUN);
         k = this.runs[2 * r + 1]!;
       }
     }
     return String.fromCharCode(...out);
   }
 
-  /** Digit run `r` as text (0: the pid). */
+  /** Run `r` as text (0: the pid), a hex run with `0x` before it. */
   private text(r: number): string {
-    return this.bytes.toString('latin1', this.runs[2 * r], this.runs[2 * r + 1]);
+    const digits = this.bytes.toString('latin1', this.runs[2 * r], this.runs[2 * r + 1]);
+    return (this.hexRuns >> r) & 1 ? `0x${digits}` : digits;
   }
 
-  /** Digit run `r` as a Number (at most MAX_EXACT digits: exact). */
+  /** Run `r` as a Number (at most MAX_EXACT digits, MAX_EXACT_HEX hex digits: exact). */
   private number(r: number): number {
     const b = this.bytes;
     let n = 0;
-    for (let k = this.runs[2 * r]!; k < this.runs[2 * r + 1]!; k++) n = n * 10 + (b[k]! - 48);
+    const to = this.runs[2 * r + 1]!;
+    if ((this.hexRuns >> r) & 1) {
+      for (let k = this.runs[2 * r]!; k < to; k++) {
+        const c = b[k]!;
+        n = n * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+      }
+    } else {
+      for (let k = this.runs[2 * r]!; k < to; k++) n = n * 10 + (b[k]! - 48);
+    }
     return n;
   }
 

@@ -15,7 +15,7 @@ import type { Argv } from 'yargs';
 import type { CliIo } from '../cli/io';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { InputError } from '../errors';
-import type { TraceEvent, UnknownEvent } from '../trace/event';
+import type { TraceEvent, TracePosition } from '../trace/event';
 import { pushTrace } from '../trace/parse-trace';
 import type { RecordLane } from '../trace/push-parser';
 import { readChunks } from '../trace/read-chunks';
@@ -162,12 +162,12 @@ export async function readTraceEvents(
  * The warning for a record of a form nobody knows: it is kept, counted and
  * shown, never dropped silently, but no rule is learned from it.
  */
-export function unknownRecordNote(e: UnknownEvent): Diagnostic {
+export function unknownRecordNote(position: TracePosition): Diagnostic {
   return {
     severity: 'warning',
     message: 'record of an unknown form: no rule learned from it',
-    file: e.position.file,
-    line: e.position.line,
+    file: position.file,
+    line: position.line,
     ruleId: 'trace-unknown-record',
   };
 }

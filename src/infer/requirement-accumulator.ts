@@ -261,12 +261,14 @@ export class RequirementAccumulator {
   private readonly attachers = new Set<string>();
   private readonly untyped = new Map<string, Evidence>();
   private readonly refused: Diagnostic[] = [];
-  private refusedCount = 0;
-  private unknownCount = 0;
   private readonly maxDiagnostics: number;
-  /** Events added to an atom so far, and the atom of the last one: how the fast lane learns a record's atom. */
+  // What the fast lane (fast-lane.ts) reads to learn what one record did: events added to an
+  // atom and the atom of the last one; records refused and the last refusal; unknown records.
   added = 0;
   lastAtom: Atom | undefined = undefined;
+  refusedCount = 0;
+  lastRefusal: Diagnostic | undefined = undefined;
+  unknownCount = 0;
 
   constructor(options: InferOptions = {}) {
     this.maxDiagnostics = options.maxDiagnostics ?? 100;
@@ -275,7 +277,7 @@ export class RequirementAccumulator {
   /** Adds one event: an unknown one is counted, a refused one warned about, the rest accumulated. */
   add(e: TraceEvent): void {
     if (e.kind === 'unknown') {
-      this.unknownCount++;
+      this.countUnknown();
       return;
     }
     if (e.securityType === '-') {
@@ -385,8 +387,25 @@ export class RequirementAccumulator {
     this.untyped.set(e.process, had ? mergeEvidence(had, ev) : ev);
   }
 
+  /** Counts a record of unknown form (the fast lane's way in: no event). */
+  countUnknown(): void {
+    this.unknownCount++;
+  }
+
+  /**
+   * Refuses a record at `position` for the reason `like` gave (the fast
+   * lane's way in: a record whose fields are those of a refused one).
+   */
+  refuseAgain(like: Diagnostic, position: TracePosition): void {
+    this.refusedCount++;
+    if (this.refused.length < this.maxDiagnostics) {
+      this.refused.push({ ...like, file: position.file, line: position.line });
+    }
+  }
+
   private refuse(refusal: Diagnostic): void {
     this.refusedCount++;
+    this.lastRefusal = refusal;
     if (this.refused.length < this.maxDiagnostics) this.refused.push(refusal);
   }
 }

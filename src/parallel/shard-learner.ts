@@ -9,6 +9,7 @@
  * Does not read files or start threads: see infer-shard.ts, read-stream-parallel.ts.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { FirstByPlace, byPlace } from '../diagnostics/first-by-place';
 import { mergeInferResults, type InferResult } from '../infer/infer-requirements';
 import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
 import type { MonitorFilter } from '../monitor/apply-options';
@@ -32,14 +33,12 @@ export interface ShardResult {
 /** One thread's learning state; `piece()` for each run of records, `result()` once. */
 export class ShardLearner {
   private readonly accumulator = new RequirementAccumulator();
+  private eventCount = 0;
+  private lines = 0;
+  /** Lines not understood (and records of unknown form): the first by place, and a count. */
+  private readonly notUnderstood: FirstByPlace;
   /** One lane for every piece: its skeletons stand for this accumulator's requirements. */
-  private readonly lane = new FastLane(this.accumulator);
-  private readonly counts: Omit<ShardResult, 'inferred'> = {
-    eventCount: 0,
-    notUnderstood: [],
-    notUnderstoodCount: 0,
-    lines: 0,
-  };
+  private readonly lane: FastLane;
 
   /** One filter for every piece: the monitor core's, with the options learning needs. */
   private readonly monitor: MonitorFilter;
@@ -48,9 +47,12 @@ export class ShardLearner {
     private readonly file: string,
     filter: TraceFilter,
     /** How many lines not understood to keep (the rest are counted). */
-    private readonly maxListed: number,
+    maxListed: number,
   ) {
     this.monitor = monitorFilter(filter);
+    this.notUnderstood = new FirstByPlace(maxListed);
+    const notUnderstood = this.notUnderstood;
+    this.lane = new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
   }
 
   /**
@@ -59,12 +61,9 @@ export class ShardLearner {
    */
   piece(firstLine = 1): TracePushParser {
     const monitor = this.monitor;
-    const out = this.counts;
     const accumulator = this.accumulator;
-    const note = (d: Diagnostic): void => {
-      out.notUnderstoodCount++;
-      if (out.notUnderstood.length < this.maxListed) out.notUnderstood.push(d);
-    };
+    const notUnderstood = this.notUnderstood;
+    const note = (d: Diagnostic): void => notUnderstood.add(d);
     return new TracePushParser({
       file: this.file,
       firstLine,
@@ -73,8 +72,8 @@ export class ShardLearner {
       lane: this.lane,
       onEvent: (e) => {
         if (!monitor.accept(e)) return;
-        if (e.kind !== 'unknown') out.eventCount++;
-        else note(unknownRecordNote(e));
+        if (e.kind !== 'unknown') this.eventCount++;
+        else note(unknownRecordNote(e.position));
         accumulator.add(e);
       },
       onDiagnostic: note,
@@ -83,16 +82,17 @@ export class ShardLearner {
 
   /** Ends a piece's parser (its last line and record) and counts its lines. */
   endPiece(parser: TracePushParser): void {
-    this.counts.lines += parser.end().lines;
+    this.lines += parser.end().lines;
   }
 
   /** Everything learned so far. */
   result(): ShardResult {
-    const counts = this.counts;
     return {
       inferred: this.accumulator.result(),
-      ...counts,
-      eventCount: counts.eventCount + this.lane.taken,
+      eventCount: this.eventCount + this.lane.taken,
+      notUnderstood: this.notUnderstood.sorted(),
+      notUnderstoodCount: this.notUnderstood.count,
+      lines: this.lines,
     };
   }
 }
@@ -113,8 +113,4 @@ export function mergeShards(results: ShardResult[], maxListed: number): ShardRes
     notUnderstoodCount: results.reduce((a, r) => a + r.notUnderstoodCount, 0),
     lines: results.reduce((a, r) => a + r.lines, 0),
   };
-}
-
-function byPlace(a: Diagnostic, b: Diagnostic): number {
-  return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line;
 }

@@ -86,7 +86,7 @@ export interface RecordLane {
 }
 
 /** What a lane said of a line: the kind of event it takes it for, new to it, or not its own. */
-export type LaneMatch = 'ability' | 'attach' | 'link' | 'new' | undefined;
+export type LaneMatch = 'ability' | 'attach' | 'link' | 'unknown' | 'new' | undefined;
 
 /** A synchronous trace parser driven by `feed`/`end`. */
 export class TracePushParser {
@@ -185,7 +185,8 @@ export class TracePushParser {
     summary.records++;
     if (matched === 'ability') summary.events.ability++;
     else if (matched === 'attach') summary.events.attach++;
-    else summary.events.link++;
+    else if (matched === 'link') summary.events.link++;
+    else summary.events.unknown++;
     // Not parsed: a later identical record is parsed, not rebuilt from a stale event.
     this.lastEvent = undefined;
     return lane.spanEnd + 1;
@@ -366,8 +367,11 @@ function jsonRecord(line: string, times: boolean): SplitLine | undefined {
   return time === undefined ? { record: start.record } : { record: start.record, time };
 }
 
-/** A record that has the `NAME (pid:N) [of ]type T ` start of a known form but no known ending. */
-function looksTruncated(text: string): boolean {
+/**
+ * A record that has the `NAME (pid:N) [of ]type T ` start of a known form but
+ * no known ending: an unknown event the parser also warns about.
+ */
+export function looksTruncated(text: string): boolean {
   return /^(?:info|error): \S* ?\(pid:[^)]*\) (?:of )?type \S+ /.test(text);
 }
 
