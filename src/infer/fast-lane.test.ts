@@ -52,7 +52,17 @@ function learn(
       },
       onDiagnostic: (d) => diagnostics.push(d),
     });
-    for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
+    if (chunk > 0) {
+      for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
+    } else {
+      // As readChunks feeds a file: one buffer reused, pieces of varying length from its start.
+      const reused = Buffer.alloc(70_000);
+      for (let at = 0, n = 1; at < text.length; at += n, n = (n * 7919 + 13) % 70_000) {
+        const piece = text.subarray(at, at + n);
+        piece.copy(reused);
+        parser.feed(reused.subarray(0, piece.length));
+      }
+    }
     summaries.push(parser.end());
   }
   return {
@@ -83,7 +93,8 @@ describe('the fast lane learns what the parser learns', () => {
       const traces = [{ file: 'boot.log', text }];
       const without = learn(traces, false);
       expect(without.taken).toBe(0);
-      for (const chunk of [65536, 777]) {
+      // 0: one reused buffer, pieces shorter and longer than before (readChunks).
+      for (const chunk of [65536, 777, 0]) {
         const withLane = learn(traces, true, chunk);
         expectSameLearning(withLane, without);
         // The lane does work: without it taking records this test would prove nothing.

@@ -41,8 +41,19 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { looksTruncated, type LaneMatch, type RecordLane } from '../trace/push-parser';
 import type { TraceEvent, TracePosition } from '../trace/event';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
+import {
+  DECIMAL_RUN,
+  HEX_RUN,
+  MAX_DIGITS,
+  MAX_HEX_DIGITS,
+  MAX_PID,
+  Runs,
+  SkeletonTable,
+  isDigit,
+  isHexDigit,
+} from './skeleton-table';
 
-/** Skeletons kept, at most (a string of the record's length and an object: about 150 bytes each). */
+/** Skeletons kept, at most (their bytes, a plan and an object: about 200 bytes each). */
 const MAX_SKELETONS = 20_000;
 /** Skeletons kept under one hash, at most. */
 const MAX_CHAIN = 8;
@@ -50,17 +61,9 @@ const MAX_CHAIN = 8;
 const MAX_RECORD = 1024;
 /** The parser looks for `info:`/`error:` this far into a line (src/trace/prefix.ts). */
 const MAX_PREFIX = 160;
-/** Digits of a pid the lane reads (a pid is valid up to 32 characters). */
-const MAX_PID = 20;
 /** Digits of a value read as an exact Number (value-set.ts): 15 decimal, 13 hex (52 bits). */
 const MAX_EXACT = 15;
 const MAX_EXACT_HEX = 13;
-/** Digits of a value the parser's validator accepts (40 decimal; 32 hex digits stay within it). */
-const MAX_DIGITS = 40;
-const MAX_HEX_DIGITS = 32;
-/** In a skeleton: a run of decimal digits; a run of hex digits (after a literal `0x`). */
-const DECIMAL_RUN = 0;
-const HEX_RUN = 1;
 
 const enum Arg {
   /** No argument, or a type id: every value. */
@@ -81,16 +84,17 @@ const enum Outcome {
   Unknown,
 }
 
-/** A skeleton and what its records do. */
+/** What a skeleton's records do (the table's value for it). */
 class Skeleton {
-  next: Skeleton | undefined = undefined;
   outcome = Outcome.Parser;
+  /** A place known to be after the atom's first (which only ever moves earlier): a check saved. */
+  afterFile = '';
+  afterLine = 0;
   atom: Atom | undefined = undefined;
   refusal: Diagnostic | undefined = undefined;
   kind: 'ability' | 'attach' | 'link' | 'unknown' = 'ability';
   failed = false;
   arg = Arg.Whole;
-  constructor(readonly text: string) {}
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -161,14 +165,6 @@ function byteClass(spec: string): Uint8Array {
   return table;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isHexDigit(c: number): boolean {
-  return isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 102);
-}
-
 /** Where the run of digits at `b[from]` ends (`from` when there is none). */
 function digitsEnd(b: Uint8Array, from: number, end: number): number {
   while (from < end && isDigit(b[from]!)) from++;
@@ -190,9 +186,7 @@ function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array):
 
 /** The lane of one accumulator; give it to every parser feeding that accumulator. */
 export class FastLane implements RecordLane {
-  private readonly table = new Map<number, Skeleton>();
-  /** Skeletons kept (at most MAX_SKELETONS). */
-  private size = 0;
+  private readonly table = new SkeletonTable<Skeleton>(MAX_SKELETONS, MAX_CHAIN);
   /** Records taken that are events (went into an atom or were refused). */
   taken = 0;
   /** Records of unknown form taken. */
@@ -204,9 +198,8 @@ export class FastLane implements RecordLane {
   private bytes: Buffer = Buffer.alloc(0);
   private record = 0;
   private end = 0;
-  private readonly runs = [0, 0, 0, 0, 0, 0];
-  private runCount = 0;
-  private hexRuns = 0;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private readonly runs = new Runs();
   private unknownForm = false;
   private hash = 0;
   private found: Skeleton | undefined = undefined;
@@ -216,6 +209,11 @@ export class FastLane implements RecordLane {
   private pending: Pending | undefined = undefined;
   /** A wrapped record, joined as the parser joins it. */
   private readonly scratch = Buffer.alloc(MAX_RECORD);
+  private readonly scratchView = new DataView(
+    this.scratch.buffer,
+    this.scratch.byteOffset,
+    MAX_RECORD,
+  );
   /**
    * Where the matched record's last line ends (its newline) and how many
    * continuation lines it has: what the parser skips when the record is taken.
@@ -235,7 +233,7 @@ export class FastLane implements RecordLane {
 
   /** How many skeletons are kept: the lane's memory. */
   get skeletons(): number {
-    return this.size;
+    return this.table.size;
   }
 
   match(buffer: Buffer, start: number, lineEnd: number, file: string, line: number): LaneMatch {
@@ -268,40 +266,55 @@ export class FastLane implements RecordLane {
       const step = PAREN_STEP[c]!;
       inParens = (inParens & step) | (step >> 1);
     }
-    // 30 bits: a small integer key, never a boxed number.
-    h &= 0x3fffffff;
+    // Mixed, so the low bits (the bucket) depend on every byte; 30 bits: a small integer.
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    h = (h ^ (h >>> 13)) & 0x3fffffff;
     this.bytes = bytes;
     this.record = record;
     this.end = end;
     this.hash = h;
     this.file = file;
     this.line = line;
-    let s = this.table.get(h);
-    let depth = 0;
-    while (s !== undefined && !this.fits(s.text)) {
-      s = s.next;
-      depth++;
+    let view: DataView;
+    if (bytes === this.scratch) view = this.scratchView;
+    else {
+      // One DataView per chunk the parser feeds (a reused buffer may come back shorter or longer).
+      const v = this.view;
+      if (
+        v.buffer !== bytes.buffer ||
+        v.byteOffset !== bytes.byteOffset ||
+        v.byteLength !== bytes.length
+      ) {
+        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      }
+      view = this.view;
     }
-    if (s === undefined) {
+    const index = this.table.find(bytes, view, record, end, h, this.runs);
+    if (index < 0) {
       // Records that differ only in digits the skeleton keeps (`SVC(3) (svc_7_t)`) may share a
       // hash: past MAX_CHAIN of them, the rest are the parser's, so a look-up stays short.
-      if (this.size >= MAX_SKELETONS || depth >= MAX_CHAIN) return undefined;
+      if (this.table.size >= MAX_SKELETONS || -1 - index >= MAX_CHAIN) return undefined;
       if (!this.scan(bytes, record, end)) return undefined;
       this.found = undefined;
       return 'new';
     }
+    const s = this.table.value(index);
     switch (s.outcome) {
       case Outcome.Parser:
         return undefined;
       case Outcome.Atom: {
         // Only records after the atom's first: an earlier or equal place would need the text.
-        const first = s.atom!.first;
-        if (file === first.file ? line <= first.line : file < first.file) return undefined;
+        if (file !== s.afterFile || line <= s.afterLine) {
+          const first = s.atom!.first;
+          if (file === first.file ? line <= first.line : file < first.file) return undefined;
+        }
+        s.afterFile = file;
+        s.afterLine = line;
         if (s.arg !== Arg.Whole && s.atom!.needsBounds(s.failed)) {
           // Values read as exact Numbers only; the parser takes longer ones.
-          for (let r = 1; r < this.runCount; r++) {
-            const max = (this.hexRuns >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT;
-            if (this.runs[2 * r + 1]! - this.runs[2 * r]! > max) return undefined;
+          for (let r = 1; r < this.runs.count; r++) {
+            const max = (this.runs.hex >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT;
+            if (this.runs.bounds[2 * r + 1]! - this.runs.bounds[2 * r]! > max) return undefined;
           }
         }
         break;
@@ -323,7 +336,7 @@ export class FastLane implements RecordLane {
         hash: this.hash,
         file: this.file,
         line: this.line,
-        runs: Array.from({ length: this.runCount }, (_, r) => this.text(r)),
+        runs: Array.from({ length: this.runs.count }, (_, r) => this.text(r)),
         unknownForm: this.unknownForm,
         added: acc.added,
         refused: acc.refusedCount,
@@ -331,20 +344,19 @@ export class FastLane implements RecordLane {
       };
       return;
     }
-    const position: TracePosition = { file: this.file, line: this.line };
     if (s.outcome === Outcome.Unknown) {
       this.accumulator.countUnknown();
-      this.noteUnknown!(position);
+      this.noteUnknown!({ file: this.file, line: this.line });
       this.unknownTaken++;
       return;
     }
     this.taken++;
     if (s.outcome === Outcome.Refused) {
-      this.accumulator.refuseAgain(s.refusal!, position);
+      this.accumulator.refuseAgain(s.refusal!, { file: this.file, line: this.line });
       return;
     }
     const atom = s.atom!;
-    atom.addSeen(s.failed, this.pidUnlessUnlisted(atom), position);
+    atom.addSeen(s.failed, this.pidUnlessUnlisted(atom), this.file, this.line);
     if (atom.values !== undefined) {
       if (s.arg === Arg.Whole || !atom.needsBounds(s.failed)) {
         atom.addValues(s.failed, undefined, undefined);
@@ -361,16 +373,8 @@ export class FastLane implements RecordLane {
     this.pending = undefined;
     // A skeleton met on two lines in a row is new on both (the first is learned from only when
     // the second starts): it is kept once. A chain stays at MAX_CHAIN.
-    let depth = 0;
-    for (let t = this.table.get(p.hash); t !== undefined; t = t.next) {
-      if (t.text === p.skeleton) return;
-      depth++;
-    }
-    if (depth >= MAX_CHAIN) return;
-    const s = new Skeleton(p.skeleton);
-    s.next = this.table.get(p.hash);
-    this.table.set(p.hash, s);
-    this.size++;
+    const s = new Skeleton();
+    if (this.table.add(p.skeleton, p.hash, s) < 0) return;
     // Its records are the lane's only when this line's event did exactly one thing: went into
     // an atom, was refused, or was counted as of unknown form; and its pid and values are the
     // digit runs the lane read (checks of the scanner, which no canonical line fails).
@@ -460,44 +464,6 @@ export class FastLane implements RecordLane {
   }
 
   /**
-   * True when the matched record is `skeleton` with each run mark replaced
-   * by a run of its digits: DECIMAL_RUN by 1 to MAX_DIGITS digits (MAX_PID
-   * for the pid), HEX_RUN by 1 to MAX_HEX_DIGITS hex digits. Sets the runs.
-   */
-  private fits(skeleton: string): boolean {
-    const b = this.bytes;
-    const end = this.end;
-    const runs = this.runs;
-    let k = this.record;
-    let r = 0;
-    let hex = 0;
-    const n = skeleton.length;
-    for (let j = 0; j < n; j++) {
-      const c = skeleton.charCodeAt(j);
-      if (c <= HEX_RUN) {
-        const from = k;
-        let max: number;
-        if (c === DECIMAL_RUN) {
-          k = digitsEnd(b, k, end);
-          max = r === 0 ? MAX_PID : MAX_DIGITS;
-        } else {
-          k = hexDigitsEnd(b, k, end);
-          max = MAX_HEX_DIGITS;
-          hex |= 1 << r;
-        }
-        if (k === from || k - from > max) return false;
-        runs[2 * r] = from;
-        runs[2 * r + 1] = k;
-        r++;
-      } else if (k === end || b[k] !== c) return false;
-      else k++;
-    }
-    this.runCount = r;
-    this.hexRuns = hex;
-    return k === end;
-  }
-
-  /**
    * Reads a canonical record, `b[record, end)`: sets its digit runs (the pid,
    * then the argument's). False for anything else.
    */
@@ -512,13 +478,13 @@ export class FastLane implements RecordLane {
     if (startsWithAt(b, i, end, INFO)) i += INFO.length;
     else if (startsWithAt(b, i, end, ERROR)) i += ERROR.length;
     else return false;
-    this.hexRuns = 0;
+    this.runs.hex = 0;
     this.unknownForm = false;
     if (this.scanKnown(b, i, end)) return true;
     // Any other record is read as of unknown form; only an unknown event will be taken from it.
     this.unknownForm = true;
-    this.hexRuns = 0;
-    this.runCount = this.scanPid(b, i, end) < 0 ? 0 : 1;
+    this.runs.hex = 0;
+    this.runs.count = this.scanPid(b, i, end) < 0 ? 0 : 1;
     return true;
   }
 
@@ -591,7 +557,7 @@ export class FastLane implements RecordLane {
       }
       if (!verb || i >= end) return false;
     }
-    this.runCount = runCount;
+    this.runs.count = runCount;
     return true;
   }
 
@@ -608,9 +574,9 @@ export class FastLane implements RecordLane {
     const to = hex ? hexDigitsEnd(b, from, end) : digitsEnd(b, from, end);
     const max = hex ? MAX_HEX_DIGITS : r === 0 ? MAX_PID : MAX_DIGITS;
     if (to === from || to - from > max) return -1;
-    this.runs[2 * r] = from;
-    this.runs[2 * r + 1] = to;
-    if (hex) this.hexRuns |= 1 << r;
+    this.runs.bounds[2 * r] = from;
+    this.runs.bounds[2 * r + 1] = to;
+    if (hex) this.runs.hex |= 1 << r;
     return to;
   }
 
@@ -622,12 +588,12 @@ export class FastLane implements RecordLane {
     const out: number[] = [];
     const b = this.bytes;
     let k = this.record;
-    for (let r = 0; r <= this.runCount; r++) {
-      const to = r < this.runCount ? this.runs[2 * r]! : this.end;
+    for (let r = 0; r <= this.runs.count; r++) {
+      const to = r < this.runs.count ? this.runs.bounds[2 * r]! : this.end;
       for (; k < to; k++) out.push(b[k]!);
-      if (r < this.runCount) {
-        out.push((this.hexRuns >> r) & 1 ? HEX_RUN : DECIMAL_RUN);
-        k = this.runs[2 * r + 1]!;
+      if (r < this.runs.count) {
+        out.push((this.runs.hex >> r) & 1 ? HEX_RUN : DECIMAL_RUN);
+        k = this.runs.bounds[2 * r + 1]!;
       }
     }
     return String.fromCharCode(...out);
@@ -635,22 +601,26 @@ export class FastLane implements RecordLane {
 
   /** Run `r` as text (0: the pid), a hex run with `0x` before it. */
   private text(r: number): string {
-    const digits = this.bytes.toString('latin1', this.runs[2 * r], this.runs[2 * r + 1]);
-    return (this.hexRuns >> r) & 1 ? `0x${digits}` : digits;
+    const digits = this.bytes.toString(
+      'latin1',
+      this.runs.bounds[2 * r],
+      this.runs.bounds[2 * r + 1],
+    );
+    return (this.runs.hex >> r) & 1 ? `0x${digits}` : digits;
   }
 
   /** Run `r` as a Number (at most MAX_EXACT digits, MAX_EXACT_HEX hex digits: exact). */
   private number(r: number): number {
     const b = this.bytes;
     let n = 0;
-    const to = this.runs[2 * r + 1]!;
-    if ((this.hexRuns >> r) & 1) {
-      for (let k = this.runs[2 * r]!; k < to; k++) {
+    const to = this.runs.bounds[2 * r + 1]!;
+    if ((this.runs.hex >> r) & 1) {
+      for (let k = this.runs.bounds[2 * r]!; k < to; k++) {
         const c = b[k]!;
         n = n * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
       }
     } else {
-      for (let k = this.runs[2 * r]!; k < to; k++) n = n * 10 + (b[k]! - 48);
+      for (let k = this.runs.bounds[2 * r]!; k < to; k++) n = n * 10 + (b[k]! - 48);
     }
     return n;
   }
@@ -660,8 +630,8 @@ export class FastLane implements RecordLane {
     const last = atom.lastListedPid();
     if (last !== undefined) {
       const b = this.bytes;
-      const from = this.runs[0]!;
-      const to = this.runs[1]!;
+      const from = this.runs.bounds[0]!;
+      const to = this.runs.bounds[1]!;
       // Compared as strings compare: char by char, then the shorter first.
       for (let k = 0; from + k < to; k++) {
         if (k === last.length) return undefined;

@@ -66,7 +66,9 @@ export class Atom {
   /** The last of `pids` once the list is full: kept here, one load from the fast lane. */
   private lastListed: string | undefined = undefined;
   first: TracePosition;
-  last: TracePosition;
+  /** The last place, as two fields: the fast lane adds records without a position object. */
+  private lastFile: string;
+  private lastLine: number;
   sample: string;
   firstFailure: TracePosition | undefined = undefined;
   /** `ability` atoms: values seen, and values denied. */
@@ -87,7 +89,8 @@ export class Atom {
   ) {
     this.pids = [e.pid];
     this.first = e.position;
-    this.last = e.position;
+    this.lastFile = e.position.file;
+    this.lastLine = e.position.line;
     this.sample = e.record;
     if (e.severity === 'error') {
       this.failures = 1;
@@ -109,7 +112,7 @@ export class Atom {
       this.first = p;
       this.sample = e.record;
     }
-    this.addSeen(e.severity === 'error', e.pid, p);
+    this.addSeen(e.severity === 'error', e.pid, p.file, p.line);
     this.addDetails(e);
   }
 
@@ -119,7 +122,7 @@ export class Atom {
    * fast lane checks). `pid` undefined: the list is full and the pid sorts
    * after its last (`lastListedPid`), so it only sets `morePids`.
    */
-  addSeen(failed: boolean, pid: string | undefined, p: TracePosition): void {
+  addSeen(failed: boolean, pid: string | undefined, file: string, line: number): void {
     if (failed) this.failures++;
     else this.successes++;
     const pids = this.pids;
@@ -138,11 +141,14 @@ export class Atom {
         if (pids.length === MAX_LISTED) this.lastListed = pids[MAX_LISTED - 1];
       } else this.morePids = true;
     }
-    // Positions arrive in order within a file: the same file as `last` is a number compare.
-    const last = this.last;
-    if (p.file === last.file ? p.line > last.line : comparePositions(p, last) > 0) this.last = p;
-    if (failed && (!this.firstFailure || comparePositions(p, this.firstFailure) < 0))
-      this.firstFailure = p;
+    // Positions arrive in order within a file: the same file as the last is a number compare.
+    if (file === this.lastFile ? line > this.lastLine : file > this.lastFile) {
+      this.lastFile = file;
+      this.lastLine = line;
+    }
+    const ff = this.firstFailure;
+    if (failed && (!ff || (file === ff.file ? line < ff.line : file < ff.file)))
+      this.firstFailure = { file, line };
   }
 
   /** The last listed pid when the list is full (a later pid sorting after it is not listed). */
@@ -205,7 +211,7 @@ export class Atom {
       pids: [...this.pids],
       morePids: this.morePids,
       first: this.first,
-      last: this.last,
+      last: { file: this.lastFile, line: this.lastLine },
       sample: this.sample,
     };
     if (this.firstFailure) evidence.firstFailure = this.firstFailure;

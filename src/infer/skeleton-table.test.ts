@@ -1,0 +1,76 @@
+import { DECIMAL_RUN, HEX_RUN, Runs, SkeletonTable } from './skeleton-table';
+
+const D = String.fromCharCode(DECIMAL_RUN);
+const H = String.fromCharCode(HEX_RUN);
+
+/** Looks `record` up at an odd offset inside a larger buffer (as a line inside a chunk). */
+function find<T>(table: SkeletonTable<T>, record: string, hash: number, runs = new Runs()): number {
+  const chunk = Buffer.from(`xyz\n${record}\nrest`, 'latin1');
+  const bytes = chunk.subarray(1);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  return table.find(bytes, view, 3, 3 + record.length, hash, runs);
+}
+
+describe('SkeletonTable', () => {
+  test('a record fits its skeleton with any runs of the right digits; its runs are read', () => {
+    const table = new SkeletonTable<string>(100, 8);
+    const skeleton = `info: sbin/a (pid:${D}) type a_t uses ability IO(${D} - 0x${H}) as root`;
+    expect(table.add(skeleton, 7, 'io')).toBe(0);
+    const runs = new Runs();
+    const record = 'info: sbin/a (pid:123456) type a_t uses ability IO(9 - 0xBeEf) as root';
+    expect(find(table, record, 7, runs)).toBe(0);
+    expect(table.value(0)).toBe('io');
+    expect(runs.count).toBe(3);
+    expect(runs.hex).toBe(0b100);
+    // Bounds are offsets in the bytes given (the record starts at 3).
+    const at = (r: number): string =>
+      record.slice(runs.bounds[2 * r]! - 3, runs.bounds[2 * r + 1]! - 3);
+    expect([at(0), at(1), at(2)]).toEqual(['123456', '9', 'BeEf']);
+  });
+
+  test('no fit: other literal bytes, an empty run, hex where decimal is, too many digits, a longer record', () => {
+    const table = new SkeletonTable<string>(100, 8);
+    table.add(`error: a (pid:${D}) type t lacks ability IO(${D}) as root`, 1, 'a');
+    for (const record of [
+      'error: a (pid:1) type t lacks ability IO(2) as rooT',
+      'error: a (pid:) type t lacks ability IO(2) as root',
+      'error: a (pid:1) type t lacks ability IO(0x2) as root',
+      'error: a (pid:1) type t lacks ability IO(2f) as root',
+      `error: a (pid:${'1'.repeat(21)}) type t lacks ability IO(2) as root`,
+      `error: a (pid:1) type t lacks ability IO(${'2'.repeat(41)}) as root`,
+      'error: a (pid:1) type t lacks ability IO(2) as root ',
+      'error: a (pid:1) type t lacks ability IO(2) as roo',
+    ]) {
+      expect(find(table, record, 1)).toBe(-2);
+    }
+    expect(find(table, 'error: a (pid:1) type t lacks ability IO(2) as root', 2)).toBe(-1);
+    expect(
+      find(table, `error: a (pid:1) type t lacks ability IO(${'2'.repeat(40)}) as root`, 1),
+    ).toBe(0);
+  });
+
+  test('one copy of each skeleton, at most maxChain under one hash, at most maxSkeletons in all', () => {
+    const table = new SkeletonTable<number>(10, 3);
+    expect(table.add(`a${D}`, 5, 0)).toBe(0);
+    expect(table.add(`a${D}`, 5, 1)).toBe(-1);
+    expect(table.add(`b${D}`, 5, 2)).toBe(1);
+    expect(table.add(`c${D}`, 5, 3)).toBe(2);
+    expect(table.add(`d${D}`, 5, 4)).toBe(-1);
+    expect(find(table, 'c12', 5)).toBe(2);
+    expect(find(table, 'e12', 5)).toBe(-4);
+    for (let i = 0; i < 20; i++) table.add(`x${i}${D}`, 100 + i, i);
+    expect(table.size).toBe(10);
+  });
+
+  test('thousands of long skeletons (the arenas grow): each found, with its value', () => {
+    const table = new SkeletonTable<number>(5000, 8);
+    const text = (i: number): string =>
+      `info: usr/bin/p${i} (pid:${D}) of type t${i}_t attached channel to path /dev/${'x'.repeat(i % 97)}${i}`;
+    for (let i = 0; i < 3000; i++)
+      expect(table.add(text(i), (i * 2654435761) & 0x3fffffff, i)).toBe(i);
+    for (let i = 0; i < 3000; i += 7) {
+      const record = text(i).replace(D, String(i * 31));
+      expect(table.value(find(table, record, (i * 2654435761) & 0x3fffffff))).toBe(i);
+    }
+  });
+});
