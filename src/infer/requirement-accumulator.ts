@@ -130,10 +130,14 @@ export class Atom {
     // listed. Most such pids differ from the last listed one in the first character already.
     if (pid === undefined || (pids.length >= MAX_LISTED && sortsAfter(pid, pids[pids.length - 1]!)))
       this.morePids = true;
-    else if (!pids.includes(pid)) {
-      if (pids.length < MAX_LISTED || pid < pids[pids.length - 1]!) {
-        pids.push(pid);
-        pids.sort();
+    else {
+      // Inserted in order (the list is sorted, as `sort()` sorts strings), unless listed already.
+      let i = pids.length;
+      while (i > 0 && pids[i - 1]! > pid) i--;
+      if (i > 0 && pids[i - 1] === pid) {
+        // Listed already.
+      } else if (i < MAX_LISTED) {
+        pids.splice(i, 0, pid);
         if (pids.length > MAX_LISTED) {
           pids.length = MAX_LISTED;
           this.morePids = true;
