@@ -1,5 +1,5 @@
 /**
- * readChunks reuses one buffer for every read. These tests read traces of
+ * readChunks reuses two buffers in turn. These tests read traces of
  * several chunks, plain and gzip, through parseTrace and compare with the
  * whole file parsed at once: a consumer that kept a chunk past the next read
  * (zlib, the held first chunk, a partial line) would see it overwritten.
@@ -68,5 +68,33 @@ describe('readChunks', () => {
     for await (const c of readChunks(handle, start, end)) parts.push(Buffer.from(c));
     await handle.close();
     expect(Buffer.concat(parts).equals(text.subarray(start, end))).toBe(true);
+  });
+
+  it('keeps a chunk intact while the next read runs, until the next chunk is asked for', async () => {
+    const file = path.join(dir, 'hold.log');
+    writeFileSync(file, text);
+    const handle = await open(file, 'r');
+    let at = 0;
+    for await (const c of readChunks(handle)) {
+      const copy = Buffer.from(c);
+      // Let the read in flight finish (it goes into the other buffer).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(c.equals(copy)).toBe(true);
+      expect(c.equals(text.subarray(at, at + c.length))).toBe(true);
+      at += c.length;
+    }
+    await handle.close();
+    expect(at).toBe(text.length);
+  });
+
+  it('a caller that stops early can close the file at once: the read in flight is waited for', async () => {
+    const file = path.join(dir, 'early.log');
+    writeFileSync(file, text);
+    const handle = await open(file, 'r');
+    for await (const c of readChunks(handle)) {
+      expect(c.length).toBe(CHUNK_BYTES);
+      break;
+    }
+    await handle.close();
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Reads a file (or a byte range of it) in 1 MiB chunks into one buffer that
- * is reused for every read. A chunk is valid only until the next one is asked
- * for: the push parser consumes each chunk synchronously (and copies the
- * partial line it keeps), and maybeGunzip copies what it hands to zlib.
+ * Reads a file (or a byte range of it) in 1 MiB chunks into two buffers that
+ * are reused in turn. A chunk is valid only until the next one is asked for:
+ * the push parser consumes each chunk synchronously (and copies the partial
+ * line it keeps), and maybeGunzip copies what it hands to zlib.
  *
  * Why: a stream (`createReadStream`) allocates a fresh buffer per chunk, and
  * that external memory costs about 0.25 s of GC and copying per 1M lines
- * (docs/performance.md).
+ * (docs/performance.md). Two buffers, so the next read runs (on libuv's
+ * thread pool) while the caller parses this chunk: with one, the reading
+ * thread sat idle for each read.
  */
 import type { FileHandle } from 'node:fs/promises';
 
@@ -19,13 +21,29 @@ export async function* readChunks(
   start = 0,
   end = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Buffer, void, undefined> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let current = Buffer.allocUnsafe(CHUNK_BYTES);
+  let other = Buffer.allocUnsafe(CHUNK_BYTES);
   let position = start;
-  while (position < end) {
-    const want = Math.min(CHUNK_BYTES, end - position);
-    const { bytesRead } = await handle.read(buffer, 0, want, position);
-    if (bytesRead === 0) return;
-    position += bytesRead;
-    yield buffer.subarray(0, bytesRead);
+  const read = (into: Buffer): Promise<number> =>
+    position < end
+      ? handle
+          .read(into, 0, Math.min(CHUNK_BYTES, end - position), position)
+          .then((r) => r.bytesRead)
+      : Promise.resolve(0);
+  let pending = read(current);
+  try {
+    for (;;) {
+      const bytesRead = await pending;
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      // The next read goes into the other buffer while the caller has this one.
+      pending = read(other);
+      yield current.subarray(0, bytesRead);
+      [current, other] = [other, current];
+    }
+  } finally {
+    // A caller that stops early (an error, a return) may close the handle: wait for the read
+    // in flight first, and drop its result or error.
+    await pending.catch(() => 0);
   }
 }
