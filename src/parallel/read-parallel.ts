@@ -28,8 +28,14 @@ import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from './shard-learner';
 import { shardRanges } from './shard-ranges';
 
-/** Below this many bytes in all, threads cost more than they save. */
-const MIN_PARALLEL_BYTES = 16 * 1024 * 1024;
+/**
+ * Below this many bytes in all, threads cost more than they save. With the
+ * fast lane one thread learns about 130 MB/s; a worker's start, its cold
+ * code and the merge cost about half a second, so two threads lost at 87 MB
+ * (1.5-2.2 s against 1.1-1.4 s) and gained little at 870 MB (5.6-5.9 s
+ * against 6.1 s) on the 2-core bench machine (docs/performance.md).
+ */
+const MIN_PARALLEL_BYTES = 256 * 1024 * 1024;
 /**
  * A gzip file counts as this many times its size towards MIN_PARALLEL_BYTES:
  * about what monitor logs compress by (the bench trace: 7.1×).
@@ -42,7 +48,7 @@ const YOUNG_GENERATION_MB = 12;
 export interface ParallelOptions {
   /** Threads; default: SECPOL_LEARN_THREADS, else os.availableParallelism(). */
   threads?: number;
-  /** Smallest total size worth splitting; default 16 MiB. */
+  /** Smallest total size worth splitting; default 256 MiB. */
   minBytes?: number;
   /** Run shards in this thread (tests; or when the compiled worker is missing). */
   inProcess?: boolean;

@@ -6,7 +6,7 @@
  * worker thread with room (at most two batches waiting each) or, when none
  * has room, learns it itself: so it never waits on a worker, and memory holds
  * a bounded number of batches whatever the stream's length. Workers start
- * only once 16 MiB have been read: small inputs never pay for a thread.
+ * only once 256 MiB have been read: smaller inputs never pay for a thread.
  * Each thread keeps one ShardLearner; their results are merged by
  * mergeShards, the same bytes as one thread (tested).
  *

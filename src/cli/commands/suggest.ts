@@ -90,7 +90,7 @@ export const suggestCommand: CommandImpl = {
       )
       .example(
         'ssh target cat /tmp/secpol.log.gz | $0 suggest --policy policy.secpol',
-        'read a pipe (plain or gzip), on every core from 16 MiB on',
+        'read a pipe (plain or gzip), on every core from 256 MiB on',
       ),
   run: async (args, io) => {
     const policyFiles = (args.policy as string[] | undefined) ?? [];
