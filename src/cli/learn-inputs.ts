@@ -113,9 +113,9 @@ export async function inferFromTraces(
   // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
   const listed = new FirstByPlace(MAX_LISTED_LINES);
   const note = (d: Diagnostic): void => listed.add(d);
-  // Records already met up to pid and values are learned from their bytes (fast-lane.ts).
-  const lane = new FastLane(accumulator, (at) => note(unknownRecordNote(at)));
-  if (!parallel)
+  if (!parallel) {
+    // Records already met up to pid and values are learned from their bytes (fast-lane.ts).
+    const lane = new FastLane(accumulator, (at) => note(unknownRecordNote(at)));
     await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
       onEvent: (e) => {
         if (e.kind !== 'unknown') eventCount++;
@@ -125,7 +125,8 @@ export async function inferFromTraces(
       onDiagnostic: note,
       lane,
     });
-  eventCount += lane.taken;
+    eventCount += lane.taken;
+  }
   const inferred = parallel?.inferred ?? accumulator.result();
   // Sorted by place: the same bytes whatever the order of the trace files.
   const notUnderstood = parallel?.notUnderstood ?? listed.sorted();

@@ -68,10 +68,11 @@ export interface PushParserOptions {
  * A consumer that learns from a canonical record's bytes without the parser
  * (src/infer/fast-lane.ts). For each whole line whose next line is in the
  * same chunk, the parser asks `match`; it must not change anything the
- * parser or the caller can see. On an event kind the parser closes the open
- * record and calls `take`: the lane learned from the record (its line and
- * `spanLines` continuation lines, up to `spanEnd`), the parser only counts
- * it (as an event of that kind) and goes on after it. On `'new'` the parser
+ * parser or the caller can see. On an event kind (`unknown` too) the parser
+ * closes the open record and calls `take`: the lane did with the record (its
+ * line and `spanLines` continuation lines, up to `spanEnd`) what the caller
+ * would have done with its event; the parser only counts it (as an event of
+ * that kind) and goes on after it. On `'new'` the parser
  * closes the open record, calls `take`, reads the line as usual and, when
  * that record closes, calls `learned` with its event (after the caller had
  * it). Otherwise the line is the parser's alone.
