@@ -464,8 +464,11 @@ export class FastLane implements RecordLane {
   }
 
   /**
-   * Reads a canonical record, `b[record, end)`: sets its digit runs (the pid,
-   * then the argument's). False for anything else.
+   * Reads a new record, `b[record, end)`, printable and after `info: ` or
+   * `error: `: sets its digit runs (the pid, then the argument's) when it is
+   * of a known form in canonical shape; otherwise reads it as of unknown form
+   * (its pid the only run, when it starts `NAME (pid:DIGITS) `). False for
+   * anything else.
    */
   private scan(b: Uint8Array, record: number, end: number): boolean {
     // Every byte printable ASCII (the parser would mark a control character). Runs of blanks
