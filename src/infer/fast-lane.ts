@@ -49,6 +49,8 @@ import {
   MAX_PID,
   Runs,
   SkeletonTable,
+  digitsEnd,
+  hexDigitsEnd,
   isDigit,
   isHexDigit,
 } from './skeleton-table';
@@ -163,18 +165,6 @@ function byteClass(spec: string): Uint8Array {
   const re = new RegExp(`[${spec}]`);
   for (let c = 0; c < 128; c++) if (re.test(String.fromCharCode(c))) table[c] = 1;
   return table;
-}
-
-/** Where the run of digits at `b[from]` ends (`from` when there is none). */
-function digitsEnd(b: Uint8Array, from: number, end: number): number {
-  while (from < end && isDigit(b[from]!)) from++;
-  return from;
-}
-
-/** Where the run of hex digits at `b[from]` ends (`from` when there is none). */
-function hexDigitsEnd(b: Uint8Array, from: number, end: number): number {
-  while (from < end && isHexDigit(b[from]!)) from++;
-  return from;
 }
 
 /** True when `b[at…]` starts with `word` (bounded by `end`). */

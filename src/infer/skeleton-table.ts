@@ -198,10 +198,10 @@ export class SkeletonTable<T> {
       const from = k;
       let max: number;
       if (plans[q++] === DECIMAL_RUN) {
-        while (k < end && isDigit(b[k]!)) k++;
+        k = digitsEnd(b, k, end);
         max = r === 0 ? MAX_PID : MAX_DIGITS;
       } else {
-        while (k < end && isHexDigit(b[k]!)) k++;
+        k = hexDigitsEnd(b, k, end);
         max = MAX_HEX_DIGITS;
         hex |= 1 << r;
       }
@@ -221,4 +221,16 @@ export function isDigit(c: number): boolean {
 
 export function isHexDigit(c: number): boolean {
   return isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
+/** Where the run of digits at `b[from]` ends (`from` when there is none). */
+export function digitsEnd(b: Uint8Array, from: number, end: number): number {
+  while (from < end && isDigit(b[from]!)) from++;
+  return from;
+}
+
+/** Where the run of hex digits at `b[from]` ends (`from` when there is none). */
+export function hexDigitsEnd(b: Uint8Array, from: number, end: number): number {
+  while (from < end && isHexDigit(b[from]!)) from++;
+  return from;
 }
