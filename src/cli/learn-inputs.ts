@@ -8,26 +8,20 @@ import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io';
 import { formatDiagnostic } from '../diagnostics/code-frame';
-import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic';
+import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
 import { readPolicyFile, type PolicySource } from '../policy/policy-file-io';
 import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
-import { RequirementAccumulator } from '../infer/requirement-accumulator';
-import { FastLane } from '../infer/fast-lane';
-import { FirstByPlace } from '../diagnostics/first-by-place';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
 import { summaryLines } from '../render/view-model';
-import {
-  readTraceEvents,
-  traceFilterOptions,
-  traceFilterFrom,
-  unknownRecordNote,
-} from '../infer/read-traces';
+import { readTraceEvents, traceFilterOptions, traceFilterFrom } from '../infer/read-traces';
 import { readTracesParallel } from '../parallel/read-parallel';
+import { ShardLearner } from '../parallel/shard-learner';
 import type { Policy, PolicyFile } from '../policy/ast';
+import { byPlace } from '../diagnostics/first-by-place';
 
 /** How many lines not understood are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -108,38 +102,23 @@ export async function inferFromTraces(
     io,
     MAX_LISTED_LINES,
   );
-  const accumulator = new RequirementAccumulator();
-  let eventCount = parallel?.eventCount ?? 0;
-  // Bounded: a gigabyte of garbage must not become a gigabyte of diagnostics.
-  const listed = new FirstByPlace(MAX_LISTED_LINES);
-  const note = (d: Diagnostic): void => listed.add(d);
-  if (!parallel) {
-    // Records already met up to pid and values are learned from their bytes (fast-lane.ts).
-    const lane = new FastLane(accumulator, (at) => note(unknownRecordNote(at)));
-    await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
-      onEvent: (e) => {
-        if (e.kind !== 'unknown') eventCount++;
-        else note(unknownRecordNote(e.position));
-        accumulator.add(e);
-      },
-      onDiagnostic: note,
-      lane,
-    });
-    eventCount += lane.taken;
+  let learned = parallel;
+  if (learned === undefined) {
+    // One thread: the learner a shard uses (fast lane, the first lines not understood by place;
+    // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
+    const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
+    await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink());
+    learned = learner.result();
   }
-  const inferred = parallel?.inferred ?? accumulator.result();
   // Sorted by place: the same bytes whatever the order of the trace files.
-  const notUnderstood = parallel?.notUnderstood ?? listed.sorted();
-  const notUnderstoodCount = parallel?.notUnderstoodCount ?? listed.count;
+  const { inferred, eventCount, notUnderstood, notUnderstoodCount } = learned;
   for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
   if (notUnderstoodCount > notUnderstood.length) {
     io.stderr.write(
       `secpol-learn: ${notUnderstoodCount - notUnderstood.length} more line(s) not understood, not listed\n`,
     );
   }
-  inferred.refused.sort((a, b) =>
-    a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line,
-  );
+  inferred.refused.sort(byPlace);
   return { inferred, eventCount, traceFiles, notUnderstood: notUnderstoodCount };
 }
 

@@ -20,6 +20,7 @@ import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { TraceReviewer, type TraceReview } from '../review/trace-review';
 import { loadGuardFile } from '../review/load-guards';
+import { FirstByPlace } from '../diagnostics/first-by-place';
 
 /** How many lines not read are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -97,12 +98,9 @@ export async function scanTraces(
   const traces = (args.traces as string[] | undefined) ?? [];
   const traceFiles = traces.length > 0 ? traces : ['-'];
   const reviewer = new TraceReviewer(model);
-  const listed: Diagnostic[] = [];
-  let count = 0;
-  const note = (d: Diagnostic): void => {
-    count++;
-    if (listed.length < MAX_LISTED_LINES) listed.push(d);
-  };
+  // The first by place, as the learners keep them (first-by-place.ts), and a count.
+  const kept = new FirstByPlace(MAX_LISTED_LINES);
+  const note = (d: Diagnostic): void => kept.add(d);
   await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
     onEvent: (e) => {
       // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
@@ -118,7 +116,8 @@ export async function scanTraces(
     },
     onDiagnostic: note,
   });
-  listed.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+  const listed = kept.sorted();
+  const count = kept.count;
   for (const d of listed) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
   if (count > listed.length)
     io.stderr.write(

@@ -10,8 +10,11 @@
  */
 import type { Diagnostic } from './diagnostic';
 
-/** Orders diagnostics by file, then line; a stable sort keeps the order of arrival within a line. */
-export function byPlace(a: Diagnostic, b: Diagnostic): number {
+/** Orders places (diagnostics, positions) by file, then line; a stable sort keeps the order of arrival within a line. */
+export function byPlace(
+  a: { file: string; line: number },
+  b: { file: string; line: number },
+): number {
   return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line;
 }
 

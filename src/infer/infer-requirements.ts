@@ -24,6 +24,7 @@ import {
   type RequirementSet,
 } from './requirement';
 import { RequirementAccumulator } from './requirement-accumulator';
+import { byPlace } from '../diagnostics/first-by-place';
 
 /** Options of `inferRequirements`. */
 export interface InferOptions {
@@ -82,6 +83,6 @@ export function mergeInferResults(...results: InferResult[]): InferResult {
     out.refusedCount += r.refusedCount;
     out.unknownCount += r.unknownCount;
   }
-  out.refused.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+  out.refused.sort(byPlace);
   return out;
 }

@@ -12,6 +12,7 @@
  * policies: that is `src/plan/`.
  */
 import type { AbilityDomain, TracePosition } from '../trace/event';
+import { byPlace } from '../diagnostics/first-by-place';
 
 /** What kind of access was needed. */
 export type RequirementKind = 'ability' | 'connect' | 'settypeid' | 'attach' | 'link';
@@ -98,11 +99,8 @@ export function requirementKey(
   return [r.type, r.kind, r.domain ?? '', r.object, r.process].join('\0');
 }
 
-/** Orders two trace positions by file, then line. */
-export function comparePositions(a: TracePosition, b: TracePosition): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line;
-}
+/** Orders two trace positions by file, then line (the one ordering of places: first-by-place.ts). */
+export const comparePositions: (a: TracePosition, b: TracePosition) => number = byPlace;
 
 /** Merges two range lists into one, sorted; overlapping ranges join, adjacent ones stay apart (see coalesceRanges). */
 export function mergeRanges(a: readonly ValueRange[], b: readonly ValueRange[]): ValueRange[] {

@@ -32,8 +32,8 @@ export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<ShardResult> {
-  const learner = new ShardLearner(task.file, task.filter, task.maxListed);
-  const parser = learner.piece();
+  const learner = new ShardLearner(task.filter, task.maxListed);
+  const parser = learner.piece(task.file);
   if (task.range.end > task.range.start) {
     const handle = await open(task.path, 'r');
     try {

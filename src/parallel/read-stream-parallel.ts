@@ -64,7 +64,7 @@ export async function readStreamParallel(
   task: StreamTask,
   options: StreamOptions,
 ): Promise<ShardResult> {
-  const here = new ShardLearner(task.file, task.filter, task.maxListed);
+  const here = new ShardLearner(task.filter, task.maxListed);
   const workers: BatchWorker[] = [];
   // Batch memory goes round (workers send it back): fresh memory costs a page fault per 4 KiB
   // on first touch, which made copying into new batches run at 0.5 GB/s.
@@ -93,7 +93,7 @@ export async function readStreamParallel(
       .sort((a, b) => a.waiting - b.waiting)[0];
     if (free) free.send(batch, firstLine);
     else {
-      const parser = here.piece(firstLine);
+      const parser = here.piece(task.file, firstLine);
       parser.feed(batch);
       here.endPiece(parser);
       spare.push(batch.buffer as ArrayBuffer);

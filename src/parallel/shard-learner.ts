@@ -1,20 +1,27 @@
 /**
- * What one thread of parallel learning holds: one accumulator, the learning
- * filter and the counts, fed piece by piece. A piece is a contiguous run of
- * whole records of one trace (a byte range of a file, a batch cut from a
- * stream), read by a parser of its own that numbers lines from the piece's
- * first line; pieces may come in any order (the accumulator's merge is
- * commutative). The per-event logic is `inferFromTraces`'s.
+ * What one thread of learning holds: one accumulator, its fast lane, the
+ * learning filter and the counts. Parallel learning feeds it piece by piece:
+ * a piece is a contiguous run of whole records of one trace (a byte range of
+ * a file, a batch cut from a stream), read by a parser of its own that
+ * numbers lines from the piece's first line; pieces may come in any order
+ * (the accumulator's merge is commutative). The one-thread path
+ * (`inferFromTraces`) gives its `sink()` to readTraceEvents instead.
  *
  * Does not read files or start threads: see infer-shard.ts, read-stream-parallel.ts.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace, byPlace } from '../diagnostics/first-by-place';
 import { mergeInferResults, type InferResult } from '../infer/infer-requirements';
-import { monitorFilter, unknownRecordNote, type TraceFilter } from '../infer/read-traces';
+import {
+  monitorFilter,
+  unknownRecordNote,
+  type TraceFilter,
+  type TraceSink,
+} from '../infer/read-traces';
 import type { MonitorFilter } from '../monitor/apply-options';
 import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import { FastLane } from '../infer/fast-lane';
+import type { TraceEvent } from '../trace/event';
 import { TracePushParser } from '../trace/push-parser';
 
 /** Refusal warnings kept, as the accumulator's default. */
@@ -30,7 +37,7 @@ export interface ShardResult {
   lines: number;
 }
 
-/** One thread's learning state; `piece()` for each run of records, `result()` once. */
+/** One thread's learning state; `piece()` for each run of records (or `sink()`), `result()` once. */
 export class ShardLearner {
   private readonly accumulator = new RequirementAccumulator();
   private eventCount = 0;
@@ -44,7 +51,6 @@ export class ShardLearner {
   private readonly monitor: MonitorFilter;
 
   constructor(
-    private readonly file: string,
     filter: TraceFilter,
     /** How many lines not understood to keep (the rest are counted). */
     maxListed: number,
@@ -56,29 +62,41 @@ export class ShardLearner {
   }
 
   /**
-   * A parser for one piece whose first line is `firstLine` in the trace: feed it
-   * the piece's bytes, then `endPiece` it.
+   * What to give readTraceEvents, which applies the learning filter itself:
+   * every event it keeps is learned, every line not understood counted.
    */
-  piece(firstLine = 1): TracePushParser {
+  sink(): TraceSink {
+    return { onEvent: this.learn, onDiagnostic: this.note, lane: this.lane };
+  }
+
+  /**
+   * A parser for one piece of trace `file` whose first line is `firstLine` in
+   * the trace: feed it the piece's bytes, then `endPiece` it.
+   */
+  piece(file: string, firstLine = 1): TracePushParser {
     const monitor = this.monitor;
-    const accumulator = this.accumulator;
-    const notUnderstood = this.notUnderstood;
-    const note = (d: Diagnostic): void => notUnderstood.add(d);
+    const learn = this.learn;
     return new TracePushParser({
-      file: this.file,
+      file,
       firstLine,
       // As readTraceEvents: learning never uses times.
       times: false,
       lane: this.lane,
       onEvent: (e) => {
-        if (!monitor.accept(e)) return;
-        if (e.kind !== 'unknown') this.eventCount++;
-        else note(unknownRecordNote(e.position));
-        accumulator.add(e);
+        if (monitor.accept(e)) learn(e);
       },
-      onDiagnostic: note,
+      onDiagnostic: this.note,
     });
   }
+
+  /** Learns one event the filter kept (records the lane takes never come here). */
+  private readonly learn = (e: TraceEvent): void => {
+    if (e.kind !== 'unknown') this.eventCount++;
+    else this.note(unknownRecordNote(e.position));
+    this.accumulator.add(e);
+  };
+
+  private readonly note = (d: Diagnostic): void => this.notUnderstood.add(d);
 
   /** Ends a piece's parser (its last line and record) and counts its lines. */
   endPiece(parser: TracePushParser): void {

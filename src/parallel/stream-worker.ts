@@ -13,13 +13,13 @@ import type { StreamTask } from './read-stream-parallel';
 if (parentPort) {
   const port = parentPort;
   const task = workerData as StreamTask;
-  const learner = new ShardLearner(task.file, task.filter, task.maxListed);
+  const learner = new ShardLearner(task.filter, task.maxListed);
   port.on(
     'message',
     (m: { batch?: ArrayBuffer; length?: number; firstLine?: number; end?: true }) => {
       try {
         if (m.batch !== undefined) {
-          const parser = learner.piece(m.firstLine);
+          const parser = learner.piece(task.file, m.firstLine);
           parser.feed(Buffer.from(m.batch, 0, m.length));
           learner.endPiece(parser);
           // The memory goes back to be filled again (transferred, not copied).

@@ -14,6 +14,7 @@ import {
   uncoveredGroups,
 } from './trace-review';
 import type { SarifFinding, SarifRule } from '../sarif/sarif';
+import { byPlace } from '../diagnostics/first-by-place';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -93,9 +94,7 @@ export function checkResult(
     strict: boolean;
   },
 ): CheckResult {
-  const uncovered = uncoveredGroups(review)
-    .map(uncoveredOf)
-    .sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+  const uncovered = uncoveredGroups(review).map(uncoveredOf).sort(byPlace);
   const notUnderstood = input.notUnderstoodCount;
   return {
     traceFiles: [...input.traceFiles].sort(),

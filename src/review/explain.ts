@@ -17,6 +17,7 @@ import {
   type EventGroup,
   type TraceReview,
 } from './trace-review';
+import { byPlace } from '../diagnostics/first-by-place';
 
 /** Version of the `explain --format json` document. */
 export const EXPLAIN_SCHEMA_VERSION = 1;
@@ -163,7 +164,7 @@ export function explainFailures(
   for (const [reason, title] of REASON_TITLES) {
     const failures = byReason.get(reason);
     if (!failures) continue;
-    failures.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+    failures.sort(byPlace);
     sections.push({ reason, title, failures });
   }
   return {
