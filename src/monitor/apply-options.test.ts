@@ -2,10 +2,12 @@
  * Tests of applyMonitorOptions / MonitorFilter: kinds, successes, names,
  * unnamed processes, dedup identity (-r, -c, -S), -i and unknown events.
  */
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseTraceText } from '../trace/push-parser';
 import { formatEvent } from '../trace/format';
 import { MonitorFilter, applyMonitorOptions, type MonitorOptions } from './apply-options';
+import { generatedTrace } from '../test-utils/generated-trace';
 
 const TRACE = [
   'error: sbin/a (pid:1) type t lacks ability IO as root',
@@ -119,5 +121,56 @@ describe('MonitorFilter', () => {
     }
     expect(out).toHaveLength(6);
     expect(r.value.repeats).toBe(0);
+  });
+});
+
+describe('repeats: ability checks only (the page: -r "notify repeated ability checks")', () => {
+  const shown = (text: string, o: MonitorOptions): string[] => {
+    const f = new MonitorFilter(o);
+    return parseTraceText(text)
+      .events.filter((e) => f.accept(e))
+      .map(formatEvent);
+  };
+
+  test('repeated attach and link events are all shown without -r; the repeated ability check once', () => {
+    const attach = 'error: sbin/a (pid:1) of type t failed to attach to path /x: no rule';
+    const link = 'info: proc/boot/ln (pid:2) of type t created link to path /tmp/';
+    const ability = 'error: sbin/a (pid:1) type t lacks ability IO as root';
+    const text = [attach, ability, attach, link, ability, link, attach].join('\n');
+    const f = new MonitorFilter({ successes: true });
+    const out = parseTraceText(text)
+      .events.filter((e) => f.accept(e))
+      .map(formatEvent);
+    expect(out).toEqual([attach, ability, attach, link, link, attach]);
+    expect(f.stats).toMatchObject({ seen: 7, shown: 6, repeats: 1 });
+    // -i re-reports abilities only; it leaves path events alone too.
+    expect(shown(text, { successes: true, interval: 5 })).toEqual(out);
+  });
+
+  test('the seed example: every path event of the -s run is shown, with or without -r', () => {
+    const seed = readFileSync('samples/seed-walkthrough/trace.log');
+    const paths = (o: MonitorOptions): string[] => shown(seed.toString('latin1'), o);
+    expect(paths({ paths: true, successes: true })).toEqual(
+      paths({ paths: true, successes: true, repeats: true }),
+    );
+    expect(paths({ paths: true, successes: true })).toHaveLength(6);
+  });
+
+  test('a generated trace with repeats: path events shown = path events in the trace; ability repeats removed', async () => {
+    const text = (await generatedTrace(14, 3000, 0)).toString('latin1');
+    const all = parseTraceText(text).events;
+    const o: MonitorOptions = { successes: true, unnamed: true };
+    const f = new MonitorFilter(o);
+    const kept = all.filter((e) => f.accept(e));
+    const isPath = (e: (typeof all)[number]): boolean => e.kind === 'attach' || e.kind === 'link';
+    expect(kept.filter(isPath)).toEqual(all.filter(isPath));
+    const abilities = all.filter((e) => e.kind === 'ability');
+    expect(f.stats.repeats).toBeGreaterThan(0);
+    expect(kept.filter((e) => e.kind === 'ability')).toHaveLength(
+      abilities.length - f.stats.repeats,
+    );
+    // Repeats among path events exist in this trace, so the test can fail.
+    const pathTexts = all.filter(isPath).map(formatEvent);
+    expect(new Set(pathTexts).size).toBeLessThan(pathTexts.length);
   });
 });

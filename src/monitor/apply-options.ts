@@ -2,8 +2,13 @@
  * secpolmonitor's options applied to a recorded trace (reference §1.1): which
  * events a live `secpolmonitor -acnpqrsuvO -f -i -S` would have shown.
  *
+ * Only ability checks are deduplicated: the secpolmonitor page describes `-r`
+ * as "notify repeated ability checks, not just the first", and `-i` as
+ * re-reporting abilities; nothing it says removes repeated path events, so
+ * every attach and link event is shown.
+ *
  * Streaming and pure apart from its dedup memory, which grows with distinct
- * (process, check) pairs, not lines, and is bounded: past `maxRemembered`
+ * (process, ability check) pairs, not lines, and is bounded: past `maxRemembered`
  * pairs the oldest quarter is forgotten, so a later repeat of those checks is
  * shown again. secpolmonitor forgets a process when it exits; a recorded
  * trace does not say when that was, so the oldest go first. Output only grows
@@ -26,7 +31,7 @@ export interface MonitorOptions {
   combine?: boolean;
   /** `-n`: include unnamed processes (process `''`). */
   unnamed?: boolean;
-  /** `-r`: every repeated check, not only the first. */
+  /** `-r`: every repeated ability check, not only the first (path events are never removed as repeats). */
   repeats?: boolean;
   /** `-i SECONDS`: re-report a check used later than SECONDS after the process's first event. */
   interval?: number;
@@ -107,9 +112,11 @@ export class MonitorFilter {
     if (e.severity === 'info' && !o.successes) return false;
     if (e.process === '' && !o.unnamed) return false;
     if (!this.nameMatches(e.process)) return false;
+    // Repeats are removed among ability checks only (see the contract above).
+    const dedup = !o.repeats && e.kind === 'ability';
     let phase = '';
     // -i only changes what counts as a repeat: with -r nothing is, so no times are kept.
-    if (o.interval !== undefined && !o.repeats) {
+    if (o.interval !== undefined && dedup) {
       if (e.time === undefined) this.stats.missingTimes = true;
       else {
         const who = o.combine ? e.process : `${e.process}\0${e.pid}`;
@@ -118,7 +125,7 @@ export class MonitorFilter {
         else if (e.time - first > o.interval) phase = '\0late';
       }
     }
-    if (!o.repeats) {
+    if (dedup) {
       const key = this.dedupKey(e, phase);
       if (this.seen.has(key)) {
         this.stats.repeats++;
@@ -137,8 +144,8 @@ export class MonitorFilter {
     return true;
   }
 
-  /** The short dedup key of an event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
-  private dedupKey(e: Exclude<TraceEvent, { kind: 'unknown' }>, phase: string): string {
+  /** The short dedup key of an ability event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
+  private dedupKey(e: Extract<TraceEvent, { kind: 'ability' }>, phase: string): string {
     // The id maps hold full check texts (a few hundred bytes each): a tenth of the bound.
     const maxIds = Math.max(16, Math.floor(this.maxRemembered / 10));
     if (this.checkIds.size >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
@@ -184,14 +191,11 @@ function forgetOldest(memory: Set<string> | Map<string, number>): number {
   return dropped;
 }
 
-/** The identity of a check: what `-r` off collapses. A dynamic ability's argument counts only with `-S`. */
-function checkKey(e: Exclude<TraceEvent, { kind: 'unknown' }>, ranged: Set<string>): string {
-  if (e.kind === 'ability') {
-    const a = e.ability;
-    const withArg = !a.dynamic || ranged.has(a.policyName) || ranged.has(a.monitorName);
-    return `a\0${e.severity}\0${e.securityType}\0${a.policyName}\0${e.domain}\0${withArg ? argumentText(e.argument) : ''}`;
-  }
-  return `${e.kind}\0${e.severity}\0${e.securityType}\0${e.path}\0${e.failure?.code ?? ''}`;
+/** The identity of an ability check: what `-r` off collapses. A dynamic ability's argument counts only with `-S`. */
+function checkKey(e: Extract<TraceEvent, { kind: 'ability' }>, ranged: Set<string>): string {
+  const a = e.ability;
+  const withArg = !a.dynamic || ranged.has(a.policyName) || ranged.has(a.monitorName);
+  return `${e.severity}\0${e.securityType}\0${a.policyName}\0${e.domain}\0${withArg ? argumentText(e.argument) : ''}`;
 }
 
 /** Streams the events of `events` that pass `options`; the filter's stats are returned at the end. */
