@@ -67,6 +67,56 @@ describe('lint passes', () => {
       ['2:22 warning report-risky-grant'],
     ],
     [
+      'subrange on an ability that takes none',
+      'type a;\nallow a self:ability { pathspace:5 public_channel:1-2,4 setuid:5 };',
+      ['2:34 error report-unranged-subrange', '2:51 error report-unranged-subrange'],
+    ],
+    ['chroot takes a subrange in 8.0 (negative)', 'type a;\nallow a self:ability chroot:1;', []],
+    [
+      'chroot takes none in 7.1',
+      'type a;\nallow a self:ability chroot:1;',
+      ['2:29 error report-unranged-subrange'],
+    ],
+    [
+      'subrange on a dynamic ability (negative)',
+      'ability vendor/x;\ntype a;\nallow a self:ability vendor/x:3;',
+      [],
+    ],
+    [
+      'reversed range',
+      'type a;\nallow a self:ability setuid:1000,1010-1000,7-7;',
+      ['2:34 error report-reversed-range'],
+    ],
+    [
+      'value above 2^64-1',
+      'type a;\nallow a self:ability { mem_phys:0x10000000000000000 mem_phys:0xffffffffffffffff setgid:1-18446744073709551616 };',
+      [
+        '2:33 error report-range-overflow',
+        '2:81 warning report-risky-grant',
+        '2:90 error report-range-overflow',
+      ],
+    ],
+    [
+      'derive_type without settypeid',
+      'type a; type a__run;\nderive_type a run a__run;',
+      ['2:19 warning report-derive-without-settypeid'],
+    ],
+    [
+      'derive_type with settypeid reaching it (negative)',
+      'type a; type a__run;\nderive_type a run a__run;\nallow a self:ability settypeid:a__run;',
+      [],
+    ],
+    [
+      'derive_type with settypeid to another type',
+      'type a; type b; type a__run;\nderive_type a run a__run;\nallow a self:ability settypeid:b;',
+      ['2:19 warning report-derive-without-settypeid'],
+    ],
+    [
+      'derive_type reached by an attribute, a whole grant or default_priv (negative)',
+      'attribute runs; type a; type b; type c; type d, runs;\nderive_type a run d;\nderive_type b run d;\nderive_type c run d;\nallow a self:ability settypeid:runs;\nallow b self:ability settypeid;\nallow c self:ability default_priv;',
+      ['7:22 warning report-risky-grant'],
+    ],
+    [
       'safe grants (negative)',
       'type a;\nallow a self:ability { pathspace mem_phys:0x1000-0x1fff setuid:1000-1010 };',
       [],

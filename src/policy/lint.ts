@@ -6,47 +6,17 @@
  *
  * Does not parse (give it a parsed Policy) and does not print.
  */
-import type { Diagnostic, Severity, Span } from '../diagnostics/diagnostic';
+import type { Diagnostic, Span } from '../diagnostics/diagnostic';
 import type { Policy } from './ast';
 import { buildModel } from './model/build-model';
-import type { NamedRangeValues, Origin, PolicyModel } from './model/types';
-import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
+import { DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { LINT_PASSES } from './passes';
+import type { LintOptions, LintResult, LintSession } from './lint-types';
 
-/** What a pass reports through. */
-export interface LintSession {
-  qnx: QnxVersion;
-  diagnostics: Diagnostic[];
-  /** Reports a finding at a model origin (or any place with file/line/column). */
-  report(
-    severity: Severity,
-    ruleId: string,
-    message: string,
-    at: Pick<Origin, 'file' | 'line' | 'column'> & {
-      item?: Origin['item'];
-      statement?: Origin['statement'];
-      /** The span to underline; else the item's or statement's, when it starts at the place. */
-      span?: Span;
-    },
-    /** Related places, such as the first copy of a duplicate. */
-    notes?: Diagnostic['notes'],
-  ): void;
-}
-
-/** A lint pass: reads the policy and its model, reports through the session. */
-export type LintPass = (policy: Policy, model: PolicyModel, session: LintSession) => void;
-
-/** Options of `lintPolicy`. */
-export interface LintOptions {
-  qnx?: QnxVersion;
-  ranges?: NamedRangeValues;
-}
+export type { LintOptions, LintPass, LintResult, LintSession } from './lint-types';
 
 /** Runs every lint pass over `policy`; diagnostics come out sorted by file order, line and column. */
-export function lintPolicy(
-  policy: Policy,
-  options: LintOptions = {},
-): { model: PolicyModel; diagnostics: Diagnostic[] } {
+export function lintPolicy(policy: Policy, options: LintOptions = {}): LintResult {
   const qnx = options.qnx ?? DEFAULT_QNX_VERSION;
   const model = buildModel(policy, { qnx, ...(options.ranges ? { ranges: options.ranges } : {}) });
   const session: LintSession = {

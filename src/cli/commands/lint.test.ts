@@ -15,6 +15,7 @@ put('error.secpol', 'type a;\nallow a self:ability dumper;\n');
 put('syntax.secpol', 'type a\nallow a self:ability io;\n');
 put('split-1.secpol', 'type a;\n');
 put('split-2.secpol', 'allow a self:ability pathspace;\n');
+put('ranges-bad.secpol', 'type a;\nallow a self:ability { pathspace:5 setuid:10-5 };\n');
 put('ranges.txt', 'mem_phys : r : 0x1000-0x1fff\n');
 
 describe('secpol-learn lint', () => {
@@ -39,6 +40,17 @@ describe('secpol-learn lint', () => {
     const s = await runCli(['lint', 'syntax.secpol'], { cwd: dir });
     expect(s.code).toBe(1);
     expect(s.stdout).toMatch(/^syntax\.secpol:1:7: error: expected/);
+  });
+
+  it('reports a subrange on an ability that takes none and a reversed range at the range', async () => {
+    const r = await runCli(['lint', 'ranges-bad.secpol'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'ranges-bad.secpol:2:34: error: `pathspace` takes no subrange in QNX 7.1: grant `pathspace` without `:…`, or not at all [report-unranged-subrange]\n  |\n2 | allow a self:ability { pathspace:5 setuid:10-5 };\n  |                                  ^',
+    );
+    expect(r.stdout).toContain(
+      'ranges-bad.secpol:2:43: error: reversed range `10-5` of `setuid`: its start is above its end, so it covers nothing (write `5-10`) [report-reversed-range]\n  |\n2 | allow a self:ability { pathspace:5 setuid:10-5 };\n  |                                           ^^^^',
+    );
   });
 
   it('lints several files as one policy', async () => {

@@ -7,7 +7,7 @@
  * expand to the same type are not duplicates of each other's statements and
  * are reported once per written item.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import type { Origin } from '../model/types';
 import { eachStatement, namePlace } from './walk';
 

@@ -8,7 +8,7 @@
  * setuid/setgid (and spawn_ variants) ranges that include uid/gid 0 or span
  * more than 65,536 ids.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import { normaliseAbilityName } from '../../qnx/abilities';
 import { toSubrange } from '../model/build-model';
 import { eachStatement, placeOf } from './walk';

@@ -9,7 +9,7 @@
  * The rule itself is in `model/gained-abilities.ts`. A whole `settypeid` grant (no subrange, or via default_priv) names no target
  * and is not checked.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import { gainedAbilities } from '../model/gained-abilities';
 
 /** Reports settypeid targets that would gain abilities their source lacks. */

@@ -6,7 +6,7 @@
  * because a split policy may declare it in another file. Type-valued
  * subranges (settypeid, channel_connect) are report-undeclared-type's job.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import { TYPE_ID_ABILITIES, normaliseAbilityName } from '../../qnx/abilities';
 import { eachAbilityGrant, placeOf } from './walk';
 

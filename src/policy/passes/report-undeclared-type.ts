@@ -5,7 +5,7 @@
  * Handles subjects, objects (`self` excluded), relabel types, derive and
  * spawn types, and type-valued subranges of settypeid / channel_connect.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import type { Name, Statement } from '../ast';
 import { TYPE_ID_ABILITIES, normaliseAbilityName } from '../../qnx/abilities';
 import { eachStatement, namePlace } from './walk';

@@ -6,7 +6,7 @@
  * dynamic name is always valid; one neither declared with `ability NAME;` nor
  * in QNX's documented custom list is reported as info only.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import { QNX_VERSIONS, abilityInfo } from '../../qnx/abilities';
 import { eachStatement, placeOf } from './walk';
 import type { Name, Statement } from '../ast';

@@ -5,7 +5,7 @@
  * learned from one trace will not match the next run; grant the ability
  * without a subrange or not at all.
  */
-import type { LintPass } from '../lint';
+import type { LintPass } from '../lint-types';
 import { VADDR_ABILITIES, normaliseAbilityName } from '../../qnx/abilities';
 import { eachAbilityGrant, placeOf } from './walk';
 
