@@ -1,71 +1,30 @@
 /**
- * The real-world corpus (../shared/corpus/real-world beside the repository, see its INDEX.md):
+ * The real-world corpus (SECPOL_CORPUS, see src/test-utils/corpus.ts and its INDEX.md):
  * every policy file written outside this project either parses with no error
- * or is rejected with its first error at the exact place below. A new policy
- * file in the corpus fails this test until it is added to the table.
+ * or is rejected with its first error at the exact place CORPUS_POLICIES says.
+ * A new policy file in the corpus fails this test until it is added to the table.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { readPolicyFile } from './policy-file-io';
 import { PolicyLexer } from './lex';
 import { parsePolicy } from './parse';
 import { printPolicy } from './print';
-import { CORPUS_DIR } from '../test-utils/corpus';
+import { CORPUS_POLICIES, corpusPath, describeWithCorpus } from '../test-utils/corpus';
 
-const CORPUS = CORPUS_DIR;
-
-/** `valid`, or `LINE:COL message` of the first error. */
-const EXPECTED: Record<string, string> = {
-  // Comma+space lists over several lines and undeclared named ranges: the
-  // syntax is accepted (whitespace is free-form, §2.1); the ranges are lint's job.
-  'blog_early_service_faster_booting__fix4_policy.secpol': 'valid',
-  // The second block lacks `;` after `}`.
-  'blog_security_policy_in_qnx__basic_syntax.secpol': '15:2 expected `;`, found `allow`',
-  'bmw_configprovider_migration_guide__myapp_snippet.secpol': 'valid',
-  'cn_notes_secpol_language__docs_quoted_snippets.secpol': 'valid',
-  'cn_notes_secpol_language__teaching_skeleton.secpol': 'valid',
-  // `type xxx_t` without `;`.
-  'csdn_qq_41627833_qnx_quanxian__snippets.secpol': '2:11 expected `,` or `;`, found `allow`',
-  'eclipse-score_baselibs__App1.secpol': 'valid',
-  'eclipse-score_baselibs__mwlog_readme_datarouter_snippet.secpol': 'valid',
-  'eclipse-score_communication__bigdata-virtual.secpol': 'valid',
-  'eclipse-score_communication__bigdata.secpol': 'valid',
-  'eclipse-score_inc_mw_com__bigdata.secpol': 'valid',
-  'qnx_sdp80_secpol_h__doccomment_policy_snippets.secpol': 'valid',
-  // Cut mid-statement: `allow user_1_t  io_pk`.
-  'qnxdocs700_secpol_utility__example_policy_TRUNCATED.secpol':
-    '42:22 expected `:`, found end of file',
-  'qnxdocs700_secpolmonitor__example_policy.secpol': 'valid',
-  'qnxdocs71_debugging__dev_secpolgenerate_errors_entry.txt': 'valid',
-  'qnxdocs71_using_security_policies__policy_txt.secpol': 'valid',
-  'qnxdocs80_named_range_file__policy.secpol': 'valid',
-  // YAML-like invented syntax.
-  'splywaczyk_qnx_image__ipc_policy_v1.sp': '14:1 expected a statement',
-  'splywaczyk_qnx_image__ipc_policy_v2.sp': 'valid',
-  'splywaczyk_qnx_image__receiver.secpol': 'valid',
-  'splywaczyk_qnx_image__sender_a.secpol': 'valid',
-  'splywaczyk_qnx_image__sender_b.secpol': 'valid',
-  'voyah_h56ez_dumper_txt_snippet.secpol': 'valid',
-};
-
-const available = existsSync(CORPUS);
-const policyFiles = available
-  ? readdirSync(CORPUS)
+describeWithCorpus('real-world corpus', () => {
+  it('has an expectation for every policy file', () => {
+    const policyFiles = readdirSync(corpusPath('.'))
       .filter(
         (f) =>
           /\.(secpol|sp)$/.test(f) ||
           f === 'qnxdocs71_debugging__dev_secpolgenerate_errors_entry.txt',
       )
-      .sort()
-  : [];
-
-(available ? describe : describe.skip)('real-world corpus', () => {
-  it('has an expectation for every policy file', () => {
-    expect(policyFiles).toEqual(Object.keys(EXPECTED).sort());
+      .sort();
+    expect(policyFiles).toEqual(Object.keys(CORPUS_POLICIES).sort());
   });
 
-  it.each(Object.entries(EXPECTED))('%s → %s', async (file, expected) => {
-    const src = await readPolicyFile(path.join(CORPUS, file), file);
+  it.each(Object.entries(CORPUS_POLICIES))('%s → %s', async (file, expected) => {
+    const src = await readPolicyFile(corpusPath(file), file);
     const { ast, diagnostics } = parsePolicy(src.text, { file });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (expected === 'valid') {
@@ -85,7 +44,7 @@ const policyFiles = available
   });
 
   it('decodes the non-UTF-8 byte 0x92 in sender_a as latin1', async () => {
-    const src = await readPolicyFile(path.join(CORPUS, 'splywaczyk_qnx_image__sender_a.secpol'));
+    const src = await readPolicyFile(corpusPath('splywaczyk_qnx_image__sender_a.secpol'));
     expect(src.encoding).toBe('latin1');
     expect(src.text).toContain('\x92');
   });

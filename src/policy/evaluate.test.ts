@@ -8,7 +8,8 @@ import { buildModel } from './model/build-model';
 import { parseRangeFile } from './model/range-file';
 import { evaluate, MAX_CONSULTED, type Verdict } from './evaluate';
 import type { TraceEvent } from '../trace/event';
-import { CORPUS_DIR } from '../test-utils/corpus';
+import { corpusPath, describeWithCorpus } from '../test-utils/corpus';
+import type { PolicyModel } from './model/types';
 
 const POLICY = `
 type t; type u; type v; attribute peers; type w, peers;
@@ -247,12 +248,15 @@ describe('evaluate: attach and link', () => {
   });
 });
 
-describe('evaluate: the secpolmonitor page walkthrough', () => {
-  const text = readFileSync(
-    `${CORPUS_DIR}/qnxdocs700_secpolmonitor__example_policy.secpol`,
-    'utf8',
-  );
-  const seed = buildModel(policyFrom({ 'policy.secpol': text }));
+describeWithCorpus('evaluate: the secpolmonitor page walkthrough', () => {
+  let seed: PolicyModel;
+  beforeAll(() => {
+    const text = readFileSync(
+      corpusPath('qnxdocs700_secpolmonitor__example_policy.secpol'),
+      'utf8',
+    );
+    seed = buildModel(policyFrom({ 'policy.secpol': text }));
+  });
 
   it('explains the denials the page explains', () => {
     const pathspace = evaluate(seed, abilityEvent('fs_user_t', 'PATHSPACE'));

@@ -1,9 +1,9 @@
 /** Tests of the lint passes (a positive and a negative case each) and lint over the real-world corpus. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { policyFrom } from '../test-utils/policy-builders';
 import { lintPolicy } from './lint';
 import { parsePolicy } from './parse';
-import { CORPUS_DIR } from '../test-utils/corpus';
+import { CORPUS_POLICIES, corpusPath, describeWithCorpus } from '../test-utils/corpus';
 
 const rules = (text: string, qnx?: '7.1' | '8.0'): string[] =>
   lintPolicy(policyFrom(text), qnx ? { qnx } : {}).diagnostics.map(
@@ -180,14 +180,9 @@ allow ssh_privsep_t self:ability { setuid:1000-1010 setgid:1000-1010 };
   });
 });
 
-describe('lint on the real-world corpus', () => {
-  const dir = CORPUS_DIR;
-  const files = readdirSync(dir).filter(
-    (f) =>
-      /\.(secpol|sp)$/.test(f) || f === 'qnxdocs71_debugging__dev_secpolgenerate_errors_entry.txt',
-  );
-  it.each(files)('%s: a valid policy lints without error', (f) => {
-    const text = readFileSync(`${dir}/${f}`, 'latin1');
+describeWithCorpus('lint on the real-world corpus', () => {
+  it.each(Object.keys(CORPUS_POLICIES))('%s: a valid policy lints without error', (f) => {
+    const text = readFileSync(corpusPath(f), 'latin1');
     const parsed = parsePolicy(text, { file: f });
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return; // invalid on purpose: the parser's corpus test pins it
     const errors = lintPolicy(

@@ -15,9 +15,8 @@ import { formatEventJson } from './format';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';
-import { CORPUS_DIR } from '../test-utils/corpus';
+import { corpusPath, describeWithCorpus } from '../test-utils/corpus';
 
-const CORPUS = CORPUS_DIR;
 const SEED = readFileSync('samples/seed-walkthrough/trace.log');
 
 async function collect(
@@ -130,9 +129,11 @@ describe('huge lines and cut-off records', () => {
     expect(diagnostics.map((d) => d.ruleId)).toEqual(['trace-line-too-long', 'trace-unknown-line']);
     expect(summary.firstDiagnosticPlaces).toEqual(['-:1', '-:1']);
   });
+});
 
+describeWithCorpus('real-world corpus logs: one event per record', () => {
   test('the corpus page excerpt: one truncated record, prose lines reported', () => {
-    const f = `${CORPUS}/qnxdocs700_secpolmonitor__page_excerpt.txt`;
+    const f = corpusPath('qnxdocs700_secpolmonitor__page_excerpt.txt');
     const { events, diagnostics, summary } = parseTraceText(readFileSync(f), 'excerpt');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -145,9 +146,7 @@ describe('huge lines and cut-off records', () => {
       [1, 2, 3, 4, 5, 6, 7, 8],
     );
   });
-});
 
-describe('real-world corpus logs: one event per record', () => {
   test.each([
     ['blog_security_policy_in_qnx__secpolmonitor_aps.log', 5, { ability: 5 }, 0],
     ['blog_security_policy_in_qnx__secpolmonitor_log_nonroot.log', 5, { ability: 5 }, 0],
@@ -155,7 +154,7 @@ describe('real-world corpus logs: one event per record', () => {
     ['blog_security_policy_in_qnx__secpolcompile_error.log', 1, { unknown: 1 }, 0],
     ['blog_security_policy_in_qnx__on_operation_not_permitted.log', 0, {}, 1],
   ])('%s', (name, records, kinds, notUnderstood) => {
-    const { events, summary } = parseTraceText(readFileSync(`${CORPUS}/${name}`), name);
+    const { events, summary } = parseTraceText(readFileSync(corpusPath(name)), name);
     expect(events).toHaveLength(records);
     expect(summary.records).toBe(records);
     expect(summary.events).toMatchObject(kinds);
@@ -164,7 +163,7 @@ describe('real-world corpus logs: one event per record', () => {
 
   test('the nonroot log keeps address ranges exact', () => {
     const { events } = parseTraceText(
-      readFileSync(`${CORPUS}/blog_security_policy_in_qnx__secpolmonitor_log_nonroot.log`),
+      readFileSync(corpusPath('blog_security_policy_in_qnx__secpolmonitor_log_nonroot.log')),
     );
     expect(events[0]).toMatchObject({
       argument: { kind: 'range', start: '337416937472', end: '337416992071' },
