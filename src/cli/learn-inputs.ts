@@ -17,9 +17,9 @@ import type { InferResult } from '../infer/infer-requirements';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
 import { summaryLines } from '../render/view-model';
-import { readTraceEvents, traceFilterOptions, traceFilterFrom } from '../infer/read-traces';
-import { readTracesParallel } from '../parallel/read-parallel';
-import { ShardLearner } from '../parallel/shard-learner';
+import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-traces';
+import { readTracesParallel } from './parallel/read-parallel';
+import { ShardLearner } from '../infer/shard-learner';
 import type { Policy, PolicyFile } from '../policy/ast';
 import { byPlace } from '../diagnostics/first-by-place';
 
@@ -95,7 +95,7 @@ export async function inferFromTraces(
   notUnderstood: number;
 }> {
   const traceFiles = traces.length > 0 ? traces : ['-'];
-  // Large files: every core, merged to the same result (src/parallel/); else one thread below.
+  // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
   const parallel = await readTracesParallel(
     traceFiles,
     traceFilterFrom(args),

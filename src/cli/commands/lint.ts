@@ -18,7 +18,7 @@ import { lintPolicy } from '../../policy/lint';
 import { parseRangeFile } from '../../policy/model/range-file';
 import { DEFAULT_QNX_VERSION, QNX_VERSIONS, isQnxVersion } from '../../qnx/abilities';
 import { buildModel } from '../../policy/model/build-model';
-import { loadGuardFile } from '../../review/load-guards';
+import { loadGuardFile } from '../load-guards';
 import { guardDiagnostics, guardViolations } from '../../review/guards';
 import { formatSarif, lintSarifFindings, toSarif } from '../../sarif/sarif';
 import { toolVersion } from '../review-inputs';

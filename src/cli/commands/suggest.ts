@@ -22,7 +22,7 @@ import { loadTemplates } from '../../render/templates';
 import { toReportView, toSnippetView } from '../../render/view-model';
 import { formatUnifiedDiff } from '../../render/unified-diff';
 import { toJson } from '../../render/json';
-import { loadGuardFile } from '../../review/load-guards';
+import { loadGuardFile } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
 import { patchDiagramSection } from '../../review/patch-diagram';
 import {

@@ -15,10 +15,10 @@
  * split, exactly as file ranges are cut (shard-ranges.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { TraceFilter } from '../infer/read-traces';
-import { countedChunks, maybeGunzip } from '../trace/parse-trace';
-import { MAX_LINE_BYTES } from '../trace/push-parser';
-import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
+import type { TraceFilter } from '../../infer/trace-filter';
+import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
+import { MAX_LINE_BYTES } from '../../trace/push-parser';
+import { ShardLearner, mergeShards, type ShardResult } from '../../infer/shard-learner';
 
 /** Bytes per batch. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
