@@ -9,7 +9,7 @@ import type { CliIo } from './io';
 import type { Policy } from '../policy/ast';
 import type { PolicyModel } from '../policy/model/types';
 import type { QnxVersion } from '../qnx/abilities';
-import { readPolicyFile } from '../policy/policy-file-io';
+import { readPolicyFile } from './policy-file-io';
 import { parsePolicy } from '../policy/parse';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { buildGuardModel } from '../review/guards';

@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import { parseTraceText } from '../trace/push-parser';
-import { formatEvent } from '../trace/format';
+import { formatEvent } from '../render/trace-event';
 import { MonitorFilter, applyMonitorOptions, type MonitorOptions } from './apply-options';
 
 const TRACE = [

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { readPolicyFile } from './policy-file-io';
+import { readPolicyFile } from '../cli/policy-file-io';
 import { PolicyLexer } from './lex';
 import { parsePolicy } from './parse';
 import { printPolicy } from './print';

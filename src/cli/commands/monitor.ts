@@ -17,7 +17,7 @@ import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
 import { readChunks } from '../../trace/read-chunks';
 import type { TraceSummary } from '../../trace/push-parser';
-import { formatEvent, formatEventJson } from '../../trace/format';
+import { formatEvent, formatEventJson } from '../../render/trace-event';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
 
 const FLAGS: Array<[string, string]> = [
