@@ -1,6 +1,6 @@
 /**
  * Reading traces for `suggest` and `generate`: each file (or standard input)
- * is read in 1 MiB chunks (never held as one string; src/trace/read-chunks.ts),
+ * is read in 1 MiB chunks (never held as one string; src/cli/read-chunks.ts),
  * turned into events by the trace stage, filtered with the monitor core's
  * options (src/monitor/apply-options.ts), and every event and every
  * diagnostic (lines not understood) is handed to the caller. Files are
@@ -16,7 +16,7 @@ import type { CliIo } from './io';
 import { InputError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { pushTrace } from '../trace/parse-trace';
-import { readChunks } from '../trace/read-chunks';
+import { readChunks } from './read-chunks';
 import { createProgress } from './progress';
 import { monitorFilter, type TraceFilter, type TraceSink } from '../infer/trace-filter';
 

@@ -15,7 +15,7 @@ import type { CliIo } from '../io';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
-import { readChunks } from '../../trace/read-chunks';
+import { readChunks } from '../read-chunks';
 import type { TraceSummary } from '../../trace/push-parser';
 import { formatEvent, formatEventJson } from '../../render/trace-event';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';

@@ -10,7 +10,7 @@
 import { open } from 'node:fs/promises';
 import type { TraceFilter } from '../../infer/trace-filter';
 import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
-import { readChunks } from '../../trace/read-chunks';
+import { readChunks } from '../read-chunks';
 import { ShardLearner, type ShardResult } from '../../infer/shard-learner';
 import type { ByteRange } from './shard-ranges';
 

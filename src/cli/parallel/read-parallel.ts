@@ -22,7 +22,7 @@ import { createProgress } from '../progress';
 import type { TraceFilter } from '../../infer/trace-filter';
 import type { TracePosition } from '../../trace/event';
 import { InputError } from '../../errors';
-import { readChunks } from '../../trace/read-chunks';
+import { readChunks } from '../read-chunks';
 import { inferShard, type ShardTask } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';

@@ -101,7 +101,7 @@ export async function readStreamParallel(
   };
   try {
     // Bytes are copied once, into the batch being filled (the source may reuse its buffer:
-    // read-chunks.ts); a full batch is handed over whole and only its tail is copied again.
+    // ../read-chunks.ts); a full batch is handed over whole and only its tail is copied again.
     let batch = ownBuffer(batchBytes + SLACK_BYTES);
     let fill = 0;
     const counted = countedChunks(input, options.onBytes);
