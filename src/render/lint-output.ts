@@ -11,7 +11,7 @@ import { formatSarif, lintSarifFindings, toSarif } from './sarif';
 export const LINT_SCHEMA_VERSION = 1;
 /**
  * The marker lint's JSON carried before it followed the common convention
- * (`schema` + `schemaVersion`, docs/json-schema.md); kept, same bytes, for readers of 0.1.
+ * (`schema` + `schemaVersion`, docs/json-schema.md); kept, same value, for existing readers.
  */
 export const LINT_JSON_VERSION = 'secpol-learn/lint@1';
 
