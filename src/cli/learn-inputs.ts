@@ -16,7 +16,7 @@ import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abili
 import type { InferResult } from '../infer/infer-requirements';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
-import { summaryLines } from '../render/view-model';
+import { learnReport } from '../render/learn-report';
 import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-traces';
 import { readTracesParallel } from './parallel/read-parallel';
 import { ShardLearner } from '../infer/shard-learner';
@@ -122,25 +122,9 @@ export async function inferFromTraces(
   return { inferred, eventCount, traceFiles, notUnderstood: notUnderstoodCount };
 }
 
-/** Writes refused records and the summary on stderr. */
+/** Writes refused records, review items, what was already allowed and the summary on stderr. */
 export function reportToStderr(result: LearnResult, io: CliIo): void {
-  for (const d of result.refused) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-  if (result.refusedCount > result.refused.length) {
-    io.stderr.write(
-      `secpol-learn: ${result.refusedCount - result.refused.length} more refused record(s) not listed\n`,
-    );
-  }
-  for (const r of result.patch.review) {
-    const at = r.evidence.firstFailure ?? r.evidence.first;
-    io.stderr.write(`${at.file}:${at.line}: review: ${r.message} [${r.code}]\n`);
-  }
-  for (const a of result.patch.alreadyAllowed) {
-    const at = a.evidence.firstFailure ?? a.evidence.first;
-    io.stderr.write(
-      `${at.file}:${at.line}: info: ${a.type} ${a.kind} ${a.object} already allowed by ${a.by.file}:${a.by.line}\n`,
-    );
-  }
-  io.stderr.write(`secpol-learn ${result.command}: ${summaryLines(result).join('; ')}\n`);
+  io.stderr.write(learnReport(result));
 }
 
 /** The `--qnx` option's value, checked. */
