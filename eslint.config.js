@@ -1,4 +1,7 @@
-// Lint configuration: typescript-eslint's recommended rules over src/.
+// Lint configuration: typescript-eslint's recommended rules over src/, and
+// the part of the layer rules an import graph cannot see: only the shell
+// (src/cli/, bin.ts) touches the process's terminal streams, exit or console.
+// The import rules are dependency-cruiser's (.dependency-cruiser.js).
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
@@ -36,6 +39,22 @@ module.exports = tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/bin.ts', 'src/bench/**', 'src/test-utils/**', 'src/**/*.test.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...['stdin', 'stdout', 'stderr', 'exit', 'exitCode'].map((property) => ({
+          object: 'process',
+          property,
+          message:
+            'only src/cli/ reads or writes the terminal or ends the process: take a stream (CliIo) or return a result',
+        })),
+      ],
     },
   },
 );

@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       `| ${lines} | ${fmt(mb, 0)} | \`wc -l\` | 1 | ${fmt(wc.seconds, 3)} | ${cpuText(wc)} | ${mlps(lines, wc.seconds)} | ${fmt(mb / wc.seconds, 0)} | 1 | ${wc.rssMb !== undefined ? fmt(wc.rssMb, 0) : 'n/a'} |`,
     );
     // The same trace gzipped (level 1) and on standard input: each is one stream, cut into
-    // batches as it is read when learned on several threads (src/parallel/read-stream-parallel.ts).
+    // batches as it is read when learned on several threads (src/cli/parallel/read-stream-parallel.ts).
     const gz = `${file}.gz`;
     await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(gz));
     const all = String(os.availableParallelism());

@@ -10,16 +10,16 @@ import type { CliIo } from './io';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
-import { readPolicyFile, type PolicySource } from '../policy/policy-file-io';
+import { readPolicyFile, type PolicySource } from './policy-file-io';
 import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-patch';
-import { summaryLines } from '../render/view-model';
-import { readTraceEvents, traceFilterOptions, traceFilterFrom } from '../infer/read-traces';
-import { readTracesParallel } from '../parallel/read-parallel';
-import { ShardLearner } from '../parallel/shard-learner';
+import { learnReport } from '../render/learn-report';
+import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-traces';
+import { readTracesParallel } from './parallel/read-parallel';
+import { ShardLearner } from '../infer/shard-learner';
 import type { Policy, PolicyFile } from '../policy/ast';
 import { byPlace } from '../diagnostics/first-by-place';
 
@@ -95,7 +95,7 @@ export async function inferFromTraces(
   notUnderstood: number;
 }> {
   const traceFiles = traces.length > 0 ? traces : ['-'];
-  // Large files: every core, merged to the same result (src/parallel/); else one thread below.
+  // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
   const parallel = await readTracesParallel(
     traceFiles,
     traceFilterFrom(args),
@@ -122,25 +122,9 @@ export async function inferFromTraces(
   return { inferred, eventCount, traceFiles, notUnderstood: notUnderstoodCount };
 }
 
-/** Writes refused records and the summary on stderr. */
+/** Writes refused records, review items, what was already allowed and the summary on stderr. */
 export function reportToStderr(result: LearnResult, io: CliIo): void {
-  for (const d of result.refused) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-  if (result.refusedCount > result.refused.length) {
-    io.stderr.write(
-      `secpol-learn: ${result.refusedCount - result.refused.length} more refused record(s) not listed\n`,
-    );
-  }
-  for (const r of result.patch.review) {
-    const at = r.evidence.firstFailure ?? r.evidence.first;
-    io.stderr.write(`${at.file}:${at.line}: review: ${r.message} [${r.code}]\n`);
-  }
-  for (const a of result.patch.alreadyAllowed) {
-    const at = a.evidence.firstFailure ?? a.evidence.first;
-    io.stderr.write(
-      `${at.file}:${at.line}: info: ${a.type} ${a.kind} ${a.object} already allowed by ${a.by.file}:${a.by.line}\n`,
-    );
-  }
-  io.stderr.write(`secpol-learn ${result.command}: ${summaryLines(result).join('; ')}\n`);
+  io.stderr.write(learnReport(result));
 }
 
 /** The `--qnx` option's value, checked. */

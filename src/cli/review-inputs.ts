@@ -15,11 +15,11 @@ import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic
 import { buildModel } from '../policy/model/build-model';
 import { parseRangeFile } from '../policy/model/range-file';
 import type { PolicyModel } from '../policy/model/types';
-import { readTraceEvents, traceFilterFrom, traceFilterOptions } from '../infer/read-traces';
+import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-traces';
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { TraceReviewer, type TraceReview } from '../review/trace-review';
-import { loadGuardFile } from '../review/load-guards';
+import { loadGuardFile } from './load-guards';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 
 /** How many lines not read are listed on stderr; the rest are counted. */

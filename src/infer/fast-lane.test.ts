@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { byPlace } from '../diagnostics/first-by-place';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
 import { FastLane } from './fast-lane';
-import { monitorFilter, unknownRecordNote, type TraceFilter } from './read-traces';
+import { monitorFilter, unknownRecordNote, type TraceFilter } from './trace-filter';
 import { RequirementAccumulator } from './requirement-accumulator';
 
 // The fast lane must be invisible: learning with it gives the result, the

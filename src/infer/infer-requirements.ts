@@ -14,38 +14,13 @@
  * wrong-type hint both). Does not look at policies. The per-event work is
  * in requirement-accumulator.ts (the streaming form).
  */
-import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from '../trace/event';
-import {
-  addRequirement,
-  emptyRequirementSet,
-  mergeEvidence,
-  type Evidence,
-  type RequirementSet,
-} from './requirement';
+import { addRequirement, emptyRequirementSet, mergeEvidence } from './requirement';
+import type { InferOptions, InferResult } from './infer-result';
 import { RequirementAccumulator } from './requirement-accumulator';
 import { byPlace } from '../diagnostics/first-by-place';
 
-/** Options of `inferRequirements`. */
-export interface InferOptions {
-  /** How many refusal warnings to keep; further ones are only counted. Default 100. */
-  maxDiagnostics?: number;
-}
-
-/** Processes that ran with the unnamed type id 0 (`-`), with their evidence. */
-export type UntypedProcesses = Map<string, Evidence>;
-
-/** What inference found in a stream of events. */
-export interface InferResult {
-  requirements: RequirementSet;
-  untyped: UntypedProcesses;
-  /** Warnings for refused records (first `maxDiagnostics`). */
-  refused: Diagnostic[];
-  /** How many records were refused in all. */
-  refusedCount: number;
-  /** How many events were of a form nobody understood. */
-  unknownCount: number;
-}
+export type { InferOptions, InferResult, UntypedProcesses } from './infer-result';
 
 /** An empty inference result (the identity of `mergeInferResults`). */
 export function emptyInferResult(): InferResult {

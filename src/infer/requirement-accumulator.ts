@@ -23,7 +23,7 @@ import type {
   TraceEvent,
 } from '../trace/event';
 import { ADDRESS_VALUED } from './ability-values';
-import type { InferOptions, InferResult } from './infer-requirements';
+import type { InferOptions, InferResult } from './infer-result';
 import {
   MAX_LISTED,
   comparePositions,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseTraceText } from '../trace/push-parser';
-import { formatEvent } from '../trace/format';
+import { formatEvent } from '../render/trace-event';
 import { MonitorFilter, applyMonitorOptions, type MonitorOptions } from './apply-options';
 import { generatedTrace } from '../test-utils/generated-trace';
 

@@ -15,7 +15,7 @@
  * by this, never loses an event. Does not parse or print: see trace/.
  */
 import type { TraceEvent } from '../trace/event';
-import { argumentText } from '../trace/format';
+import { argumentText } from '../trace/event-text';
 
 /** secpolmonitor options, as booleans and lists. */
 export interface MonitorOptions {

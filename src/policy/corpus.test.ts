@@ -5,7 +5,7 @@
  * A new policy file in the corpus fails this test until it is added to the table.
  */
 import { readdirSync } from 'node:fs';
-import { readPolicyFile } from './policy-file-io';
+import { readPolicyFile } from '../cli/policy-file-io';
 import { PolicyLexer } from './lex';
 import { parsePolicy } from './parse';
 import { printPolicy } from './print';

@@ -6,7 +6,7 @@ import { abilityEvent, pathEvent } from '../infer/test-events';
 import { learn } from '../plan/learn';
 import { collapsePaths } from '../plan/collapse-paths';
 import type { PlannedChange } from '../plan/patch';
-import { loadTemplates } from './templates';
+import { loadTemplates } from '../cli/load-templates';
 import { toDraftView, toReportView, toSnippetView } from './view-model';
 import { formatUnifiedDiff } from './unified-diff';
 import { assertSafe, statementLines } from './rule-text';

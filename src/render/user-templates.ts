@@ -2,10 +2,9 @@
  * Compiling a `--templates DIR` file: the only templates still compiled at
  * run time, with the full Handlebars compiler (loaded on the first one) and
  * the options the built-ins were precompiled with. Errors are InputErrors
- * naming the file: unreadable, invalid (parsed before any output) or failing
- * when rendered.
+ * naming the file: invalid (parsed before any output) or failing when
+ * rendered. Reading the file is the CLI's (src/cli/load-templates.ts).
  */
-import { readFileSync } from 'node:fs';
 import type HandlebarsModule from 'handlebars';
 import { InputError } from '../errors';
 import { templateCompileOptions } from './template-sources';
@@ -13,17 +12,8 @@ import type { Template } from './builtin-templates';
 
 let compiler: typeof HandlebarsModule | undefined;
 
-/** Reads, checks and compiles the template in `file`; throws InputError naming it. */
-export function compileUserTemplate(file: string): Template {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(
-      file,
-      `cannot read template: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+/** Checks and compiles `source`, the template read from `file`; throws InputError naming it. */
+export function compileUserTemplate(source: string, file: string): Template {
   // A private environment (`create()`): no helpers or partials registered.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load
   compiler ??= (require('handlebars') as typeof HandlebarsModule).create();

@@ -13,7 +13,7 @@ import {
   type TraceReview,
   uncoveredGroups,
 } from './trace-review';
-import type { SarifFinding, SarifRule } from '../sarif/sarif';
+import type { SarifFinding, SarifRule } from './sarif-finding';
 import { byPlace } from '../diagnostics/first-by-place';
 
 /** Version of the `check --format json` document. */

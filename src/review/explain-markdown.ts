@@ -5,7 +5,7 @@
  * connections, attaches and links those rules add. Only prepares strings.
  */
 import type { Explanation } from './explain';
-import { mermaidGraph, type GraphEdge } from './mermaid';
+import { mermaidGraph, type GraphEdge } from '../render/mermaid';
 import { cell, renderReview } from './review-templates';
 
 /** Parses the edge a one-line rule adds (connect / attach / link), if any. */

@@ -11,8 +11,8 @@ import {
   type HardenFinding,
   type HardenResult,
 } from './harden';
-import type { SarifFinding, SarifLevel, SarifRule } from '../sarif/sarif';
-import { mermaidGraph, type GraphEdge } from './mermaid';
+import type { SarifFinding, SarifLevel, SarifRule } from './sarif-finding';
+import { mermaidGraph, type GraphEdge } from '../render/mermaid';
 import { edgeOfRule } from './explain-markdown';
 import { cell, renderReview } from './review-templates';
 

@@ -102,7 +102,7 @@ export async function* countedChunks<T extends Buffer | string>(
 /**
  * Passes chunks through, or through gunzip when the first two bytes are 1f 8b.
  * The source may reuse a chunk's memory once the next is asked for
- * (read-chunks.ts): what is held or handed to zlib is copied first.
+ * (src/cli/read-chunks.ts): what is held or handed to zlib is copied first.
  */
 export async function* maybeGunzip(
   input: AsyncIterable<Buffer | string>,

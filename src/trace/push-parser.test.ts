@@ -11,7 +11,7 @@ import { MAX_LINE_BYTES, TracePushParser, parseTraceText } from './push-parser';
 import { parseTrace } from './parse-trace';
 import { prefixTime } from './prefix';
 import { parseRecord } from './record';
-import { formatEventJson } from './format';
+import { formatEventJson } from '../render/trace-event';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';

@@ -10,7 +10,7 @@
  */
 import { printable, type Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
-import { TRACE_EVENT_SCHEMA } from './format';
+import { TRACE_EVENT_SCHEMA } from './event-text';
 import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
 import { parseRecord, repeatEvent } from './record';
 

@@ -4,7 +4,7 @@
  */
 import { parseRecord, classifyReason, normaliseNumber } from './record';
 import { parseTraceText } from './push-parser';
-import { formatEvent } from './format';
+import { formatEvent } from '../render/trace-event';
 import type { TraceEvent } from './event';
 
 const pos = { file: 't', line: 1 };

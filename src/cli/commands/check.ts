@@ -21,7 +21,7 @@ import {
   checkSummary,
   uncoveredLine,
 } from '../../review/check-result';
-import { formatSarif, toSarif } from '../../sarif/sarif';
+import { formatSarif, toSarif } from '../../render/sarif';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 
 export const checkCommand: CommandImpl = {

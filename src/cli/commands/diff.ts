@@ -16,7 +16,7 @@ import { ExitCode, InputError } from '../../errors';
 import { loadPolicies, qnxFrom } from '../learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { diffPolicies } from '../../review/policy-diff';
-import { diffJson, diffMarkdown, diffSummary, diffText } from '../../review/diff-format';
+import { diffJson, diffMarkdown, diffSummary, diffText } from '../../render/diff-format';
 
 /** The files one side names: a directory's `*.secpol` files (sorted), or a comma-separated list. */
 export async function policySide(spec: string, io: CliIo): Promise<string[]> {

@@ -15,11 +15,7 @@ import { ExitCode, UsageError } from '../../errors';
 import { formatDiagnostic } from '../../diagnostics/code-frame';
 import { parsePolicy } from '../../policy/parse';
 import { printPolicy } from '../../policy/print';
-import {
-  readPolicyFile,
-  writePolicyFileAtomic,
-  type PolicySource,
-} from '../../policy/policy-file-io';
+import { readPolicyFile, writePolicyFileAtomic, type PolicySource } from '../policy-file-io';
 
 const BOM = '\uFEFF';
 

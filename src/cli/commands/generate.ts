@@ -14,7 +14,7 @@ import { ExitCode, UsageError } from '../../errors';
 import { applyPatch } from '../../plan/apply-patch';
 import { learn } from '../../plan/learn';
 import { collapsePaths } from '../../plan/collapse-paths';
-import { loadTemplates } from '../../render/templates';
+import { loadTemplates } from '../load-templates';
 import { toDraftView } from '../../render/view-model';
 import { toJson } from '../../render/json';
 import {

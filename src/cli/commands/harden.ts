@@ -22,7 +22,7 @@ import {
   hardenSummary,
   hardenText,
 } from '../../review/harden-format';
-import { formatSarif, toSarif } from '../../sarif/sarif';
+import { formatSarif, toSarif } from '../../render/sarif';
 
 export const hardenCommand: CommandImpl = {
   builder: (y) =>

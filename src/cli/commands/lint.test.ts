@@ -64,7 +64,11 @@ describe('secpol-learn lint', () => {
     });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
+    // The common header first (docs/json-schema.md), then the 0.1 marker, kept.
+    expect(Object.keys(doc).slice(0, 3)).toEqual(['schema', 'schemaVersion', 'version']);
     expect(doc).toMatchObject({
+      schema: 'secpol-learn/lint',
+      schemaVersion: 1,
       version: 'secpol-learn/lint@1',
       qnx: '7.1',
       files: ['warn.secpol'],

@@ -11,20 +11,16 @@ import { readFile } from 'node:fs/promises';
 import type { CommandImpl } from '../command';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
-import { formatDiagnostic } from '../../diagnostics/code-frame';
 import { parsePolicies } from '../../policy/parse';
-import { readPolicyFile, type PolicySource } from '../../policy/policy-file-io';
+import { readPolicyFile, type PolicySource } from '../policy-file-io';
 import { lintPolicy } from '../../policy/lint';
 import { parseRangeFile } from '../../policy/model/range-file';
 import { DEFAULT_QNX_VERSION, QNX_VERSIONS, isQnxVersion } from '../../qnx/abilities';
 import { buildModel } from '../../policy/model/build-model';
-import { loadGuardFile } from '../../review/load-guards';
+import { loadGuardFile } from '../load-guards';
 import { guardDiagnostics, guardViolations } from '../../review/guards';
-import { formatSarif, lintSarifFindings, toSarif } from '../../sarif/sarif';
+import { lintCountLine, lintCounts, lintJson, lintSarif, lintText } from '../../render/lint-output';
 import { toolVersion } from '../review-inputs';
-
-/** Version marker of the JSON output. */
-export const LINT_JSON_VERSION = 'secpol-learn/lint@1';
 
 export const lintCommand: CommandImpl = {
   builder: (y) =>
@@ -93,26 +89,12 @@ export const lintCommand: CommandImpl = {
       if (!guards) return ExitCode.USAGE;
       diagnostics.push(...guardDiagnostics(guardViolations(buildModel(policy, { qnx }), guards)));
     }
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-    if (args.format === 'sarif') {
-      io.stdout.write(
-        formatSarif(toSarif(lintSarifFindings(diagnostics), [], { version: toolVersion() })),
-      );
-    } else if (args.format === 'json') {
-      const doc = {
-        version: LINT_JSON_VERSION,
-        qnx,
-        files,
-        summary: { errors, warnings, infos: diagnostics.length - errors - warnings },
-        diagnostics,
-      };
-      io.stdout.write(
-        `${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
-      );
-    } else {
-      for (const d of diagnostics) io.stdout.write(formatDiagnostic(d, texts.get(d.file) ?? ''));
-      if (diagnostics.length > 0) io.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
+    const { errors, warnings } = lintCounts(diagnostics);
+    if (args.format === 'sarif') io.stdout.write(lintSarif(diagnostics, toolVersion()));
+    else if (args.format === 'json') io.stdout.write(lintJson(qnx, files, diagnostics));
+    else {
+      io.stdout.write(lintText(diagnostics, texts));
+      io.stderr.write(lintCountLine(diagnostics));
     }
     return errors > 0 || (args.strict && warnings > 0) ? ExitCode.FINDING : ExitCode.OK;
   },

@@ -15,9 +15,10 @@ import type { CliIo } from '../io';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
-import { readChunks } from '../../trace/read-chunks';
+import { readChunks } from '../read-chunks';
 import type { TraceSummary } from '../../trace/push-parser';
-import { formatEvent, formatEventJson } from '../../trace/format';
+import { formatEvent, formatEventJson } from '../../render/trace-event';
+import { monitorReport } from '../../render/monitor-report';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
 
 const FLAGS: Array<[string, string]> = [
@@ -124,22 +125,7 @@ export const monitorCommand: CommandImpl = {
     } finally {
       if (out !== io.stdout) await new Promise<void>((res) => out.end(res));
     }
-    for (const s of summaries) io.stderr.write(`${summaryLine(s)}\n`);
-    const st = filter.stats;
-    io.stderr.write(
-      `monitor: ${st.shown} of ${st.seen} events shown, ${st.repeats} repeats removed`,
-    );
-    if (st.unknownHidden > 0)
-      io.stderr.write(`, ${st.unknownHidden} unknown-form records hidden (show with -u, -q or -O)`);
-    if (st.forgotten > 0)
-      io.stderr.write(
-        `, ${st.forgotten} old checks forgotten to bound memory (their later repeats are shown again)`,
-      );
-    io.stderr.write('\n');
-    if (st.missingTimes)
-      io.stderr.write(
-        'monitor: -i: the trace has no times; records without a time are never re-reported\n',
-      );
+    io.stderr.write(monitorReport(summaries, filter.stats));
     return ExitCode.OK;
   },
 };
@@ -168,17 +154,6 @@ function monitorOptions(args: Record<string, unknown>): MonitorOptions {
 /** A repeatable one-value option: yargs gives a string once, an array when repeated. */
 function list(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
-}
-
-/** `FILE: N lines, R records (…), D lines not understood (first at …)`. */
-export function summaryLine(s: TraceSummary): string {
-  const k = s.events;
-  let line = `${s.file}: ${s.lines} lines, ${s.records} records (${k.ability} ability, ${k.attach} attach, ${k.link} link, ${k.unknown} unknown form)`;
-  line += `, ${s.diagnostics} not understood`;
-  if (s.truncatedRecords > 0) line += ` (${s.truncatedRecords} truncated records)`;
-  if (s.firstDiagnosticPlaces.length > 0)
-    line += `; first at ${s.firstDiagnosticPlaces.join(', ')}`;
-  return line;
 }
 
 async function openOutput(resolved: string, name: string): Promise<Writable> {

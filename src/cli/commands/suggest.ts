@@ -15,16 +15,16 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
-import { writePolicyFileAtomic } from '../../policy/policy-file-io';
+import { writePolicyFileAtomic } from '../policy-file-io';
 import { learn } from '../../plan/learn';
 import { applyPatch } from '../../plan/apply-patch';
-import { loadTemplates } from '../../render/templates';
+import { loadTemplates } from '../load-templates';
 import { toReportView, toSnippetView } from '../../render/view-model';
 import { formatUnifiedDiff } from '../../render/unified-diff';
 import { toJson } from '../../render/json';
-import { loadGuardFile } from '../../review/load-guards';
+import { loadGuardFile } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
-import { patchDiagramSection } from '../../review/patch-diagram';
+import { patchDiagramSection } from '../../render/patch-diagram';
 import {
   inferFromTraces,
   learnOptions,

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { generatedTrace } from '../test-utils/generated-trace';
-import { inferFromTraces } from '../cli/learn-inputs';
-import type { CliIo } from '../cli/io';
-import { learn } from '../plan/learn';
-import { toJson } from '../render/json';
+import { generatedTrace } from '../../test-utils/generated-trace';
+import { inferFromTraces } from '../learn-inputs';
+import type { CliIo } from '../io';
+import { learn } from '../../plan/learn';
+import { toJson } from '../../render/json';
 import { lastCut, readStreamParallel } from './read-stream-parallel';
 import { readTracesParallel } from './read-parallel';
-import type { ShardResult } from './shard-learner';
+import type { ShardResult } from '../../infer/shard-learner';
 
 const filter = { names: [], abilities: false, paths: false };
 

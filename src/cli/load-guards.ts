@@ -5,14 +5,14 @@
  * An unreadable file is an InputError (exit 2).
  */
 import * as path from 'node:path';
-import type { CliIo } from '../cli/io';
+import type { CliIo } from './io';
 import type { Policy } from '../policy/ast';
 import type { PolicyModel } from '../policy/model/types';
 import type { QnxVersion } from '../qnx/abilities';
-import { readPolicyFile } from '../policy/policy-file-io';
+import { readPolicyFile } from './policy-file-io';
 import { parsePolicy } from '../policy/parse';
 import { formatDiagnostic } from '../diagnostics/code-frame';
-import { buildGuardModel } from './guards';
+import { buildGuardModel } from '../review/guards';
 
 /** The guard model of `file`, or undefined when it does not parse (the command exits 2). */
 export async function loadGuardFile(

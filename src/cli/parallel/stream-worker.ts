@@ -7,7 +7,7 @@
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ShardLearner } from './shard-learner';
+import { ShardLearner } from '../../infer/shard-learner';
 import type { StreamTask } from './read-stream-parallel';
 
 if (parentPort) {

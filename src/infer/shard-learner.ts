@@ -7,20 +7,16 @@
  * (the accumulator's merge is commutative). The one-thread path
  * (`inferFromTraces`) gives its `sink()` to readTraceEvents instead.
  *
- * Does not read files or start threads: see infer-shard.ts, read-stream-parallel.ts.
+ * Does not read files or start threads: see src/cli/parallel/infer-shard.ts,
+ * read-stream-parallel.ts.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace, byPlace } from '../diagnostics/first-by-place';
-import { mergeInferResults, type InferResult } from '../infer/infer-requirements';
-import {
-  monitorFilter,
-  unknownRecordNote,
-  type TraceFilter,
-  type TraceSink,
-} from '../infer/read-traces';
+import { mergeInferResults, type InferResult } from './infer-requirements';
+import { monitorFilter, unknownRecordNote, type TraceFilter, type TraceSink } from './trace-filter';
 import type { MonitorFilter } from '../monitor/apply-options';
-import { RequirementAccumulator } from '../infer/requirement-accumulator';
-import { FastLane } from '../infer/fast-lane';
+import { RequirementAccumulator } from './requirement-accumulator';
+import { FastLane } from './fast-lane';
 import type { TraceEvent } from '../trace/event';
 import { TracePushParser } from '../trace/push-parser';
 

@@ -3,13 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { generateTrace } from '../bench/generate-trace';
-import { inferFromTraces } from '../cli/learn-inputs';
-import { learn } from '../plan/learn';
-import { toJson } from '../render/json';
-import type { CliIo } from '../cli/io';
+import { generateTrace } from '../../bench/generate-trace';
+import { inferFromTraces } from '../learn-inputs';
+import { learn } from '../../plan/learn';
+import { toJson } from '../../render/json';
+import type { CliIo } from '../io';
 import { readTracesParallel } from './read-parallel';
-import type { ShardResult } from './shard-learner';
+import type { ShardResult } from '../../infer/shard-learner';
 
 function fakeIo(cwd: string): CliIo {
   return {

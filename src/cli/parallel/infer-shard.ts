@@ -1,6 +1,6 @@
 /**
  * Learns from one byte range of one trace file, or one whole gzip file: the
- * trace stage, the learning filter and inference (shard-learner.ts), exactly
+ * trace stage, the learning filter and inference (src/infer/shard-learner.ts), exactly
  * as `suggest`/`generate` do on the whole file, with line numbers counted
  * from the range's start. Runs in a worker thread
  * (shard-worker.ts) or in-process (tests, small files).
@@ -8,10 +8,10 @@
  * Does not merge shards or fix line numbers: see read-parallel.ts.
  */
 import { open } from 'node:fs/promises';
-import type { TraceFilter } from '../infer/read-traces';
-import { countedChunks, maybeGunzip } from '../trace/parse-trace';
-import { readChunks } from '../trace/read-chunks';
-import { ShardLearner, type ShardResult } from './shard-learner';
+import type { TraceFilter } from '../../infer/trace-filter';
+import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
+import { readChunks } from '../read-chunks';
+import { ShardLearner, type ShardResult } from '../../infer/shard-learner';
 import type { ByteRange } from './shard-ranges';
 
 /** What one shard asks for: the file (as opened and as named), its range and the filter. */

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { generateTrace } from '../bench/generate-trace';
-import type { TraceEvent } from './event';
-import { parseTrace } from './parse-trace';
-import { parseTraceText } from './push-parser';
+import type { TraceEvent } from '../trace/event';
+import { parseTrace } from '../trace/parse-trace';
+import { parseTraceText } from '../trace/push-parser';
 import { CHUNK_BYTES, readChunks } from './read-chunks';
 
 async function generated(lines: number): Promise<Buffer> {

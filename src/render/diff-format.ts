@@ -4,9 +4,9 @@
  * `secpol-learn/diff`) and markdown (a table per type, a Mermaid diagram of
  * the connects, attaches and links added or removed; templates/diff.hbs).
  */
-import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from './policy-diff';
+import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from '../review/policy-diff';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, renderReview } from './review-templates';
+import { cell, renderReview } from '../review/review-templates';
 
 const SIGN: Record<DiffEntry['change'], string> = {
   added: '+',

@@ -6,34 +6,7 @@
  * tools annotate the lines. Only the fields listed in docs/ci.md are emitted;
  * `validateSarif` checks their shape. Does not emit fixes or code flows.
  */
-
-/** SARIF's result levels. */
-export type SarifLevel = 'error' | 'warning' | 'note';
-
-/** One place a finding points at. */
-export interface SarifPlace {
-  /** The file as the user named it (a relative path becomes a relative URI). */
-  file: string;
-  line: number;
-  column?: number;
-  /** Shown in related locations. */
-  message?: string;
-}
-
-/** A finding to report. */
-export interface SarifFinding {
-  ruleId: string;
-  level: SarifLevel;
-  message: string;
-  locations: SarifPlace[];
-  related?: SarifPlace[];
-}
-
-/** A rule (check) that may fire, listed in the tool's driver. */
-export interface SarifRule {
-  id: string;
-  description: string;
-}
+import type { SarifFinding, SarifPlace, SarifRule } from '../review/sarif-finding';
 
 /** The schema URI SARIF 2.1.0 documents name. */
 export const SARIF_SCHEMA =

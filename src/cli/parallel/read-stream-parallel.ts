@@ -15,10 +15,10 @@
  * split, exactly as file ranges are cut (shard-ranges.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { TraceFilter } from '../infer/read-traces';
-import { countedChunks, maybeGunzip } from '../trace/parse-trace';
-import { MAX_LINE_BYTES } from '../trace/push-parser';
-import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
+import type { TraceFilter } from '../../infer/trace-filter';
+import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
+import { MAX_LINE_BYTES } from '../../trace/push-parser';
+import { ShardLearner, mergeShards, type ShardResult } from '../../infer/shard-learner';
 
 /** Bytes per batch. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
@@ -101,7 +101,7 @@ export async function readStreamParallel(
   };
   try {
     // Bytes are copied once, into the batch being filled (the source may reuse its buffer:
-    // read-chunks.ts); a full batch is handed over whole and only its tail is copied again.
+    // ../read-chunks.ts); a full batch is handed over whole and only its tail is copied again.
     let batch = ownBuffer(batchBytes + SLACK_BYTES);
     let fill = 0;
     const counted = countedChunks(input, options.onBytes);

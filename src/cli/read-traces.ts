@@ -1,43 +1,24 @@
 /**
  * Reading traces for `suggest` and `generate`: each file (or standard input)
- * is read in 1 MiB chunks (never held as one string; src/trace/read-chunks.ts),
+ * is read in 1 MiB chunks (never held as one string; src/cli/read-chunks.ts),
  * turned into events by the trace stage, filtered with the monitor core's
  * options (src/monitor/apply-options.ts), and every event and every
  * diagnostic (lines not understood) is handed to the caller. Files are
  * read in sorted order, so counts and messages do not depend on the order the
  * user named them. An unreadable file is an InputError (exit 2). Shows the
  * progress bar of src/cli/progress.ts (terminals only). Large files are read
- * on several threads by src/parallel/ instead (the caller decides).
+ * on several threads by src/cli/parallel/ instead (the caller decides).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli/io';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { CliIo } from './io';
 import { InputError } from '../errors';
-import type { TraceEvent, TracePosition } from '../trace/event';
+import type { TraceEvent } from '../trace/event';
 import { pushTrace } from '../trace/parse-trace';
-import type { RecordLane } from '../trace/push-parser';
-import { readChunks } from '../trace/read-chunks';
-import { createProgress } from '../cli/progress';
-import { MonitorFilter } from '../monitor/apply-options';
-
-/** The monitor filters that apply to learning (`-f`, `-a`, `-p`, `-s`), as secpolmonitor names them. */
-export interface TraceFilter {
-  /** `-f NAME`: only these processes (full name as printed, or its base name). */
-  names: string[];
-  /** `-a` / `-p`: only ability / only path events; neither = both. */
-  abilities: boolean;
-  paths: boolean;
-}
-
-/** Callbacks of `readTraceEvents`. */
-export interface TraceSink {
-  onEvent(e: TraceEvent): void;
-  onDiagnostic(d: Diagnostic): void;
-  /** Learning's fast lane (src/infer/fast-lane.ts): records it takes reach neither callback. */
-  lane?: RecordLane;
-}
+import { readChunks } from './read-chunks';
+import { createProgress } from './progress';
+import { monitorFilter, type TraceFilter, type TraceSink } from '../infer/trace-filter';
 
 /** Declares the monitor filter options on a command. */
 export function traceFilterOptions(y: Argv): Argv {
@@ -75,25 +56,6 @@ export function traceFilterFrom(args: Record<string, unknown>): TraceFilter {
     abilities: Boolean(args.a),
     paths: Boolean(args.p),
   };
-}
-
-/**
- * The monitor core's filter with the options learning needs: every repeat
- * kept (counts are evidence), successes, unnamed processes and records of
- * unknown form kept (they are counted and reported, never dropped silently).
- */
-export function monitorFilter(f: TraceFilter): MonitorFilter {
-  return new MonitorFilter({
-    names: f.names,
-    abilities: f.abilities,
-    paths: f.paths,
-    successes: true,
-    repeats: true,
-    unnamed: true,
-    unregistered: true,
-    qnet: true,
-    opens: true,
-  });
 }
 
 /**
@@ -156,18 +118,4 @@ export async function readTraceEvents(
     // Erased even when a file cannot be read, so the error line starts clean.
     progress.done();
   }
-}
-
-/**
- * The warning for a record of a form nobody knows: it is kept, counted and
- * shown, never dropped silently, but no rule is learned from it.
- */
-export function unknownRecordNote(position: TracePosition): Diagnostic {
-  return {
-    severity: 'warning',
-    message: 'record of an unknown form: no rule learned from it',
-    file: position.file,
-    line: position.line,
-    ruleId: 'trace-unknown-record',
-  };
 }

@@ -11,21 +11,21 @@
  * Standard input alone and a lone gzip file are read as a stream and cut into
  * batches as they arrive (read-stream-parallel.ts). Standard input among
  * other files and small inputs are left to the caller, which reads them in
- * one thread (read-traces.ts).
+ * one thread (src/cli/read-traces.ts).
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CliIo } from '../cli/io';
-import { createProgress } from '../cli/progress';
-import type { TraceFilter } from '../infer/read-traces';
-import type { TracePosition } from '../trace/event';
-import { InputError } from '../errors';
-import { readChunks } from '../trace/read-chunks';
+import type { CliIo } from '../io';
+import { createProgress } from '../progress';
+import type { TraceFilter } from '../../infer/trace-filter';
+import type { TracePosition } from '../../trace/event';
+import { InputError } from '../../errors';
+import { readChunks } from '../read-chunks';
 import { inferShard, type ShardTask } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
-import { mergeShards, type ShardResult } from './shard-learner';
+import { mergeShards, type ShardResult } from '../../infer/shard-learner';
 import { shardRanges } from './shard-ranges';
 
 /**

@@ -3,26 +3,10 @@
  * prefix-free) and the JSON Lines object (`secpol-learn/trace-event@1`,
  * docs/trace-json.md).
  *
- * Does not filter: see monitor/apply-options.ts.
+ * Does not filter: see src/monitor/apply-options.ts.
  */
-import type { AbilityArgument, TraceEvent } from './event';
-
-/** Version marker of the JSON Lines schema. */
-export const TRACE_EVENT_SCHEMA = 'secpol-learn/trace-event@1';
-
-/** An ability argument as secpolmonitor prints it after the name: `(15)`, `(1 - 5)`, `(1) (fs_t)`, or nothing. */
-export function argumentText(a: AbilityArgument): string {
-  switch (a.kind) {
-    case 'none':
-      return '';
-    case 'value':
-      return `(${a.value})`;
-    case 'range':
-      return `(${a.start} - ${a.end})`;
-    case 'type-id':
-      return `(${a.value}) (${a.typeName})`;
-  }
-}
+import { argumentText, TRACE_EVENT_SCHEMA } from '../trace/event-text';
+import type { TraceEvent } from '../trace/event';
 
 /** The canonical secpolmonitor line of an event (numbers in decimal). */
 export function formatEvent(e: TraceEvent): string {

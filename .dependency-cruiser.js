@@ -1,0 +1,145 @@
+/**
+ * The layer rules of src/ (docs/architecture.md, "Layers"), checked by
+ * dependency-cruiser in `npm run lint` (`depcruise src`).
+ *
+ * Stages, earliest first; a module may import its own stage and earlier ones,
+ * never a later one:
+ *
+ *   base (errors.ts, diagnostics/, qnx/) → trace/ → monitor/ → policy/ →
+ *   infer/ (learning) → plan/ → review/ → render/ → cli/ (the shell; bin.ts)
+ *
+ * Exempt from the stage order and the I/O rule: tests (`*.test.ts`,
+ * `*.arbitrary.ts`, `test-events.ts`, test-utils/), the benchmark (bench/),
+ * the build-time template precompiler and the library facade index.ts (it
+ * re-exports every stage, the shell's file helpers included). Nothing is
+ * exempt from the cycle rule.
+ *
+ * Rules still broken by code another engineer of issue 14 is changing are
+ * `warn`, each naming the files to fix; everything else is an `error`.
+ */
+
+/** The stages in order; each is a path pattern under src/. */
+const STAGES = [
+  { name: 'base', path: '^src/(errors\\.ts$|diagnostics/|qnx/)' },
+  { name: 'trace', path: '^src/trace/' },
+  { name: 'monitor', path: '^src/monitor/' },
+  { name: 'policy', path: '^src/policy/' },
+  { name: 'infer', path: '^src/infer/' },
+  { name: 'plan', path: '^src/plan/' },
+  { name: 'review', path: '^src/review/' },
+  { name: 'render', path: '^src/render/' },
+  { name: 'cli', path: '^src/(cli/|bin\\.ts$)' },
+];
+
+/** Files outside the stage order and the I/O rule (see above). */
+const EXEMPT =
+  '(\\.test\\.ts$|\\.arbitrary\\.ts$|/test-events\\.ts$|^src/test-utils/|^src/bench/|^src/render/precompile-templates\\.ts$|^src/index\\.ts$)';
+
+/**
+ * Imports that break the stage order today and are being removed by another
+ * part of issue 14 (listed as warnings by `stage-order-pending` below):
+ * - plan → render: plan/apply-patch.ts and plan/gain-priv.ts print rules with
+ *   render/rule-text.ts until the planner emits policy AST nodes printed by
+ *   policy/print.ts (item 1);
+ * - review → render: review/explain-markdown.ts and review/harden-format.ts
+ *   (mermaid diagrams) and review/review-templates.ts (built-in templates) are
+ *   printers still in review/, being rewritten by the printer engineer; they
+ *   belong in render/.
+ */
+const PENDING_LATER_IMPORTS =
+  '^src/(plan/(apply-patch|gain-priv)|review/(explain-markdown|harden-format|review-templates))\\.ts$';
+
+/**
+ * Import cycles being broken by another part of issue 14:
+ * - plan/plan-patch.ts ↔ combine-types.ts, group.ts, link-or-attach.ts,
+ *   place-changes.ts (the planner's option and result types move to a type module);
+ * - policy/lint.ts ↔ policy/passes/ (the lint engineer's).
+ */
+const PENDING_CYCLES =
+  '^src/(plan/(plan-patch|combine-types|group|link-or-attach|place-changes)\\.ts$|policy/(lint\\.ts$|passes/))';
+
+/** Node modules that read or write files, processes or terminals: the shell's alone. */
+const IO_MODULES =
+  '^(node:)?(fs|fs/promises|child_process|readline|readline/promises|tty|net|worker_threads)$';
+
+/** One rule per stage: it imports no later stage. */
+const stageOrder = STAGES.slice(0, -1).map((stage, i) => ({
+  name: `stage-order-${stage.name}`,
+  comment: `${stage.name} must not import a later stage (${STAGES.slice(i + 1)
+    .map((s) => s.name)
+    .join(', ')})`,
+  severity: 'error',
+  from: { path: stage.path, pathNot: [EXEMPT, PENDING_LATER_IMPORTS] },
+  to: { path: STAGES.slice(i + 1).map((s) => s.path) },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'no import cycles: a type shared by two modules goes into a type module both import',
+      severity: 'error',
+      from: { pathNot: PENDING_CYCLES },
+      to: { circular: true },
+    },
+    {
+      name: 'no-circular-pending',
+      comment: 'cycles being broken in parallel (PENDING_CYCLES above); must become errors',
+      severity: 'warn',
+      from: { path: PENDING_CYCLES },
+      to: { circular: true },
+    },
+    ...stageOrder,
+    {
+      name: 'stage-order-pending',
+      comment: 'later-stage imports being removed in parallel (PENDING_LATER_IMPORTS above)',
+      severity: 'warn',
+      from: { path: PENDING_LATER_IMPORTS },
+      to: { path: '^src/render/' },
+    },
+    {
+      name: 'plan-not-render',
+      comment: 'the planner emits policy nodes; printing them is render/ and policy/print.ts',
+      severity: 'error',
+      from: { path: '^src/plan/', pathNot: [EXEMPT, PENDING_LATER_IMPORTS] },
+      to: { path: '^src/render/' },
+    },
+    {
+      name: 'render-not-cli',
+      comment: 'printers return text; the shell writes it',
+      severity: 'error',
+      from: { path: '^src/render/', pathNot: EXEMPT },
+      to: { path: '^src/(cli/|bin\\.ts$)' },
+    },
+    {
+      name: 'io-only-in-cli',
+      comment:
+        'only the shell (src/cli/, bin.ts) opens files, threads, processes or terminals; stages take text, bytes or streams',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(cli/|bin\\.ts$)', EXEMPT] },
+      to: { dependencyTypes: ['core'], path: IO_MODULES },
+    },
+    {
+      name: 'no-dev-dependencies-at-run-time',
+      comment: 'what the package runs must not need a devDependency (npm install --omit=dev)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: EXEMPT },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'every import resolves',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports count: a cycle or a layer break through types is one too.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
