@@ -17,7 +17,7 @@ import { normaliseAbilityName } from '../qnx/abilities';
 import { allows, ruleOrigin, type AbilityValue, type GrantRule } from './grants';
 import { printAbilityItem } from './print';
 import { abilityGrantNode, connectText, negationText, pathRuleText } from './grant-text';
-import type { AbilityGrantInfo, Origin, PathRule, PolicyModel } from './model/types';
+import type { AbilityGrantInfo, ConnectGrant, Origin, PathRule, PolicyModel } from './model/types';
 
 /** Why an event is not allowed. */
 export type DenialReason =
@@ -105,16 +105,35 @@ function domainText(g: { domains: { nonRoot: boolean } }): string {
   return g.domains.nonRoot ? 'root and non-root' : 'root only';
 }
 
-function grantSummary(g: AbilityGrantInfo): string {
-  const how = g.fromDefaultPriv ? ' (via default_priv)' : '';
-  return `${printAbilityItem(abilityGrantNode(g))} (${domainText(g)})${how}`;
+/** Summaries by rule object and subject type: a rule's text is printed once per model, not per access. */
+const summaries = new WeakMap<object, { type: string; text: string }>();
+
+function summary(rule: object, type: string, print: () => string): string {
+  const had = summaries.get(rule);
+  if (had?.type === type) return had.text;
+  const text = print();
+  summaries.set(rule, { type, text });
+  return text;
 }
+
+function grantSummary(g: AbilityGrantInfo): string {
+  return summary(g, '', () => {
+    const how = g.fromDefaultPriv ? ' (via default_priv)' : '';
+    return `${printAbilityItem(abilityGrantNode(g))} (${domainText(g)})${how}`;
+  });
+}
+
+const connectSummary = (type: string, c: ConnectGrant): string =>
+  summary(c, type, () => connectText(type, c));
+
+const pathSummary = (type: string, r: PathRule): string =>
+  summary(r, type, () => pathRuleText(type, r));
 
 function ruleSummary(type: string, r: GrantRule): ConsultedRule {
   const o = ruleOrigin(r);
   if (r.kind === 'ability') return consulted(o, grantSummary(r.grant));
-  if (r.kind === 'connect') return consulted(o, connectText(type, r.grant));
-  return consulted(o, pathRuleText(type, r.rule));
+  if (r.kind === 'connect') return consulted(o, connectSummary(type, r.grant));
+  return consulted(o, pathSummary(type, r.rule));
 }
 
 function checkType(model: PolicyModel, type: string): Verdict | undefined {
@@ -176,7 +195,7 @@ function evaluateAbility(model: PolicyModel, e: AbilityEvent): Verdict {
       ? [
           ...(model.grants.get(type)?.connects.get(a.typeName) ?? []),
           ...(model.grants.get(type)?.connects.get('*') ?? []),
-        ].map((c) => consulted(c.origin, connectText(type, c)))
+        ].map((c) => consulted(c.origin, connectSummary(type, c)))
       : [];
   if (answer.allowed) {
     return {
@@ -244,13 +263,13 @@ function evaluatePath(model: PolicyModel, e: AttachEvent | LinkEvent): Verdict {
   const total = own.length + other.length;
   const seen = [...own.slice(0, MAX_CONSULTED), ...other.slice(0, MAX_CONSULTED)]
     .slice(0, MAX_CONSULTED)
-    .map((r) => consulted(r.origin, pathRuleText(type, r)));
+    .map((r) => consulted(r.origin, pathSummary(type, r)));
   const answer = allows(model, { kind: e.kind, type, path: e.path });
   const may =
     answer.may.length > 0
       ? {
           mayHaveAllowed: answer.may.map((r: PathRule) =>
-            consulted(r.origin, pathRuleText(type, r)),
+            consulted(r.origin, pathSummary(type, r)),
           ),
         }
       : {};
