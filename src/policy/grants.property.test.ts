@@ -15,13 +15,15 @@
 import fc from 'fast-check';
 import { parsePolicies } from './parse';
 import { buildModel } from './model/build-model';
-import { allows } from './grants';
+import { allows, ruleOrigin } from './grants';
 import { evaluate } from './evaluate';
 import { findCoverage } from '../plan/coverage';
 import { parseTraceText } from '../trace/push-parser';
 import { inferRequirements } from '../infer/infer-requirements';
 import { buildGuardModel, refuseGuarded } from '../review/guards';
 import { diffPolicies } from '../review/policy-diff';
+import { hardenPolicy } from '../review/harden';
+import { reviewEvents } from '../review/trace-review';
 import type { AbilityDomain, ProcessEvent } from '../trace/event';
 
 const HEAD = 'type a_t;\ntype b_t;\nattribute peers;\ntype c_t, peers;\n';
@@ -113,8 +115,16 @@ const record = fc.oneof(
     .map(([t, k, p]) => `of type ${t} failed to ${k} path ${p}: no rule`),
 );
 
+/** The same record as a success (`secpolmonitor -s`). */
+const asSuccess = (r: string): string =>
+  `info: usr/bin/x (pid:1) ${r
+    .replace(' lacks ability ', ' uses ability ')
+    .replace(/failed to attach to path (\S+): no rule/, 'attached channel to path $1')
+    .replace(/failed to link to path (\S+): no rule/, 'created link to path $1')}`;
+
 const eventOf = (r: string): ProcessEvent => {
-  const events = parseTraceText(`error: usr/bin/x (pid:1) ${r}`, 'trace.log').events;
+  const line = r.startsWith('info: ') ? r : `error: usr/bin/x (pid:1) ${r}`;
+  const events = parseTraceText(line, 'trace.log').events;
   expect(events).toHaveLength(1);
   expect(events[0]!.kind).not.toBe('unknown');
   return events[0] as ProcessEvent;
@@ -184,6 +194,37 @@ describe('grant model: every client agrees', () => {
             expect(left).toEqual(kept);
           }
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('harden never removes a rule that allowed, or may have allowed, a recorded access', () => {
+    const records = fc.array(
+      fc.tuple(record, fc.boolean()).map(([r, ok]) => (ok ? asSuccess(r) : r)),
+      { minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(policyText, records, (text, rs) => {
+        const { model } = modelOf(text);
+        const events = rs.map(eventOf);
+        const h = hardenPolicy(model, reviewEvents(model, events), {
+          traceFiles: ['trace.log'],
+          policyFiles: ['p.secpol'],
+        });
+        const removed = new Set(h.removals.map((o) => `${o.line}:${o.column}`));
+        for (const e of events) {
+          // An undeclared type's rules allow nothing (`check` says no-type).
+          if ((e.kind !== 'attach' && e.kind !== 'link') || !model.types.has(e.securityType))
+            continue;
+          const a = allows(model, { kind: e.kind, type: e.securityType, path: e.path });
+          const rules = [...(a.allowed ? a.by.map(ruleOrigin) : []), ...a.may.map((r) => r.origin)];
+          for (const o of rules) expect(removed.has(`${o.line}:${o.column}`)).toBe(false);
+        }
+        for (const g of reviewEvents(model, events).groups)
+          if (g.verdict.allowed)
+            for (const r of g.verdict.grants)
+              expect(removed.has(`${r.line}:${r.column}`)).toBe(false);
       }),
       { numRuns: 300 },
     );

@@ -80,6 +80,28 @@ allow a_t self:ability { setuid:111-120 };
     expect(said(allows(model, setuid(105, 115, 'non-root')))).toBe('not-covered');
   });
 
+  it('merges up to the top of the value space (2^64 - 1) without overflow', () => {
+    const text = `type a_t;
+allow a_t self:ability { setuid:0xfffffffffffffff0-0xfffffffffffffffe };
+allow a_t self:ability { setuid:18446744073709551615 };
+`;
+    const top = 18446744073709551615n;
+    const near: Access = {
+      kind: 'ability',
+      type: 'a_t',
+      domain: 'root',
+      ability: 'setuid',
+      value: { kind: 'span', start: top - 5n, end: top },
+    };
+    expect(said(allows(modelOf(text).model, near))).toBe('by 2,3');
+    const open = modelOf(`${text}allow a_t self:ability { setuid:10- };\n`).model;
+    expect(abilityValues(open, 'a_t', 'setuid', 'root')).toEqual({
+      whole: false,
+      intervals: [[10n, top]],
+      names: new Set(),
+    });
+  });
+
   it('keeps named ranges apart from numbers', () => {
     const { model } = modelOf(
       `type a_t;\nrange low;\nallow a_t self:ability { setuid:low,11-20 };\n`,
