@@ -64,8 +64,13 @@ describe('evaluate: abilities', () => {
       'allowed',
     ],
     [
-      'range over two subranges (one must cover)',
+      'range over two overlapping subranges (they merge)',
       abilityEvent('t', 'MEM_PHYS', { kind: 'range', start: '150', end: '250' }),
+      'allowed',
+    ],
+    [
+      'range over a gap between subranges',
+      abilityEvent('t', 'MEM_PHYS', { kind: 'range', start: '250', end: '4096' }),
       'range-not-covered',
     ],
     [
@@ -107,7 +112,7 @@ describe('evaluate: abilities', () => {
   it('cites the grant that allowed and the rules consulted', () => {
     const v = evaluate(
       model,
-      abilityEvent('t', 'MEM_PHYS', { kind: 'range', start: '150', end: '250' }),
+      abilityEvent('t', 'MEM_PHYS', { kind: 'range', start: '250', end: '400' }),
     );
     expect(v.allowed).toBe(false);
     expect(v.consulted.map((c) => `${c.file}:${c.line} ${c.summary}`)).toContain(

@@ -3,18 +3,21 @@
  * why not. Every event kind gets a verdict; nothing is guessed: a named range
  * without values or an event form nobody knows gives `indeterminate`.
  *
- * Handles: ability checks (domains, subranges covered by ONE subrange,
- * negation, type-valued subranges, named ranges), channel connects (both
- * rule forms), attaches and links (exact / glob / leading-dir paths,
- * attach-vs-link mix-ups, relabel conflicts). Does not handle: abilities a
+ * Whether an access is granted, and by which rules, is the grant model's
+ * answer (grants.ts: merged subranges, negation, type-valued subranges, named
+ * ranges, both connect rule forms, path matching); this module turns it into
+ * a verdict with reasons, messages and the rules consulted, and adds what only
+ * a trace record says (attach-vs-link mix-ups, relabel conflicts). Does not handle: abilities a
  * process holds without any policy (QNX defaults are not modelled: a typed
  * process has what its type is granted), or QNET/custom-class checks.
  * Reason codes are listed in docs/policy-model.md.
  */
 import type { AbilityEvent, AttachEvent, LinkEvent, TraceEvent } from '../trace/event';
 import { normaliseAbilityName } from '../qnx/abilities';
-import { matchingRules } from './path-rules';
-import type { AbilityGrantInfo, Origin, PathRule, PolicyModel, Subrange } from './model/types';
+import { allows, ruleOrigin, type AbilityValue, type GrantRule } from './grants';
+import { printAbilityItem } from './print';
+import { abilityGrantNode, connectText, negationText, pathRuleText } from './grant-text';
+import type { AbilityGrantInfo, ConnectGrant, Origin, PathRule, PolicyModel } from './model/types';
 
 /** Why an event is not allowed. */
 export type DenialReason =
@@ -39,11 +42,18 @@ export interface ConsultedRule {
   origin: Origin;
 }
 
-/** The evaluator's answer for one event. */
+/** The evaluator's answer for one event. `mayHaveAllowed`: prefixed path rules that may match it. */
 export type Verdict =
-  | { allowed: true; grants: ConsultedRule[]; consulted: ConsultedRule[]; note?: string }
+  | {
+      allowed: true;
+      grants: ConsultedRule[];
+      consulted: ConsultedRule[];
+      note?: string;
+      mayHaveAllowed?: ConsultedRule[];
+    }
   | {
       allowed: false;
+      mayHaveAllowed?: ConsultedRule[];
       reason: DenialReason;
       message: string;
       /** At most MAX_CONSULTED rules, in policy order. */
@@ -95,10 +105,35 @@ function domainText(g: { domains: { nonRoot: boolean } }): string {
   return g.domains.nonRoot ? 'root and non-root' : 'root only';
 }
 
+/** Summaries by rule object and subject type: a rule's text is printed once per model, not per access. */
+const summaries = new WeakMap<object, { type: string; text: string }>();
+
+function summary(rule: object, type: string, print: () => string): string {
+  const had = summaries.get(rule);
+  if (had?.type === type) return had.text;
+  const text = print();
+  summaries.set(rule, { type, text });
+  return text;
+}
+
 function grantSummary(g: AbilityGrantInfo): string {
-  const ranges = g.ranges ? `:${g.ranges.map((r) => r.text).join(',')}` : '';
-  const how = g.fromDefaultPriv ? ' (via default_priv)' : '';
-  return `${g.ability}${ranges} (${domainText(g)})${how}`;
+  return summary(g, '', () => {
+    const how = g.fromDefaultPriv ? ' (via default_priv)' : '';
+    return `${printAbilityItem(abilityGrantNode(g))} (${domainText(g)})${how}`;
+  });
+}
+
+const connectSummary = (type: string, c: ConnectGrant): string =>
+  summary(c, type, () => connectText(type, c));
+
+const pathSummary = (type: string, r: PathRule): string =>
+  summary(r, type, () => pathRuleText(type, r));
+
+function ruleSummary(type: string, r: GrantRule): ConsultedRule {
+  const o = ruleOrigin(r);
+  if (r.kind === 'ability') return consulted(o, grantSummary(r.grant));
+  if (r.kind === 'connect') return consulted(o, connectSummary(type, r.grant));
+  return consulted(o, pathSummary(type, r.rule));
 }
 
 function checkType(model: PolicyModel, type: string): Verdict | undefined {
@@ -106,233 +141,188 @@ function checkType(model: PolicyModel, type: string): Verdict | undefined {
   return deny('no-type', `type ${type} is not declared in the policy`, []);
 }
 
-function evaluateAbility(model: PolicyModel, e: AbilityEvent): Verdict {
-  const noType = checkType(model, e.securityType);
-  if (noType) return noType;
-  const ability = normaliseAbilityName(e.ability.policyName);
-  const g = model.grants.get(e.securityType);
-  const inDomain = (d: { root: boolean; nonRoot: boolean }): boolean =>
-    e.domain === 'root' ? d.root : d.nonRoot;
-  const all = g?.abilities.get(ability) ?? [];
-  const seen = all.map((x) => consulted(x.origin, grantSummary(x)));
-  const negations = (g?.negations.get(ability) ?? []).filter((n) => inDomain(n.domains));
-  if (negations.length > 0) {
-    const n = negations[0]!;
-    return deny(
-      'negated',
-      `type ${e.securityType} has -${ability} at ${n.origin.file}:${n.origin.line}`,
-      [...seen, consulted(n.origin, `-${ability}`)],
-    );
-  }
-  if (ability === 'channel_connect' && e.argument.kind === 'type-id')
-    return evaluateConnect(model, e, seen);
-  const grants = all.filter((x) => inDomain(x.domains));
-  if (grants.length === 0) {
-    const other =
-      all.length > 0
-        ? ` (it is granted in the ${e.domain === 'root' ? 'non-root' : 'root'} domain only; a block needs \`nonroot\` to grant both)`
-        : '';
-    return deny(
-      'no-ability',
-      `type ${e.securityType} lacks ability ${ability} as ${e.domain}${other}`,
-      seen,
-    );
-  }
-  return coverage(model, e, ability, grants, seen);
-}
-
-/** The check's value span, or a type name for type-id arguments. */
-function argumentSpan(
-  e: AbilityEvent,
-): { start: bigint; end: bigint; typeName?: string; text: string } | undefined {
+/** The value an ability event checked, for the grant model. */
+function abilityValue(e: AbilityEvent): AbilityValue {
   const a = e.argument;
   switch (a.kind) {
     case 'none':
-      return undefined;
+      return { kind: 'unspecified' };
     case 'value':
-      return { start: BigInt(a.value), end: BigInt(a.value), text: a.value };
+      return { kind: 'span', start: BigInt(a.value), end: BigInt(a.value) };
     case 'range':
-      return { start: BigInt(a.start), end: BigInt(a.end), text: `${a.start}-${a.end}` };
+      return { kind: 'span', start: BigInt(a.start), end: BigInt(a.end) };
     case 'type-id':
-      return {
-        start: BigInt(a.value),
-        end: BigInt(a.value),
-        typeName: a.typeName,
-        text: `${a.value} (${a.typeName})`,
-      };
+      return { kind: 'type', name: a.typeName, id: BigInt(a.value) };
   }
 }
 
-type Cover = 'yes' | 'no' | 'unknown';
-
-/** Does one subrange cover the whole span (reference §2.4: one subrange must cover it)? */
-function covers(
-  model: PolicyModel,
-  ability: string,
-  r: Subrange,
-  span: { start: bigint; end: bigint; typeName?: string },
-): Cover {
-  if (r.kind === 'interval') return r.start <= span.start && span.end <= r.end ? 'yes' : 'no';
-  if (span.typeName !== undefined && (model.types.has(r.name) || model.attributes.has(r.name))) {
-    const names = model.attributes.get(r.name)?.members ?? [r.name];
-    return names.includes(span.typeName) ? 'yes' : 'no';
+function argumentText(e: AbilityEvent): string {
+  const a = e.argument;
+  switch (a.kind) {
+    case 'none':
+      return '';
+    case 'value':
+      return a.value;
+    case 'range':
+      return `${a.start}-${a.end}`;
+    case 'type-id':
+      return `${a.value} (${a.typeName})`;
   }
-  const range = model.ranges.get(r.name);
-  if (!range) {
-    if (span.typeName !== undefined) return r.name === span.typeName ? 'yes' : 'no';
-    // An undeclared name on a numeric ability (`setuid:ROOT` in a CSDN post) may be predefined: do not guess.
-    return 'unknown';
-  }
-  const values = range.values?.get(ability);
-  if (!values) return 'unknown';
-  let result: Cover = 'no';
-  for (const v of values) {
-    if (v.kind === 'syspage') result = 'unknown';
-    else if (v.start <= span.start && span.end <= v.end) return 'yes';
-  }
-  return result;
 }
 
-function coverage(
-  model: PolicyModel,
-  e: AbilityEvent,
-  ability: string,
-  grants: AbilityGrantInfo[],
-  seen: ReturnType<typeof consulted>[],
-): Verdict {
-  const span = argumentSpan(e);
-  const whole = grants.find((x) => !x.ranges);
-  if (whole)
+function evaluateAbility(model: PolicyModel, e: AbilityEvent): Verdict {
+  const noType = checkType(model, e.securityType);
+  if (noType) return noType;
+  const type = e.securityType;
+  const ability = normaliseAbilityName(e.ability.policyName);
+  const all = model.grants.get(type)?.abilities.get(ability) ?? [];
+  const seen = all.map((x) => consulted(x.origin, grantSummary(x)));
+  const connect = ability === 'channel_connect' && e.argument.kind === 'type-id';
+  const a = e.argument;
+  const answer =
+    connect && a.kind === 'type-id'
+      ? allows(model, {
+          kind: 'connect',
+          type,
+          domain: e.domain,
+          object: a.typeName,
+          id: BigInt(a.value),
+        })
+      : allows(model, { kind: 'ability', type, domain: e.domain, ability, value: abilityValue(e) });
+  // The connect rules of the object type (and of any type), for explain.
+  const connects =
+    connect && a.kind === 'type-id'
+      ? [
+          ...(model.grants.get(type)?.connects.get(a.typeName) ?? []),
+          ...(model.grants.get(type)?.connects.get('*') ?? []),
+        ].map((c) => consulted(c.origin, connectSummary(type, c)))
+      : [];
+  if (answer.allowed) {
     return {
       allowed: true,
-      grants: [consulted(whole.origin, grantSummary(whole))],
-      consulted: seen,
-    };
-  if (!span) {
-    // A check without an argument against subranged grants: the ability is held for some values.
-    const g0 = grants[0]!;
-    return {
-      allowed: true,
-      grants: [consulted(g0.origin, grantSummary(g0))],
-      consulted: seen,
-      note: 'the check carried no value; the grant has subranges',
+      grants: answer.by.map((r) => ruleSummary(type, r)),
+      consulted: [...seen, ...connects],
+      ...(answer.unspecified
+        ? { note: 'the check carried no value; the grant has subranges' }
+        : {}),
     };
   }
-  const unknown: string[] = [];
-  for (const g of grants) {
-    for (const r of g.ranges ?? []) {
-      const c = covers(model, ability, r, span);
-      if (c === 'yes')
-        return { allowed: true, grants: [consulted(g.origin, grantSummary(g))], consulted: seen };
-      if (c === 'unknown') unknown.push(r.text);
+  switch (answer.why) {
+    case 'negated': {
+      const n = answer.negation!;
+      return deny('negated', `type ${type} has -${ability} at ${n.origin.file}:${n.origin.line}`, [
+        ...seen,
+        consulted(n.origin, negationText(ability)),
+      ]);
     }
+    case 'unknown': {
+      const names = answer
+        .unknown!.map((r) =>
+          model.ranges.has(r.text) ? `named range ${r.text}` : `undeclared name ${r.text}`,
+        )
+        .join(', ');
+      const why = model.hasRangeFile
+        ? 'the range file gives no numeric values for it'
+        : 'named range values need a range file (--ranges)';
+      return deny(
+        'indeterminate',
+        `${ability}(${argumentText(e)}) may be covered by ${names}: ${why}`,
+        seen,
+      );
+    }
+    default:
+      break;
   }
-  if (unknown.length > 0) {
-    const names = unknown
-      .map((n) => (model.ranges.has(n) ? `named range ${n}` : `undeclared name ${n}`))
-      .join(', ');
-    const why = model.hasRangeFile
-      ? 'the range file gives no numeric values for it'
-      : 'named range values need a range file (--ranges)';
+  if (connect && a.kind === 'type-id')
     return deny(
-      'indeterminate',
-      `${ability}(${span.text}) may be covered by ${names}: ${why}`,
-      seen,
+      'no-connect-rule',
+      `type ${type} may not connect to channels of type ${a.typeName} (no \`allow ${type} ${a.typeName}:channel connect;\`)`,
+      [...seen, ...connects],
     );
+  if (answer.why === 'no-grant') {
+    const other = answer.otherDomain
+      ? ` (it is granted in the ${e.domain === 'root' ? 'non-root' : 'root'} domain only; a block needs \`nonroot\` to grant both)`
+      : '';
+    return deny('no-ability', `type ${type} lacks ability ${ability} as ${e.domain}${other}`, seen);
   }
   return deny(
     'range-not-covered',
-    `type ${e.securityType} has ${ability} as ${e.domain} but no single subrange covers ${span.text}`,
+    `type ${type} has ${ability} as ${e.domain} but no single subrange covers ${argumentText(e)}`,
     seen,
   );
-}
-
-function evaluateConnect(model: PolicyModel, e: AbilityEvent, seen: ConsultedRule[]): Verdict {
-  const a = e.argument as Extract<AbilityEvent['argument'], { kind: 'type-id' }>;
-  const g = model.grants.get(e.securityType);
-  const inDomain = (x: AbilityGrantInfo): boolean =>
-    e.domain === 'root' ? x.domains.root : x.domains.nonRoot;
-  const candidates = [...(g?.connects.get(a.typeName) ?? []), ...(g?.connects.get('*') ?? [])];
-  const rules = candidates.map((c) =>
-    consulted(
-      c.origin,
-      c.via === 'allow-connect'
-        ? `allow ${e.securityType} ${c.object}:channel connect`
-        : `channel_connect:${c.object}`,
-    ),
-  );
-  const hit = candidates.findIndex((c) =>
-    e.domain === 'root' ? c.domains.root : c.domains.nonRoot,
-  );
-  if (hit >= 0) return { allowed: true, grants: [rules[hit]!], consulted: [...seen, ...rules] };
-  // Numeric subranges (`channel_connect:1-5`) cover type ids directly.
-  const id = BigInt(a.value);
-  for (const x of g?.abilities.get('channel_connect') ?? []) {
-    if (!inDomain(x)) continue;
-    if (x.ranges?.some((r) => r.kind === 'interval' && r.start <= id && id <= r.end)) {
-      return {
-        allowed: true,
-        grants: [consulted(x.origin, grantSummary(x))],
-        consulted: [...seen, ...rules],
-      };
-    }
-  }
-  return deny(
-    'no-connect-rule',
-    `type ${e.securityType} may not connect to channels of type ${a.typeName} (no \`allow ${e.securityType} ${a.typeName}:channel connect;\`)`,
-    [...seen, ...rules],
-  );
-}
-
-function ruleSummary(type: string, r: PathRule): string {
-  const path = r.fileType !== undefined ? `${r.fileType}:${r.path}` : r.path;
-  return `allow_${r.kind} ${type} ${path}${r.relabel ? ` ${r.relabel}` : ''}`;
 }
 
 function evaluatePath(model: PolicyModel, e: AttachEvent | LinkEvent): Verdict {
   const noType = checkType(model, e.securityType);
   if (noType) return noType;
-  const g = model.grants.get(e.securityType);
+  const type = e.securityType;
+  const g = model.grants.get(type);
   const own = e.kind === 'attach' ? (g?.attaches ?? []) : (g?.links ?? []);
   const other = e.kind === 'attach' ? (g?.links ?? []) : (g?.attaches ?? []);
   // Only the listed rules are described (summaries cost a string each).
   const total = own.length + other.length;
   const seen = [...own.slice(0, MAX_CONSULTED), ...other.slice(0, MAX_CONSULTED)]
     .slice(0, MAX_CONSULTED)
-    .map((r) => consulted(r.origin, ruleSummary(e.securityType, r)));
-  const hits = matchingRules(own, e.path);
-  if (hits.length > 0) {
+    .map((r) => consulted(r.origin, pathSummary(type, r)));
+  const answer = allows(model, { kind: e.kind, type, path: e.path });
+  const may =
+    answer.may.length > 0
+      ? {
+          mayHaveAllowed: answer.may.map((r: PathRule) =>
+            consulted(r.origin, pathSummary(type, r)),
+          ),
+        }
+      : {};
+  if (answer.allowed) {
     if (e.failure?.code === 'conflict') {
-      return deny(
-        'conflict',
-        `${e.kind} at ${e.path} needed a channel type change that no rule for ${e.securityType} permits (${e.failure.reason})`,
-        seen,
-        total,
-      );
+      return {
+        ...deny(
+          'conflict',
+          `${e.kind} at ${e.path} needed a channel type change that no rule for ${type} permits (${e.failure.reason})`,
+          seen,
+          total,
+        ),
+        ...may,
+      };
     }
-    const grants = hits.map((r) => consulted(r.origin, ruleSummary(e.securityType, r)));
+    const hits = answer.by.flatMap((r) => (r.kind === 'path' ? [r.rule] : []));
     const relabel = hits.find((r) => r.relabel)?.relabel;
     return {
       allowed: true,
-      grants,
+      grants: answer.by.map((r) => ruleSummary(type, r)),
       consulted: seen,
       ...(relabel ? { note: `the channel is relabelled to ${relabel}` } : {}),
+      ...may,
     };
   }
-  const wrong = matchingRules(other, e.path);
-  if (wrong.length > 0) {
-    const w = wrong[0]!;
-    return deny(
-      'attach-vs-link',
-      `${e.securityType} has an allow_${w.kind} rule matching ${e.path} (${w.origin.file}:${w.origin.line}) but the process tried to ${e.kind === 'attach' ? 'attach' : 'link'}`,
+  const wrong = allows(model, {
+    kind: e.kind === 'attach' ? 'link' : 'attach',
+    type,
+    path: e.path,
+  });
+  if (wrong.allowed) {
+    const w = (wrong.by[0] as Extract<GrantRule, { kind: 'path' }>).rule;
+    return {
+      ...deny(
+        'attach-vs-link',
+        `${type} has an allow_${w.kind} rule matching ${e.path} (${w.origin.file}:${w.origin.line}) but the process tried to ${e.kind === 'attach' ? 'attach' : 'link'}`,
+        seen,
+        total,
+      ),
+      ...may,
+    };
+  }
+  const prefixed =
+    answer.may.length > 0
+      ? ` (${answer.may.length} rule(s) with a file-type prefix match the path; the monitor does not print file types, so they are not counted)`
+      : '';
+  return {
+    ...deny(
+      e.kind === 'attach' ? 'no-attach-rule' : 'no-link-rule',
+      `no allow_${e.kind} rule for ${type} matches ${e.path}${prefixed}`,
       seen,
       total,
-    );
-  }
-  return deny(
-    e.kind === 'attach' ? 'no-attach-rule' : 'no-link-rule',
-    `no allow_${e.kind} rule for ${e.securityType} matches ${e.path}`,
-    seen,
-    total,
-  );
+    ),
+    ...may,
+  };
 }

@@ -60,4 +60,31 @@ describe('refuseGuarded', () => {
     expect([...inferred.requirements.byKey.values()].map((r) => r.object)).toEqual(['setuid']);
     expect(inferred.refusedCount).toBe(2);
   });
+
+  it('asks the guard model: attributes expand, subranges merge, domains count', () => {
+    const trace = [
+      'error: usr/sbin/sshd (pid:4) type a_t lacks ability SETTYPEID(140) (c_t) as root',
+      'error: usr/sbin/sshd (pid:4) type a_t lacks ability SETUID(3 - 12) as root',
+      'error: usr/sbin/sshd (pid:4) type a_t lacks ability SETGID(3) as non-root',
+    ].join('\n');
+    const inferred = inferRequirements(parseTraceText(trace, 'trace.log').events);
+    const { policy } = parsePolicies([
+      { file: 'p.secpol', text: 'attribute peers;\ntype a_t;\ntype c_t, peers;\n' },
+    ]);
+    const guard = parsePolicy(
+      'allow a_t self:ability { settypeid:peers setuid:0-4 setgid };\nallow a_t self:ability setuid:5-9;',
+      { file: 'g' },
+    ).ast;
+    const refused = refuseGuarded(inferred, buildGuardModel(guard, policy, '7.1'));
+    expect(refused.map((d) => `${d.line} ${d.message.split(':')[0]}`)).toEqual([
+      '1 refused by guard rule g',
+      '2 refused by guard rule g',
+    ]);
+    const left = [...inferred.requirements.byKey.values()];
+    // setuid 3-12 minus the merged 0-9; setgid as non-root: the guard's block is root only.
+    expect(left.map((r) => `${r.object} ${JSON.stringify(r.deniedRanges)}`)).toEqual([
+      'setuid [["10","12"]]',
+      'setgid [["3","3"]]',
+    ]);
+  });
 });

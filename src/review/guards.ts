@@ -6,21 +6,28 @@
  * which grants of a policy overlap a guard (`check`, `lint`), and which
  * learned requirements a guard forbids (`suggest` refuses them).
  *
- * Overlap [INF, documented in docs/review.md]: same type, same ability with
- * a common domain and a common value (a grant or guard without subranges
- * overlaps every value; named ranges overlap by name); a connect to the same
- * object type (`*`, i.e. a whole `channel_connect`, overlaps every type);
- * attach/link paths overlap when either pattern matches the other's text
- * (`/...` overlaps every path).
+ * A guard file is itself a policy, read by the grant model (policy/grants.ts):
+ * a requirement is refused when the guard model allows some of it. Overlap
+ * of a policy with a guard [INF, documented in docs/review.md]: same type,
+ * same ability, and in a common domain the values each side holds (merged,
+ * negations applied; no subrange = every value; names by name) meet; a
+ * connect to the same object type (`*`, i.e. a whole `channel_connect`,
+ * overlaps every type); attach/link paths overlap when either pattern
+ * matches the other's text (`/...` overlaps every path).
  */
 import type { Policy, PolicyFile, Statement } from '../policy/ast';
-import type {
-  AbilityGrantInfo,
-  Domains,
-  Origin,
-  PolicyModel,
-  Subrange,
-} from '../policy/model/types';
+import type { Origin, PolicyModel, Subrange } from '../policy/model/types';
+import type { AbilityDomain } from '../trace/event';
+import {
+  abilityValues,
+  allows,
+  domainGrants,
+  mergeIntervals,
+  ruleOrigin,
+  type ValueSet,
+} from '../policy/grants';
+import { abilityGrantText, pathSpecText } from '../policy/grant-text';
+import { accessesOf } from '../plan/coverage';
 import type { Requirement } from '../infer/requirement';
 import type { InferResult } from '../infer/infer-requirements';
 import type { Diagnostic } from '../diagnostics/diagnostic';
@@ -59,18 +66,14 @@ export function buildGuardModel(
   return buildModel({ type: 'policy', files: [...decls, guard] }, { qnx });
 }
 
-const overlapDomains = (a: Domains, b: Domains): boolean =>
-  (a.root && b.root) || (a.nonRoot && b.nonRoot);
-
-function overlapRange(a: Subrange, b: Subrange): boolean {
-  if (a.kind === 'interval' && b.kind === 'interval') return a.start <= b.end && b.start <= a.end;
-  if (a.kind === 'name' && b.kind === 'name') return a.name === b.name;
-  return false;
-}
-
-function overlapRanges(a: Subrange[] | undefined, b: Subrange[] | undefined): boolean {
-  if (!a || !b) return true;
-  return a.some((x) => b.some((y) => overlapRange(x, y)));
+/** True when a grant's own values share a value with a normalised value set. */
+function overlaps(set: ValueSet, ranges: Subrange[] | undefined): boolean {
+  if (set.whole || !ranges) return true;
+  return ranges.some((r) =>
+    r.kind === 'name'
+      ? set.names.has(r.name)
+      : set.intervals.some(([s, e]) => s <= r.end && r.start <= e),
+  );
 }
 
 /** True when two path rules can match a common path. */
@@ -78,10 +81,7 @@ export function pathsOverlap(a: string, b: string): boolean {
   return a === b || matchPath(a, b) || matchPath(b, a);
 }
 
-function abilityWhat(g: AbilityGrantInfo): string {
-  const r = g.ranges ? `:${g.ranges.map((x) => x.text).join(',')}` : '';
-  return `${g.ability}${r}${g.fromDefaultPriv ? ' (via default_priv)' : ''}`;
-}
+const DOMAINS: readonly AbilityDomain[] = ['root', 'non-root'];
 
 /** Every grant of `model` that a rule of `guards` forbids, sorted by the grant's place. */
 export function guardViolations(model: PolicyModel, guards: PolicyModel): GuardViolation[] {
@@ -96,13 +96,18 @@ export function guardViolations(model: PolicyModel, guards: PolicyModel): GuardV
   for (const [type, gg] of guards.grants) {
     const pg = model.grants.get(type);
     if (!pg) continue;
-    for (const [ability, guardList] of gg.abilities) {
-      for (const granted of pg.abilities.get(ability) ?? []) {
-        const hit = guardList.find(
-          (x) =>
-            overlapDomains(x.domains, granted.domains) && overlapRanges(x.ranges, granted.ranges),
-        );
-        if (hit) add(type, abilityWhat(granted), granted.origin, hit.origin);
+    for (const ability of gg.abilities.keys()) {
+      for (const domain of DOMAINS) {
+        // What each side holds in this domain, as the grant model normalises it (merged, negations applied).
+        const forbidden = abilityValues(guards, type, ability, domain);
+        if (!forbidden || !abilityValues(model, type, ability, domain)) continue;
+        const guardGrants = domainGrants(guards, type, ability, domain)!.grants;
+        for (const granted of domainGrants(model, type, ability, domain)!.grants) {
+          if (!overlaps(forbidden, granted.ranges)) continue;
+          const own = granted.ranges ? abilityValuesOf(granted.ranges) : undefined;
+          const hit = guardGrants.find((x) => !own || overlaps(own, x.ranges)) ?? guardGrants[0]!;
+          add(type, abilityGrantText(granted), granted.origin, hit.origin);
+        }
       }
     }
     for (const [object, guardList] of gg.connects) {
@@ -115,7 +120,12 @@ export function guardViolations(model: PolicyModel, guards: PolicyModel): GuardV
       for (const g of gg[kind]) {
         for (const p of pg[kind]) {
           if (pathsOverlap(g.path, p.path))
-            add(type, `${kind === 'attaches' ? 'attach' : 'link'} ${p.path}`, p.origin, g.origin);
+            add(
+              type,
+              `${kind === 'attaches' ? 'attach' : 'link'} ${pathSpecText(p)}`,
+              p.origin,
+              g.origin,
+            );
         }
       }
     }
@@ -131,61 +141,75 @@ export function guardViolations(model: PolicyModel, guards: PolicyModel): GuardV
   );
 }
 
-/** The guard rule that forbids what a requirement asks for (its denied part), or undefined. */
+/** One grant's own subranges as a value set. */
+function abilityValuesOf(ranges: Subrange[]): ValueSet {
+  const names = new Set<string>();
+  const intervals: Array<[bigint, bigint]> = [];
+  for (const r of ranges) {
+    if (r.kind === 'name') names.add(r.name);
+    else intervals.push([r.start, r.end]);
+  }
+  return { whole: false, intervals: mergeIntervals(intervals), names };
+}
+
+/**
+ * The guard rule that forbids what a requirement asks for (its denied part), or undefined:
+ * the guard model allows some of it. A guard forbids a value range when the values it
+ * holds (merged) touch the range; a type, connect or path when it allows it (a prefixed
+ * path rule that may match counts). A guard file needs no `type` declarations.
+ */
 export function guardFor(guards: PolicyModel, r: Requirement): Origin | undefined {
-  const g = guards.grants.get(r.type);
-  if (!g) return undefined;
-  const domains: Domains =
-    r.domain === 'non-root' ? { root: false, nonRoot: true } : { root: true, nonRoot: false };
+  if (!guards.grants.has(r.type)) return undefined;
+  const domain = r.domain ?? 'root';
   switch (r.kind) {
     case 'ability': {
+      const values = abilityValues(guards, r.type, r.object, domain);
+      if (!values) return undefined;
       const whole = r.deniedWhole ?? r.whole;
-      const values = r.deniedRanges ?? r.ranges ?? [];
       const need: Subrange[] | undefined = whole
         ? undefined
-        : values.map(([s, e]) => ({
+        : (r.deniedRanges ?? r.ranges ?? []).map(([s, e]) => ({
             kind: 'interval',
             start: BigInt(s),
             end: BigInt(e),
             open: false,
             text: '',
           }));
-      return (g.abilities.get(r.object) ?? []).find(
-        (x) => overlapDomains(x.domains, domains) && overlapRanges(x.ranges, need),
-      )?.origin;
+      if (!overlaps(values, need)) return undefined;
+      const grants = domainGrants(guards, r.type, r.object, domain)!.grants;
+      const own = need ? abilityValuesOf(need) : undefined;
+      return (grants.find((x) => !own || overlaps(own, x.ranges)) ?? grants[0])?.origin;
     }
     case 'settypeid':
-      return (g.abilities.get('settypeid') ?? []).find(
-        (x) =>
-          overlapDomains(x.domains, domains) &&
-          overlapRanges(x.ranges, [{ kind: 'name', name: r.object, text: r.object }]),
-      )?.origin;
     case 'connect':
-      return (g.connects.get(r.object) ?? g.connects.get('*'))?.[0]?.origin;
     case 'attach':
-    case 'link':
+    case 'link': {
       // A failure worded "attach" may be emitted as a link: a guard on either kind refuses it.
-      return [...g.attaches, ...g.links].find(
-        (x) => (x.kind === r.kind || r.wordedAttach === true) && pathsOverlap(x.path, r.object),
-      )?.origin;
+      const accesses =
+        r.kind === 'attach' && r.wordedAttach === true
+          ? [...accessesOf(r), ...accessesOf({ ...r, kind: 'link' })]
+          : accessesOf(r);
+      for (const access of accesses) {
+        const a = allows(guards, access);
+        if (a.allowed) return ruleOrigin(a.by[0]!);
+        if (a.may.length > 0) return a.may[0]!.origin;
+      }
+      return undefined;
+    }
   }
 }
 
-/** The denied values of an ability requirement that no guard interval touches ([] when none, or when a guard forbids the whole ability). */
+/** The denied values of an ability requirement that no guard value touches ([] when none, or when a guard forbids the whole ability). */
 function allowedPart(guards: PolicyModel, r: Requirement): Array<[string, string]> {
   if (r.deniedWhole ?? r.whole) return [];
-  const inDomain = (d: Domains): boolean => (r.domain === 'non-root' ? d.nonRoot : d.root);
-  const forbidden: Array<[bigint, bigint]> = [];
-  for (const g of guards.grants.get(r.type)?.abilities.get(r.object) ?? []) {
-    if (!inDomain(g.domains)) continue;
-    if (!g.ranges) return [];
-    for (const x of g.ranges) if (x.kind === 'interval') forbidden.push([x.start, x.end]);
-  }
+  const values = abilityValues(guards, r.type, r.object, r.domain ?? 'root');
+  if (!values) return (r.deniedRanges ?? r.ranges ?? []).map(([a, b]) => [a, b]);
+  if (values.whole) return [];
   let parts: Array<[bigint, bigint]> = (r.deniedRanges ?? r.ranges ?? []).map(([a, b]) => [
     BigInt(a),
     BigInt(b),
   ]);
-  for (const [fs, fe] of forbidden) {
+  for (const [fs, fe] of values.intervals) {
     const next: Array<[bigint, bigint]> = [];
     for (const [s, e] of parts) {
       if (e < fs || s > fe) next.push([s, e]);

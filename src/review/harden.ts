@@ -21,6 +21,8 @@ import { validateEvent } from '../infer/validate-event';
 import { coalesceRanges, mergeRanges, type ValueRange } from '../infer/requirement';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
 import { eventObject, placeKey, type TraceReview } from './trace-review';
+import { printAbilityItem } from '../policy/print';
+import { abilityGrantNode, connectText, pathRuleText } from '../policy/grant-text';
 
 /** Version of the `harden --format json` document. */
 export const HARDEN_SCHEMA_VERSION = 1;
@@ -79,26 +81,18 @@ function grantsOf(model: PolicyModel): Grant[] {
   };
   for (const [type, g] of model.grants) {
     for (const [, list] of g.abilities)
-      for (const x of list) {
-        const r = x.ranges ? `:${x.ranges.map((s) => s.text).join(',')}` : '';
+      for (const x of list)
         add(
           type,
           x.fromDefaultPriv
             ? `default_priv (${dom(x.domains)})`
-            : `${x.ability}${r} (${dom(x.domains)})`,
+            : `${printAbilityItem(abilityGrantNode(x))} (${dom(x.domains)})`,
           x.origin,
         );
-      }
-    for (const [object, list] of g.connects)
+    for (const [, list] of g.connects)
       for (const c of list)
-        if (c.via === 'allow-connect')
-          add(type, `allow ${type} ${object}:channel connect`, c.origin);
-    for (const r of [...g.attaches, ...g.links])
-      add(
-        type,
-        `allow_${r.kind} ${type} ${r.fileType !== undefined ? `${r.fileType}:` : ''}${r.path}`,
-        r.origin,
-      );
+        if (c.via === 'allow-connect') add(type, connectText(type, c), c.origin);
+    for (const r of [...g.attaches, ...g.links]) add(type, pathRuleText(type, r), r.origin);
   }
   return out;
 }
@@ -323,7 +317,7 @@ export function hardenPolicy(
           over(
             x.origin,
             type,
-            `${ability}:${x.ranges.map((s) => s.text).join(',')}`,
+            printAbilityItem(abilityGrantNode(x)),
             `an open-ended or wide (> ${WIDE} values) subrange`,
             narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
           );

@@ -6,8 +6,9 @@
  *
  * Compared facts, per type: declared types and attribute memberships,
  * dynamic-ability and range declarations; abilities per domain (root /
- * non-root) as value sets (whole ability, intervals, names; a `-name`
- * negation removes the ability in its domains); channel connects by object
+ * non-root) as the grant model's value sets (policy/grants.ts `abilityValues`:
+ * whole ability, or merged intervals and names, so `setuid:1-5,6-10` equals
+ * `setuid:1-10`; a `-name` negation removes the ability in its domains); channel connects by object
  * type; attach and link paths (with relabel); derive_type and
  * default_spawn_type. A fact present in one policy only is `added` or
  * `removed`; an ability present in both whose values grew is `widened`,
@@ -16,7 +17,11 @@
  * `widened` / `narrowed`. diff(A, B) mirrors diff(B, A): added ↔ removed,
  * widened ↔ narrowed. Does no I/O.
  */
-import type { Origin, PolicyModel, Subrange } from '../policy/model/types';
+import type { NumberLiteral, RangeValue } from '../policy/ast';
+import type { Origin, PolicyModel } from '../policy/model/types';
+import { abilityValues } from '../policy/grants';
+import { abilityItemText } from '../policy/grant-text';
+import { MAX_VALUE } from '../policy/model/range-file';
 import { compilePathPattern, matchPath } from '../policy/path-match';
 import { ADDRESS_ABILITIES } from '../qnx/abilities';
 
@@ -86,30 +91,27 @@ interface ValueSet {
 
 const place = (o: Origin | undefined): DiffPlace => ({ file: o?.file ?? '', line: o?.line ?? 0 });
 
-function mergeIntervals(list: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
-  const sorted = [...list].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const out: Array<[bigint, bigint]> = [];
-  for (const [s, e] of sorted) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1] + 1n) {
-      if (e > last[1]) last[1] = e;
-    } else out.push([s, e]);
-  }
-  return out;
-}
-
 function valueText(ability: string, v: ValueSet | undefined): string {
   if (!v) return ability;
   // Physical addresses read better in hex, as policies write them.
-  const n = (x: bigint): string =>
-    ADDRESS_ABILITIES.has(ability) ? `0x${x.toString(16)}` : `${x}`;
-  const parts = [
-    ...v.intervals.map(([s, e]) =>
-      s === e ? n(s) : e === 0xffff_ffff_ffff_ffffn ? `${n(s)}-` : `${n(s)}-${n(e)}`,
+  const n = (x: bigint): NumberLiteral => ({
+    type: 'number',
+    text: ADDRESS_ABILITIES.has(ability) ? `0x${x.toString(16)}` : `${x}`,
+    value: x.toString(),
+  });
+  const ranges: RangeValue[] = [
+    ...v.intervals.map(([s, e]): RangeValue =>
+      s === e
+        ? { type: 'range-number', start: n(s) }
+        : e === MAX_VALUE
+          ? { type: 'range-number', start: n(s), open: true }
+          : { type: 'range-number', start: n(s), end: n(e) },
     ),
-    ...[...v.names].sort(),
+    ...[...v.names]
+      .sort()
+      .map((name): RangeValue => ({ type: 'range-name', name: { type: 'name', value: name } })),
   ];
-  return `${ability}:${parts.join(',')}`;
+  return abilityItemText(ability, ranges);
 }
 
 /** True when `a` holds every value of `b`. */
@@ -130,18 +132,7 @@ function factsOf(model: PolicyModel): Map<string, Fact> {
   const out = new Map<string, Fact>();
   const put = (f: Fact): void => {
     const k = factKey(f);
-    const had = out.get(k);
-    if (!had) out.set(k, f);
-    else if (f.kind === 'ability') {
-      // Several items granting one ability in one domain: their values unite.
-      if (!had.values || !f.values) had.values = undefined;
-      else
-        had.values = {
-          intervals: mergeIntervals([...had.values.intervals, ...f.values.intervals]),
-          names: new Set([...had.values.names, ...f.values.names]),
-        };
-      had.text = valueText(f.object, had.values);
-    }
+    if (!out.has(k)) out.set(k, f);
   };
   for (const [name, t] of model.types) {
     put({ kind: 'type', type: name, object: name, text: `type ${name}`, at: place(t.origin) });
@@ -191,21 +182,20 @@ function factsOf(model: PolicyModel): Map<string, Fact> {
   for (const [type, g] of model.grants) {
     for (const [ability, grants] of g.abilities) {
       for (const domain of ['root', 'non-root'] as const) {
-        const inDomain = (d: { root: boolean; nonRoot: boolean }): boolean =>
-          domain === 'root' ? d.root : d.nonRoot;
-        if ((g.negations.get(ability) ?? []).some((n) => inDomain(n.domains))) continue;
-        for (const x of grants) {
-          if (!inDomain(x.domains)) continue;
-          put({
-            kind: 'ability',
-            type,
-            domain,
-            object: ability,
-            text: '',
-            at: place(x.origin),
-            values: x.ranges ? toValues(x.ranges) : undefined,
-          });
-        }
+        // The grant model's normalisation: negations applied, subranges merged, names kept.
+        const v = abilityValues(model, type, ability, domain);
+        if (!v) continue;
+        const first = grants.find((x) => (domain === 'root' ? x.domains.root : x.domains.nonRoot));
+        const values = v.whole ? undefined : { intervals: v.intervals, names: v.names };
+        put({
+          kind: 'ability',
+          type,
+          domain,
+          object: ability,
+          text: valueText(ability, values),
+          at: place(first?.origin),
+          ...(values ? { values } : {}),
+        });
       }
     }
     for (const [object, list] of g.connects)
@@ -230,18 +220,7 @@ function factsOf(model: PolicyModel): Map<string, Fact> {
       });
     }
   }
-  for (const f of out.values()) if (f.kind === 'ability') f.text = valueText(f.object, f.values);
   return out;
-}
-
-function toValues(ranges: Subrange[]): ValueSet {
-  const intervals: Array<[bigint, bigint]> = [];
-  const names = new Set<string>();
-  for (const r of ranges) {
-    if (r.kind === 'interval') intervals.push([r.start, r.end]);
-    else names.add(r.name);
-  }
-  return { intervals: mergeIntervals(intervals), names };
 }
 
 function compareEntries(a: DiffEntry, b: DiffEntry): number {

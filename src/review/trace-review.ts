@@ -42,7 +42,11 @@ export interface TraceReview {
   /** Records of an unknown form (first MAX_UNKNOWN). */
   unknown: UnknownEvent[];
   unknownCount: number;
-  /** Grants that allowed at least one record: `file:line:column` of the rule or item. */
+  /**
+   * Grants that allowed (or, for path rules with a file-type prefix, may have allowed) at
+   * least one record: `file:line:column` of the rule or item. Every grant a merged subrange
+   * needed counts.
+   */
   used: Set<string>;
 }
 
@@ -106,6 +110,8 @@ export class TraceReviewer {
     if (!g) {
       const verdict = evaluate(this.model, e);
       if (verdict.allowed) for (const r of verdict.grants) this.review.used.add(placeKey(r));
+      // A prefixed path rule that may have matched counts as used: harden must not remove it.
+      for (const r of verdict.mayHaveAllowed ?? []) this.review.used.add(placeKey(r));
       g = {
         key,
         event: e,

@@ -10,6 +10,7 @@
  * the reference does not say whether secpolcompile compares them apart [INF].
  */
 import type { AbilityGrantInfo, TypeGrants } from './types';
+import { mergeIntervals } from '../grants';
 
 /** One ability `target` holds beyond `source`: wholly missing, or only a narrower range held. */
 export interface GainedAbility {
@@ -40,17 +41,20 @@ export function gainedAbilities(
   return out.sort((a, b) => (a.ability < b.ability ? -1 : a.ability > b.ability ? 1 : 0));
 }
 
-/** True when every subrange of `x` lies inside one subrange of some grant in `mine`. */
+/**
+ * True when every subrange of `x` lies inside one subrange of `mine`'s, merged as
+ * secpolcompile merges them (touching or overlapping subranges join; names by name).
+ */
 function coveredBy(x: AbilityGrantInfo, mine: AbilityGrantInfo[]): boolean {
   if (mine.some((m) => !m.ranges)) return true;
   if (!x.ranges) return false;
+  const subs = mine.flatMap((m) => m.ranges!);
+  const merged = mergeIntervals(
+    subs.flatMap((s): Array<[bigint, bigint]> => (s.kind === 'interval' ? [[s.start, s.end]] : [])),
+  );
   return x.ranges.every((r) =>
-    mine.some((m) =>
-      m.ranges!.some((s) =>
-        r.kind === 'interval'
-          ? s.kind === 'interval' && s.start <= r.start && r.end <= s.end
-          : s.kind === 'name' && s.name === r.name,
-      ),
-    ),
+    r.kind === 'interval'
+      ? merged.some(([s, e]) => s <= r.start && r.end <= e)
+      : subs.some((s) => s.kind === 'name' && s.name === r.name),
   );
 }
