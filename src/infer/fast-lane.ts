@@ -82,9 +82,9 @@ const MAX_SKELETONS = 20_000;
 /** Skeletons kept under one hash, at most. */
 const MAX_CHAIN = 8;
 /** Longest record the lane matches (well below the parser's MAX_LINE_BYTES); longer ones are the parser's. */
-const MAX_RECORD = 1024;
+export const MAX_RECORD = 1024;
 /** Hex digits of a value read as an exact Number (52 bits); decimal ones: MAX_EXACT_DIGITS (value-set.ts). */
-const MAX_EXACT_HEX = 13;
+export const MAX_EXACT_HEX = 13;
 
 const enum Arg {
   /** No argument, or a type id: every value. */
