@@ -20,7 +20,9 @@
  *   in the characters its validator accepts; or, for records of unknown
  *   form, `KEY NAME (pid:DIGITS) REST` or any other text after `KEY `. A
  *   record wrapped over lines is joined first, exactly as the parser joins it
- *   (joinWrapped). Anything else is left to the parser.
+ *   (joinWrapped). Anything else is left to the parser. Every word and limit
+ *   matched by is the parser's or the validator's own (src/trace/grammar.ts),
+ *   turned into byte strings and tables once, at load.
  * - Within such a line the parser's every decision (where the name, type,
  *   ability, argument and path end; which form it is; whether a field is
  *   refused and why) depends on the skeleton alone, as long as each digit run
