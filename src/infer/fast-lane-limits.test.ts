@@ -19,7 +19,9 @@ import {
   TYPE_NAME_CHARS,
   USES_ABILITY,
   byteClass,
+  isContinuationStart,
   isKeyBefore,
+  isTrailingBlank,
 } from '../trace/grammar';
 import { expectSameLearning, learn, type Learned } from '../test-utils/learn-both-ways';
 import { MAX_EXACT_HEX, MAX_RECORD } from './fast-lane';
@@ -215,6 +217,40 @@ describe('the lane and the parser share the character classes', () => {
       const { taken, learned } = takenOf([record(1), record(2)], [line(3), line(4)]);
       const key = isKeyBefore(c);
       expect([c, taken, learned.summaries[0]!.records]).toEqual([c, key ? 2 : 0, key ? 4 : 2]);
+    }
+  });
+});
+
+describe('the lane and the parser share the line-end and continuation bytes', () => {
+  // Every byte value but the newline.
+  const bytes = Array.from({ length: 256 }, (_, c) => c).filter((c) => c !== 10);
+
+  test('a byte last on a line: trimmed (and the record taken) exactly when the parser trims it', () => {
+    const record = (pid: number): string => ability(String(pid), 'IO');
+    for (const c of bytes) {
+      const ch = String.fromCharCode(c);
+      const { taken } = takenOf([record(1), record(2)], [record(3) + ch, record(4) + ch]);
+      expect([c, taken]).toEqual([c, isTrailingBlank(c) ? 2 : 0]);
+    }
+  });
+
+  test('a byte first on a line: the record continues (and is taken whole) exactly when the parser continues it', () => {
+    const wrap = (pid: number, ch: string): string[] => [
+      `${INFO_KEY} sbin/a ${PID_OPEN}${pid}${PID_CLOSE}${TYPE}a_t ${USES_ABILITY.trimEnd()}`,
+      `${ch}IO${AS_ROOT}`,
+    ];
+    for (const c of bytes) {
+      const ch = String.fromCharCode(c);
+      const { taken, learned } = takenOf(
+        [...wrap(1, ch), ...wrap(2, ch)],
+        [...wrap(3, ch), ...wrap(4, ch)],
+      );
+      const continues = isContinuationStart(c);
+      expect([c, taken, learned.summaries[0]!.events.ability]).toEqual([
+        c,
+        continues ? 2 : 0,
+        continues ? 4 : 0,
+      ]);
     }
   });
 });

@@ -63,8 +63,10 @@ import {
   TYPE_NAME_CHARS,
   USES_ABILITY,
   byteClass,
+  isContinuationStart,
   isKeyBefore,
   isPrefixStart,
+  isTrailingBlank,
 } from '../trace/grammar';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
 import {
@@ -241,8 +243,7 @@ export class FastLane implements RecordLane {
     let bytes = buffer;
     let record: number;
     let end: number;
-    const next = buffer[lineEnd + 1];
-    if (next === 32 || next === 9) {
+    if (isContinuationStart(buffer[lineEnd + 1]!)) {
       // A record wrapped over lines: read as the parser joins it, into the scratch buffer.
       end = this.joinWrapped(buffer, start, lineEnd);
       if (end < 0) return undefined;
@@ -445,7 +446,7 @@ export class FastLane implements RecordLane {
       if (from >= b.length) return -1;
       const c = b[from]!;
       if (c === ESC) return -1;
-      if (c !== 32 && c !== 9) break;
+      if (!isContinuationStart(c)) break;
       const nl = b.indexOf(10, from);
       if (nl < 0) return -1;
       const to = trimmedEnd(b, from, nl);
@@ -690,7 +691,7 @@ function recordStart(b: Uint8Array, start: number, end: number): number {
 /** Where a line ends once trimmed as cleanLine trims it (only when its last byte is a blank, tab or CR). */
 function trimmedEnd(b: Uint8Array, from: number, end: number): number {
   let last = b[end - 1]!;
-  if (last === 32 || last === 13 || last === 9) {
+  if (isTrailingBlank(last)) {
     while (end > from && ((last = b[end - 1]!) === 32 || (last >= 9 && last <= 13))) end--;
   }
   return end;

@@ -27,6 +27,16 @@ export const ERROR_KEY = 'error:';
 /** ESC: starts an ANSI escape sequence, which the parser removes from a line (prefix.ts cleanLine). */
 export const ESC = 0x1b;
 
+/** True for a line's first byte that makes it continue the open record: a blank or a tab. */
+export function isContinuationStart(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** True for a line's last byte after which the parser trims the line's end (as `trimEnd` does): a blank, `\r` or a tab. */
+export function isTrailingBlank(c: number): boolean {
+  return c === 32 || c === 13 || c === 9;
+}
+
 /** True for the byte a key inside a line must follow: a blank, tab, `]`, `:` or `>` (so `xinfo:` starts nothing). */
 export function isKeyBefore(c: number): boolean {
   return c === 32 || c === 9 || c === 93 || c === 58 || c === 62;

@@ -8,7 +8,15 @@
  * Does not decide whether the rest is a valid record: see record.ts.
  */
 
-import { ERROR_KEY, INFO_KEY, MAX_PREFIX, MONTHS, isKeyBefore, isPrefixStart } from './grammar';
+import {
+  ERROR_KEY,
+  INFO_KEY,
+  MAX_PREFIX,
+  MONTHS,
+  isKeyBefore,
+  isPrefixStart,
+  isTrailingBlank,
+} from './grammar';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const MONTH_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
@@ -16,9 +24,8 @@ const MONTH_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 /** Removes ANSI escape sequences and trailing whitespace (incl. `\r`). */
 export function cleanLine(line: string): string {
   if (line.includes('\x1b')) line = line.replace(ANSI, '');
-  const last = line.charCodeAt(line.length - 1);
   // Most lines end in a visible character: skip trimEnd's allocation then.
-  return last === 32 || last === 13 || last === 9 ? line.trimEnd() : line;
+  return isTrailingBlank(line.charCodeAt(line.length - 1)) ? line.trimEnd() : line;
 }
 
 /** A line split into its logger prefix (maybe empty) and the record text starting at `info:`/`error:`. */

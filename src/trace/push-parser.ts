@@ -11,7 +11,7 @@
 import { printable, type Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
 import { TRACE_EVENT_SCHEMA } from './format';
-import { ESC, MAX_LINE_BYTES } from './grammar';
+import { ESC, MAX_LINE_BYTES, isContinuationStart } from './grammar';
 import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
 import { parseRecord, repeatEvent } from './record';
 
@@ -265,7 +265,7 @@ export class TracePushParser {
       this.openTime = start.time;
       return;
     }
-    if ((first === 32 || first === 9) && this.openText !== undefined) {
+    if (isContinuationStart(first) && this.openText !== undefined) {
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;
