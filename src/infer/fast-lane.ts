@@ -20,7 +20,9 @@
  *   in the characters its validator accepts; or, for records of unknown
  *   form, `KEY NAME (pid:DIGITS) REST` or any other text after `KEY `. A
  *   record wrapped over lines is joined first, exactly as the parser joins it
- *   (joinWrapped). Anything else is left to the parser.
+ *   (joinWrapped). Anything else is left to the parser. Every word and limit
+ *   matched by is the parser's or the validator's own (src/trace/grammar.ts),
+ *   turned into byte strings and tables once, at load.
  * - Within such a line the parser's every decision (where the name, type,
  *   ability, argument and path end; which form it is; whether a field is
  *   refused and why) depends on the skeleton alone, as long as each digit run
@@ -40,32 +42,53 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { looksTruncated, type LaneMatch, type RecordLane } from '../trace/push-parser';
 import type { TraceEvent, TracePosition } from '../trace/event';
+import {
+  ABILITY_NAME_CHARS,
+  AS_NON_ROOT,
+  AS_ROOT,
+  ERROR_KEY,
+  ESC,
+  INFO_KEY,
+  LACKS_ABILITY,
+  MAX_PID_CHARS,
+  MAX_PREFIX,
+  MAX_VALUE_DIGITS,
+  MONTHS,
+  OF_TYPE,
+  PATH_FORMS,
+  PID_CLOSE,
+  PID_OPEN,
+  PROCESS_NAME_CHARS,
+  TYPE,
+  TYPE_NAME_CHARS,
+  USES_ABILITY,
+  byteClass,
+  isContinuationStart,
+  isKeyBefore,
+  isPrefixStart,
+  isTrailingBlank,
+} from '../trace/grammar';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
 import {
   DECIMAL_RUN,
   HEX_RUN,
-  MAX_DIGITS,
   MAX_HEX_DIGITS,
-  MAX_PID,
   Runs,
   SkeletonTable,
   digitsEnd,
   hexDigitsEnd,
-  isDigit,
   isHexDigit,
 } from './skeleton-table';
+import { MAX_EXACT_DIGITS } from './value-set';
 
 /** Skeletons kept, at most (their bytes, a plan and an object: about 200 bytes each). */
 const MAX_SKELETONS = 20_000;
 /** Skeletons kept under one hash, at most. */
 const MAX_CHAIN = 8;
-/** Longest record the lane matches; longer ones are the parser's. */
-const MAX_RECORD = 1024;
-/** The parser looks for `info:`/`error:` this far into a line (src/trace/prefix.ts). */
-const MAX_PREFIX = 160;
-/** Digits of a value read as an exact Number (value-set.ts): 15 decimal, 13 hex (52 bits). */
-const MAX_EXACT = 15;
-const MAX_EXACT_HEX = 13;
+/** Longest record the lane matches (well below the parser's MAX_LINE_BYTES); longer ones are the parser's. */
+export const MAX_RECORD = 1024;
+/** Hex digits of a value read as an exact Number (52 bits); decimal ones: MAX_EXACT_DIGITS (value-set.ts). */
+export const MAX_EXACT_HEX = 13;
 
 const enum Arg {
   /** No argument, or a type id: every value. */
@@ -115,31 +138,28 @@ interface Pending {
   unknown: number;
 }
 
-/** Byte strings the scanner compares against. */
+/** The grammar's words (src/trace/grammar.ts) as the bytes the scanner compares against. */
 const bytesOf = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const INFO_KEY = bytesOf('info:');
-const ERROR_KEY = bytesOf('error:');
-const INFO = bytesOf('info: ');
-const ERROR = bytesOf('error: ');
-const PID = bytesOf(' (pid:');
-const OF_TYPE = bytesOf('of type ');
-const TYPE = bytesOf('type ');
-const USES = bytesOf('uses ability ');
-const LACKS = bytesOf('lacks ability ');
-const AS_ROOT = bytesOf(' as root');
-const AS_NON_ROOT = bytesOf(' as non-root');
-const PATH_VERBS = [
-  'attached channel to path ',
-  'failed to attach to path ',
-  'created link to path ',
-  'failed to create link to path ',
-  'failed to link to path ',
-].map(bytesOf);
+const INFO_KEY_BYTES = bytesOf(INFO_KEY);
+const ERROR_KEY_BYTES = bytesOf(ERROR_KEY);
+/** A canonical record has one blank after its key. */
+const INFO = bytesOf(`${INFO_KEY} `);
+const ERROR = bytesOf(`${ERROR_KEY} `);
+/** A canonical name has one blank before `(pid:`. */
+const PID = bytesOf(` ${PID_OPEN}`);
+const PID_END = bytesOf(PID_CLOSE);
+const OF_TYPE_BYTES = bytesOf(OF_TYPE);
+const TYPE_BYTES = bytesOf(TYPE);
+const USES = bytesOf(USES_ABILITY);
+const LACKS = bytesOf(LACKS_ABILITY);
+const AS_ROOT_BYTES = bytesOf(AS_ROOT);
+const AS_NON_ROOT_BYTES = bytesOf(AS_NON_ROOT);
+const PATH_VERBS = PATH_FORMS.map(([verb]) => bytesOf(verb));
 
-/** Byte classes, as the validators define them (src/infer/validate-event.ts, src/policy/lexical.ts). */
-const PROCESS_BYTE = byteClass('A-Za-z0-9_.+@~,=%/-');
-const TYPE_BYTE = byteClass('A-Za-z0-9_');
-const ABILITY_BYTE = byteClass('A-Za-z0-9_./-');
+/** The grammar's character classes: the parser's for types and abilities, the validator's for processes. */
+const PROCESS_BYTE = byteClass(PROCESS_NAME_CHARS);
+const TYPE_BYTE = byteClass(TYPE_NAME_CHARS);
+const ABILITY_BYTE = byteClass(ABILITY_NAME_CHARS);
 
 /**
  * The hash's factor and term per byte, indexed by `(inParens << 8) | byte`.
@@ -158,13 +178,6 @@ const PAREN_STEP = Uint8Array.from({ length: 256 }, (_, c) => (c === 40 ? 3 : c 
 function ignoredInParens(i: number): boolean {
   const c = i & 255;
   return i >= 256 && (isHexDigit(c) || c === 120);
-}
-
-function byteClass(spec: string): Uint8Array {
-  const table = new Uint8Array(256);
-  const re = new RegExp(`[${spec}]`);
-  for (let c = 0; c < 128; c++) if (re.test(String.fromCharCode(c))) table[c] = 1;
-  return table;
 }
 
 /** True when `b[at…]` starts with `word` (bounded by `end`). */
@@ -230,8 +243,7 @@ export class FastLane implements RecordLane {
     let bytes = buffer;
     let record: number;
     let end: number;
-    const next = buffer[lineEnd + 1];
-    if (next === 32 || next === 9) {
+    if (isContinuationStart(buffer[lineEnd + 1]!)) {
       // A record wrapped over lines: read as the parser joins it, into the scratch buffer.
       end = this.joinWrapped(buffer, start, lineEnd);
       if (end < 0) return undefined;
@@ -303,7 +315,7 @@ export class FastLane implements RecordLane {
         if (s.arg !== Arg.Whole && s.atom!.needsBounds(s.failed)) {
           // Values read as exact Numbers only; the parser takes longer ones.
           for (let r = 1; r < this.runs.count; r++) {
-            const max = (this.runs.hex >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT;
+            const max = (this.runs.hex >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT_DIGITS;
             if (this.runs.bounds[2 * r + 1]! - this.runs.bounds[2 * r]! > max) return undefined;
           }
         }
@@ -433,8 +445,8 @@ export class FastLane implements RecordLane {
       const from = lineEnd + 1;
       if (from >= b.length) return -1;
       const c = b[from]!;
-      if (c === 27) return -1;
-      if (c !== 32 && c !== 9) break;
+      if (c === ESC) return -1;
+      if (!isContinuationStart(c)) break;
       const nl = b.indexOf(10, from);
       if (nl < 0) return -1;
       const to = trimmedEnd(b, from, nl);
@@ -489,8 +501,8 @@ export class FastLane implements RecordLane {
       return -1;
     }
     i = this.digitRun(0, b, i + PID.length, end, false);
-    if (i < 0 || b[i] !== 41 || b[i + 1] !== 32) return -1;
-    return i + 2;
+    if (i < 0 || !startsWithAt(b, i, end, PID_END)) return -1;
+    return i + PID_END.length;
   }
 
   /** Reads the rest of a record of a known form from its name at `b[i]`: true when canonical. */
@@ -498,15 +510,15 @@ export class FastLane implements RecordLane {
     i = this.scanPid(b, i, end);
     if (i < 0) return false;
     let runCount = 1;
-    if (startsWithAt(b, i, end, OF_TYPE)) i += OF_TYPE.length;
-    else if (startsWithAt(b, i, end, TYPE)) i += TYPE.length;
+    if (startsWithAt(b, i, end, OF_TYPE_BYTES)) i += OF_TYPE_BYTES.length;
+    else if (startsWithAt(b, i, end, TYPE_BYTES)) i += TYPE_BYTES.length;
     else return false;
     const type = i;
     while (i < end && TYPE_BYTE[b[i]!] === 1) i++;
     if (i === type || b[i] !== 32) return false;
     i++;
     if (startsWithAt(b, i, end, USES) || startsWithAt(b, i, end, LACKS)) {
-      i += b[i] === 117 ? USES.length : LACKS.length;
+      i += b[i] === USES[0] ? USES.length : LACKS.length;
       const ability = i;
       while (i < end && ABILITY_BYTE[b[i]!] === 1) i++;
       if (i === ability) return false;
@@ -536,8 +548,10 @@ export class FastLane implements RecordLane {
           i++;
         }
       }
-      if (!(startsWithAt(b, i, end, AS_ROOT) && i + AS_ROOT.length === end)) {
-        if (!(startsWithAt(b, i, end, AS_NON_ROOT) && i + AS_NON_ROOT.length === end)) return false;
+      if (!(startsWithAt(b, i, end, AS_ROOT_BYTES) && i + AS_ROOT_BYTES.length === end)) {
+        if (!(startsWithAt(b, i, end, AS_NON_ROOT_BYTES) && i + AS_NON_ROOT_BYTES.length === end)) {
+          return false;
+        }
       }
     } else {
       let verb = false;
@@ -565,7 +579,7 @@ export class FastLane implements RecordLane {
   /** Reads run `r` (1 to the most digits a run may have) at `b[from]`: its end, or -1. */
   private digitRun(r: number, b: Uint8Array, from: number, end: number, hex: boolean): number {
     const to = hex ? hexDigitsEnd(b, from, end) : digitsEnd(b, from, end);
-    const max = hex ? MAX_HEX_DIGITS : r === 0 ? MAX_PID : MAX_DIGITS;
+    const max = hex ? MAX_HEX_DIGITS : r === 0 ? MAX_PID_CHARS : MAX_VALUE_DIGITS;
     if (to === from || to - from > max) return -1;
     this.runs.bounds[2 * r] = from;
     this.runs.bounds[2 * r + 1] = to;
@@ -602,7 +616,7 @@ export class FastLane implements RecordLane {
     return (this.runs.hex >> r) & 1 ? `0x${digits}` : digits;
   }
 
-  /** Run `r` as a Number (at most MAX_EXACT digits, MAX_EXACT_HEX hex digits: exact). */
+  /** Run `r` as a Number (at most MAX_EXACT_DIGITS digits, MAX_EXACT_HEX hex digits: exact). */
   private number(r: number): number {
     const b = this.bytes;
     let n = 0;
@@ -647,9 +661,10 @@ export class FastLane implements RecordLane {
  * printable ASCII. -1 for any other line (a logger tag is the parser's).
  */
 function recordStart(b: Uint8Array, start: number, end: number): number {
-  const c0 = b[start]!;
-  if (startsWithAt(b, start, end, INFO_KEY) || startsWithAt(b, start, end, ERROR_KEY)) return start;
-  if (!(c0 === 91 || isDigit(c0) || isMonth(b, start, end))) return -1;
+  if (startsWithAt(b, start, end, INFO_KEY_BYTES) || startsWithAt(b, start, end, ERROR_KEY_BYTES)) {
+    return start;
+  }
+  if (!(isPrefixStart(b[start]!) || isMonth(b, start, end))) return -1;
   // The parser takes the first `info:` and the first `error:` within MAX_PREFIX; each counts
   // only after a blank, `]`, `:` or `>`, and the earlier one that counts is the start. From the
   // left: the first key that counts is the start; a first one that does not leaves the other.
@@ -660,10 +675,10 @@ function recordStart(b: Uint8Array, start: number, end: number): number {
     const c = b[k]!;
     if (c < 32 || c > 126) return -1;
     let key = false;
-    if (c === 105 && !infoOut && startsWithAt(b, k, end, INFO_KEY)) {
+    if (c === INFO_KEY_BYTES[0] && !infoOut && startsWithAt(b, k, end, INFO_KEY_BYTES)) {
       key = true;
       infoOut = true;
-    } else if (c === 101 && !errorOut && startsWithAt(b, k, end, ERROR_KEY)) {
+    } else if (c === ERROR_KEY_BYTES[0] && !errorOut && startsWithAt(b, k, end, ERROR_KEY_BYTES)) {
       key = true;
       errorOut = true;
     }
@@ -676,7 +691,7 @@ function recordStart(b: Uint8Array, start: number, end: number): number {
 /** Where a line ends once trimmed as cleanLine trims it (only when its last byte is a blank, tab or CR). */
 function trimmedEnd(b: Uint8Array, from: number, end: number): number {
   let last = b[end - 1]!;
-  if (last === 32 || last === 13 || last === 9) {
+  if (isTrailingBlank(last)) {
     while (end > from && ((last = b[end - 1]!) === 32 || (last >= 9 && last <= 13))) end--;
   }
   return end;
@@ -704,28 +719,24 @@ function hasRecordKey(b: Uint8Array, from: number, to: number): boolean {
   const limit = Math.min(to, from + MAX_PREFIX);
   for (let k = from; k < limit; k++) {
     const c = b[k]!;
-    if (c === 105 && startsWithAt(b, k, to, INFO_KEY)) return true;
-    if (c === 101 && startsWithAt(b, k, to, ERROR_KEY)) return true;
+    if (c === INFO_KEY_BYTES[0] && startsWithAt(b, k, to, INFO_KEY_BYTES)) return true;
+    if (c === ERROR_KEY_BYTES[0] && startsWithAt(b, k, to, ERROR_KEY_BYTES)) return true;
   }
   return false;
 }
 
-function isKeyBefore(c: number): boolean {
-  return c === 32 || c === 9 || c === 93 || c === 58 || c === 62;
-}
-
-/** The months' three letters, lower case, each as one number (no string per line). */
-const MONTHS = new Set(
-  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map(
-    (m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2),
-  ),
+/** The months' three letters (src/trace/grammar.ts), lower case, each as one number (no string per line). */
+const MONTH_CODES = new Set(
+  MONTHS.map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)),
 );
 
 /** True when the line starts with a month's three letters, in any case (slog2info). */
 function isMonth(b: Uint8Array, start: number, end: number): boolean {
   if (end - start < 3) return false;
   // `| 32` lower-cases a letter and turns no other byte into one.
-  return MONTHS.has(((b[start]! | 32) << 16) | ((b[start + 1]! | 32) << 8) | (b[start + 2]! | 32));
+  return MONTH_CODES.has(
+    ((b[start]! | 32) << 16) | ((b[start + 1]! | 32) << 8) | (b[start + 2]! | 32),
+  );
 }
 
 /** True when a digit run and the parser's canonical decimal are one number. */

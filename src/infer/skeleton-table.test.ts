@@ -1,4 +1,5 @@
-import { DECIMAL_RUN, HEX_RUN, Runs, SkeletonTable } from './skeleton-table';
+import { MAX_PID_CHARS, MAX_VALUE_DIGITS } from '../trace/grammar';
+import { DECIMAL_RUN, HEX_RUN, MAX_HEX_DIGITS, Runs, SkeletonTable } from './skeleton-table';
 
 const D = String.fromCharCode(DECIMAL_RUN);
 const H = String.fromCharCode(HEX_RUN);
@@ -36,17 +37,32 @@ describe('SkeletonTable', () => {
       'error: a (pid:) type t lacks ability IO(2) as root',
       'error: a (pid:1) type t lacks ability IO(0x2) as root',
       'error: a (pid:1) type t lacks ability IO(2f) as root',
-      `error: a (pid:${'1'.repeat(21)}) type t lacks ability IO(2) as root`,
-      `error: a (pid:1) type t lacks ability IO(${'2'.repeat(41)}) as root`,
+      `error: a (pid:${'1'.repeat(MAX_PID_CHARS + 1)}) type t lacks ability IO(2) as root`,
+      `error: a (pid:1) type t lacks ability IO(${'2'.repeat(MAX_VALUE_DIGITS + 1)}) as root`,
       'error: a (pid:1) type t lacks ability IO(2) as root ',
       'error: a (pid:1) type t lacks ability IO(2) as roo',
     ]) {
       expect(find(table, record, 1)).toBe(-2);
     }
     expect(find(table, 'error: a (pid:1) type t lacks ability IO(2) as root', 2)).toBe(-1);
+    // Runs up to the validator's limits fit (src/trace/grammar.ts).
     expect(
-      find(table, `error: a (pid:1) type t lacks ability IO(${'2'.repeat(40)}) as root`, 1),
+      find(
+        table,
+        `error: a (pid:${'1'.repeat(MAX_PID_CHARS)}) type t lacks ability IO(${'2'.repeat(MAX_VALUE_DIGITS)}) as root`,
+        1,
+      ),
     ).toBe(0);
+  });
+
+  test('hex runs: up to MAX_HEX_DIGITS, each such value within the validator’s decimal digits', () => {
+    const table = new SkeletonTable<string>(100, 8);
+    table.add(`a (pid:${D}) IO(0x${H})`, 1, 'a');
+    expect(find(table, `a (pid:1) IO(0x${'f'.repeat(MAX_HEX_DIGITS)})`, 1)).toBe(0);
+    expect(find(table, `a (pid:1) IO(0x${'f'.repeat(MAX_HEX_DIGITS + 1)})`, 1)).toBe(-2);
+    // So a hex run the lane reads is a value the validator accepts, as every decimal run it reads.
+    const largest = 16n ** BigInt(MAX_HEX_DIGITS) - 1n;
+    expect(largest.toString().length).toBeLessThanOrEqual(MAX_VALUE_DIGITS);
   });
 
   test('one copy of each skeleton, at most maxChain under one hash, at most maxSkeletons in all', () => {

@@ -13,14 +13,15 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { ProcessEvent } from '../trace/event';
 import { isSafeAbilityName, isSafeLiteralPath, isSafeTypeName } from '../policy/lexical';
+import { MAX_PID_CHARS, MAX_VALUE_DIGITS, PROCESS_NAME_CHARS } from '../trace/grammar';
 
 /** Process names as QNX prints them: an executable path without its leading `/` (empty: unnamed, `-n`). */
-const SAFE_PROCESS = /^[A-Za-z0-9_.+@~,=%/-]{0,256}$/;
+const SAFE_PROCESS = new RegExp(`^[${PROCESS_NAME_CHARS}]{0,256}$`);
 
-const DECIMAL = /^[0-9]{1,40}$/;
+const DECIMAL = new RegExp(`^[0-9]{1,${MAX_VALUE_DIGITS}}$`);
 
 /** Pids are opaque (published traces redact them as `xxxx`) but are printed in evidence comments. */
-const SAFE_PID = /^[A-Za-z0-9_-]{1,32}$/;
+const SAFE_PID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_PID_CHARS}}$`);
 
 /** True when a process name may be printed in a comment or derive a type name. */
 export function isSafeProcessName(s: string): boolean {

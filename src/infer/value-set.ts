@@ -14,9 +14,12 @@ import type { ValueRange } from './requirement';
 /** One interval bound: a Number when exact, else a BigInt. */
 export type Bound = number | bigint;
 
+/** The most digits of a decimal read as a Number: every such number is below 2^53, so exact. */
+export const MAX_EXACT_DIGITS = 15;
+
 /** The bound for a decimal string (canonical or with leading zeros). */
 export function toBound(decimal: string): Bound {
-  return decimal.length <= 15 ? Number(decimal) : BigInt(decimal);
+  return decimal.length <= MAX_EXACT_DIGITS ? Number(decimal) : BigInt(decimal);
 }
 
 /** Values seen: whole, or sorted disjoint intervals. */

@@ -8,18 +8,24 @@
  * Does not decide whether the rest is a valid record: see record.ts.
  */
 
+import {
+  ERROR_KEY,
+  INFO_KEY,
+  MAX_PREFIX,
+  MONTHS,
+  isKeyBefore,
+  isPrefixStart,
+  isTrailingBlank,
+} from './grammar';
+
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-/** Longest prefix searched for `info:` / `error:`; longer prefixes are not loggers'. */
-const MAX_PREFIX = 160;
 
 /** Removes ANSI escape sequences and trailing whitespace (incl. `\r`). */
 export function cleanLine(line: string): string {
   if (line.includes('\x1b')) line = line.replace(ANSI, '');
-  const last = line.charCodeAt(line.length - 1);
   // Most lines end in a visible character: skip trimEnd's allocation then.
-  return last === 32 || last === 13 || last === 9 ? line.trimEnd() : line;
+  return isTrailingBlank(line.charCodeAt(line.length - 1)) ? line.trimEnd() : line;
 }
 
 /** A line split into its logger prefix (maybe empty) and the record text starting at `info:`/`error:`. */
@@ -28,18 +34,17 @@ export interface SplitLine {
   time?: number;
 }
 
+const KEYS = [INFO_KEY, ERROR_KEY];
+
 /** Finds a record start in a cleaned line; undefined when the line holds none. `times` false: no time is read. */
 export function splitRecordStart(line: string, times = true): SplitLine | undefined {
-  if (line.startsWith('info:') || line.startsWith('error:')) return { record: line };
+  if (line.startsWith(INFO_KEY) || line.startsWith(ERROR_KEY)) return { record: line };
   const limit = Math.min(line.length, MAX_PREFIX);
   let at = -1;
-  for (const key of ['info:', 'error:']) {
+  for (const key of KEYS) {
     const i = line.indexOf(key);
-    if (i > 0 && i < limit && (at < 0 || i < at)) {
-      const before = line.charCodeAt(i - 1);
-      // The key must follow a blank, `]`, `:` or `>`, so `xinfo:` in text is not a record start.
-      if (before === 32 || before === 9 || before === 93 || before === 58 || before === 62) at = i;
-    }
+    // The key must follow a blank, `]`, `:` or `>`, so `xinfo:` in text is not a record start.
+    if (i > 0 && i < limit && (at < 0 || i < at) && isKeyBefore(line.charCodeAt(i - 1))) at = i;
   }
   if (at < 0) return undefined;
   const prefix = line.slice(0, at).trim();
@@ -55,11 +60,10 @@ export function splitRecordStart(line: string, times = true): SplitLine | undefi
  */
 const LOGGER_TAG = /^(?:<\d{1,3}>)?(?:[\w./-]+ +){0,3}[\w./-]+(?:\[\d+\])?:$|^<\d{1,3}>$/;
 
-/** A logger prefix starts with a digit, `[`, or a month name (slog2info), or is a logger tag. */
+/** A logger prefix starts with a digit, `[` or a month name (slog2info), or is a logger tag. */
 function looksLikeLoggerPrefix(prefix: string): boolean {
   if (prefix.length === 0) return true;
-  const c = prefix.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 91) return true;
+  if (isPrefixStart(prefix.charCodeAt(0))) return true;
   return MONTHS.includes(prefix.slice(0, 3).toLowerCase()) || LOGGER_TAG.test(prefix);
 }
 

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as fc from 'fast-check';
-import { MAX_LINE_BYTES, TracePushParser, parseTraceText } from './push-parser';
+import { MAX_LINE_BYTES } from './grammar';
+import { TracePushParser, parseTraceText } from './push-parser';
 import { parseTrace } from './parse-trace';
 import { prefixTime } from './prefix';
 import { parseRecord } from './record';
@@ -129,6 +130,30 @@ describe('huge lines and cut-off records', () => {
     expect(diagnostics.map((d) => d.ruleId)).toEqual(['trace-line-too-long', 'trace-unknown-line']);
     expect(summary.firstDiagnosticPlaces).toEqual(['-:1', '-:1']);
   });
+  test.each([MAX_LINE_BYTES - 1, MAX_LINE_BYTES, MAX_LINE_BYTES + 1])(
+    'a record line of %i bytes, fed whole or in pieces: kept up to MAX_LINE_BYTES, cut past it',
+    (length) => {
+      const head = 'info: a (pid:1) type t attached channel to path /';
+      const line = head + 'p'.repeat(length - head.length);
+      for (const piece of [1 << 20, 1000]) {
+        const events: TraceEvent[] = [];
+        const rules: string[] = [];
+        const parser = new TracePushParser({
+          file: '-',
+          onEvent: (e) => events.push(e),
+          onDiagnostic: (d) => rules.push(d.ruleId ?? ''),
+        });
+        const bytes = Buffer.from(`${line}
+#end
+`);
+        for (let at = 0; at < bytes.length; at += piece)
+          parser.feed(bytes.subarray(at, at + piece));
+        parser.end();
+        expect(events.map((e) => e.record.length)).toEqual([Math.min(length, MAX_LINE_BYTES)]);
+        expect(rules.includes('trace-line-too-long')).toBe(length > MAX_LINE_BYTES);
+      }
+    },
+  );
 });
 
 describeWithCorpus('real-world corpus logs: one event per record', () => {

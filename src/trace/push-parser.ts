@@ -11,11 +11,12 @@
 import { printable, type Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
 import { TRACE_EVENT_SCHEMA } from './event-text';
+import { ESC, MAX_LINE_BYTES, isContinuationStart } from './grammar';
 import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
 import { parseRecord, repeatEvent } from './record';
 
-/** Longest line (and joined record) kept, in bytes; the rest is dropped and reported. */
-export const MAX_LINE_BYTES = 64 * 1024;
+/** Where callers of the parser have read it from (src/index.ts, src/parallel/): it lives in grammar.ts. */
+export { MAX_LINE_BYTES } from './grammar';
 /** How many diagnostic line numbers the summary keeps. */
 const FIRST_LINES_KEPT = 10;
 
@@ -142,7 +143,7 @@ export class TracePushParser {
       if (this.partialBytes === 0 && !this.partialTooLong && nl - start <= MAX_LINE_BYTES) {
         // The lane sees a line only when the next one is in this chunk (it may continue the
         // record) and does not start with an escape sequence (which cleanLine removes).
-        if (this.lane !== undefined && nl + 1 < chunk.length && chunk[nl + 1] !== 27) {
+        if (this.lane !== undefined && nl + 1 < chunk.length && chunk[nl + 1] !== ESC) {
           const matched = this.lane.match(chunk, start, nl, this.file, this.lineNo + 1);
           if (matched !== undefined) {
             start = this.laneLine(matched, chunk, start, nl);
@@ -264,7 +265,7 @@ export class TracePushParser {
       this.openTime = start.time;
       return;
     }
-    if ((first === 32 || first === 9) && this.openText !== undefined) {
+    if (isContinuationStart(first) && this.openText !== undefined) {
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;

@@ -20,6 +20,21 @@ import type {
   TraceEvent,
   TraceSeverity,
 } from './event';
+import {
+  ABILITY_NAME_CHARS,
+  AS_NON_ROOT,
+  AS_ROOT,
+  ERROR_KEY,
+  INFO_KEY,
+  LACKS_ABILITY,
+  OF_TYPE,
+  PATH_FORMS,
+  PID_CLOSE,
+  PID_OPEN,
+  TYPE,
+  TYPE_NAME_CHARS,
+  USES_ABILITY,
+} from './grammar';
 
 const internTable = new Map<string, string>();
 /** Interns short repeated strings (process and type names) so millions of events share them. */
@@ -69,7 +84,7 @@ function parseArgument(inner: string, typeName: string | undefined): AbilityArgu
 /** The argument of a check without one: shared, never modified. */
 const NO_ARGUMENT: AbilityArgument = { kind: 'none' };
 
-const ABILITY_NAME = /^[A-Za-z0-9_./-]+$/;
+const ABILITY_NAME = new RegExp(`^[${ABILITY_NAME_CHARS}]+$`);
 
 /** Ability names already read: one shared, never-modified object per name (saves a regex test, two case maps and an object per event). */
 const abilityTable = new Map<string, AbilityName>();
@@ -88,7 +103,7 @@ function abilityName(name: string): AbilityName | undefined {
   if (abilityTable.size < 10_000) abilityTable.set(name, ability);
   return ability;
 }
-const TYPE_NAME = /^[A-Za-z0-9_]+$/;
+const TYPE_NAME = new RegExp(`^[${TYPE_NAME_CHARS}]+$`);
 
 /** True for the characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
 function isBlank(c: number): boolean {
@@ -122,30 +137,30 @@ export function parseRecord(
 ): TraceEvent | undefined {
   let severity: TraceSeverity;
   let at: number;
-  if (record.startsWith('info:')) {
+  if (record.startsWith(INFO_KEY)) {
     severity = 'info';
-    at = 5;
-  } else if (record.startsWith('error:')) {
+    at = INFO_KEY.length;
+  } else if (record.startsWith(ERROR_KEY)) {
     severity = 'error';
-    at = 6;
+    at = ERROR_KEY.length;
   } else return undefined;
   while (at < record.length && isBlank(record.charCodeAt(at))) at++;
   // NAME (pid:PID) — the name has no spaces in every observed record.
   // An unnamed process (`-n`) is assumed to print no name or `-` before `(pid:`: both give process ''.
-  const sp = record.indexOf('(pid:', at);
+  const sp = record.indexOf(PID_OPEN, at);
   if (sp < 0) return unknownEvent(severity, record, position, time);
   let nameEnd = sp;
   while (nameEnd > at && isBlank(record.charCodeAt(nameEnd - 1))) nameEnd--;
   const space = record.indexOf(' ', at);
   if (space >= 0 && space < nameEnd) return unknownEvent(severity, record, position, time);
-  const close = record.indexOf(') ', sp + 5);
+  const close = record.indexOf(PID_CLOSE, sp + PID_OPEN.length);
   if (close < 0) return unknownEvent(severity, record, position, time);
   const process =
     nameEnd - at === 1 && record.charCodeAt(at) === 45 ? '' : intern(record.slice(at, nameEnd));
-  const pid = record.slice(sp + 5, close);
-  at = close + 2;
-  if (record.startsWith('of type ', at)) at += 8;
-  else if (record.startsWith('type ', at)) at += 5;
+  const pid = record.slice(sp + PID_OPEN.length, close);
+  at = close + PID_CLOSE.length;
+  if (record.startsWith(OF_TYPE, at)) at += OF_TYPE.length;
+  else if (record.startsWith(TYPE, at)) at += TYPE.length;
   else return unknownEvent(severity, record, position, time, process, pid);
   const typeEnd = record.indexOf(' ', at);
   if (typeEnd <= at) return unknownEvent(severity, record, position, time, process, pid);
@@ -154,18 +169,18 @@ export function parseRecord(
 
   // A. ability check
   let verbLength = 0;
-  if (record.startsWith('uses ability ', at)) verbLength = 13;
-  else if (record.startsWith('lacks ability ', at)) verbLength = 14;
+  if (record.startsWith(USES_ABILITY, at)) verbLength = USES_ABILITY.length;
+  else if (record.startsWith(LACKS_ABILITY, at)) verbLength = LACKS_ABILITY.length;
   if (verbLength > 0) {
     at += verbLength;
     let end = record.length;
     let domain: 'root' | 'non-root';
-    if (record.endsWith(' as root')) {
+    if (record.endsWith(AS_ROOT)) {
       domain = 'root';
-      end -= 8;
-    } else if (record.endsWith(' as non-root')) {
+      end -= AS_ROOT.length;
+    } else if (record.endsWith(AS_NON_ROOT)) {
       domain = 'non-root';
-      end -= 12;
+      end -= AS_NON_ROOT.length;
     } else return unknownEvent(severity, record, position, time, process, pid);
     if (end < at) return unknownEvent(severity, record, position, time, process, pid);
     let typeName: string | undefined;
@@ -296,14 +311,6 @@ function unknownEvent(
       : { kind: 'unknown', severity, record, position };
   return withTime(e, time);
 }
-
-const PATH_FORMS: Array<[string, 'attach' | 'link', boolean]> = [
-  ['attached channel to path ', 'attach', true],
-  ['failed to attach to path ', 'attach', false],
-  ['created link to path ', 'link', true],
-  ['failed to create link to path ', 'link', false],
-  ['failed to link to path ', 'link', false],
-];
 
 /** Splits `PATH: REASON` (last `: `), or `PATH REASON` when REASON is a known text. */
 function splitReason(tail: string): { path: string; reason: string } | undefined {
