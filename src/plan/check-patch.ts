@@ -25,9 +25,12 @@ export function stillDenied(
     ...patch.changes
       .filter((c) => c.kind === 'link')
       .flatMap((c) =>
-        c.items
-          .filter((i) => i.notes.some((n) => n.startsWith('# review:')))
-          .map((i) => `${c.type}\0${i.text}`),
+        c.items.flatMap((i) =>
+          i.node.type === 'path-spec' &&
+          i.provenance.notes.some((n) => n.kind === 'link-from-attach')
+            ? [`${c.type}\0${i.node.path}`]
+            : [],
+        ),
       ),
     ...patch.alreadyAllowed.filter((a) => a.kind === 'link').map((a) => `${a.type}\0${a.object}`),
   ]);

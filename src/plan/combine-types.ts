@@ -7,7 +7,7 @@
 import type { Requirement } from '../infer/requirement';
 import type { PolicyModel } from '../policy/model/types';
 import { typeNameForProcess } from './process-type';
-import type { PlanOptions } from './plan-patch';
+import type { PlanOptions } from './plan-types';
 
 /**
  * `-c`: which (process, type) pairs get a type of their own. In `generate`

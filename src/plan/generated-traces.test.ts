@@ -15,8 +15,9 @@ import { buildModel } from '../policy/model/build-model';
 import { lintPolicy } from '../policy/lint';
 import { inferRequirements } from '../infer/infer-requirements';
 import { statementLines } from '../render/rule-text';
-import { planPatch, type PolicyInput } from './plan-patch';
-import { applyPatch } from './apply-patch';
+import { planPatch } from './plan-patch';
+import type { PolicyInput } from './plan-types';
+import { applyPatch } from '../render/apply-patch';
 import { stillDenied } from './check-patch';
 
 const SEED_POLICY = readFileSync(

@@ -2,8 +2,11 @@ import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
 import { inferRequirements } from '../infer/infer-requirements';
 import { abilityEvent, pathEvent } from '../infer/test-events';
-import { planPatch, type PolicyInput } from './plan-patch';
-import { applyPatch } from './apply-patch';
+import { planPatch } from './plan-patch';
+import type { PolicyInput } from './plan-types';
+import { applyPatch } from '../render/apply-patch';
+import { printItemNode } from '../policy/print';
+import { itemCommentLines } from '../render/rule-text';
 import { statementLines } from '../render/rule-text';
 import type { TraceEvent } from '../trace/event';
 
@@ -126,7 +129,12 @@ describe('planPatch on the seed walkthrough', () => {
 
   it('adds exactly the four missing grants', () => {
     expect(
-      patch.changes.map((c) => [c.op, c.type, c.kind, c.items.map((i) => i.text).join(' ')]),
+      patch.changes.map((c) => [
+        c.op,
+        c.type,
+        c.kind,
+        c.items.map((i) => printItemNode(i.node)).join(' '),
+      ]),
     ).toEqual([
       ['add-statement', 'fs_nonuser_t', 'connect', 'fs_t'],
       ['add-statement', 'fs_nonuser_t', 'attach', '/'],
@@ -137,7 +145,7 @@ describe('planPatch on the seed walkthrough', () => {
 
   it('says why the ln failure became allow_link and marks it for review', () => {
     const link = patch.changes.find((c) => c.kind === 'link')!;
-    expect(link.items[0]!.notes).toEqual([
+    expect(itemCommentLines(link.items[0]!, { explain: false })).toEqual([
       '# review: reported as an attach; allow_link because the process is proc/boot/ln',
     ]);
     expect(patch.review.map((r) => r.code)).toContain('link-or-attach');
@@ -149,7 +157,7 @@ describe('planPatch on the seed walkthrough', () => {
       { process: 'usr/bin/touch', from: 'fs_nonuser_t', to: 'fs_user_t', reason: 'wrong-type' },
     ]);
     const pathspace = patch.changes.find((c) => c.kind === 'ability')!;
-    expect(pathspace.items[0]!.notes[0]).toMatch(/on -T fs_t/);
+    expect(itemCommentLines(pathspace.items[0]!, { explain: false })[0]).toMatch(/on -T fs_t/);
   });
 
   it('reaches a fixpoint: the patched policy needs nothing more', () => {
@@ -268,7 +276,10 @@ describe('planPatch mapping rules', () => {
     );
     const items = patch.changes.map((c) => [
       c.domain,
-      c.items.map((i) => `${i.text} ${i.evidence.failures} ${i.processes.join(',')}`),
+      c.items.map(
+        (i) =>
+          `${printItemNode(i.node)} ${i.provenance.evidence.failures} ${i.provenance.processes.join(',')}`,
+      ),
     ]);
     // The root SPAWN joins the non-root one; SETUID(15) sits in 10-20, SETUID(30) does not.
     expect(items).toEqual([
@@ -342,7 +353,9 @@ describe('planPatch mapping rules', () => {
       ]),
       { mode: 'suggest' },
     );
-    expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:16']);
+    expect(patch.changes.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual([
+      'interrupt:16',
+    ]);
     expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
       'interrupt policy.secpol:3',
     ]);
@@ -376,7 +389,9 @@ describe('planPatch mapping rules', () => {
       abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value } }),
     );
     const patch = planPatch(input, inferRequirements(events), { mode: 'suggest' });
-    expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:15']);
+    expect(patch.changes.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual([
+      'interrupt:15',
+    ]);
     expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
       'interrupt policy.secpol:3',
     ]);
@@ -399,12 +414,14 @@ describe('planPatch mapping rules', () => {
       { mode: 'suggest' },
     );
     const items = patch.changes[0]!.items;
-    expect(items.map((i) => i.text)).toEqual([
+    expect(items.map((i) => printItemNode(i.node))).toEqual([
       'settypeid:ssh_privsep_t',
       'gain_priv:setgid',
       'gain_priv:setuid',
     ]);
-    expect(items[2]!.notes[0]).toMatch(/ssh_privsep_t holds setuid beyond what sshd_t holds/);
+    expect(itemCommentLines(items[2]!, { explain: false })[0]).toMatch(
+      /ssh_privsep_t holds setuid beyond what sshd_t holds/,
+    );
     expect(patch.review.map((r) => r.code)).toEqual(['gain-priv']);
   });
 
@@ -482,14 +499,14 @@ describe('planPatch mapping rules', () => {
     });
     const touch = patch.changes.filter((c) => c.type === 'touch_t' && c.kind === 'connect');
     // fs_t channels were created by devf-ram, now devf_ram_t: the connect follows them.
-    expect(touch.flatMap((c) => c.items.map((i) => i.text))).toEqual(['devf_ram_t']);
+    expect(touch.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual(['devf_ram_t']);
     expect(patch.review.map((r) => r.code)).toContain('connect-retargeted');
     // Without -c the trace's own type is kept.
     const plain = planPatch(undefined, inferRequirements(SEED_EVENTS), { mode: 'generate' });
     expect(
       plain.changes
         .filter((c) => c.kind === 'connect')
-        .map((c) => `${c.type} ${c.items.map((i) => i.text).join(' ')}`),
+        .map((c) => `${c.type} ${c.items.map((i) => printItemNode(i.node)).join(' ')}`),
     ).toEqual(['fs_nonuser_t fs_t', 'fs_user_t fs_t']);
   });
 

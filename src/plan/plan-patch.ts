@@ -17,8 +17,7 @@
  */
 import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requirement';
 import type { InferResult } from '../infer/infer-requirements';
-import type { Policy } from '../policy/ast';
-import type { PolicyModel } from '../policy/model/types';
+import type { PlanOptions, PolicyInput } from './plan-types';
 import { findCoverage } from './coverage';
 import {
   absorbRootIntoNonRoot,
@@ -34,20 +33,6 @@ import { buildChanges } from './place-changes';
 import { cmp, KIND_ORDER } from './order';
 import { addGainPriv } from './gain-priv';
 import { PATCH_SCHEMA_VERSION, type LaunchHint, type PolicyPatch, type ReviewItem } from './patch';
-
-/** Options of `planPatch`. */
-export interface PlanOptions {
-  /** `suggest` learns from failures only; `generate` from every observed use. */
-  mode: 'suggest' | 'generate';
-  /** `-c`: group by process name (see the file comment). */
-  combine?: boolean;
-}
-
-/** The user's policy: its AST (for anchors) and its model (for grants). */
-export interface PolicyInput {
-  policy: Policy;
-  model: PolicyModel;
-}
 
 /** Plans the patch that grants every needed requirement the policy does not grant yet. */
 export function planPatch(

@@ -13,8 +13,10 @@ import { lintPolicy } from '../policy/lint';
 import { inferRequirements } from '../infer/infer-requirements';
 import { abilityEvent, pathEvent } from '../infer/test-events';
 import type { TraceEvent } from '../trace/event';
-import { planPatch, type PolicyInput } from './plan-patch';
-import { applyPatch } from './apply-patch';
+import { planPatch } from './plan-patch';
+import type { PolicyInput } from './plan-types';
+import { applyPatch } from '../render/apply-patch';
+import { printItemNode } from '../policy/print';
 import type { PolicyPatch } from './patch';
 
 const BASE = `type a_t;
@@ -118,8 +120,8 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
       .filter((c) => c.kind === 'link')
       .flatMap((c) =>
         c.items
-          .filter((i) => i.notes.some((n) => n.startsWith('# review:')))
-          .map((i) => `${c.type} ${i.text}`),
+          .filter((i) => i.provenance.notes.some((n) => n.kind === 'link-from-attach'))
+          .map((i) => `${c.type} ${printItemNode(i.node)}`),
       ),
     // Read as a link on evidence (ln, a linker) and already allowed as one.
     ...patch.alreadyAllowed.filter((a) => a.kind === 'link').map((a) => `${a.type} ${a.object}`),
@@ -132,7 +134,7 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
   const attaches = new Set(
     patch.changes
       .filter((c) => c.kind === 'attach')
-      .flatMap((c) => c.items.map((i) => `${c.type} ${i.text}`)),
+      .flatMap((c) => c.items.map((i) => `${c.type} ${printItemNode(i.node)}`)),
   );
   return events.flatMap((e): TraceEvent[] => {
     if (e.kind === 'unknown' || e.severity !== 'error') return [];
@@ -171,7 +173,7 @@ describe('suggest planning properties', () => {
         patch.changes.forEach((c, ci) => {
           if (c.kind === 'type') return;
           c.items.forEach((item, ii) => {
-            if (item.text.startsWith('gain_priv:')) return;
+            if (printItemNode(item.node).startsWith('gain_priv:')) return;
             const without: PolicyPatch = {
               ...patch,
               changes: patch.changes.map((x, xi) =>
@@ -182,7 +184,9 @@ describe('suggest planning properties', () => {
             const m = input(patched(base, without)).model;
             const stillNeeded = failures.some((e) => !evaluate(m, e).allowed);
             if (!stillNeeded)
-              throw new Error(`item ${c.type} ${c.kind} ${item.text} is not needed\n${text}`);
+              throw new Error(
+                `item ${c.type} ${c.kind} ${printItemNode(item.node)} is not needed\n${text}`,
+              );
           });
         });
       }),
@@ -207,9 +211,9 @@ describe('suggest planning properties', () => {
       pathEvent({ kind: 'attach', type: 'c_t', process: 'usr/bin/y', path: '/dev/b1', line: 3 }),
     ];
     const patch = planPatch(base, inferRequirements(events), { mode: 'suggest' });
-    expect(patch.changes.map((c) => `${c.type} ${c.kind} ${c.items.map((i) => i.text)}`)).toEqual([
-      'c_t attach /dev/b0,/dev/b1',
-    ]);
+    expect(
+      patch.changes.map((c) => `${c.type} ${c.kind} ${c.items.map((i) => printItemNode(i.node))}`),
+    ).toEqual(['c_t attach /dev/b0,/dev/b1']);
     const after = input(patched(base, patch));
     expect(planPatch(after, inferRequirements(events), { mode: 'suggest' }).changes).toEqual([]);
   });

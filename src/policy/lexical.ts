@@ -39,6 +39,20 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'connect',
 ]);
 
+/** Block flags: a word in an ability block that is one of these (without `:`) is a flag, not an ability. */
+export const BLOCK_FLAGS: ReadonlySet<string> = new Set([
+  'nonroot',
+  'noinherit',
+  'unlock',
+  'default_priv',
+]);
+
+/**
+ * Words the parser reads as something else right after `allow` (it points the
+ * user to `allow_attach` / `allow_link`): never a rule's subject type.
+ */
+export const NOT_A_SUBJECT: ReadonlySet<string> = new Set(['attach', 'link']);
+
 /** True for a type, attribute or range name (keywords excluded). */
 export function isIdentifier(s: string): boolean {
   return IDENTIFIER.test(s) && !KEYWORDS.has(s);
@@ -47,6 +61,28 @@ export function isIdentifier(s: string): boolean {
 /** True for a syntactically valid ability name. */
 export function isAbilityName(s: string): boolean {
   return ABILITY_NAME.test(s);
+}
+
+/** True for a type name that can be the subject of an `allow` rule. */
+export function isSubjectName(s: string): boolean {
+  return isIdentifier(s) && !NOT_A_SUBJECT.has(s);
+}
+
+/**
+ * True for an ability name that reads back as a grant of that ability in an
+ * ability block: a valid name that is not a block flag, not `gain_priv` (read
+ * as `gain_priv:X` when it has subranges) and not a statement keyword (one
+ * that starts a line ends the block). Compared without case: the names of
+ * static abilities are case-insensitive, so `DEFAULT_PRIV` is the flag too.
+ */
+export function isGrantableAbilityName(s: string): boolean {
+  const lower = s.toLowerCase();
+  return (
+    isAbilityName(s) &&
+    !BLOCK_FLAGS.has(lower) &&
+    lower !== 'gain_priv' &&
+    !STATEMENT_KEYWORDS.has(lower)
+  );
 }
 
 /**
@@ -77,12 +113,15 @@ export function isSafeLiteralPath(s: string): boolean {
   return isPolicyPath(s) && !GLOB_CHARS.test(s) && !s.endsWith('/...') && s !== '/...';
 }
 
-/** True when a type name from a trace can be printed into policy text. */
+/** True when a type name from a trace can be printed into policy text (as a subject too). */
 export function isSafeTypeName(s: string): boolean {
-  return isIdentifier(s);
+  return isSubjectName(s);
 }
 
-/** True when an ability name from a trace can be printed into policy text. */
+/** Longest ability name taken from a trace. */
+export const MAX_ABILITY_NAME = 256;
+
+/** True when an ability name from a trace can be printed into policy text as a grant. */
 export function isSafeAbilityName(s: string): boolean {
-  return isAbilityName(s) && s.length <= 256;
+  return isGrantableAbilityName(s) && s.length <= MAX_ABILITY_NAME;
 }

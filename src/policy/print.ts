@@ -71,6 +71,27 @@ export function printPathSpec(spec: PathSpec): string {
   return `${prefix}${spec.path}${relabel}`;
 }
 
+/** Prints the node a generated rule item is: an ability item, a path, or a name (a connect's object). */
+export function printItemNode(node: AbilityItem | PathSpec | Name): string {
+  if (node.type === 'name') return node.value;
+  return node.type === 'path-spec' ? printPathSpec(node) : printAbilityItem(node);
+}
+
+/**
+ * The lines of generated items joining an existing block (each after its
+ * leading comments), indented by `indent` (the block's own indentation).
+ */
+export function printBlockItems(items: Array<AbilityItem | PathSpec>, indent: string): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    for (const c of item.leadingComments ?? []) out.push(`${indent}${c.text}`);
+    out.push(
+      `${indent}${printItemNode(item)}${item.trailingComment ? ` ${item.trailingComment.text}` : ''}`,
+    );
+  }
+  return out;
+}
+
 function printRange(r: RangeValue): string {
   if (r.type === 'range-name') return r.name.value;
   if (r.end) return `${r.start.text}-${r.end.text}`;

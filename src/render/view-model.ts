@@ -8,6 +8,7 @@
  */
 import type { LearnResult } from '../plan/learn';
 import type { PlannedChange } from '../plan/patch';
+import { printItemNode } from '../policy/print';
 import { statementLines, type RuleTextOptions } from './rule-text';
 
 /** A group of statements about one type. */
@@ -127,11 +128,15 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
       continue;
     }
     for (const i of c.items) {
-      const at = i.evidence.firstFailure ?? i.evidence.first;
+      const at = i.provenance.evidence.firstFailure ?? i.provenance.evidence.first;
       const what =
-        c.kind === 'connect' ? `\`${c.type} ${c.object}:channel connect\`` : `\`${i.text}\``;
+        c.kind === 'connect'
+          ? `\`${c.type} ${c.object}:channel connect\``
+          : `\`${printItemNode(i.node)}\``;
       const kind = c.kind === 'ability' && c.domain === 'non-root' ? 'ability (nonroot)' : c.kind;
-      added.push({ cells: [c.type, kind, what, i.processes.join(', '), `${at.file}:${at.line}`] });
+      added.push({
+        cells: [c.type, kind, what, i.provenance.processes.join(', '), `${at.file}:${at.line}`],
+      });
     }
   }
   const alreadyAllowed = p.alreadyAllowed.map((a) => ({
