@@ -92,6 +92,14 @@ export function isGrantableAbilityName(s: string): boolean {
  */
 const PATH_BREAKERS = /[\s\x00-\x1f\x7f;{}#]/;
 
+/**
+ * Characters that make text display other than it reads: bidirectional
+ * controls (a reviewer would see a different path) and the Unicode line and
+ * paragraph separators. The parser accepts them in a path; a trace path
+ * carrying one is never printed.
+ */
+const DISPLAY_BREAKERS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+
 /** Pattern characters: a path carrying one would match more than itself. */
 const GLOB_CHARS = /[*?[\]\\]/;
 
@@ -107,10 +115,17 @@ export function isPolicyPath(s: string): boolean {
 /**
  * True when a path seen in a trace can be printed as a rule that matches
  * exactly that path: a policy path with no glob characters and no `/...`
- * leading-directory suffix (either would grant more than was observed).
+ * leading-directory suffix (either would grant more than was observed), and
+ * no character that displays it as another path.
  */
 export function isSafeLiteralPath(s: string): boolean {
-  return isPolicyPath(s) && !GLOB_CHARS.test(s) && !s.endsWith('/...') && s !== '/...';
+  return (
+    isPolicyPath(s) &&
+    !GLOB_CHARS.test(s) &&
+    !DISPLAY_BREAKERS.test(s) &&
+    !s.endsWith('/...') &&
+    s !== '/...'
+  );
 }
 
 /** True when a type name from a trace can be printed into policy text (as a subject too). */
