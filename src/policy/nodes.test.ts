@@ -21,7 +21,7 @@ import {
   typeDecl,
 } from './nodes';
 import { parsePolicy } from './parse';
-import { printPolicy, printStatement } from './print';
+import { printPolicy, printRuleLine, printStatement } from './print';
 
 /** The tree without positions. */
 function strip(value: unknown): unknown {
@@ -118,6 +118,12 @@ function refusedOrRoundTrips(build: () => Statement): void {
     return;
   }
   expect(roundTrip(s)).toEqual(strip(s));
+  // The one-line form (explain, harden) reads back as the same statement too.
+  const line = printRuleLine(s);
+  expect(line).not.toContain('\n');
+  const { ast, diagnostics } = parsePolicy(line, { file: 'line.secpol' });
+  expect(diagnostics).toEqual([]);
+  expect(strip(ast.statements)).toEqual([strip(s)]);
 }
 
 describe('node constructors', () => {

@@ -165,13 +165,14 @@ export function abilityDecl(name: string): AbilityDecl {
   return { type: 'ability-decl', name: { type: 'name', value: name } };
 }
 
-/** `allow S self:ability { ITEMS };` (always braced). */
-export function allowAbility(subject: string, items: AbilityItem[]): AllowAbility {
+/** `allow S self:ability { ITEMS };`, or `allow S self:ability ITEM;` when not `braced`. */
+export function allowAbility(subject: string, items: AbilityItem[], braced = true): AllowAbility {
   check(items.length > 0, 'an empty ability block');
+  check(braced || items.length === 1, 'several ability items without braces');
   return {
     type: 'allow-ability',
     subjects: { type: 'type-set', braced: false, names: [subjectName(subject)] },
-    braced: true,
+    braced,
     items,
   };
 }
