@@ -45,7 +45,7 @@ export function learn(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([process, evidence]) => ({
       code: 'untyped-process',
-      message: `${process} runs with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``,
+      message: `${process} runs with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``,
       evidence,
     }));
   const unknown = options.qnx ? unknownAbilities(patch, options.qnx) : [];

@@ -144,7 +144,7 @@ export function explainFailures(
       reason,
       why:
         e.securityType === '-'
-          ? `${e.process} ran with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``
+          ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
           : v.allowed
             ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
             : `${v.message}${linkNote}`,
