@@ -4,7 +4,14 @@
  * on nodes (gain-priv.ts) and, with comments, to print it (src/render/).
  */
 import type { AbilityItem, PathSpec, Statement } from '../policy/ast';
-import { abilityFlag, allowAbility, allowConnect, allowPaths, typeDecl } from '../policy/nodes';
+import {
+  abilityDecl,
+  abilityFlag,
+  allowAbility,
+  allowConnect,
+  allowPaths,
+  typeDecl,
+} from '../policy/nodes';
 import type { PlannedChange } from './patch';
 
 /** The items of a change as block items (ability items or paths); connects have none. */
@@ -17,6 +24,8 @@ export function changeStatement(change: PlannedChange): Statement {
   switch (change.kind) {
     case 'type':
       return typeDecl(change.type);
+    case 'ability-decl':
+      return abilityDecl(change.object!);
     case 'connect':
       return allowConnect(change.type, change.object!);
     case 'ability':

@@ -71,22 +71,23 @@ export interface ChangeNote {
 }
 
 /** The kinds of statement a change adds to or creates. */
-export type ChangeKind = 'type' | 'ability' | 'connect' | 'attach' | 'link';
+export type ChangeKind = 'type' | 'ability-decl' | 'ability' | 'connect' | 'attach' | 'link';
 
 /** A change of the patch. */
 export interface PlannedChange {
   /**
    * `add-to-block`: items go into an existing braced block (its layout kept);
    * `add-statement`: a new statement, after `anchor` (the type's last
-   * statement) or at the end of the policy; `declare-type`: `type NAME;`.
+   * statement) or at the end of the policy; `declare-type`: `type NAME;`;
+   * `declare-ability`: `ability OBJECT;` (a custom ability the policy does not declare).
    */
-  op: 'add-to-block' | 'add-statement' | 'declare-type';
+  op: 'add-to-block' | 'add-statement' | 'declare-type' | 'declare-ability';
   /** The subject type. */
   type: string;
   kind: ChangeKind;
   /** Ability blocks: `non-root` ones carry the `nonroot` flag. */
   domain?: AbilityDomain;
-  /** `connect`: the object type. */
+  /** `connect`: the object type; `ability-decl`: the declared ability. */
   object?: string;
   /** `add-to-block`: the block; `add-statement`: the statement to insert after. */
   anchor?: StatementRef;

@@ -153,6 +153,11 @@ export function buildChanges(
       notes: [],
     });
   }
+  return sortChanges(changes);
+}
+
+/** Changes in output order: by type, kind, domain (root first), object. */
+export function sortChanges(changes: PlannedChange[]): PlannedChange[] {
   return changes.sort(
     (a, b) =>
       cmp(a.type, b.type) ||

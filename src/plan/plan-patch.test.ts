@@ -210,8 +210,25 @@ describe('planPatch mapping rules', () => {
       explain: false,
     });
     expect(out!.text).toBe(
-      'type a_t;\nallow a_t self:ability {\n\tio\n\tpathspace\n};\nallow a_t self:ability {\n\tnonroot\n\tspawn\n\tiofunc/exec\n};\n',
+      'type a_t;\nallow a_t self:ability {\n\tio\n\tpathspace\n};\nallow a_t self:ability {\n\tnonroot\n\tspawn\n\tiofunc/exec\n};\n\nability iofunc/exec;\n',
     );
+  });
+
+  it('declares a custom ability the policy does not declare, once, and none it declares', () => {
+    const events = [
+      abilityEvent({ type: 'a_t', ability: 'network/bind/privport' }),
+      abilityEvent({ type: 'b_t', ability: 'network/bind/privport' }),
+      abilityEvent({ type: 'b_t', ability: 'iofunc/dup' }),
+    ];
+    const text = 'type a_t;\ntype b_t;\nability iofunc/dup;\n';
+    const patch = planPatch(policyInput(text), inferRequirements(events), { mode: 'suggest' });
+    const decls = patch.changes.filter((c) => c.kind === 'ability-decl');
+    expect(decls.map((c) => [c.op, c.type, c.object])).toEqual([
+      ['declare-ability', 'a_t', 'network/bind/privport'],
+    ]);
+    expect(statementLines(decls[0]!, { explain: false })).toEqual([
+      'ability network/bind/privport;',
+    ]);
   });
 
   it('joins the first block of the same subject, kind and flags, never one with other flags or subjects', () => {
@@ -488,7 +505,7 @@ describe('planPatch mapping rules', () => {
     expect(
       patch.changes.map((c) => statementLines(c, { explain: false }).join('\n')).join('\n'),
     ).toBe(
-      '# own type for usr/bin/example_app (was init_t); launch it with `on -T example_app_t ...`\ntype example_app_t;\nallow example_app_t self:ability {\n    nonroot\n    iofunc/exec\n    map_fixed\n};',
+      '# own type for usr/bin/example_app (was init_t); launch it with `on -T example_app_t ...`\ntype example_app_t;\nability iofunc/exec;\nallow example_app_t self:ability {\n    nonroot\n    iofunc/exec\n    map_fixed\n};',
     );
   });
 

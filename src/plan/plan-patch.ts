@@ -29,7 +29,8 @@ import {
 import { combineTargets } from './combine-types';
 import { decideLinkOrAttach, TYPE_LINK_ONLY, typesGainingAttach } from './link-or-attach';
 import { wrongTypeHints } from './wrong-type';
-import { buildChanges } from './place-changes';
+import { buildChanges, sortChanges } from './place-changes';
+import { abilityDeclarations } from './declare-abilities';
 import { cmp, KIND_ORDER } from './order';
 import { addGainPriv } from './gain-priv';
 import { PATCH_SCHEMA_VERSION, type LaunchHint, type PolicyPatch, type ReviewItem } from './patch';
@@ -203,6 +204,10 @@ export function planPatch(
   const seenTypes = options.mode === 'generate' ? groups.map((g) => g.type) : [];
   patch.changes = buildChanges(needed, input, wrongType, options, seenTypes);
   addGainPriv(patch.changes, input?.policy, review);
+  patch.changes = sortChanges([
+    ...patch.changes,
+    ...abilityDeclarations(patch.changes, input?.model),
+  ]);
   review.sort((a, b) => cmp(a.code, b.code) || cmp(a.message, b.message));
   patch.alreadyAllowed.sort(
     (a, b) =>

@@ -35,7 +35,7 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
     summary: {
       events: result.eventCount,
       requirements: result.requirementCount,
-      added: p.changes.reduce((n, c) => n + (c.kind === 'type' ? 0 : c.items.length), 0),
+      added: p.changes.reduce((n, c) => n + c.items.length, 0),
       declaredTypes: p.changes.filter((c) => c.kind === 'type').length,
       alreadyAllowed: p.alreadyAllowed.length,
       review: p.review.length,
