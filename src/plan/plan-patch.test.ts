@@ -214,6 +214,28 @@ describe('planPatch mapping rules', () => {
     );
   });
 
+  it('never names a type like an attribute, range or ability of the policy, and says why', () => {
+    const text =
+      'type a_t;\nattribute priv_port;\nattribute x_t;\nrange x_2_t;\nallow a_t self:ability { io };\n';
+    const patch = planPatch(
+      policyInput(text),
+      inferRequirements([
+        abilityEvent({ type: 'priv_port', ability: 'IO', process: 'bin/p' }),
+        abilityEvent({ type: 'a_t', ability: 'SPAWN', process: 'bin/x' }),
+        abilityEvent({ type: 'a_t', ability: 'FORK', process: 'bin/y' }),
+      ]),
+      { mode: 'suggest', combine: true },
+    );
+    const types = new Set(patch.changes.map((c) => c.type));
+    expect([...types].sort()).toEqual(['priv_port_t', 'x_3_t', 'y_t']);
+    const renamed = patch.review.filter((r) => r.code === 'renamed-type').map((r) => r.message);
+    expect(renamed).toEqual([
+      'bin/x gets type x_3_t, not x_t, which the policy declares as an attribute',
+      'the traces show type priv_port, which the policy declares as an attribute: its rules go to type priv_port_t instead; launch its processes with `on -T priv_port_t ...`',
+    ]);
+    expect(patch.launches.map((l) => `${l.process} ${l.to}`)).toContain('bin/p priv_port_t');
+  });
+
   it('declares a custom ability the policy does not declare, once, and none it declares', () => {
     const events = [
       abilityEvent({ type: 'a_t', ability: 'network/bind/privport' }),

@@ -27,6 +27,7 @@ import {
   type Group,
 } from './group';
 import { combineTargets } from './combine-types';
+import { otherKindNames, renameConflictingTypes } from './name-conflicts';
 import { decideLinkOrAttach, TYPE_LINK_ONLY, typesGainingAttach } from './link-or-attach';
 import { wrongTypeHints } from './wrong-type';
 import { buildChanges, sortChanges } from './place-changes';
@@ -45,9 +46,15 @@ export function planPatch(
   const review: ReviewItem[] = [];
   const launches: LaunchHint[] = [];
 
+  // Trace types named like an attribute, range or ability of the policy move to a type of their own.
+  const other = otherKindNames(input?.model);
+  const taken = new Set([...(input?.model.types.keys() ?? []), ...atoms.map((a) => a.type)]);
+  const renamed = renameConflictingTypes(atoms, other, taken);
+  review.push(...renamed.review);
   const retarget = options.combine
-    ? combineTargets(atoms, input?.model, options.mode)
+    ? combineTargets(atoms, input?.model, options.mode, other, review)
     : new Map<string, string>();
+  for (const [pt, to] of renamed.retarget) retarget.set(pt, to);
   const fromTypes = new Map<string, { to: string; from: string[] }>();
   for (const [pt, to] of [...retarget].sort()) {
     const [process, from] = pt.split('\0') as [string, string];
