@@ -5,7 +5,7 @@
  * callers that want to verify a patch before applying it.
  *
  * An event counts as reported when a review item names its type and path
- * (`unfixable-path`, `attach-vs-link`), when its type is the unnamed `-`
+ * (`unfixable-path`, `attach-vs-link`) or its type and ability (`negated`), when its type is the unnamed `-`
  * (`untyped-process`), or when a failure worded "attach" was read as a link
  * (then it is checked as the link the patch grants, or the policy already did).
  */
@@ -14,6 +14,7 @@ import type { PolicyModel } from '../policy/model/types';
 import type { TraceEvent } from '../trace/event';
 import { validateEvent } from '../infer/validate-event';
 import type { PolicyPatch } from './patch';
+import { normaliseAbilityName } from '../qnx/abilities';
 
 /** Denied events the patched policy (`after`) still denies and that no review item covers. */
 export function stillDenied(
@@ -39,12 +40,20 @@ export function stillDenied(
       .filter((r) => r.type !== undefined && r.object !== undefined)
       .map((r) => `${r.type}\0${r.object}`),
   );
+  const negated = new Set(
+    patch.review.filter((r) => r.code === 'negated').map((r) => `${r.type}\0${r.object}`),
+  );
   const out: TraceEvent[] = [];
   for (const e of events) {
     if (e.kind === 'unknown' || e.severity !== 'error' || e.securityType === '-') continue;
     // Refused records are reported as warnings and learn nothing.
     if (validateEvent(e)) continue;
     if (e.kind !== 'ability' && reviewed.has(`${e.securityType}\0${e.path}`)) continue;
+    if (
+      e.kind === 'ability' &&
+      negated.has(`${e.securityType}\0${normaliseAbilityName(e.ability.policyName)}`)
+    )
+      continue;
     const checked: TraceEvent =
       e.kind === 'attach' && asLink.has(`${e.securityType}\0${e.path}`)
         ? { ...e, kind: 'link' }

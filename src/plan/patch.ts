@@ -24,15 +24,13 @@ export interface StatementRef {
  * - `hint`: the process did the same under another type (`on -T` it rather than widen);
  * - `link-from-attach`: reported as an attach, emitted as `allow_link` because of `because` (review mark);
  * - `gain-priv`: `settypeid:target` needs it, since `target` holds `ability` beyond `subject`;
- * - `collapsed`: `--collapse` folded these paths into the item's glob;
- * - `negated`: a `-ability` in the policy cancels part of this grant (reviewed, see the review item).
+ * - `collapsed`: `--collapse` folded these paths into the item's glob.
  */
 export type ItemNote =
   | { kind: 'hint'; process: string; from: string; to: string }
   | { kind: 'link-from-attach'; because: string }
   | { kind: 'gain-priv'; subject: string; target: string; ability: string }
-  | { kind: 'collapsed'; paths: string[] }
-  | { kind: 'negated'; file: string; line: number };
+  | { kind: 'collapsed'; paths: string[] };
 
 /** Where an item comes from: evidence, processes and notes (never policy text). */
 export interface Provenance {

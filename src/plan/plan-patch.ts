@@ -19,6 +19,7 @@ import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requ
 import type { InferResult } from '../infer/infer-requirements';
 import type { PlanOptions, PolicyInput } from './plan-types';
 import { findCoverage } from './coverage';
+import { negationOf } from './negation';
 import {
   absorbRootIntoNonRoot,
   asRequirement,
@@ -143,6 +144,18 @@ export function planPatch(
         });
         g.ranges = g.ranges.filter((_, i) => byRange[i] === undefined);
       }
+    }
+    const negation = input && !g.originalTypes ? negationOf(input.model, g) : undefined;
+    if (negation) {
+      // A negation wins over every grant (as policy/evaluate.ts judges): adding one would change nothing.
+      review.push({
+        code: 'negated',
+        message: `${g.type} needs ${negation.ability} as ${g.domain ?? 'root'}, but the policy negates it at ${negation.origin.file}:${negation.origin.line} (\`-${negation.ability}\`), which cancels any grant: nothing added; remove the negation if ${g.type} should have it`,
+        type: g.type,
+        object: negation.ability,
+        evidence: g.evidence,
+      });
+      continue;
     }
     const covered =
       input && !g.originalTypes ? findCoverage(input.model, asRequirement(g)) : undefined;

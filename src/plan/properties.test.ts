@@ -18,6 +18,8 @@ import type { PolicyInput } from './plan-types';
 import { applyPatch } from '../render/apply-patch';
 import { printItemNode } from '../policy/print';
 import type { PolicyPatch } from './patch';
+import { normaliseAbilityName } from '../qnx/abilities';
+import { stillDenied } from './check-patch';
 
 const BASE = `type a_t;
 type b_t;
@@ -34,6 +36,13 @@ allow_attach b_t {
     /dev/b0
 };
 allow_link c_t /tmp/c*;
+allow c_t self:ability {
+    -pathspace
+};
+allow b_t self:ability {
+    nonroot
+    -mem_phys
+};
 `;
 
 const types = fc.constantFrom('a_t', 'b_t', 'c_t', 'd_t');
@@ -129,6 +138,10 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
   const forReview = new Set(
     patch.review.filter((r) => r.code === 'attach-vs-link').map((r) => `${r.type} ${r.object}`),
   );
+  // A grant a negation of the policy cancels is reported for review, not added.
+  const negated = new Set(
+    patch.review.filter((r) => r.code === 'negated').map((r) => `${r.type} ${r.object}`),
+  );
   // An attach the patch allows as an attach is read as one, even when a link failure on the
   // same path was already allowed (seed 1607967349: the link was another process's).
   const attaches = new Set(
@@ -138,6 +151,11 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
   );
   return events.flatMap((e): TraceEvent[] => {
     if (e.kind === 'unknown' || e.severity !== 'error') return [];
+    if (
+      e.kind === 'ability' &&
+      negated.has(`${e.securityType} ${normaliseAbilityName(e.ability.policyName)}`)
+    )
+      return [];
     const key = `${e.securityType} ${e.kind === 'ability' ? '' : e.path}`;
     if (e.kind === 'attach' && forReview.has(key)) return [];
     if (e.kind === 'attach' && links.has(key) && !attaches.has(key))
@@ -165,6 +183,8 @@ describe('suggest planning properties', () => {
             throw new Error(`still denied after the patch: ${e.record} (${v.message})\n${text}`);
           }
         }
+        // What `check` would still call denied, review items aside: nothing.
+        expect(stillDenied(after.model, events, patch).map((e) => e.record)).toEqual([]);
         // Fixpoint.
         expect(planPatch(after, inferRequirements(events), { mode: 'suggest' }).changes).toEqual(
           [],
@@ -192,6 +212,22 @@ describe('suggest planning properties', () => {
       }),
       { numRuns: 120 },
     );
+  });
+
+  it('honours a negation: nothing added for it, a review item names its place', () => {
+    const events = [
+      abilityEvent({ type: 'c_t', ability: 'PATHSPACE' }),
+      abilityEvent({ type: 'b_t', ability: 'MEM_PHYS', domain: 'non-root' }),
+      abilityEvent({ type: 'b_t', ability: 'MEM_PHYS', domain: 'root' }),
+    ];
+    const patch = planPatch(base, inferRequirements(events), { mode: 'suggest' });
+    expect(patch.changes).toEqual([]);
+    expect(patch.review.map((r) => r.message)).toEqual([
+      'b_t needs mem_phys as non-root, but the policy negates it at p.secpol:21 (`-mem_phys`), which cancels any grant: nothing added; remove the negation if b_t should have it',
+      'b_t needs mem_phys as root, but the policy negates it at p.secpol:21 (`-mem_phys`), which cancels any grant: nothing added; remove the negation if b_t should have it',
+      'c_t needs pathspace as root, but the policy negates it at p.secpol:17 (`-pathspace`), which cancels any grant: nothing added; remove the negation if c_t should have it',
+    ]);
+    expect(stillDenied(base.model, events, patch)).toEqual([]);
   });
 
   it('judges "only allow_link rules" on the policy as the patch leaves it (found counterexample)', () => {

@@ -29,8 +29,6 @@ export function noteText(note: ItemNote): string {
       return `# gain_priv: ${note.target} holds ${note.ability} beyond what ${note.subject} holds; secpolcompile refuses settypeid:${note.target} without it`;
     case 'collapsed':
       return `# collapsed (--collapse): ${note.paths.join(' ')}`;
-    case 'negated':
-      return `# review: the policy negates part of this ability at ${safePlace(note.file)}:${note.line}`;
   }
 }
 
