@@ -8,7 +8,8 @@
  */
 import type { LearnResult } from '../plan/learn';
 import type { PlannedChange } from '../plan/patch';
-import { printItemNode } from '../policy/print';
+import { printItemNode, printRuleLine } from '../policy/print';
+import { changeStatement } from '../plan/change-statement';
 import { statementLines, type RuleTextOptions } from './rule-text';
 
 /** A group of statements about one type. */
@@ -128,12 +129,9 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
   const p = result.patch;
   const added: ReportRow[] = [];
   for (const c of p.changes) {
-    if (c.kind === 'type') {
-      added.push({ cells: [c.type, 'type', `\`type ${c.type};\``, '', ''] });
-      continue;
-    }
-    if (c.kind === 'ability-decl') {
-      added.push({ cells: [c.type, 'ability declaration', `\`ability ${c.object};\``, '', ''] });
+    if (isDeclaration(c)) {
+      const kind = c.kind === 'type' ? 'type' : 'ability declaration';
+      added.push({ cells: [c.type, kind, `\`${printRuleLine(changeStatement(c))}\``, '', ''] });
       continue;
     }
     for (const i of c.items) {
