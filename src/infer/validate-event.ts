@@ -77,8 +77,6 @@ function findUnkeyedProblem(e: ProcessEvent): string | undefined {
     if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
       return 'the ability range is not a pair of numbers';
     }
-    if (a.kind === 'range' && BigInt(a.start) > BigInt(a.end))
-      return 'the ability range is reversed';
     if (a.kind === 'value' || a.kind === 'range') {
       const values = a.kind === 'value' ? [a.value] : [a.start, a.end];
       if (values.some((v) => BigInt(v) > MAX_RANGE_VALUE))

@@ -6,8 +6,7 @@ import { planPatch } from './plan-patch';
 import type { PolicyInput } from './plan-types';
 import { applyPatch } from '../render/apply-patch';
 import { printItemNode } from '../policy/print';
-import { itemCommentLines } from '../render/rule-text';
-import { statementLines } from '../render/rule-text';
+import { itemCommentLines, statementLines } from '../render/rule-text';
 import type { TraceEvent } from '../trace/event';
 
 /** The secpolmonitor page's policy (reference §1.2). */

@@ -58,7 +58,9 @@ export function narrowerRules(
     const a = e.argument;
     // Collected here, merged once below (merging per record was quadratic in the values).
     if (a.kind === 'value') v.ranges.push([a.value, a.value]);
-    else if (a.kind === 'range') v.ranges.push([a.start, a.end]);
+    // The monitor may print a range high-low.
+    else if (a.kind === 'range')
+      v.ranges.push(BigInt(a.start) <= BigInt(a.end) ? [a.start, a.end] : [a.end, a.start]);
     // Type-valued checks: the grant names types, not numbers.
     else v.whole = true;
     byAbility.set(name, v);

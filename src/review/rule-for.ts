@@ -40,8 +40,11 @@ export function ruleFor(e: ProcessEvent): Statement | undefined {
   // Virtual addresses change every boot: a learned subrange would not match the next run.
   else if (a.kind === 'value' && !VADDR_ABILITIES.has(name))
     item = abilityGrant(name, [numberRange(a.value, a.value, hex)]);
-  else if (a.kind === 'range' && !VADDR_ABILITIES.has(name))
-    item = abilityGrant(name, [numberRange(a.start, a.end, hex)]);
+  else if (a.kind === 'range' && !VADDR_ABILITIES.has(name)) {
+    // The monitor may print a range high-low; the rule names it low-high.
+    const [lo, hi] = BigInt(a.start) <= BigInt(a.end) ? [a.start, a.end] : [a.end, a.start];
+    item = abilityGrant(name, [numberRange(lo, hi, hex)]);
+  }
   return e.domain === 'non-root'
     ? allowAbility(t, [abilityFlag('nonroot'), item])
     : allowAbility(t, [item], false);
