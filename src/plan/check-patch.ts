@@ -49,16 +49,16 @@ export function stillDenied(
     // Refused records are reported as warnings and learn nothing.
     if (validateEvent(e)) continue;
     if (e.kind !== 'ability' && reviewed.has(`${e.securityType}\0${e.path}`)) continue;
-    if (
-      e.kind === 'ability' &&
-      negated.has(`${e.securityType}\0${normaliseAbilityName(e.ability.policyName)}`)
-    )
-      continue;
     const checked: TraceEvent =
       e.kind === 'attach' && asLink.has(`${e.securityType}\0${e.path}`)
         ? { ...e, kind: 'link' }
         : e;
-    if (!evaluate(after, checked).allowed) out.push(e);
+    const v = evaluate(after, checked);
+    if (v.allowed) continue;
+    // Denied by a negation the patch reported (`negated`, for this type and ability).
+    const key = e.kind === 'ability' ? normaliseAbilityName(e.ability.policyName) : '';
+    if (v.reason === 'negated' && negated.has(`${e.securityType}\0${key}`)) continue;
+    out.push(e);
   }
   return out;
 }

@@ -123,7 +123,7 @@ function patched(base: PolicyInput, patch: PolicyPatch): string {
  * the patch turned into allow_link (marked for review), or that is already
  * allowed as a link, is checked as a link, unless the patch allows it as an attach.
  */
-function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
+function asEmitted(events: TraceEvent[], patch: PolicyPatch, base: PolicyInput): TraceEvent[] {
   const links = new Set([
     ...patch.changes
       .filter((c) => c.kind === 'link')
@@ -154,8 +154,10 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
     if (
       e.kind === 'ability' &&
       negated.has(`${e.securityType} ${normaliseAbilityName(e.ability.policyName)}`)
-    )
-      return [];
+    ) {
+      const v = evaluate(base.model, e);
+      if (!v.allowed && v.reason === 'negated') return [];
+    }
     const key = `${e.securityType} ${e.kind === 'ability' ? '' : e.path}`;
     if (e.kind === 'attach' && forReview.has(key)) return [];
     if (e.kind === 'attach' && links.has(key) && !attaches.has(key))
@@ -176,7 +178,7 @@ describe('suggest planning properties', () => {
         const lint = lintPolicy(after.policy);
         expect(lint.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         // Sufficiency.
-        const failures = asEmitted(events, patch);
+        const failures = asEmitted(events, patch, base);
         for (const e of failures) {
           const v = evaluate(after.model, e);
           if (!v.allowed) {
