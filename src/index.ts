@@ -90,7 +90,7 @@ export { RequirementAccumulator } from './infer/requirement-accumulator';
 export { mergeRequirementSets, emptyRequirementSet } from './infer/requirement';
 export { validateEvent } from './infer/validate-event';
 export { planPatch } from './plan/plan-patch';
-export { applyPatch } from './plan/apply-patch';
+export { applyPatch } from './render/apply-patch';
 export { stillDenied } from './plan/check-patch';
 export { collapsePaths } from './plan/collapse-paths';
 export { learn } from './plan/learn';
@@ -102,7 +102,7 @@ export { formatUnifiedDiff } from './render/unified-diff';
 export { toJson } from './render/json';
 export type { InferOptions, InferResult } from './infer/infer-requirements';
 export type { Requirement, RequirementKind, RequirementSet, Evidence } from './infer/requirement';
-export type { PlanOptions, PolicyInput } from './plan/plan-patch';
+export type { PlanOptions, PolicyInput } from './plan/plan-types';
 export type {
   PolicyPatch,
   PlannedChange,

@@ -15,7 +15,7 @@ import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
 import type { LearnResult } from '../plan/learn';
-import type { PolicyInput } from '../plan/plan-patch';
+import type { PolicyInput } from '../plan/plan-types';
 import { learnReport } from '../render/learn-report';
 import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-traces';
 import { readTracesParallel } from './parallel/read-parallel';

@@ -109,6 +109,42 @@ describe('inferRequirements', () => {
     }
   });
 
+  it('refuses ability names the policy reads as flags or keywords, types that cannot be subjects, values above 2^64-1', () => {
+    const names = [
+      'DEFAULT_PRIV',
+      'NONROOT',
+      'UNLOCK',
+      'NOINHERIT',
+      'ALLOW',
+      'TYPE',
+      'RANGE',
+      'GAIN_PRIV',
+    ];
+    const hostile = [
+      ...names.map((ability, i) => abilityEvent({ type: 'x_t', ability, line: i + 1 })),
+      abilityEvent({ type: 'link', ability: 'IO', line: 20 }),
+      abilityEvent({ type: 'attach', ability: 'IO', line: 21 }),
+      abilityEvent({
+        type: 'x_t',
+        ability: 'SETUID',
+        argument: { kind: 'value', value: (2n ** 64n).toString() },
+        line: 22,
+      }),
+    ];
+    const r = inferRequirements(hostile);
+    expect(r.requirements.byKey.size).toBe(0);
+    expect(r.refused.map((d) => d.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 20, 21, 22]);
+    expect(r.refused[0]!.message).toMatch(/block flag, `gain_priv` or a statement keyword/);
+    expect(r.refused[10]!.message).toMatch(/above 2\^64-1/);
+    // The largest 64-bit value is still a value.
+    const max = abilityEvent({
+      type: 'x_t',
+      ability: 'SETUID',
+      argument: { kind: 'value', value: (2n ** 64n - 1n).toString() },
+    });
+    expect(inferRequirements([max]).refusedCount).toBe(0);
+  });
+
   it('bounds the pids it keeps and counts the rest', () => {
     const events = Array.from({ length: 50 }, (_, i) =>
       abilityEvent({ type: 'a_t', ability: 'IO', pid: String(1000 + i) }),

@@ -6,13 +6,24 @@
  * checked against the language's lexical rules (src/policy/lexical.ts). A
  * field that would break or extend a policy (spaces, `;`, `{`, `}`, `#`,
  * control characters, glob characters, a `/...` suffix, a type that is not an
- * identifier) makes the whole record refused: a warning names the record's
+ * identifier, an ability named like a block flag or keyword, a value above
+ * 2^64-1) makes the whole record refused: a warning names the record's
  * file:line and describes the field without quoting it, so hostile text
- * never reaches any output. Does not judge whether a rule is wise.
+ * never reaches any output. The predicates are the ones the node
+ * constructors (src/policy/nodes.ts) check, so a record that passes here
+ * always makes nodes that print and parse back as themselves. Does not judge
+ * whether a rule is wise.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { ProcessEvent } from '../trace/event';
-import { isSafeAbilityName, isSafeLiteralPath, isSafeTypeName } from '../policy/lexical';
+import {
+  isAbilityName,
+  isSafeAbilityName,
+  isSafeLiteralPath,
+  isSafeTypeName,
+  MAX_ABILITY_NAME,
+} from '../policy/lexical';
+import { MAX_RANGE_VALUE } from '../policy/nodes';
 import { MAX_PID_CHARS, MAX_VALUE_DIGITS, PROCESS_NAME_CHARS } from '../trace/grammar';
 
 /** Process names as QNX prints them: an executable path without its leading `/` (empty: unnamed, `-n`). */
@@ -67,6 +78,11 @@ function findUnkeyedProblem(e: ProcessEvent): string | undefined {
     if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
       return 'the ability range is not a pair of numbers';
     }
+    if (a.kind === 'value' || a.kind === 'range') {
+      const values = a.kind === 'value' ? [a.value] : [a.start, a.end];
+      if (values.some((v) => BigInt(v) > MAX_RANGE_VALUE))
+        return 'the ability value is above 2^64-1';
+    }
     // The type name is the key only of connect/settypeid atoms; `PRIORITY(3) (T)` keys on the ability.
     if (a.kind === 'type-id' && !isSafeTypeName(a.typeName)) {
       return 'the target type is not an identifier';
@@ -80,11 +96,14 @@ function findProblem(e: ProcessEvent): string | undefined {
     return 'the process name has characters a process name cannot have';
   if (!SAFE_PID.test(e.pid)) return 'the pid has characters a pid cannot have';
   if (e.securityType !== '-' && !isSafeTypeName(e.securityType)) {
-    return 'the security type is not an identifier';
+    return 'the security type is not an identifier (or is a keyword)';
   }
   if (e.kind === 'ability') {
-    if (!isSafeAbilityName(e.ability.policyName))
-      return 'the ability name is not a valid ability name';
+    const name = e.ability.policyName;
+    if (!isSafeAbilityName(name))
+      return isAbilityName(name) && name.length <= MAX_ABILITY_NAME
+        ? 'the ability name is a block flag, `gain_priv` or a statement keyword, which policy text reads as something else'
+        : 'the ability name is not a valid ability name';
     // The argument's checks are the unkeyed ones (the pid, checked above, passes again).
     return findUnkeyedProblem(e);
   }
@@ -93,7 +112,7 @@ function findProblem(e: ProcessEvent): string | undefined {
   if (e.path.startsWith('//'))
     return 'the path starts with `//`, which policy text reads as a comment';
   if (!isSafeLiteralPath(e.path)) {
-    return 'the path is not a literal path (it has whitespace, a statement, block or comment character, a control or glob character, or a leading-directory suffix)';
+    return 'the path is not a literal path (it has whitespace, a statement, block or comment character, a control, bidirectional or glob character, or a leading-directory suffix)';
   }
   return undefined;
 }

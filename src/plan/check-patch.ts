@@ -5,7 +5,7 @@
  * callers that want to verify a patch before applying it.
  *
  * An event counts as reported when a review item names its type and path
- * (`unfixable-path`, `attach-vs-link`), when its type is the unnamed `-`
+ * (`unfixable-path`, `attach-vs-link`) or its type and ability (`negated`), when its type is the unnamed `-`
  * (`untyped-process`), or when a failure worded "attach" was read as a link
  * (then it is checked as the link the patch grants, or the policy already did).
  */
@@ -14,6 +14,7 @@ import type { PolicyModel } from '../policy/model/types';
 import type { TraceEvent } from '../trace/event';
 import { validateEvent } from '../infer/validate-event';
 import type { PolicyPatch } from './patch';
+import { normaliseAbilityName } from '../qnx/abilities';
 
 /** Denied events the patched policy (`after`) still denies and that no review item covers. */
 export function stillDenied(
@@ -25,9 +26,12 @@ export function stillDenied(
     ...patch.changes
       .filter((c) => c.kind === 'link')
       .flatMap((c) =>
-        c.items
-          .filter((i) => i.notes.some((n) => n.startsWith('# review:')))
-          .map((i) => `${c.type}\0${i.text}`),
+        c.items.flatMap((i) =>
+          i.node.type === 'path-spec' &&
+          i.provenance.notes.some((n) => n.kind === 'link-from-attach')
+            ? [`${c.type}\0${i.node.path}`]
+            : [],
+        ),
       ),
     ...patch.alreadyAllowed.filter((a) => a.kind === 'link').map((a) => `${a.type}\0${a.object}`),
   ]);
@@ -35,6 +39,9 @@ export function stillDenied(
     patch.review
       .filter((r) => r.type !== undefined && r.object !== undefined)
       .map((r) => `${r.type}\0${r.object}`),
+  );
+  const negated = new Set(
+    patch.review.filter((r) => r.code === 'negated').map((r) => `${r.type}\0${r.object}`),
   );
   const out: TraceEvent[] = [];
   for (const e of events) {
@@ -46,7 +53,12 @@ export function stillDenied(
       e.kind === 'attach' && asLink.has(`${e.securityType}\0${e.path}`)
         ? { ...e, kind: 'link' }
         : e;
-    if (!evaluate(after, checked).allowed) out.push(e);
+    const v = evaluate(after, checked);
+    if (v.allowed) continue;
+    // Denied by a negation the patch reported (`negated`, for this type and ability).
+    const key = e.kind === 'ability' ? normaliseAbilityName(e.ability.policyName) : '';
+    if (v.reason === 'negated' && negated.has(`${e.securityType}\0${key}`)) continue;
+    out.push(e);
   }
   return out;
 }

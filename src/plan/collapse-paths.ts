@@ -8,6 +8,9 @@
  */
 import { mergeEvidence } from '../infer/requirement';
 import { isSafeLiteralPath } from '../policy/lexical';
+import { pathSpec } from '../policy/nodes';
+import { printItemNode } from '../policy/print';
+import { cmp } from './order';
 import type { PlannedItem, PolicyPatch } from './patch';
 
 const NUMBERED = /^(.*[^0-9/])([0-9]+)$/;
@@ -18,7 +21,9 @@ export function collapsePaths(patch: PolicyPatch): PolicyPatch {
     if (c.kind !== 'attach' && c.kind !== 'link') return c;
     const byPrefix = new Map<string, PlannedItem[]>();
     for (const item of c.items) {
-      const m = NUMBERED.exec(item.text);
+      // Only plain literal paths fold (no file-type prefix, no relabel type).
+      if (item.node.type !== 'path-spec' || item.node.fileType || item.node.relabel) continue;
+      const m = NUMBERED.exec(item.node.path);
       // The prefix becomes part of a glob: it must itself be a literal path.
       if (!m || !isSafeLiteralPath(m[1]!)) continue;
       const list = byPrefix.get(m[1]!);
@@ -30,18 +35,21 @@ export function collapsePaths(patch: PolicyPatch): PolicyPatch {
     for (const [prefix, items] of byPrefix) {
       if (items.length < 2) continue;
       for (const i of items) folded.add(i);
-      const evidence = items.map((i) => i.evidence).reduce(mergeEvidence);
+      const evidence = items.map((i) => i.provenance.evidence).reduce(mergeEvidence);
       added.push({
-        text: `${prefix}*`,
-        evidence,
-        processes: [...new Set(items.flatMap((i) => i.processes))].sort(),
-        notes: [`# collapsed (--collapse): ${items.map((i) => i.text).join(' ')}`],
-        explain: items.flatMap((i) => i.explain),
+        node: pathSpec(`${prefix}*`),
+        provenance: {
+          evidence,
+          processes: [...new Set(items.flatMap((i) => i.provenance.processes))].sort(),
+          moreProcesses: 0,
+          notes: [{ kind: 'collapsed', paths: items.map((i) => printItemNode(i.node)) }],
+          folded: items.map((i) => i.provenance),
+        },
       });
     }
     if (added.length === 0) return c;
     const items = [...c.items.filter((i) => !folded.has(i)), ...added].sort((a, b) =>
-      a.text < b.text ? -1 : a.text > b.text ? 1 : 0,
+      cmp(printItemNode(a.node), printItemNode(b.node)),
     );
     return { ...c, items };
   });

@@ -6,18 +6,24 @@
  */
 import type { Requirement } from '../infer/requirement';
 import type { PolicyModel } from '../policy/model/types';
-import { typeNameForProcess } from './process-type';
-import type { PlanOptions } from './plan-patch';
+import { plainTypeName, typeNameForProcess } from './process-type';
+import { kindPhrase, type OtherKind } from './name-conflicts';
+import type { ReviewItem } from './patch';
+import type { PlanOptions } from './plan-types';
 
 /**
  * `-c`: which (process, type) pairs get a type of their own. In `generate`
  * every process does; in `suggest` a failing process does when its type is
  * shared with other executables in the traces, or is the catch-all `default`.
+ * A name the policy declares as another kind (`other`) is never chosen: the
+ * next free one is, with a `renamed-type` review item.
  */
 export function combineTargets(
   atoms: Requirement[],
   model: PolicyModel | undefined,
   mode: PlanOptions['mode'],
+  other: Map<string, OtherKind> = new Map(),
+  review: ReviewItem[] = [],
 ): Map<string, string> {
   const processesByType = new Map<string, Set<string>>();
   const failing = new Set<string>();
@@ -27,7 +33,11 @@ export function combineTargets(
     s.add(a.process);
     if (a.evidence.failures > 0) failing.add(`${a.process}\0${a.type}`);
   }
-  const taken = new Set<string>([...(model?.types.keys() ?? []), ...processesByType.keys()]);
+  const taken = new Set<string>([
+    ...(model?.types.keys() ?? []),
+    ...processesByType.keys(),
+    ...other.keys(),
+  ]);
   const shared = (type: string): boolean =>
     (processesByType.get(type)?.size ?? 0) > 1 || type === 'default';
   const pairs = [...new Set(atoms.map((a) => `${a.process}\0${a.type}`))].sort();
@@ -46,6 +56,15 @@ export function combineTargets(
     const name = typeNameForProcess(process, taken);
     if (!name) continue;
     taken.add(name);
+    const plain = plainTypeName(process);
+    const kind = plain === undefined ? undefined : other.get(plain);
+    if (kind !== undefined)
+      review.push({
+        code: 'renamed-type',
+        message: `${process} gets type ${name}, not ${plain}, which the policy declares as ${kindPhrase(kind)}`,
+        type: name,
+        evidence: atoms.find((a) => a.process === process)!.evidence,
+      });
     // A type the process has to itself stays (handled as without -c).
     for (const type of typesOf.get(process)!)
       if (mode === 'generate' || shared(type)) out.set(`${process}\0${type}`, name);

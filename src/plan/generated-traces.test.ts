@@ -15,9 +15,12 @@ import { buildModel } from '../policy/model/build-model';
 import { lintPolicy } from '../policy/lint';
 import { inferRequirements } from '../infer/infer-requirements';
 import { statementLines } from '../render/rule-text';
-import { planPatch, type PolicyInput } from './plan-patch';
-import { applyPatch } from './apply-patch';
+import { planPatch } from './plan-patch';
+import type { PolicyInput } from './plan-types';
+import { applyPatch } from '../render/apply-patch';
 import { stillDenied } from './check-patch';
+import { printPolicy } from '../policy/print';
+import { expectPatchRoundTrips } from '../test-utils/planned-round-trip';
 
 const SEED_POLICY = readFileSync(
   path.join(__dirname, '..', '..', 'samples', 'seed-walkthrough', 'policy.secpol'),
@@ -52,6 +55,10 @@ describe.each([1, 2, 3, 42, 1234])('generated trace, seed %i', (seed) => {
       { explain: true },
     );
     const after = input(patched!.text);
+    expectPatchRoundTrips(patch, true);
+    // fmt of the patched policy is a fixpoint.
+    const formatted = printPolicy(after.policy);
+    expect(printPolicy(input(formatted).policy)).toBe(formatted);
     // The check can fail: before the patch, the policy denies some of these events.
     expect(patch.changes.length).toBeGreaterThan(0);
     expect(stillDenied(base.model, events, patch).length).toBeGreaterThan(0);
@@ -65,6 +72,8 @@ describe.each([1, 2, 3, 42, 1234])('generated trace, seed %i', (seed) => {
     const text =
       patch.changes.map((c) => statementLines(c, { explain: false }).join('\n')).join('\n') + '\n';
     const draft = input(text);
+    expect(expectPatchRoundTrips(patch, false)).toBe(text);
+    expect(printPolicy(draft.policy)).toBe(text);
     expect(
       stillDenied(buildModel({ type: 'policy', files: [] }), events, patch).length,
     ).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
  * (a `nonroot` block grants both domains).
  */
 import { mergeEvidence, mergeRanges, type Evidence, type Requirement } from '../infer/requirement';
-import type { PlanOptions } from './plan-patch';
+import type { PlanOptions } from './plan-types';
 
 /** A requirement group: atoms of one (type, kind, domain, object), merged over processes. */
 export interface Group {

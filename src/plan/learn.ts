@@ -7,7 +7,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
 import { abilityInfo, type QnxVersion } from '../qnx/abilities';
 import { cmp } from './order';
-import { planPatch, type PlanOptions, type PolicyInput } from './plan-patch';
+import { planPatch } from './plan-patch';
+import type { PlanOptions, PolicyInput } from './plan-types';
 import type { PolicyPatch, ReviewItem } from './patch';
 
 /** Everything a command prints about one run. */
@@ -44,7 +45,7 @@ export function learn(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([process, evidence]) => ({
       code: 'untyped-process',
-      message: `${process} runs with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``,
+      message: `${process} runs with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``,
       evidence,
     }));
   const unknown = options.qnx ? unknownAbilities(patch, options.qnx) : [];
@@ -79,14 +80,16 @@ function unknownAbilities(patch: PolicyPatch, qnx: QnxVersion): ReviewItem[] {
   for (const change of patch.changes) {
     if (change.kind !== 'ability') continue;
     for (const item of change.items) {
-      const name = item.text.replace(/^gain_priv:/, '').split(':')[0]!;
+      const node = item.node;
+      if (node.type !== 'ability-grant' && node.type !== 'gain-priv') continue;
+      const name = node.type === 'gain-priv' ? node.ability.value : node.name.value;
       if (abilityInfo(name, qnx)) continue;
       out.push({
         code: 'unknown-ability',
         message: `${change.type} needs ${name}, which QNX ${qnx} does not define (was the trace taken on another release? see --qnx)`,
         type: change.type,
         object: name,
-        evidence: item.evidence,
+        evidence: item.provenance.evidence,
       });
     }
   }

@@ -1,6 +1,6 @@
 /**
- * The output order of planned changes: by type, then kind (type, ability,
- * connect, attach, link), root before non-root, then object.
+ * The output order of planned changes: by type, then kind (type, ability
+ * declaration, ability, connect, attach, link), root before non-root, then object.
  */
 import type { ChangeKind } from './patch';
 import type { Requirement } from '../infer/requirement';
@@ -8,10 +8,11 @@ import type { Requirement } from '../infer/requirement';
 /** Kinds in output order. */
 export const KIND_ORDER: Record<ChangeKind, number> = {
   type: 0,
-  ability: 1,
-  connect: 2,
-  attach: 3,
-  link: 4,
+  'ability-decl': 1,
+  ability: 2,
+  connect: 3,
+  attach: 4,
+  link: 5,
 };
 
 /** Root blocks before non-root ones, as policies usually write them. */

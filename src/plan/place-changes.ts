@@ -4,47 +4,47 @@
  * statement, or a new type; types to declare; comments (hints, review marks,
  * `--explain` evidence) on each item. Sorted by type, kind and name.
  */
-import { MAX_LISTED, type Evidence, type Requirement } from '../infer/requirement';
-import { formatAbilityRange } from '../infer/ability-values';
+import { MAX_LISTED, type Requirement } from '../infer/requirement';
+import { HEX_VALUED } from '../infer/ability-values';
 import type { Policy } from '../policy/ast';
-import type { ChangeKind, LaunchHint, PlannedChange, PlannedItem, StatementRef } from './patch';
-import type { PlanOptions, PolicyInput } from './plan-patch';
+import {
+  abilityGrant,
+  identifierName,
+  literalPathSpec,
+  numberRange,
+  rangeName,
+} from '../policy/nodes';
+import { printItemNode } from '../policy/print';
+import type {
+  ChangeKind,
+  ChangeNote,
+  ItemNode,
+  ItemNote,
+  LaunchHint,
+  PlannedChange,
+  PlannedItem,
+  StatementRef,
+} from './patch';
+import type { PlanOptions, PolicyInput } from './plan-types';
 import { type Group, groupKeyForHint } from './group';
 import { cmp, domainOrder, KIND_ORDER } from './order';
 
-function itemText(g: Group): string {
-  if (g.kind === 'settypeid') return `settypeid:${g.object}`;
-  if (g.kind !== 'ability' || g.whole || g.ranges.length === 0) return g.object;
-  return `${g.object}:${g.ranges.map((r) => formatAbilityRange(g.object, r)).join(',')}`;
-}
-
-/** Evidence comment lines for `--explain` (validated fields and numbers only). */
-export function explainLines(g: { evidence: Evidence; processes: Iterable<string> }): string[] {
-  const e = g.evidence;
-  const procs = [...g.processes].sort();
-  const shown = procs.slice(0, MAX_LISTED).map((p) => p || '(unnamed)');
-  const more = procs.length > shown.length ? ` and ${procs.length - shown.length} more` : '';
-  const pids = e.pids.join(', ') + (e.morePids ? ', ...' : '');
-  const counts = [
-    e.failures > 0 ? `${e.failures} denied` : '',
-    e.successes > 0 ? `${e.successes} allowed` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-  const at = e.firstFailure ?? e.first;
-  const lines = [`# needed by ${shown.join(', ')}${more} (pid ${pids}): ${counts}`];
-  lines.push(
-    `# first seen ${safePlace(at.file)}:${at.line}` +
-      (e.last.file !== at.file || e.last.line !== at.line
-        ? `, last ${safePlace(e.last.file)}:${e.last.line}`
-        : ''),
-  );
-  return lines;
-}
-
-/** File names come from the user's command line, but a comment must stay one line. */
-function safePlace(file: string): string {
-  return file.replace(/[\x00-\x1f\x7f]/g, '?');
+/** The node a group adds (its fields were validated by inference; the constructors check again). */
+function itemNode(g: Group): ItemNode {
+  switch (g.kind) {
+    case 'settypeid':
+      return abilityGrant('settypeid', [rangeName(g.object)]);
+    case 'ability':
+      if (g.whole || g.ranges.length === 0) return abilityGrant(g.object);
+      return abilityGrant(
+        g.object,
+        g.ranges.map(([start, end]) => numberRange(start, end, HEX_VALUED.has(g.object))),
+      );
+    case 'connect':
+      return identifierName(g.object);
+    default:
+      return literalPathSpec(g.object);
+  }
 }
 
 interface Slot {
@@ -89,8 +89,8 @@ export function buildChanges(
 
   // Types to declare: subjects and objects the policy does not declare (with a policy, or `-c` types).
   const declared = new Set(input?.model.types.keys() ?? []);
-  const toDeclare = new Map<string, string>();
-  const wantDeclare = (t: string, why: string): void => {
+  const toDeclare = new Map<string, ChangeNote | undefined>();
+  const wantDeclare = (t: string, why?: ChangeNote): void => {
     if (!declared.has(t) && !toDeclare.has(t)) toDeclare.set(t, why);
   };
   // A process's own type (-c): the types it leaves, over all its groups.
@@ -105,15 +105,16 @@ export function buildChanges(
   for (const g of needed) {
     const own = left.get(g.type);
     if (own)
-      wantDeclare(
-        g.type,
-        `# own type for ${[...own.processes].sort().join(', ')} (was ${[...own.from].sort().join(', ')}); launch it with \`on -T ${g.type} ...\``,
-      );
-    else if (input || options.mode === 'generate') wantDeclare(g.type, '');
+      wantDeclare(g.type, {
+        kind: 'own-type',
+        processes: [...own.processes].sort(),
+        from: [...own.from].sort(),
+      });
+    else if (input || options.mode === 'generate') wantDeclare(g.type);
     if ((g.kind === 'connect' || g.kind === 'settypeid') && (input || options.mode === 'generate'))
-      wantDeclare(g.object, '');
+      wantDeclare(g.object);
   }
-  for (const t of seenTypes) wantDeclare(t, '');
+  for (const t of seenTypes) wantDeclare(t);
   for (const [t, why] of toDeclare) {
     changes.push({ op: 'declare-type', type: t, kind: 'type', items: [], notes: why ? [why] : [] });
   }
@@ -121,23 +122,24 @@ export function buildChanges(
   for (const slot of slots.values()) {
     const items: PlannedItem[] = slot.groups
       .map((g) => {
-        const notes: string[] = [];
+        const notes: ItemNote[] = [];
         const hint = wrongType.get(groupKeyForHint(g));
-        if (hint)
-          notes.push(
-            `# hint: ${hint.process} did this as ${hint.to}; launch it with \`on -T ${hint.to} ...\` rather than widen ${hint.from}`,
-          );
-        if (g.linkBecause)
-          notes.push(`# review: reported as an attach; allow_link because ${g.linkBecause}`);
+        if (hint) notes.push({ kind: 'hint', process: hint.process, from: hint.from, to: hint.to });
+        if (g.linkBecause) notes.push({ kind: 'link-from-attach', because: g.linkBecause });
+        const processes = [...g.processes].sort();
         return {
-          text: itemText(g),
-          evidence: g.evidence,
-          processes: [...g.processes].sort().slice(0, MAX_LISTED),
-          notes,
-          explain: explainLines(g),
+          node: itemNode(g),
+          provenance: {
+            evidence: g.evidence,
+            processes: processes.slice(0, MAX_LISTED),
+            moreProcesses: Math.max(processes.length - MAX_LISTED, 0),
+            notes,
+          },
         };
       })
-      .sort((a, b) => cmp(a.text, b.text));
+      .map((item) => ({ item, key: printItemNode(item.node) }))
+      .sort((a, b) => cmp(a.key, b.key))
+      .map(({ item }) => item);
     const block = findBlock(blocks, slot);
     const anchor = anchors.get(slot.type);
     changes.push({
@@ -151,6 +153,11 @@ export function buildChanges(
       notes: [],
     });
   }
+  return sortChanges(changes);
+}
+
+/** Changes in output order: by type, kind, domain (root first), object. */
+export function sortChanges(changes: PlannedChange[]): PlannedChange[] {
   return changes.sort(
     (a, b) =>
       cmp(a.type, b.type) ||

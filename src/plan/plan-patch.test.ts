@@ -2,9 +2,11 @@ import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
 import { inferRequirements } from '../infer/infer-requirements';
 import { abilityEvent, pathEvent } from '../infer/test-events';
-import { planPatch, type PolicyInput } from './plan-patch';
-import { applyPatch } from './apply-patch';
-import { statementLines } from '../render/rule-text';
+import { planPatch } from './plan-patch';
+import type { PolicyInput } from './plan-types';
+import { applyPatch } from '../render/apply-patch';
+import { printItemNode } from '../policy/print';
+import { itemCommentLines, statementLines } from '../render/rule-text';
 import type { TraceEvent } from '../trace/event';
 
 /** The secpolmonitor page's policy (reference §1.2). */
@@ -126,7 +128,12 @@ describe('planPatch on the seed walkthrough', () => {
 
   it('adds exactly the four missing grants', () => {
     expect(
-      patch.changes.map((c) => [c.op, c.type, c.kind, c.items.map((i) => i.text).join(' ')]),
+      patch.changes.map((c) => [
+        c.op,
+        c.type,
+        c.kind,
+        c.items.map((i) => printItemNode(i.node)).join(' '),
+      ]),
     ).toEqual([
       ['add-statement', 'fs_nonuser_t', 'connect', 'fs_t'],
       ['add-statement', 'fs_nonuser_t', 'attach', '/'],
@@ -137,7 +144,7 @@ describe('planPatch on the seed walkthrough', () => {
 
   it('says why the ln failure became allow_link and marks it for review', () => {
     const link = patch.changes.find((c) => c.kind === 'link')!;
-    expect(link.items[0]!.notes).toEqual([
+    expect(itemCommentLines(link.items[0]!, { explain: false })).toEqual([
       '# review: reported as an attach; allow_link because the process is proc/boot/ln',
     ]);
     expect(patch.review.map((r) => r.code)).toContain('link-or-attach');
@@ -149,7 +156,7 @@ describe('planPatch on the seed walkthrough', () => {
       { process: 'usr/bin/touch', from: 'fs_nonuser_t', to: 'fs_user_t', reason: 'wrong-type' },
     ]);
     const pathspace = patch.changes.find((c) => c.kind === 'ability')!;
-    expect(pathspace.items[0]!.notes[0]).toMatch(/on -T fs_t/);
+    expect(itemCommentLines(pathspace.items[0]!, { explain: false })[0]).toMatch(/on -T fs_t/);
   });
 
   it('reaches a fixpoint: the patched policy needs nothing more', () => {
@@ -202,8 +209,47 @@ describe('planPatch mapping rules', () => {
       explain: false,
     });
     expect(out!.text).toBe(
-      'type a_t;\nallow a_t self:ability {\n\tio\n\tpathspace\n};\nallow a_t self:ability {\n\tnonroot\n\tspawn\n\tiofunc/exec\n};\n',
+      'type a_t;\nallow a_t self:ability {\n\tio\n\tpathspace\n};\nallow a_t self:ability {\n\tnonroot\n\tspawn\n\tiofunc/exec\n};\n\nability iofunc/exec;\n',
     );
+  });
+
+  it('never names a type like an attribute, range or ability of the policy, and says why', () => {
+    const text =
+      'type a_t;\nattribute priv_port;\nattribute x_t;\nrange x_2_t;\nallow a_t self:ability { io };\n';
+    const patch = planPatch(
+      policyInput(text),
+      inferRequirements([
+        abilityEvent({ type: 'priv_port', ability: 'IO', process: 'bin/p' }),
+        abilityEvent({ type: 'a_t', ability: 'SPAWN', process: 'bin/x' }),
+        abilityEvent({ type: 'a_t', ability: 'FORK', process: 'bin/y' }),
+      ]),
+      { mode: 'suggest', combine: true },
+    );
+    const types = new Set(patch.changes.map((c) => c.type));
+    expect([...types].sort()).toEqual(['priv_port_t', 'x_3_t', 'y_t']);
+    const renamed = patch.review.filter((r) => r.code === 'renamed-type').map((r) => r.message);
+    expect(renamed).toEqual([
+      'bin/x gets type x_3_t, not x_t, which the policy declares as an attribute',
+      'the traces show type priv_port, which the policy declares as an attribute: its rules go to type priv_port_t instead; launch its processes with `on -T priv_port_t ...`',
+    ]);
+    expect(patch.launches.map((l) => `${l.process} ${l.to}`)).toContain('bin/p priv_port_t');
+  });
+
+  it('declares a custom ability the policy does not declare, once, and none it declares', () => {
+    const events = [
+      abilityEvent({ type: 'a_t', ability: 'network/bind/privport' }),
+      abilityEvent({ type: 'b_t', ability: 'network/bind/privport' }),
+      abilityEvent({ type: 'b_t', ability: 'iofunc/dup' }),
+    ];
+    const text = 'type a_t;\ntype b_t;\nability iofunc/dup;\n';
+    const patch = planPatch(policyInput(text), inferRequirements(events), { mode: 'suggest' });
+    const decls = patch.changes.filter((c) => c.kind === 'ability-decl');
+    expect(decls.map((c) => [c.op, c.type, c.object])).toEqual([
+      ['declare-ability', 'a_t', 'network/bind/privport'],
+    ]);
+    expect(statementLines(decls[0]!, { explain: false })).toEqual([
+      'ability network/bind/privport;',
+    ]);
   });
 
   it('joins the first block of the same subject, kind and flags, never one with other flags or subjects', () => {
@@ -268,7 +314,10 @@ describe('planPatch mapping rules', () => {
     );
     const items = patch.changes.map((c) => [
       c.domain,
-      c.items.map((i) => `${i.text} ${i.evidence.failures} ${i.processes.join(',')}`),
+      c.items.map(
+        (i) =>
+          `${printItemNode(i.node)} ${i.provenance.evidence.failures} ${i.provenance.processes.join(',')}`,
+      ),
     ]);
     // The root SPAWN joins the non-root one; SETUID(15) sits in 10-20, SETUID(30) does not.
     expect(items).toEqual([
@@ -342,7 +391,9 @@ describe('planPatch mapping rules', () => {
       ]),
       { mode: 'suggest' },
     );
-    expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:16']);
+    expect(patch.changes.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual([
+      'interrupt:16',
+    ]);
     expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
       'interrupt policy.secpol:3',
     ]);
@@ -376,7 +427,9 @@ describe('planPatch mapping rules', () => {
       abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value } }),
     );
     const patch = planPatch(input, inferRequirements(events), { mode: 'suggest' });
-    expect(patch.changes.flatMap((c) => c.items.map((i) => i.text))).toEqual(['interrupt:15']);
+    expect(patch.changes.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual([
+      'interrupt:15',
+    ]);
     expect(patch.alreadyAllowed.map((a) => `${a.object} ${a.by.file}:${a.by.line}`)).toEqual([
       'interrupt policy.secpol:3',
     ]);
@@ -399,12 +452,14 @@ describe('planPatch mapping rules', () => {
       { mode: 'suggest' },
     );
     const items = patch.changes[0]!.items;
-    expect(items.map((i) => i.text)).toEqual([
+    expect(items.map((i) => printItemNode(i.node))).toEqual([
       'settypeid:ssh_privsep_t',
       'gain_priv:setgid',
       'gain_priv:setuid',
     ]);
-    expect(items[2]!.notes[0]).toMatch(/ssh_privsep_t holds setuid beyond what sshd_t holds/);
+    expect(itemCommentLines(items[2]!, { explain: false })[0]).toMatch(
+      /ssh_privsep_t holds setuid beyond what sshd_t holds/,
+    );
     expect(patch.review.map((r) => r.code)).toEqual(['gain-priv']);
   });
 
@@ -471,7 +526,7 @@ describe('planPatch mapping rules', () => {
     expect(
       patch.changes.map((c) => statementLines(c, { explain: false }).join('\n')).join('\n'),
     ).toBe(
-      '# own type for usr/bin/example_app (was init_t); launch it with `on -T example_app_t ...`\ntype example_app_t;\nallow example_app_t self:ability {\n    nonroot\n    iofunc/exec\n    map_fixed\n};',
+      '# own type for usr/bin/example_app (was init_t); launch it with `on -T example_app_t ...`\ntype example_app_t;\nability iofunc/exec;\nallow example_app_t self:ability {\n    nonroot\n    iofunc/exec\n    map_fixed\n};',
     );
   });
 
@@ -482,14 +537,14 @@ describe('planPatch mapping rules', () => {
     });
     const touch = patch.changes.filter((c) => c.type === 'touch_t' && c.kind === 'connect');
     // fs_t channels were created by devf-ram, now devf_ram_t: the connect follows them.
-    expect(touch.flatMap((c) => c.items.map((i) => i.text))).toEqual(['devf_ram_t']);
+    expect(touch.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual(['devf_ram_t']);
     expect(patch.review.map((r) => r.code)).toContain('connect-retargeted');
     // Without -c the trace's own type is kept.
     const plain = planPatch(undefined, inferRequirements(SEED_EVENTS), { mode: 'generate' });
     expect(
       plain.changes
         .filter((c) => c.kind === 'connect')
-        .map((c) => `${c.type} ${c.items.map((i) => i.text).join(' ')}`),
+        .map((c) => `${c.type} ${c.items.map((i) => printItemNode(i.node)).join(' ')}`),
     ).toEqual(['fs_nonuser_t fs_t', 'fs_user_t fs_t']);
   });
 

@@ -17,9 +17,9 @@
  */
 import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requirement';
 import type { InferResult } from '../infer/infer-requirements';
-import type { Policy } from '../policy/ast';
-import type { PolicyModel } from '../policy/model/types';
+import type { PlanOptions, PolicyInput } from './plan-types';
 import { findCoverage } from './coverage';
+import { negationOf } from './negation';
 import {
   absorbRootIntoNonRoot,
   asRequirement,
@@ -28,26 +28,14 @@ import {
   type Group,
 } from './group';
 import { combineTargets } from './combine-types';
+import { otherKindNames, renameConflictingTypes } from './name-conflicts';
 import { decideLinkOrAttach, TYPE_LINK_ONLY, typesGainingAttach } from './link-or-attach';
 import { wrongTypeHints } from './wrong-type';
-import { buildChanges } from './place-changes';
+import { buildChanges, sortChanges } from './place-changes';
+import { abilityDeclarations } from './declare-abilities';
 import { cmp, KIND_ORDER } from './order';
 import { addGainPriv } from './gain-priv';
 import { PATCH_SCHEMA_VERSION, type LaunchHint, type PolicyPatch, type ReviewItem } from './patch';
-
-/** Options of `planPatch`. */
-export interface PlanOptions {
-  /** `suggest` learns from failures only; `generate` from every observed use. */
-  mode: 'suggest' | 'generate';
-  /** `-c`: group by process name (see the file comment). */
-  combine?: boolean;
-}
-
-/** The user's policy: its AST (for anchors) and its model (for grants). */
-export interface PolicyInput {
-  policy: Policy;
-  model: PolicyModel;
-}
 
 /** Plans the patch that grants every needed requirement the policy does not grant yet. */
 export function planPatch(
@@ -59,9 +47,15 @@ export function planPatch(
   const review: ReviewItem[] = [];
   const launches: LaunchHint[] = [];
 
+  // Trace types named like an attribute, range or ability of the policy move to a type of their own.
+  const other = otherKindNames(input?.model);
+  const taken = new Set([...(input?.model.types.keys() ?? []), ...atoms.map((a) => a.type)]);
+  const renamed = renameConflictingTypes(atoms, other, taken);
+  review.push(...renamed.review);
   const retarget = options.combine
-    ? combineTargets(atoms, input?.model, options.mode)
+    ? combineTargets(atoms, input?.model, options.mode, other, review)
     : new Map<string, string>();
+  for (const [pt, to] of renamed.retarget) retarget.set(pt, to);
   const fromTypes = new Map<string, { to: string; from: string[] }>();
   for (const [pt, to] of [...retarget].sort()) {
     const [process, from] = pt.split('\0') as [string, string];
@@ -151,6 +145,18 @@ export function planPatch(
         g.ranges = g.ranges.filter((_, i) => byRange[i] === undefined);
       }
     }
+    const negation = input && !g.originalTypes ? negationOf(input.model, g) : undefined;
+    if (negation) {
+      // A negation wins over every grant (as policy/evaluate.ts judges): adding one would change nothing.
+      review.push({
+        code: 'negated',
+        message: `${g.type} needs ${negation.ability} as ${g.domain ?? 'root'}, but the policy negates it at ${negation.origin.file}:${negation.origin.line} (\`-${negation.ability}\`), which cancels any grant: nothing added; remove the negation if ${g.type} should have it`,
+        type: g.type,
+        object: negation.ability,
+        evidence: g.evidence,
+      });
+      continue;
+    }
     const covered =
       input && !g.originalTypes ? findCoverage(input.model, asRequirement(g)) : undefined;
     if (covered) {
@@ -218,6 +224,10 @@ export function planPatch(
   const seenTypes = options.mode === 'generate' ? groups.map((g) => g.type) : [];
   patch.changes = buildChanges(needed, input, wrongType, options, seenTypes);
   addGainPriv(patch.changes, input?.policy, review);
+  patch.changes = sortChanges([
+    ...patch.changes,
+    ...abilityDeclarations(patch.changes, input?.model),
+  ]);
   review.sort((a, b) => cmp(a.code, b.code) || cmp(a.message, b.message));
   patch.alreadyAllowed.sort(
     (a, b) =>

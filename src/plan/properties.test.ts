@@ -13,9 +13,13 @@ import { lintPolicy } from '../policy/lint';
 import { inferRequirements } from '../infer/infer-requirements';
 import { abilityEvent, pathEvent } from '../infer/test-events';
 import type { TraceEvent } from '../trace/event';
-import { planPatch, type PolicyInput } from './plan-patch';
-import { applyPatch } from './apply-patch';
+import { planPatch } from './plan-patch';
+import type { PolicyInput } from './plan-types';
+import { applyPatch } from '../render/apply-patch';
+import { printItemNode } from '../policy/print';
 import type { PolicyPatch } from './patch';
+import { normaliseAbilityName } from '../qnx/abilities';
+import { stillDenied } from './check-patch';
 
 const BASE = `type a_t;
 type b_t;
@@ -32,6 +36,13 @@ allow_attach b_t {
     /dev/b0
 };
 allow_link c_t /tmp/c*;
+allow c_t self:ability {
+    -pathspace
+};
+allow b_t self:ability {
+    nonroot
+    -mem_phys
+};
 `;
 
 const types = fc.constantFrom('a_t', 'b_t', 'c_t', 'd_t');
@@ -112,14 +123,14 @@ function patched(base: PolicyInput, patch: PolicyPatch): string {
  * the patch turned into allow_link (marked for review), or that is already
  * allowed as a link, is checked as a link, unless the patch allows it as an attach.
  */
-function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
+function asEmitted(events: TraceEvent[], patch: PolicyPatch, base: PolicyInput): TraceEvent[] {
   const links = new Set([
     ...patch.changes
       .filter((c) => c.kind === 'link')
       .flatMap((c) =>
         c.items
-          .filter((i) => i.notes.some((n) => n.startsWith('# review:')))
-          .map((i) => `${c.type} ${i.text}`),
+          .filter((i) => i.provenance.notes.some((n) => n.kind === 'link-from-attach'))
+          .map((i) => `${c.type} ${printItemNode(i.node)}`),
       ),
     // Read as a link on evidence (ln, a linker) and already allowed as one.
     ...patch.alreadyAllowed.filter((a) => a.kind === 'link').map((a) => `${a.type} ${a.object}`),
@@ -127,15 +138,26 @@ function asEmitted(events: TraceEvent[], patch: PolicyPatch): TraceEvent[] {
   const forReview = new Set(
     patch.review.filter((r) => r.code === 'attach-vs-link').map((r) => `${r.type} ${r.object}`),
   );
+  // A grant a negation of the policy cancels is reported for review, not added.
+  const negated = new Set(
+    patch.review.filter((r) => r.code === 'negated').map((r) => `${r.type} ${r.object}`),
+  );
   // An attach the patch allows as an attach is read as one, even when a link failure on the
   // same path was already allowed (seed 1607967349: the link was another process's).
   const attaches = new Set(
     patch.changes
       .filter((c) => c.kind === 'attach')
-      .flatMap((c) => c.items.map((i) => `${c.type} ${i.text}`)),
+      .flatMap((c) => c.items.map((i) => `${c.type} ${printItemNode(i.node)}`)),
   );
   return events.flatMap((e): TraceEvent[] => {
     if (e.kind === 'unknown' || e.severity !== 'error') return [];
+    if (
+      e.kind === 'ability' &&
+      negated.has(`${e.securityType} ${normaliseAbilityName(e.ability.policyName)}`)
+    ) {
+      const v = evaluate(base.model, e);
+      if (!v.allowed && v.reason === 'negated') return [];
+    }
     const key = `${e.securityType} ${e.kind === 'ability' ? '' : e.path}`;
     if (e.kind === 'attach' && forReview.has(key)) return [];
     if (e.kind === 'attach' && links.has(key) && !attaches.has(key))
@@ -156,13 +178,15 @@ describe('suggest planning properties', () => {
         const lint = lintPolicy(after.policy);
         expect(lint.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         // Sufficiency.
-        const failures = asEmitted(events, patch);
+        const failures = asEmitted(events, patch, base);
         for (const e of failures) {
           const v = evaluate(after.model, e);
           if (!v.allowed) {
             throw new Error(`still denied after the patch: ${e.record} (${v.message})\n${text}`);
           }
         }
+        // What `check` would still call denied, review items aside: nothing.
+        expect(stillDenied(after.model, events, patch).map((e) => e.record)).toEqual([]);
         // Fixpoint.
         expect(planPatch(after, inferRequirements(events), { mode: 'suggest' }).changes).toEqual(
           [],
@@ -171,7 +195,7 @@ describe('suggest planning properties', () => {
         patch.changes.forEach((c, ci) => {
           if (c.kind === 'type') return;
           c.items.forEach((item, ii) => {
-            if (item.text.startsWith('gain_priv:')) return;
+            if (printItemNode(item.node).startsWith('gain_priv:')) return;
             const without: PolicyPatch = {
               ...patch,
               changes: patch.changes.map((x, xi) =>
@@ -182,12 +206,30 @@ describe('suggest planning properties', () => {
             const m = input(patched(base, without)).model;
             const stillNeeded = failures.some((e) => !evaluate(m, e).allowed);
             if (!stillNeeded)
-              throw new Error(`item ${c.type} ${c.kind} ${item.text} is not needed\n${text}`);
+              throw new Error(
+                `item ${c.type} ${c.kind} ${printItemNode(item.node)} is not needed\n${text}`,
+              );
           });
         });
       }),
       { numRuns: 120 },
     );
+  });
+
+  it('honours a negation: nothing added for it, a review item names its place', () => {
+    const events = [
+      abilityEvent({ type: 'c_t', ability: 'PATHSPACE' }),
+      abilityEvent({ type: 'b_t', ability: 'MEM_PHYS', domain: 'non-root' }),
+      abilityEvent({ type: 'b_t', ability: 'MEM_PHYS', domain: 'root' }),
+    ];
+    const patch = planPatch(base, inferRequirements(events), { mode: 'suggest' });
+    expect(patch.changes).toEqual([]);
+    expect(patch.review.map((r) => r.message)).toEqual([
+      'b_t needs mem_phys as non-root, but the policy negates it at p.secpol:21 (`-mem_phys`), which cancels any grant: nothing added; remove the negation if b_t should have it',
+      'b_t needs mem_phys as root, but the policy negates it at p.secpol:21 (`-mem_phys`), which cancels any grant: nothing added; remove the negation if b_t should have it',
+      'c_t needs pathspace as root, but the policy negates it at p.secpol:17 (`-pathspace`), which cancels any grant: nothing added; remove the negation if c_t should have it',
+    ]);
+    expect(stillDenied(base.model, events, patch)).toEqual([]);
   });
 
   it('judges "only allow_link rules" on the policy as the patch leaves it (found counterexample)', () => {
@@ -207,9 +249,9 @@ describe('suggest planning properties', () => {
       pathEvent({ kind: 'attach', type: 'c_t', process: 'usr/bin/y', path: '/dev/b1', line: 3 }),
     ];
     const patch = planPatch(base, inferRequirements(events), { mode: 'suggest' });
-    expect(patch.changes.map((c) => `${c.type} ${c.kind} ${c.items.map((i) => i.text)}`)).toEqual([
-      'c_t attach /dev/b0,/dev/b1',
-    ]);
+    expect(
+      patch.changes.map((c) => `${c.type} ${c.kind} ${c.items.map((i) => printItemNode(i.node))}`),
+    ).toEqual(['c_t attach /dev/b0,/dev/b1']);
     const after = input(patched(base, patch));
     expect(planPatch(after, inferRequirements(events), { mode: 'suggest' }).changes).toEqual([]);
   });

@@ -27,7 +27,14 @@ import type {
   TypeSet,
 } from './ast';
 import { PolicyLexer, type Token } from './lex';
-import { isAbilityName, isIdentifier, isPolicyPath, STATEMENT_KEYWORDS } from './lexical';
+import {
+  BLOCK_FLAGS,
+  isAbilityName,
+  isIdentifier,
+  isPolicyPath,
+  NOT_A_SUBJECT,
+  STATEMENT_KEYWORDS,
+} from './lexical';
 import { looksNumeric, numberValue } from './number-literal';
 
 /** Where the text came from, for positions and diagnostics. */
@@ -41,8 +48,6 @@ export interface ParseResult {
   ast: PolicyFile;
   diagnostics: Diagnostic[];
 }
-
-const FLAGS: ReadonlySet<string> = new Set(['nonroot', 'noinherit', 'unlock', 'default_priv']);
 
 const RANGE_WORD = /^([^-]+)(?:-(.*))?$/;
 
@@ -370,7 +375,7 @@ class Parser {
 
   private allow(kw: Token): Statement {
     const first = this.peek();
-    if (first.kind === 'word' && (first.text === 'attach' || first.text === 'link')) {
+    if (first.kind === 'word' && NOT_A_SUBJECT.has(first.text)) {
       this.fail(
         `a subject type or \`{\` (for \`allow_${first.text}\` write it with an underscore)`,
         first,
@@ -496,7 +501,7 @@ class Parser {
   private abilityItem(): AbilityItem {
     const tok = this.peek();
     const hasColon = this.isPunct(this.peekSecond(), ':');
-    if (FLAGS.has(tok.text) && !hasColon) {
+    if (BLOCK_FLAGS.has(tok.text) && !hasColon) {
       this.next();
       return { type: 'ability-flag', name: tok.text as AbilityFlagName, position: this.span(tok) };
     }

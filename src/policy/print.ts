@@ -50,6 +50,42 @@ export function printStatement(statement: Statement): string {
   return out.text();
 }
 
+/**
+ * Prints a rule on one line without comments (`allow a_t self:ability { nonroot io };`),
+ * for messages that quote a rule: a block's items on the line between `{ }`,
+ * separated by one space. Parses back as the same statement (comments aside).
+ */
+export function printRuleLine(s: Statement): string {
+  const set = (t: TypeSet): string => {
+    const names = t.names.map((n) => n.value).join(' ');
+    return t.braced ? `{ ${names} }` : names;
+  };
+  const block = (braced: boolean, words: string[]): string =>
+    !braced && words.length === 1
+      ? `${words[0]};`
+      : words.length === 0
+        ? '{};'
+        : `{ ${words.join(' ')} };`;
+  switch (s.type) {
+    case 'allow-ability':
+      return `allow ${set(s.subjects)} self:ability ${block(s.braced, s.items.map(printAbilityItem))}`;
+    case 'allow-connect':
+      return `allow ${set(s.subjects)} ${set(s.objects)}:channel connect;`;
+    case 'allow-attach':
+    case 'allow-link': {
+      const kw = s.type === 'allow-attach' ? 'allow_attach' : 'allow_link';
+      return `${kw} ${s.subject.value} ${block(s.braced, s.paths.map(printPathSpec))}`;
+    }
+    default: {
+      // The other statements print on one line already.
+      const bare: Statement = { ...s };
+      delete bare.leadingComments;
+      delete bare.trailingComment;
+      return printStatement(bare).trimEnd();
+    }
+  }
+}
+
 /** Prints one ability item (`io`, `-mem_phys`, `setuid:4,6-9`, `gain_priv:setuid`, `nonroot`) without comments. */
 export function printAbilityItem(item: AbilityItem): string {
   switch (item.type) {
@@ -69,6 +105,27 @@ export function printPathSpec(spec: PathSpec): string {
   const prefix = spec.fileType !== undefined ? `${spec.fileType}:` : '';
   const relabel = spec.relabel ? ` ${spec.relabel.value}` : '';
   return `${prefix}${spec.path}${relabel}`;
+}
+
+/** Prints the node a generated rule item is: an ability item, a path, or a name (a connect's object). */
+export function printItemNode(node: AbilityItem | PathSpec | Name): string {
+  if (node.type === 'name') return node.value;
+  return node.type === 'path-spec' ? printPathSpec(node) : printAbilityItem(node);
+}
+
+/**
+ * The lines of generated items joining an existing block (each after its
+ * leading comments), indented by `indent` (the block's own indentation).
+ */
+export function printBlockItems(items: Array<AbilityItem | PathSpec>, indent: string): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    for (const c of item.leadingComments ?? []) out.push(`${indent}${c.text}`);
+    out.push(
+      `${indent}${printItemNode(item)}${item.trailingComment ? ` ${item.trailingComment.text}` : ''}`,
+    );
+  }
+  return out;
 }
 
 function printRange(r: RangeValue): string {

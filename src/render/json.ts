@@ -7,7 +7,8 @@
 import type { Evidence } from '../infer/requirement';
 import type { LearnResult } from '../plan/learn';
 import { PATCH_SCHEMA_VERSION } from '../plan/patch';
-import { statementLines } from './rule-text';
+import { printItemNode } from '../policy/print';
+import { noteText, statementLines } from './rule-text';
 
 function evidenceJson(e: Evidence): object {
   return {
@@ -34,7 +35,7 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
     summary: {
       events: result.eventCount,
       requirements: result.requirementCount,
-      added: p.changes.reduce((n, c) => n + (c.kind === 'type' ? 0 : c.items.length), 0),
+      added: p.changes.reduce((n, c) => n + c.items.length, 0),
       declaredTypes: p.changes.filter((c) => c.kind === 'type').length,
       alreadyAllowed: p.alreadyAllowed.length,
       review: p.review.length,
@@ -52,10 +53,10 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
         .filter((l) => !l.startsWith('#'))
         .join('\n'),
       items: c.items.map((i) => ({
-        text: i.text,
-        processes: i.processes,
-        notes: i.notes.map((n) => n.replace(/^# /, '')),
-        evidence: evidenceJson(i.evidence),
+        text: printItemNode(i.node),
+        processes: i.provenance.processes,
+        notes: i.provenance.notes.map((n) => noteText(n).replace(/^# /, '')),
+        evidence: evidenceJson(i.provenance.evidence),
       })),
     })),
     alreadyAllowed: p.alreadyAllowed.map((a) => ({

@@ -9,7 +9,8 @@ import type { PlannedChange } from '../plan/patch';
 import { loadTemplates } from '../cli/load-templates';
 import { toDraftView, toReportView, toSnippetView } from './view-model';
 import { formatUnifiedDiff } from './unified-diff';
-import { assertSafe, statementLines } from './rule-text';
+import { pathSpec } from '../policy/nodes';
+import { statementLines } from './rule-text';
 import { toJson } from './json';
 import { InputError } from '../errors';
 
@@ -175,36 +176,37 @@ describe('formatUnifiedDiff', () => {
   });
 });
 
-describe('assertSafe', () => {
-  const change = (text: string, kind: PlannedChange['kind'] = 'attach'): PlannedChange => ({
+describe('statementLines', () => {
+  const evidence = result('suggest').patch.changes[0]!.items[0]!.provenance.evidence;
+  const change = (paths: string[]): PlannedChange => ({
     op: 'add-statement',
     type: 'a_t',
-    kind,
-    items: [
-      {
-        text,
-        evidence: result('suggest').patch.changes[0]!.items[0]!.evidence,
-        processes: [],
-        notes: [],
-        explain: [],
-      },
-    ],
+    kind: 'attach',
+    items: paths.map((p) => ({
+      node: pathSpec(p),
+      provenance: { evidence, processes: ['bin/x'], moreProcesses: 0, notes: [] },
+    })),
     notes: [],
   });
 
-  it('lets literal paths and collapsed globs through', () => {
-    expect(statementLines(change('/dev/ttyp*'), { explain: false })).toEqual([
+  it('prints one path unbraced, with its comments above the statement', () => {
+    expect(statementLines(change(['/dev/ttyp*']), { explain: false })).toEqual([
       'allow_attach a_t /dev/ttyp*;',
     ]);
-    expect(statementLines(change('/'), { explain: false })).toEqual(['allow_attach a_t /;']);
+    expect(statementLines(change(['/']), { explain: true })).toEqual([
+      expect.stringMatching(/^# needed by bin\/x \(pid [0-9]+\): 1 denied$/),
+      expect.stringMatching(/^# first seen /),
+      'allow_attach a_t /;',
+    ]);
   });
 
-  it('refuses anything that would break or widen the policy', () => {
-    for (const bad of ['/a; allow_attach b_t /...', '/...', '/*', '/a b', '/a{'])
-      expect(() => assertSafe(change(bad))).toThrow(/unsafe/);
-    expect(() =>
-      assertSafe(change('io }; allow a_t self:ability { default_priv', 'ability')),
-    ).toThrow(/unsafe/);
+  it('prints several paths as a block, comments above each item', () => {
+    expect(statementLines(change(['/a', '/b']), { explain: false })).toEqual([
+      'allow_attach a_t {',
+      '    /a',
+      '    /b',
+      '};',
+    ]);
   });
 });
 

@@ -1,13 +1,16 @@
 /**
- * Policy text of planned changes, as lines: the standalone statement a change
- * stands for (snippet and draft), and the lines of items added to an
- * existing block (patched policy). Follows the printer's canonical layout
- * (4-space indent, `};` on its own line). Every word comes from fields that
- * inference validated; `assertSafe` checks again before anything is printed,
- * so a bug upstream fails loudly instead of writing a broken policy.
+ * Planned changes as policy text: the change's statement node
+ * (plan/change-statement.ts) with its provenance turned into `#` comment
+ * nodes, printed by the one printer (policy/print.ts). Here only the wording
+ * of provenance is decided; every rule word comes from nodes built by the
+ * validated constructors (policy/nodes.ts), every comment goes through
+ * `comment()`, which refuses anything but one `#` line.
  */
-import type { PlannedChange, PlannedItem } from '../plan/patch';
-import { isAbilityName, isIdentifier, isSafeLiteralPath } from '../policy/lexical';
+import type { AbilityItem, Comment, PathSpec, Statement } from '../policy/ast';
+import { comment } from '../policy/nodes';
+import { printBlockItems, printStatement } from '../policy/print';
+import { blockItems, changeStatement } from '../plan/change-statement';
+import type { ChangeNote, ItemNote, PlannedChange, PlannedItem, Provenance } from '../plan/patch';
 
 /** Options of the text builders. */
 export interface RuleTextOptions {
@@ -15,97 +18,115 @@ export interface RuleTextOptions {
   explain: boolean;
 }
 
-const INDENT = '    ';
+/** An item note as the comment line printed above the item (always). */
+export function noteText(note: ItemNote): string {
+  switch (note.kind) {
+    case 'hint':
+      return `# hint: ${note.process} did this as ${note.to}; launch it with \`on -T ${note.to} ...\` rather than widen ${note.from}`;
+    case 'link-from-attach':
+      return `# review: reported as an attach; allow_link because ${note.because}`;
+    case 'gain-priv':
+      return `# gain_priv: ${note.target} holds ${note.ability} beyond what ${note.subject} holds; secpolcompile refuses settypeid:${note.target} without it`;
+    case 'collapsed':
+      return `# collapsed (--collapse): ${note.paths.join(' ')}`;
+  }
+}
 
-/** The comment lines above an item. */
-export function itemComments(item: PlannedItem, options: RuleTextOptions): string[] {
-  return [...item.notes, ...(options.explain ? item.explain : [])];
+/** A change note as its comment line. */
+export function changeNoteText(note: ChangeNote, type: string): string {
+  return `# own type for ${note.processes.join(', ')} (was ${note.from.join(', ')}); launch it with \`on -T ${type} ...\``;
+}
+
+/** Evidence comment lines for `--explain` (validated fields and numbers only). */
+export function explainLines(p: Provenance): string[] {
+  if (p.folded) return p.folded.flatMap(explainLines);
+  if (p.derived) return [];
+  const e = p.evidence;
+  const shown = p.processes.map((x) => x || '(unnamed)');
+  const more = p.moreProcesses > 0 ? ` and ${p.moreProcesses} more` : '';
+  const pids = e.pids.join(', ') + (e.morePids ? ', ...' : '');
+  const counts = [
+    e.failures > 0 ? `${e.failures} denied` : '',
+    e.successes > 0 ? `${e.successes} allowed` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const at = e.firstFailure ?? e.first;
+  const lines = [`# needed by ${shown.join(', ')}${more} (pid ${pids}): ${counts}`];
+  lines.push(
+    `# first seen ${safePlace(at.file)}:${at.line}` +
+      (e.last.file !== at.file || e.last.line !== at.line
+        ? `, last ${safePlace(e.last.file)}:${e.last.line}`
+        : ''),
+  );
+  return lines;
+}
+
+/** File names come from the user's command line, but a comment must stay one line. */
+function safePlace(file: string): string {
+  return file.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, '?');
+}
+
+/** The comment lines above an item, as text (notes always, evidence with `--explain`). */
+export function itemCommentLines(item: PlannedItem, options: RuleTextOptions): string[] {
+  return [
+    ...item.provenance.notes.map(noteText),
+    ...(options.explain ? explainLines(item.provenance) : []),
+  ];
+}
+
+/** The comment nodes above an item. */
+export function itemComments(item: PlannedItem, options: RuleTextOptions): Comment[] {
+  return itemCommentLines(item, options).map(comment);
+}
+
+/** The items of a change as block items carrying their comments (new nodes; the plan's are not touched). */
+function commentedItems(
+  change: PlannedChange,
+  options: RuleTextOptions,
+): Array<AbilityItem | PathSpec> {
+  const nodes = blockItems(change);
+  return change.items.flatMap((item) => {
+    if (item.node.type === 'name') return [];
+    const node = nodes.find((n) => n === item.node)!;
+    const leading = itemComments(item, options);
+    return [leading.length > 0 ? { ...node, leadingComments: leading } : node];
+  });
+}
+
+/**
+ * The standalone statement of a change with its comments: change notes above
+ * it; item comments above each item in a block, above the statement when the
+ * statement has no block (a connect, a single path).
+ */
+export function commentedStatement(change: PlannedChange, options: RuleTextOptions): Statement {
+  const bare = changeStatement(change);
+  const above: Comment[] = change.notes.map((n) => comment(changeNoteText(n, change.type)));
+  if (bare.type === 'allow-ability') {
+    const items = commentedItems(change, options) as AbilityItem[];
+    const flags = bare.items.filter((i) => i.type === 'ability-flag');
+    return withLeading({ ...bare, items: [...flags, ...items] }, above);
+  }
+  if ((bare.type === 'allow-attach' || bare.type === 'allow-link') && bare.braced)
+    return withLeading({ ...bare, paths: commentedItems(change, options) as PathSpec[] }, above);
+  for (const item of change.items) above.push(...itemComments(item, options));
+  return withLeading(bare, above);
+}
+
+function withLeading(s: Statement, leading: Comment[]): Statement {
+  return leading.length > 0 ? { ...s, leadingComments: leading } : s;
 }
 
 /** The standalone statement of a change, one string per line. */
 export function statementLines(change: PlannedChange, options: RuleTextOptions): string[] {
-  assertSafe(change);
-  const out = [...change.notes];
-  switch (change.kind) {
-    case 'type':
-      out.push(`type ${change.type};`);
-      return out;
-    case 'connect':
-      for (const item of change.items) out.push(...itemComments(item, options));
-      out.push(`allow ${change.type} ${change.object}:channel connect;`);
-      return out;
-    case 'ability':
-      out.push(`allow ${change.type} self:ability {`);
-      if (change.domain === 'non-root') out.push(`${INDENT}nonroot`);
-      out.push(...blockItemLines(change.items, options, INDENT));
-      out.push('};');
-      return out;
-    case 'attach':
-    case 'link': {
-      const keyword = change.kind === 'attach' ? 'allow_attach' : 'allow_link';
-      if (change.items.length === 1) {
-        const item = change.items[0]!;
-        out.push(...itemComments(item, options), `${keyword} ${change.type} ${item.text};`);
-        return out;
-      }
-      out.push(
-        `${keyword} ${change.type} {`,
-        ...blockItemLines(change.items, options, INDENT),
-        '};',
-      );
-      return out;
-    }
-  }
+  return printStatement(commentedStatement(change, options)).slice(0, -1).split('\n');
 }
 
-/** The lines of items inside a block, each with its comments, indented by `indent`. */
+/** The lines of a change's items joining an existing block, each with its comments, indented by `indent`. */
 export function blockItemLines(
-  items: PlannedItem[],
+  change: PlannedChange,
   options: RuleTextOptions,
   indent: string,
 ): string[] {
-  const out: string[] = [];
-  for (const item of items) {
-    for (const c of itemComments(item, options)) out.push(`${indent}${c}`);
-    out.push(`${indent}${item.text}`);
-  }
-  return out;
-}
-
-/** Throws (an internal error) if a change carries a word that is not a valid token of its kind. */
-export function assertSafe(change: PlannedChange): void {
-  const bad = (what: string): never => {
-    throw new Error(`internal error: unsafe ${what} reached policy text`);
-  };
-  if (!isIdentifier(change.type)) bad('type name');
-  if (change.object !== undefined && !isIdentifier(change.object)) bad('object type');
-  for (const item of change.items) {
-    if (change.kind === 'attach' || change.kind === 'link') {
-      // A trailing `*` is only ever added by `--collapse`, over a literal prefix.
-      const literal = item.text.endsWith('*') ? item.text.slice(0, -1) : item.text;
-      if (
-        !isSafeLiteralPath(literal) ||
-        literal.startsWith('//') ||
-        (literal !== item.text && literal === '/')
-      )
-        bad('path');
-    } else if (change.kind === 'ability') {
-      const [name, ranges] = splitItem(item.text);
-      const rangesOk =
-        ranges === undefined ||
-        (name === 'gain_priv'
-          ? isAbilityName(ranges)
-          : /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)?(?:,[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)?)*$/.test(
-              ranges,
-            ));
-      if (!isAbilityName(name) || !rangesOk) bad('ability item');
-    } else if (change.kind === 'connect' && !isIdentifier(item.text)) bad('connect object');
-    for (const c of [...item.notes, ...item.explain])
-      if (/[\r\n]/.test(c) || !c.startsWith('#')) bad('comment');
-  }
-}
-
-function splitItem(text: string): [string, string | undefined] {
-  const colon = text.indexOf(':');
-  return colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
+  return printBlockItems(commentedItems(change, options), indent);
 }

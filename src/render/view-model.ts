@@ -8,6 +8,8 @@
  */
 import type { LearnResult } from '../plan/learn';
 import type { PlannedChange } from '../plan/patch';
+import { printItemNode, printRuleLine } from '../policy/print';
+import { changeStatement } from '../plan/change-statement';
 import { statementLines, type RuleTextOptions } from './rule-text';
 
 /** A group of statements about one type. */
@@ -75,6 +77,11 @@ export function typeSections(changes: PlannedChange[], options: RuleTextOptions)
   return [...byType].map(([type, statements]) => ({ type, heading: `# type ${type}`, statements }));
 }
 
+/** True for a change that declares a name (a type, a custom ability) rather than adding items. */
+function isDeclaration(c: PlannedChange): boolean {
+  return c.kind === 'type' || c.kind === 'ability-decl';
+}
+
 /** The launch comments of a result. */
 export function launchLines(result: LearnResult): string[] {
   return result.patch.launches.map((l) =>
@@ -96,7 +103,7 @@ export function toSnippetView(result: LearnResult, options: RuleTextOptions): Sn
 }
 
 function countLabel(changes: PlannedChange[]): string {
-  const items = changes.reduce((n, c) => n + (c.kind === 'type' ? 1 : c.items.length), 0);
+  const items = changes.reduce((n, c) => n + (isDeclaration(c) ? 1 : c.items.length), 0);
   return `${items} rule item${items === 1 ? '' : 's'}`;
 }
 
@@ -122,16 +129,21 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
   const p = result.patch;
   const added: ReportRow[] = [];
   for (const c of p.changes) {
-    if (c.kind === 'type') {
-      added.push({ cells: [c.type, 'type', `\`type ${c.type};\``, '', ''] });
+    if (isDeclaration(c)) {
+      const kind = c.kind === 'type' ? 'type' : 'ability declaration';
+      added.push({ cells: [c.type, kind, `\`${printRuleLine(changeStatement(c))}\``, '', ''] });
       continue;
     }
     for (const i of c.items) {
-      const at = i.evidence.firstFailure ?? i.evidence.first;
+      const at = i.provenance.evidence.firstFailure ?? i.provenance.evidence.first;
       const what =
-        c.kind === 'connect' ? `\`${c.type} ${c.object}:channel connect\`` : `\`${i.text}\``;
+        c.kind === 'connect'
+          ? `\`${c.type} ${c.object}:channel connect\``
+          : `\`${printItemNode(i.node)}\``;
       const kind = c.kind === 'ability' && c.domain === 'non-root' ? 'ability (nonroot)' : c.kind;
-      added.push({ cells: [c.type, kind, what, i.processes.join(', '), `${at.file}:${at.line}`] });
+      added.push({
+        cells: [c.type, kind, what, i.provenance.processes.join(', '), `${at.file}:${at.line}`],
+      });
     }
   }
   const alreadyAllowed = p.alreadyAllowed.map((a) => ({
@@ -163,11 +175,12 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
 /** The summary sentences (also printed on stderr by the commands). */
 export function summaryLines(result: LearnResult): string[] {
   const p = result.patch;
-  const items = p.changes.reduce((n, c) => n + (c.kind === 'type' ? 0 : c.items.length), 0);
+  const items = p.changes.reduce((n, c) => n + c.items.length, 0);
   const types = p.changes.filter((c) => c.kind === 'type').length;
+  const abilities = p.changes.filter((c) => c.kind === 'ability-decl').length;
   return [
     `${result.requirementCount} requirement(s) from ${result.eventCount} event(s) in ${result.traceFiles.length} trace file(s)`,
-    `${items} rule item(s) added${types ? `, ${types} type(s) declared` : ''}`,
+    `${items} rule item(s) added${types ? `, ${types} type(s) declared` : ''}${abilities ? `, ${abilities} custom abilit${abilities === 1 ? 'y' : 'ies'} declared` : ''}`,
     `${p.alreadyAllowed.length} already allowed by the policy`,
     `${result.refusedCount} trace record(s) refused (fields that are not safe policy text, or forbidden by a guard rule)`,
     `${p.review.length} item(s) for review`,

@@ -4,25 +4,44 @@
  * block (deduplicated, sorted), and a Mermaid diagram of the channel
  * connections, attaches and links those rules add. Only prepares strings.
  */
+import type { Statement } from '../policy/ast';
+import { printRuleLine } from '../policy/print';
 import type { Explanation } from './explain';
 import { mermaidGraph, type GraphEdge } from '../render/mermaid';
 import { cell, renderReview } from './review-templates';
 
-/** Parses the edge a one-line rule adds (connect / attach / link), if any. */
-export function edgeOfRule(rule: string, change: '+' | '-'): GraphEdge | undefined {
-  let m = /^allow (\S+) (\S+):channel connect;$/.exec(rule);
-  if (m) return { from: m[1]!, to: m[2]!, kind: 'connect', change };
-  m = /^allow_(attach|link) (\S+) (\S+);$/.exec(rule);
-  if (m) return { from: m[2]!, to: m[3]!, kind: m[1] as 'attach' | 'link', change };
-  return undefined;
+/** The edges a rule adds (connect / attach / link), read from its fields. */
+export function edgesOfRule(rule: Statement, change: '+' | '-'): GraphEdge[] {
+  if (rule.type === 'allow-connect')
+    return rule.subjects.names.flatMap((s) =>
+      rule.objects.names.map((o) => ({
+        from: s.value,
+        to: o.value,
+        kind: 'connect' as const,
+        change,
+      })),
+    );
+  if (rule.type === 'allow-attach' || rule.type === 'allow-link') {
+    const kind = rule.type === 'allow-attach' ? ('attach' as const) : ('link' as const);
+    // The path as written, file-type prefix included (the monitor prints the plain path).
+    return rule.paths.map((p) => ({
+      from: rule.subject.value,
+      to: p.fileType !== undefined ? `${p.fileType}:${p.path}` : p.path,
+      kind,
+      change,
+    }));
+  }
+  return [];
 }
 
 /** Renders the explanation as a pull-request comment. */
 export function explainMarkdown(x: Explanation): string {
-  const rules = [
-    ...new Set(x.sections.flatMap((s) => s.failures.map((f) => f.rule ?? '')).filter(Boolean)),
-  ].sort();
-  const edges = rules.map((r) => edgeOfRule(r, '+')).filter((e): e is GraphEdge => e !== undefined);
+  // One rule per distinct text, sorted by it.
+  const byText = new Map<string, Statement>();
+  for (const s of x.sections)
+    for (const f of s.failures) if (f.rule) byText.set(printRuleLine(f.rule), f.rule);
+  const rules = [...byText.keys()].sort();
+  const edges = rules.flatMap((r) => edgesOfRule(byText.get(r)!, '+'));
   const distinct = x.sections.reduce((n, s) => n + s.failures.length, 0);
   const view = {
     title: 'secpol-learn explain',

@@ -9,6 +9,8 @@
  */
 import type { TracePosition } from '../trace/event';
 import { ruleFor } from './rule-for';
+import type { Statement } from '../policy/ast';
+import { printRuleLine } from '../policy/print';
 import {
   argumentText,
   coveredAsLink,
@@ -58,7 +60,7 @@ export interface ExplainedFailure {
   reason: string;
   why: string;
   /** The rule that would allow it; absent when none can (untyped process, conflict, unsafe field, already allowed). */
-  rule?: string;
+  rule?: Statement;
   /** The rules the evaluator looked at (for `allowed-now`: the rules that allow it now). */
   consulted: PlacedRule[];
   /** Rules of the type consulted beyond the MAX_CONSULTED listed (src/policy/evaluate.ts). */
@@ -142,7 +144,7 @@ export function explainFailures(
       reason,
       why:
         e.securityType === '-'
-          ? `${e.process} ran with the unnamed type id 0 (\`-\`): no rule can name it; launch it with \`on -T TYPE ...\``
+          ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
           : v.allowed
             ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
             : `${v.message}${linkNote}`,
@@ -184,7 +186,7 @@ export function explainText(x: Explanation): string {
       const times = f.count > 1 ? ` (${f.count} records)` : '';
       out.push(`${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}${times}`);
       out.push(`  why: ${f.why}`);
-      if (f.rule) out.push(`  rule that would allow it: ${f.rule}`);
+      if (f.rule) out.push(`  rule that would allow it: ${printRuleLine(f.rule)}`);
       if (f.reason !== 'allowed-now') {
         if (f.consulted.length === 0)
           out.push(`  consulted: none (no rule of ${f.type} for this access)`);
@@ -203,5 +205,10 @@ export function explainText(x: Explanation): string {
 
 /** The JSON document of `explain --format json`. */
 export function explainJson(x: Explanation): string {
-  return `${JSON.stringify({ schema: 'secpol-learn/explain', schemaVersion: EXPLAIN_SCHEMA_VERSION, ...x }, null, 2)}\n`;
+  // Rules are printed by the policy printer, on one line.
+  const sections = x.sections.map((s) => ({
+    ...s,
+    failures: s.failures.map((f) => (f.rule ? { ...f, rule: printRuleLine(f.rule) } : f)),
+  }));
+  return `${JSON.stringify({ schema: 'secpol-learn/explain', schemaVersion: EXPLAIN_SCHEMA_VERSION, ...x, sections }, null, 2)}\n`;
 }

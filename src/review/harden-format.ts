@@ -13,7 +13,8 @@ import {
 } from './harden';
 import type { SarifFinding, SarifLevel, SarifRule } from './sarif-finding';
 import { mermaidGraph, type GraphEdge } from '../render/mermaid';
-import { edgeOfRule } from './explain-markdown';
+import { edgesOfRule } from './explain-markdown';
+import { parsePolicy } from '../policy/parse';
 import { cell, renderReview } from './review-templates';
 
 const LEVEL: Record<HardenCode, SarifLevel> = {
@@ -75,6 +76,16 @@ export function hardenSarifFindings(h: HardenResult): SarifFinding[] {
   }));
 }
 
+/**
+ * The edges an unused grant removes: its summary (`allow_attach a_t /x`, with
+ * an optional ` (...)` note) read as a statement by the policy parser.
+ */
+function grantEdges(grant: string): GraphEdge[] {
+  const { ast, diagnostics } = parsePolicy(`${grant.replace(/ \(.*$/, '')};`, { file: '' });
+  const s = ast.statements[0];
+  return diagnostics.length === 0 && ast.statements.length === 1 && s ? edgesOfRule(s, '-') : [];
+}
+
 /** Renders the findings as a pull-request comment. */
 export function hardenMarkdown(h: HardenResult, patch: string): string {
   const section = (
@@ -96,8 +107,7 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
   };
   const edges: GraphEdge[] = h.findings
     .filter((f) => f.code === 'unused-grant')
-    .map((f) => edgeOfRule(`${f.grant.replace(/ \(.*$/, '')};`, '-'))
-    .filter((e): e is GraphEdge => e !== undefined);
+    .flatMap((f) => grantEdges(f.grant));
   const view = {
     title: 'secpol-learn harden',
     summary: [

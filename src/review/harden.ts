@@ -18,11 +18,11 @@
 import type { ProcessEvent } from '../trace/event';
 import type { Origin, PolicyModel } from '../policy/model/types';
 import { validateEvent } from '../infer/validate-event';
-import { coalesceRanges, mergeRanges, type ValueRange } from '../infer/requirement';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
-import { eventObject, placeKey, type TraceReview } from './trace-review';
+import { placeKey, type TraceReview } from './trace-review';
 import { printAbilityItem } from '../policy/print';
 import { abilityGrantNode, connectText, pathRuleText } from '../policy/grant-text';
+import { narrowerText } from './narrower-rule';
 
 /** Version of the `harden --format json` document. */
 export const HARDEN_SCHEMA_VERSION = 1;
@@ -97,12 +97,6 @@ function grantsOf(model: PolicyModel): Grant[] {
   return out;
 }
 
-/** Values of one ability in one domain that some record used. */
-interface Used {
-  whole: boolean;
-  ranges: ValueRange[];
-}
-
 /** The safe events of the groups each grant allowed, by grant origin; and the processes of each type. */
 function observe(review: TraceReview): {
   byGrant: Map<string, ProcessEvent[]>;
@@ -125,59 +119,6 @@ function observe(review: TraceReview): {
     }
   }
   return { byGrant, processes };
-}
-
-function valuesText(ability: string, v: Used): string {
-  if (v.whole || v.ranges.length === 0 || VADDR_ABILITIES.has(ability)) return ability;
-  const hex = ADDRESS_ABILITIES.has(ability);
-  const num = (s: string): string => (hex ? `0x${BigInt(s).toString(16)}` : s);
-  return `${ability}:${coalesceRanges(v.ranges)
-    .map(([s, e]) => (s === e ? num(s) : `${num(s)}-${num(e)}`))
-    .join(',')}`;
-}
-
-function block(type: string, domain: string, items: string[]): string {
-  return domain === 'non-root'
-    ? `allow ${type} self:ability { nonroot ${items.join(' ')} };`
-    : `allow ${type} self:ability { ${items.join(' ')} };`;
-}
-
-/** The narrower rule for one over-broad grant, from the records it allowed; '' when it allowed none. */
-function narrower(events: ProcessEvent[], type: string, kind: 'attach' | 'ability'): string {
-  if (kind === 'attach') {
-    const paths = [...new Set(events.flatMap((e) => (e.kind === 'attach' ? [e.path] : [])))].sort();
-    if (paths.length === 0) return '';
-    return paths.length === 1
-      ? `allow_attach ${type} ${paths[0]};`
-      : `allow_attach ${type} { ${paths.join(' ')} };`;
-  }
-  const byDomain = new Map<string, Map<string, Used>>();
-  for (const e of events) {
-    if (e.kind !== 'ability') continue;
-    const byAbility = byDomain.get(e.domain) ?? new Map<string, Used>();
-    byDomain.set(e.domain, byAbility);
-    const name = eventObject(e);
-    const v = byAbility.get(name) ?? { whole: false, ranges: [] };
-    const a = e.argument;
-    // Collected here, merged once below (merging per record was quadratic in the values).
-    if (a.kind === 'value') v.ranges.push([a.value, a.value]);
-    else if (a.kind === 'range') v.ranges.push([a.start, a.end]);
-    else if (a.kind === 'type-id')
-      v.whole = true; // type-valued checks: the grant names types, not numbers
-    else v.whole = true;
-    byAbility.set(name, v);
-  }
-  const rules: string[] = [];
-  for (const domain of ['root', 'non-root']) {
-    const byAbility = byDomain.get(domain);
-    if (!byAbility) continue;
-    const items = [...byAbility.keys()].sort().map((n) => {
-      const v = byAbility.get(n)!;
-      return valuesText(n, { whole: v.whole, ranges: mergeRanges(v.ranges, []) });
-    });
-    rules.push(block(type, domain, items));
-  }
-  return rules.join(' ');
 }
 
 /** Finds unused and over-broad grants and types shared by several executables. */
@@ -271,7 +212,7 @@ export function hardenPolicy(
           type,
           `allow_attach ${type} /...`,
           "attaches anywhere in the path space, over other servers' paths",
-          narrower(o.byGrant.get(placeKey(r.origin)) ?? [], type, 'attach'),
+          narrowerText(o.byGrant.get(placeKey(r.origin)) ?? [], type, 'attach'),
         );
     for (const [ability, list] of g.abilities)
       for (const x of list) {
@@ -281,7 +222,7 @@ export function hardenPolicy(
             type,
             'default_priv',
             'grants every privileged ability root has',
-            narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+            narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
           );
           continue;
         }
@@ -307,7 +248,7 @@ export function hardenPolicy(
             type,
             ability,
             `${ability} without a subrange covers every value`,
-            narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+            narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
           );
         else if (
           x.ranges &&
@@ -319,7 +260,7 @@ export function hardenPolicy(
             type,
             printAbilityItem(abilityGrantNode(x)),
             `an open-ended or wide (> ${WIDE} values) subrange`,
-            narrower(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+            narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
           );
       }
   }

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
-import { applyPatch } from '../../plan/apply-patch';
+import { applyPatch } from '../../render/apply-patch';
 import { learn } from '../../plan/learn';
 import { collapsePaths } from '../../plan/collapse-paths';
 import { loadTemplates } from '../load-templates';

@@ -152,6 +152,24 @@ describe('suggest: command-line contract', () => {
     expect(again.stdout).toBe('');
   });
 
+  it('--write never turns a trace ability into a block flag or a keyword', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-flags-'));
+    const policy = 'type a_t;\nallow a_t self:ability {\n    io\n};\n';
+    writeFileSync(path.join(dir, 'p.secpol'), policy);
+    writeFileSync(
+      path.join(dir, 't.log'),
+      ['DEFAULT_PRIV', 'NONROOT', 'UNLOCK', 'NOINHERIT', 'ALLOW', 'TYPE', 'RANGE', 'PATHSPACE']
+        .map((a) => `error: bin/a (pid:1) type a_t lacks ability ${a} as root\n`)
+        .join(''),
+    );
+    const r = await runCli(['suggest', 't.log', '--policy', 'p.secpol', '--write'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('7 trace record(s) refused');
+    expect(readFileSync(path.join(dir, 'p.secpol'), 'utf8')).toBe(
+      'type a_t;\nallow a_t self:ability {\n    io\n    pathspace\n};\n',
+    );
+  });
+
   it('never modifies the policy without --write', async () => {
     const before = readFileSync(path.join(cwd, 'policy.secpol'), 'utf8');
     await runCli(['suggest', 'trace.log', '--policy', 'policy.secpol', '--format', 'patch'], {

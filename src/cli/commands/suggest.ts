@@ -17,7 +17,7 @@ import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { writePolicyFileAtomic } from '../policy-file-io';
 import { learn } from '../../plan/learn';
-import { applyPatch } from '../../plan/apply-patch';
+import { applyPatch } from '../../render/apply-patch';
 import { loadTemplates } from '../load-templates';
 import { toReportView, toSnippetView } from '../../render/view-model';
 import { formatUnifiedDiff } from '../../render/unified-diff';

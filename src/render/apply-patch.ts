@@ -5,12 +5,15 @@
  * new statements go on the line after the type's last statement; new types
  * and rules with no anchor go at the end of the last file. Only insertions:
  * no existing byte changes, so the diff shows added lines alone.
- * Does not write files (the command does, atomically).
+ * Every rule word and comment is printed by policy/print.ts from the
+ * planned nodes (rule-text.ts). Does not write files (the command does,
+ * atomically).
  */
 import type { Policy } from '../policy/ast';
-import type { PolicyPatch } from './patch';
-import { blockItemLines, statementLines, type RuleTextOptions } from '../render/rule-text';
-import type { Insertion } from '../render/insertion-hunks';
+import { printItemNode } from '../policy/print';
+import type { PolicyPatch } from '../plan/patch';
+import { blockItemLines, statementLines, type RuleTextOptions } from './rule-text';
+import type { Insertion } from './insertion-hunks';
 
 /** One policy file's text. */
 export interface PolicyText {
@@ -48,13 +51,13 @@ export function applyPatch(
       const lineStart = text.lastIndexOf('\n', close - 1) + 1;
       if (/^[ \t]*$/.test(text.slice(lineStart, close))) {
         const indent = itemIndent(text, statement) ?? '    ';
-        const lines = blockItemLines(change.items, options, indent);
+        const lines = blockItemLines(change, options, indent);
         inserts
           .get(ref.file)!
           .push({ offset: lineStart, text: lines.map((l) => `${l}\n`).join(''), seq: seq++ });
       } else {
         // A one-line block (`{ io }`): items join the line; comments cannot, so none are added.
-        const words = change.items.map((i) => i.text).join(' ');
+        const words = change.items.map((i) => printItemNode(i.node)).join(' ');
         const before = text[close - 1];
         inserts.get(ref.file)!.push({
           offset: close,
