@@ -8,7 +8,8 @@ import {
   MAX_LINE_BYTES,
   MAX_PID_CHARS,
   MAX_PREFIX,
-  MAX_VALUE_DIGITS,
+  SURE_HEX_DIGITS,
+  SURE_VALUE_DIGITS,
   MONTHS,
   OF_TYPE,
   PATH_FORMS,
@@ -25,7 +26,6 @@ import {
 } from '../trace/grammar';
 import { expectSameLearning, learn, type Learned } from '../test-utils/learn-both-ways';
 import { MAX_EXACT_HEX, MAX_RECORD } from './fast-lane';
-import { MAX_HEX_DIGITS } from './skeleton-table';
 import { MAX_EXACT_DIGITS } from './value-set';
 
 // The fast lane and the parser read one grammar (src/trace/grammar.ts). At
@@ -273,27 +273,46 @@ describe('the lane and the validator share the digit limits', () => {
 
   // After `SETUID` with no value the atom's values are whole: long values need no bounds.
   test.each([
-    [MAX_VALUE_DIGITS - 1, 2],
-    [MAX_VALUE_DIGITS, 2],
-    [MAX_VALUE_DIGITS + 1, 0],
-  ])('a value of %i digits: taken %i; refused past the limit', (digits, expected) => {
-    const { taken, learned } = takenOf(
-      [line('0', 'SETUID'), line('1', 'SETUID(1)'), line('2', 'SETUID(2)')],
-      [line('3', `SETUID(${'7'.repeat(digits)})`), line('4', `SETUID(${'8'.repeat(digits)})`)],
-    );
-    expect(taken).toBe(expected);
-    expect(learned.result.refusedCount).toBe(expected === 0 ? 2 : 0);
-  });
+    [SURE_VALUE_DIGITS - 1, 2],
+    [SURE_VALUE_DIGITS, 2],
+    [SURE_VALUE_DIGITS + 1, 0],
+  ])(
+    'a value of %i digits: taken %i; refused past the limit (above 2^64-1)',
+    (digits, expected) => {
+      const { taken, learned } = takenOf(
+        [line('0', 'SETUID'), line('1', 'SETUID(1)'), line('2', 'SETUID(2)')],
+        [line('3', `SETUID(${'7'.repeat(digits)})`), line('4', `SETUID(${'8'.repeat(digits)})`)],
+      );
+      expect(taken).toBe(expected);
+      expect(learned.result.refusedCount).toBe(expected === 0 ? 2 : 0);
+    },
+  );
 
   test.each([
-    [MAX_HEX_DIGITS, 2],
-    [MAX_HEX_DIGITS + 1, 0],
-  ])('a hex value of %i digits: taken %i (the parser reads both)', (digits, expected) => {
+    [SURE_HEX_DIGITS, 2],
+    [SURE_HEX_DIGITS + 1, 0],
+  ])(
+    'a hex value of %i digits: taken %i; refused past the limit (above 2^64-1)',
+    (digits, expected) => {
+      const { taken, learned } = takenOf(
+        [line('0', 'SETUID'), line('1', 'SETUID(0x1)'), line('2', 'SETUID(0x2)')],
+        [
+          line('3', `SETUID(0x${'a'.repeat(digits)})`),
+          line('4', `SETUID(0x${'b'.repeat(digits)})`),
+        ],
+      );
+      expect(taken).toBe(expected);
+      expect(learned.result.refusedCount).toBe(expected === 0 ? 2 : 0);
+    },
+  );
+
+  test('a long run with leading zeros goes to the parser, which accepts its small value', () => {
+    const zeros = '0'.repeat(SURE_VALUE_DIGITS);
     const { taken, learned } = takenOf(
-      [line('0', 'SETUID'), line('1', 'SETUID(0x1)'), line('2', 'SETUID(0x2)')],
-      [line('3', `SETUID(0x${'a'.repeat(digits)})`), line('4', `SETUID(0x${'b'.repeat(digits)})`)],
+      [line('0', 'SETUID'), line('1', 'SETUID(1)'), line('2', 'SETUID(2)')],
+      [line('3', `SETUID(${zeros}7)`), line('4', `SETUID(0x${zeros}8)`)],
     );
-    expect(taken).toBe(expected);
+    expect(taken).toBe(0);
     expect(learned.result.refusedCount).toBe(0);
   });
 

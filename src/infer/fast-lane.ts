@@ -52,13 +52,14 @@ import {
   LACKS_ABILITY,
   MAX_PID_CHARS,
   MAX_PREFIX,
-  MAX_VALUE_DIGITS,
   MONTHS,
   OF_TYPE,
   PATH_FORMS,
   PID_CLOSE,
   PID_OPEN,
   PROCESS_NAME_CHARS,
+  SURE_HEX_DIGITS,
+  SURE_VALUE_DIGITS,
   TYPE,
   TYPE_NAME_CHARS,
   USES_ABILITY,
@@ -72,7 +73,6 @@ import type { Atom, RequirementAccumulator } from './requirement-accumulator';
 import {
   DECIMAL_RUN,
   HEX_RUN,
-  MAX_HEX_DIGITS,
   Runs,
   SkeletonTable,
   digitsEnd,
@@ -579,7 +579,7 @@ export class FastLane implements RecordLane {
   /** Reads run `r` (1 to the most digits a run may have) at `b[from]`: its end, or -1. */
   private digitRun(r: number, b: Uint8Array, from: number, end: number, hex: boolean): number {
     const to = hex ? hexDigitsEnd(b, from, end) : digitsEnd(b, from, end);
-    const max = hex ? MAX_HEX_DIGITS : r === 0 ? MAX_PID_CHARS : MAX_VALUE_DIGITS;
+    const max = hex ? SURE_HEX_DIGITS : r === 0 ? MAX_PID_CHARS : SURE_VALUE_DIGITS;
     if (to === from || to - from > max) return -1;
     this.runs.bounds[2 * r] = from;
     this.runs.bounds[2 * r + 1] = to;

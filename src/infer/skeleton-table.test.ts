@@ -1,5 +1,6 @@
-import { MAX_PID_CHARS, MAX_VALUE_DIGITS } from '../trace/grammar';
-import { DECIMAL_RUN, HEX_RUN, MAX_HEX_DIGITS, Runs, SkeletonTable } from './skeleton-table';
+import { MAX_ABILITY_VALUE } from '../qnx/abilities';
+import { MAX_PID_CHARS, SURE_HEX_DIGITS, SURE_VALUE_DIGITS } from '../trace/grammar';
+import { DECIMAL_RUN, HEX_RUN, Runs, SkeletonTable } from './skeleton-table';
 
 const D = String.fromCharCode(DECIMAL_RUN);
 const H = String.fromCharCode(HEX_RUN);
@@ -38,31 +39,33 @@ describe('SkeletonTable', () => {
       'error: a (pid:1) type t lacks ability IO(0x2) as root',
       'error: a (pid:1) type t lacks ability IO(2f) as root',
       `error: a (pid:${'1'.repeat(MAX_PID_CHARS + 1)}) type t lacks ability IO(2) as root`,
-      `error: a (pid:1) type t lacks ability IO(${'2'.repeat(MAX_VALUE_DIGITS + 1)}) as root`,
+      `error: a (pid:1) type t lacks ability IO(${'2'.repeat(SURE_VALUE_DIGITS + 1)}) as root`,
       'error: a (pid:1) type t lacks ability IO(2) as root ',
       'error: a (pid:1) type t lacks ability IO(2) as roo',
     ]) {
       expect(find(table, record, 1)).toBe(-2);
     }
     expect(find(table, 'error: a (pid:1) type t lacks ability IO(2) as root', 2)).toBe(-1);
-    // Runs up to the validator's limits fit (src/trace/grammar.ts).
+    // Runs up to the limits of src/trace/grammar.ts fit.
     expect(
       find(
         table,
-        `error: a (pid:${'1'.repeat(MAX_PID_CHARS)}) type t lacks ability IO(${'2'.repeat(MAX_VALUE_DIGITS)}) as root`,
+        `error: a (pid:${'1'.repeat(MAX_PID_CHARS)}) type t lacks ability IO(${'2'.repeat(SURE_VALUE_DIGITS)}) as root`,
         1,
       ),
     ).toBe(0);
   });
 
-  test('hex runs: up to MAX_HEX_DIGITS, each such value within the validator’s decimal digits', () => {
+  test('hex runs: up to SURE_HEX_DIGITS; every run the table takes is a value the validator accepts', () => {
     const table = new SkeletonTable<string>(100, 8);
     table.add(`a (pid:${D}) IO(0x${H})`, 1, 'a');
-    expect(find(table, `a (pid:1) IO(0x${'f'.repeat(MAX_HEX_DIGITS)})`, 1)).toBe(0);
-    expect(find(table, `a (pid:1) IO(0x${'f'.repeat(MAX_HEX_DIGITS + 1)})`, 1)).toBe(-2);
-    // So a hex run the lane reads is a value the validator accepts, as every decimal run it reads.
-    const largest = 16n ** BigInt(MAX_HEX_DIGITS) - 1n;
-    expect(largest.toString().length).toBeLessThanOrEqual(MAX_VALUE_DIGITS);
+    expect(find(table, `a (pid:1) IO(0x${'f'.repeat(SURE_HEX_DIGITS)})`, 1)).toBe(0);
+    expect(find(table, `a (pid:1) IO(0x${'f'.repeat(SURE_HEX_DIGITS + 1)})`, 1)).toBe(-2);
+    // The largest run of each kind is at most 2^64-1, and one digit more can exceed it.
+    expect(16n ** BigInt(SURE_HEX_DIGITS) - 1n).toBeLessThanOrEqual(MAX_ABILITY_VALUE);
+    expect(10n ** BigInt(SURE_VALUE_DIGITS) - 1n).toBeLessThanOrEqual(MAX_ABILITY_VALUE);
+    expect(16n ** BigInt(SURE_HEX_DIGITS + 1) - 1n).toBeGreaterThan(MAX_ABILITY_VALUE);
+    expect(10n ** BigInt(SURE_VALUE_DIGITS + 1) - 1n).toBeGreaterThan(MAX_ABILITY_VALUE);
   });
 
   test('one copy of each skeleton, at most maxChain under one hash, at most maxSkeletons in all', () => {

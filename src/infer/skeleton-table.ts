@@ -3,9 +3,9 @@
  * record fits, reading the record once more, four bytes at a time.
  *
  * A skeleton is a record's bytes with each digit run replaced by one mark
- * byte: DECIMAL_RUN (1 to MAX_VALUE_DIGITS decimal digits; MAX_PID_CHARS for
- * the first run, the pid: the validator's limits, src/trace/grammar.ts) or
- * HEX_RUN (1 to MAX_HEX_DIGITS hex digits). It is stored
+ * byte: DECIMAL_RUN (1 to SURE_VALUE_DIGITS decimal digits; MAX_PID_CHARS for
+ * the first run, the pid) or HEX_RUN (1 to SURE_HEX_DIGITS hex digits): runs
+ * the validator surely accepts (src/trace/grammar.ts). It is stored
  * compiled: its literal bytes in one shared arena, and a plan of the literal
  * segments' lengths and the runs' kinds. Look-ups go through an open-addressed
  * table of (hash, index) pairs in an Int32Array. All of this is contiguous
@@ -15,17 +15,11 @@
  * Never shrinks; holds at most `maxSkeletons` skeletons and at most `maxChain`
  * under one hash (`add` refuses more).
  */
-import { MAX_PID_CHARS, MAX_VALUE_DIGITS } from '../trace/grammar';
+import { MAX_PID_CHARS, SURE_HEX_DIGITS, SURE_VALUE_DIGITS } from '../trace/grammar';
 
 /** Skeleton mark bytes: a run of decimal digits; a run of hex digits. */
 export const DECIMAL_RUN = 0;
 export const HEX_RUN = 1;
-/**
- * Hex digits a value run may have: any such value has at most
- * MAX_VALUE_DIGITS decimal digits, so the validator accepts it as it accepts
- * every decimal run of at most MAX_VALUE_DIGITS (leading zeros too).
- */
-export const MAX_HEX_DIGITS = 32;
 
 /** The digit runs of the record last fitted: [start, end) pairs, and which are hex (bit r). */
 export class Runs {
@@ -202,10 +196,10 @@ export class SkeletonTable<T> {
       let max: number;
       if (plans[q++] === DECIMAL_RUN) {
         k = digitsEnd(b, k, end);
-        max = r === 0 ? MAX_PID_CHARS : MAX_VALUE_DIGITS;
+        max = r === 0 ? MAX_PID_CHARS : SURE_VALUE_DIGITS;
       } else {
         k = hexDigitsEnd(b, k, end);
-        max = MAX_HEX_DIGITS;
+        max = SURE_HEX_DIGITS;
         hex |= 1 << r;
       }
       if (k === from || k - from > max) return false;

@@ -23,7 +23,7 @@ import {
   isSafeTypeName,
   MAX_ABILITY_NAME,
 } from '../policy/lexical';
-import { MAX_RANGE_VALUE } from '../policy/nodes';
+import { MAX_ABILITY_VALUE } from '../qnx/abilities';
 import { MAX_PID_CHARS, MAX_VALUE_DIGITS, PROCESS_NAME_CHARS } from '../trace/grammar';
 
 /** Process names as QNX prints them: an executable path without its leading `/` (empty: unnamed, `-n`). */
@@ -80,7 +80,7 @@ function findUnkeyedProblem(e: ProcessEvent): string | undefined {
     }
     if (a.kind === 'value' || a.kind === 'range') {
       const values = a.kind === 'value' ? [a.value] : [a.start, a.end];
-      if (values.some((v) => BigInt(v) > MAX_RANGE_VALUE))
+      if (values.some((v) => BigInt(v) > MAX_ABILITY_VALUE))
         return 'the ability value is above 2^64-1';
     }
     // The type name is the key only of connect/settypeid atoms; `PRIORITY(3) (T)` keys on the ability.

@@ -37,6 +37,7 @@ import {
   isSubjectName,
 } from './lexical';
 import { looksNumeric, numberValue } from './number-literal';
+import { MAX_ABILITY_VALUE } from '../qnx/abilities';
 
 /** A generated node would not read back as itself: an internal error, never user input. */
 export class NodeError extends Error {
@@ -62,9 +63,6 @@ export function subjectName(value: string): Name {
   return { type: 'name', value };
 }
 
-/** The largest subrange value: lint calls a value above 2^64-1 an error (ability values are 64-bit). */
-export const MAX_RANGE_VALUE = 2n ** 64n - 1n;
-
 /**
  * A subrange number for a canonical decimal `value`, written in hex (`0x...`,
  * for addresses) or decimal; refused when the value is not canonical decimal
@@ -72,7 +70,7 @@ export const MAX_RANGE_VALUE = 2n ** 64n - 1n;
  */
 export function numberLiteral(value: string, hex = false): NumberLiteral {
   check(/^(?:0|[1-9][0-9]*)$/.test(value), 'a subrange value that is not canonical decimal');
-  check(BigInt(value) <= MAX_RANGE_VALUE, 'a subrange value above 2^64-1');
+  check(BigInt(value) <= MAX_ABILITY_VALUE, 'a subrange value above 2^64-1');
   const text = hex ? `0x${BigInt(value).toString(16)}` : value;
   check(numberValue(text) === value, 'a number literal that reads as another value');
   return { type: 'number', text, value };

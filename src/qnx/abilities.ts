@@ -65,6 +65,9 @@ export const VADDR_ABILITIES: ReadonlySet<string> = new Set([
   'prot_write_and_exec',
 ]);
 
+/** The largest ability value: values and subranges are 64-bit (a larger number is refused or an error everywhere). */
+export const MAX_ABILITY_VALUE = (1n << 64n) - 1n;
+
 /** Abilities whose subranges are physical addresses (printed in hex). */
 export const ADDRESS_ABILITIES: ReadonlySet<string> = new Set(['mem_phys', 'mem_add']);
 

@@ -102,8 +102,19 @@ export const ABILITY_NAME_CHARS = 'A-Za-z0-9_./-';
 export const PROCESS_NAME_CHARS = 'A-Za-z0-9_.+@~,=%/-';
 /** The most characters of a pid the validator accepts (pids are opaque: `xxxx` in published traces). */
 export const MAX_PID_CHARS = 32;
-/** The most decimal digits of an ability value the validator accepts (after hex is read as decimal). */
+/**
+ * The most decimal digits of an ability value the validator reads (after hex is
+ * read as decimal); it refuses a value above MAX_ABILITY_VALUE (qnx/abilities.ts) too.
+ */
 export const MAX_VALUE_DIGITS = 40;
+/**
+ * The longest value runs that are surely at most MAX_ABILITY_VALUE, whatever their
+ * digits: 19 decimal digits (10^19 - 1 < 2^64 - 1) and 16 hex digits. The fast lane
+ * takes no longer run: a longer one goes to the parser and the validator, which
+ * refuse it by its value (a run with leading zeros may still be accepted there).
+ */
+export const SURE_VALUE_DIGITS = 19;
+export const SURE_HEX_DIGITS = 16;
 
 /** A 256-entry table, 1 for each byte in the class body `chars` (ASCII only), for per-byte loops. */
 export function byteClass(chars: string): Uint8Array {

@@ -8,7 +8,7 @@
  * Bad lines become diagnostics with FILE:LINE:COL, never exceptions.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic';
-import { normaliseAbilityName } from '../../qnx/abilities';
+import { MAX_ABILITY_VALUE, normaliseAbilityName } from '../../qnx/abilities';
 import type { NamedRangeValues, RangeFileValue } from './types';
 import { numberValue } from '../number-literal';
 
@@ -87,4 +87,4 @@ function parseBigNumber(text: string): bigint | undefined {
 }
 
 /** The top of an open range (`A-`): procmgr subranges are 64-bit. */
-export const MAX_VALUE = (1n << 64n) - 1n;
+export const MAX_VALUE = MAX_ABILITY_VALUE;
