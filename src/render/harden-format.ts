@@ -10,9 +10,9 @@ import {
   type HardenCode,
   type HardenFinding,
   type HardenResult,
-} from './harden';
-import type { SarifFinding, SarifLevel, SarifRule } from './sarif-finding';
-import { mermaidGraph, type GraphEdge } from '../render/mermaid';
+} from '../review/harden';
+import type { SarifFinding, SarifLevel, SarifRule } from '../review/sarif-finding';
+import { mermaidGraph, type GraphEdge } from './mermaid';
 import { edgesOfRule } from './explain-markdown';
 import { parsePolicy } from '../policy/parse';
 import { cell, renderReview } from './review-templates';
