@@ -76,6 +76,17 @@ export function ruleText(s: AllowConnect | AllowAttach | AllowLink): string {
   return printStatement(s).replace(/;\n$/, '');
 }
 
+/**
+ * A grant to connect to channels of any type (`channel_connect` without a
+ * subrange, or default_priv) in the words of a connect rule, for `diff`:
+ * `allow T *:channel connect (any type)`. A description, not secpol: no rule
+ * names every type (the grant is the `channel_connect` item), so there is no
+ * node to print; `T` is a type of the parsed policy.
+ */
+export function anyTypeConnectText(type: string): string {
+  return `allow ${type} *:channel connect (any type)`;
+}
+
 /** The rule `allow T O:channel connect;` of a connect grant written as a rule. */
 export function connectRule(type: string, c: ConnectGrant): AllowConnect {
   return connectRuleOf(type, c.object);
