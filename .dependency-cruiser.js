@@ -14,8 +14,7 @@
  * re-exports every stage, the shell's file helpers included). Nothing is
  * exempt from the cycle rule.
  *
- * Rules still broken by code another engineer of issue 14 is changing are
- * `warn`, each naming the files to fix; everything else is an `error`.
+ * Every rule is an `error`.
  */
 
 /** The stages in order; each is a path pattern under src/. */
@@ -35,29 +34,6 @@ const STAGES = [
 const EXEMPT =
   '(\\.test\\.ts$|\\.arbitrary\\.ts$|/test-events\\.ts$|^src/test-utils/|^src/bench/|^src/render/precompile-templates\\.ts$|^src/index\\.ts$)';
 
-/**
- * Imports that break the stage order today and are being removed by another
- * part of issue 14 (listed as warnings by `stage-order-pending` below):
- * - plan → render: plan/apply-patch.ts and plan/gain-priv.ts print rules with
- *   render/rule-text.ts until the planner emits policy AST nodes printed by
- *   policy/print.ts (item 1);
- * - review → render: review/explain-markdown.ts and review/harden-format.ts
- *   (mermaid diagrams) and review/review-templates.ts (built-in templates) are
- *   printers still in review/, being rewritten by the printer engineer; they
- *   belong in render/.
- */
-const PENDING_LATER_IMPORTS =
-  '^src/(plan/(apply-patch|gain-priv)|review/(explain-markdown|harden-format|review-templates))\\.ts$';
-
-/**
- * Import cycles being broken by another part of issue 14:
- * - plan/plan-patch.ts ↔ combine-types.ts, group.ts, link-or-attach.ts,
- *   place-changes.ts (the planner's option and result types move to a type module);
- * - policy/lint.ts ↔ policy/passes/ (the lint engineer's).
- */
-const PENDING_CYCLES =
-  '^src/(plan/(plan-patch|combine-types|group|link-or-attach|place-changes)\\.ts$|policy/(lint\\.ts$|passes/))';
-
 /** Node modules that read or write files, processes or terminals: the shell's alone. */
 const IO_MODULES =
   '^(node:)?(fs|fs/promises|child_process|readline|readline/promises|tty|net|worker_threads)$';
@@ -69,7 +45,7 @@ const stageOrder = STAGES.slice(0, -1).map((stage, i) => ({
     .map((s) => s.name)
     .join(', ')})`,
   severity: 'error',
-  from: { path: stage.path, pathNot: [EXEMPT, PENDING_LATER_IMPORTS] },
+  from: { path: stage.path, pathNot: EXEMPT },
   to: { path: STAGES.slice(i + 1).map((s) => s.path) },
 }));
 
@@ -79,29 +55,15 @@ module.exports = {
       name: 'no-circular',
       comment: 'no import cycles: a type shared by two modules goes into a type module both import',
       severity: 'error',
-      from: { pathNot: PENDING_CYCLES },
-      to: { circular: true },
-    },
-    {
-      name: 'no-circular-pending',
-      comment: 'cycles being broken in parallel (PENDING_CYCLES above); must become errors',
-      severity: 'warn',
-      from: { path: PENDING_CYCLES },
+      from: {},
       to: { circular: true },
     },
     ...stageOrder,
     {
-      name: 'stage-order-pending',
-      comment: 'later-stage imports being removed in parallel (PENDING_LATER_IMPORTS above)',
-      severity: 'warn',
-      from: { path: PENDING_LATER_IMPORTS },
-      to: { path: '^src/render/' },
-    },
-    {
       name: 'plan-not-render',
       comment: 'the planner emits policy nodes; printing them is render/ and policy/print.ts',
       severity: 'error',
-      from: { path: '^src/plan/', pathNot: [EXEMPT, PENDING_LATER_IMPORTS] },
+      from: { path: '^src/plan/', pathNot: EXEMPT },
       to: { path: '^src/render/' },
     },
     {

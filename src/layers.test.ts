@@ -35,6 +35,8 @@ const TREE: Record<string, string> = {
     "import { i } from '../infer/a';\nimport { r } from '../render/print';\nexport const p = [i, r];\n",
   // render-not-cli and stage-order-render
   'src/render/print.ts': "import { c } from '../cli/shell';\nexport const r = c;\n",
+  // stage-order-review: a printer left in review/ (no file is excepted from the order)
+  'src/review/harden-format.ts': "import { r } from '../render/print';\nexport const h = r;\n",
   'src/render/ok.ts': "import { p } from '../plan/plan';\nexport const ok = p;\n",
   // the shell may do I/O and import every stage
   'src/cli/shell.ts':
@@ -90,13 +92,14 @@ describe('layer rules (.dependency-cruiser.js)', () => {
         'error stage-order-plan: src/plan/plan.ts → src/render/print.ts',
         'error render-not-cli: src/render/print.ts → src/cli/shell.ts',
         'error stage-order-render: src/render/print.ts → src/cli/shell.ts',
+        'error stage-order-review: src/review/harden-format.ts → src/render/print.ts',
       ].sort(),
     );
   });
 
   it('fails the lint run (as `npm run lint:layers` calls it) when a rule is broken', () => {
     const run = depcruise();
-    expect(String(run.stdout)).toMatch(/7 errors/);
+    expect(String(run.stdout)).toMatch(/8 errors/);
     expect(run.status).not.toBe(0);
   });
 });

@@ -167,6 +167,24 @@ describe('evaluate: channel connect', () => {
     expect(why(evaluate(m, ev('c')))).toBe('allowed');
   });
 
+  it('names the missing connect rule, printed from a node, only when the trace names can form one', () => {
+    const m = buildModel(policyFrom('type a; type b; allow a self:ability io;'));
+    const message = (o: string): string => {
+      const v = evaluate(
+        m,
+        abilityEvent('a', 'CHANNEL_CONNECT', { kind: 'type-id', value: '1', typeName: o }),
+      );
+      return v.allowed ? '' : v.message;
+    };
+    expect(message('b')).toBe(
+      'type a may not connect to channels of type b (no `allow a b:channel connect;`)',
+    );
+    for (const hostile of ['-', 'allow', 'b;c', 'x y'])
+      expect(message(hostile)).toBe(
+        `type a may not connect to channels of type ${hostile} (no channel connect rule; the trace names a type that cannot be printed in one)`,
+      );
+  });
+
   it('lets default_priv connect to any type', () => {
     expect(
       why(

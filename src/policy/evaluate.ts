@@ -15,7 +15,9 @@
 import type { AbilityEvent, AttachEvent, LinkEvent, TraceEvent } from '../trace/event';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { allows, ruleOrigin, type AbilityValue, type GrantRule } from './grants';
-import { printAbilityItem } from './print';
+import { printAbilityItem, printRuleLine } from './print';
+import { allowConnect } from './nodes';
+import { isIdentifier, isSubjectName } from './lexical';
 import { abilityGrantNode, connectText, negationText, pathRuleText } from './grant-text';
 import type { AbilityGrantInfo, ConnectGrant, Origin, PathRule, PolicyModel } from './model/types';
 
@@ -236,7 +238,7 @@ function evaluateAbility(model: PolicyModel, e: AbilityEvent): Verdict {
   if (connect && a.kind === 'type-id')
     return deny(
       'no-connect-rule',
-      `type ${type} may not connect to channels of type ${a.typeName} (no \`allow ${type} ${a.typeName}:channel connect;\`)`,
+      `type ${type} may not connect to channels of type ${a.typeName}${missingConnectRule(type, a.typeName)}`,
       [...seen, ...connects],
     );
   if (answer.why === 'no-grant') {
@@ -325,4 +327,15 @@ function evaluatePath(model: PolicyModel, e: AttachEvent | LinkEvent): Verdict {
     ),
     ...may,
   };
+}
+
+/**
+ * ` (no \`allow T O:channel connect;\`)`: the rule a denied connect lacks,
+ * built and printed as a node. Both names come from the trace: when either
+ * cannot be a rule's name (`-`, a keyword, other characters) no rule is printed.
+ */
+function missingConnectRule(type: string, object: string): string {
+  if (!isSubjectName(type) || !isIdentifier(object))
+    return ' (no channel connect rule; the trace names a type that cannot be printed in one)';
+  return ` (no \`${printRuleLine(allowConnect(type, object))}\`)`;
 }

@@ -6,7 +6,7 @@
  */
 import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from '../review/policy-diff';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, renderReview } from '../review/review-templates';
+import { cell, renderReview } from './review-templates';
 
 const SIGN: Record<DiffEntry['change'], string> = {
   added: '+',

@@ -9,6 +9,7 @@
 import type { LearnResult } from '../plan/learn';
 import type { PlannedChange } from '../plan/patch';
 import { printItemNode, printRuleLine } from '../policy/print';
+import { allowConnect } from '../policy/nodes';
 import { changeStatement } from '../plan/change-statement';
 import { statementLines, type RuleTextOptions } from './rule-text';
 
@@ -124,6 +125,17 @@ export function toDraftView(
   };
 }
 
+/**
+ * A connect item's cell, `T O:channel connect`: the printed rule
+ * `allow T O:channel connect;` without its keyword and `;` (the column names the
+ * kind already).
+ */
+function connectCell(type: string, object: string): string {
+  return printRuleLine(allowConnect(type, object))
+    .replace(/^allow /, '')
+    .replace(/;$/, '');
+}
+
 /** The markdown review report's view. */
 export function toReportView(result: LearnResult, snippet: string): ReportView {
   const p = result.patch;
@@ -136,10 +148,7 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
     }
     for (const i of c.items) {
       const at = i.provenance.evidence.firstFailure ?? i.provenance.evidence.first;
-      const what =
-        c.kind === 'connect'
-          ? `\`${c.type} ${c.object}:channel connect\``
-          : `\`${printItemNode(i.node)}\``;
+      const what = `\`${c.kind === 'connect' ? connectCell(c.type, printItemNode(i.node)) : printItemNode(i.node)}\``;
       const kind = c.kind === 'ability' && c.domain === 'non-root' ? 'ability (nonroot)' : c.kind;
       added.push({
         cells: [c.type, kind, what, i.provenance.processes.join(', '), `${at.file}:${at.line}`],

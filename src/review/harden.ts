@@ -17,11 +17,13 @@
  */
 import type { ProcessEvent } from '../trace/event';
 import type { Origin, PolicyModel } from '../policy/model/types';
+import type { AllowAttach, AllowConnect, AllowLink } from '../policy/ast';
+import { allowPaths, pathSpec } from '../policy/nodes';
 import { validateEvent } from '../infer/validate-event';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
 import { placeKey, type TraceReview } from './trace-review';
 import { printAbilityItem } from '../policy/print';
-import { abilityGrantNode, connectText, pathRuleText } from '../policy/grant-text';
+import { abilityGrantNode, connectRule, pathRule, ruleText } from '../policy/grant-text';
 import { narrowerText } from './narrower-rule';
 
 /** Version of the `harden --format json` document. */
@@ -42,7 +44,17 @@ export interface HardenFinding {
   message: string;
   /** The narrower rule the traces support, when there is one. */
   alternative?: string;
+  /**
+   * The grant as the rule node `grant` prints, when it is a rule of its own (a
+   * channel connect rule, one attach or link path); absent for ability items and
+   * types. For printers that draw it (the markdown diagram); not part of the
+   * JSON document.
+   */
+  rule?: GrantRule;
 }
+
+/** A grant that is a rule of its own. */
+export type GrantRule = AllowConnect | AllowAttach | AllowLink;
 
 /** The whole answer. */
 export interface HardenResult {
@@ -65,6 +77,7 @@ interface Grant {
   type: string;
   summary: string;
   origin: Origin;
+  rule?: GrantRule;
 }
 
 const dom = (d: { nonRoot: boolean }): string => (d.nonRoot ? 'root and non-root' : 'root only');
@@ -73,12 +86,14 @@ const dom = (d: { nonRoot: boolean }): string => (d.nonRoot ? 'root and non-root
 function grantsOf(model: PolicyModel): Grant[] {
   const out: Grant[] = [];
   const seen = new Set<string>();
-  const add = (type: string, summary: string, origin: Origin): void => {
+  const add = (type: string, summary: string, origin: Origin, rule?: GrantRule): void => {
     const k = `${type}\0${placeKey(origin)}`;
     if (seen.has(k)) return;
     seen.add(k);
-    out.push({ type, summary, origin });
+    out.push({ type, summary, origin, ...(rule ? { rule } : {}) });
   };
+  const addRule = (type: string, rule: GrantRule, origin: Origin): void =>
+    add(type, ruleText(rule), origin, rule);
   for (const [type, g] of model.grants) {
     for (const [, list] of g.abilities)
       for (const x of list)
@@ -91,8 +106,8 @@ function grantsOf(model: PolicyModel): Grant[] {
         );
     for (const [, list] of g.connects)
       for (const c of list)
-        if (c.via === 'allow-connect') add(type, connectText(type, c), c.origin);
-    for (const r of [...g.attaches, ...g.links]) add(type, pathRuleText(type, r), r.origin);
+        if (c.via === 'allow-connect') addRule(type, connectRule(type, c), c.origin);
+    for (const r of [...g.attaches, ...g.links]) addRule(type, pathRule(type, r), r.origin);
   }
   return out;
 }
@@ -174,6 +189,7 @@ export function hardenPolicy(
         grant: g.summary,
         ...at(g.origin),
         message: `${g.type}: ${g.summary} allowed no record in the traces (no success, no failure)`,
+        ...(g.rule ? { rule: g.rule } : {}),
       });
       if (!removed.has(key)) {
         removed.add(key);
@@ -189,6 +205,7 @@ export function hardenPolicy(
     grant: string,
     why: string,
     alternative: string | undefined,
+    rule?: GrantRule,
   ): void => {
     const k = `${type}\0${placeKey(g)}`;
     if (broad.has(k)) return;
@@ -200,20 +217,25 @@ export function hardenPolicy(
       ...at(g),
       message: `${type}: ${grant}: ${why}${alternative === '' ? '; the traces show no use of it' : ''}`,
       ...(alternative ? { alternative } : {}),
+      ...(rule ? { rule } : {}),
     });
   };
   const usedText = (x: Origin): string =>
     review.used.has(placeKey(x)) ? 'the traces use it' : 'the traces show no use of it';
   for (const [type, g] of model.grants) {
     for (const r of g.attaches)
-      if (r.path === '/...')
+      if (r.path === '/...') {
+        // Named without its file-type prefix or relabel type: the finding is about the path.
+        const anywhere = allowPaths('attach', type, [pathSpec('/...')]);
         over(
           r.origin,
           type,
-          `allow_attach ${type} /...`,
+          ruleText(anywhere),
           "attaches anywhere in the path space, over other servers' paths",
           narrowerText(o.byGrant.get(placeKey(r.origin)) ?? [], type, 'attach'),
+          anywhere,
         );
+      }
     for (const [ability, list] of g.abilities)
       for (const x of list) {
         if (x.fromDefaultPriv) {

@@ -145,3 +145,19 @@ describe('diffPolicies', () => {
     );
   });
 });
+
+describe('diff: connect grants in policy words', () => {
+  it('prints a connect rule through the printer and an any-type connect in fixed words', () => {
+    const before = model('type a_t;\ntype b_t;\n');
+    const after = model(
+      'type a_t;\ntype b_t;\nallow a_t b_t:channel connect;\nallow b_t self:ability { channel_connect };\n',
+    );
+    const connects = diffPolicies(before, after)
+      .entries.filter((e) => e.kind === 'connect')
+      .map((e) => e.new);
+    expect(connects.sort()).toEqual([
+      'allow a_t b_t:channel connect',
+      'allow b_t *:channel connect (any type)',
+    ]);
+  });
+});

@@ -20,7 +20,7 @@
 import type { NumberLiteral, RangeValue } from '../policy/ast';
 import type { Origin, PolicyModel } from '../policy/model/types';
 import { abilityValues } from '../policy/grants';
-import { abilityItemText } from '../policy/grant-text';
+import { abilityItemText, anyTypeConnectText, connectRuleOf, ruleText } from '../policy/grant-text';
 import { MAX_VALUE } from '../policy/model/range-file';
 import { compilePathPattern, matchPath } from '../policy/path-match';
 import { ADDRESS_ABILITIES } from '../qnx/abilities';
@@ -203,10 +203,7 @@ function factsOf(model: PolicyModel): Map<string, Fact> {
         kind: 'connect',
         type,
         object,
-        text:
-          object === '*'
-            ? `allow ${type} *:channel connect (any type)`
-            : `allow ${type} ${object}:channel connect`,
+        text: object === '*' ? anyTypeConnectText(type) : ruleText(connectRuleOf(type, object)),
         at: place(list[0]?.origin),
       });
     for (const r of [...g.attaches, ...g.links]) {

@@ -1,8 +1,8 @@
 /**
  * What a review reports to code-review tools: findings (rule id, level,
- * message, places) and the rules that may fire. Review builds them
- * (check-result.ts, harden-format.ts, guards); src/render/sarif.ts prints
- * them as SARIF 2.1.0.
+ * message, places) and the rules that may fire. The review printers build them
+ * (src/render/check-output.ts, harden-format.ts) and review/guards.ts;
+ * src/render/sarif.ts prints them as SARIF 2.1.0.
  */
 
 /** SARIF's result levels. */

@@ -13,14 +13,14 @@ import type { CommandImpl } from '../command';
 import { useColour } from '../io';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
+import { checkResult } from '../../review/check-result';
 import {
   CHECK_RULES,
   checkJson,
-  checkResult,
   checkSarifFindings,
   checkSummary,
   uncoveredLine,
-} from '../../review/check-result';
+} from '../../render/check-output';
 import { formatSarif, toSarif } from '../../render/sarif';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 

@@ -9,8 +9,9 @@
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
-import { explainFailures, explainJson, explainText } from '../../review/explain';
-import { explainMarkdown } from '../../review/explain-markdown';
+import { explainFailures } from '../../review/explain';
+import { explainJson, explainText } from '../../render/explain-output';
+import { explainMarkdown } from '../../render/explain-markdown';
 
 export const explainCommand: CommandImpl = {
   builder: (y) =>

@@ -21,7 +21,7 @@ import {
   hardenSarifFindings,
   hardenSummary,
   hardenText,
-} from '../../review/harden-format';
+} from '../../render/harden-format';
 import { formatSarif, toSarif } from '../../render/sarif';
 
 export const hardenCommand: CommandImpl = {

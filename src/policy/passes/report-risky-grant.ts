@@ -12,6 +12,8 @@ import type { LintPass } from '../lint-types';
 import { normaliseAbilityName } from '../../qnx/abilities';
 import { toSubrange } from '../model/build-model';
 import { eachStatement, placeOf } from './walk';
+import { allowPaths, pathSpec } from '../nodes';
+import { ruleText } from '../grant-text';
 
 const ID_ABILITIES = new Set(['setuid', 'setgid', 'spawn_setuid', 'spawn_setgid']);
 const WIDE = 65_536n;
@@ -25,7 +27,7 @@ export const reportRiskyGrant: LintPass = (policy, _model, session) => {
       for (const p of s.paths) {
         if (p.path === '/...')
           warn(
-            `\`allow_attach ${s.subject.value} /...\` lets the type attach anywhere in the path space, including over other servers' paths`,
+            `\`${ruleText(allowPaths('attach', s.subject.value, [pathSpec('/...')]))}\` lets the type attach anywhere in the path space, including over other servers' paths`,
             placeOf(p, s, file),
           );
       }

@@ -6,8 +6,8 @@
  */
 import type { Statement } from '../policy/ast';
 import { printRuleLine } from '../policy/print';
-import type { Explanation } from './explain';
-import { mermaidGraph, type GraphEdge } from '../render/mermaid';
+import type { Explanation } from '../review/explain';
+import { mermaidGraph, type GraphEdge } from './mermaid';
 import { cell, renderReview } from './review-templates';
 
 /** The edges a rule adds (connect / attach / link), read from its fields. */

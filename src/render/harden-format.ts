@@ -10,11 +10,10 @@ import {
   type HardenCode,
   type HardenFinding,
   type HardenResult,
-} from './harden';
-import type { SarifFinding, SarifLevel, SarifRule } from './sarif-finding';
-import { mermaidGraph, type GraphEdge } from '../render/mermaid';
+} from '../review/harden';
+import type { SarifFinding, SarifLevel, SarifRule } from '../review/sarif-finding';
+import { mermaidGraph, type GraphEdge } from './mermaid';
 import { edgesOfRule } from './explain-markdown';
-import { parsePolicy } from '../policy/parse';
 import { cell, renderReview } from './review-templates';
 
 const LEVEL: Record<HardenCode, SarifLevel> = {
@@ -45,11 +44,16 @@ export function hardenSummary(h: HardenResult): string {
   return `${n('unused-grant')} unused grant(s), ${n('over-broad')} over-broad, ${n('multi-executable')} shared type(s), ${n('type-not-seen')} type(s) not seen; ${h.successes} success and ${h.failures} failure record(s)`;
 }
 
-/** The JSON document of `harden --format json`. */
+/** The JSON document of `harden --format json` (a finding's rule node is left out: `grant` prints it). */
 export function hardenJson(h: HardenResult, patch: string): string {
-  const { removals: _r, ...rest } = h;
+  const { removals: _r, findings, ...rest } = h;
   void _r;
-  return `${JSON.stringify({ schema: 'secpol-learn/harden', schemaVersion: HARDEN_SCHEMA_VERSION, ...rest, ...(h.hasSuccesses ? {} : { note: NO_SUCCESS_NOTE }), patch }, null, 2)}\n`;
+  const printed = findings.map((f) => {
+    const { rule: _rule, ...printedFields } = f;
+    void _rule;
+    return printedFields;
+  });
+  return `${JSON.stringify({ schema: 'secpol-learn/harden', schemaVersion: HARDEN_SCHEMA_VERSION, ...rest, findings: printed, ...(h.hasSuccesses ? {} : { note: NO_SUCCESS_NOTE }), patch }, null, 2)}\n`;
 }
 
 /** The SARIF rules `harden` may report. */
@@ -76,16 +80,6 @@ export function hardenSarifFindings(h: HardenResult): SarifFinding[] {
   }));
 }
 
-/**
- * The edges an unused grant removes: its summary (`allow_attach a_t /x`, with
- * an optional ` (...)` note) read as a statement by the policy parser.
- */
-function grantEdges(grant: string): GraphEdge[] {
-  const { ast, diagnostics } = parsePolicy(`${grant.replace(/ \(.*$/, '')};`, { file: '' });
-  const s = ast.statements[0];
-  return diagnostics.length === 0 && ast.statements.length === 1 && s ? edgesOfRule(s, '-') : [];
-}
-
 /** Renders the findings as a pull-request comment. */
 export function hardenMarkdown(h: HardenResult, patch: string): string {
   const section = (
@@ -107,7 +101,7 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
   };
   const edges: GraphEdge[] = h.findings
     .filter((f) => f.code === 'unused-grant')
-    .flatMap((f) => grantEdges(f.grant));
+    .flatMap((f) => (f.rule ? edgesOfRule(f.rule, '-') : []));
   const view = {
     title: 'secpol-learn harden',
     summary: [

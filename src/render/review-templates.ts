@@ -1,12 +1,12 @@
 /**
  * The markdown templates of the review commands (templates/explain.hbs,
  * diff.hbs, harden.hbs): built in and precompiled like the learning
- * templates (src/render/builtin-templates.ts: `noEscape`, paths must never
+ * templates (builtin-templates.ts: `noEscape`, paths must never
  * become HTML entities; `strict`, a missing field is an error). Templates
  * only print what the view-models prepared. Does not take `--templates`
  * overrides.
  */
-import { builtinTemplate } from '../render/builtin-templates';
+import { builtinTemplate } from './builtin-templates';
 
 /** The review templates' names, each `templates/NAME.hbs`. */
 export type ReviewTemplateName = 'explain' | 'diff' | 'harden';

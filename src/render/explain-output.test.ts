@@ -3,9 +3,10 @@ import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
 import { MAX_CONSULTED } from '../policy/evaluate';
 import { parseTraceText } from '../trace/push-parser';
-import { explainFailures, explainJson, explainText } from './explain';
+import { explainFailures } from '../review/explain';
+import { reviewEvents } from '../review/trace-review';
+import { explainJson, explainText } from './explain-output';
 import { explainMarkdown } from './explain-markdown';
-import { reviewEvents } from './trace-review';
 
 describe('explain with many consulted rules', () => {
   const rules = MAX_CONSULTED + 3;

@@ -1,0 +1,107 @@
+/**
+ * Printing `check`'s decision (src/review/check-result.ts): the text line of
+ * each uncovered failure, the one-line summary, the JSON document (schema
+ * `secpol-learn/check`) and the SARIF rules and findings.
+ */
+import {
+  CHECK_SCHEMA_VERSION,
+  type CheckResult,
+  type UncoveredFailure,
+} from '../review/check-result';
+import { type TraceReview, uncoveredGroups } from '../review/trace-review';
+import type { SarifFinding, SarifRule } from '../review/sarif-finding';
+
+/** One line per uncovered failure: `FILE:LINE: uncovered: RECORD: WHY [reason]`. */
+export function uncoveredLine(u: UncoveredFailure): string {
+  const times = u.count > 1 ? ` (${u.count} records)` : '';
+  return `${u.file}:${u.line}: uncovered: ${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]${times}`;
+}
+
+/** The one-line summary `check` writes on stderr. */
+export function checkSummary(r: CheckResult): string {
+  const s = r.summary;
+  const parts = [
+    `${s.failures} failure record(s), ${s.successes} success record(s)`,
+    `${s.uncovered} uncovered (${s.uncoveredRecords} record(s))`,
+    `${s.notUnderstood} line(s) not understood${r.strict ? ' (--strict: fail)' : ''}`,
+  ];
+  if (s.guardViolations > 0) parts.push(`${s.guardViolations} guard violation(s)`);
+  return `secpol-learn check: ${r.passed ? 'PASS' : 'FAIL'}: ${parts.join('; ')}`;
+}
+
+/** The JSON document of `check --format json`. */
+export function checkJson(r: CheckResult): string {
+  const doc = {
+    schema: 'secpol-learn/check',
+    schemaVersion: CHECK_SCHEMA_VERSION,
+    passed: r.passed,
+    strict: r.strict,
+    traceFiles: r.traceFiles,
+    policyFiles: r.policyFiles,
+    summary: r.summary,
+    uncovered: r.uncovered,
+    guardViolations: r.guardViolations.map((v) => ({
+      type: v.type,
+      grant: v.what,
+      at: { file: v.grant.file, line: v.grant.line, column: v.grant.column },
+      guard: { file: v.guard.file, line: v.guard.line },
+    })),
+    notUnderstood: r.notUnderstood.map((d) => ({
+      file: d.file,
+      line: d.line,
+      message: d.message,
+      ruleId: d.ruleId ?? '',
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The SARIF rules `check` may report. */
+export const CHECK_RULES: SarifRule[] = [
+  {
+    id: 'uncovered-failure',
+    description: 'A failure recorded by secpolmonitor that the policy does not allow',
+  },
+  { id: 'guard-rule', description: 'The policy grants something a guard rule (--deny) forbids' },
+  { id: 'trace-unknown-line', description: 'A trace line that could not be read' },
+];
+
+/** `check`'s findings for SARIF: failures at the trace line (the consulted policy rules related), guard violations at the grant. */
+export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFinding[] {
+  const consulted = new Map(
+    uncoveredGroups(review).map((g) => [
+      `${(g.failurePlaces[0] ?? g.event.position).file}:${(g.failurePlaces[0] ?? g.event.position).line}`,
+      g.verdict.allowed ? [] : g.verdict.consulted,
+    ]),
+  );
+  const out: SarifFinding[] = r.uncovered.map((u) => ({
+    ruleId: 'uncovered-failure',
+    level: 'error',
+    message: `${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]`,
+    locations: [{ file: u.file, line: u.line }],
+    related: (consulted.get(`${u.file}:${u.line}`) ?? []).map((c) => ({
+      file: c.file,
+      line: c.line,
+      column: c.column,
+      message: `consulted: ${c.summary}`,
+    })),
+  }));
+  for (const v of r.guardViolations)
+    out.push({
+      ruleId: 'guard-rule',
+      level: 'error',
+      message: `${v.type} is granted ${v.what}, which guard rule ${v.guard.file}:${v.guard.line} forbids`,
+      locations: [{ file: v.grant.file, line: v.grant.line, column: v.grant.column }],
+      related: [
+        { file: v.guard.file, line: v.guard.line, column: v.guard.column, message: 'guard rule' },
+      ],
+    });
+  for (const d of r.notUnderstood)
+    out.push({
+      ruleId: 'trace-unknown-line',
+      level: r.strict ? 'error' : 'warning',
+      message: d.message,
+      locations: [{ file: d.file, line: d.line }],
+    });
+  return out;
+}
