@@ -70,8 +70,14 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
 
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'secpol-learn-pack-'));
-    const pack = npm(['pack', '--json', '--pack-destination', work], ROOT);
-    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    // The build runs in `prepare` (README, Install): scripts on, whatever the user's npm config says.
+    const pack = npm(
+      ['pack', '--json', '--ignore-scripts=false', '--pack-destination', work],
+      ROOT,
+    );
+    // The JSON report, after any script output a `foreground-scripts` config sends to stdout.
+    const report = pack.stdout.slice(pack.stdout.search(/^\[/m));
+    const [info] = JSON.parse(report) as { filename: string; files: { path: string }[] }[];
     packed = info!.files.map((f) => f.path);
     const prefix = path.join(work, 'prefix');
     npm(
@@ -115,10 +121,13 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
     const workers = readdirSync(path.join(ROOT, 'src', 'cli', 'parallel'))
       .filter((f) => /worker\.ts$/.test(f))
       .map((f) => `dist/cli/parallel/${f.replace(/\.ts$/, '.js')}`);
-    expect(workers).toEqual([
-      'dist/cli/parallel/shard-worker.js',
-      'dist/cli/parallel/stream-worker.js',
-    ]);
+    // The two the parallel readers load (read-parallel.ts), found by name so a new one is checked too.
+    expect(workers).toEqual(
+      expect.arrayContaining([
+        'dist/cli/parallel/shard-worker.js',
+        'dist/cli/parallel/stream-worker.js',
+      ]),
+    );
     const expected = [
       'package.json',
       'LICENSE',
@@ -192,40 +201,53 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
     expect(found).toEqual({ dir: path.join(pkg, 'templates'), missing: [] });
   });
 
-  it('learns in the installed worker threads what one thread learns', () => {
-    // The CLI goes parallel from 256 MiB; the same entry with a 1-byte floor runs the
-    // installed dist/cli/parallel/shard-worker.js on the seed trace cut in two.
-    const same = inInstalled(
+  it('learns in the installed worker threads what one thread learns, from a file and from a stream', () => {
+    // The CLI goes parallel from 256 MiB; the same entry with a 1-byte floor runs the installed
+    // worker entries on the seed trace: shard-worker.js on the file cut in two, stream-worker.js
+    // on it as standard input.
+    const result = inInstalled(
       `
+      const fs = require('node:fs');
       const path = require('node:path');
       const { isDeepStrictEqual } = require('node:util');
-      const pkg = process.argv[1];
-      // Which worker scripts were started (read-parallel.js looks Worker up at each call).
+      const [, pkg, trace] = process.argv;
+      // Which worker scripts were started (the readers look Worker up at each call).
       const threads = require('node:worker_threads');
       const started = [];
       threads.Worker = class extends threads.Worker {
         constructor(file, options) {
           super(file, options);
-          started.push(file);
+          started.push(path.relative(pkg, file));
         }
       };
       const { readTracesParallel } = require(path.join(pkg, 'dist/cli/parallel/read-parallel.js'));
       const { processIo } = require(path.join(pkg, 'dist/cli/io.js'));
       const filter = { names: [], abilities: false, paths: false };
-      const read = (more) => readTracesParallel([process.argv[2]], filter, processIo(), 1000,
-        { threads: 2, minBytes: 1, ...more });
-      Promise.all([read({}), read({ inProcess: true })]).then(([workers, oneThread]) =>
+      const read = (files, stdin, more) =>
+        readTracesParallel(files, filter, { ...processIo(), stdin }, 1000, { threads: 2, minBytes: 1, ...more });
+      const stdin = () => fs.createReadStream(trace);
+      (async () => {
+        const file = await read([trace], undefined, {});
+        const fileOneThread = await read([trace], undefined, { inProcess: true });
+        const stream = await read(['-'], stdin(), {});
+        const streamOneThread = await read(['-'], stdin(), { inProcess: true });
         console.log(JSON.stringify({
-          read: workers !== undefined,
-          same: isDeepStrictEqual(workers, oneThread),
+          read: file !== undefined && stream !== undefined,
+          sameFromFile: isDeepStrictEqual(file, fileOneThread),
+          sameFromStream: isDeepStrictEqual(stream, streamOneThread),
           started,
-        })));`,
+        }));
+      })();`,
       path.join(SEED, 'trace.log'),
     );
-    expect(same).toEqual({
+    expect(result).toEqual({
       read: true,
-      same: true,
-      started: [path.join(pkg, 'dist', 'cli', 'parallel', 'shard-worker.js')],
+      sameFromFile: true,
+      sameFromStream: true,
+      started: [
+        path.join('dist', 'cli', 'parallel', 'shard-worker.js'),
+        path.join('dist', 'cli', 'parallel', 'stream-worker.js'),
+      ],
     });
   });
 });
