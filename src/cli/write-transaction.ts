@@ -160,9 +160,13 @@ async function lock(t: Target): Promise<string> {
   heldLocks.add(file);
   try {
     await handle.writeFile(`${process.pid}\n`);
-  } finally {
+  } catch (error) {
+    heldLocks.delete(file);
     await handle.close();
+    await fs.rm(file, { force: true });
+    throw new OutputError(t.name, 'write', error);
   }
+  await handle.close();
   return file;
 }
 
