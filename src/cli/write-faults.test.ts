@@ -9,6 +9,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -137,6 +140,26 @@ function cli(args: string[]): Promise<{ code: number; stderr: string }> {
     child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
   });
 }
+
+describe('standard output that cannot be written', () => {
+  const full = existsSync('/dev/full') ? it : it.skip;
+  full('a full disk under stdout: one line in words, exit 2, no stack trace', () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', BIN, 'monitor', '-aps', TRACE_FILE],
+        { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        'secpol-learn: cannot write standard output: no space left on device\n',
+      );
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
 
 describe('--write with other writers', () => {
   it('two suggest --write at once on one policy: both updates land, or the second is refused (exit 2), never lost', async () => {
