@@ -34,11 +34,11 @@ export class InputError extends Error {
 }
 
 /**
- * A file could not be written (or locked, or backed up): "cannot write
- * policy.secpol: read-only file system". Exit 2 like an unreadable input.
+ * A file could not be read or written (or locked, or backed up): "cannot
+ * write policy.secpol: read-only file system". Exit 2 like any input error.
  */
-export class OutputError extends InputError {
-  override name = 'OutputError';
+export class FileError extends InputError {
+  override name = 'FileError';
   constructor(file: string, action: string, cause: unknown) {
     super(file, '', { cause });
     this.message = `cannot ${action} ${file}: ${ioErrorWords(cause)}`;

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../errors';
+import { FileError } from '../errors';
 import { decodePolicyBytes, digestOf, type PolicyEncoding } from './policy-bytes';
 import { writeTransaction } from './write-transaction';
 
@@ -22,7 +22,8 @@ export interface PolicySource {
 }
 
 /**
- * Reads a policy file; throws InputError (exit 2) naming the file when it cannot be read.
+ * Reads a policy file; throws FileError (exit 2: "cannot read policy FILE: no such file or
+ * directory") when it cannot be read.
  * `name` is how the user named it (for diagnostics); it defaults to `file`.
  */
 export async function readPolicyFile(file: string, name: string = file): Promise<PolicySource> {
@@ -30,13 +31,7 @@ export async function readPolicyFile(file: string, name: string = file): Promise
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw new InputError(
-      name,
-      `cannot read policy: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw new FileError(name, 'read policy', error);
   }
   return { file: name, ...decodePolicyBytes(bytes), digest: digestOf(bytes) };
 }
@@ -44,7 +39,7 @@ export async function readPolicyFile(file: string, name: string = file): Promise
 /**
  * Replaces `file` with `text` as a one-file transaction without a backup
  * (locked, temporary file, fsync, rename; mode, owner, symlink and hard links
- * kept). Throws InputError/OutputError (exit 2) in words.
+ * kept). Throws InputError/FileError (exit 2) in words.
  */
 export async function writePolicyFileAtomic(
   file: string,

@@ -200,7 +200,7 @@ describe('--write with other writers', () => {
     }
   });
 
-  it('kill -9 at random points: the policy is always the old or the new bytes, a backup never partial', async () => {
+  it('kill -9 and SIGTERM at random points: the policy is always the old or the new bytes, a backup never partial', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'secpol-kill-'));
     mkdirSync(path.join(dir, 'p'));
     const file = path.join(dir, 'p', 'policy.secpol');
@@ -243,9 +243,18 @@ describe('--write with other writers', () => {
       await new Promise<void>((res) => child.stdout.once('data', () => res()));
       await new Promise((res) => setTimeout(res, Math.random() * 300));
       const exited = new Promise((res) => child.once('exit', res));
-      child.kill('SIGKILL');
+      // SIGKILL cannot be caught; SIGTERM is, and the writer removes its lock and temporaries first.
+      const signal = round % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
+      child.kill(signal);
       await exited;
       expect([OLD, NEW]).toContain(readFileSync(file, 'utf8'));
+      // (Temporaries of an earlier round's SIGKILL stay; their names carry that writer's pid.)
+      if (signal === 'SIGTERM')
+        expect(
+          readdirSync(path.join(dir, 'p')).filter(
+            (f) => f.endsWith('.lock') || f.includes(`.${child.pid}.`),
+          ),
+        ).toEqual([]);
       for (const f of readdirSync(path.join(dir, 'p')).filter((f) => f.includes('.orig'))) {
         expect([OLD, NEW]).toContain(readFileSync(path.join(dir, 'p', f), 'utf8'));
       }

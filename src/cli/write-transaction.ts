@@ -21,13 +21,13 @@
  *    (rename would split the links): that write is not atomic, its backup is
  *    the way back.
  *
- * Every failure is an InputError/OutputError in words (exit 2).
+ * Every failure is an InputError/FileError in words (exit 2).
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs, readFileSync, unlinkSync, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { InputError, OutputError } from '../errors';
+import { InputError, FileError } from '../errors';
 import { digestOf, encodePolicyText, toCrlf, usesCrlf, type PolicyEncoding } from './policy-bytes';
 
 /** One file to rewrite. */
@@ -76,17 +76,29 @@ interface Target {
   tmp?: string;
 }
 
-/** Lock files held by this process, removed even when it exits early. */
-const heldLocks = new Set<string>();
-process.on('exit', () => {
-  for (const lock of heldLocks) {
+/**
+ * Lock and temporary files this process made and has not yet removed or
+ * renamed: removed when it exits early, on an error or on SIGINT/SIGTERM/SIGHUP
+ * during a transaction (after which the signal ends the process as it would have).
+ */
+const owned = new Set<string>();
+function removeOwned(): void {
+  for (const file of owned) {
     try {
-      unlinkSync(lock);
+      unlinkSync(file);
     } catch {
       // Already gone.
     }
   }
-});
+  owned.clear();
+}
+process.on('exit', removeOwned);
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function onSignal(signal: NodeJS.Signals): void {
+  removeOwned();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, signal);
+}
 
 /** Runs the transaction; resolves to the files written (files whose bytes would not change are not). */
 export async function writeTransaction(
@@ -95,6 +107,7 @@ export async function writeTransaction(
 ): Promise<WrittenFile[]> {
   const targets = await resolveTargets(writes);
   const locks: string[] = [];
+  for (const s of SIGNALS) process.on(s, onSignal);
   try {
     for (const t of targets) locks.push(await lock(t));
     const changed: Target[] = [];
@@ -107,9 +120,10 @@ export async function writeTransaction(
     }));
   } finally {
     for (const l of locks) {
-      heldLocks.delete(l);
+      owned.delete(l);
       await fs.rm(l, { force: true });
     }
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
   }
 }
 
@@ -120,7 +134,7 @@ async function resolveTargets(writes: FileWrite[]): Promise<Target[]> {
     try {
       real = await fs.realpath(w.path);
     } catch (error) {
-      throw new OutputError(w.name, 'write', error);
+      throw new FileError(w.name, 'write', error);
     }
     const t = byReal.get(real);
     if (!t) {
@@ -154,17 +168,17 @@ async function lock(t: Target): Promise<string> {
     handle = await fs.open(file, 'wx', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
-      throw new OutputError(t.name, 'write', error);
+      throw new FileError(t.name, 'write', error);
     throw new InputError(t.name, lockHeldMessage(file));
   }
-  heldLocks.add(file);
+  owned.add(file);
   try {
     await handle.writeFile(`${process.pid}\n`);
   } catch (error) {
-    heldLocks.delete(file);
+    owned.delete(file);
     await handle.close();
     await fs.rm(file, { force: true });
-    throw new OutputError(t.name, 'write', error);
+    throw new FileError(t.name, 'write', error);
   }
   await handle.close();
   return file;
@@ -196,9 +210,9 @@ async function prepare(t: Target): Promise<boolean> {
     t.stat = await fs.stat(t.real);
     t.old = await fs.readFile(t.real);
   } catch (error) {
-    throw new OutputError(t.name, 'read', error);
+    throw new FileError(t.name, 'read', error);
   }
-  if (t.stat.isDirectory()) throw new OutputError(t.name, 'write', { code: 'EISDIR' });
+  if (t.stat.isDirectory()) throw new FileError(t.name, 'write', { code: 'EISDIR' });
   const now = digestOf(t.old);
   if (t.digests.some((d) => d !== now)) {
     throw new InputError(
@@ -222,7 +236,7 @@ async function commit(targets: Target[], options: TransactionOptions): Promise<v
     for (const t of targets) if (t.stat!.nlink === 1) await writeTemporary(t);
   } catch (error) {
     // Nothing renamed yet: remove what this run made, leaving every file as it was.
-    for (const t of targets) if (t.tmp) await fs.rm(t.tmp, { force: true });
+    for (const t of targets) if (t.tmp) await dropTemporary(t.tmp);
     for (const b of made) await fs.rm(b, { force: true });
     throw error;
   }
@@ -231,12 +245,12 @@ async function commit(targets: Target[], options: TransactionOptions): Promise<v
     if (!t.tmp) continue;
     try {
       await fs.rename(t.tmp, t.real);
+      owned.delete(t.tmp);
       renamed.push(t);
     } catch (error) {
-      for (const u of targets)
-        if (u.tmp && !renamed.includes(u)) await fs.rm(u.tmp, { force: true });
+      for (const u of targets) if (u.tmp && !renamed.includes(u)) await dropTemporary(u.tmp);
       await restore(renamed);
-      throw new OutputError(t.name, 'write', error);
+      throw new FileError(t.name, 'write', error);
     }
   }
   for (const t of targets) if (!t.tmp) await writeInPlace(t);
@@ -250,8 +264,9 @@ async function restore(renamed: Target[]): Promise<void> {
     try {
       await writeFileSynced(tmp, t.old!, t.stat!, t.name);
       await fs.rename(tmp, t.real);
+      owned.delete(tmp);
     } catch {
-      await fs.rm(tmp, { force: true });
+      await dropTemporary(tmp);
     }
   }
 }
@@ -271,7 +286,7 @@ async function backup(t: Target, note?: (line: string) => void): Promise<string>
         await fs.link(tmp, name);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new OutputError(`${t.real}.orig`, 'write backup', error);
+        throw new FileError(`${t.real}.orig`, 'write backup', error);
       }
       if (n > 0)
         note?.(
@@ -285,9 +300,9 @@ async function backup(t: Target, note?: (line: string) => void): Promise<string>
     );
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new OutputError(t.name, 'write backup of', error);
+    throw new FileError(t.name, 'write backup of', error);
   } finally {
-    await fs.rm(tmp, { force: true });
+    await dropTemporary(tmp);
   }
 }
 
@@ -297,7 +312,7 @@ async function writeTemporary(t: Target): Promise<void> {
     await writeFileSynced(t.tmp, t.bytes!, t.stat!, t.name);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new OutputError(t.name, 'write', error);
+    throw new FileError(t.name, 'write', error);
   }
 }
 
@@ -316,7 +331,7 @@ async function writeInPlace(t: Target): Promise<void> {
     } catch {
       // The backup holds the old bytes.
     }
-    throw new OutputError(t.name, 'write', error);
+    throw new FileError(t.name, 'write', error);
   } finally {
     await handle?.close();
   }
@@ -330,6 +345,7 @@ async function writeFileSynced(
   name: string,
 ): Promise<void> {
   const handle = await fs.open(file, 'wx', 0o600);
+  owned.add(file);
   try {
     await handle.writeFile(bytes);
     // The mode given to open() is filtered by the umask; set it exactly.
@@ -350,7 +366,7 @@ async function writeFileSynced(
     await handle.sync();
   } catch (error) {
     await handle.close();
-    await fs.rm(file, { force: true });
+    await dropTemporary(file);
     throw error;
   }
   await handle.close();
@@ -366,6 +382,11 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+async function dropTemporary(file: string): Promise<void> {
+  await fs.rm(file, { force: true });
+  owned.delete(file);
 }
 
 function temporaryName(real: string): string {

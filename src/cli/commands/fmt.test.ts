@@ -86,7 +86,7 @@ describe('secpol-learn fmt', () => {
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'secpol-learn: missing.secpol: cannot read policy: ENOENT\n',
+      stderr: 'secpol-learn: cannot read policy missing.secpol: no such file or directory\n',
     });
     expect(readFileSync(path.join(cwd, 'ugly.secpol'), 'utf8')).toBe(UGLY);
   });

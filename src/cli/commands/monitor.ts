@@ -13,7 +13,7 @@ import { chmod, open, realpath, rename, rm, stat, type FileHandle } from 'node:f
 import type { Writable } from 'node:stream';
 import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
-import { ExitCode, InputError, OutputError, UsageError } from '../../errors';
+import { ExitCode, InputError, FileError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
 import { readChunks } from '../read-chunks';
@@ -196,7 +196,7 @@ async function refuseInputAsOutput(
 /** Where `-o` writes: a stream, with commit (at the end) and abort (always, after). */
 interface OutputFile {
   stream: Writable;
-  /** Writes text, waiting when the file is slow; throws OutputError when it cannot be written. */
+  /** Writes text, waiting when the file is slow; throws FileError when it cannot be written. */
   write: (text: string) => Promise<void>;
   commit: () => Promise<void>;
   abort: () => Promise<void>;
@@ -239,7 +239,7 @@ async function openOutputFile(
     stream.once('open', () => resolve());
     stream.once('error', () => resolve());
   });
-  if (failure) throw new OutputError(name, 'write', failure);
+  if (failure) throw new FileError(name, 'write', failure);
   let done = false;
   const end = (): Promise<void> =>
     new Promise<void>((res) => {
@@ -250,23 +250,23 @@ async function openOutputFile(
   return {
     stream,
     write: async (text) => {
-      if (failure) throw new OutputError(name, 'write', failure);
+      if (failure) throw new FileError(name, 'write', failure);
       if (!stream.write(text))
         await new Promise<void>((res) => {
           stream.once('drain', res);
           stream.once('error', () => res());
         });
-      if (failure) throw new OutputError(name, 'write', failure);
+      if (failure) throw new FileError(name, 'write', failure);
     },
     commit: async () => {
       await end();
-      if (failure) throw new OutputError(name, 'write', failure);
+      if (failure) throw new FileError(name, 'write', failure);
       if (!direct) {
         try {
           if (mode !== undefined) await chmod(file, mode);
           await rename(file, target);
         } catch (error) {
-          throw new OutputError(name, 'write', error);
+          throw new FileError(name, 'write', error);
         }
       }
       done = true;

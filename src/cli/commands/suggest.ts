@@ -159,13 +159,20 @@ export const suggestCommand: CommandImpl = {
     if (args.write && loaded) {
       // One transaction over every file of the policy (docs/reliability.md).
       const written = await writeTransaction(
-        loaded.sources.map((src, i) => ({
-          name: src.file,
-          path: path.resolve(io.cwd, src.file),
-          text: patched![i]!.text,
-          encoding: src.encoding,
-          ...(src.digest ? { digest: src.digest } : {}),
-        })),
+        // Files the patch leaves as they are are not written (nor locked: they may be read-only).
+        loaded.sources.flatMap((src, i) =>
+          patched![i]!.text === src.text
+            ? []
+            : [
+                {
+                  name: src.file,
+                  path: path.resolve(io.cwd, src.file),
+                  text: patched![i]!.text,
+                  encoding: src.encoding,
+                  ...(src.digest ? { digest: src.digest } : {}),
+                },
+              ],
+        ),
         { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
       );
       for (const w of written)
