@@ -319,4 +319,15 @@ describe('monitor -o', () => {
     expect(statSync(path.join(dir, 'out.txt')).mode & 0o777).toBe(0o600);
     expect(leftovers(dir)).toEqual([]);
   });
+
+  it('says in words when the output cannot be created', async () => {
+    const dir = workdir();
+    const r = await runCli(['monitor', '-ap', '-o', 'no/such/dir/out.txt', 'trace.log'], {
+      cwd: dir,
+    });
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: 'secpol-learn: cannot write no/such/dir/out.txt: no such file or directory\n',
+    });
+  });
 });
