@@ -286,7 +286,7 @@ async function backup(t: Target, note?: (line: string) => void): Promise<string>
         await fs.link(tmp, name);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new FileError(`${t.real}.orig`, 'write backup', error);
+        throw new FileError(t.name, 'write backup of', error);
       }
       if (n > 0)
         note?.(
