@@ -6,6 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { run } from './cli/run';
 import { processIo } from './cli/io';
+import { ExitCode, ioErrorWords } from './errors';
 
 if (require.main === module) {
   // With a large policy in the heap before the traces are read, V8's allocation-site
@@ -15,10 +16,15 @@ if (require.main === module) {
   setFlagsFromString('--no-allocation-site-pretenuring');
   // `secpol-learn lint big.secpol | head`: the reader is gone. Stop quietly, as Unix tools do,
   // instead of crashing with a stack trace; output files are written atomically, so none is left half-written.
+  // Any other failure to write (a full disk, an I/O error) is said in words, exit 2.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      process.exit(0);
+      if (error.code === 'EPIPE') process.exit(0);
+      if (stream === process.stdout)
+        process.stderr.write(
+          `secpol-learn: cannot write standard output: ${ioErrorWords(error)}\n`,
+        );
+      process.exit(ExitCode.USAGE);
     });
   }
   run(process.argv.slice(2), processIo()).then(

@@ -32,3 +32,46 @@ export class InputError extends Error {
     super(`${file}: ${message}`, options);
   }
 }
+
+/**
+ * A file could not be read or written (or locked, or backed up): "cannot
+ * write policy.secpol: read-only file system". Exit 2 like any input error.
+ */
+export class FileError extends InputError {
+  override name = 'FileError';
+  constructor(file: string, action: string, cause: unknown) {
+    super(file, '', { cause });
+    this.message = `cannot ${action} ${file}: ${ioErrorWords(cause)}`;
+  }
+}
+
+/** What the user may fix, in words, for the system errors reading and writing files meet. */
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a path component is not a directory',
+  ENOENT: 'no such file or directory',
+  EEXIST: 'already exists',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EBUSY: 'device or resource busy',
+  ETXTBSY: 'text file busy',
+  EXDEV: 'not on the same file system',
+  EIO: 'input/output error',
+  EPIPE: 'broken pipe',
+};
+
+/** A system error in words ("read-only file system"); other errors by their message. */
+export function ioErrorWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
+  if (code) return code;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -45,7 +45,7 @@ describe('policy file I/O', () => {
   it('names the file when it cannot be read or written', async () => {
     await expect(
       readPolicyFile(path.join(dir, 'missing.secpol'), 'missing.secpol'),
-    ).rejects.toThrow('missing.secpol: cannot read policy: ENOENT');
+    ).rejects.toThrow('cannot read policy missing.secpol: no such file or directory');
     await expect(
       writePolicyFileAtomic(path.join(dir, 'no', 'x.secpol'), '', 'utf8'),
     ).rejects.toBeInstanceOf(InputError);

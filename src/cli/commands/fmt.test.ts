@@ -50,9 +50,11 @@ describe('secpol-learn fmt', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'broken.secpol:1:9: error: expected `,` or `;`, found `allow`\n  |\n1 | type a_t\n  |         ^\n',
+      'broken.secpol:1:9: error: expected `,` or `;`, found `allow`\n  |\n1 | type a_t\n  |         ^\n' +
+        'secpol-learn: wrote ugly.secpol (original kept as ugly.secpol.orig)\n',
     );
     expect(readFileSync(path.join(cwd, 'ugly.secpol'), 'utf8')).toBe(PRETTY);
+    expect(readFileSync(path.join(cwd, 'ugly.secpol.orig'), 'utf8')).toBe(UGLY);
     expect(statSync(path.join(cwd, 'ugly.secpol')).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(cwd, 'broken.secpol'), 'utf8')).toBe(BROKEN);
   });
@@ -84,7 +86,7 @@ describe('secpol-learn fmt', () => {
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'secpol-learn: missing.secpol: cannot read policy: ENOENT\n',
+      stderr: 'secpol-learn: cannot read policy missing.secpol: no such file or directory\n',
     });
     expect(readFileSync(path.join(cwd, 'ugly.secpol'), 'utf8')).toBe(UGLY);
   });

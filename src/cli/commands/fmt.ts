@@ -1,7 +1,9 @@
 /**
  * `secpol-learn fmt FILE...`: prints policies in the canonical layout
  * (docs/policy-language.md), checks whether they already are (`--check`), or
- * rewrites them in place (`--write`, atomically, keeping mode and encoding).
+ * rewrites them in place (`--write`: one transaction over every file that
+ * parses, keeping FILE.orig, mode, owner, encoding and CRLF line ends;
+ * docs/reliability.md).
  *
  * Every file is read and parsed before anything is written; a file with a
  * syntax error is reported with code frames on stderr and never written.
@@ -15,7 +17,9 @@ import { ExitCode, UsageError } from '../../errors';
 import { formatDiagnostic } from '../../diagnostics/code-frame';
 import { parsePolicy } from '../../policy/parse';
 import { printPolicy } from '../../policy/print';
-import { readPolicyFile, writePolicyFileAtomic, type PolicySource } from '../policy-file-io';
+import { readPolicyFile, type PolicySource } from '../policy-file-io';
+import { toCrlf, usesCrlf } from '../policy-bytes';
+import { backupName, writeTransaction, type FileWrite } from '../write-transaction';
 
 const BOM = '\uFEFF';
 
@@ -55,6 +59,7 @@ export const fmtCommand: CommandImpl = {
       sources.push(await readPolicyFile(pathIn(io, file), file));
     }
     let exitCode: number = ExitCode.OK;
+    const writes: FileWrite[] = [];
     for (const src of sources) {
       const { ast, diagnostics } = parsePolicy(src.text, { file: src.file });
       for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, src.text));
@@ -62,8 +67,9 @@ export const fmtCommand: CommandImpl = {
         exitCode = ExitCode.FINDING;
         continue;
       }
-      // A byte-order mark is whitespace to the parser; keep it in the output.
-      const formatted = (src.text.startsWith(BOM) ? BOM : '') + printPolicy(ast);
+      // A byte-order mark is whitespace to the parser, and CRLF line ends are the file's own: both kept.
+      const printed = (src.text.startsWith(BOM) ? BOM : '') + printPolicy(ast);
+      const formatted = usesCrlf(src.text) ? toCrlf(printed) : printed;
       if (check) {
         if (formatted !== src.text) {
           io.stdout.write(`${src.file}\n`);
@@ -71,12 +77,26 @@ export const fmtCommand: CommandImpl = {
         }
       } else if (write) {
         if (formatted !== src.text)
-          await writePolicyFileAtomic(pathIn(io, src.file), formatted, src.encoding);
+          writes.push({
+            name: src.file,
+            path: pathIn(io, src.file),
+            text: formatted,
+            encoding: src.encoding,
+            ...(src.digest ? { digest: src.digest } : {}),
+          });
       } else {
         // Same bytes as the file's own encoding (a latin1 file stays latin1).
         io.stdout.write(Buffer.from(formatted, src.encoding));
       }
     }
+    const written = await writeTransaction(writes, {
+      backup: true,
+      note: (line) => io.stderr.write(`secpol-learn: ${line}\n`),
+    });
+    for (const w of written)
+      io.stderr.write(
+        `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
+      );
     return exitCode;
   },
 };

@@ -7,12 +7,13 @@
  * All logic lives in trace/ and monitor/; this file only wires streams.
  */
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { chmod, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
-import { ExitCode, InputError, UsageError } from '../../errors';
+import { ExitCode, InputError, FileError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
 import { readChunks } from '../read-chunks';
@@ -82,10 +83,11 @@ export const monitorCommand: CommandImpl = {
     const options = monitorOptions(args);
     const traces = ((args.traces as string[] | undefined) ?? []).map(String);
     if (traces.length === 0) traces.push('-');
-    const out: Writable =
-      typeof args.o === 'string'
-        ? await openOutput(path.resolve(io.cwd, args.o), args.o)
-        : io.stdout;
+    const outName = typeof args.o === 'string' ? args.o : undefined;
+    const outPath = outName !== undefined ? path.resolve(io.cwd, outName) : undefined;
+    if (outName !== undefined) await refuseInputAsOutput(outName, outPath!, traces, io);
+    // `-o FILE` is opened once the first input is: an unreadable input leaves FILE as it was.
+    let output: OutputFile | undefined;
     const filter = new MonitorFilter(options);
     const verbose = Boolean(args.v);
     const json = Boolean(args.json);
@@ -94,6 +96,9 @@ export const monitorCommand: CommandImpl = {
       for (const file of traces) {
         const { input, close } = await openTrace(file, io, Boolean(args.follow));
         try {
+          if (outName !== undefined && !output)
+            output = await openOutputFile(outPath!, outName, Boolean(args.follow));
+          const out = output?.stream ?? io.stdout;
           // Lines are batched per chunk read and written once, waiting when the output is slow.
           let pending: string[] = [];
           const summary = await pushTrace(input, {
@@ -112,18 +117,21 @@ export const monitorCommand: CommandImpl = {
               if (pending.length === 0) return;
               const text = pending.join('');
               pending = [];
-              if (!out.write(text)) await new Promise((res) => out.once('drain', res));
+              if (output) await output.write(text);
+              else if (!out.write(text)) await new Promise((res) => out.once('drain', res));
             },
           });
           summaries.push(summary);
         } catch (error) {
+          if (error instanceof InputError) throw error;
           throw new InputError(file, `cannot read: ${(error as Error).message}`, { cause: error });
         } finally {
           await close();
         }
       }
+      await output?.commit();
     } finally {
-      if (out !== io.stdout) await new Promise<void>((res) => out.end(res));
+      await output?.abort();
     }
     io.stderr.write(monitorReport(summaries, filter.stats));
     return ExitCode.OK;
@@ -156,13 +164,119 @@ function list(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
 }
 
-async function openOutput(resolved: string, name: string): Promise<Writable> {
-  const stream = createWriteStream(resolved);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (e) => reject(new InputError(name, `cannot write: ${e.message}`)));
+/**
+ * Refuses `-o FILE` when FILE is one of the inputs (same device and inode, a
+ * symlink or hard link included): writing it would empty the input.
+ */
+async function refuseInputAsOutput(
+  name: string,
+  resolved: string,
+  traces: string[],
+  io: CliIo,
+): Promise<void> {
+  let out;
+  try {
+    out = await stat(resolved);
+  } catch {
+    return; // Not there yet: it cannot be an input.
+  }
+  for (const file of traces) {
+    if (file === '-') continue;
+    try {
+      const s = await stat(path.resolve(io.cwd, file));
+      if (s.dev === out.dev && s.ino === out.ino)
+        throw new UsageError(`-o ${name} is the input ${file}: writing it would empty it`);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // An unreadable input is reported when it is opened.
+    }
+  }
+}
+
+/** Where `-o` writes: a stream, with commit (at the end) and abort (always, after). */
+interface OutputFile {
+  stream: Writable;
+  /** Writes text, waiting when the file is slow; throws FileError when it cannot be written. */
+  write: (text: string) => Promise<void>;
+  commit: () => Promise<void>;
+  abort: () => Promise<void>;
+}
+
+/**
+ * Opens `-o FILE`. A regular file (or a new one) is written to a temporary
+ * file beside it, renamed over it at the end (its mode kept; a symlink is
+ * written through): FILE has its old content until the run succeeded. With
+ * `--follow`, and for a device or pipe, FILE itself is written as events come.
+ */
+async function openOutputFile(
+  resolved: string,
+  name: string,
+  follow: boolean,
+): Promise<OutputFile> {
+  let target = resolved;
+  let mode: number | undefined;
+  let direct = follow;
+  try {
+    target = await realpath(resolved);
+    const s = await stat(target);
+    mode = s.mode & 0o7777;
+    if (!s.isFile()) direct = true;
+  } catch {
+    // A new file.
+  }
+  const file = direct
+    ? target
+    : path.join(
+        path.dirname(target),
+        `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+      );
+  const stream = createWriteStream(file, { flags: direct ? 'w' : 'wx' });
+  let failure: unknown;
+  stream.on('error', (e) => {
+    failure ??= e;
   });
-  return stream;
+  await new Promise<void>((resolve) => {
+    stream.once('open', () => resolve());
+    stream.once('error', () => resolve());
+  });
+  if (failure) throw new FileError(name, 'write', failure);
+  let done = false;
+  const end = (): Promise<void> =>
+    new Promise<void>((res) => {
+      if (stream.closed || stream.destroyed) res();
+      else stream.end(() => res());
+      stream.once('error', () => res());
+    });
+  return {
+    stream,
+    write: async (text) => {
+      if (failure) throw new FileError(name, 'write', failure);
+      if (!stream.write(text))
+        await new Promise<void>((res) => {
+          stream.once('drain', res);
+          stream.once('error', () => res());
+        });
+      if (failure) throw new FileError(name, 'write', failure);
+    },
+    commit: async () => {
+      await end();
+      if (failure) throw new FileError(name, 'write', failure);
+      if (!direct) {
+        try {
+          if (mode !== undefined) await chmod(file, mode);
+          await rename(file, target);
+        } catch (error) {
+          throw new FileError(name, 'write', error);
+        }
+      }
+      done = true;
+    },
+    abort: async () => {
+      if (done) return;
+      await end();
+      if (!direct) await rm(file, { force: true });
+    },
+  };
 }
 
 /** Opens a trace (or stdin); with `follow`, a file is polled for growth until SIGINT. */

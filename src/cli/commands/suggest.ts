@@ -11,11 +11,11 @@
  * that does not parse (code frames on stderr). Inputs are read by
  * `../learn-inputs.ts`, which `generate` shares.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
-import { writePolicyFileAtomic } from '../policy-file-io';
+import { backupName, writeTransaction } from '../write-transaction';
+import { distinctFiles } from '../policy-file-io';
 import { learn } from '../../plan/learn';
 import { applyPatch } from '../../render/apply-patch';
 import { loadTemplates } from '../load-templates';
@@ -93,7 +93,8 @@ export const suggestCommand: CommandImpl = {
         'read a pipe (plain or gzip), on every core from 256 MiB on',
       ),
   run: async (args, io) => {
-    const policyFiles = (args.policy as string[] | undefined) ?? [];
+    // A file named twice (or by a second name) is one file, read, patched and written once.
+    const policyFiles = await distinctFiles((args.policy as string[] | undefined) ?? [], io.cwd);
     const format = String(args.format ?? 'secpol');
     const explain = Boolean(args.explain);
     if (format === 'patch' && policyFiles.length === 0)
@@ -156,15 +157,28 @@ export const suggestCommand: CommandImpl = {
         templates.report(toReportView(result, snippet)) + patchDiagramSection(result.patch),
       );
     if (args.write && loaded) {
-      for (let i = 0; i < loaded.sources.length; i++) {
-        const src = loaded.sources[i]!;
-        const after = patched![i]!.text;
-        if (after === src.text) continue;
-        const file = path.resolve(io.cwd, src.file);
-        await fs.copyFile(file, `${file}.orig`);
-        await writePolicyFileAtomic(file, after, src.encoding);
-        io.stderr.write(`secpol-learn: wrote ${src.file} (original kept as ${src.file}.orig)\n`);
-      }
+      // One transaction over every file of the policy (docs/reliability.md).
+      const written = await writeTransaction(
+        // Files the patch leaves as they are are not written (nor locked: they may be read-only).
+        loaded.sources.flatMap((src, i) =>
+          patched![i]!.text === src.text
+            ? []
+            : [
+                {
+                  name: src.file,
+                  path: path.resolve(io.cwd, src.file),
+                  text: patched![i]!.text,
+                  encoding: src.encoding,
+                  ...(src.digest ? { digest: src.digest } : {}),
+                },
+              ],
+        ),
+        { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
+      );
+      for (const w of written)
+        io.stderr.write(
+          `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
+        );
     }
     reportToStderr(result, io);
     return ExitCode.OK;

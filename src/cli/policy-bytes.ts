@@ -1,0 +1,69 @@
+/**
+ * A policy file's bytes and its text, both ways, without damage.
+ *
+ * Real policies carry bytes that are not UTF-8 inside comments (CP1252 `’`,
+ * 0x92, in the splywaczyk corpus files). A file that is valid UTF-8 is decoded
+ * as UTF-8; any other file is decoded as latin1, which maps every byte to one
+ * character and back, so encoding the text again restores every byte that was
+ * not changed. A character the file's encoding cannot hold (anything above
+ * U+00FF in a latin1 file, a lone surrogate in a UTF-8 one) is refused with
+ * FILE:LINE, never written as some other byte: `Buffer.from(s, 'latin1')`
+ * keeps the low byte, which turns `Ļ` into `;`.
+ * A file whose every line ends in CRLF keeps CRLF on the lines inserted.
+ * Does not handle: UTF-16 files.
+ */
+import { createHash } from 'node:crypto';
+import { InputError } from '../errors';
+
+/** How a policy file's bytes map to text: `utf8`, or `latin1` for bytes that are not valid UTF-8. */
+export type PolicyEncoding = 'utf8' | 'latin1';
+
+/** Decodes policy bytes: UTF-8 when valid, latin1 otherwise. */
+export function decodePolicyBytes(bytes: Uint8Array): { text: string; encoding: PolicyEncoding } {
+  try {
+    // `ignoreBOM` keeps a byte-order mark in the text so it is not silently lost.
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return { text, encoding: 'utf8' };
+  } catch {
+    return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin1' };
+  }
+}
+
+/** The SHA-256 of a file's bytes: how a writer sees that the file changed since it was read. */
+export function digestOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** True when the text has line ends and every one is CRLF. */
+export function usesCrlf(text: string): boolean {
+  return text.includes('\n') && !/(?:^|[^\r])\n/.test(text);
+}
+
+/** `text` with every bare LF made CRLF (lines already CRLF are left as they are). */
+export function toCrlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+const NOT_LATIN1 = /[\u0100-\u{10ffff}]/u;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Encodes `text` in the file's encoding; throws InputError naming `file:LINE`
+ * and the character when the encoding cannot hold it.
+ */
+export function encodePolicyText(text: string, encoding: PolicyEncoding, file: string): Buffer {
+  const bad = (encoding === 'latin1' ? NOT_LATIN1 : LONE_SURROGATE).exec(text);
+  if (bad) {
+    const line = text.slice(0, bad.index).split('\n').length;
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    const why =
+      encoding === 'latin1'
+        ? 'the file is not UTF-8, so it is kept byte for byte and can hold U+0000..U+00FF only'
+        : 'a lone surrogate is not UTF-8';
+    throw new InputError(
+      `${file}:${line}`,
+      `U+${code} cannot be written into this file (${why}); nothing written`,
+    );
+  }
+  return Buffer.from(text, encoding);
+}

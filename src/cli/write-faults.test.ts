@@ -1,0 +1,263 @@
+/**
+ * `--write` under faults (docs/reliability.md): a read-only file system, a
+ * full disk, two writers at once, and kill -9 at random points. Read-only
+ * and full-disk runs need a small tmpfs, mounted when the test runs as root;
+ * otherwise the read-only case uses chmod 555 (as a user) and the full-disk
+ * case is skipped with one line saying so. Writers run as child processes
+ * (the CLI through ts-node, or the transaction module itself).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../test-utils/run-cli';
+
+const seed = path.join(__dirname, '..', '..', 'samples', 'seed-walkthrough');
+const POLICY = readFileSync(path.join(seed, 'policy.secpol'), 'utf8');
+const TRACE_FILE = path.join(seed, 'trace.log');
+const LINES = POLICY.split('\n');
+const A = LINES.slice(0, 17).join('\n') + '\n';
+const B = LINES.slice(17).join('\n');
+const BIN = path.join(__dirname, '..', 'bin.ts');
+const ROOT = process.getuid?.() === 0;
+
+/** Mounts a tmpfs of `kib` KiB (root only); undefined when it cannot. */
+function tmpfs(kib: number): string | undefined {
+  if (!ROOT) return undefined;
+  const dir = mkdtempSync(path.join(tmpdir(), 'secpol-tmpfs-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir]);
+  return r.status === 0 ? dir : undefined;
+}
+const mounted: string[] = [];
+afterAll(() => {
+  for (const dir of mounted) spawnSync('umount', [dir]);
+});
+
+const suggestWrite = (cwd: string, ...policies: string[]): ReturnType<typeof runCli> =>
+  runCli(['suggest', TRACE_FILE, ...policies.flatMap((p) => ['--policy', p]), '--write'], { cwd });
+
+/** Names in `dir` other than the policy files: backups, temporaries, locks. */
+const extra = (dir: string, keep: string[]): string[] =>
+  readdirSync(dir).filter((f) => !keep.includes(f));
+
+describe('--write on a file system that refuses', () => {
+  it('a read-only directory: one line in words, exit 2, nothing written', async () => {
+    const fs = tmpfs(256);
+    let dir: string;
+    if (fs) {
+      mounted.push(fs);
+      dir = fs;
+      writeFileSync(path.join(dir, 'policy.secpol'), POLICY);
+      expect(spawnSync('mount', ['-o', 'remount,ro', dir]).status).toBe(0);
+    } else {
+      dir = mkdtempSync(path.join(tmpdir(), 'secpol-ro-'));
+      writeFileSync(path.join(dir, 'policy.secpol'), POLICY);
+      chmodSync(dir, 0o555);
+    }
+    const r = await suggestWrite(dir, 'policy.secpol');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `secpol-learn: cannot write policy.secpol: ${fs ? 'read-only file system' : 'permission denied'}\n`,
+    );
+    expect(readFileSync(path.join(dir, 'policy.secpol'), 'utf8')).toBe(POLICY);
+    expect(extra(dir, ['policy.secpol'])).toEqual([]);
+  });
+
+  const full = ROOT ? it : it.skip;
+  if (!ROOT)
+    process.stderr.write('write-faults: full-disk test skipped (needs root to mount a tmpfs)\n');
+  full(
+    'a full disk at any point: a policy in two files is written whole or not at all, in words',
+    async () => {
+      const dir = tmpfs(512);
+      if (!dir) throw new Error('mount -t tmpfs failed as root');
+      mounted.push(dir);
+      const outcomes = new Set<number>();
+      // Leave 0..11 pages free after filling the disk: the write runs out at every step in turn.
+      for (let pages = 0; pages < 12; pages++) {
+        for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true });
+        writeFileSync(path.join(dir, 'a.secpol'), A);
+        writeFileSync(path.join(dir, 'b.secpol'), B);
+        writeFileSync(path.join(dir, 'slack'), Buffer.alloc(pages * 4096));
+        const chunk = Buffer.alloc(64 * 1024, 0x23);
+        let n = 0;
+        try {
+          for (;;) writeFileSync(path.join(dir, `fill${n++}`), chunk);
+        } catch (error) {
+          expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        }
+        // Small files fill the last partial chunk's room.
+        try {
+          for (;;) writeFileSync(path.join(dir, `small${n++}`), Buffer.alloc(4096));
+        } catch {
+          // Full.
+        }
+        rmSync(path.join(dir, 'slack'));
+        const r = await suggestWrite(dir, 'a.secpol', 'b.secpol');
+        const [a, b] = ['a.secpol', 'b.secpol'].map((f) => readFileSync(path.join(dir, f), 'utf8'));
+        const left = extra(dir, ['a.secpol', 'b.secpol']).filter(
+          (f) => !/^(fill|small)\d+$/.test(f),
+        );
+        outcomes.add(r.code);
+        if (r.code === 2) {
+          expect(r.stderr).toMatch(
+            /^secpol-learn: cannot write (backup of )?[ab]\.secpol: no space left on device\n$/,
+          );
+          expect([a, b]).toEqual([A, B]);
+          expect(left).toEqual([]);
+        } else {
+          expect(r.code).toBe(0);
+          expect(a).not.toBe(A);
+          expect(b).not.toBe(B);
+          expect(left.sort()).toEqual(['a.secpol.orig', 'b.secpol.orig']);
+        }
+      }
+      expect(outcomes.has(2)).toBe(true);
+    },
+  );
+});
+
+/** Runs the CLI as a child process (paths in `args` absolute); resolves to its exit code and stderr. */
+function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
+      cwd: path.join(__dirname, '..', '..'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+  });
+}
+
+describe('standard output that cannot be written', () => {
+  const full = existsSync('/dev/full') ? it : it.skip;
+  full('a full disk under stdout: one line in words, exit 2, no stack trace', () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', BIN, 'monitor', '-aps', TRACE_FILE],
+        { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        'secpol-learn: cannot write standard output: no space left on device\n',
+      );
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('--write with other writers', () => {
+  it('two suggest --write at once on one policy: both updates land, or the second is refused (exit 2), never lost', async () => {
+    // Each trace needs a grant of its own; together they need both.
+    const one = 'error: sbin/devf-ram (pid:1) type fs_user_t lacks ability PATHSPACE as root\n';
+    const two =
+      'error: sbin/devf-ram (pid:2) type fs_nonuser_t lacks ability PUBLIC_CHANNEL as root\n';
+    for (let round = 0; round < 2; round++) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'secpol-race-'));
+      writeFileSync(path.join(dir, 'policy.secpol'), POLICY);
+      writeFileSync(path.join(dir, 'one.log'), one);
+      writeFileSync(path.join(dir, 'two.log'), two);
+      const results = await Promise.all(
+        ['one.log', 'two.log'].map((t) =>
+          cli([
+            'suggest',
+            path.join(dir, t),
+            '--policy',
+            path.join(dir, 'policy.secpol'),
+            '--write',
+          ]),
+        ),
+      );
+      for (const r of results) {
+        expect([0, 2]).toContain(r.code);
+        if (r.code === 2)
+          expect(r.stderr).toMatch(
+            /\/policy\.secpol: (is being written by process \d+|changed since it was read)/,
+          );
+      }
+      const policy = readFileSync(path.join(dir, 'policy.secpol'), 'utf8');
+      const landed = ['one.log', 'two.log'].filter((_, i) => results[i]!.code === 0);
+      // What every writer that exited 0 asked for is in the policy now: nothing more to suggest.
+      const again = await runCli(['suggest', ...landed, '--policy', 'policy.secpol'], { cwd: dir });
+      expect(again.stdout).toBe('');
+      expect(policy).not.toBe(POLICY);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'))).toEqual([]);
+    }
+  });
+
+  it('kill -9 and SIGTERM at random points: the policy is always the old or the new bytes, a backup never partial', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-kill-'));
+    mkdirSync(path.join(dir, 'p'));
+    const file = path.join(dir, 'p', 'policy.secpol');
+    // Large enough that a write takes a while: the kill lands inside one.
+    const pad = (tag: string): string =>
+      POLICY + Array.from({ length: 40000 }, (_, i) => `# ${tag} ${i}\n`).join('');
+    const OLD = pad('old');
+    const NEW = pad('new');
+    const script = `
+      const fs = require('fs');
+      const { writeTransaction } = require('./cli/write-transaction');
+      const [file, a, b] = process.argv.slice(1);
+      const texts = [fs.readFileSync(a, 'utf8'), fs.readFileSync(b, 'utf8')];
+      (async () => {
+        for (let i = 1; ; i++) {
+          const done = await writeTransaction(
+            [{ name: file, path: file, text: texts[i % 2], encoding: 'utf8' }], { backup: true });
+          for (const w of done) fs.rmSync(w.backup);
+          if (i === 1) process.stdout.write('ready\\n');
+        }
+      })();`;
+    writeFileSync(path.join(dir, 'old'), OLD);
+    writeFileSync(path.join(dir, 'new'), NEW);
+    for (let round = 0; round < 5; round++) {
+      writeFileSync(file, OLD);
+      rmSync(`${file}.lock`, { force: true });
+      const child = spawn(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-e',
+          script,
+          file,
+          path.join(dir, 'old'),
+          path.join(dir, 'new'),
+        ],
+        { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise<void>((res) => child.stdout.once('data', () => res()));
+      await new Promise((res) => setTimeout(res, Math.random() * 300));
+      const exited = new Promise((res) => child.once('exit', res));
+      // SIGKILL cannot be caught; SIGTERM is, and the writer removes its lock and temporaries first.
+      const signal = round % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
+      child.kill(signal);
+      await exited;
+      expect([OLD, NEW]).toContain(readFileSync(file, 'utf8'));
+      // (Temporaries of an earlier round's SIGKILL stay; their names carry that writer's pid.)
+      if (signal === 'SIGTERM')
+        expect(
+          readdirSync(path.join(dir, 'p')).filter(
+            (f) => f.endsWith('.lock') || f.includes(`.${child.pid}.`),
+          ),
+        ).toEqual([]);
+      for (const f of readdirSync(path.join(dir, 'p')).filter((f) => f.includes('.orig'))) {
+        expect([OLD, NEW]).toContain(readFileSync(path.join(dir, 'p', f), 'utf8'));
+      }
+    }
+  });
+});
