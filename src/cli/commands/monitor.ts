@@ -46,7 +46,7 @@ export const monitorCommand: CommandImpl = {
     return a
       .option('f', {
         type: 'string',
-        requiresArg: true,
+        array: true,
         describe: 'only this process (full name or basename); repeatable',
       })
       .option('i', {
@@ -56,7 +56,7 @@ export const monitorCommand: CommandImpl = {
       .option('o', { type: 'string', describe: 'write events to FILE instead of stdout' })
       .option('S', {
         type: 'string',
-        requiresArg: true,
+        array: true,
         describe: 'treat this dynamic ability as ranged; repeatable',
       })
       .option('json', {
@@ -92,7 +92,7 @@ export const monitorCommand: CommandImpl = {
     const summaries: TraceSummary[] = [];
     try {
       for (const file of traces) {
-        const { input, close } = await openTrace(file, io, Boolean(args.follow));
+        const { input, close } = await openTrace(file, io, Boolean(args.follow), out);
         try {
           // Lines are batched per chunk read and written once, waiting when the output is slow.
           let pending: string[] = [];
@@ -112,7 +112,12 @@ export const monitorCommand: CommandImpl = {
               if (pending.length === 0) return;
               const text = pending.join('');
               pending = [];
-              if (!out.write(text)) await new Promise((res) => out.once('drain', res));
+              // A closed reader (`| head`) destroys the stream: no drain will come.
+              if (!out.write(text) && !out.destroyed)
+                await new Promise((res) => {
+                  out.once('drain', res);
+                  out.once('close', res);
+                });
             },
           });
           summaries.push(summary);
@@ -170,6 +175,7 @@ async function openTrace(
   file: string,
   io: CliIo,
   follow: boolean,
+  out: Writable,
 ): Promise<{ input: AsyncIterable<Buffer | string>; close: () => Promise<void> }> {
   if (file === '-') return { input: io.stdin, close: async () => undefined };
   let handle: FileHandle;
@@ -186,11 +192,11 @@ async function openTrace(
   if (!follow) {
     return { input: readChunks(handle), close: () => handle.close() };
   }
-  return { input: followFile(handle), close: () => handle.close() };
+  return { input: followFile(handle, out), close: () => handle.close() };
 }
 
-/** Reads a file as it grows, polling every 200 ms, until SIGINT. */
-async function* followFile(handle: FileHandle): AsyncGenerator<Buffer> {
+/** Reads a file as it grows, polling every 200 ms, until SIGINT or until `out`'s reader is gone. */
+async function* followFile(handle: FileHandle, out: Writable): AsyncGenerator<Buffer> {
   let stop = false;
   const onInt = (): void => {
     stop = true;
@@ -199,7 +205,7 @@ async function* followFile(handle: FileHandle): AsyncGenerator<Buffer> {
   try {
     const buf = Buffer.alloc(64 * 1024);
     let pos = 0;
-    while (!stop) {
+    while (!stop && !out.destroyed) {
       const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
       if (bytesRead > 0) {
         pos += bytesRead;
