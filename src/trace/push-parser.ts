@@ -237,17 +237,15 @@ export class TracePushParser {
   }
 
   private line(line: string): void {
+    // A byte-order mark (Windows editors, some log exporters) starts the file, not the record.
+    if (this.lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     const shown = printable(line);
-    if (shown !== line) {
-      // A terminal would act on control characters (window titles, cursor moves, hidden text)
-      // when a report or `monitor` prints the record: the line is read with each one as `?`.
-      line = shown;
-      this.diagnose(
-        this.lineNo,
-        'control characters in the line, read as `?` (a terminal would act on them)',
-        'trace-control-character',
-      );
-    }
+    // A terminal would act on control characters (window titles, cursor moves, hidden text)
+    // when a report or `monitor` prints the record: the line is read with each one as `?`,
+    // and said so once: a line is one diagnostic, whatever else is wrong with it.
+    const controls = shown !== line;
+    line = shown;
+    const CONTROLS = 'control characters in the line, read as `?` (a terminal would act on them)';
     if (line.length === 0) {
       // A blank line ends a wrapped record.
       this.closeRecord();
@@ -260,12 +258,14 @@ export class TracePushParser {
       (first === 123 ? jsonRecord(line, this.times) : undefined);
     if (start !== undefined) {
       this.closeRecord();
+      if (controls) this.diagnose(this.lineNo, CONTROLS, 'trace-control-character');
       this.openText = start.record;
       this.openLine = this.lineNo;
       this.openTime = start.time;
       return;
     }
     if (isContinuationStart(first) && this.openText !== undefined) {
+      if (controls) this.diagnose(this.lineNo, CONTROLS, 'trace-control-character');
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;
@@ -273,7 +273,9 @@ export class TracePushParser {
     this.closeRecord();
     this.diagnose(
       this.lineNo,
-      'line not understood: not a secpolmonitor record or its continuation',
+      controls
+        ? `line not understood: not a secpolmonitor record or its continuation; ${CONTROLS}`
+        : 'line not understood: not a secpolmonitor record or its continuation',
       'trace-unknown-line',
     );
   }
