@@ -131,8 +131,17 @@ export class TracePushParser {
     };
   }
 
-  /** Feeds the next bytes of the trace. */
+  /**
+   * Feeds the next bytes of the trace. An empty chunk says the source is idle
+   * (`monitor --follow` found no new bytes): a record whose lines are all in and
+   * that already reads as a known form is closed now instead of waiting for the
+   * next line, which may be minutes away. A record still incomplete stays open.
+   */
   feed(chunk: Buffer): void {
+    if (chunk.length === 0) {
+      this.idle();
+      return;
+    }
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
@@ -192,6 +201,14 @@ export class TracePushParser {
     // Not parsed: a later identical record is parsed, not rebuilt from a stale event.
     this.lastEvent = undefined;
     return lane.spanEnd + 1;
+  }
+
+  private idle(): void {
+    const open = this.openText;
+    if (open === undefined || this.partialBytes > 0 || this.partialTooLong) return;
+    const text = open.replace(/[ \t]+/g, ' ');
+    const parsed = parseRecord(text, { file: this.file, line: this.openLine }, undefined);
+    if (parsed !== undefined && parsed.kind !== 'unknown') this.closeRecord();
   }
 
   /** Ends the trace: handles a last line without newline and closes the open record. */

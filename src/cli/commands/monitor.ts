@@ -192,11 +192,23 @@ async function openTrace(
   if (!follow) {
     return { input: readChunks(handle), close: () => handle.close() };
   }
-  return { input: followFile(handle, out), close: () => handle.close() };
+  return { input: followFile(handle, out, file, io.stderr), close: () => handle.close() };
 }
 
-/** Reads a file as it grows, polling every 200 ms, until SIGINT or until `out`'s reader is gone. */
-async function* followFile(handle: FileHandle, out: Writable): AsyncGenerator<Buffer> {
+/**
+ * Reads a file as it grows, polling every 200 ms, until SIGINT or until
+ * `out`'s reader is gone. When a poll finds nothing new it yields an empty
+ * chunk: the parser then closes a record that is complete instead of holding
+ * it until another line arrives (src/trace/push-parser.ts). A file that
+ * shrank was truncated (copytruncate rotation): it is read again from its
+ * start, and stderr says so; line numbers count on from the old content.
+ */
+async function* followFile(
+  handle: FileHandle,
+  out: Writable,
+  file: string,
+  stderr: Writable,
+): AsyncGenerator<Buffer> {
   let stop = false;
   const onInt = (): void => {
     stop = true;
@@ -210,6 +222,14 @@ async function* followFile(handle: FileHandle, out: Writable): AsyncGenerator<Bu
       if (bytesRead > 0) {
         pos += bytesRead;
         yield Buffer.from(buf.subarray(0, bytesRead));
+        continue;
+      }
+      yield Buffer.alloc(0);
+      if ((await handle.stat()).size < pos) {
+        stderr.write(
+          `secpol-learn: ${file}: truncated (rotated?); reading it again from the start\n`,
+        );
+        pos = 0;
         continue;
       }
       await new Promise((res) => setTimeout(res, 200));
