@@ -88,4 +88,39 @@ describe('secpol-learn executable', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps its own exit status when the reader closes the pipe (`check ... | head` under pipefail)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-bin-'));
+    try {
+      // Many uncovered failures: more output than a pipe holds, so the write fails with EPIPE.
+      const block = readFileSync(
+        path.join(__dirname, '..', 'samples', 'seed-walkthrough', 'trace.log'),
+        'utf8',
+      );
+      const trace = path.join(dir, 'many.log');
+      writeFileSync(trace, block.repeat(3000));
+      const child = spawn(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          path.join(__dirname, 'bin.ts'),
+          'check',
+          '--policy',
+          path.join(__dirname, '..', 'samples', 'seed-walkthrough', 'policy.secpol'),
+          trace,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).not.toMatch(/EPIPE|Error|at /);
+      expect(stderr).toContain('FAIL');
+      expect(code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

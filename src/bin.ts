@@ -14,12 +14,17 @@ if (require.main === module) {
   // generation: 445 MB and 7 s instead of 215 MB and 3.3 s (10,000-type policy, 1M
   // lines; docs/performance.md). Off for the executable only; library users keep V8's default.
   setFlagsFromString('--no-allocation-site-pretenuring');
-  // `secpol-learn lint big.secpol | head`: the reader is gone. Stop quietly, as Unix tools do,
-  // instead of crashing with a stack trace; output files are written atomically, so none is left half-written.
-  // Any other failure to write (a full disk, an I/O error) is said in words, exit 2.
+  // `secpol-learn check ... | head`: the reader is gone. Stop writing quietly, as Unix tools
+  // do, but never let the closed pipe decide the exit status: the command runs to its end
+  // (later writes to the closed stream are dropped) and exits with its own code, so
+  // `set -o pipefail` still sees check's or diff's 1. Output files are written atomically.
+  // Any other failure to write standard output (a full disk, an I/O error) is said in words, exit 2.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+        stream.destroy();
+        return;
+      }
       if (stream === process.stdout)
         process.stderr.write(
           `secpol-learn: cannot write standard output: ${ioErrorWords(error)}\n`,

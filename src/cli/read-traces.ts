@@ -61,18 +61,23 @@ export function traceFilterFrom(args: Record<string, unknown>): TraceFilter {
 /**
  * Streams every trace through the trace stage and the filter. Events carry no
  * `time`: learning and review never use it, and reading it costs about a tenth
- * of the trace stage (docs/performance.md).
+ * of the trace stage (docs/performance.md). Resolves to the number of records
+ * read from each input as named (before the filter; `-` is standard input),
+ * so a gate can tell an input that held no record (docs/cli.md). Records a
+ * sink's fast lane takes are not counted.
  */
 export async function readTraceEvents(
   files: string[],
   filter: TraceFilter,
   io: CliIo,
   sink: TraceSink,
-): Promise<void> {
+): Promise<Map<string, number>> {
   const monitor = monitorFilter(filter);
+  const records = new Map<string, number>(files.map((f) => [f, 0]));
   // Only on a terminal, only after two seconds: see src/cli/progress.ts.
   const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
   const onEvent = (e: TraceEvent): void => {
+    records.set(e.position.file, (records.get(e.position.file) ?? 0) + 1);
     if (monitor.accept(e)) sink.onEvent(e);
   };
   try {
@@ -118,4 +123,5 @@ export async function readTraceEvents(
     // Erased even when a file cannot be read, so the error line starts clean.
     progress.done();
   }
+  return records;
 }

@@ -94,6 +94,8 @@ export async function scanTraces(
   traceFiles: string[];
   notUnderstood: Diagnostic[];
   notUnderstoodCount: number;
+  /** Records read from each input, as readTraceEvents counts them. */
+  records: Map<string, number>;
 }> {
   const traces = (args.traces as string[] | undefined) ?? [];
   const traceFiles = traces.length > 0 ? traces : ['-'];
@@ -101,7 +103,7 @@ export async function scanTraces(
   // The first by place, as the learners keep them (first-by-place.ts), and a count.
   const kept = new FirstByPlace(MAX_LISTED_LINES);
   const note = (d: Diagnostic): void => kept.add(d);
-  await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
+  const records = await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
     onEvent: (e) => {
       // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
       if (e.kind === 'unknown')
@@ -128,6 +130,7 @@ export async function scanTraces(
     traceFiles,
     notUnderstood: listed,
     notUnderstoodCount: count,
+    records,
   };
 }
 
@@ -140,10 +143,10 @@ export function reviewOptions(y: Argv): Argv {
         type: 'string',
         array: true,
       })
-      // Not `array`: an array option would swallow the trace names that follow it.
+      // A list option: one file per --policy, never the trace names after it (option-contract.ts).
       .option('policy', {
         type: 'string',
-        requiresArg: true,
+        array: true,
         describe: 'the policy (repeatable; files are concatenated as secpolcompile does)',
       })
       .option('qnx', {

@@ -7,10 +7,19 @@
  * neither is a bug: it prints a stack and exits 70 (EX_SOFTWARE).
  */
 import yargs from 'yargs/yargs';
+import type { Argv } from 'yargs';
 import { commands as defaultCommands } from './commands';
 import type { CliCommand } from './command';
 import type { CliIo } from './io';
 import { ExitCode, InputError, UsageError } from '../errors';
+import {
+  missingValueMessage,
+  positionalNames,
+  protectDash,
+  refuseRepeats,
+  requireValues,
+  restoreDash,
+} from './option-contract';
 
 import { version as VERSION } from '../../package.json';
 
@@ -22,8 +31,16 @@ export async function run(
 ): Promise<number> {
   let exitCode: number = ExitCode.OK;
   let ran = false;
-  const parser = yargs(argv)
+  const tokens = protectDash(argv);
+  // The help a usage error points to: the subcommand's when one is named.
+  const named = commands.find(
+    (c) => c.command.split(' ')[0] === argv.find((a) => !a.startsWith('-')),
+  );
+  const help = named ? `secpol-learn ${named.command.split(' ')[0]} --help` : 'secpol-learn --help';
+  const parser = yargs(tokens)
     .scriptName('secpol-learn')
+    // A list option takes one value per occurrence (option-contract.ts).
+    .parserConfiguration({ 'greedy-arrays': false })
     .usage(
       '$0 <command> [options]\n\nLearn minimal QNX security-policy patches from secpolmonitor traces.',
     )
@@ -41,26 +58,33 @@ export async function run(
       throw err ?? new UsageError(msg);
     });
   for (const c of commands) {
+    const positionals = positionalNames(c.command);
+    let declared: Argv | undefined;
     parser.command({
       command: c.command,
       describe: c.describe,
-      builder: (y) => c.builder(y),
-      handler: async (args) => {
+      builder: (y) => (declared = requireValues(c.builder(y), positionals)),
+      handler: async (parsed) => {
         ran = true;
-        exitCode = await c.run(args as Record<string, unknown>, io);
+        const args: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(parsed)) args[k] = restoreDash(v);
+        if (declared) refuseRepeats(args, declared, positionals);
+        exitCode = await c.run(args, io);
       },
     });
   }
   try {
     let helpText = '';
-    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+    await parser.parseAsync(tokens, {}, (_err, _args, output) => {
       helpText = output ?? '';
     });
     if (!ran && helpText) io.stdout.write(helpText.endsWith('\n') ? helpText : `${helpText}\n`);
     return exitCode;
   } catch (error) {
     if (error instanceof UsageError || isYargsError(error)) {
-      io.stderr.write(`secpol-learn: ${(error as Error).message}\nTry 'secpol-learn --help'.\n`);
+      io.stderr.write(
+        `secpol-learn: ${missingValueMessage((error as Error).message)}\nTry '${help}'.\n`,
+      );
       return ExitCode.USAGE;
     }
     if (error instanceof InputError) {

@@ -118,6 +118,39 @@ describe('control characters', () => {
     ]);
     expect(events.every((e) => !/[\x00-\x08\x0a-\x1f\x7f-\x9f]/.test(e.record))).toBe(true);
   });
+
+  it('counts a line with control characters that is not a record once', () => {
+    const { diagnostics, summary } = parseTraceText(
+      'boot\x07 done\ninfo: a (pid:1) type t uses ability IO as root\n',
+    );
+    expect(diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toEqual(['1 trace-unknown-line']);
+    expect(diagnostics[0]!.message).toContain('control characters');
+    expect(summary.diagnostics).toBe(1);
+    expect(summary.records).toBe(1);
+  });
+});
+
+describe('byte-order mark', () => {
+  it('does not lose line 1 of a trace that starts with a UTF-8 BOM', () => {
+    const text =
+      'error: bin/a (pid:1) type a_t lacks ability IO as root\ninfo: b (pid:2) type t uses ability IO as root\n';
+    const plain = parseTraceText(text, 't.log');
+    const bom = parseTraceText(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+      't.log',
+    );
+    expect(bom.diagnostics).toEqual([]);
+    expect(bom.events).toEqual(plain.events);
+    expect(bom.events[0]!.position).toEqual({ file: 't.log', line: 1 });
+  });
+
+  it('reads U+FEFF elsewhere as any other character', () => {
+    const { events, diagnostics } = parseTraceText(
+      'info: b (pid:2) type t uses ability IO as root\n\ufeffinfo: c (pid:3) type t uses ability IO as root\n',
+    );
+    expect(events).toHaveLength(1);
+    expect(diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toEqual(['2 trace-unknown-line']);
+  });
 });
 
 describe('huge lines and cut-off records', () => {

@@ -131,8 +131,17 @@ export class TracePushParser {
     };
   }
 
-  /** Feeds the next bytes of the trace. */
+  /**
+   * Feeds the next bytes of the trace. An empty chunk says the source is idle
+   * (`monitor --follow` found no new bytes): a record whose lines are all in and
+   * that already reads as a known form is closed now instead of waiting for the
+   * next line, which may be minutes away. A record still incomplete stays open.
+   */
   feed(chunk: Buffer): void {
+    if (chunk.length === 0) {
+      this.idle();
+      return;
+    }
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
@@ -194,6 +203,14 @@ export class TracePushParser {
     return lane.spanEnd + 1;
   }
 
+  private idle(): void {
+    const open = this.openText;
+    if (open === undefined || this.partialBytes > 0 || this.partialTooLong) return;
+    const text = open.replace(/[ \t]+/g, ' ');
+    const parsed = parseRecord(text, { file: this.file, line: this.openLine }, undefined);
+    if (parsed !== undefined && parsed.kind !== 'unknown') this.closeRecord();
+  }
+
   /** Ends the trace: handles a last line without newline and closes the open record. */
   end(): TraceSummary {
     if (this.ended) return this.summary;
@@ -237,17 +254,15 @@ export class TracePushParser {
   }
 
   private line(line: string): void {
+    // A byte-order mark (Windows editors, some log exporters) starts the file, not the record.
+    if (this.lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     const shown = printable(line);
-    if (shown !== line) {
-      // A terminal would act on control characters (window titles, cursor moves, hidden text)
-      // when a report or `monitor` prints the record: the line is read with each one as `?`.
-      line = shown;
-      this.diagnose(
-        this.lineNo,
-        'control characters in the line, read as `?` (a terminal would act on them)',
-        'trace-control-character',
-      );
-    }
+    // A terminal would act on control characters (window titles, cursor moves, hidden text)
+    // when a report or `monitor` prints the record: the line is read with each one as `?`,
+    // and said so once: a line is one diagnostic, whatever else is wrong with it.
+    const controls = shown !== line;
+    line = shown;
+    const CONTROLS = 'control characters in the line, read as `?` (a terminal would act on them)';
     if (line.length === 0) {
       // A blank line ends a wrapped record.
       this.closeRecord();
@@ -260,12 +275,14 @@ export class TracePushParser {
       (first === 123 ? jsonRecord(line, this.times) : undefined);
     if (start !== undefined) {
       this.closeRecord();
+      if (controls) this.diagnose(this.lineNo, CONTROLS, 'trace-control-character');
       this.openText = start.record;
       this.openLine = this.lineNo;
       this.openTime = start.time;
       return;
     }
     if (isContinuationStart(first) && this.openText !== undefined) {
+      if (controls) this.diagnose(this.lineNo, CONTROLS, 'trace-control-character');
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;
@@ -273,7 +290,9 @@ export class TracePushParser {
     this.closeRecord();
     this.diagnose(
       this.lineNo,
-      'line not understood: not a secpolmonitor record or its continuation',
+      controls
+        ? `line not understood: not a secpolmonitor record or its continuation; ${CONTROLS}`
+        : 'line not understood: not a secpolmonitor record or its continuation',
       'trace-unknown-line',
     );
   }

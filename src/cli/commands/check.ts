@@ -4,7 +4,8 @@
  * failure the traces recorded, 1 when some failure is not covered (each
  * listed with its trace `file:line`), when the policy grants what a guard
  * rule forbids, or (with `--strict`) when some trace line was not read; 2 for
- * bad usage or unreadable input. Lines not read are always named on stderr.
+ * bad usage or unreadable input, and for an input from which no record was
+ * read (unless `--allow-empty`). Lines not read are always named on stderr.
  *
  * Inputs (policies, range file, guard file, the streamed review scan) are
  * read by `../review-inputs.ts`, which `explain` and `harden` share.
@@ -37,6 +38,11 @@ export const checkCommand: CommandImpl = {
         default: false,
         describe: 'fail (exit 1) when some trace line could not be read',
       })
+      .option('allow-empty', {
+        type: 'boolean',
+        default: false,
+        describe: 'pass an input from which no secpolmonitor record was read (else exit 2)',
+      })
       .option('format', {
         type: 'string',
         choices: ['text', 'json', 'sarif'],
@@ -59,6 +65,15 @@ export const checkCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
+    // A gate that read nothing judged nothing: an empty, binary or foreign input is not a pass.
+    const empty = [...scan.records].filter(([, n]) => n === 0).map(([file]) => file);
+    if (empty.length > 0 && !args.allowEmpty) {
+      for (const file of empty)
+        io.stderr.write(
+          `secpol-learn: ${file === '-' ? 'standard input' : file}: no secpolmonitor record read (empty, binary, or no line understood); nothing was checked (--allow-empty to accept)\n`,
+        );
+      return ExitCode.USAGE;
+    }
     const result = checkResult(scan.review, {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../test-utils/run-cli';
+import { run } from '../run';
 import { expectGolden } from '../../test-utils/golden';
 
 const SAMPLES = 'samples';
@@ -141,5 +143,44 @@ describe('monitor command', () => {
     process.emit('SIGINT');
     const r = await pending;
     expect(r.stdout).toBe('error: a (pid:1) type t lacks ability IO as root\n');
+  });
+
+  test('--follow prints the newest complete record at once and notices truncation', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'monitor-'));
+    const f = path.join(dir, 't.log');
+    writeFileSync(f, 'error: aaaaaaaa (pid:1) type t lacks ability IO as root\n');
+    const seen = { out: '', err: '' };
+    const sink = (key: 'out' | 'err'): Writable =>
+      new Writable({
+        write(chunk: Buffer, _enc, cb): void {
+          seen[key] += chunk.toString();
+          cb();
+        },
+      });
+    const until = async (ok: () => boolean): Promise<void> => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((res) => setTimeout(res, 50));
+    };
+    const pending = run(['monitor', '--follow', f], {
+      stdin: Readable.from([]),
+      stdout: sink('out'),
+      stderr: sink('err'),
+      env: {},
+      cwd: process.cwd(),
+    });
+    try {
+      // No further line arrives: the record is complete and must not wait for one.
+      await until(() => seen.out.includes('type t lacks'));
+      expect(seen.out).toBe('error: aaaaaaaa (pid:1) type t lacks ability IO as root\n');
+      // copytruncate: the file is emptied and written again, shorter than before.
+      writeFileSync(f, 'error: b (pid:2) type u lacks ability IO as root\n');
+      await until(() => seen.out.includes('type u'));
+      expect(seen.err).toContain(`${f}: truncated (rotated?); reading it again from the start`);
+      expect(seen.out).toBe(
+        'error: aaaaaaaa (pid:1) type t lacks ability IO as root\nerror: b (pid:2) type u lacks ability IO as root\n',
+      );
+    } finally {
+      process.emit('SIGINT');
+      await pending;
+    }
   });
 });

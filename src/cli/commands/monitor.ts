@@ -47,7 +47,7 @@ export const monitorCommand: CommandImpl = {
     return a
       .option('f', {
         type: 'string',
-        requiresArg: true,
+        array: true,
         describe: 'only this process (full name or basename); repeatable',
       })
       .option('i', {
@@ -57,7 +57,7 @@ export const monitorCommand: CommandImpl = {
       .option('o', { type: 'string', describe: 'write events to FILE instead of stdout' })
       .option('S', {
         type: 'string',
-        requiresArg: true,
+        array: true,
         describe: 'treat this dynamic ability as ranged; repeatable',
       })
       .option('json', {
@@ -94,7 +94,12 @@ export const monitorCommand: CommandImpl = {
     const summaries: TraceSummary[] = [];
     try {
       for (const file of traces) {
-        const { input, close } = await openTrace(file, io, Boolean(args.follow));
+        const { input, close } = await openTrace(
+          file,
+          io,
+          Boolean(args.follow),
+          output?.stream ?? io.stdout,
+        );
         try {
           if (outName !== undefined && !output)
             output = await openOutputFile(outPath!, outName, Boolean(args.follow));
@@ -118,7 +123,12 @@ export const monitorCommand: CommandImpl = {
               const text = pending.join('');
               pending = [];
               if (output) await output.write(text);
-              else if (!out.write(text)) await new Promise((res) => out.once('drain', res));
+              // A closed reader (`| head`) destroys the stream: no drain will come.
+              else if (!out.write(text) && !out.destroyed)
+                await new Promise((res) => {
+                  out.once('drain', res);
+                  out.once('close', res);
+                });
             },
           });
           summaries.push(summary);
@@ -284,6 +294,7 @@ async function openTrace(
   file: string,
   io: CliIo,
   follow: boolean,
+  out: Writable,
 ): Promise<{ input: AsyncIterable<Buffer | string>; close: () => Promise<void> }> {
   if (file === '-') return { input: io.stdin, close: async () => undefined };
   let handle: FileHandle;
@@ -300,11 +311,23 @@ async function openTrace(
   if (!follow) {
     return { input: readChunks(handle), close: () => handle.close() };
   }
-  return { input: followFile(handle), close: () => handle.close() };
+  return { input: followFile(handle, out, file, io.stderr), close: () => handle.close() };
 }
 
-/** Reads a file as it grows, polling every 200 ms, until SIGINT. */
-async function* followFile(handle: FileHandle): AsyncGenerator<Buffer> {
+/**
+ * Reads a file as it grows, polling every 200 ms, until SIGINT or until
+ * `out`'s reader is gone. When a poll finds nothing new it yields an empty
+ * chunk: the parser then closes a record that is complete instead of holding
+ * it until another line arrives (src/trace/push-parser.ts). A file that
+ * shrank was truncated (copytruncate rotation): it is read again from its
+ * start, and stderr says so; line numbers count on from the old content.
+ */
+async function* followFile(
+  handle: FileHandle,
+  out: Writable,
+  file: string,
+  stderr: Writable,
+): AsyncGenerator<Buffer> {
   let stop = false;
   const onInt = (): void => {
     stop = true;
@@ -313,11 +336,19 @@ async function* followFile(handle: FileHandle): AsyncGenerator<Buffer> {
   try {
     const buf = Buffer.alloc(64 * 1024);
     let pos = 0;
-    while (!stop) {
+    while (!stop && !out.destroyed) {
       const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
       if (bytesRead > 0) {
         pos += bytesRead;
         yield Buffer.from(buf.subarray(0, bytesRead));
+        continue;
+      }
+      yield Buffer.alloc(0);
+      if ((await handle.stat()).size < pos) {
+        stderr.write(
+          `secpol-learn: ${file}: truncated (rotated?); reading it again from the start\n`,
+        );
+        pos = 0;
         continue;
       }
       await new Promise((res) => setTimeout(res, 200));

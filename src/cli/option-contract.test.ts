@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { runCli } from '../test-utils/run-cli';
+
+const POLICY = 'samples/seed-walkthrough/policy.secpol';
+const TRACE = 'samples/seed-walkthrough/trace.log';
+const trace = readFileSync(TRACE, 'utf8');
+const OTHER = 'samples/multi-process-boot/trace.log';
+
+describe('option contract (docs/cli.md)', () => {
+  it.each([
+    [['check', '--policy', POLICY, '--deny', POLICY, '--deny', POLICY, TRACE], '--deny'],
+    [['check', '--policy', POLICY, '--format', 'json', '--format', 'sarif', TRACE], '--format'],
+    [['check', '--policy', POLICY, '--ranges', 'a', '--ranges', 'b', TRACE], '--ranges'],
+    [['lint', '--qnx', '7.1', '--qnx', '8.0', POLICY], '--qnx'],
+    [['monitor', '-o', 'a.txt', '-o', 'b.txt', TRACE], '-o'],
+    [['suggest', '--policy', POLICY, '--format', 'json', '--format=patch', TRACE], '--format'],
+  ])('refuses a repeated single-value option: %j', async (argv, name) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${name} was given more than once`);
+    expect(r.stderr).toContain(`Try 'secpol-learn ${argv[0]} --help'.`);
+    expect(r.stdout).toBe('');
+  });
+
+  it.each([
+    [['check', '--policy', POLICY, TRACE, '-f'], '-f'],
+    [['check', TRACE, '--policy'], '--policy'],
+    [['monitor', TRACE, '-o'], '-o'],
+    [['check', '--policy', POLICY, TRACE, '--deny'], '--deny'],
+  ])('refuses an option without its value: %j', async (argv, name) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${name} needs a value`);
+  });
+
+  it('a list option takes one value per occurrence and leaves the traces after it alone', async () => {
+    // -f devf-ram TRACE: TRACE is a trace, not a second name (stdin is empty and must stay unread).
+    const r = await runCli(['check', '--policy', POLICY, '-f', 'devf-ram', TRACE]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${TRACE}:1: uncovered: sbin/devf-ram`);
+    expect(r.stdout).not.toContain('usr/bin/touch');
+    const both = await runCli(['monitor', '-ap', '-f', 'devf-ram', '-f', 'touch', TRACE]);
+    expect(both.code).toBe(0);
+    expect(both.stdout).toContain('devf-ram');
+    expect(both.stdout).toContain('touch');
+  });
+
+  it('reads `-` next to trace files, wherever it appears', async () => {
+    for (const argv of [
+      ['check', '--strict', '--policy', POLICY, OTHER, '-'],
+      ['check', '-', '--strict', '--policy', POLICY, OTHER],
+    ]) {
+      const r = await runCli(argv, { stdin: trace });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('-:1: uncovered: sbin/devf-ram');
+    }
+  });
+});
