@@ -6,7 +6,7 @@
  */
 import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from '../review/policy-diff';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, renderReview } from './review-templates';
+import { cell, markdownText, renderReview } from './review-templates';
 
 const SIGN: Record<DiffEntry['change'], string> = {
   added: '+',
@@ -76,7 +76,7 @@ export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[
     summary: [
       `old: ${files.old.join(', ')}; new: ${files.new.join(', ')}`,
       d.entries.length === 0 ? 'no difference in what the policies grant' : diffSummary(d),
-    ],
+    ].map(markdownText),
     types: [...byType].map(([t, entries]) => ({
       name: t,
       rows: entries.map((e) => ({
@@ -86,7 +86,7 @@ export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[
           e.domain ?? '',
           cell(e.old ?? '', true),
           cell(e.new ?? '', true),
-          where(e),
+          cell(where(e)),
         ],
       })),
     })),

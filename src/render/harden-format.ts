@@ -14,7 +14,7 @@ import {
 import type { SarifFinding, SarifLevel, SarifRule } from '../review/sarif-finding';
 import { mermaidGraph, type GraphEdge } from './mermaid';
 import { edgesOfRule } from './explain-markdown';
-import { cell, renderReview } from './review-templates';
+import { cell, markdownText, renderReview } from './review-templates';
 
 const LEVEL: Record<HardenCode, SarifLevel> = {
   'unused-grant': 'warning',
@@ -95,7 +95,7 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
       count: list.length,
       lastHeader,
       rows: list.map((f) => ({
-        cells: [cell(f.type, true), cell(f.grant, true), `${f.file}:${f.line}`, last(f)],
+        cells: [cell(f.type, true), cell(f.grant, true), cell(`${f.file}:${f.line}`), last(f)],
       })),
     };
   };
@@ -108,7 +108,7 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
       `traces: ${h.traceFiles.join(', ')}; policy: ${h.policyFiles.join(', ')}`,
       hardenSummary(h),
       ...(h.hasSuccesses ? [] : [NO_SUCCESS_NOTE]),
-    ],
+    ].map(markdownText),
     sections: [
       section('unused-grant', 'Unused grants', 'why', (f) => cell(f.message)),
       section('over-broad', 'Over-broad grants', 'narrower rule the traces support', (f) =>

@@ -8,7 +8,8 @@
  * Does not decompress or read streams: see parse-trace.ts. Memory is constant:
  * one partial line and one open record at a time.
  */
-import { printable, type Diagnostic } from '../diagnostics/diagnostic';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { hasUnsafeCharacter, visible } from '../diagnostics/safe-text';
 import type { TraceEvent } from './event';
 import { TRACE_EVENT_SCHEMA } from './event-text';
 import { ESC, MAX_LINE_BYTES, isContinuationStart } from './grammar';
@@ -237,16 +238,14 @@ export class TracePushParser {
   }
 
   private line(line: string): void {
-    const shown = printable(line);
+    const shown = visible(line);
     if (shown !== line) {
       // A terminal would act on control characters (window titles, cursor moves, hidden text)
-      // when a report or `monitor` prints the record: the line is read with each one as `?`.
+      // and a reviewer would see other text than the trace holds (bidirectional and invisible
+      // characters) when a report or `monitor` prints the record: the line is read with each
+      // one as `?`, so a path that held one is refused by inference, never learned without it.
+      this.diagnose(this.lineNo, unsafeLineMessage(line), 'trace-control-character');
       line = shown;
-      this.diagnose(
-        this.lineNo,
-        'control characters in the line, read as `?` (a terminal would act on them)',
-        'trace-control-character',
-      );
     }
     if (line.length === 0) {
       // A blank line ends a wrapped record.
@@ -258,6 +257,15 @@ export class TracePushParser {
     const start =
       splitRecordStart(line, this.times) ??
       (first === 123 ? jsonRecord(line, this.times) : undefined);
+    if (start === 'unsafe') {
+      this.closeRecord();
+      this.diagnose(
+        this.lineNo,
+        'JSON record with control, bidirectional or invisible characters (escaped in the JSON); refused',
+        'trace-control-character',
+      );
+      return;
+    }
     if (start !== undefined) {
       this.closeRecord();
       this.openText = start.record;
@@ -349,9 +357,10 @@ export class TracePushParser {
  * The record of a `monitor --json` line (`secpol-learn/trace-event@1`, docs/trace-json.md):
  * its `record` text, read again as a record (never its other fields, so JSON input
  * is parsed and validated exactly as text is), and its `time`. Undefined for any
- * other line, and for a record with control characters (a text line cannot hold them).
+ * other line; `unsafe` for a record with control, bidirectional or invisible
+ * characters (a text line holding them is read with `?`; a JSON record is refused whole).
  */
-function jsonRecord(line: string, times: boolean): SplitLine | undefined {
+function jsonRecord(line: string, times: boolean): SplitLine | 'unsafe' | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -361,12 +370,22 @@ function jsonRecord(line: string, times: boolean): SplitLine | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const o = value as { schema?: unknown; record?: unknown; time?: unknown };
   if (o.schema !== TRACE_EVENT_SCHEMA || typeof o.record !== 'string') return undefined;
-  if (/[\x00-\x1f\x7f]/.test(o.record)) return undefined;
+  // JSON escapes (`\u009b`) hide from the line check what a text line cannot hold.
+  if (hasUnsafeCharacter(o.record)) return 'unsafe';
   const start = splitRecordStart(o.record, times);
   if (start === undefined) return undefined;
   if (!times) return { record: start.record };
   const time = typeof o.time === 'number' && Number.isFinite(o.time) ? o.time : start.time;
   return time === undefined ? { record: start.record } : { record: start.record, time };
+}
+
+/** The warning for a line with characters `visible` replaces: names the kind, never quotes them. */
+function unsafeLineMessage(line: string): string {
+  if (line.includes('\x1b'))
+    return 'escape sequence inside the record text, read as `?` (the record is not learned as the text without it)';
+  if (/[\x00-\x1f\x7f-\x9f]/.test(line))
+    return 'control characters in the line, read as `?` (a terminal would act on them)';
+  return 'bidirectional or invisible characters in the line, read as `?` (a reader would see other text than the trace holds)';
 }
 
 /**
