@@ -7,6 +7,7 @@
 import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from '../review/policy-diff';
 import { mermaidGraph, type GraphEdge } from './mermaid';
 import { cell, markdownText, renderReview } from './review-templates';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 const SIGN: Record<DiffEntry['change'], string> = {
   added: '+',
@@ -44,7 +45,7 @@ export function diffSummary(d: PolicyDiff): string {
 
 /** The JSON document of `diff --format json`. */
 export function diffJson(d: PolicyDiff, files: { old: string[]; new: string[] }): string {
-  return `${JSON.stringify({ schema: 'secpol-learn/diff', schemaVersion: DIFF_SCHEMA_VERSION, old: files.old, new: files.new, summary: d.summary, entries: d.entries }, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify({ schema: 'secpol-learn/diff', schemaVersion: DIFF_SCHEMA_VERSION, old: files.old, new: files.new, summary: d.summary, entries: d.entries }, null, 2))}\n`;
 }
 
 /** The connect / attach / link edges a diff adds or removes (widened paths: old removed, new added). */

@@ -15,6 +15,7 @@ import type { SarifFinding, SarifLevel, SarifRule } from '../review/sarif-findin
 import { mermaidGraph, type GraphEdge } from './mermaid';
 import { edgesOfRule } from './explain-markdown';
 import { cell, markdownText, renderReview } from './review-templates';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 const LEVEL: Record<HardenCode, SarifLevel> = {
   'unused-grant': 'warning',
@@ -53,7 +54,7 @@ export function hardenJson(h: HardenResult, patch: string): string {
     void _rule;
     return printedFields;
   });
-  return `${JSON.stringify({ schema: 'secpol-learn/harden', schemaVersion: HARDEN_SCHEMA_VERSION, ...rest, findings: printed, ...(h.hasSuccesses ? {} : { note: NO_SUCCESS_NOTE }), patch }, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify({ schema: 'secpol-learn/harden', schemaVersion: HARDEN_SCHEMA_VERSION, ...rest, findings: printed, ...(h.hasSuccesses ? {} : { note: NO_SUCCESS_NOTE }), patch }, null, 2))}\n`;
 }
 
 /** The SARIF rules `harden` may report. */
