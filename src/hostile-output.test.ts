@@ -125,7 +125,15 @@ function checkMarkdown(md: string, label: string): void {
 
 function checkJson(text: string, label: string, lines = false): void {
   const docs = lines ? text.split('\n').filter((l) => l !== '') : [text];
-  for (const d of docs) expect(() => JSON.parse(d) as unknown).not.toThrow();
+  for (const d of docs) {
+    let parsed = true;
+    try {
+      JSON.parse(d);
+    } catch {
+      parsed = false;
+    }
+    expect({ label, parsed }).toEqual({ label, parsed: true });
+  }
 }
 
 function checkPolicy(text: string, trace: string, label: string): void {

@@ -134,7 +134,7 @@ const LATIN_LOOKALIKE =
  * which stands for bytes that were not UTF-8: the path printed would not be
  * the path the trace held.
  */
-const LOOKALIKE_OR_LOST = /[\uff01-\uff5e\u2044\u2215\u2571\u29f8\u3033\u0337\u0338\ufffd]/;
+const LOOKALIKE_OR_LOST = /[\uff01-\uff5e\u2044\u2215\u2571\u29f8\u3033\ufffd]|\u0337|\u0338/;
 
 /**
  * Why a path would mislead a reviewer, or undefined. Other non-ASCII paths are
@@ -143,7 +143,6 @@ const LOOKALIKE_OR_LOST = /[\uff01-\uff5e\u2044\u2215\u2571\u29f8\u3033\u0337\u0
 function misleadingPathProblem(path: string): string | undefined {
   if (LOOKALIKE_OR_LOST.test(path))
     return 'the path has a character that is not UTF-8 in the trace or looks like ASCII punctuation (a fullwidth form or a slash look-alike)';
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(path)) return undefined;
   for (const part of path.split('/')) {
     if (LATIN.test(part) && LATIN_LOOKALIKE.test(part))
