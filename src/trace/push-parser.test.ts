@@ -430,6 +430,16 @@ describe('escape sequences and invisible characters in text records', () => {
     ]);
   });
 
+  test('a byte-order mark starting the file is not part of line 1; one elsewhere is read as `?`', () => {
+    const record = 'error: a (pid:1) of type t failed to attach to path /dev/ser1: no rule';
+    const { events, diagnostics } = parseTraceText(`\ufeff${record}\n\ufeff${record}\n`, 'b.log');
+    expect(events.map((e) => e.kind)).toEqual(['attach']);
+    expect(diagnostics.map((d) => [d.line, d.ruleId])).toEqual([
+      [2, 'trace-control-character'],
+      [2, 'trace-unknown-line'],
+    ]);
+  });
+
   test.each(['\u202e', '\u200b', '\u2066', '\u0085', '\u009b'])(
     'U+%s in a text record is read as `?` with a warning at its line',
     (c) => {

@@ -238,6 +238,8 @@ export class TracePushParser {
   }
 
   private line(line: string): void {
+    // A byte-order mark starting the file belongs to the file, not to the record.
+    if (this.lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     const shown = visible(line);
     if (shown !== line) {
       // A terminal would act on control characters (window titles, cursor moves, hidden text)
