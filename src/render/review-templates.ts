@@ -36,8 +36,8 @@ export function markdownText(s: string): string {
   return visible(s)
     .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
     .replace(/[|[\]]/g, '\\$&')
-    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
-    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;');
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
 
 /** A code span holding `s` as is: the fence is one backtick longer than the longest run inside. */
