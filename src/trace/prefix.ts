@@ -47,6 +47,10 @@ function removeFramingEscapes(line: string): string {
       : plain.length -
         start.record.length +
         (start.record.startsWith(INFO_KEY) ? INFO_KEY.length : ERROR_KEY.length);
+  // Where the text starts and ends in `plain`: a sequence outside is framing. Positions
+  // are computed once, so a line of many sequences costs linear time.
+  const textStart = plain.length - plain.trimStart().length;
+  const textEnd = plain.trimEnd().length;
   let out = '';
   let plainLength = 0;
   let last = 0;
@@ -55,10 +59,7 @@ function removeFramingEscapes(line: string): string {
     out += before;
     plainLength += before.length;
     last = m.index + m[0].length;
-    const framing =
-      plainLength <= keyEnd ||
-      out.trim() === '' ||
-      line.slice(last).replace(ANSI, '').trim() === '';
+    const framing = plainLength <= Math.max(keyEnd, textStart) || plainLength >= textEnd;
     if (!framing) out += m[0];
   }
   return out + line.slice(last);

@@ -440,6 +440,16 @@ describe('escape sequences and invisible characters in text records', () => {
     ]);
   });
 
+  test('a line of many escape sequences costs linear time', () => {
+    const line = `error: a (pid:1) of type t failed to attach to path /dev/a${'\x1b[m'.repeat(20_000)}b: no rule`;
+    const started = process.hrtime.bigint();
+    const { events, diagnostics } = parseTraceText(line, 'many.log');
+    // Generous: the quadratic walk this guards against took tens of seconds.
+    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(5);
+    expect(events).toHaveLength(1);
+    expect(diagnostics[0]).toEqual(expect.objectContaining({ ruleId: 'trace-control-character' }));
+  });
+
   test.each(['\u202e', '\u200b', '\u2066', '\u0085', '\u009b'])(
     'U+%s in a text record is read as `?` with a warning at its line',
     (c) => {
