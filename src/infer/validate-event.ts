@@ -111,8 +111,42 @@ function findProblem(e: ProcessEvent): string | undefined {
   // isSafeLiteralPath does not catch: printed, such a path would swallow the rest of the line.
   if (e.path.startsWith('//'))
     return 'the path starts with `//`, which policy text reads as a comment';
+  const misleading = misleadingPathProblem(e.path);
+  if (misleading !== undefined) return misleading;
   if (!isSafeLiteralPath(e.path)) {
     return 'the path is not a literal path (it has whitespace, a statement, block or comment character, a control, bidirectional or glob character, or a leading-directory suffix)';
+  }
+  return undefined;
+}
+
+/**
+ * Scripts whose letters include look-alikes of Latin ones (Cyrillic `а`,
+ * Greek `ο`): a path component mixing one of them with Latin letters reads as
+ * another path to a reviewer (`/dev/sеr1`).
+ */
+const LATIN = /\p{Script=Latin}/u;
+const LATIN_LOOKALIKE =
+  /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
+
+/**
+ * Characters that look like ASCII punctuation a path is read by (fullwidth
+ * forms such as `／`, slash look-alikes, combining slash overlays), and U+FFFD,
+ * which stands for bytes that were not UTF-8: the path printed would not be
+ * the path the trace held.
+ */
+const LOOKALIKE_OR_LOST = /[\uff01-\uff5e\u2044\u2215\u2571\u29f8\u3033\ufffd]|\u0337|\u0338/;
+
+/**
+ * Why a path would mislead a reviewer, or undefined. Other non-ASCII paths are
+ * accepted: QNX paths are bytes, and a name wholly in one script is legitimate.
+ */
+function misleadingPathProblem(path: string): string | undefined {
+  if (LOOKALIKE_OR_LOST.test(path))
+    return 'the path has a character that is not UTF-8 in the trace or looks like ASCII punctuation (a fullwidth form or a slash look-alike)';
+  if (/^[\x00-\x7f]*$/.test(path)) return undefined;
+  for (const part of path.split('/')) {
+    if (LATIN.test(part) && LATIN_LOOKALIKE.test(part))
+      return 'a path component mixes Latin letters with Cyrillic, Greek, Armenian or Cherokee ones, which look alike';
   }
   return undefined;
 }

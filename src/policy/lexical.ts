@@ -94,11 +94,13 @@ const PATH_BREAKERS = /[\s\x00-\x1f\x7f;{}#]/;
 
 /**
  * Characters that make text display other than it reads: bidirectional
- * controls (a reviewer would see a different path) and the Unicode line and
- * paragraph separators. The parser accepts them in a path; a trace path
+ * controls (a reviewer would see a different path), C1 controls, zero-width
+ * and other invisible characters, and the Unicode line and paragraph
+ * separators. The parser accepts them in a path; a trace path
  * carrying one is never printed.
  */
-const DISPLAY_BREAKERS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+const DISPLAY_BREAKERS =
+  /[\x80-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]/;
 
 /** Pattern characters: a path carrying one would match more than itself. */
 const GLOB_CHARS = /[*?[\]\\]/;

@@ -10,6 +10,7 @@ import {
 } from '../review/check-result';
 import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** One line per uncovered failure: `FILE:LINE: uncovered: RECORD: WHY [reason]`. */
 export function uncoveredLine(u: UncoveredFailure): string {
@@ -53,7 +54,7 @@ export function checkJson(r: CheckResult): string {
       ruleId: d.ruleId ?? '',
     })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(doc, null, 2))}\n`;
 }
 
 /** The SARIF rules `check` may report. */

@@ -6,7 +6,8 @@
  */
 import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from '../review/policy-diff';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, renderReview } from './review-templates';
+import { cell, markdownText, renderReview } from './review-templates';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 const SIGN: Record<DiffEntry['change'], string> = {
   added: '+',
@@ -44,7 +45,7 @@ export function diffSummary(d: PolicyDiff): string {
 
 /** The JSON document of `diff --format json`. */
 export function diffJson(d: PolicyDiff, files: { old: string[]; new: string[] }): string {
-  return `${JSON.stringify({ schema: 'secpol-learn/diff', schemaVersion: DIFF_SCHEMA_VERSION, old: files.old, new: files.new, summary: d.summary, entries: d.entries }, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify({ schema: 'secpol-learn/diff', schemaVersion: DIFF_SCHEMA_VERSION, old: files.old, new: files.new, summary: d.summary, entries: d.entries }, null, 2))}\n`;
 }
 
 /** The connect / attach / link edges a diff adds or removes (widened paths: old removed, new added). */
@@ -76,7 +77,7 @@ export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[
     summary: [
       `old: ${files.old.join(', ')}; new: ${files.new.join(', ')}`,
       d.entries.length === 0 ? 'no difference in what the policies grant' : diffSummary(d),
-    ],
+    ].map(markdownText),
     types: [...byType].map(([t, entries]) => ({
       name: t,
       rows: entries.map((e) => ({
@@ -86,7 +87,7 @@ export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[
           e.domain ?? '',
           cell(e.old ?? '', true),
           cell(e.new ?? '', true),
-          where(e),
+          cell(where(e)),
         ],
       })),
     })),

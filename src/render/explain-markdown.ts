@@ -8,7 +8,7 @@ import type { Statement } from '../policy/ast';
 import { printRuleLine } from '../policy/print';
 import type { Explanation } from '../review/explain';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, renderReview } from './review-templates';
+import { cell, markdownText, renderReview } from './review-templates';
 
 /** The edges a rule adds (connect / attach / link), read from its fields. */
 export function edgesOfRule(rule: Statement, change: '+' | '-'): GraphEdge[] {
@@ -49,24 +49,23 @@ export function explainMarkdown(x: Explanation): string {
       `traces: ${x.traceFiles.join(', ')}; policy: ${x.policyFiles.join(', ')}`,
       `${x.failures} failure record(s), ${distinct} distinct`,
       ...x.sections.map((s) => `${s.title}: ${s.failures.length}`),
-    ],
+    ].map(markdownText),
     sections: x.sections.map((s) => ({
       title: s.title,
       count: s.failures.length,
       rows: s.failures.map((f) => ({
         cells: [
-          `${f.file}:${f.line}`,
+          cell(`${f.file}:${f.line}`),
           cell(f.process, true),
           cell(f.type, true),
           cell(f.access, true),
           String(f.count),
           cell(f.why),
-          cell(
-            [
-              ...f.consulted.map((c) => `${c.file}:${c.line} \`${c.summary.replace(/`/g, "'")}\``),
-              ...(f.moreConsulted ? [`and ${f.moreConsulted} more`] : []),
-            ].join('<br>') || 'none',
-          ),
+          // Each piece escaped on its own: the `<br>` between them is the one HTML a cell holds.
+          [
+            ...f.consulted.map((c) => `${cell(`${c.file}:${c.line}`)} ${cell(c.summary, true)}`),
+            ...(f.moreConsulted ? [`and ${f.moreConsulted} more`] : []),
+          ].join('<br>') || 'none',
         ],
       })),
       hints: s.failures.filter((f) => f.hint).map((f) => cell(f.hint!)),

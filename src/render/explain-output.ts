@@ -6,6 +6,7 @@
  */
 import { printRuleLine } from '../policy/print';
 import { EXPLAIN_SCHEMA_VERSION, type Explanation } from '../review/explain';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** Plain-text explanation: a heading per reason, then per failure its why, rule, consulted rules and hint. */
 export function explainText(x: Explanation): string {
@@ -40,5 +41,5 @@ export function explainJson(x: Explanation): string {
     ...s,
     failures: s.failures.map((f) => (f.rule ? { ...f, rule: printRuleLine(f.rule) } : f)),
   }));
-  return `${JSON.stringify({ schema: 'secpol-learn/explain', schemaVersion: EXPLAIN_SCHEMA_VERSION, ...x, sections }, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify({ schema: 'secpol-learn/explain', schemaVersion: EXPLAIN_SCHEMA_VERSION, ...x, sections }, null, 2))}\n`;
 }

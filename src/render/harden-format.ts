@@ -14,7 +14,8 @@ import {
 import type { SarifFinding, SarifLevel, SarifRule } from '../review/sarif-finding';
 import { mermaidGraph, type GraphEdge } from './mermaid';
 import { edgesOfRule } from './explain-markdown';
-import { cell, renderReview } from './review-templates';
+import { cell, markdownText, renderReview } from './review-templates';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 const LEVEL: Record<HardenCode, SarifLevel> = {
   'unused-grant': 'warning',
@@ -53,7 +54,7 @@ export function hardenJson(h: HardenResult, patch: string): string {
     void _rule;
     return printedFields;
   });
-  return `${JSON.stringify({ schema: 'secpol-learn/harden', schemaVersion: HARDEN_SCHEMA_VERSION, ...rest, findings: printed, ...(h.hasSuccesses ? {} : { note: NO_SUCCESS_NOTE }), patch }, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify({ schema: 'secpol-learn/harden', schemaVersion: HARDEN_SCHEMA_VERSION, ...rest, findings: printed, ...(h.hasSuccesses ? {} : { note: NO_SUCCESS_NOTE }), patch }, null, 2))}\n`;
 }
 
 /** The SARIF rules `harden` may report. */
@@ -95,7 +96,7 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
       count: list.length,
       lastHeader,
       rows: list.map((f) => ({
-        cells: [cell(f.type, true), cell(f.grant, true), `${f.file}:${f.line}`, last(f)],
+        cells: [cell(f.type, true), cell(f.grant, true), cell(`${f.file}:${f.line}`), last(f)],
       })),
     };
   };
@@ -108,7 +109,7 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
       `traces: ${h.traceFiles.join(', ')}; policy: ${h.policyFiles.join(', ')}`,
       hardenSummary(h),
       ...(h.hasSuccesses ? [] : [NO_SUCCESS_NOTE]),
-    ],
+    ].map(markdownText),
     sections: [
       section('unused-grant', 'Unused grants', 'why', (f) => cell(f.message)),
       section('over-broad', 'Over-broad grants', 'narrower rule the traces support', (f) =>

@@ -9,6 +9,7 @@ import type { LearnResult } from '../plan/learn';
 import { PATCH_SCHEMA_VERSION } from '../plan/patch';
 import { printItemNode } from '../policy/print';
 import { noteText, statementLines } from './rule-text';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 function evidenceJson(e: Evidence): object {
   return {
@@ -76,5 +77,5 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
     refused: result.refused.map((d) => ({ file: d.file, line: d.line, message: d.message })),
     ...(extra.patch !== undefined ? { patch: extra.patch } : {}),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(doc, null, 2))}\n`;
 }

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatSarif, lintSarifFindings, toSarif } from './sarif';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** Version of lint's JSON document (`schema: secpol-learn/lint`). */
 export const LINT_SCHEMA_VERSION = 1;
@@ -55,7 +56,7 @@ export function lintJson(qnx: string, files: readonly string[], diagnostics: Dia
     summary: lintCounts(diagnostics),
     diagnostics,
   };
-  return `${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2))}\n`;
 }
 
 /** The SARIF 2.1.0 log of the diagnostics. */

@@ -3,10 +3,12 @@
  * as plain nodes, one edge per channel connection, attach or link that a
  * change adds (`+`) or removes (`-`). Code-review sites draw them. Node ids
  * are generated (`n0`, `n1`…), so no policy text ever lands in Mermaid
- * syntax; labels are quoted with `"` replaced by `#quot;`. Deterministic:
+ * syntax; labels are quoted, with `"`, `<`, `>` and backticks as Mermaid entity codes
+ * (no HTML, no markdown string), controls as `?`, line breaks as spaces. Deterministic:
  * edges are sorted, and at most MAX_EDGES are drawn. Empty string when there
  * is nothing to draw.
  */
+import { visible } from '../diagnostics/safe-text';
 
 /** One edge: a type connecting to a type, or attaching / linking a path. */
 export interface GraphEdge {
@@ -16,7 +18,13 @@ export interface GraphEdge {
   change: '+' | '-';
 }
 
-const label = (s: string): string => `"${s.replace(/"/g, '#quot;')}"`;
+const label = (s: string): string =>
+  `"${visible(s)
+    .replace(/[\r\n]/g, ' ')
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;')
+    .replace(/`/g, '#96;')}"`;
 
 /**
  * Edges drawn at most: Mermaid refuses larger graphs (its default `maxEdges` is 500 and

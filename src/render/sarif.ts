@@ -7,6 +7,7 @@
  * `validateSarif` checks their shape. Does not emit fixes or code flows.
  */
 import type { SarifFinding, SarifPlace, SarifRule } from '../review/sarif-finding';
+import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** The schema URI SARIF 2.1.0 documents name. */
 export const SARIF_SCHEMA =
@@ -71,7 +72,7 @@ export function toSarif(
 
 /** The log as text: 2-space JSON and a newline. */
 export function formatSarif(log: object): string {
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(log, null, 2))}\n`;
 }
 
 /** Diagnostics (lint, guard rules) as SARIF findings: `info` becomes `note`; a diagnostic without rule id is `syntax`. */

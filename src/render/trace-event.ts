@@ -7,9 +7,18 @@
  */
 import { argumentText, TRACE_EVENT_SCHEMA } from '../trace/event-text';
 import type { TraceEvent } from '../trace/event';
+import { escapeJsonControls, visible } from '../diagnostics/safe-text';
 
-/** The canonical secpolmonitor line of an event (numbers in decimal). */
+/**
+ * The canonical secpolmonitor line of an event (numbers in decimal), shown
+ * safely on a terminal (controls, bidirectional and invisible characters as `?`;
+ * the parser already reads them so, this holds for events built elsewhere too).
+ */
 export function formatEvent(e: TraceEvent): string {
+  return visible(eventLine(e));
+}
+
+function eventLine(e: TraceEvent): string {
   if (e.kind === 'unknown') return e.record;
   const who = `${e.severity}: ${e.process === '' ? '-' : e.process} (pid:${e.pid})`;
   if (e.kind === 'ability') {
@@ -29,5 +38,5 @@ export function formatEvent(e: TraceEvent): string {
 
 /** The JSON Lines object of an event: the schema marker, then the event's fields. */
 export function formatEventJson(e: TraceEvent): string {
-  return JSON.stringify({ schema: TRACE_EVENT_SCHEMA, ...e });
+  return escapeJsonControls(JSON.stringify({ schema: TRACE_EVENT_SCHEMA, ...e }));
 }

@@ -12,6 +12,7 @@ import { printItemNode, printRuleLine } from '../policy/print';
 import { allowConnect } from '../policy/nodes';
 import { changeStatement } from '../plan/change-statement';
 import { statementLines, type RuleTextOptions } from './rule-text';
+import { cell, markdownText } from './review-templates';
 
 /** A group of statements about one type. */
 export interface TypeSection {
@@ -143,35 +144,48 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
   for (const c of p.changes) {
     if (isDeclaration(c)) {
       const kind = c.kind === 'type' ? 'type' : 'ability declaration';
-      added.push({ cells: [c.type, kind, `\`${printRuleLine(changeStatement(c))}\``, '', ''] });
+      added.push({
+        cells: [cell(c.type), kind, cell(printRuleLine(changeStatement(c)), true), '', ''],
+      });
       continue;
     }
     for (const i of c.items) {
       const at = i.provenance.evidence.firstFailure ?? i.provenance.evidence.first;
-      const what = `\`${c.kind === 'connect' ? connectCell(c.type, printItemNode(i.node)) : printItemNode(i.node)}\``;
+      const what = cell(
+        c.kind === 'connect' ? connectCell(c.type, printItemNode(i.node)) : printItemNode(i.node),
+        true,
+      );
       const kind = c.kind === 'ability' && c.domain === 'non-root' ? 'ability (nonroot)' : c.kind;
       added.push({
-        cells: [c.type, kind, what, i.provenance.processes.join(', '), `${at.file}:${at.line}`],
+        cells: [
+          cell(c.type),
+          kind,
+          what,
+          cell(i.provenance.processes.join(', ')),
+          cell(`${at.file}:${at.line}`),
+        ],
       });
     }
   }
   const alreadyAllowed = p.alreadyAllowed.map((a) => ({
-    cells: [a.type, a.kind, `\`${a.object}\``, `${a.by.file}:${a.by.line}`],
+    cells: [cell(a.type), a.kind, cell(a.object, true), cell(`${a.by.file}:${a.by.line}`)],
   }));
   const review = p.review.map((r) => {
     const at = r.evidence.firstFailure ?? r.evidence.first;
-    return { cells: [r.code, r.message.replace(/\|/g, '\\|'), `${at.file}:${at.line}`] };
+    return { cells: [r.code, cell(r.message), cell(`${at.file}:${at.line}`)] };
   });
-  const refused = result.refused.map((d) => ({ cells: [`${d.file}:${d.line}`, d.message] }));
+  const refused = result.refused.map((d) => ({
+    cells: [cell(`${d.file ?? ''}:${d.line ?? ''}`), cell(d.message)],
+  }));
   const summary = summaryLines(result);
   return {
     title: `secpol-learn ${result.command} report`,
-    summary,
+    summary: summary.map(markdownText),
     added,
     alreadyAllowed,
     review,
     refused,
-    launches: launchLines(result).map((l) => l.replace(/^# /, '')),
+    launches: launchLines(result).map((l) => markdownText(l.replace(/^# /, ''))),
     snippet,
     hasAdded: added.length > 0,
     hasAlreadyAllowed: alreadyAllowed.length > 0,

@@ -21,11 +21,48 @@ import {
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const MONTH_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
-/** Removes ANSI escape sequences and trailing whitespace (incl. `\r`). */
+/**
+ * Removes trailing whitespace (incl. `\r`) and the ANSI escape sequences a
+ * logger puts around a record: those before the end of its `info:`/`error:`
+ * key (colour of the prefix or of the severity) and those with only blanks
+ * and sequences after them (a closing colour reset). A sequence inside the
+ * record text is kept: the parser reads its ESC as `?` and says so at
+ * FILE:LINE, so a path that carried one is refused, never learned as the
+ * path without it (docs/safe-output.md).
+ */
 export function cleanLine(line: string): string {
-  if (line.includes('\x1b')) line = line.replace(ANSI, '');
+  if (line.includes('\x1b')) line = removeFramingEscapes(line);
   // Most lines end in a visible character: skip trimEnd's allocation then.
   return isTrailingBlank(line.charCodeAt(line.length - 1)) ? line.trimEnd() : line;
+}
+
+/** `line` without the escape sequences cleanLine removes (see there). */
+function removeFramingEscapes(line: string): string {
+  const plain = line.replace(ANSI, '');
+  const start = splitRecordStart(plain, false);
+  // Where the record's key ends in `plain` (0 when the line holds no record).
+  const keyEnd =
+    start === undefined
+      ? 0
+      : plain.length -
+        start.record.length +
+        (start.record.startsWith(INFO_KEY) ? INFO_KEY.length : ERROR_KEY.length);
+  // Where the text starts and ends in `plain`: a sequence outside is framing. Positions
+  // are computed once, so a line of many sequences costs linear time.
+  const textStart = plain.length - plain.trimStart().length;
+  const textEnd = plain.trimEnd().length;
+  let out = '';
+  let plainLength = 0;
+  let last = 0;
+  for (const m of line.matchAll(ANSI)) {
+    const before = line.slice(last, m.index);
+    out += before;
+    plainLength += before.length;
+    last = m.index + m[0].length;
+    const framing = plainLength <= Math.max(keyEnd, textStart) || plainLength >= textEnd;
+    if (!framing) out += m[0];
+  }
+  return out + line.slice(last);
 }
 
 /** A line split into its logger prefix (maybe empty) and the record text starting at `info:`/`error:`. */

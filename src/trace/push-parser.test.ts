@@ -405,7 +405,7 @@ describe('monitor --json lines as input', () => {
     expect(events.map((e) => e.position.line)).toEqual(text.map((_, i) => i + 1));
   });
 
-  test('other JSON, another schema, or a record with a control character is a line not understood', () => {
+  test('other JSON or another schema is a line not understood; a record with a control character is refused', () => {
     const good = formatEventJson(parseTraceText(SEED, 's').events[0]!);
     const lines = [
       '{"schema":"other@1","record":"error: a (pid:1) type t lacks ability IO as root"}',
@@ -418,8 +418,79 @@ describe('monitor --json lines as input', () => {
     ];
     const { events, diagnostics } = parseTraceText(lines.join('\n'), 'j');
     expect(diagnostics.map((d) => [d.line, d.ruleId])).toEqual(
-      [1, 2, 3, 4, 5, 6].map((l) => [l, 'trace-unknown-line']),
+      [1, 2, 3, 4, 5, 6].map((l) => [
+        l,
+        l === 2 ? 'trace-control-character' : 'trace-unknown-line',
+      ]),
     );
     expect(events.map((e) => e.record)).toEqual([parseTraceText(SEED, 's').events[0]!.record]);
   });
+
+  test.each([
+    ['C1 CSI', '\\u009b'],
+    ['C1 next line', '\\u0085'],
+    ['bidi override', '\\u202e'],
+    ['zero-width space', '\\u200b'],
+    ['byte-order mark', '\\ufeff'],
+  ])('a JSON record hiding a %s behind a JSON escape is refused with its line', (_, escape) => {
+    const line = `{"schema":"secpol-learn/trace-event@1","record":"error: a (pid:1) of type t failed to attach to path /dev/a${escape}b: no rule"}`;
+    const { events, diagnostics } = parseTraceText(`${line}\n`, 'j.jsonl');
+    expect(events).toEqual([]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ file: 'j.jsonl', line: 1, ruleId: 'trace-control-character' }),
+    ]);
+  });
+});
+
+describe('escape sequences and invisible characters in text records', () => {
+  test('colour around the record and its severity is removed; inside the record it is refused as `?`', () => {
+    const lines = [
+      '\x1b[32m[  1.5]\x1b[0m \x1b[31merror:\x1b[0m a (pid:1) of type t failed to attach to path /dev/ser1: no rule\x1b[0m',
+      'error: a (pid:1) of type t failed to attach to path /dev/se\x1b[1mr1: no rule',
+    ];
+    const { events, diagnostics } = parseTraceText(lines.join('\n'), 'c.log');
+    expect(events.map((e) => (e.kind === 'attach' ? e.path : e.kind))).toEqual([
+      '/dev/ser1',
+      '/dev/se?[1mr1',
+    ]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'c.log',
+        line: 2,
+        ruleId: 'trace-control-character',
+        message: expect.stringContaining('escape sequence inside the record'),
+      }),
+    ]);
+  });
+
+  test('a byte-order mark starting the file is not part of line 1; one elsewhere is read as `?`', () => {
+    const record = 'error: a (pid:1) of type t failed to attach to path /dev/ser1: no rule';
+    const { events, diagnostics } = parseTraceText(`\ufeff${record}\n\ufeff${record}\n`, 'b.log');
+    expect(events.map((e) => e.kind)).toEqual(['attach']);
+    // One diagnostic for the line, naming both what is wrong with it.
+    expect(diagnostics.map((d) => [d.line, d.ruleId])).toEqual([[2, 'trace-unknown-line']]);
+    expect(diagnostics[0]!.message).toMatch(/invisible characters in the line, read as `\?`/);
+  });
+
+  // Speed is the benchmark's business (docs/performance.md), not a timed test's.
+  test('a line of many escape sequences is one record with one warning', () => {
+    const line = `error: a (pid:1) of type t failed to attach to path /dev/a${'\x1b[m'.repeat(20_000)}b: no rule`;
+    const { events, diagnostics } = parseTraceText(line, 'many.log');
+    expect(events).toHaveLength(1);
+    expect(diagnostics[0]).toEqual(expect.objectContaining({ ruleId: 'trace-control-character' }));
+  });
+
+  test.each(['\u202e', '\u200b', '\u2066', '\u0085', '\u009b'])(
+    'U+%s in a text record is read as `?` with a warning at its line',
+    (c) => {
+      const { events, diagnostics } = parseTraceText(
+        `error: a (pid:1) of type t failed to attach to path /dev/a${c}b: no rule\n`,
+        'u.log',
+      );
+      expect(events.map((e) => (e.kind === 'attach' ? e.path : e.kind))).toEqual(['/dev/a?b']);
+      expect(diagnostics.map((d) => [d.file, d.line, d.ruleId])).toEqual([
+        ['u.log', 1, 'trace-control-character'],
+      ]);
+    },
+  );
 });

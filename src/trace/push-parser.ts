@@ -8,7 +8,8 @@
  * Does not decompress or read streams: see parse-trace.ts. Memory is constant:
  * one partial line and one open record at a time.
  */
-import { printable, type Diagnostic } from '../diagnostics/diagnostic';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { hasUnsafeCharacter, visible } from '../diagnostics/safe-text';
 import type { TraceEvent } from './event';
 import { TRACE_EVENT_SCHEMA } from './event-text';
 import { ESC, MAX_LINE_BYTES, isContinuationStart } from './grammar';
@@ -256,13 +257,15 @@ export class TracePushParser {
   private line(line: string): void {
     // A byte-order mark (Windows editors, some log exporters) starts the file, not the record.
     if (this.lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-    const shown = printable(line);
+    const shown = visible(line);
     // A terminal would act on control characters (window titles, cursor moves, hidden text)
-    // when a report or `monitor` prints the record: the line is read with each one as `?`,
+    // and a reviewer would see other text than the trace holds (bidirectional and invisible
+    // characters) when a report or `monitor` prints the record: the line is read with each
+    // one as `?`, so a path that held one is refused by inference, never learned without it;
     // and said so once: a line is one diagnostic, whatever else is wrong with it.
     const controls = shown !== line;
+    const unsafeNote = controls ? unsafeLineMessage(line) : '';
     line = shown;
-    const CONTROLS = 'control characters in the line, read as `?` (a terminal would act on them)';
     if (line.length === 0) {
       // A blank line ends a wrapped record.
       this.closeRecord();
@@ -273,16 +276,25 @@ export class TracePushParser {
     const start =
       splitRecordStart(line, this.times) ??
       (first === 123 ? jsonRecord(line, this.times) : undefined);
+    if (start === 'unsafe') {
+      this.closeRecord();
+      this.diagnose(
+        this.lineNo,
+        'JSON record with control, bidirectional or invisible characters (escaped in the JSON); refused',
+        'trace-control-character',
+      );
+      return;
+    }
     if (start !== undefined) {
       this.closeRecord();
-      if (controls) this.diagnose(this.lineNo, CONTROLS, 'trace-control-character');
+      if (controls) this.diagnose(this.lineNo, unsafeNote, 'trace-control-character');
       this.openText = start.record;
       this.openLine = this.lineNo;
       this.openTime = start.time;
       return;
     }
     if (isContinuationStart(first) && this.openText !== undefined) {
-      if (controls) this.diagnose(this.lineNo, CONTROLS, 'trace-control-character');
+      if (controls) this.diagnose(this.lineNo, unsafeNote, 'trace-control-character');
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;
@@ -291,7 +303,7 @@ export class TracePushParser {
     this.diagnose(
       this.lineNo,
       controls
-        ? `line not understood: not a secpolmonitor record or its continuation; ${CONTROLS}`
+        ? `line not understood: not a secpolmonitor record or its continuation; ${unsafeNote}`
         : 'line not understood: not a secpolmonitor record or its continuation',
       'trace-unknown-line',
     );
@@ -368,9 +380,10 @@ export class TracePushParser {
  * The record of a `monitor --json` line (`secpol-learn/trace-event@1`, docs/trace-json.md):
  * its `record` text, read again as a record (never its other fields, so JSON input
  * is parsed and validated exactly as text is), and its `time`. Undefined for any
- * other line, and for a record with control characters (a text line cannot hold them).
+ * other line; `unsafe` for a record with control, bidirectional or invisible
+ * characters (a text line holding them is read with `?`; a JSON record is refused whole).
  */
-function jsonRecord(line: string, times: boolean): SplitLine | undefined {
+function jsonRecord(line: string, times: boolean): SplitLine | 'unsafe' | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -380,12 +393,22 @@ function jsonRecord(line: string, times: boolean): SplitLine | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const o = value as { schema?: unknown; record?: unknown; time?: unknown };
   if (o.schema !== TRACE_EVENT_SCHEMA || typeof o.record !== 'string') return undefined;
-  if (/[\x00-\x1f\x7f]/.test(o.record)) return undefined;
+  // JSON escapes (`\u009b`) hide from the line check what a text line cannot hold.
+  if (hasUnsafeCharacter(o.record)) return 'unsafe';
   const start = splitRecordStart(o.record, times);
   if (start === undefined) return undefined;
   if (!times) return { record: start.record };
   const time = typeof o.time === 'number' && Number.isFinite(o.time) ? o.time : start.time;
   return time === undefined ? { record: start.record } : { record: start.record, time };
+}
+
+/** The warning for a line with characters `visible` replaces: names the kind, never quotes them. */
+function unsafeLineMessage(line: string): string {
+  if (line.includes('\x1b'))
+    return 'escape sequence inside the record text, read as `?` (the record is not learned as the text without it)';
+  if (/[\x00-\x1f\x7f-\x9f]/.test(line))
+    return 'control characters in the line, read as `?` (a terminal would act on them)';
+  return 'bidirectional or invisible characters in the line, read as `?` (a reader would see other text than the trace holds)';
 }
 
 /**
