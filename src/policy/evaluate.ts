@@ -13,6 +13,7 @@
  * Reason codes are listed in docs/policy-model.md.
  */
 import type { AbilityEvent, AttachEvent, LinkEvent, TraceEvent } from '../trace/event';
+import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { allows, ruleOrigin, type AbilityValue, type GrantRule } from './grants';
 import { printAbilityItem, printRuleLine } from './print';
@@ -159,17 +160,7 @@ function abilityValue(e: AbilityEvent): AbilityValue {
 }
 
 function argumentText(e: AbilityEvent): string {
-  const a = e.argument;
-  switch (a.kind) {
-    case 'none':
-      return '';
-    case 'value':
-      return a.value;
-    case 'range':
-      return `${a.start}-${a.end}`;
-    case 'type-id':
-      return `${a.value} (${a.typeName})`;
-  }
+  return argumentValueText(e.argument);
 }
 
 function evaluateAbility(model: PolicyModel, e: AbilityEvent): Verdict {

@@ -8,6 +8,7 @@
  * report. Does not read files or print: the CLI streams events in.
  */
 import type { ProcessEvent, TraceEvent, TracePosition, UnknownEvent } from '../trace/event';
+import { argumentValueText } from '../trace/event-text';
 import type { PolicyModel } from '../policy/model/types';
 import { evaluate, type Verdict } from '../policy/evaluate';
 import { normaliseAbilityName } from '../qnx/abilities';
@@ -62,18 +63,7 @@ export function eventObject(e: ProcessEvent): string {
 
 /** The value an ability event checked, as text (`15`, `1-5`, `1 (fs_t)`), or `''`. */
 export function argumentText(e: ProcessEvent): string {
-  if (e.kind !== 'ability') return '';
-  const a = e.argument;
-  switch (a.kind) {
-    case 'none':
-      return '';
-    case 'value':
-      return a.value;
-    case 'range':
-      return `${a.start}-${a.end}`;
-    case 'type-id':
-      return `${a.value} (${a.typeName})`;
-  }
+  return e.kind === 'ability' ? argumentValueText(e.argument) : '';
 }
 
 function groupKey(e: ProcessEvent): string {

@@ -23,3 +23,17 @@ export function argumentText(a: AbilityArgument): string {
       return `(${a.value}) (${a.typeName})`;
   }
 }
+
+/** The value a check carried, bare (`15`, `1-5`, `1 (fs_t)`), or `''`: for messages and grouping. */
+export function argumentValueText(a: AbilityArgument): string {
+  switch (a.kind) {
+    case 'none':
+      return '';
+    case 'value':
+      return a.value;
+    case 'range':
+      return `${a.start}-${a.end}`;
+    case 'type-id':
+      return `${a.value} (${a.typeName})`;
+  }
+}
