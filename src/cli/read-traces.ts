@@ -15,7 +15,7 @@ import type { Argv } from 'yargs';
 import type { CliIo } from './io';
 import { InputError } from '../errors';
 import type { TraceEvent } from '../trace/event';
-import { pushTrace } from '../trace/parse-trace';
+import { pushTrace, type PushTraceOptions } from '../trace/parse-trace';
 import { readChunks } from './read-chunks';
 import { createProgress } from './progress';
 import { monitorFilter, type TraceFilter, type TraceSink } from '../infer/trace-filter';
@@ -88,15 +88,16 @@ export async function readTraceEvents(
           `cannot read trace: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
           { cause: error },
         );
+      const options: PushTraceOptions = {
+        file,
+        onEvent,
+        times: false,
+        onDiagnostic: (d) => sink.onDiagnostic(d),
+        onBytes: (n) => progress.advance(n),
+        ...(sink.lane ? { lane: sink.lane } : {}),
+      };
       if (file === '-') {
-        await pushTrace(io.stdin, {
-          file,
-          onEvent,
-          times: false,
-          onDiagnostic: (d) => sink.onDiagnostic(d),
-          onBytes: (n) => progress.advance(n),
-          ...(sink.lane ? { lane: sink.lane } : {}),
-        });
+        await pushTrace(io.stdin, options);
         continue;
       }
       const handle = await fsp.open(path.resolve(io.cwd, file), 'r').catch((error: unknown) => {
@@ -104,14 +105,7 @@ export async function readTraceEvents(
       });
       try {
         progress.expect((await handle.stat()).size);
-        await pushTrace(readChunks(handle), {
-          file,
-          onEvent,
-          times: false,
-          onDiagnostic: (d) => sink.onDiagnostic(d),
-          onBytes: (n) => progress.advance(n),
-          ...(sink.lane ? { lane: sink.lane } : {}),
-        });
+        await pushTrace(readChunks(handle), options);
       } catch (error) {
         // A read error (a directory, an I/O error) is the user's input problem, not a crash.
         throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;
