@@ -44,7 +44,7 @@ const ROOT = path.join(__dirname, '..');
 const UPDATE = process.env.UPDATE === '1';
 /** One full tsc build of src/ on a shared 2-core machine. */
 const BUILD_MS = 300_000;
-/** A session that has not ended by then is stuck (waiting for input it will never get). */
+/** A session that has not ended by then is stuck; the jest timeout of its test is a little longer. */
 const SESSION_MS = 120_000;
 
 const DOCS = [
@@ -171,6 +171,8 @@ function differences(session: Session, outputs: readonly string[]): string {
 describe('docs that run', () => {
   it('shows commands only in console sessions, with valid directives', () => {
     expect(problems).toEqual([]);
+    // The workflows are the docs' longest sessions: finding none means the reading broke.
+    expect(sessions.get('docs/workflows.md')!.length).toBeGreaterThan(0);
   });
 
   for (const file of DOCS) {
@@ -186,26 +188,30 @@ describe('docs that run', () => {
           it.skip(`${title} (not run: ${session.skip})`, () => undefined);
           continue;
         }
-        it(title, () => {
-          if (session.dir !== undefined || cwd === undefined) {
-            cwd = path.join(freshScratch(), session.dir ?? '.');
-            mkdirSync(cwd, { recursive: true });
-          }
-          const outputs = runSession(session, cwd);
-          const prompted = outputs.flatMap(outputLines).find((l) => l.startsWith('$ '));
-          if (prompted !== undefined)
-            throw new Error(
-              `${file}:${session.block.line}: a command printed a line starting with \`$ \`, which the doc would read as a command: ${prompted}`,
-            );
-          if (UPDATE) rewrites.push({ session, outputs });
-          else {
-            const diff = differences(session, outputs);
-            if (diff !== '')
+        it(
+          title,
+          () => {
+            if (session.dir !== undefined || cwd === undefined) {
+              cwd = path.join(freshScratch(), session.dir ?? '.');
+              mkdirSync(cwd, { recursive: true });
+            }
+            const outputs = runSession(session, cwd);
+            const prompted = outputs.flatMap(outputLines).find((l) => l.startsWith('$ '));
+            if (prompted !== undefined)
               throw new Error(
-                `${diff}\n(\`UPDATE=1 npx jest src/docs-run.test.ts\` writes the output into the doc)`,
+                `${file}:${session.block.line}: a command printed a line starting with \`$ \`, which the doc would read as a command: ${prompted}`,
               );
-          }
-        });
+            if (UPDATE) rewrites.push({ session, outputs });
+            else {
+              const diff = differences(session, outputs);
+              if (diff !== '')
+                throw new Error(
+                  `${diff}\n(\`UPDATE=1 npx jest src/docs-run.test.ts\` writes the output into the doc)`,
+                );
+            }
+          },
+          SESSION_MS + 10_000,
+        );
       }
 
       afterAll(() => {
