@@ -43,7 +43,8 @@ export function templatesOption(args: Record<string, unknown>, io: Pick<CliIo, '
 /** A template file's source; throws InputError naming it when it cannot be read. */
 function readTemplate(file: string, cwd: string): TemplateSource {
   try {
-    return { file, source: readFileSync(path.resolve(cwd, file), 'utf8') };
+    // A byte-order mark (a Windows editor's copy) starts the file, not the output.
+    return { file, source: readFileSync(path.resolve(cwd, file), 'utf8').replace(/^\uFEFF/, '') };
   } catch (error) {
     throw new InputError(file, `cannot read template: ${ioErrorWords(error)}`, { cause: error });
   }

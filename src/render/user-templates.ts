@@ -33,7 +33,7 @@ export function compileUserTemplate(source: string, file: string): Template {
     // Parse now, so a syntax error names the template before any output.
     ast = compiler.parse(source);
   } catch (error) {
-    throw located(file, 'invalid template', problemOf(error));
+    throw located(file, 'invalid template', problemOf(error, source));
   }
   const unresolvable = firstUnresolvable(ast);
   if (unresolvable) throw located(file, 'invalid template', unresolvable);
@@ -52,20 +52,27 @@ function located(file: string, what: string, p: TemplateProblem): InputError {
 
 /**
  * A Handlebars error in words: the parser's "Parse error on line N: ...
- * Expecting X, got Y" becomes line N and its last line; an exception with a
+ * Expecting X, got Y" becomes line N and that line of `source`; an exception with a
  * location (`lineNumber`, 0-based `column`) loses its " - L:C" suffix; strict
  * mode's `"x" not defined in [object Object]` names the field.
  */
-function problemOf(error: unknown): TemplateProblem {
+function problemOf(error: unknown, source?: string): TemplateProblem {
   const e = error as Error & { lineNumber?: number; column?: number };
   const text = String(e?.message ?? error);
-  const parse = /^Parse error on line (\d+):/.exec(text);
-  if (parse) {
-    const lines = text.split('\n');
-    return { line: Number(parse[1]), message: `syntax error: ${lines[lines.length - 1]}` };
+  const syntax = /^(?:Parse|Lexical) error on line (\d+)/.exec(text);
+  if (syntax) {
+    // Jison's own excerpt joins lines and names grammar tokens: the source line says more.
+    const line = Number(syntax[1]);
+    const lines = source?.split('\n') ?? [];
+    const shown = (lines[line - 1] ?? '').trim();
+    const cut = shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
+    if (cut) return { line, message: `syntax error in "${cut}"` };
+    const atEnd = lines.slice(line - 1).every((l) => l.trim() === '');
+    return {
+      line,
+      message: atEnd ? 'syntax error at the end (a block left open?)' : 'syntax error',
+    };
   }
-  const lexical = /^Lexical error on line (\d+)\. (.*)$/m.exec(text);
-  if (lexical) return { line: Number(lexical[1]), message: `syntax error: ${lexical[2]}` };
   const first = text.split('\n')[0]!.replace(/ - \d+:\d+$/, '');
   const missing = /^"(.*)" not defined in .*$/.exec(first);
   const message = missing
@@ -83,10 +90,10 @@ function problemOf(error: unknown): TemplateProblem {
 /** The first partial or decorator in the template: nothing registers them, so they cannot render. */
 function firstUnresolvable(node: hbs.AST.Node): TemplateProblem | undefined {
   const what: Record<string, string> = {
-    PartialStatement: 'a partial',
-    PartialBlockStatement: 'a partial block',
-    Decorator: 'a decorator',
-    DecoratorBlock: 'a decorator block',
+    PartialStatement: 'a partial `{{> ...}}`',
+    PartialBlockStatement: 'a partial block `{{#> ...}}`',
+    Decorator: 'a decorator `{{* ...}}`',
+    DecoratorBlock: 'a decorator block `{{#* ...}}`',
   };
   const stack: hbs.AST.Node[] = [node];
   let first: hbs.AST.Node | undefined;
@@ -103,7 +110,7 @@ function firstUnresolvable(node: hbs.AST.Node): TemplateProblem | undefined {
   return {
     line: first.loc.start.line,
     column: first.loc.start.column + 1,
-    message: `${what[first.type]} (\`{{>\` or \`{{*\`) cannot be used: templates get no partials, decorators or helpers but Handlebars' own (if, unless, each, with, lookup)`,
+    message: `${what[first.type]} cannot be used: no partials, decorators or helpers are registered (docs/templates.md)`,
   };
 }
 
