@@ -18,7 +18,7 @@ export function withColor(y: Argv): Argv {
     // `--no-color`, which yargs reads as `false`, as the conventional spelling of `never`.
     coerce: (v: unknown) => (v === false ? 'never' : v),
     describe:
-      'colour: auto (a terminal, unless NO_COLOR or TERM=dumb; FORCE_COLOR forces), always, never',
+      'auto: on a terminal, unless NO_COLOR or TERM=dumb (FORCE_COLOR forces it); always; never',
   });
 }
 
