@@ -1,5 +1,7 @@
 import { PassThrough } from 'node:stream';
 import * as path from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createProgress, fileSizes, type ProgressIo } from './progress';
 import { run } from './run';
 import type { CliIo } from './io';
@@ -147,6 +149,8 @@ async function runOnTerminal(
   }
 }
 
+const seed = path.join(__dirname, '..', '..', 'samples', 'seed-walkthrough');
+
 const BAR = /\r(?:\x1b\[36m)?reading traces \[#+-*\] +\d+% \d+ MB \d+ MB\/s(?:\x1b\[39m)?\x1b\[K/;
 
 describe('the progress bar of every command that reads traces', () => {
@@ -183,6 +187,23 @@ describe('the progress bar of every command that reads traces', () => {
     const r = await runOnTerminal(argv, { env: { TERM: 'dumb' } });
     expect(r.stderr).not.toContain('reading traces');
     expect(r.stderr).not.toContain('\x1b');
+  });
+
+  it('monitor -v erases the bar before each line it names on stderr', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-progress-'));
+    const trace = readFileSync(path.join(seed, 'trace.log'), 'utf8');
+    writeFileSync(path.join(dir, 'mixed.log'), trace.replace(/\n/g, '\nnot a record\n'));
+    const r = await runOnTerminal([
+      'monitor',
+      '-v',
+      path.join(dir, 'mixed.log'),
+      '-o',
+      '/dev/null',
+    ]);
+    expect(r.stderr).toMatch(BAR);
+    expect(r.stderr).toMatch(/\r\x1b\[K\/.*mixed\.log:\d+: warning: /);
+    // After every drawing of the bar comes `\r`: an erase or a redraw, never a line glued to it.
+    expect(r.stderr).not.toMatch(/MB\/s(?:\x1b\[39m)?\x1b\[K[^\r]/);
   });
 
   it('monitor draws none when its events go to the terminal too', async () => {
