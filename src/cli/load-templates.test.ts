@@ -111,6 +111,19 @@ describe('--templates with a copy of the shipped templates/', () => {
     );
   });
 
+  it('quotes a broken line without the control characters it holds', async () => {
+    const own = path.join(work, 'hostile');
+    mkdirSync(own);
+    writeFileSync(path.join(own, 'diff.hbs'), '{{title}}\n\x1b]0;owned\x07 {{#each}\n');
+    const r = await runCli(['diff', 'old', 'new', '--templates', own], {
+      cwd: path.join(samples, 'review-diff'),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `secpol-learn: ${own}/diff.hbs:2: invalid template: syntax error in "?]0;owned? {{#each}"\n`,
+    );
+  });
+
   it('reads a template saved with a byte-order mark as the same template', async () => {
     const own = copyOfShipped('bom');
     const file = path.join(own, 'diff.hbs');

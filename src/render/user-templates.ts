@@ -37,7 +37,8 @@ export function compileUserTemplate(source: string, file: string): Template {
   }
   const unresolvable = firstUnresolvable(ast);
   if (unresolvable) throw located(file, 'invalid template', unresolvable);
-  return compiler.compile(source, templateCompileOptions());
+  // The AST parsed above: compiled on first render without parsing again.
+  return compiler.compile(ast, templateCompileOptions());
 }
 
 /** The InputError for `error`, thrown while rendering the template read from `file`. */
