@@ -4,6 +4,7 @@
  */
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import type { ColorChoice } from './color';
 
 export interface CliIo {
   stdin: Readable;
@@ -11,6 +12,8 @@ export interface CliIo {
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** `--color` as given (src/cli/color.ts); unset is `auto`. */
+  color?: ColorChoice;
 }
 
 /** The real process's streams. */
@@ -42,9 +45,4 @@ function standardInput(): Readable {
   return file
     ? createReadStream('', { fd: 0, highWaterMark: 1 << 18, autoClose: false })
     : process.stdin;
-}
-
-/** True when colour may be used on `stream`: a terminal, and `NO_COLOR` unset. */
-export function useColour(stream: Writable, env: NodeJS.ProcessEnv): boolean {
-  return Boolean((stream as Writable & { isTTY?: boolean }).isTTY) && !env.NO_COLOR;
 }

@@ -22,6 +22,7 @@ import { readTracesParallel } from './parallel/read-parallel';
 import { ShardLearner } from '../infer/shard-learner';
 import type { Policy, PolicyFile } from '../policy/ast';
 import { byPlace } from '../diagnostics/first-by-place';
+import { withColor } from './shared-options';
 
 /** How many lines not understood are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -135,7 +136,7 @@ export function qnxFrom(args: Record<string, unknown>): QnxVersion {
 /** Options both learning commands share. */
 export function learnOptions(y: Argv): Argv {
   return traceFilterOptions(
-    y
+    withColor(y)
       .positional('traces', {
         describe: 'secpolmonitor output files (`-` or none: standard input)',
         type: 'string',
@@ -153,11 +154,6 @@ export function learnOptions(y: Argv): Argv {
         choices: [...QNX_VERSIONS],
         default: DEFAULT_QNX_VERSION,
         describe: 'QNX release whose abilities the policy uses',
-      })
-      .option('templates', {
-        type: 'string',
-        describe:
-          'directory with templates (snippet.hbs, draft.hbs, report.hbs) replacing the built-in ones by name',
       }),
   );
 }

@@ -17,7 +17,7 @@ import { InputError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { pushTrace, type PushTraceOptions } from '../trace/parse-trace';
 import { readChunks } from './read-chunks';
-import { createProgress } from './progress';
+import { traceProgress } from './progress';
 import { monitorFilter, type TraceFilter, type TraceSink } from '../infer/trace-filter';
 
 /** Declares the monitor filter options on a command. */
@@ -75,7 +75,7 @@ export async function readTraceEvents(
   const monitor = monitorFilter(filter);
   const records = new Map<string, number>(files.map((f) => [f, 0]));
   // Only on a terminal, only after two seconds: see src/cli/progress.ts.
-  const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
+  const progress = traceProgress(io);
   const onEvent = (e: TraceEvent): void => {
     records.set(e.position.file, (records.get(e.position.file) ?? 0) + 1);
     if (monitor.accept(e)) sink.onEvent(e);

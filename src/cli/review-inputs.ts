@@ -21,6 +21,7 @@ import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { TraceReviewer, type TraceReview } from '../review/trace-review';
 import { loadGuardFile } from './load-guards';
 import { FirstByPlace } from '../diagnostics/first-by-place';
+import { withColor } from './shared-options';
 
 /** How many lines not read are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -137,7 +138,7 @@ export async function scanTraces(
 /** Options `check`, `explain` and `harden` share. */
 export function reviewOptions(y: Argv): Argv {
   return traceFilterOptions(
-    y
+    withColor(y)
       .positional('traces', {
         describe: 'secpolmonitor output files (`-` or none: standard input)',
         type: 'string',

@@ -11,6 +11,7 @@ import type { Argv } from 'yargs';
 import { commands as defaultCommands } from './commands';
 import type { CliCommand } from './command';
 import type { CliIo } from './io';
+import { withColorChoice } from './color';
 import { ExitCode, InputError, UsageError } from '../errors';
 import {
   missingValueMessage,
@@ -69,7 +70,7 @@ export async function run(
         const args: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(parsed)) args[k] = restoreDash(v);
         if (declared) refuseRepeats(args, declared, positionals);
-        exitCode = await c.run(args, io);
+        exitCode = await c.run(args, withColorChoice(io, args));
       },
     });
   }

@@ -6,7 +6,8 @@
  */
 import { DIFF_SCHEMA_VERSION, type DiffEntry, type PolicyDiff } from '../review/policy-diff';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, markdownText, renderReview } from './review-templates';
+import { cell, markdownText } from './review-templates';
+import { builtinTemplate, type Template } from './builtin-templates';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 const SIGN: Record<DiffEntry['change'], string> = {
@@ -64,7 +65,11 @@ export function diffEdges(d: PolicyDiff): GraphEdge[] {
 }
 
 /** Renders the diff as a pull-request comment. */
-export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[] }): string {
+export function diffMarkdown(
+  d: PolicyDiff,
+  files: { old: string[]; new: string[] },
+  template: Template = builtinTemplate('diff'),
+): string {
   // Entries by type, in the order the types first appear (one pass: a filter per type was quadratic).
   const byType = new Map<string, PolicyDiff['entries']>();
   for (const e of d.entries) {
@@ -93,5 +98,5 @@ export function diffMarkdown(d: PolicyDiff, files: { old: string[]; new: string[
     })),
     diagram: mermaidGraph(diffEdges(d)),
   };
-  return renderReview('diff', view);
+  return template(view);
 }

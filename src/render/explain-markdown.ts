@@ -8,7 +8,8 @@ import type { Statement } from '../policy/ast';
 import { printRuleLine } from '../policy/print';
 import type { Explanation } from '../review/explain';
 import { mermaidGraph, type GraphEdge } from './mermaid';
-import { cell, markdownText, renderReview } from './review-templates';
+import { cell, markdownText } from './review-templates';
+import { builtinTemplate, type Template } from './builtin-templates';
 
 /** The edges a rule adds (connect / attach / link), read from its fields. */
 export function edgesOfRule(rule: Statement, change: '+' | '-'): GraphEdge[] {
@@ -35,7 +36,10 @@ export function edgesOfRule(rule: Statement, change: '+' | '-'): GraphEdge[] {
 }
 
 /** Renders the explanation as a pull-request comment. */
-export function explainMarkdown(x: Explanation): string {
+export function explainMarkdown(
+  x: Explanation,
+  template: Template = builtinTemplate('explain'),
+): string {
   // One rule per distinct text, sorted by it.
   const byText = new Map<string, Statement>();
   for (const s of x.sections)
@@ -74,5 +78,5 @@ export function explainMarkdown(x: Explanation): string {
     rules: rules.map((r) => `${r}\n`).join(''),
     diagram: mermaidGraph(edges),
   };
-  return renderReview('explain', view);
+  return template(view);
 }

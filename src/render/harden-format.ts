@@ -14,7 +14,8 @@ import {
 import type { SarifFinding, SarifLevel, SarifRule } from '../review/sarif-finding';
 import { mermaidGraph, type GraphEdge } from './mermaid';
 import { edgesOfRule } from './explain-markdown';
-import { cell, markdownText, renderReview } from './review-templates';
+import { cell, markdownText } from './review-templates';
+import { builtinTemplate, type Template } from './builtin-templates';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 const LEVEL: Record<HardenCode, SarifLevel> = {
@@ -82,7 +83,11 @@ export function hardenSarifFindings(h: HardenResult): SarifFinding[] {
 }
 
 /** Renders the findings as a pull-request comment. */
-export function hardenMarkdown(h: HardenResult, patch: string): string {
+export function hardenMarkdown(
+  h: HardenResult,
+  patch: string,
+  template: Template = builtinTemplate('harden'),
+): string {
   const section = (
     code: HardenCode,
     title: string,
@@ -123,5 +128,5 @@ export function hardenMarkdown(h: HardenResult, patch: string): string {
     patch,
     diagram: mermaidGraph(edges),
   };
-  return renderReview('harden', view);
+  return template(view);
 }

@@ -1,21 +1,10 @@
 /**
- * The markdown templates of the review commands (templates/explain.hbs,
- * diff.hbs, harden.hbs): built in and precompiled like the learning
- * templates (builtin-templates.ts: `noEscape`, paths must never
- * become HTML entities; `strict`, a missing field is an error). Templates
- * only print what the view-models prepared. Does not take `--templates`
- * overrides.
+ * Markdown text helpers of the views of templates/explain.hbs, diff.hbs,
+ * harden.hbs and report.hbs: a table cell and one line of text, escaped so
+ * that markdown prints them as they are. The views prepare every string with
+ * them; templates only print (templates.ts).
  */
-import { builtinTemplate } from './builtin-templates';
 import { visible } from '../diagnostics/safe-text';
-
-/** The review templates' names, each `templates/NAME.hbs`. */
-export type ReviewTemplateName = 'explain' | 'diff' | 'harden';
-
-/** Renders a review template with a prepared view. */
-export function renderReview(name: ReviewTemplateName, view: object): string {
-  return builtinTemplate(name)(view);
-}
 
 /**
  * A markdown table cell. Text: one line, controls and invisible characters as

@@ -11,7 +11,7 @@
  * read by `../review-inputs.ts`, which `explain` and `harden` share.
  */
 import type { CommandImpl } from '../command';
-import { useColour } from '../io';
+import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
 import { checkResult } from '../../review/check-result';
@@ -91,9 +91,8 @@ export const checkCommand: CommandImpl = {
         ),
       );
     else {
-      const red = useColour(io.stdout, io.env)
-        ? (s: string): string => `\u001b[31m${s}\u001b[39m`
-        : (s: string): string => s;
+      const colour = useColor(io.stdout, io.env, io.color);
+      const red = (s: string): string => paint(colour, 31, s);
       for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
       for (const v of result.guardViolations)
         io.stdout.write(

@@ -17,6 +17,8 @@ import { loadPolicies, qnxFrom } from '../learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { diffPolicies } from '../../review/policy-diff';
 import { diffJson, diffMarkdown, diffSummary, diffText } from '../../render/diff-format';
+import { templatesOption } from '../load-templates';
+import { withTemplates } from '../shared-options';
 
 /** The files one side names: a directory's `*.secpol` files (sorted), or a comma-separated list. */
 export async function policySide(spec: string, io: CliIo): Promise<string[]> {
@@ -32,7 +34,7 @@ export async function policySide(spec: string, io: CliIo): Promise<string[]> {
 
 export const diffCommand: CommandImpl = {
   builder: (y) =>
-    y
+    withTemplates(y, ['diff'])
       .positional('old', {
         type: 'string',
         describe: 'policy before: a file, a directory of *.secpol, or FILE,FILE…',
@@ -60,6 +62,7 @@ export const diffCommand: CommandImpl = {
         'a review comment with a diagram',
       ),
   run: async (args, io) => {
+    const templates = templatesOption(args, io);
     const qnx = qnxFrom(args);
     const oldFiles = await policySide(String(args.old), io);
     const newFiles = await policySide(String(args.new), io);
@@ -73,7 +76,7 @@ export const diffCommand: CommandImpl = {
       format === 'json'
         ? diffJson(d, files)
         : format === 'markdown'
-          ? diffMarkdown(d, files)
+          ? diffMarkdown(d, files, templates.diff)
           : diffText(d),
     );
     io.stderr.write(`secpol-learn diff: ${diffSummary(d)}\n`);

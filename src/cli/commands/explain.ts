@@ -12,10 +12,12 @@ import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
 import { explainFailures } from '../../review/explain';
 import { explainJson, explainText } from '../../render/explain-output';
 import { explainMarkdown } from '../../render/explain-markdown';
+import { templatesOption } from '../load-templates';
+import { withTemplates } from '../shared-options';
 
 export const explainCommand: CommandImpl = {
   builder: (y) =>
-    reviewOptions(y)
+    withTemplates(reviewOptions(y), ['explain'])
       .option('format', {
         type: 'string',
         choices: ['text', 'json', 'markdown'],
@@ -31,6 +33,7 @@ export const explainCommand: CommandImpl = {
         'a review comment',
       ),
   run: async (args, io) => {
+    const templates = templatesOption(args, io);
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
@@ -43,7 +46,7 @@ export const explainCommand: CommandImpl = {
       format === 'json'
         ? explainJson(x)
         : format === 'markdown'
-          ? explainMarkdown(x)
+          ? explainMarkdown(x, templates.explain)
           : explainText(x),
     );
     io.stderr.write(

@@ -8,13 +8,13 @@
  * globs, marked, never by default. A thin shell over the same pipeline as
  * `suggest` (mode `generate`).
  */
-import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { applyPatch } from '../../render/apply-patch';
 import { learn } from '../../plan/learn';
 import { collapsePaths } from '../../plan/collapse-paths';
-import { loadTemplates } from '../load-templates';
+import { templatesOption } from '../load-templates';
+import { withTemplates } from '../shared-options';
 import { toDraftView } from '../../render/view-model';
 import { toJson } from '../../render/json';
 import {
@@ -28,7 +28,7 @@ import {
 
 export const generateCommand: CommandImpl = {
   builder: (y) =>
-    learnOptions(y)
+    withTemplates(learnOptions(y), ['draft'])
       .option('base', {
         type: 'string',
         array: true,
@@ -61,9 +61,7 @@ export const generateCommand: CommandImpl = {
         'extend a base policy, folding /dev/ttyp0..7',
       ),
   run: async (args, io) => {
-    const templates = loadTemplates(
-      args.templates ? path.resolve(io.cwd, String(args.templates)) : undefined,
-    );
+    const templates = templatesOption(args, io);
     const baseFiles = (args.base as string[] | undefined) ?? [];
     if (baseFiles.includes('-')) {
       throw new UsageError('--base must name a file (standard input is for traces)');

@@ -23,10 +23,12 @@ import {
   hardenText,
 } from '../../render/harden-format';
 import { formatSarif, toSarif } from '../../render/sarif';
+import { templatesOption } from '../load-templates';
+import { withTemplates } from '../shared-options';
 
 export const hardenCommand: CommandImpl = {
   builder: (y) =>
-    reviewOptions(y)
+    withTemplates(reviewOptions(y), ['harden'])
       .option('format', {
         type: 'string',
         choices: ['text', 'json', 'patch', 'sarif', 'markdown'],
@@ -46,6 +48,7 @@ export const hardenCommand: CommandImpl = {
         'annotate the policy in code review',
       ),
   run: async (args, io) => {
+    const templates = templatesOption(args, io);
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
@@ -72,7 +75,8 @@ export const hardenCommand: CommandImpl = {
       io.stdout.write(
         formatSarif(toSarif(hardenSarifFindings(h), HARDEN_RULES, { version: toolVersion() })),
       );
-    else if (format === 'markdown') io.stdout.write(hardenMarkdown(h, removalPatch()));
+    else if (format === 'markdown')
+      io.stdout.write(hardenMarkdown(h, removalPatch(), templates.harden));
     else io.stdout.write(hardenText(h));
     if (!h.hasSuccesses) io.stderr.write(`secpol-learn harden: note: ${NO_SUCCESS_NOTE}\n`);
     io.stderr.write(

@@ -17,6 +17,9 @@ import { ExitCode, InputError, FileError, UsageError } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
 import { readChunks } from '../read-chunks';
+import { NO_PROGRESS, fileSizes, traceProgress } from '../progress';
+import { isTerminal } from '../color';
+import { withColor } from '../shared-options';
 import type { TraceSummary } from '../../trace/push-parser';
 import { formatEvent, formatEventJson } from '../../render/trace-event';
 import { monitorReport } from '../../render/monitor-report';
@@ -37,7 +40,7 @@ const FLAGS: Array<[string, string]> = [
 
 export const monitorCommand: CommandImpl = {
   builder: (y) => {
-    let a = y.positional('traces', {
+    let a = withColor(y).positional('traces', {
       describe: 'trace files (plain or gzip); - or none: standard input',
       type: 'string',
       array: true,
@@ -92,6 +95,10 @@ export const monitorCommand: CommandImpl = {
     const verbose = Boolean(args.v);
     const json = Boolean(args.json);
     const summaries: TraceSummary[] = [];
+    // The bar (src/cli/progress.ts), but not with --follow (no end) or events printed on the terminal.
+    const onTerminal = outName === undefined && isTerminal(io.stdout);
+    const progress = args.follow || onTerminal ? NO_PROGRESS : traceProgress(io);
+    progress.expect(fileSizes(traces, io.cwd));
     try {
       for (const file of traces) {
         const { input, close } = await openTrace(
@@ -115,8 +122,14 @@ export const monitorCommand: CommandImpl = {
               const place = verbose ? `${e.position.file}:${e.position.line}: ` : '';
               pending.push(json ? formatEventJson(e) : place + formatEvent(e), '\n');
             },
+            onBytes: (n) => progress.advance(n),
             ...(verbose
-              ? { onDiagnostic: (d) => io.stderr.write(`${formatDiagnosticLine(d)}\n`) }
+              ? {
+                  onDiagnostic: (d) => {
+                    progress.done();
+                    io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+                  },
+                }
               : {}),
             afterChunk: async () => {
               if (pending.length === 0) return;
@@ -141,6 +154,7 @@ export const monitorCommand: CommandImpl = {
       }
       await output?.commit();
     } finally {
+      progress.done();
       await output?.abort();
     }
     io.stderr.write(monitorReport(summaries, filter.stats));

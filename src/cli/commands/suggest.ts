@@ -18,7 +18,8 @@ import { backupName, writeTransaction } from '../write-transaction';
 import { distinctFiles } from '../policy-file-io';
 import { learn } from '../../plan/learn';
 import { applyPatch } from '../../render/apply-patch';
-import { loadTemplates } from '../load-templates';
+import { templatesOption } from '../load-templates';
+import { withTemplates } from '../shared-options';
 import { toReportView, toSnippetView } from '../../render/view-model';
 import { formatUnifiedDiff } from '../../render/unified-diff';
 import { toJson } from '../../render/json';
@@ -36,7 +37,7 @@ import {
 
 export const suggestCommand: CommandImpl = {
   builder: (y) =>
-    learnOptions(y)
+    withTemplates(learnOptions(y), ['snippet', 'report'])
       .option('policy', {
         type: 'string',
         array: true,
@@ -104,9 +105,7 @@ export const suggestCommand: CommandImpl = {
     if (policyFiles.includes('-')) {
       throw new UsageError('--policy must name a file (standard input is for traces)');
     }
-    const templates = loadTemplates(
-      args.templates ? path.resolve(io.cwd, String(args.templates)) : undefined,
-    );
+    const templates = templatesOption(args, io);
     const qnx = qnxFrom(args);
     const parsed = policyFiles.length > 0 ? await parsePolicyFiles(policyFiles, io) : undefined;
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;

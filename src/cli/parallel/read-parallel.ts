@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io';
-import { createProgress } from '../progress';
+import { traceProgress } from '../progress';
 import type { TraceFilter } from '../../infer/trace-filter';
 import type { TracePosition } from '../../trace/event';
 import { InputError } from '../../errors';
@@ -133,7 +133,7 @@ export async function readTracesParallel(
   }
   // One task (a file too small to cut): nothing to share.
   if (tasks.length < 2) return undefined;
-  const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
+  const progress = traceProgress(io);
   progress.expect(total);
   const inProcess = workerDir === undefined;
   const workerFile = path.join(workerDir ?? __dirname, 'shard-worker.js');
@@ -246,7 +246,7 @@ async function readStream(
   workerDir: string | undefined,
   size?: number,
 ): Promise<ShardResult> {
-  const progress = createProgress(io.stderr, io.env, { label: 'reading traces' });
+  const progress = traceProgress(io);
   if (size !== undefined) progress.expect(size);
   try {
     return await readStreamParallel(input, task, {
