@@ -20,7 +20,8 @@ import { learn } from '../../plan/learn';
 import { applyPatch } from '../../render/apply-patch';
 import { loadTemplates } from '../load-templates';
 import { toReportView, toSnippetView } from '../../render/view-model';
-import { formatUnifiedDiff } from '../../render/unified-diff';
+import { unifiedDiffParts } from '../../render/unified-diff';
+import { diffBytes } from '../patch-bytes';
 import { toJson } from '../../render/json';
 import { loadGuardFile } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
@@ -135,9 +136,9 @@ export const suggestCommand: CommandImpl = {
       ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
       : undefined;
     // Only the formats that print it pay for the diff.
-    const diff =
+    const diffParts =
       loaded && (format === 'patch' || format === 'json')
-        ? formatUnifiedDiff(
+        ? unifiedDiffParts(
             loaded.sources.map((s, i) => ({
               file: s.file,
               before: s.text,
@@ -147,9 +148,11 @@ export const suggestCommand: CommandImpl = {
             io.cwd,
           )
         : undefined;
+    const diff = diffParts?.map((p) => p.header + p.body).join('');
     const snippet = templates.snippet(toSnippetView(result, { explain }));
     if (format === 'secpol') io.stdout.write(snippet);
-    else if (format === 'patch') io.stdout.write(diff!);
+    // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
+    else if (format === 'patch') io.stdout.write(diffBytes(diffParts!, loaded!.sources));
     else if (format === 'json')
       io.stdout.write(toJson(result, diff !== undefined ? { patch: diff } : {}));
     else
