@@ -23,7 +23,7 @@ import { toReportView, toSnippetView } from '../../render/view-model';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
 import { toJson } from '../../render/json';
-import { loadGuardFile } from '../load-guards';
+import { denyFiles, loadGuardFiles } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
 import { patchDiagramSection } from '../../render/patch-diagram';
 import {
@@ -62,7 +62,9 @@ export const suggestCommand: CommandImpl = {
       })
       .option('deny', {
         type: 'string',
-        describe: 'guard rules (secpol) never to suggest: what they forbid is listed as refused',
+        array: true,
+        describe:
+          'guard rules (secpol) never to suggest (repeatable): what they forbid is listed as refused',
       })
       .example(
         '$0 suggest trace.log --policy policy.secpol --deny never.secpol',
@@ -118,8 +120,8 @@ export const suggestCommand: CommandImpl = {
       io,
     );
     // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
-    if (typeof args.deny === 'string') {
-      const guards = await loadGuardFile(args.deny, parsed?.policy, qnx, io);
+    if (denyFiles(args).length > 0) {
+      const guards = await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
       refuseGuarded(inferred, guards);
     }
