@@ -316,7 +316,7 @@ describe('hostile inputs through every command', () => {
         fs.mkdirSync(dir);
         await runCase(c, dir);
       }),
-      { numRuns: 8, seed: 1515 },
+      { numRuns: 16, seed: 77 },
     );
   }, 300_000);
 });
