@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type * as Jsdiff from 'diff';
+import { applyPatch } from 'diff';
 import { runCliBytes } from './test-utils/run-cli';
 import {
   hostileCase,
@@ -38,9 +38,6 @@ import { parseTraceText } from './trace/push-parser';
 import type { TraceEvent } from './trace/event';
 import type { PolicyModel } from './policy/model/types';
 import { decodePolicyBytes } from './cli/policy-bytes';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- jsdiff is CommonJS-loaded as in render
-const { applyPatch } = require('diff') as typeof Jsdiff;
 
 /** Characters no terminal or report output may carry raw (newline and tab excepted). */
 const RAW_UNSAFE =
