@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { runCli } from './test-utils/run-cli';
 import { parsePolicy } from './policy/parse';
 import { printPolicy } from './policy/print';
+import { applyPatch } from 'diff';
 
 /** Fragments with a meaning in some output medium, and look-alikes. */
 const FRAGMENTS = [
@@ -154,6 +155,7 @@ function checkPolicy(text: string, trace: string, label: string): void {
 describe('hostile traces through every output', () => {
   let dir: string;
   const policy = path.resolve('samples/seed-walkthrough/policy.secpol');
+  const policyText = fs.readFileSync(policy, 'utf8');
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-output-'));
   });
@@ -186,7 +188,12 @@ describe('hostile traces through every output', () => {
           const learn = [file, '--policy', policy];
           const suggest = await cmd('suggest', ['suggest', ...learn]);
           checkPolicy(suggest, lines.join('\n'), 'suggest');
-          await cmd('suggest patch', ['suggest', ...learn, '--format', 'patch']);
+          // The patch applies to the policy and gives a policy that parses.
+          const patch = await cmd('suggest patch', ['suggest', ...learn, '--format', 'patch']);
+          const patched = patch === '' ? policyText : applyPatch(policyText, patch);
+          expect(patched === false ? 'does not apply' : 'applies').toBe('applies');
+          if (patched !== false)
+            checkPolicy(patched, `${policyText}\n${lines.join('\n')}`, 'patched');
           checkJson(await cmd('suggest json', ['suggest', ...learn, '--format', 'json']), 'sj');
           checkMarkdown(
             await cmd('suggest md', ['suggest', ...learn, '--format', 'markdown']),

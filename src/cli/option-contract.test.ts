@@ -8,7 +8,6 @@ const OTHER = 'samples/multi-process-boot/trace.log';
 
 describe('option contract (docs/cli.md)', () => {
   it.each([
-    [['check', '--policy', POLICY, '--deny', POLICY, '--deny', POLICY, TRACE], '--deny'],
     [['check', '--policy', POLICY, '--format', 'json', '--format', 'sarif', TRACE], '--format'],
     [['check', '--policy', POLICY, '--ranges', 'a', '--ranges', 'b', TRACE], '--ranges'],
     [['lint', '--qnx', '7.1', '--qnx', '8.0', POLICY], '--qnx'],

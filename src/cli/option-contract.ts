@@ -2,10 +2,10 @@
  * The option contract every command shares (docs/cli.md), enforced here once
  * rather than per option:
  *
- * - a single-value option (`--format`, `--deny`, `-o`, ...) given twice is a
+ * - a single-value option (`--format`, `--ranges`, `-o`, ...) given twice is a
  *   usage error naming it: yargs would make it a list that each command reads
  *   differently (the last one, a joined string, or not at all);
- * - a list option (declared `array`: `--policy`, `-f`/`--name`, `--base`) is
+ * - a list option (declared `array`: `--policy`, `-f`/`--name`, `--base`, `--deny`) is
  *   repeated to give several values and takes exactly one value each time, so
  *   it never swallows the trace names that follow it;
  * - an option that takes a value and is given none is a usage error;

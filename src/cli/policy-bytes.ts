@@ -15,6 +15,8 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 
+export { toCrlf, usesCrlf } from '../policy/line-ends';
+
 /** How a policy file's bytes map to text: `utf8`, or `latin1` for bytes that are not valid UTF-8. */
 export type PolicyEncoding = 'utf8' | 'latin1';
 
@@ -34,27 +36,23 @@ export function digestOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** True when the text has line ends and every one is CRLF. */
-export function usesCrlf(text: string): boolean {
-  return text.includes('\n') && !/(?:^|[^\r])\n/.test(text);
-}
-
-/** `text` with every bare LF made CRLF (lines already CRLF are left as they are). */
-export function toCrlf(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
-}
-
 const NOT_LATIN1 = /[\u0100-\u{10ffff}]/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Encodes `text` in the file's encoding; throws InputError naming `file:LINE`
- * and the character when the encoding cannot hold it.
+ * and the character when the encoding cannot hold it (`firstLine`: the line
+ * number of the text's first line, when it is part of a larger output).
  */
-export function encodePolicyText(text: string, encoding: PolicyEncoding, file: string): Buffer {
+export function encodePolicyText(
+  text: string,
+  encoding: PolicyEncoding,
+  file: string,
+  firstLine = 1,
+): Buffer {
   const bad = (encoding === 'latin1' ? NOT_LATIN1 : LONE_SURROGATE).exec(text);
   if (bad) {
-    const line = text.slice(0, bad.index).split('\n').length;
+    const line = firstLine - 1 + text.slice(0, bad.index).split('\n').length;
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     const why =
       encoding === 'latin1'

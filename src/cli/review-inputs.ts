@@ -19,7 +19,7 @@ import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-tra
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { TraceReviewer, type TraceReview } from '../review/trace-review';
-import { loadGuardFile } from './load-guards';
+import { denyFiles, loadGuardFiles } from './load-guards';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { withColor } from './shared-options';
 
@@ -36,11 +36,11 @@ export function listOf(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
 }
 
-/** A policy, its model (with the range file when given) and the guard model (with `--deny`). */
+/** A policy, its model (with the range file when given) and the guard models (one per `--deny` file). */
 export interface ReviewInput {
   loaded: LoadedPolicies;
   model: PolicyModel;
-  guards?: PolicyModel;
+  guards?: PolicyModel[];
 }
 
 async function readText(file: string, io: CliIo, what: string): Promise<string> {
@@ -77,9 +77,9 @@ export async function loadReviewInput(
     if (r.diagnostics.some((d) => d.severity === 'error')) return undefined;
     model = buildModel(loaded.input.policy, { qnx, ranges: r.ranges });
   }
-  let guards: PolicyModel | undefined;
-  if (typeof args.deny === 'string') {
-    guards = await loadGuardFile(args.deny, loaded.input.policy, qnx, io);
+  let guards: PolicyModel[] | undefined;
+  if (denyFiles(args).length > 0) {
+    guards = await loadGuardFiles(denyFiles(args), loaded.input.policy, qnx, io);
     if (!guards) return undefined;
   }
   return { loaded, model, ...(guards ? { guards } : {}) };

@@ -4,7 +4,9 @@
  * such a name (`type priv_port;` beside `attribute priv_port;` would make the
  * rule name both, or not compile). A trace type with such a name, or a `-c`
  * type derived from a process name, gets another name; each rename is a
- * `renamed-type` review item saying why.
+ * `renamed-type` review item saying why. A connect or settypeid whose object
+ * type has such a name goes to the same new name: `allow S grp:channel
+ * connect` with `grp` an attribute would grant the connect to every member.
  */
 import type { Requirement } from '../infer/requirement';
 import type { PolicyModel } from '../policy/model/types';
@@ -31,33 +33,40 @@ export function kindPhrase(kind: OtherKind): string {
 /**
  * Retargets for trace types named like another kind: every (process, type)
  * pair of such a type moves to `TYPE_t` (or `TYPE_2_t`...), a name nothing in
- * the policy or the traces uses; with a review item per renamed type.
+ * the policy or the traces uses; with a review item per renamed type. The
+ * atoms come back with connect and settypeid objects of such a type renamed
+ * the same way.
  */
 export function renameConflictingTypes(
   atoms: Requirement[],
   other: Map<string, OtherKind>,
   taken: Set<string>,
-): { retarget: Map<string, string>; review: ReviewItem[] } {
+): { retarget: Map<string, string>; review: ReviewItem[]; atoms: Requirement[] } {
   const retarget = new Map<string, string>();
   const review: ReviewItem[] = [];
   const renamed = new Map<string, string>();
-  for (const a of atoms) {
-    const kind = other.get(a.type);
-    if (kind === undefined) continue;
-    let to = renamed.get(a.type);
+  const rename = (type: string, kind: OtherKind, a: Requirement): string => {
+    let to = renamed.get(type);
     if (to === undefined) {
-      to = `${a.type}_t`;
-      for (let n = 2; taken.has(to) || other.has(to); n++) to = `${a.type}_${n}_t`;
+      to = `${type}_t`;
+      for (let n = 2; taken.has(to) || other.has(to); n++) to = `${type}_${n}_t`;
       taken.add(to);
-      renamed.set(a.type, to);
+      renamed.set(type, to);
       review.push({
         code: 'renamed-type',
-        message: `the traces show type ${a.type}, which the policy declares as ${kindPhrase(kind)}: its rules go to type ${to} instead; launch its processes with \`on -T ${to} ...\``,
+        message: `the traces show type ${type}, which the policy declares as ${kindPhrase(kind)}: its rules go to type ${to} instead; launch its processes with \`on -T ${to} ...\``,
         type: to,
         evidence: a.evidence,
       });
     }
-    retarget.set(`${a.process}\0${a.type}`, to);
-  }
-  return { retarget, review };
+    return to;
+  };
+  const out = atoms.map((a) => {
+    const kind = other.get(a.type);
+    if (kind !== undefined) retarget.set(`${a.process}\0${a.type}`, rename(a.type, kind, a));
+    const objectKind =
+      a.kind === 'connect' || a.kind === 'settypeid' ? other.get(a.object) : undefined;
+    return objectKind === undefined ? a : { ...a, object: rename(a.object, objectKind, a) };
+  });
+  return { retarget, review, atoms: out };
 }

@@ -235,6 +235,26 @@ describe('planPatch mapping rules', () => {
     expect(patch.launches.map((l) => `${l.process} ${l.to}`)).toContain('bin/p priv_port_t');
   });
 
+  it('renames a connect object named like an attribute, never granting to its members', () => {
+    const text = 'type a_t;\nattribute grp;\ntype m_t, grp;\nallow a_t self:ability { io };\n';
+    const patch = planPatch(
+      policyInput(text),
+      inferRequirements([
+        abilityEvent({
+          type: 'a_t',
+          ability: 'CHANNEL_CONNECT',
+          argument: { kind: 'type-id', value: '7', typeName: 'grp' },
+          process: 'bin/c',
+        }),
+      ]),
+      { mode: 'suggest', combine: false },
+    );
+    const lines = patch.changes.flatMap((c) => statementLines(c, { explain: false }));
+    expect(lines).toContain('allow a_t grp_t:channel connect;');
+    expect(lines.join('\n')).not.toMatch(/\bgrp\b(?!_t)/);
+    expect(patch.review.map((r) => r.code)).toContain('renamed-type');
+  });
+
   it('declares a custom ability the policy does not declare, once, and none it declares', () => {
     const events = [
       abilityEvent({ type: 'a_t', ability: 'network/bind/privport' }),

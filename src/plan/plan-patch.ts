@@ -43,14 +43,16 @@ export function planPatch(
   inferred: InferResult,
   options: PlanOptions,
 ): PolicyPatch {
-  const atoms = sortedRequirements(inferred.requirements);
+  const read = sortedRequirements(inferred.requirements);
   const review: ReviewItem[] = [];
   const launches: LaunchHint[] = [];
 
   // Trace types named like an attribute, range or ability of the policy move to a type of their own.
   const other = otherKindNames(input?.model);
-  const taken = new Set([...(input?.model.types.keys() ?? []), ...atoms.map((a) => a.type)]);
-  const renamed = renameConflictingTypes(atoms, other, taken);
+  const taken = new Set([...(input?.model.types.keys() ?? []), ...read.map((a) => a.type)]);
+  const renamed = renameConflictingTypes(read, other, taken);
+  // Connect and settypeid objects named like another kind are renamed in the atoms themselves.
+  const atoms = renamed.atoms;
   review.push(...renamed.review);
   const retarget = options.combine
     ? combineTargets(atoms, input?.model, options.mode, other, review)

@@ -4,7 +4,9 @@
  * indentation of the block's items (or inside a one-line block, before `}`);
  * new statements go on the line after the type's last statement; new types
  * and rules with no anchor go at the end of the last file. Only insertions:
- * no existing byte changes, so the diff shows added lines alone.
+ * no existing byte changes, so the diff shows added lines alone. Added lines
+ * end as the file's lines do (CRLF in a file whose every line ends in CRLF,
+ * policy/line-ends.ts), so a patch never mixes line ends.
  * Every rule word and comment is printed by policy/print.ts from the
  * planned nodes (rule-text.ts). Does not write files (the command does,
  * atomically).
@@ -14,6 +16,7 @@ import { printItemNode } from '../policy/print';
 import type { PolicyPatch } from '../plan/patch';
 import { blockItemLines, statementLines, type RuleTextOptions } from './rule-text';
 import type { Insertion } from './insertion-hunks';
+import { lineEndOf } from '../policy/line-ends';
 
 /** One policy file's text. */
 export interface PolicyText {
@@ -41,6 +44,11 @@ export function applyPatch(
   const inserts = new Map<string, PlannedInsertion[]>(sources.map((s) => [s.file, []]));
   const textOf = new Map(sources.map((s) => [s.file, s.text]));
   const lastFile = sources[sources.length - 1]?.file;
+  const eolOf = new Map(sources.map((s) => [s.file, lineEndOf(s.text)]));
+  const linesText = (file: string, lines: string[]): string => {
+    const eol = eolOf.get(file)!;
+    return lines.map((l) => `${l}${eol}`).join('');
+  };
   let seq = 0;
   for (const change of patch.changes) {
     const ref = change.anchor;
@@ -54,7 +62,7 @@ export function applyPatch(
         const lines = blockItemLines(change, options, indent);
         inserts
           .get(ref.file)!
-          .push({ offset: lineStart, text: lines.map((l) => `${l}\n`).join(''), seq: seq++ });
+          .push({ offset: lineStart, text: linesText(ref.file, lines), seq: seq++ });
       } else {
         // A one-line block (`{ io }`): items join the line; comments cannot, so none are added.
         const words = change.items.map((i) => printItemNode(i.node)).join(' ');
@@ -75,17 +83,16 @@ export function applyPatch(
       // After the statement's line (its trailing comment included).
       const nl = text.indexOf('\n', end);
       const offset = nl < 0 ? text.length : nl + 1;
-      const lead = nl < 0 ? '\n' : '';
-      inserts
-        .get(ref.file)!
-        .push({ offset, text: lead + lines.map((l) => `${l}\n`).join(''), seq: seq++ });
+      const lead = nl < 0 ? eolOf.get(ref.file)! : '';
+      inserts.get(ref.file)!.push({ offset, text: lead + linesText(ref.file, lines), seq: seq++ });
     } else if (lastFile !== undefined) {
       const text = textOf.get(lastFile)!;
-      const lead = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+      const eol = eolOf.get(lastFile)!;
+      const lead = text === '' ? '' : text.endsWith('\n') ? eol : eol + eol;
       // Statements that share the end of the file are separated by a blank line, like the draft.
       inserts.get(lastFile)!.push({
         offset: text.length,
-        text: lead + lines.map((l) => `${l}\n`).join(''),
+        text: lead + linesText(lastFile, lines),
         seq: seq++,
       });
     }

@@ -11,6 +11,7 @@ import {
 import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
 import { escapeJsonControls } from '../diagnostics/safe-text';
+import { guardPlace } from '../review/guards';
 
 /** One line per uncovered failure: `FILE:LINE: uncovered: RECORD: WHY [reason]`. */
 export function uncoveredLine(u: UncoveredFailure): string {
@@ -45,7 +46,7 @@ export function checkJson(r: CheckResult): string {
       type: v.type,
       grant: v.what,
       at: { file: v.grant.file, line: v.grant.line, column: v.grant.column },
-      guard: { file: v.guard.file, line: v.guard.line },
+      guard: { file: v.guard.file, line: v.guard.line, column: v.guard.column },
     })),
     notUnderstood: r.notUnderstood.map((d) => ({
       file: d.file,
@@ -91,7 +92,7 @@ export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFi
     out.push({
       ruleId: 'guard-rule',
       level: 'error',
-      message: `${v.type} is granted ${v.what}, which guard rule ${v.guard.file}:${v.guard.line} forbids`,
+      message: `${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids`,
       locations: [{ file: v.grant.file, line: v.grant.line, column: v.grant.column }],
       related: [
         { file: v.guard.file, line: v.guard.line, column: v.guard.column, message: 'guard rule' },

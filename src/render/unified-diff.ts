@@ -5,6 +5,11 @@
  * lines change, 3 lines of context) and `formatPatch` prints them; jsdiff
  * handles the zero-line hunk numbering (`@@ -N,0 +M,K @@`) in that one place.
  * Files without changes print nothing.
+ *
+ * Lines keep their own line ends (a CRLF file's lines carry their `\r`), so
+ * the patch of a CRLF file applies to it. Each file's diff is also given
+ * apart (`unifiedDiffParts`): the shell writes its body in the file's own
+ * encoding (cli/patch-bytes.ts), the text here being the file's decoded text.
  */
 import * as path from 'node:path';
 import type * as Jsdiff from 'diff';
@@ -26,12 +31,29 @@ export function diffPath(file: string, cwd: string): string {
   return rel.split(path.sep).join('/');
 }
 
+/** One changed file's diff: its `---`/`+++` header lines, its hunks, and the file's text after. */
+export interface DiffPart {
+  file: string;
+  /** The two header lines (paths as the command line gave them), each ending in `\n`. */
+  header: string;
+  /** The hunks, in the file's own text (its line ends, its characters). */
+  body: string;
+  after: string;
+}
+
 /** The unified diff of every changed file, concatenated; empty when nothing changed. */
 export function formatUnifiedDiff(changes: FileChange[], cwd: string): string {
+  return unifiedDiffParts(changes, cwd)
+    .map((p) => p.header + p.body)
+    .join('');
+}
+
+/** The diff of each changed file, in order (unchanged files have none). */
+export function unifiedDiffParts(changes: FileChange[], cwd: string): DiffPart[] {
   // Loaded on first use, not at start-up (8 ms).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load
   const { FILE_HEADERS_ONLY, formatPatch, structuredPatch } = require('diff') as typeof Jsdiff;
-  let out = '';
+  const out: DiffPart[] = [];
   for (const c of changes) {
     if (c.before === c.after) continue;
     const p = diffPath(c.file, cwd);
@@ -46,7 +68,10 @@ export function formatUnifiedDiff(changes: FileChange[], cwd: string): string {
       : structuredPatch(`a/${p}`, `b/${p}`, c.before, c.after, undefined, undefined, {
           context: 3,
         });
-    out += formatPatch(patch, FILE_HEADERS_ONLY);
+    const text = formatPatch(patch, FILE_HEADERS_ONLY);
+    // FILE_HEADERS_ONLY prints exactly the `--- a/…` and `+++ b/…` lines before the hunks.
+    const cut = text.indexOf('\n', text.indexOf('\n') + 1) + 1;
+    out.push({ file: c.file, header: text.slice(0, cut), body: text.slice(cut), after: c.after });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * Guard rules (`--deny FILE`): secpol rules that must never be granted,
+ * Guard rules (`--deny FILE`, repeatable): secpol rules that must never be granted,
  * SELinux's neverallow for secpol. A guard file is ordinary secpol; its
  * subjects may be the policy's types and attributes (the policy's
  * declarations are read before the guard's own). Answers two questions:
@@ -14,6 +14,10 @@
  * connect to the same object type (`*`, i.e. a whole `channel_connect`,
  * overlaps every type); attach/link paths overlap when either pattern
  * matches the other's text (`/...` overlaps every path).
+ *
+ * Several guard files are several guard models (`Guards`), each applied on its
+ * own: what any of them forbids is forbidden, and each finding names the
+ * guard rule that forbids it, FILE:LINE:COL in its own file.
  */
 import type { Policy, PolicyFile, Statement } from '../policy/ast';
 import type { Origin, PolicyModel, Subrange } from '../policy/model/types';
@@ -53,6 +57,18 @@ const DECLARATIONS: ReadonlySet<Statement['type']> = new Set([
   'range-decl',
 ]);
 
+/** The guard models of one or several guard files. */
+export type Guards = PolicyModel | readonly PolicyModel[];
+
+function modelsOf(guards: Guards): readonly PolicyModel[] {
+  return Array.isArray(guards) ? guards : [guards as PolicyModel];
+}
+
+/** A guard rule's place, `FILE:LINE:COL`, as every message names it. */
+export function guardPlace(o: Origin): string {
+  return `${o.file}:${o.line}:${o.column}`;
+}
+
 /** Builds the guard model: the policy's declarations (for attributes), then the guard file. */
 export function buildGuardModel(
   guard: PolicyFile,
@@ -83,8 +99,27 @@ export function pathsOverlap(a: string, b: string): boolean {
 
 const DOMAINS: readonly AbilityDomain[] = ['root', 'non-root'];
 
-/** Every grant of `model` that a rule of `guards` forbids, sorted by the grant's place. */
-export function guardViolations(model: PolicyModel, guards: PolicyModel): GuardViolation[] {
+/**
+ * Every grant of `model` that a rule of `guards` forbids (once per guard file
+ * that forbids it), sorted by the grant's place.
+ */
+export function guardViolations(model: PolicyModel, guards: Guards): GuardViolation[] {
+  const out: GuardViolation[] = [];
+  for (const g of modelsOf(guards)) out.push(...violationsOf(model, g));
+  return out.sort((a, b) =>
+    a.grant.file !== b.grant.file
+      ? a.grant.file < b.grant.file
+        ? -1
+        : 1
+      : a.grant.line - b.grant.line ||
+        a.grant.column - b.grant.column ||
+        (a.what < b.what ? -1 : a.what > b.what ? 1 : 0) ||
+        (a.guard.file < b.guard.file ? -1 : a.guard.file > b.guard.file ? 1 : 0),
+  );
+}
+
+/** The grants of `model` one guard model forbids. */
+function violationsOf(model: PolicyModel, guards: PolicyModel): GuardViolation[] {
   const out: GuardViolation[] = [];
   const seen = new Set<string>();
   const add = (type: string, what: string, grant: Origin, guard: Origin): void => {
@@ -130,15 +165,7 @@ export function guardViolations(model: PolicyModel, guards: PolicyModel): GuardV
       }
     }
   }
-  return out.sort((a, b) =>
-    a.grant.file !== b.grant.file
-      ? a.grant.file < b.grant.file
-        ? -1
-        : 1
-      : a.grant.line - b.grant.line ||
-        a.grant.column - b.grant.column ||
-        (a.what < b.what ? -1 : a.what > b.what ? 1 : 0),
-  );
+  return out;
 }
 
 /** One grant's own subranges as a value set. */
@@ -228,26 +255,10 @@ function allowedPart(guards: PolicyModel, r: Requirement): Array<[string, string
  * each to its refused records (`FILE:LINE` of the record that asked, and the
  * guard's place). Returns the refusals, sorted by place.
  */
-export function refuseGuarded(inferred: InferResult, guards: PolicyModel): Diagnostic[] {
+export function refuseGuarded(inferred: InferResult, guards: Guards): Diagnostic[] {
   const refusals: Diagnostic[] = [];
-  for (const [key, r] of inferred.requirements.byKey) {
-    if (r.evidence.failures === 0) continue;
-    const guard = guardFor(guards, r);
-    if (!guard) continue;
-    const rest = r.kind === 'ability' ? allowedPart(guards, r) : [];
-    // Only the forbidden values go (SETUID(0) refused, SETUID(1000) of the same process kept).
-    if (rest.length > 0) r.deniedRanges = rest;
-    else inferred.requirements.byKey.delete(key);
-    const at = r.evidence.firstFailure ?? r.evidence.first;
-    const domain = r.domain ? ` as ${r.domain}` : '';
-    refusals.push({
-      severity: 'warning',
-      message: `refused by guard rule ${guard.file}:${guard.line}: ${r.type} ${r.kind} ${r.object}${domain} (${r.process}) must never be granted`,
-      file: at.file,
-      line: at.line,
-      ruleId: 'guard-refused',
-    });
-  }
+  // Each guard file in turn: a later one judges what the earlier ones left (values included).
+  for (const g of modelsOf(guards)) refusals.push(...refuseBy(inferred, g));
   refusals.sort((a, b) =>
     a.file !== b.file
       ? a.file < b.file
@@ -263,11 +274,35 @@ export function refuseGuarded(inferred: InferResult, guards: PolicyModel): Diagn
   return refusals;
 }
 
+/** Removes what one guard model forbids; returns its refusals. */
+function refuseBy(inferred: InferResult, guards: PolicyModel): Diagnostic[] {
+  const refusals: Diagnostic[] = [];
+  for (const [key, r] of inferred.requirements.byKey) {
+    if (r.evidence.failures === 0) continue;
+    const guard = guardFor(guards, r);
+    if (!guard) continue;
+    const rest = r.kind === 'ability' ? allowedPart(guards, r) : [];
+    // Only the forbidden values go (SETUID(0) refused, SETUID(1000) of the same process kept).
+    if (rest.length > 0) r.deniedRanges = rest;
+    else inferred.requirements.byKey.delete(key);
+    const at = r.evidence.firstFailure ?? r.evidence.first;
+    const domain = r.domain ? ` as ${r.domain}` : '';
+    refusals.push({
+      severity: 'warning',
+      message: `refused by guard rule ${guardPlace(guard)}: ${r.type} ${r.kind} ${r.object}${domain} (${r.process}) must never be granted`,
+      file: at.file,
+      line: at.line,
+      ruleId: 'guard-refused',
+    });
+  }
+  return refusals;
+}
+
 /** Guard violations as lint diagnostics (error `guard-rule`), at the policy grant. */
 export function guardDiagnostics(violations: GuardViolation[]): Diagnostic[] {
   return violations.map((v) => ({
     severity: 'error',
-    message: `${v.type} is granted ${v.what}, which guard rule ${v.guard.file}:${v.guard.line} forbids`,
+    message: `${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids`,
     file: v.grant.file,
     line: v.grant.line,
     column: v.grant.column,

@@ -85,7 +85,7 @@ describe('golden: samples/review-harden with guard rules (--deny)', () => {
     const r = await runCli(['lint', 'policy.secpol', '--deny', 'never.secpol'], { cwd });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /policy\.secpol:13:5: error: init_t is granted setuid \(via default_priv\), which guard rule never\.secpol:2 forbids \[guard-rule\]/,
+      /policy\.secpol:13:5: error: init_t is granted setuid \(via default_priv\), which guard rule never\.secpol:2:27 forbids \[guard-rule\]/,
     );
     const s = await runCli(
       ['lint', 'policy.secpol', '--deny', 'never.secpol', '--format', 'sarif'],
@@ -103,7 +103,7 @@ describe('golden: samples/review-harden with guard rules (--deny)', () => {
     expect(r.stdout).not.toContain('net_t:channel connect');
     expect(r.stdout).toContain('interrupt:11');
     expect(r.stderr).toContain(
-      'trace.log:18: warning: refused by guard rule never.secpol:5: log_reader_t connect net_t as root (usr/bin/slog2info) must never be granted [guard-refused]',
+      'trace.log:18: warning: refused by guard rule never.secpol:5:1: log_reader_t connect net_t as root (usr/bin/slog2info) must never be granted [guard-refused]',
     );
     const j = await runCli(
       [

@@ -24,17 +24,25 @@ class Capture extends Writable {
   }
 }
 
+export interface CliOptions {
+  stdin?: string | Buffer | Readable;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Replaces the command registry (shell tests). */
+  commands?: CliCommand[];
+}
+
 /** Runs `secpol-learn ARGV` with `stdin` as standard input; `cwd` defaults to the repository root. */
-export async function runCli(
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<CliResult> {
+  const r = await runCliBytes(argv, options);
+  return { ...r, stdout: r.stdout.toString('utf8') };
+}
+
+/** As runCli, with standard output as the bytes written (patches of non-UTF-8 policies). */
+export async function runCliBytes(
   argv: string[],
-  options: {
-    stdin?: string | Buffer | Readable;
-    cwd?: string;
-    env?: NodeJS.ProcessEnv;
-    /** Replaces the command registry (shell tests). */
-    commands?: CliCommand[];
-  } = {},
-): Promise<CliResult> {
+  options: CliOptions = {},
+): Promise<Omit<CliResult, 'stdout'> & { stdout: Buffer }> {
   const stdout = new Capture();
   const stderr = new Capture();
   let stdin: Readable;
@@ -52,5 +60,5 @@ export async function runCli(
     cwd: options.cwd ?? process.cwd(),
   };
   const code = await run(argv, io, options.commands);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  return { code, stdout: Buffer.concat(stdout.chunks), stderr: stderr.text() };
 }

@@ -13,7 +13,7 @@
 import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
-import { guardViolations } from '../../review/guards';
+import { guardPlace, guardViolations } from '../../review/guards';
 import { checkResult } from '../../review/check-result';
 import {
   CHECK_RULES,
@@ -30,8 +30,9 @@ export const checkCommand: CommandImpl = {
     reviewOptions(y)
       .option('deny', {
         type: 'string',
+        array: true,
         describe:
-          'guard rules (secpol) that must never be granted: fail when the policy grants one',
+          'guard rules (secpol) that must never be granted (repeatable): fail when the policy grants one',
       })
       .option('strict', {
         type: 'boolean',
@@ -96,7 +97,7 @@ export const checkCommand: CommandImpl = {
       for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
       for (const v of result.guardViolations)
         io.stdout.write(
-          `${red(`${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${v.guard.file}:${v.guard.line} forbids [guard-rule]`)}\n`,
+          `${red(`${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids [guard-rule]`)}\n`,
         );
     }
     io.stderr.write(`${checkSummary(result)}\n`);

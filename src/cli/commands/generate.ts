@@ -17,6 +17,7 @@ import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { toDraftView } from '../../render/view-model';
 import { toJson } from '../../render/json';
+import { draftBytes } from '../patch-bytes';
 import {
   inferFromTraces,
   learnOptions,
@@ -88,19 +89,30 @@ export const generateCommand: CommandImpl = {
     else {
       const explain = Boolean(args.explain);
       // With --base the rules go into the base's own blocks and next to its types' statements,
-      // exactly as `suggest --policy` would place them; the draft is the patched base.
-      const base = loaded
-        ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
-            .map((s) => (s.text.endsWith('\n') ? s.text : `${s.text}\n`))
-            .join('\n')
-        : '';
+      // exactly as `suggest --policy` would place them; the draft is the patched base, in the
+      // base's own bytes (patch-bytes.ts).
       const collapseNote = collapse
         ? [
             "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them",
           ]
         : [];
-      const view = toDraftView(result, { explain, base, collapse: collapseNote });
-      io.stdout.write(templates.draft(loaded ? { ...view, sections: [] } : view));
+      if (loaded) {
+        const patched = applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain });
+        const render = (base: string): string =>
+          templates.draft({
+            ...toDraftView(result, { explain, base, collapse: collapseNote }),
+            sections: [],
+          });
+        io.stdout.write(
+          draftBytes(
+            render,
+            loaded.sources.map((s, i) => ({ ...s, after: patched[i]!.text })),
+          ),
+        );
+      } else
+        io.stdout.write(
+          templates.draft(toDraftView(result, { explain, base: '', collapse: collapseNote })),
+        );
     }
     reportToStderr(result, io);
     return ExitCode.OK;

@@ -12,7 +12,8 @@ import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 import { hardenPolicy } from '../../review/harden';
 import { removeGrants } from '../../review/remove-grants';
-import { formatUnifiedDiff } from '../../render/unified-diff';
+import { unifiedDiffParts } from '../../render/unified-diff';
+import { diffBytes } from '../patch-bytes';
 import {
   HARDEN_RULES,
   NO_SUCCESS_NOTE,
@@ -58,19 +59,24 @@ export const hardenCommand: CommandImpl = {
     });
     const sources = input.loaded.sources;
     // The removal diff, for the formats that print it only (its cost grows with the removals).
-    const removalPatch = (): string => {
+    const removalParts = (): ReturnType<typeof unifiedDiffParts> => {
       const after = removeGrants(
         sources.map((s) => ({ file: s.file, text: s.text })),
         h.removals,
       );
-      return formatUnifiedDiff(
+      return unifiedDiffParts(
         sources.map((s, i) => ({ file: s.file, before: s.text, after: after[i]!.text })),
         io.cwd,
       );
     };
+    const removalPatch = (): string =>
+      removalParts()
+        .map((p) => p.header + p.body)
+        .join('');
     const format = String(args.format ?? 'text');
     if (format === 'json') io.stdout.write(hardenJson(h, removalPatch()));
-    else if (format === 'patch') io.stdout.write(removalPatch());
+    // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
+    else if (format === 'patch') io.stdout.write(diffBytes(removalParts(), sources));
     else if (format === 'sarif')
       io.stdout.write(
         formatSarif(toSarif(hardenSarifFindings(h), HARDEN_RULES, { version: toolVersion() })),

@@ -17,7 +17,7 @@ import { lintPolicy } from '../../policy/lint';
 import { parseRangeFile } from '../../policy/model/range-file';
 import { DEFAULT_QNX_VERSION, QNX_VERSIONS, isQnxVersion } from '../../qnx/abilities';
 import { buildModel } from '../../policy/model/build-model';
-import { loadGuardFile } from '../load-guards';
+import { denyFiles, loadGuardFiles } from '../load-guards';
 import { guardDiagnostics, guardViolations } from '../../review/guards';
 import { lintCountLine, lintCounts, lintJson, lintSarif, lintText } from '../../render/lint-output';
 import { toolVersion } from '../review-inputs';
@@ -46,8 +46,9 @@ export const lintCommand: CommandImpl = {
       .option('ranges', { type: 'string', describe: 'named range file (secpolpush -r format)' })
       .option('deny', {
         type: 'string',
+        array: true,
         describe:
-          'guard rules (secpol) that must never be granted: each grant they forbid is an error',
+          'guard rules (secpol) that must never be granted (repeatable): each grant they forbid is an error',
       })
       .example(
         '$0 lint --deny never.secpol --format sarif policy.secpol > lint.sarif',
@@ -84,8 +85,8 @@ export const lintCommand: CommandImpl = {
     diagnostics.push(...syntax);
     diagnostics.push(...lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics);
     // Guard rules (--deny): each grant a guard forbids is an error at the grant.
-    if (typeof args.deny === 'string') {
-      const guards = await loadGuardFile(args.deny, policy, qnx, io);
+    if (denyFiles(args).length > 0) {
+      const guards = await loadGuardFiles(denyFiles(args), policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
       diagnostics.push(...guardDiagnostics(guardViolations(buildModel(policy, { qnx }), guards)));
     }

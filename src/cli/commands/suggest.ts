@@ -21,9 +21,10 @@ import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { toReportView, toSnippetView } from '../../render/view-model';
-import { formatUnifiedDiff } from '../../render/unified-diff';
+import { unifiedDiffParts } from '../../render/unified-diff';
+import { diffBytes } from '../patch-bytes';
 import { toJson } from '../../render/json';
-import { loadGuardFile } from '../load-guards';
+import { denyFiles, loadGuardFiles } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
 import { patchDiagramSection } from '../../render/patch-diagram';
 import {
@@ -62,7 +63,9 @@ export const suggestCommand: CommandImpl = {
       })
       .option('deny', {
         type: 'string',
-        describe: 'guard rules (secpol) never to suggest: what they forbid is listed as refused',
+        array: true,
+        describe:
+          'guard rules (secpol) never to suggest (repeatable): what they forbid is listed as refused',
       })
       .example(
         '$0 suggest trace.log --policy policy.secpol --deny never.secpol',
@@ -116,8 +119,8 @@ export const suggestCommand: CommandImpl = {
       io,
     );
     // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
-    if (typeof args.deny === 'string') {
-      const guards = await loadGuardFile(args.deny, parsed?.policy, qnx, io);
+    if (denyFiles(args).length > 0) {
+      const guards = await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
       refuseGuarded(inferred, guards);
     }
@@ -134,9 +137,9 @@ export const suggestCommand: CommandImpl = {
       ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
       : undefined;
     // Only the formats that print it pay for the diff.
-    const diff =
+    const diffParts =
       loaded && (format === 'patch' || format === 'json')
-        ? formatUnifiedDiff(
+        ? unifiedDiffParts(
             loaded.sources.map((s, i) => ({
               file: s.file,
               before: s.text,
@@ -146,9 +149,11 @@ export const suggestCommand: CommandImpl = {
             io.cwd,
           )
         : undefined;
+    const diff = diffParts?.map((p) => p.header + p.body).join('');
     const snippet = templates.snippet(toSnippetView(result, { explain }));
     if (format === 'secpol') io.stdout.write(snippet);
-    else if (format === 'patch') io.stdout.write(diff!);
+    // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
+    else if (format === 'patch') io.stdout.write(diffBytes(diffParts!, loaded!.sources));
     else if (format === 'json')
       io.stdout.write(toJson(result, diff !== undefined ? { patch: diff } : {}));
     else
