@@ -7,7 +7,7 @@
  * `applyPatch`, the built-in templates), so the same inputs give the CLI's
  * bytes. Pure: the caller reads and writes files.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { inferRequirements, type InferResult } from '../infer/infer-requirements';
 import { ShardLearner } from '../infer/shard-learner';
@@ -102,6 +102,14 @@ export function learnFromEvents(events: Iterable<TraceEvent>): TraceLearning {
   };
 }
 
+/** A planned patch, with what its printers need besides `learn`'s result. */
+export interface Plan extends LearnResult {
+  /** Numbered paths were folded into globs (`collapse`): the draft says so. */
+  collapsed: boolean;
+  /** The first lines the traces held that were not understood, each with `FILE:LINE` (the summary lists them). */
+  notUnderstood: Diagnostic[];
+}
+
 /** Options of `planPolicyPatch`. */
 export interface PlanPolicyOptions {
   /** The current policy (parsed by `parsePolicies`): only what it does not allow yet is planned. */
@@ -119,10 +127,7 @@ export interface PlanPolicyOptions {
 }
 
 /** Plans the patch that grants what the traces need and the policy does not grant yet. */
-export function planPolicyPatch(
-  learning: TraceLearning,
-  options: PlanPolicyOptions = {},
-): LearnResult {
+export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOptions = {}): Plan {
   const mode = options.mode ?? 'suggest';
   const qnx = options.qnx ?? DEFAULT_QNX_VERSION;
   const policy = options.policy;
@@ -142,8 +147,12 @@ export function planPolicyPatch(
     },
   );
   if (options.collapse) result.patch = collapsePaths(result.patch);
-  return result;
+  return { ...result, collapsed: options.collapse ?? false, notUnderstood: learning.notUnderstood };
 }
+
+/** The draft's note after `collapse` (as `generate --collapse` prints it). */
+const COLLAPSE_NOTE =
+  "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them";
 
 /** The built-in templates, made once. */
 let builtin: Templates | undefined;
@@ -154,11 +163,13 @@ const templates = (): Templates => (builtin ??= templatesFrom(() => undefined));
  * or for a `generate` plan without a policy, the whole draft policy.
  * `explain` adds evidence comments above each rule (`--explain`).
  */
-export function formatRules(result: LearnResult, options: { explain?: boolean } = {}): string {
+export function formatRules(plan: Plan, options: { explain?: boolean } = {}): string {
   const explain = options.explain ?? false;
-  return result.command === 'generate'
-    ? templates().draft(toDraftView(result, { explain, base: '', collapse: [] }))
-    : templates().snippet(toSnippetView(result, { explain }));
+  return plan.command === 'generate'
+    ? templates().draft(
+        toDraftView(plan, { explain, base: '', collapse: plan.collapsed ? [COLLAPSE_NOTE] : [] }),
+      )
+    : templates().snippet(toSnippetView(plan, { explain }));
 }
 
 /** The policy a plan applies to: its files' texts (in order) and their parse (`parsePolicies`). */
@@ -172,11 +183,11 @@ export interface PolicySources {
  * only insertions, the layout kept, as `suggest --write` writes them.
  */
 export function patchPolicyTexts(
-  result: LearnResult,
+  plan: Plan,
   sources: PolicySources,
   options: { explain?: boolean } = {},
 ): PolicyText[] {
-  return applyPatch(sources.texts, sources.policy, result.patch, {
+  return applyPatch(sources.texts, sources.policy, plan.patch, {
     explain: options.explain ?? false,
   }).map(({ file, text }) => ({ file, text }));
 }
@@ -187,11 +198,11 @@ export function patchPolicyTexts(
  * keeps relative names as given); empty when nothing changes.
  */
 export function formatPatch(
-  result: LearnResult,
+  plan: Plan,
   sources: PolicySources,
   options: { explain?: boolean; cwd?: string } = {},
 ): string {
-  const patched = applyPatch(sources.texts, sources.policy, result.patch, {
+  const patched = applyPatch(sources.texts, sources.policy, plan.patch, {
     explain: options.explain ?? false,
   });
   return formatUnifiedDiff(
@@ -206,11 +217,19 @@ export function formatPatch(
 }
 
 /** The plan as `suggest --format json` prints it (schema `secpol-learn/patch`), with the diff when given. */
-export function formatPlanJson(result: LearnResult, options: { patch?: string } = {}): string {
-  return toJson(result, options.patch !== undefined ? { patch: options.patch } : {});
+export function formatPlanJson(plan: Plan, options: { patch?: string } = {}): string {
+  return toJson(plan, options.patch !== undefined ? { patch: options.patch } : {});
 }
 
-/** The summary `suggest` writes on standard error: refused records, review items, counts. */
-export function formatPlanSummary(result: LearnResult): string {
-  return learnReport(result);
+/**
+ * What `suggest` writes on standard error: the lines not understood, then
+ * refused records, review items, what was already allowed and the counts.
+ */
+export function formatPlanSummary(plan: Plan): string {
+  const more = plan.unknownCount - plan.notUnderstood.length;
+  return (
+    plan.notUnderstood.map((d) => `${formatDiagnosticLine(d)}\n`).join('') +
+    (more > 0 ? `secpol-learn: ${more} more line(s) not understood, not listed\n` : '') +
+    learnReport(plan)
+  );
 }

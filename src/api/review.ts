@@ -7,7 +7,7 @@
  * give the CLI's bytes. Pure: the caller reads files and decides what a
  * failed check means (the CLI exits 1).
  */
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { monitorFilter } from '../infer/trace-filter';
 import type { Policy } from '../policy/ast';
@@ -120,9 +120,21 @@ export function checkTraces(
   });
 }
 
-/** `check`'s text: one `FILE:LINE: uncovered: ...` line per uncovered failure, then the summary line. */
+/**
+ * `check`'s text: one `FILE:LINE: uncovered: ...` line per uncovered
+ * failure (the CLI's standard output), then the lines not read and the
+ * summary line (its standard error).
+ */
 export function formatCheck(result: CheckResult): string {
-  return [...result.uncovered.map(uncoveredLine), checkSummary(result)].join('\n') + '\n';
+  const more = result.summary.notUnderstood - result.notUnderstood.length;
+  return [
+    ...result.uncovered.map(uncoveredLine),
+    ...result.notUnderstood.map(formatDiagnosticLine),
+    ...(more > 0 ? [`secpol-learn: ${more} more line(s) not understood, not listed`] : []),
+    checkSummary(result),
+  ]
+    .map((line) => `${line}\n`)
+    .join('');
 }
 
 /** `check --format json` (schema `secpol-learn/check`). */
