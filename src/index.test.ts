@@ -6,6 +6,7 @@
  * bin.ts) or yargs. The packed type files are checked by
  * src/packaging.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as api from './index';
@@ -60,6 +61,16 @@ describe('public API', () => {
         'formatExplanationJson',
       ].sort(),
     );
+  });
+
+  it('is documented in docs/api.md: every runtime export, and the example as examples/api/example.ts holds it', () => {
+    const doc = readFileSync(path.join(__dirname, '..', 'docs', 'api.md'), 'utf8');
+    expect(Object.keys(api).filter((name) => !doc.includes(`\`${name}`))).toEqual([]);
+    const example = readFileSync(
+      path.join(__dirname, '..', 'examples', 'api', 'example.ts'),
+      'utf8',
+    );
+    expect(doc).toContain(`\`\`\`ts\n${example}\`\`\`\n`);
   });
 
   describe('read by the TypeScript compiler', () => {
