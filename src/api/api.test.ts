@@ -30,6 +30,7 @@ import {
   reviewTraces,
 } from './review';
 import { parseTraceText, type TraceText } from './traces';
+import type { LearnFilter } from './learning';
 
 const samples = path.join(__dirname, '..', '..', 'samples');
 
@@ -133,6 +134,8 @@ describe.each(['seed-walkthrough', 'multi-process-boot', 'review-harden'])(
 
 describe('traces in memory', () => {
   const text = sample('seed-walkthrough', 'trace.log');
+  /** The trace ended by a newline (its last record has none), to append records to. */
+  const whole = text.endsWith('\n') ? text : `${text}\n`;
   const { policy } = parsePolicies(inputs('seed-walkthrough').texts);
   const rules = formatRules(
     planPolicyPatch(learnFromTraces([{ file: 'trace.log', text }]), { policy }),
@@ -155,7 +158,7 @@ describe('traces in memory', () => {
   });
 
   it('reports lines not understood and records of unknown form as suggest and check do', async () => {
-    const hostile = `${text}this is not a record\nerror: x (pid:1) type t_t did something new\n`;
+    const hostile = `${whole}this is not a record\nerror: x (pid:1) type t_t did something new\n`;
     const traces = [{ file: '-', text: hostile }];
     const plan = planPolicyPatch(learnFromTraces(traces), { policy });
     expect(plan.unknownCount).toBeGreaterThan(0);
@@ -202,16 +205,45 @@ describe('traces in memory', () => {
   });
 
   it('checks a policy split over two files, naming both', () => {
-    const whole = sample('seed-walkthrough', 'policy.secpol').split('\n');
-    const mid = whole.findIndex((l, i) => i > whole.length / 2 && l.trim() === '');
+    const policyLines = sample('seed-walkthrough', 'policy.secpol').split('\n');
+    const mid = policyLines.findIndex((l, i) => i > policyLines.length / 2 && l.trim() === '');
     const files = [
-      { file: 'base.secpol', text: whole.slice(0, mid).join('\n') + '\n' },
-      { file: 'more.secpol', text: whole.slice(mid).join('\n') },
+      { file: 'base.secpol', text: policyLines.slice(0, mid).join('\n') + '\n' },
+      { file: 'more.secpol', text: policyLines.slice(mid).join('\n') },
     ];
     const { policy: split, diagnostics } = parsePolicies(files);
     expect(diagnostics).toEqual([]);
     const result = checkTraces(reviewTraces([{ file: 'trace.log', text }], split));
     expect(result.policyFiles).toEqual(['base.secpol', 'more.secpol']);
     expect(result.summary.uncovered).toBe(4);
+  });
+
+  it('takes the options the commands take: --qnx, -c, -f, as suggest and check print them', async () => {
+    // qnet is a QNX 7.1 ability that 8.0 does not have: learned for 8.0, it goes to review.
+    const more = `${whole}error: usr/bin/qnetd (pid:7) type qnet_t lacks ability QNET as root\n`;
+    const traces = [{ file: '-', text: more }];
+    const policyFile = path.join(samples, 'seed-walkthrough', 'policy.secpol');
+    const cases: Array<[string[], Parameters<typeof planPolicyPatch>[1], LearnFilter]> = [
+      [['--qnx', '7.1'], { policy, qnx: '7.1' }, {}],
+      [['--qnx', '8.0'], { policy, qnx: '8.0' }, {}],
+      [['-c'], { policy, combine: true }, {}],
+      [['-f', 'devf-ram'], { policy }, { names: ['devf-ram'] }],
+    ];
+    const outputs = new Set<string>();
+    for (const [args, options, filter] of cases) {
+      const cli = await runCli(['suggest', '--policy', policyFile, '--explain', ...args], {
+        stdin: more,
+      });
+      const plan = planPolicyPatch(learnFromTraces(traces, filter), options);
+      const api = formatRules(plan, { explain: true }) + formatPlanSummary(plan);
+      expect(api).toBe(cli.stdout + cli.stderr);
+      outputs.add(api);
+    }
+    // Each option changed something.
+    expect(outputs.size).toBe(cases.length);
+    const check = await runCli(['check', '--policy', policyFile, '--qnx', '7.1'], { stdin: more });
+    expect(formatCheck(checkTraces(reviewTraces(traces, policy, { qnx: '7.1' })))).toBe(
+      check.stdout + check.stderr,
+    );
   });
 });
