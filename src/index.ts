@@ -110,7 +110,7 @@ export {
   formatExplanationJson,
   reviewTraces,
 } from './api/review';
-export type { ReviewedTraces, ReviewOptions } from './api/review';
+export type { CheckOptions, ReviewedTraces, ReviewOptions } from './api/review';
 export type { EventGroup, TraceReview } from './review/trace-review';
 export type { CheckResult, UncoveredFailure } from './review/check-result';
 export type { ExplainedFailure, ExplainSection, Explanation, PlacedRule } from './review/explain';

@@ -247,3 +247,39 @@ describe('traces in memory', () => {
     );
   });
 });
+
+describe('guard rules (--deny) on samples/review-harden', () => {
+  const { traces, texts } = inputs('review-harden');
+  const { policy } = parsePolicies(texts);
+  const deny = parsePolicies([
+    { file: 'never.secpol', text: sample('review-harden', 'never.secpol') },
+  ]).policy.files[0]!;
+  const cwd = path.join(samples, 'review-harden');
+
+  it('check fails on each grant a guard forbids, as check --deny prints it', () => {
+    const result = checkTraces(reviewTraces(traces, policy), { deny });
+    expect(result.guardViolations.length).toBeGreaterThan(0);
+    expect(result.passed).toBe(false);
+    expect(formatCheck(result)).toContain(sample('review-harden', 'expected.check-deny.txt'));
+    expect(formatCheck(result)).toContain(
+      'policy.secpol:20:5: guard: console_t is granted mem_phys',
+    );
+  });
+
+  it('suggest never plans what a guard forbids, as suggest --deny; the learning is not changed', async () => {
+    const learned = learnFromTraces(traces);
+    const before = formatPlanJson(planPolicyPatch(learned, { policy }));
+    const guarded = planPolicyPatch(learned, { policy, deny });
+    const cli = await runCli(
+      ['suggest', 'trace.log', '--policy', 'policy.secpol', '--deny', 'never.secpol', '--explain'],
+      { cwd },
+    );
+    expect(formatRules(guarded, { explain: true }) + formatPlanSummary(guarded)).toBe(
+      cli.stdout + cli.stderr,
+    );
+    expect(guarded.refused.some((d) => d.ruleId === 'guard-refused')).toBe(true);
+    // The same learning planned again without guards: as before.
+    expect(formatPlanJson(planPolicyPatch(learned, { policy }))).toBe(before);
+    expect(formatPlanJson(guarded)).not.toBe(before);
+  });
+});

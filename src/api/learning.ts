@@ -13,7 +13,8 @@ import { inferRequirements, type InferResult } from '../infer/infer-requirements
 import { ShardLearner } from '../infer/shard-learner';
 import { unknownRecordNote } from '../infer/trace-filter';
 import type { TraceEvent } from '../trace/event';
-import type { Policy } from '../policy/ast';
+import type { Policy, PolicyFile } from '../policy/ast';
+import { buildGuardModel, refuseGuarded } from '../review/guards';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues } from '../policy/model/types';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
@@ -124,6 +125,11 @@ export interface PlanPolicyOptions {
   qnx?: QnxVersion;
   /** Named range values (`parseRangeFile`) the policy's range names stand for. */
   ranges?: NamedRangeValues;
+  /**
+   * Guard rules (a parsed guard file, `--deny`): what they forbid is never
+   * planned; each failure that asked for it becomes a refused record.
+   */
+  deny?: PolicyFile;
 }
 
 /** Plans the patch that grants what the traces need and the policy does not grant yet. */
@@ -131,8 +137,11 @@ export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOpti
   const mode = options.mode ?? 'suggest';
   const qnx = options.qnx ?? DEFAULT_QNX_VERSION;
   const policy = options.policy;
+  // The guards remove requirements: from a copy, so one learning serves several plans.
+  const inferred = options.deny ? copyInferred(learning.inferred) : learning.inferred;
+  if (options.deny) refuseGuarded(inferred, buildGuardModel(options.deny, policy, qnx));
   const result = learn(
-    learning.inferred,
+    inferred,
     policy && {
       policy,
       model: buildModel(policy, { qnx, ...(options.ranges ? { ranges: options.ranges } : {}) }),
@@ -148,6 +157,22 @@ export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOpti
   );
   if (options.collapse) result.patch = collapsePaths(result.patch);
   return { ...result, collapsed: options.collapse ?? false, notUnderstood: learning.notUnderstood };
+}
+
+/** A copy of `inferred` that `refuseGuarded` may change: own maps, sets, lists and requirements. */
+function copyInferred(inferred: InferResult): InferResult {
+  const set = inferred.requirements;
+  return {
+    ...inferred,
+    requirements: {
+      ...set,
+      byKey: new Map([...set.byKey].map(([key, r]) => [key, { ...r }])),
+      linkers: new Set(set.linkers),
+      attachers: new Set(set.attachers),
+    },
+    untyped: new Map(inferred.untyped),
+    refused: [...inferred.refused],
+  };
 }
 
 /** The draft's note after `collapse` (as `generate --collapse` prints it). */

@@ -10,11 +10,12 @@
 import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { monitorFilter } from '../infer/trace-filter';
-import type { Policy } from '../policy/ast';
+import type { Policy, PolicyFile } from '../policy/ast';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues, PolicyModel } from '../policy/model/types';
 import type { QnxVersion } from '../qnx/abilities';
-import { checkJson, checkSummary, uncoveredLine } from '../render/check-output';
+import { checkJson, checkSummary, guardLine, uncoveredLine } from '../render/check-output';
+import { buildGuardModel, guardViolations } from '../review/guards';
 import { explainJson, explainText } from '../render/explain-output';
 import { checkResult, type CheckResult } from '../review/check-result';
 import { explainFailures, type Explanation } from '../review/explain';
@@ -39,7 +40,8 @@ export interface ReviewOptions {
 /** Traces judged against one policy: every distinct access with its verdict, and what was not read. */
 export interface ReviewedTraces {
   review: TraceReview;
-  /** The policy's model the events were judged against. */
+  /** The policy the events were judged against, and its model. */
+  policy: Policy;
   model: PolicyModel;
   /** The traces' file names, sorted. */
   traceFiles: string[];
@@ -94,6 +96,7 @@ export function reviewTraces(
   }
   return {
     review: reviewer.result(),
+    policy,
     model,
     traceFiles: sorted.map((t) => t.file),
     policyFiles: policy.files.map((f) => f.file),
@@ -102,33 +105,47 @@ export function reviewTraces(
   };
 }
 
+/** Options of `checkTraces`. */
+export interface CheckOptions {
+  /** Fail when some trace line was not read (`--strict`). */
+  strict?: boolean;
+  /** Guard rules (a parsed guard file, `--deny`): fail when the policy grants what one forbids. */
+  deny?: PolicyFile;
+}
+
 /**
  * The CI gate's decision: passed when the policy allows every failure the
- * traces recorded and, with `strict`, every line was read.
+ * traces recorded, grants nothing a guard rule forbids and, with `strict`,
+ * every line was read.
  */
-export function checkTraces(
-  reviewed: ReviewedTraces,
-  options: { strict?: boolean } = {},
-): CheckResult {
+export function checkTraces(reviewed: ReviewedTraces, options: CheckOptions = {}): CheckResult {
+  const violations = options.deny
+    ? guardViolations(
+        reviewed.model,
+        buildGuardModel(options.deny, reviewed.policy, reviewed.model.qnx),
+      )
+    : [];
   return checkResult(reviewed.review, {
     traceFiles: reviewed.traceFiles,
     policyFiles: reviewed.policyFiles,
     notUnderstood: reviewed.notUnderstood,
     notUnderstoodCount: reviewed.notUnderstoodCount,
-    guardViolations: [],
+    guardViolations: violations,
     strict: options.strict ?? false,
   });
 }
 
 /**
  * `check`'s text: one `FILE:LINE: uncovered: ...` line per uncovered
- * failure (the CLI's standard output), then the lines not read and the
+ * failure and one `FILE:LINE:COL: guard: ...` line per guard violation (the
+ * CLI's standard output, uncoloured), then the lines not read and the
  * summary line (its standard error).
  */
 export function formatCheck(result: CheckResult): string {
   const more = result.summary.notUnderstood - result.notUnderstood.length;
   return [
     ...result.uncovered.map(uncoveredLine),
+    ...result.guardViolations.map(guardLine),
     ...result.notUnderstood.map(formatDiagnosticLine),
     ...(more > 0 ? [`secpol-learn: ${more} more line(s) not understood, not listed`] : []),
     checkSummary(result),

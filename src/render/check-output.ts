@@ -10,12 +10,18 @@ import {
 } from '../review/check-result';
 import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
+import type { GuardViolation } from '../review/guards';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** One line per uncovered failure: `FILE:LINE: uncovered: RECORD: WHY [reason]`. */
 export function uncoveredLine(u: UncoveredFailure): string {
   const times = u.count > 1 ? ` (${u.count} records)` : '';
   return `${u.file}:${u.line}: uncovered: ${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]${times}`;
+}
+
+/** One line per guard violation: `FILE:LINE:COL: guard: TYPE is granted WHAT, which guard rule FILE:LINE forbids [guard-rule]`. */
+export function guardLine(v: GuardViolation): string {
+  return `${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${v.guard.file}:${v.guard.line} forbids [guard-rule]`;
 }
 
 /** The one-line summary `check` writes on stderr. */

@@ -20,6 +20,7 @@ import {
   checkJson,
   checkSarifFindings,
   checkSummary,
+  guardLine,
   uncoveredLine,
 } from '../../render/check-output';
 import { formatSarif, toSarif } from '../../render/sarif';
@@ -95,10 +96,7 @@ export const checkCommand: CommandImpl = {
         ? (s: string): string => `\u001b[31m${s}\u001b[39m`
         : (s: string): string => s;
       for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
-      for (const v of result.guardViolations)
-        io.stdout.write(
-          `${red(`${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${v.guard.file}:${v.guard.line} forbids [guard-rule]`)}\n`,
-        );
+      for (const v of result.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     }
     io.stderr.write(`${checkSummary(result)}\n`);
     return result.passed ? ExitCode.OK : ExitCode.FINDING;
