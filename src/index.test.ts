@@ -100,6 +100,21 @@ describe('public API', () => {
       expect(undocumented).toEqual([]);
     });
 
+    it('type-checks examples/api/example.ts against these sources, strict (the packed types: src/packaging.test.ts)', () => {
+      const example = path.join(__dirname, '..', 'examples', 'api', 'example.ts');
+      const q = ts.createProgram([example], {
+        ...p.getCompilerOptions(),
+        strict: true,
+        noEmit: true,
+        rootDir: undefined,
+        types: ['node'],
+        baseUrl: path.join(__dirname, '..'),
+        paths: { 'secpol-learn': ['src/index.ts'] },
+      });
+      const errors = ts.getPreEmitDiagnostics(q, q.getSourceFile(example));
+      expect(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+    });
+
     it('never reaches the command-line shell or yargs, however deep', () => {
       const reached = p
         .getSourceFiles()
