@@ -27,6 +27,7 @@ describe('public API', () => {
         // diagnostics
         'formatDiagnostic',
         'formatDiagnosticLine',
+        'InputError',
         // policies
         'parsePolicy',
         'parsePolicies',

@@ -12,12 +12,14 @@
  */
 
 // ── Diagnostics ───────────────────────────────────────────────────────────────
-// Problems in the user's input are data, never exceptions: each names its file
-// and line (and column for policies).
+// Problems in the user's input are data: each names its file and line (and
+// column for policies). The one input nothing can be read from, corrupt gzip
+// data, throws an InputError naming the file.
 
 export type { Diagnostic, Point, Severity, Span } from './diagnostics/diagnostic';
 export { formatDiagnosticLine } from './diagnostics/diagnostic';
 export { formatDiagnostic } from './diagnostics/code-frame';
+export { InputError } from './errors';
 
 // ── Policies ──────────────────────────────────────────────────────────────────
 // secpol text ⇄ AST (`parsePolicies`, `printPolicy`), lint, and the grant model

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { InputError } from '../errors';
 import { parsePolicies } from '../policy/parse';
 import { runCli } from '../test-utils/run-cli';
 import {
@@ -145,6 +146,25 @@ describe('traces in memory', () => {
     const gz = { file: 'trace.log', text: gzipSync(Buffer.from(text)) };
     expect(parseTraceText(gz)).toEqual(parseTraceText({ file: 'trace.log', text }));
     expect(formatRules(planPolicyPatch(learnFromTraces([gz]), { policy }))).toBe(rules);
+  });
+
+  it('throws an InputError naming the file for gzip data that is corrupt or cut off, as the CLI refuses it', async () => {
+    const gz = gzipSync(Buffer.from(text));
+    for (const bad of [gz.subarray(0, gz.length / 2), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3])]) {
+      const trace = { file: 'boot.log.gz', text: bad };
+      for (const read of [
+        () => parseTraceText(trace),
+        () => learnFromTraces([trace]),
+        () => reviewTraces([trace], policy),
+      ]) {
+        expect(read).toThrow(InputError);
+        expect(read).toThrow(
+          /^boot\.log\.gz: cannot read trace: corrupt or cut-off gzip data \(Z_\w+\)$/,
+        );
+      }
+      const cli = await runCli(['suggest'], { stdin: bad });
+      expect(cli.code).toBe(2);
+    }
   });
 
   it('learns from parsed events what it learns from the text', () => {

@@ -7,6 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { InputError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
 
@@ -27,17 +28,31 @@ export interface ParsedTrace {
   summary: TraceSummary;
 }
 
-/** The trace's bytes, decompressed when they are gzip (as the CLI reads a `.gz` trace). */
+/**
+ * The trace's bytes, decompressed when they are gzip (as the CLI reads a
+ * `.gz` trace). Corrupt or cut-off gzip data throws an InputError naming the
+ * file: nothing of it can be read.
+ */
 export function traceBytes(trace: TraceText): Buffer {
   const bytes =
     typeof trace.text === 'string' ? Buffer.from(trace.text, 'utf8') : Buffer.from(trace.text);
-  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new InputError(
+      trace.file,
+      `cannot read trace: corrupt or cut-off gzip data${typeof code === 'string' ? ` (${code})` : ''}`,
+      { cause: error },
+    );
+  }
 }
 
 /**
  * Parses a whole trace into events and diagnostics. `times` (default true)
- * reads times from logger prefixes into `event.time`. A corrupt gzip trace
- * throws zlib's error.
+ * reads times from logger prefixes into `event.time`. Corrupt gzip data
+ * throws an InputError naming the file.
  */
 export function parseTraceText(trace: TraceText, options: { times?: boolean } = {}): ParsedTrace {
   const events: TraceEvent[] = [];
