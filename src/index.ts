@@ -1,16 +1,59 @@
 /**
- * secpol-learn's public API: every export is named here (no `export *`), and
- * `index.test.ts` pins the list so API changes are deliberate.
+ * secpol-learn's library API (docs/api.md): pure functions from one named
+ * type to the next, in four groups that follow a user's jobs (policies,
+ * traces, learning, review) plus the diagnostics they all report. No function
+ * here reads or writes a file, a stream it did not get, the environment or
+ * the terminal: the caller reads traces and policies and writes results. The
+ * command-line tool is the package's `bin` (dist/bin.js), not part of this
+ * API, and nothing here reaches its libraries (yargs) or their types.
+ *
+ * Every export is named here (no `export *`); `index.test.ts` pins the list,
+ * so API changes are deliberate.
  */
-export { ExitCode, InputError, UsageError } from './errors';
-export { formatDiagnosticLine, formatPlace } from './diagnostics/diagnostic';
-export { run } from './cli/run';
-export { parsePolicies, parsePolicy } from './policy/parse';
-export { printAbilityItem, printPathSpec, printPolicy, printStatement } from './policy/print';
-export { decodePolicyBytes, readPolicyFile, writePolicyFileAtomic } from './cli/policy-file-io';
-export { formatDiagnostic } from './diagnostics/code-frame';
+
+// ── Diagnostics ───────────────────────────────────────────────────────────────
+// Problems in the user's input are data: each names its file and line (and
+// column for policies). The one input nothing can be read from, corrupt gzip
+// data, throws an InputError naming the file.
 
 export type { Diagnostic, Point, Severity, Span } from './diagnostics/diagnostic';
+export { formatDiagnosticLine } from './diagnostics/diagnostic';
+export { formatDiagnostic } from './diagnostics/code-frame';
+export { InputError } from './errors';
+
+// ── Policies ──────────────────────────────────────────────────────────────────
+// secpol text ⇄ AST (`parsePolicies`, `printPolicy`), lint, and the grant model
+// that answers "does this policy allow this access, and which rules do"
+// (`buildModel`, then `allows` for an access or `evaluate` for a trace event).
+
+export { parsePolicies, parsePolicy } from './policy/parse';
+export type { ParseOptions, ParseResult } from './policy/parse';
+export { printPolicy, printStatement } from './policy/print';
+export type * as PolicyAst from './policy/ast';
+export type { Policy, PolicyFile, Statement } from './policy/ast';
+export { lintPolicy } from './policy/lint';
+export type { LintOptions, LintResult } from './policy/lint';
+export { buildModel } from './policy/model/build-model';
+export type { BuildModelOptions } from './policy/model/build-model';
+export { parseRangeFile } from './policy/model/range-file';
+export type { RangeFileResult } from './policy/model/range-file';
+export type { NamedRangeValues, PolicyModel } from './policy/model/types';
+export { allows } from './policy/grants';
+export type { Access, AbilityValue, GrantAnswer, GrantRule } from './policy/grants';
+export { evaluate } from './policy/evaluate';
+export type { ConsultedRule, DenialReason, Verdict } from './policy/evaluate';
+export { DEFAULT_QNX_VERSION, QNX_VERSIONS } from './qnx/abilities';
+export type { QnxVersion } from './qnx/abilities';
+
+// ── Traces ────────────────────────────────────────────────────────────────────
+// secpolmonitor output (plain or gzip) → typed events and the diagnostics of
+// the lines not understood: a whole trace in memory, or a stream of chunks.
+
+export { parseTraceText } from './api/traces';
+export type { ParsedTrace, TraceText } from './api/traces';
+export { parseTrace } from './trace/parse-trace';
+export type { ParseTraceOptions } from './trace/parse-trace';
+export type { TraceSummary } from './trace/push-parser';
 export type {
   AbilityArgument,
   AbilityDomain,
@@ -18,129 +61,58 @@ export type {
   AbilityName,
   AttachEvent,
   LinkEvent,
-  PathFailureCode,
   ProcessEvent,
   TraceEvent,
   TracePosition,
   TraceSeverity,
   UnknownEvent,
 } from './trace/event';
-export type * as PolicyAst from './policy/ast';
-export type { ParseOptions, ParseResult } from './policy/parse';
-export type {
-  AbilityItem,
-  Comment,
-  Name,
-  PathSpec,
-  Policy,
-  PolicyFile,
-  Position,
-  RangeValue,
-  Statement,
-  TypeSet,
-} from './policy/ast';
-export type { PolicyEncoding, PolicySource } from './cli/policy-file-io';
-export type { CliIo } from './cli/io';
-export { buildModel } from './policy/model/build-model';
-export { parseRangeFile } from './policy/model/range-file';
-export { evaluate } from './policy/evaluate';
-export { matchPath, compilePathPattern } from './policy/path-match';
-export { lintPolicy } from './policy/lint';
-export { LINT_PASSES } from './policy/passes';
+
+// ── Learning ──────────────────────────────────────────────────────────────────
+// What `suggest` and `generate` do: traces or events → requirements
+// (`learnFromTraces`, `learnFromEvents`) → the patch a policy lacks
+// (`planPolicyPatch`) → its text: the rules, a unified diff, the patched
+// policy texts, JSON, the summary.
+
 export {
-  abilityInfo,
-  abilityById,
-  staticAbilities,
-  normaliseAbilityName,
-  isQnxVersion,
-  QNX_VERSIONS,
-  DEFAULT_QNX_VERSION,
-  VADDR_ABILITIES,
-  ADDRESS_ABILITIES,
-  TYPE_ID_ABILITIES,
-  KNOWN_CUSTOM_ABILITIES,
-} from './qnx/abilities';
+  formatPatch,
+  formatPlanJson,
+  formatPlanSummary,
+  formatRules,
+  learnFromEvents,
+  learnFromTraces,
+  patchPolicyTexts,
+  planPolicyPatch,
+} from './api/learning';
+export type { LearnFilter, PlanPolicyOptions, PolicySources, TraceLearning } from './api/learning';
+export type { PolicyText } from './render/apply-patch';
+export type { InferResult } from './infer/infer-requirements';
+export type { Evidence, Requirement, RequirementSet } from './infer/requirement';
+export type { LearnResult } from './plan/learn';
 export type {
-  QnxVersion,
-  AbilityInfo,
-  StaticAbilityInfo,
-  DynamicAbilityInfo,
-} from './qnx/abilities';
-export type { BuildModelOptions } from './policy/model/build-model';
-export type { RangeFileResult } from './policy/model/range-file';
-export type {
-  PolicyModel,
-  TypeGrants,
-  AbilityGrantInfo,
-  NegationInfo,
-  ConnectGrant,
-  PathRule,
-  Origin,
-  Domains,
-  Subrange,
-  NamedRange,
-  NamedRangeValues,
-  RangeFileValue,
-} from './policy/model/types';
-export type { Verdict, DenialReason, ConsultedRule } from './policy/evaluate';
-export type { LintPass, LintSession, LintOptions } from './policy/lint';
-export type { PathPattern } from './policy/path-match';
-export { inferRequirements, emptyInferResult, mergeInferResults } from './infer/infer-requirements';
-export { RequirementAccumulator } from './infer/requirement-accumulator';
-export { mergeRequirementSets, emptyRequirementSet } from './infer/requirement';
-export { validateEvent } from './infer/validate-event';
-export { planPatch } from './plan/plan-patch';
-export { applyPatch } from './render/apply-patch';
-export { stillDenied } from './plan/check-patch';
-export { collapsePaths } from './plan/collapse-paths';
-export { learn } from './plan/learn';
-export { PATCH_SCHEMA_VERSION, isEmptyPatch } from './plan/patch';
-export { TEMPLATE_NAMES } from './render/templates';
-export { loadTemplates } from './cli/load-templates';
-export { toSnippetView, toDraftView, toReportView } from './render/view-model';
-export { formatUnifiedDiff } from './render/unified-diff';
-export { toJson } from './render/json';
-export type { InferOptions, InferResult } from './infer/infer-requirements';
-export type { Requirement, RequirementKind, RequirementSet, Evidence } from './infer/requirement';
-export type { PlanOptions, PolicyInput } from './plan/plan-types';
-export type {
-  PolicyPatch,
+  AlreadyAllowed,
+  LaunchHint,
   PlannedChange,
   PlannedItem,
-  AlreadyAllowed,
+  PolicyPatch,
   ReviewItem,
-  LaunchHint,
 } from './plan/patch';
-export type { LearnResult } from './plan/learn';
-export type { Templates, TemplateName } from './render/templates';
-export type { SnippetView, DraftView, ReportView } from './render/view-model';
-export { parseTrace } from './trace/parse-trace';
-export { pushTrace } from './trace/parse-trace';
-export type { PushTraceOptions } from './trace/parse-trace';
-export type { ParseTraceOptions } from './trace/parse-trace';
-export { TracePushParser, parseTraceText, MAX_LINE_BYTES } from './trace/push-parser';
-export type { PushParserOptions, TraceSummary } from './trace/push-parser';
-export { parseRecord, classifyReason } from './trace/record';
-export { formatEvent, formatEventJson } from './render/trace-event';
-export { TRACE_EVENT_SCHEMA } from './trace/event-text';
-export { MonitorFilter, applyMonitorOptions } from './monitor/apply-options';
-export type { MonitorOptions, MonitorStats } from './monitor/apply-options';
-export { TraceReviewer, reviewEvents, uncoveredGroups } from './review/trace-review';
-export type { TraceReview, EventGroup } from './review/trace-review';
-export { checkResult, CHECK_SCHEMA_VERSION } from './review/check-result';
+
+// ── Review ────────────────────────────────────────────────────────────────────
+// What `check` and `explain` do: traces judged against a policy
+// (`reviewTraces`), the CI gate's decision (`checkTraces`) and audit2why's
+// explanation (`explainTraces`), each with its text and JSON.
+
+export {
+  checkTraces,
+  explainTraces,
+  formatCheck,
+  formatCheckJson,
+  formatExplanation,
+  formatExplanationJson,
+  reviewTraces,
+} from './api/review';
+export type { CheckOptions, ReviewedTraces, ReviewOptions } from './api/review';
+export type { EventGroup, TraceReview } from './review/trace-review';
 export type { CheckResult, UncoveredFailure } from './review/check-result';
-export { explainFailures, EXPLAIN_SCHEMA_VERSION } from './review/explain';
-export type { Explanation, ExplainedFailure, ExplainSection } from './review/explain';
-export { diffPolicies, DIFF_SCHEMA_VERSION } from './review/policy-diff';
-export type { PolicyDiff, DiffEntry, ChangeKind, FactKind } from './review/policy-diff';
-export { hardenPolicy, HARDEN_SCHEMA_VERSION } from './review/harden';
-export type { HardenResult, HardenFinding, HardenCode } from './review/harden';
-export { removeGrants } from './review/remove-grants';
-export { buildGuardModel, guardViolations, guardFor, refuseGuarded } from './review/guards';
-export type { GuardViolation } from './review/guards';
-export { ruleFor } from './review/rule-for';
-export { mermaidGraph } from './render/mermaid';
-export type { GraphEdge } from './render/mermaid';
-export { toSarif, SARIF_SCHEMA } from './render/sarif';
-export type { SarifFinding, SarifLevel, SarifRule, SarifPlace } from './review/sarif-finding';
-export { validateSarif } from './render/validate-sarif';
+export type { ExplainedFailure, ExplainSection, Explanation, PlacedRule } from './review/explain';

@@ -5,8 +5,11 @@
  * outside the clone. Checks what only the packed files can show: the bin
  * entry, the compiled worker entries the parallel reader loads at run time,
  * the templates beside dist/, the version read from the installed
- * package.json, and that the installed README and docs link only to files in
- * the package.
+ * package.json, that the installed README and docs link only to files in
+ * the package, and the library as a TypeScript project gets it: the example
+ * of docs/api.md (examples/api/example.ts) compiled with `--strict
+ * --skipLibCheck false` against the installed type files, run, and its output
+ * compared with the one docs/api.md shows.
  *
  * Dependencies come from the npm cache (`--prefer-offline`): after `npm ci`
  * their tarballs are there; npm asks the registry only for what the cache
@@ -21,6 +24,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -67,6 +71,7 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
   let packed: string[];
   let pkg: string;
   let bin: string;
+  let tarball: string;
 
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'secpol-learn-pack-'));
@@ -79,6 +84,7 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
     const report = pack.stdout.slice(pack.stdout.search(/^\[/m));
     const [info] = JSON.parse(report) as { filename: string; files: { path: string }[] }[];
     packed = info!.files.map((f) => f.path);
+    tarball = path.join(work, info!.filename);
     const prefix = path.join(work, 'prefix');
     npm(
       [
@@ -89,7 +95,7 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
         '--prefer-offline',
         '--no-audit',
         '--no-fund',
-        path.join(work, info!.filename),
+        tarball,
       ],
       work,
     );
@@ -184,6 +190,155 @@ describeWithNpm('the packed package, installed with npm install -g into a tempor
         .map((target) => `${page} → ${target}`),
     );
     expect(dead).toEqual([]);
+  });
+
+  describe('as a library, installed into a TypeScript project', () => {
+    let project: string;
+
+    beforeAll(() => {
+      project = path.join(work, 'project');
+      mkdirSync(project);
+      writeFileSync(
+        path.join(project, 'package.json'),
+        JSON.stringify({ name: 'api-user', version: '1.0.0', private: true }),
+      );
+      // Node's types, as any Node project has them (docs/api.md): the version this clone's tests use.
+      const nodeTypes = JSON.parse(
+        readFileSync(path.join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8'),
+      ) as { version: string };
+      npm(
+        [
+          'install',
+          '--prefer-offline',
+          '--no-audit',
+          '--no-fund',
+          tarball,
+          `@types/node@${nodeTypes.version}`,
+        ],
+        project,
+      );
+      copyFileSync(
+        path.join(ROOT, 'examples', 'api', 'example.ts'),
+        path.join(project, 'example.ts'),
+      );
+    }, SLOW_MS);
+
+    /** Runs this clone's TypeScript compiler in the project. */
+    const tsc = (args: string[]): SpawnSyncReturns<string> =>
+      spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], {
+        cwd: project,
+        env: ENV,
+        encoding: 'utf8',
+      });
+
+    /** Every `.d.ts` the installed dist/index.d.ts reaches, and the modules they name that are not files of the package. */
+    function typeGraph(): { files: string[]; external: string[] } {
+      const files = new Set<string>();
+      const external = new Set<string>();
+      const visit = (file: string): void => {
+        if (files.has(file)) return;
+        files.add(file);
+        const text = readFileSync(file, 'utf8');
+        const named = [
+          ...text.matchAll(/\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g),
+          ...text.matchAll(/\/\/\/\s*<reference\s+(?:types|path)=['"]([^'"]+)['"]/g),
+        ].map((m) => m[1]!);
+        for (const spec of named) {
+          if (!spec.startsWith('.')) {
+            external.add(spec);
+            continue;
+          }
+          const target = path.resolve(path.dirname(file), spec);
+          visit(existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'));
+        }
+      };
+      visit(path.join(pkg, 'dist', 'index.d.ts'));
+      return {
+        files: [...files].map((f) => path.relative(pkg, f)).sort(),
+        external: [...external],
+      };
+    }
+
+    it('has type files that name no CLI library: no yargs, Handlebars or lodash types, nothing of dist/cli/', () => {
+      const { files, external } = typeGraph();
+      expect(files).toContain(path.join('dist', 'api', 'learning.d.ts'));
+      expect(files.filter((f) => f.startsWith(path.join('dist', 'cli')))).toEqual([]);
+      // Only Node's own modules, if any: no `yargs`, `handlebars`, `lodash` or `@types/...`.
+      expect(external.filter((m) => !m.startsWith('node:'))).toEqual([]);
+    });
+
+    it('compiles the example of docs/api.md with --strict --skipLibCheck false, as CommonJS and as node16', () => {
+      const doc = readFileSync(path.join(ROOT, 'docs', 'api.md'), 'utf8');
+      const example = readFileSync(path.join(project, 'example.ts'), 'utf8');
+      expect(doc).toContain(`\`\`\`ts\n${example}\`\`\`\n`);
+      const strict = [
+        '--strict',
+        '--skipLibCheck',
+        'false',
+        '--target',
+        'ES2022',
+        '--types',
+        'node',
+      ];
+      const commonjs = tsc([...strict, '--module', 'commonjs', '--outDir', 'out', 'example.ts']);
+      expect(commonjs.stdout + commonjs.stderr).toBe('');
+      expect(commonjs.status).toBe(0);
+      // node16 resolution reads the package's `exports` (its `types` condition) instead of `types`.
+      const node16 = tsc([...strict, '--module', 'node16', '--noEmit', 'example.ts']);
+      expect(node16.stdout + node16.stderr).toBe('');
+      expect(node16.status).toBe(0);
+    });
+
+    it('runs the example on the seed sample: the output docs/api.md shows, exit 0', () => {
+      for (const f of ['policy.secpol', 'trace.log'])
+        copyFileSync(path.join(SEED, f), path.join(project, f));
+      const r = spawnSync(process.execPath, ['out/example.js', 'policy.secpol', 'trace.log'], {
+        cwd: project,
+        env: ENV,
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const shown = /```text\n([\s\S]*?)```/.exec(
+        readFileSync(path.join(ROOT, 'docs', 'api.md'), 'utf8'),
+      );
+      expect(r.stdout).toBe(shown![1]);
+      // Its sections are the commands' golden output.
+      expect(r.stdout).toContain(
+        `== rules ==\n${readFileSync(path.join(SEED, 'expected.secpol'), 'utf8')}== patch ==\n`,
+      );
+      expect(r.stdout).toContain(readFileSync(path.join(SEED, 'expected.patch'), 'utf8'));
+    });
+
+    it('loads from the main entry no module of the shell and no yargs; deep paths are not exported', () => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `
+          const api = require('secpol-learn');
+          const loaded = Object.keys(require.cache);
+          let deep;
+          try { require('secpol-learn/dist/cli/run'); deep = 'loaded'; } catch (e) { deep = e.code; }
+          console.log(JSON.stringify({
+            parsePolicy: typeof api.parsePolicy,
+            run: typeof api.run,
+            shell: loaded.filter((f) => /[\\/]dist[\\/](cli[\\/]|bin\\.js$)/.test(f)),
+            yargs: loaded.filter((f) => /[\\/]node_modules[\\/]yargs/.test(f)),
+            deep,
+          }));`,
+        ],
+        { cwd: project, env: ENV, encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        parsePolicy: 'function',
+        run: 'undefined',
+        shell: [],
+        yargs: [],
+        deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      });
+    });
   });
 
   it('finds its built-in templates beside the installed dist/', () => {

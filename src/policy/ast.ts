@@ -104,6 +104,7 @@ export interface GainPriv extends Commented {
   position?: Position;
 }
 
+/** One item of an ability list: a block flag, a granted ability, or a `gain_priv` item. */
 export type AbilityItem = AbilityFlag | AbilityGrant | GainPriv;
 
 /** A path in `allow_attach` / `allow_link`, with optional file-type prefix and relabel type. */
@@ -206,6 +207,7 @@ export interface MountPoint extends StatementBase {
   path: string;
 }
 
+/** One statement of a policy file, discriminated by `type`. */
 export type Statement =
   | TypeDecl
   | AttributeDecl

@@ -10,6 +10,7 @@ import {
 } from '../review/check-result';
 import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
+import type { GuardViolation } from '../review/guards';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 import { guardPlace } from '../review/guards';
 
@@ -17,6 +18,11 @@ import { guardPlace } from '../review/guards';
 export function uncoveredLine(u: UncoveredFailure): string {
   const times = u.count > 1 ? ` (${u.count} records)` : '';
   return `${u.file}:${u.line}: uncovered: ${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]${times}`;
+}
+
+/** One line per guard violation: `FILE:LINE:COL: guard: TYPE is granted WHAT, which guard rule FILE:LINE:COL forbids [guard-rule]`. */
+export function guardLine(v: GuardViolation): string {
+  return `${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids [guard-rule]`;
 }
 
 /** The one-line summary `check` writes on stderr. */

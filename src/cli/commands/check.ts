@@ -13,13 +13,14 @@
 import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
-import { guardPlace, guardViolations } from '../../review/guards';
+import { guardViolations } from '../../review/guards';
 import { checkResult } from '../../review/check-result';
 import {
   CHECK_RULES,
   checkJson,
   checkSarifFindings,
   checkSummary,
+  guardLine,
   uncoveredLine,
 } from '../../render/check-output';
 import { formatSarif, toSarif } from '../../render/sarif';
@@ -95,10 +96,7 @@ export const checkCommand: CommandImpl = {
       const colour = useColor(io.stdout, io.env, io.color);
       const red = (s: string): string => paint(colour, 31, s);
       for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
-      for (const v of result.guardViolations)
-        io.stdout.write(
-          `${red(`${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids [guard-rule]`)}\n`,
-        );
+      for (const v of result.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     }
     io.stderr.write(`${checkSummary(result)}\n`);
     return result.passed ? ExitCode.OK : ExitCode.FINDING;

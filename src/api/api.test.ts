@@ -1,0 +1,305 @@
+/**
+ * The library API against the CLI: the same samples through `src/api/`'s pure
+ * functions give the bytes of the CLI's golden files (samples/<case>/
+ * expected.*, written by the commands' own golden tests; read here, never
+ * written). Also: gzip traces, events learned by hand, filters, a policy
+ * split over files, and the patched texts.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { InputError } from '../errors';
+import { parsePolicies } from '../policy/parse';
+import { runCli } from '../test-utils/run-cli';
+import {
+  formatPatch,
+  formatPlanJson,
+  formatPlanSummary,
+  formatRules,
+  learnFromEvents,
+  learnFromTraces,
+  patchPolicyTexts,
+  planPolicyPatch,
+} from './learning';
+import {
+  checkTraces,
+  explainTraces,
+  formatCheck,
+  formatCheckJson,
+  formatExplanation,
+  formatExplanationJson,
+  reviewTraces,
+} from './review';
+import { parseTraceText, type TraceText } from './traces';
+import type { LearnFilter } from './learning';
+
+const samples = path.join(__dirname, '..', '..', 'samples');
+
+/** A sample's file, as its golden test's command reads it (from the sample's directory, by relative name). */
+function sample(name: string, file: string): string {
+  return readFileSync(path.join(samples, name, file), 'utf8');
+}
+
+function inputs(name: string): {
+  traces: TraceText[];
+  texts: Array<{ file: string; text: string }>;
+} {
+  return {
+    traces: [{ file: 'trace.log', text: sample(name, 'trace.log') }],
+    texts: [{ file: 'policy.secpol', text: sample(name, 'policy.secpol') }],
+  };
+}
+
+describe.each(['seed-walkthrough', 'multi-process-boot', 'merge-into-blocks'])(
+  'learning on samples/%s gives the CLI golden files',
+  (name) => {
+    const { traces, texts } = inputs(name);
+    const { policy, diagnostics } = parsePolicies(texts);
+
+    it('parses the policy without diagnostics', () => {
+      expect(diagnostics).toEqual([]);
+    });
+
+    it('suggest --explain: the rules and the summary', () => {
+      const plan = planPolicyPatch(learnFromTraces(traces), { policy });
+      expect(formatRules(plan, { explain: true })).toBe(sample(name, 'expected.secpol'));
+      expect(formatPlanSummary(plan)).toBe(sample(name, 'expected.stderr.txt'));
+    });
+
+    it('suggest --format patch and --format json', () => {
+      const plan = planPolicyPatch(learnFromTraces(traces), { policy });
+      const patch = formatPatch(plan, { texts, policy });
+      expect(patch).toBe(sample(name, 'expected.patch'));
+      expect(formatPlanJson(plan, { patch })).toBe(sample(name, 'expected.json'));
+    });
+
+    it('suggest -c, generate, generate -c --collapse', () => {
+      const learned = learnFromTraces(traces);
+      expect(formatRules(planPolicyPatch(learned, { policy, combine: true }))).toBe(
+        sample(name, 'expected.combine.secpol'),
+      );
+      expect(formatRules(planPolicyPatch(learned, { mode: 'generate' }))).toBe(
+        sample(name, 'expected.draft.secpol'),
+      );
+      expect(
+        formatRules(planPolicyPatch(learned, { mode: 'generate', combine: true, collapse: true })),
+      ).toBe(sample(name, 'expected.draft-c.secpol'));
+    });
+
+    it('the patched texts are the policy with the patch applied, and a fixpoint: nothing more to learn', () => {
+      const learned = learnFromTraces(traces);
+      const plan = planPolicyPatch(learned, { policy });
+      const patched = patchPolicyTexts(plan, { texts, policy });
+      expect(patched.map((t) => t.file)).toEqual(['policy.secpol']);
+      expect(patched[0]!.text).not.toBe(texts[0]!.text);
+      // Only insertions: every line of the policy is still there, in order.
+      const lines = patched[0]!.text.split('\n');
+      let at = 0;
+      for (const line of texts[0]!.text.split('\n')) {
+        at = lines.indexOf(line, at);
+        expect(at).toBeGreaterThanOrEqual(0);
+        at++;
+      }
+      const again = planPolicyPatch(learned, { policy: parsePolicies(patched).policy });
+      expect(formatRules(again)).toBe('');
+      expect(formatPatch(again, { texts: patched, policy: parsePolicies(patched).policy })).toBe(
+        '',
+      );
+    });
+  },
+);
+
+describe.each(['seed-walkthrough', 'multi-process-boot', 'review-harden'])(
+  'review on samples/%s gives the CLI golden files',
+  (name) => {
+    const { traces, texts } = inputs(name);
+    const { policy } = parsePolicies(texts);
+    const reviewed = reviewTraces(traces, policy);
+
+    it('check (text and json): failed, every uncovered failure named', () => {
+      const result = checkTraces(reviewed);
+      expect(result.passed).toBe(false);
+      expect(formatCheck(result)).toBe(
+        sample(name, 'expected.check.txt') + sample(name, 'expected.check.stderr.txt'),
+      );
+      expect(formatCheckJson(result)).toBe(sample(name, 'expected.check.json'));
+    });
+
+    it('explain (text and json)', () => {
+      const explanation = explainTraces(reviewed);
+      expect(formatExplanation(explanation)).toBe(sample(name, 'expected.explain.txt'));
+      expect(formatExplanationJson(explanation)).toBe(sample(name, 'expected.explain.json'));
+    });
+  },
+);
+
+describe('traces in memory', () => {
+  const text = sample('seed-walkthrough', 'trace.log');
+  /** The trace ended by a newline (its last record has none), to append records to. */
+  const whole = text.endsWith('\n') ? text : `${text}\n`;
+  const { policy } = parsePolicies(inputs('seed-walkthrough').texts);
+  const rules = formatRules(
+    planPolicyPatch(learnFromTraces([{ file: 'trace.log', text }]), { policy }),
+  );
+
+  it('reads gzip bytes as the plain text', () => {
+    const gz = { file: 'trace.log', text: gzipSync(Buffer.from(text)) };
+    expect(parseTraceText(gz)).toEqual(parseTraceText({ file: 'trace.log', text }));
+    expect(formatRules(planPolicyPatch(learnFromTraces([gz]), { policy }))).toBe(rules);
+  });
+
+  it('throws an InputError naming the file for gzip data that is corrupt or cut off, as the CLI refuses it', async () => {
+    const gz = gzipSync(Buffer.from(text));
+    for (const bad of [gz.subarray(0, gz.length / 2), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3])]) {
+      const trace = { file: 'boot.log.gz', text: bad };
+      for (const read of [
+        () => parseTraceText(trace),
+        () => learnFromTraces([trace]),
+        () => reviewTraces([trace], policy),
+      ]) {
+        expect(read).toThrow(InputError);
+        expect(read).toThrow(
+          /^boot\.log\.gz: cannot read trace: corrupt or cut-off gzip data \(Z_\w+\)$/,
+        );
+      }
+      const cli = await runCli(['suggest'], { stdin: bad });
+      expect(cli.code).toBe(2);
+    }
+  });
+
+  it('learns from parsed events what it learns from the text', () => {
+    const parsed = parseTraceText({ file: 'trace.log', text });
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.summary.records).toBe(parsed.events.length);
+    const learned = learnFromEvents(parsed.events);
+    expect(learned.traceFiles).toEqual(['trace.log']);
+    expect(learned.eventCount).toBe(learnFromTraces([{ file: 'trace.log', text }]).eventCount);
+    expect(formatRules(planPolicyPatch(learned, { policy }))).toBe(rules);
+  });
+
+  it('reports lines not understood and records of unknown form as suggest and check do', async () => {
+    const hostile = `${whole}this is not a record\nerror: x (pid:1) type t_t did something new\n`;
+    const traces = [{ file: '-', text: hostile }];
+    const plan = planPolicyPatch(learnFromTraces(traces), { policy });
+    expect(plan.unknownCount).toBeGreaterThan(0);
+    const policyFile = path.join(samples, 'seed-walkthrough', 'policy.secpol');
+    const suggest = await runCli(['suggest', '--policy', policyFile], { stdin: hostile });
+    expect(formatRules(plan) + formatPlanSummary(plan)).toBe(suggest.stdout + suggest.stderr);
+    const check = await runCli(['check', '--policy', policyFile], { stdin: hostile });
+    expect(formatCheck(checkTraces(reviewTraces(traces, policy)))).toBe(
+      check.stdout + check.stderr,
+    );
+    const parsed = parseTraceText({ file: '-', text: hostile });
+    expect(parsed.diagnostics.length).toBeGreaterThan(0);
+    expect(parsed.diagnostics.every((d) => d.file === '-' && d.line > 0)).toBe(true);
+    expect(learnFromEvents(parsed.events).notUnderstoodCount).toBe(
+      parsed.events.filter((e) => e.kind === 'unknown').length,
+    );
+  });
+
+  it('applies the -f / -a / -p filters', () => {
+    const traces = [{ file: 'trace.log', text }];
+    const only = (filter: Parameters<typeof learnFromTraces>[1]): string[] =>
+      [...learnFromTraces(traces, filter).inferred.requirements.byKey.values()].map(
+        (r) => `${r.type} ${r.kind} ${r.object}`,
+      );
+    const all = only({});
+    expect(only({ abilities: true })).toEqual(all.filter((r) => !/ (attach|link) /.test(r)));
+    expect(only({ paths: true })).toEqual(all.filter((r) => / (attach|link) /.test(r)));
+    expect(only({ names: ['ln'] }).length).toBeGreaterThan(0);
+    expect(only({ names: ['ln'] }).every((r) => / (attach|link) \/tmp/.test(r))).toBe(true);
+  });
+
+  it('does not depend on the order of the traces', () => {
+    const lines = text.split('\n');
+    const half = Math.floor(lines.length / 2);
+    // Cut at a record start (records may wrap over two lines).
+    let cut = half;
+    while (!/^(info|error): /.test(lines[cut]!)) cut++;
+    const a = { file: 'a.log', text: lines.slice(0, cut).join('\n') + '\n' };
+    const b = { file: 'b.log', text: lines.slice(cut).join('\n') };
+    const ab = planPolicyPatch(learnFromTraces([a, b]), { policy });
+    const ba = planPolicyPatch(learnFromTraces([b, a]), { policy });
+    expect(formatPlanJson(ba)).toBe(formatPlanJson(ab));
+    expect(ab.traceFiles).toEqual(['a.log', 'b.log']);
+  });
+
+  it('checks a policy split over two files, naming both', () => {
+    const policyLines = sample('seed-walkthrough', 'policy.secpol').split('\n');
+    const mid = policyLines.findIndex((l, i) => i > policyLines.length / 2 && l.trim() === '');
+    const files = [
+      { file: 'base.secpol', text: policyLines.slice(0, mid).join('\n') + '\n' },
+      { file: 'more.secpol', text: policyLines.slice(mid).join('\n') },
+    ];
+    const { policy: split, diagnostics } = parsePolicies(files);
+    expect(diagnostics).toEqual([]);
+    const result = checkTraces(reviewTraces([{ file: 'trace.log', text }], split));
+    expect(result.policyFiles).toEqual(['base.secpol', 'more.secpol']);
+    expect(result.summary.uncovered).toBe(4);
+  });
+
+  it('takes the options the commands take: --qnx, -c, -f, as suggest and check print them', async () => {
+    // qnet is a QNX 7.1 ability that 8.0 does not have: learned for 8.0, it goes to review.
+    const more = `${whole}error: usr/bin/qnetd (pid:7) type qnet_t lacks ability QNET as root\n`;
+    const traces = [{ file: '-', text: more }];
+    const policyFile = path.join(samples, 'seed-walkthrough', 'policy.secpol');
+    const cases: Array<[string[], Parameters<typeof planPolicyPatch>[1], LearnFilter]> = [
+      [['--qnx', '7.1'], { policy, qnx: '7.1' }, {}],
+      [['--qnx', '8.0'], { policy, qnx: '8.0' }, {}],
+      [['-c'], { policy, combine: true }, {}],
+      [['-f', 'devf-ram'], { policy }, { names: ['devf-ram'] }],
+    ];
+    const outputs = new Set<string>();
+    for (const [args, options, filter] of cases) {
+      const cli = await runCli(['suggest', '--policy', policyFile, '--explain', ...args], {
+        stdin: more,
+      });
+      const plan = planPolicyPatch(learnFromTraces(traces, filter), options);
+      const api = formatRules(plan, { explain: true }) + formatPlanSummary(plan);
+      expect(api).toBe(cli.stdout + cli.stderr);
+      outputs.add(api);
+    }
+    // Each option changed something.
+    expect(outputs.size).toBe(cases.length);
+    const check = await runCli(['check', '--policy', policyFile, '--qnx', '7.1'], { stdin: more });
+    expect(formatCheck(checkTraces(reviewTraces(traces, policy, { qnx: '7.1' })))).toBe(
+      check.stdout + check.stderr,
+    );
+  });
+});
+
+describe('guard rules (--deny) on samples/review-harden', () => {
+  const { traces, texts } = inputs('review-harden');
+  const { policy } = parsePolicies(texts);
+  const deny = parsePolicies([
+    { file: 'never.secpol', text: sample('review-harden', 'never.secpol') },
+  ]).policy.files[0]!;
+  const cwd = path.join(samples, 'review-harden');
+
+  it('check fails on each grant a guard forbids, as check --deny prints it', () => {
+    const result = checkTraces(reviewTraces(traces, policy), { deny });
+    expect(result.guardViolations.length).toBeGreaterThan(0);
+    expect(result.passed).toBe(false);
+    expect(formatCheck(result)).toContain(sample('review-harden', 'expected.check-deny.txt'));
+    expect(formatCheck(result)).toContain(
+      'policy.secpol:20:5: guard: console_t is granted mem_phys',
+    );
+  });
+
+  it('suggest never plans what a guard forbids, as suggest --deny; the learning is not changed', async () => {
+    const learned = learnFromTraces(traces);
+    const before = formatPlanJson(planPolicyPatch(learned, { policy }));
+    const guarded = planPolicyPatch(learned, { policy, deny });
+    const cli = await runCli(
+      ['suggest', 'trace.log', '--policy', 'policy.secpol', '--deny', 'never.secpol', '--explain'],
+      { cwd },
+    );
+    expect(formatRules(guarded, { explain: true }) + formatPlanSummary(guarded)).toBe(
+      cli.stdout + cli.stderr,
+    );
+    expect(guarded.refused.some((d) => d.ruleId === 'guard-refused')).toBe(true);
+    // The same learning planned again without guards: as before.
+    expect(formatPlanJson(planPolicyPatch(learned, { policy }))).toBe(before);
+    expect(formatPlanJson(guarded)).not.toBe(before);
+  });
+});
