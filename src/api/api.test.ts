@@ -302,4 +302,25 @@ describe('guard rules (--deny) on samples/review-harden', () => {
     expect(formatPlanJson(planPolicyPatch(learned, { policy }))).toBe(before);
     expect(formatPlanJson(guarded)).not.toBe(before);
   });
+
+  it('takes several guard files, each judged on its own, as a repeated --deny', async () => {
+    const lines = sample('review-harden', 'never.secpol').split('\n');
+    // a.secpol holds the setuid guard (line 2), b.secpol the mem_phys one (line 1) and the rest.
+    const [first, second] = parsePolicies([
+      { file: 'a.secpol', text: `${lines.slice(0, 2).join('\n')}\n` },
+      { file: 'b.secpol', text: lines.slice(2).join('\n') },
+    ]).policy.files;
+    const both = formatCheck(
+      checkTraces(reviewTraces(traces, policy), { deny: [first!, second!] }),
+    );
+    const cli = await runCli(
+      ['check', 'trace.log', '--policy', 'policy.secpol', '--deny', 'never.secpol'],
+      { cwd },
+    );
+    expect(both).toContain('which guard rule a.secpol:2:27 forbids');
+    expect(both).toContain('which guard rule b.secpol:1:30 forbids');
+    expect(
+      both.replace('a.secpol:2:', 'never.secpol:2:').replace('b.secpol:1:', 'never.secpol:3:'),
+    ).toBe(cli.stdout + cli.stderr);
+  });
 });

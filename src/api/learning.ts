@@ -14,7 +14,7 @@ import { ShardLearner } from '../infer/shard-learner';
 import { unknownRecordNote } from '../infer/trace-filter';
 import type { TraceEvent } from '../trace/event';
 import type { Policy, PolicyFile } from '../policy/ast';
-import { buildGuardModel, refuseGuarded } from '../review/guards';
+import { buildGuardModel, guardFiles, refuseGuarded } from '../review/guards';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues } from '../policy/model/types';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
@@ -126,10 +126,11 @@ export interface PlanPolicyOptions {
   /** Named range values (`parseRangeFile`) the policy's range names stand for. */
   ranges?: NamedRangeValues;
   /**
-   * Guard rules (a parsed guard file, `--deny`): what they forbid is never
-   * planned; each failure that asked for it becomes a refused record.
+   * Guard rules (parsed guard files, `--deny`, one or several): what any of
+   * them forbids is never planned; each failure that asked for it becomes a
+   * refused record. Each file is judged on its own, as on the command line.
    */
-  deny?: PolicyFile;
+  deny?: PolicyFile | readonly PolicyFile[];
 }
 
 /** Plans the patch that grants what the traces need and the policy does not grant yet. */
@@ -139,7 +140,11 @@ export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOpti
   const policy = options.policy;
   // The guards remove requirements: from a copy, so one learning serves several plans.
   const inferred = options.deny ? copyInferred(learning.inferred) : learning.inferred;
-  if (options.deny) refuseGuarded(inferred, buildGuardModel(options.deny, policy, qnx));
+  if (options.deny)
+    refuseGuarded(
+      inferred,
+      guardFiles(options.deny).map((f) => buildGuardModel(f, policy, qnx)),
+    );
   const result = learn(
     inferred,
     policy && {

@@ -15,7 +15,7 @@ import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues, PolicyModel } from '../policy/model/types';
 import type { QnxVersion } from '../qnx/abilities';
 import { checkJson, checkSummary, guardLine, uncoveredLine } from '../render/check-output';
-import { buildGuardModel, guardViolations } from '../review/guards';
+import { buildGuardModel, guardFiles, guardViolations } from '../review/guards';
 import { explainJson, explainText } from '../render/explain-output';
 import { checkResult, type CheckResult } from '../review/check-result';
 import { explainFailures, type Explanation } from '../review/explain';
@@ -109,8 +109,8 @@ export function reviewTraces(
 export interface CheckOptions {
   /** Fail when some trace line was not read (`--strict`). */
   strict?: boolean;
-  /** Guard rules (a parsed guard file, `--deny`): fail when the policy grants what one forbids. */
-  deny?: PolicyFile;
+  /** Guard rules (parsed guard files, `--deny`): fail when the policy grants what one forbids. */
+  deny?: PolicyFile | readonly PolicyFile[];
 }
 
 /**
@@ -122,7 +122,9 @@ export function checkTraces(reviewed: ReviewedTraces, options: CheckOptions = {}
   const violations = options.deny
     ? guardViolations(
         reviewed.model,
-        buildGuardModel(options.deny, reviewed.policy, reviewed.model.qnx),
+        guardFiles(options.deny).map((f) =>
+          buildGuardModel(f, reviewed.policy, reviewed.model.qnx),
+        ),
       )
     : [];
   return checkResult(reviewed.review, {

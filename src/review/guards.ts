@@ -60,6 +60,11 @@ const DECLARATIONS: ReadonlySet<Statement['type']> = new Set([
 /** The guard models of one or several guard files. */
 export type Guards = PolicyModel | readonly PolicyModel[];
 
+/** One guard file or several, as a list (the library takes either). */
+export function guardFiles(deny: PolicyFile | readonly PolicyFile[]): readonly PolicyFile[] {
+  return Array.isArray(deny) ? deny : [deny as PolicyFile];
+}
+
 function modelsOf(guards: Guards): readonly PolicyModel[] {
   return Array.isArray(guards) ? guards : [guards as PolicyModel];
 }
