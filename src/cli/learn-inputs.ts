@@ -158,6 +158,9 @@ export function learnOptions(y: Argv): Argv {
         type: 'string',
         describe:
           'directory with templates (snippet.hbs, draft.hbs, report.hbs) replacing the built-in ones by name',
-      }),
+      })
+      .epilog(
+        'Traces of 256 MiB or more are learned on every core; SECPOL_LEARN_THREADS=N asks for N threads (1: one thread), never more than the cores available.',
+      ),
   );
 }
