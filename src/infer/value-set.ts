@@ -40,6 +40,13 @@ export class ValueSet {
     if (this.whole) return;
     const starts = this.starts;
     const ends = this.ends;
+    if (starts.length === 0) {
+      // Exactly one slot each: a first `splice` into an empty array reserves 17, and most
+      // requirements of a large trace hold one interval (docs/performance.md, issue 15).
+      this.starts = [start];
+      this.ends = [end];
+      return;
+    }
     // The last interval starting at or before `start` holds it, or none does.
     let lo = 0;
     let hi = starts.length - 1;
