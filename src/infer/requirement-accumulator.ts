@@ -215,15 +215,25 @@ export class Atom {
     if (failed) denied.add(start, end);
   }
 
-  /** The requirement, with fields in the order `toRequirement` gives them (JSON output is diffed). */
-  requirement(): Requirement {
+  /**
+   * The requirement, with fields in the order `toRequirement` gives them (JSON
+   * output is diffed). `handOver`: the atom is dropped after this, so its pid
+   * list is given rather than copied. The last place is the first's object
+   * when they are the same place (positions are shared, never changed in place
+   * but by read-parallel's line shift, which shifts each object once).
+   */
+  requirement(handOver = false): Requirement {
+    const first = this.first;
     const evidence: Evidence = {
       failures: this.failures,
       successes: this.successes,
-      pids: [...this.pids],
+      pids: handOver ? this.pids : [...this.pids],
       morePids: this.morePids,
-      first: this.first,
-      last: { file: this.lastFile, line: this.lastLine },
+      first,
+      last:
+        first.line === this.lastLine && first.file === this.lastFile
+          ? first
+          : { file: this.lastFile, line: this.lastLine },
       sample: this.sample,
     };
     if (this.firstFailure) evidence.firstFailure = this.firstFailure;
@@ -410,7 +420,7 @@ export class RequirementAccumulator {
       this.lastAtom = undefined;
     }
     for (let i = 0; i < atoms.length; i++) {
-      const r = atoms[i]!.requirement();
+      const r = atoms[i]!.requirement(release);
       if (release) atoms[i] = undefined;
       requirements.byKey.set(r.key, r);
     }

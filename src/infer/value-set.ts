@@ -75,6 +75,11 @@ export class ValueSet {
 
   /** The intervals as canonical decimal strings (empty when whole). */
   ranges(): ValueRange[] {
-    return this.starts.map((s, i) => [String(s), String(this.ends[i]!)]);
+    return this.starts.map((s, i) => {
+      const start = String(s);
+      const e = this.ends[i]!;
+      // One value: one string for both bounds.
+      return [start, e === s ? start : String(e)];
+    });
   }
 }
