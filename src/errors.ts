@@ -72,6 +72,8 @@ const ERRNO_WORDS: Record<string, string> = {
 export function ioErrorWords(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
+  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): its message says what is wrong with the data.
+  if (code?.startsWith('Z_')) return `not valid gzip data (${(error as Error).message})`;
   if (code) return code;
   return error instanceof Error ? error.message : String(error);
 }

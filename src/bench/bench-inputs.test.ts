@@ -11,6 +11,7 @@ import {
   wideTypeFailures,
   wideTypePolicy,
 } from './bench-inputs';
+import { distinctFailureLine, writeDistinctFailures } from './distinct-failures';
 
 const policyOk = (text: string): void => {
   const { diagnostics } = parsePolicies([{ file: 'p.secpol', text }]);
@@ -60,6 +61,33 @@ describe('bench inputs', () => {
     expect(shared.diagnostics).toEqual([]);
     expect(new Set(shared.events.map((e) => (e.kind === 'unknown' ? '' : e.process))).size).toBe(
       30,
+    );
+  });
+});
+
+describe('distinct failures, streamed', () => {
+  it('writeDistinctFailures writes distinctFailures byte for byte, each record its own requirement and group', async () => {
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const bytes = await writeDistinctFailures(20_000, out);
+    out.end();
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(bytes).toBe(Buffer.byteLength(text));
+    expect(text).toBe(distinctFailures(20_000));
+    const { events, diagnostics } = parseTraceText(text);
+    expect(diagnostics).toEqual([]);
+    expect(events).toHaveLength(20_000);
+    expect(inferRequirements(events).requirements.byKey.size).toBe(20_000);
+    const kinds = new Set(events.map((e) => `${e.severity} ${e.kind}`));
+    expect([...kinds].sort()).toEqual(['error ability', 'error attach', 'info link']);
+    // Types beyond the big policy's too: `n / 10` of them.
+    expect(new Set(events.map((e) => (e.kind === 'unknown' ? '' : e.securityType))).size).toBe(
+      2_000,
+    );
+    expect(distinctFailureLine(5, 20_000)).toBe(
+      'error: bin/p5 (pid:5) type t5_t lacks ability SETUID(5) as root',
     );
   });
 });

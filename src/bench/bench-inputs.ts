@@ -5,6 +5,7 @@
  *
  * Not public API. Deterministic: same N, same text.
  */
+import { distinctFailureLine } from './distinct-failures';
 
 /** The types generate-trace.ts uses: declared so a trace evaluates against the big policy. */
 const TRACE_TYPES = ['fs_t', 'fs_user_t', 'init_t', 'io_sock_t', 'screen_t'];
@@ -65,26 +66,12 @@ export function selinuxLog(lines: number): string {
 /**
  * `n` failures, each a requirement of its own, over `n / 10` types of the
  * bigPolicy (`t0_t`…) and 997 processes: attaches, values, connects and links.
- * Suggest and harden against bigPolicy must stay linear in both.
+ * Suggest and harden against bigPolicy must stay linear in both. The records
+ * are distinct-failures.ts's (which streams them for 1M and more).
  */
 export function distinctFailures(n: number): string {
   const out: string[] = [];
-  const types = Math.max(1, Math.ceil(n / 10));
-  for (let i = 0; i < n; i++) {
-    const t = `t${i % types}_t`;
-    const p = `bin/p${i % 997}`;
-    if (i % 4 === 0)
-      out.push(
-        `error: ${p} (pid:${i}) of type ${t} failed to attach to path /dev/svc${i}/x: no rule`,
-      );
-    else if (i % 4 === 1)
-      out.push(`error: ${p} (pid:${i}) type ${t} lacks ability SETUID(${i}) as root`);
-    else if (i % 4 === 2)
-      out.push(
-        `error: ${p} (pid:${i}) type ${t} lacks ability CHANNEL_CONNECT(${i % 50}) (t${i % 300}_t) as non-root`,
-      );
-    else out.push(`info: ${p} (pid:${i}) of type ${t} created link to path /tmp/l${i}`);
-  }
+  for (let i = 0; i < n; i++) out.push(distinctFailureLine(i, n));
   return `${out.join('\n')}\n`;
 }
 

@@ -6,7 +6,8 @@
  * `wc -l` on the same file in the same run, start-up (`--help`, a 10-line
  * trace), a 10,000-type policy (lint, suggest over 1M lines against it),
  * scaling inputs timed at two sizes (many requirements, a type with many
- * paths, many executables, large policies), and
+ * paths, many executables, large policies), every trace-reading command over
+ * 1M distinct failures against the 1 GB budget (not with `--quick`), and
  * audit2allow on an SELinux log of the same line count when it is installed
  * (never installed by the bench). Prints the table and writes it into
  * docs/performance.md between the `bench:start`/`bench:end` markers.
@@ -32,6 +33,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { generateTrace } from './generate-trace';
+import { writeDistinctFailures } from './distinct-failures';
 import {
   bigPolicy,
   distinctFailures,
@@ -312,6 +314,9 @@ async function main(): Promise<void> {
     '',
   );
 
+  // Issue 15's memory budget: every trace-reading command over 1M distinct failures.
+  if (!quick) notes.push(...(await distinctMillion()));
+
   // audit2allow, only when installed with a binary SELinux policy to check against.
   notes.push(audit2allowNote(suggest1m));
 
@@ -336,6 +341,54 @@ async function main(): Promise<void> {
     if (existsSync(prettier)) spawnSync(prettier, ['--write', DOC], { stdio: 'ignore' });
     log(`\nwrote ${path.relative(ROOT, DOC)}`);
   } else log(`\n${path.relative(ROOT, DOC)} has no bench markers; table not written`);
+}
+
+/** The peak RSS every trace-reading command may reach on 1M distinct failures, MB (docs/performance.md). */
+const DISTINCT_BUDGET_MB = 1024;
+
+/**
+ * Each command that reads traces over 1M distinct failures
+ * (distinct-failures.ts) against the 10,000-type policy, on one thread:
+ * wall time and peak RSS against DISTINCT_BUDGET_MB.
+ */
+async function distinctMillion(): Promise<string[]> {
+  const n = 1_000_000;
+  const trace = path.join(OUT, 'distinct-1m.log');
+  const policy = path.join(OUT, 'distinct-policy.secpol');
+  const out = createWriteStream(trace);
+  await writeDistinctFailures(n, out);
+  await new Promise<void>((resolve, reject) =>
+    out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+  );
+  await fs.writeFile(policy, bigPolicy(10_000));
+  const rows = [
+    '',
+    `1M distinct failures (issue 15; ${fmt(statSync(trace).size / 1e6, 0)} MB, one thread, 10,000-type policy; budget ${DISTINCT_BUDGET_MB} MB peak RSS for every command):`,
+    '',
+    '| command | wall s | peak RSS MB | within budget |',
+    '|---|---:|---:|---|',
+  ];
+  const commands: Array<[string, string[]]> = [
+    ['suggest', ['suggest', trace]],
+    ['suggest --policy', ['suggest', trace, '--policy', policy]],
+    ['generate', ['generate', trace]],
+    ['check --policy', ['check', trace, '--policy', policy]],
+    ['explain --policy', ['explain', trace, '--policy', policy]],
+    ['harden --policy', ['harden', trace, '--policy', policy]],
+    ['monitor', ['monitor', trace]],
+  ];
+  for (const [label, args] of commands) {
+    const m = measure(process.execPath, [BIN, ...args], { SECPOL_LEARN_THREADS: '1' });
+    const rss = m.rssMb !== undefined ? fmt(m.rssMb, 0) : 'n/a';
+    const within = m.rssMb === undefined ? 'n/a' : m.rssMb <= DISTINCT_BUDGET_MB ? 'yes' : 'NO';
+    const line = `| \`${label}\`${m.ok ? '' : ' (FAILED)'} | ${fmt(m.seconds)} | ${rss} | ${within} |`;
+    rows.push(line);
+    process.stdout.write(`${line}\n`);
+  }
+  await fs.rm(trace, { force: true });
+  await fs.rm(policy, { force: true });
+  rows.push('');
+  return rows;
 }
 
 main().catch((e: unknown) => {

@@ -154,6 +154,9 @@ export function learnOptions(y: Argv): Argv {
         choices: [...QNX_VERSIONS],
         default: DEFAULT_QNX_VERSION,
         describe: 'QNX release whose abilities the policy uses',
-      }),
+      })
+      .epilog(
+        'Traces of 256 MiB or more are learned on every core; SECPOL_LEARN_THREADS=N asks for N threads (1: one thread), never more than the cores available.',
+      ),
   );
 }

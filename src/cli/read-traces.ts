@@ -5,7 +5,8 @@
  * options (src/monitor/apply-options.ts), and every event and every
  * diagnostic (lines not understood) is handed to the caller. Files are
  * read in sorted order, so counts and messages do not depend on the order the
- * user named them. An unreadable file is an InputError (exit 2). Shows the
+ * user named them. An unreadable file is a FileError ("cannot read FILE:
+words", exit 2). Shows the
  * progress bar of src/cli/progress.ts (terminals only). Large files are read
  * on several threads by src/cli/parallel/ instead (the caller decides).
  */
@@ -13,7 +14,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io';
-import { InputError } from '../errors';
+import { FileError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { pushTrace, type PushTraceOptions } from '../trace/parse-trace';
 import { readChunks } from './read-chunks';
@@ -82,12 +83,7 @@ export async function readTraceEvents(
   };
   try {
     for (const file of [...files].sort()) {
-      const cannot = (error: unknown): InputError =>
-        new InputError(
-          file,
-          `cannot read trace: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-          { cause: error },
-        );
+      const cannot = (error: unknown): FileError => new FileError(file, 'read', error);
       const options: PushTraceOptions = {
         file,
         onEvent,
@@ -97,7 +93,10 @@ export async function readTraceEvents(
         ...(sink.lane ? { lane: sink.lane } : {}),
       };
       if (file === '-') {
-        await pushTrace(io.stdin, options);
+        await pushTrace(io.stdin, options).catch((error: unknown) => {
+          // A read or inflate error (gzip on a pipe) is the user's input problem, not a crash.
+          throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;
+        });
         continue;
       }
       const handle = await fsp.open(path.resolve(io.cwd, file), 'r').catch((error: unknown) => {

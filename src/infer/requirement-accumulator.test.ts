@@ -251,6 +251,56 @@ describe('RequirementAccumulator', () => {
     );
   });
 
+  it('take() gives what result() gives, in the same order, and keeps no requirement', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 60 }), (events) => {
+        const a = new RequirementAccumulator();
+        for (const e of events) a.add(e);
+        const snapshot = a.result();
+        const taken = a.take();
+        expect(JSON.stringify([...taken.requirements.byKey])).toBe(
+          JSON.stringify([...snapshot.requirements.byKey]),
+        );
+        expect(canon(taken)).toBe(canon(snapshot));
+        expect(a.result().requirements.byKey.size).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps one atom per (type, process, kind, domain, object) as a process gains atoms', () => {
+    // The index holds a process's first atom alone, then slots, then a Map per slot.
+    const a = new RequirementAccumulator();
+    const events: TraceEvent[] = [];
+    for (let round = 0; round < 2; round++)
+      for (const value of ['1', '2'])
+        for (const ability of ['SETUID', 'SETGID'])
+          for (const root of [true, false])
+            events.push(
+              abilityEvent({
+                type: 'a_t',
+                ability,
+                domain: root ? 'root' : 'non-root',
+                argument: { kind: 'value', value },
+              }),
+            );
+    for (const path of ['/a', '/b', '/a'])
+      events.push(pathEvent({ kind: 'attach', type: 'a_t', path }));
+    for (const e of events) a.add(e);
+    const keys = sortedRequirements(a.result().requirements).map((r) => r.key.split('\0'));
+    expect(keys.map((k) => k.slice(0, 4).join(' '))).toEqual([
+      'a_t ability non-root setgid',
+      'a_t ability non-root setuid',
+      'a_t ability root setgid',
+      'a_t ability root setuid',
+      'a_t attach  /a',
+      'a_t attach  /b',
+    ]);
+    expect(canon(a.result())).toBe(
+      canon(mergeInferResults(emptyInferResult(), ...events.map(specResult))),
+    );
+  });
+
   it('returns snapshots: adding after result() does not change an earlier result', () => {
     const a = new RequirementAccumulator();
     a.add(

@@ -56,6 +56,12 @@ const enum Slot {
   Link,
 }
 const SLOTS = 8;
+/** The atoms of one slot: one, or several by object. */
+type SlotAtoms = Atom | Map<string, Atom> | undefined;
+/** The atoms of one (type, process) by slot. */
+type Slots = SlotAtoms[];
+/** The atoms of one (type, process): one, or several by slot. */
+type ProcessAtoms = Atom | Slots;
 
 /** One requirement being accumulated; every field is always present (one hidden class). */
 export class Atom {
@@ -81,6 +87,8 @@ export class Atom {
 
   constructor(
     readonly kind: RequirementKind,
+    /** Its slot (kind and domain) in the accumulator's index. */
+    readonly slot: Slot,
     readonly type: string,
     readonly process: string,
     readonly domain: AbilityDomain | undefined,
@@ -207,15 +215,25 @@ export class Atom {
     if (failed) denied.add(start, end);
   }
 
-  /** The requirement, with fields in the order `toRequirement` gives them (JSON output is diffed). */
-  requirement(): Requirement {
+  /**
+   * The requirement, with fields in the order `toRequirement` gives them (JSON
+   * output is diffed). `handOver`: the atom is dropped after this, so its pid
+   * list is given rather than copied. The last place is the first's object
+   * when they are the same place (positions are shared, never changed in place
+   * but by read-parallel's line shift, which shifts each object once).
+   */
+  requirement(handOver = false): Requirement {
+    const first = this.first;
     const evidence: Evidence = {
       failures: this.failures,
       successes: this.successes,
-      pids: [...this.pids],
+      pids: handOver ? this.pids : [...this.pids],
       morePids: this.morePids,
-      first: this.first,
-      last: { file: this.lastFile, line: this.lastLine },
+      first,
+      last:
+        first.line === this.lastLine && first.file === this.lastFile
+          ? first
+          : { file: this.lastFile, line: this.lastLine },
       sample: this.sample,
     };
     if (this.firstFailure) evidence.firstFailure = this.firstFailure;
@@ -264,8 +282,8 @@ export class Atom {
 
 /** Accumulates events into requirements; one per trace read (or per shard). */
 export class RequirementAccumulator {
-  /** type → process → slots → object → atom. */
-  private readonly index = new Map<string, Map<string, Array<Map<string, Atom> | undefined>>>();
+  /** type → process → slots → object → atom, each level held as one atom while it has one. */
+  private readonly index = new Map<string, Map<string, ProcessAtoms>>();
   private readonly atoms: Atom[] = [];
   private readonly linkers = new Set<string>();
   private readonly attachers = new Set<string>();
@@ -325,17 +343,17 @@ export class RequirementAccumulator {
       byProcess = new Map();
       this.index.set(e.securityType, byProcess);
     }
-    let slots = byProcess.get(e.process);
-    if (slots === undefined) {
-      slots = new Array<Map<string, Atom> | undefined>(SLOTS).fill(undefined);
-      byProcess.set(e.process, slots);
+    // The first atom of a process, and of a slot, is held alone: a trace of distinct failures
+    // has mostly one atom per (type, process), and a slot array and a Map each cost more than it.
+    const held = byProcess.get(e.process);
+    let atom: Atom | undefined;
+    if (held instanceof Atom)
+      atom = held.slot === slot && held.object === object ? held : undefined;
+    else if (held !== undefined) {
+      const inSlot = held[slot];
+      if (inSlot instanceof Atom) atom = inSlot.object === object ? inSlot : undefined;
+      else if (inSlot !== undefined) atom = inSlot.get(object);
     }
-    let byObject = slots[slot];
-    if (byObject === undefined) {
-      byObject = new Map();
-      slots[slot] = byObject;
-    }
-    const atom = byObject.get(object);
     // An atom's keyed fields were validated when it was made: only the unkeyed ones (pid, values, a type id's name) are checked.
     const refusal = atom ? validateUnkeyedFields(e) : validateEvent(e);
     if (refusal) {
@@ -347,21 +365,66 @@ export class RequirementAccumulator {
     if (atom) atom.add(e);
     else {
       const domain = e.kind === 'ability' ? e.domain : undefined;
-      const made = new Atom(kind, e.securityType, e.process, domain, object, e);
-      byObject.set(object, made);
+      const made = new Atom(kind, slot, e.securityType, e.process, domain, object, e);
+      this.hold(byProcess, made);
       this.atoms.push(made);
     }
     this.added++;
     this.lastAtom = atom ?? this.atoms[this.atoms.length - 1]!;
   }
 
+  /** Puts a new atom in the index of its type: alone, in its slot, or in its slot's Map. */
+  private hold(byProcess: Map<string, ProcessAtoms>, made: Atom): void {
+    const held = byProcess.get(made.process);
+    if (held === undefined) {
+      byProcess.set(made.process, made);
+      return;
+    }
+    let slots: Slots;
+    if (held instanceof Atom) {
+      slots = new Array<SlotAtoms>(SLOTS).fill(undefined);
+      slots[held.slot] = held;
+      byProcess.set(made.process, slots);
+    } else slots = held;
+    const inSlot = slots[made.slot];
+    if (inSlot === undefined) slots[made.slot] = made;
+    else if (inSlot instanceof Atom)
+      slots[made.slot] = new Map([
+        [inSlot.object, inSlot],
+        [made.object, made],
+      ]);
+    else inSlot.set(made.object, made);
+  }
+
   /** The inference result so far (a snapshot: later `add`s do not change it). */
   result(): InferResult {
+    return this.build(false);
+  }
+
+  /**
+   * The inference result, handing the atoms over: each is released as soon as
+   * its requirement is built, so an atom and its requirement are not both held
+   * for every distinct requirement at once (the peak of a trace of distinct
+   * failures). The accumulator holds no requirement afterwards (its counts
+   * stay); for a learner's last call.
+   */
+  take(): InferResult {
+    return this.build(true);
+  }
+
+  private build(release: boolean): InferResult {
     const requirements = emptyRequirementSet();
-    for (const atom of this.atoms) {
-      const r = atom.requirement();
+    const atoms: Array<Atom | undefined> = this.atoms;
+    if (release) {
+      this.index.clear();
+      this.lastAtom = undefined;
+    }
+    for (let i = 0; i < atoms.length; i++) {
+      const r = atoms[i]!.requirement(release);
+      if (release) atoms[i] = undefined;
       requirements.byKey.set(r.key, r);
     }
+    if (release) atoms.length = 0;
     for (const p of this.linkers) requirements.linkers.add(p);
     for (const p of this.attachers) requirements.attachers.add(p);
     return {

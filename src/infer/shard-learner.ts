@@ -99,10 +99,14 @@ export class ShardLearner {
     this.lines += parser.end().lines;
   }
 
-  /** Everything learned so far. */
+  /**
+   * Everything learned, once: the accumulator hands its atoms over as the
+   * requirements are built (RequirementAccumulator.take), so the learner holds
+   * nothing afterwards.
+   */
   result(): ShardResult {
     return {
-      inferred: this.accumulator.result(),
+      inferred: this.accumulator.take(),
       eventCount: this.eventCount + this.lane.taken,
       notUnderstood: this.notUnderstood.sorted(),
       notUnderstoodCount: this.notUnderstood.count,

@@ -40,6 +40,13 @@ export class ValueSet {
     if (this.whole) return;
     const starts = this.starts;
     const ends = this.ends;
+    if (starts.length === 0) {
+      // Exactly one slot each: a first `splice` into an empty array reserves 17, and most
+      // requirements of a large trace hold one interval (docs/performance.md, issue 15).
+      this.starts = [start];
+      this.ends = [end];
+      return;
+    }
     // The last interval starting at or before `start` holds it, or none does.
     let lo = 0;
     let hi = starts.length - 1;
@@ -68,6 +75,11 @@ export class ValueSet {
 
   /** The intervals as canonical decimal strings (empty when whole). */
   ranges(): ValueRange[] {
-    return this.starts.map((s, i) => [String(s), String(this.ends[i]!)]);
+    return this.starts.map((s, i) => {
+      const start = String(s);
+      const e = this.ends[i]!;
+      // One value: one string for both bounds.
+      return [start, e === s ? start : String(e)];
+    });
   }
 }

@@ -52,11 +52,11 @@ export function learn(
   patch.review = [...patch.review, ...untyped, ...unknown].sort(
     (a, b) => cmp(a.code, b.code) || cmp(a.message, b.message),
   );
-  const distinct = new Set(
-    [...inferred.requirements.byKey.values()].map((r) =>
-      [r.type, r.kind, r.domain ?? '', r.object].join('\0'),
-    ),
-  );
+  // Distinct (type, kind, domain, object): the atom's key without its process (requirementKey
+  // puts the process last), as a slice of the key, not a copy nor an array of every atom.
+  const distinct = new Set<string>();
+  for (const key of inferred.requirements.byKey.keys())
+    distinct.add(key.slice(0, key.lastIndexOf('\0')));
   return {
     command: options.mode,
     traceFiles: [...options.traceFiles].sort(),

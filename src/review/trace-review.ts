@@ -117,7 +117,9 @@ export class TraceReviewer {
     if (e.severity === 'error') {
       g.failures++;
       this.review.failures++;
-      if (g.failurePlaces.length < MAX_GROUP_PLACES) g.failurePlaces.push(e.position);
+      // The first place as a one-slot array: a first `push` into an empty array reserves 17.
+      if (g.failurePlaces.length === 0) g.failurePlaces = [e.position];
+      else if (g.failurePlaces.length < MAX_GROUP_PLACES) g.failurePlaces.push(e.position);
     } else {
       g.successes++;
       this.review.successes++;

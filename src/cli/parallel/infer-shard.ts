@@ -27,6 +27,14 @@ export interface ShardTask {
   maxListed: number;
 }
 
+/** What a shard worker posts: bytes read, then its result or its error (with the system error's code). */
+export interface ShardWorkerMessage {
+  bytes?: number;
+  result?: ShardResult;
+  error?: string;
+  code?: string;
+}
+
 /** Reads, parses, filters and infers one range; line numbers are relative to the range's first line. */
 export async function inferShard(
   task: ShardTask,

@@ -21,9 +21,9 @@ import type { CliIo } from '../io';
 import { traceProgress } from '../progress';
 import type { TraceFilter } from '../../infer/trace-filter';
 import type { TracePosition } from '../../trace/event';
-import { InputError } from '../../errors';
+import { FileError } from '../../errors';
 import { readChunks } from '../read-chunks';
-import { inferShard, type ShardTask } from './infer-shard';
+import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
 import { shardRanges } from './shard-ranges';
@@ -46,7 +46,7 @@ const YOUNG_GENERATION_MB = 12;
 
 /** Options of readTracesParallel. */
 export interface ParallelOptions {
-  /** Threads; default: SECPOL_LEARN_THREADS, else os.availableParallelism(). */
+  /** Threads; default: threadCount (SECPOL_LEARN_THREADS capped by the cores, else the cores). */
   threads?: number;
   /** Smallest total size worth splitting; default 256 MiB. */
   minBytes?: number;
@@ -54,11 +54,18 @@ export interface ParallelOptions {
   inProcess?: boolean;
 }
 
-/** How many threads to use: `SECPOL_LEARN_THREADS` (1 = never parallel) or the cores available. */
-export function threadCount(env: NodeJS.ProcessEnv): number {
+/**
+ * How many threads to use: `SECPOL_LEARN_THREADS` (1 = never parallel), at
+ * most the cores available (more threads than cores only add workers' memory
+ * and switching, never speed), else the cores available.
+ */
+export function threadCount(
+  env: NodeJS.ProcessEnv,
+  cores: number = os.availableParallelism(),
+): number {
   const asked = Number(env.SECPOL_LEARN_THREADS);
-  if (Number.isInteger(asked) && asked >= 1) return asked;
-  return os.availableParallelism();
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, cores);
+  return cores;
 }
 
 /**
@@ -90,14 +97,16 @@ export async function readTracesParallel(
     const st = await fs.stat(p).catch(() => undefined);
     if (!st || !st.isFile()) return undefined;
     sizes.push(st.size);
-    gzip.push(await isGzip(p));
+    gzip.push(await isGzip(p, file));
   }
   const total = sizes.reduce((a, b) => a + b, 0);
   const weight = sizes.reduce((a, b, i) => a + (gzip[i] ? b * GZIP_RATIO : b), 0);
   if (weight < (options.minBytes ?? MIN_PARALLEL_BYTES)) return undefined;
   if (sorted.length === 1 && gzip[0]) {
     // A lone gzip file cannot be cut up front: it is read as a stream, cut as it inflates.
-    const handle = await fs.open(path.resolve(io.cwd, sorted[0]!), 'r');
+    const handle = await fs.open(path.resolve(io.cwd, sorted[0]!), 'r').catch((error: unknown) => {
+      throw new FileError(sorted[0]!, 'read', error);
+    });
     try {
       return await readStream(
         readChunks(handle),
@@ -139,9 +148,15 @@ export async function readTracesParallel(
   const workerFile = path.join(workerDir ?? __dirname, 'shard-worker.js');
   // Lane 0 is this thread, which would otherwise only wait: one worker fewer to start and to hold in memory.
   const run = (t: ShardTask, lane: number): Promise<ShardResult> =>
-    inProcess || lane === 0
+    (inProcess || lane === 0
       ? inferShard(t, (n) => progress.advance(n))
-      : inWorker(workerFile, t, (n) => progress.advance(n));
+      : inWorker(workerFile, t, (n) => progress.advance(n))
+    ).catch((error: unknown) => {
+      // A read or inflate error (unreadable, a corrupt gzip file) is the user's input problem.
+      throw (error as NodeJS.ErrnoException).code !== undefined
+        ? new FileError(t.file, 'read', error)
+        : error;
+    });
   let results: ShardResult[];
   try {
     results = await pool(tasks, threads, run);
@@ -210,7 +225,7 @@ function inWorker(
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     let settled = false;
-    worker.on('message', (m: { bytes?: number; result?: ShardResult; error?: string }) => {
+    worker.on('message', (m: ShardWorkerMessage) => {
       if (m.bytes !== undefined) onBytes(m.bytes);
       else if (m.result !== undefined) {
         settled = true;
@@ -218,7 +233,8 @@ function inWorker(
         void worker.terminate();
       } else if (m.error !== undefined) {
         settled = true;
-        reject(new Error(m.error));
+        // The system error's code crosses with its text, so the caller can say it in words.
+        reject(Object.assign(new Error(m.error), m.code !== undefined ? { code: m.code } : {}));
         void worker.terminate();
       }
     });
@@ -258,17 +274,18 @@ async function readStream(
     });
   } catch (error) {
     // A read or inflate error (a corrupt gzip file) is the user's input problem, as in one thread.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new InputError(task.file, `cannot read trace: ${code}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new FileError(task.file, 'read', error);
   } finally {
     progress.done();
   }
 }
 
-/** True when the file starts with gzip's magic bytes (gzip is read in one thread). */
-async function isGzip(p: string): Promise<boolean> {
-  const fh = await fs.open(p, 'r');
+/** True when the file starts with gzip's magic bytes (gzip is read in one thread); `file` as named, for errors. */
+async function isGzip(p: string, file: string): Promise<boolean> {
+  const fh = await fs.open(p, 'r').catch((error: unknown) => {
+    throw new FileError(file, 'read', error);
+  });
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);

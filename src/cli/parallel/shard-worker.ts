@@ -1,17 +1,22 @@
 /**
  * The worker-thread entry of parallel learning: runs inferShard on the task in
  * `workerData`, posts `{ bytes }` as it reads (for the progress bar) and then
- * `{ result }` (structured clone: Maps and BigInt-free strings cross intact).
+ * `{ result }` (structured clone: Maps and BigInt-free strings cross intact), or
+ * `{ error, code }` (code: the system error's, so the caller can say it in words).
  *
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { inferShard, type ShardTask } from './infer-shard';
+import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 
 if (parentPort) {
   const port = parentPort;
-  inferShard(workerData as ShardTask, (bytes) => port.postMessage({ bytes })).then(
-    (result) => port.postMessage({ result }),
-    (error: unknown) => port.postMessage({ error: String(error) }),
+  const post = (m: ShardWorkerMessage): void => port.postMessage(m);
+  inferShard(workerData as ShardTask, (bytes) => post({ bytes })).then(
+    (result) => post({ result }),
+    (error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      post({ error: String((error as Error).message ?? error), ...(code ? { code } : {}) });
+    },
   );
 }
