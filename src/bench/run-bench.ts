@@ -40,6 +40,7 @@ import {
   wideTypeFailures,
   wideTypePolicy,
 } from './bench-inputs';
+import { appendAll } from '../arrays';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin.js');
@@ -308,9 +309,9 @@ async function main(): Promise<void> {
     '',
     '| input | N | seconds | ratio | peak RSS MB (larger N) |',
     '|---|---|---|---|---|',
-    ...scaling,
-    '',
   );
+  appendAll(notes, scaling);
+  notes.push('');
 
   // audit2allow, only when installed with a binary SELinux policy to check against.
   notes.push(audit2allowNote(suggest1m));

@@ -8,6 +8,7 @@
  */
 import { builtinTemplate } from './builtin-templates';
 import { visible } from '../diagnostics/safe-text';
+import { maxOf } from '../arrays';
 
 /** The review templates' names, each `templates/NAME.hbs`. */
 export type ReviewTemplateName = 'explain' | 'diff' | 'harden';
@@ -43,7 +44,12 @@ export function markdownText(s: string): string {
 /** A code span holding `s` as is: the fence is one backtick longer than the longest run inside. */
 function codeSpan(s: string): string {
   const runs = s.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const fence = '`'.repeat(
+    maxOf(
+      runs.map((r) => r.length),
+      0,
+    ) + 1,
+  );
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${s}${pad}${fence}`;
 }

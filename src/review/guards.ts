@@ -34,6 +34,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { buildModel } from '../policy/model/build-model';
 import { matchPath } from '../policy/path-match';
 import type { QnxVersion } from '../qnx/abilities';
+import { appendAll } from '../arrays';
 
 /** One policy grant that a guard forbids. */
 export interface GuardViolation {
@@ -255,7 +256,7 @@ export function refuseGuarded(inferred: InferResult, guards: PolicyModel): Diagn
         : 1
       : a.line - b.line || (a.message < b.message ? -1 : 1),
   );
-  inferred.refused.push(...refusals);
+  appendAll(inferred.refused, refusals);
   inferred.refused.sort((a, b) =>
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line,
   );

@@ -33,6 +33,7 @@ import type {
   Subrange,
   TypeGrants,
 } from './types';
+import { appendAll } from '../../arrays';
 
 /** Options of `buildModel`. */
 export interface BuildModelOptions {
@@ -99,7 +100,7 @@ function declare(model: PolicyModel, s: Statement, file: string): void {
       const attrs = s.attributes.map((a) => a.value);
       if (!model.types.has(name))
         model.types.set(name, { name, origin: nameOrigin(s, file, s.name), attributes: attrs });
-      else model.types.get(name)!.attributes.push(...attrs);
+      else appendAll(model.types.get(name)!.attributes, attrs);
       for (const attr of s.attributes) {
         let a = model.attributes.get(attr.value);
         // `type T, A;` makes A an attribute even when `attribute A;` is missing (lint reports that).
@@ -183,7 +184,7 @@ export function expandName(model: PolicyModel, name: string): string[] {
 
 function expandSet(model: PolicyModel, set: TypeSet): string[] {
   const out: string[] = [];
-  for (const n of set.names) out.push(...expandName(model, n.value));
+  for (const n of set.names) appendAll(out, expandName(model, n.value));
   return [...new Set(out)];
 }
 
