@@ -3,7 +3,7 @@
  *
  * `allow {S…} {O…}:channel connect;` (and `channel_connect:{O…}`) names many
  * objects for many subjects; expanding it per (subject, object) costs
- * |S| × |O| (a 6,000 × 6,000 set was 36 million grants, 4.3 GB). A rule
+ * |S| × |O| (docs/performance.md, issue 15). A rule
  * with more than one object is a `ConnectSet`, built once and shared by
  * every subject of the rule; each subject holds one reference to it. A rule
  * with one object is a grant of its own, as before.
