@@ -16,7 +16,16 @@
  * subject). See docs/policy-model.md, "Cost".
  */
 import { appendAll } from '../../arrays';
-import type { ConnectGrant } from './types';
+
+/**
+ * What the index needs of a connect grant (types.ts `ConnectGrant`; generic so that types.ts,
+ * which holds the index, is not imported here).
+ */
+export interface ConnectGrantLike {
+  object: string;
+  via: string;
+  origin: { statement: unknown };
+}
 
 /** The objects of one rule with several, shared by all its subjects. */
 export interface ConnectSet {
@@ -34,20 +43,21 @@ export function connectSet(objects: readonly string[]): ConnectSet {
 }
 
 /** A subject's share of a connect set: the grant, less its object. */
-export type ConnectSetGrant = Omit<ConnectGrant, 'object'> & { set: ConnectSet };
+export type ConnectSetGrant<G extends ConnectGrantLike> = Omit<G, 'object'> & { set: ConnectSet };
 
-type Entry = { seq: number; grant: ConnectGrant } | { seq: number; share: ConnectSetGrant };
+type Entry<G extends ConnectGrantLike> =
+  { seq: number; grant: G } | { seq: number; share: ConnectSetGrant<G> };
 
 /** The connects of one type (`subject`). */
-export class ConnectIndex {
+export class ConnectIndex<G extends ConnectGrantLike> {
   private seq = 0;
-  private readonly singles = new Map<string, Array<{ seq: number; grant: ConnectGrant }>>();
-  private readonly shares: Array<{ seq: number; share: ConnectSetGrant }> = [];
+  private readonly singles = new Map<string, Array<{ seq: number; grant: G }>>();
+  private readonly shares: Array<{ seq: number; share: ConnectSetGrant<G> }> = [];
 
   constructor(private readonly subject: string) {}
 
   /** Adds a grant of one object. */
-  add(grant: ConnectGrant): void {
+  add(grant: G): void {
     const list = this.singles.get(grant.object);
     const e = { seq: this.seq++, grant };
     if (list) list.push(e);
@@ -55,19 +65,19 @@ export class ConnectIndex {
   }
 
   /** Adds this type's share of a set. */
-  addSet(share: ConnectSetGrant): void {
+  addSet(share: ConnectSetGrant<G>): void {
     this.shares.push({ seq: this.seq++, share });
   }
 
   /** How often `share`'s set names `object` for this subject. */
-  private occurrences(share: ConnectSetGrant, object: string): number {
+  private occurrences(share: ConnectSetGrant<G>, object: string): number {
     const n = share.set.count.get(object) ?? 0;
     return object === this.subject ? n + (share.set.count.get('self') ?? 0) : n;
   }
 
   /** The grants of `object`, in policy order; undefined when none. */
-  get(object: string): ConnectGrant[] | undefined {
-    const found: Entry[] = [...(this.singles.get(object) ?? [])];
+  get(object: string): G[] | undefined {
+    const found: Entry<G>[] = [...(this.singles.get(object) ?? [])];
     for (const s of this.shares)
       for (let n = this.occurrences(s.share, object); n > 0; n--) found.push(s);
     if (found.length === 0) return undefined;
@@ -84,7 +94,7 @@ export class ConnectIndex {
 
   /** The objects, in the order they were first granted (expands sets). */
   *keys(): IterableIterator<string> {
-    const firsts: Entry[] = [];
+    const firsts: Entry<G>[] = [];
     for (const list of this.singles.values()) firsts.push(list[0]!);
     appendAll(firsts, this.shares);
     firsts.sort((a, b) => a.seq - b.seq);
@@ -100,7 +110,7 @@ export class ConnectIndex {
   }
 
   /** Every object with its grants, as the expanded map (expands sets). */
-  *[Symbol.iterator](): IterableIterator<[string, ConnectGrant[]]> {
+  *[Symbol.iterator](): IterableIterator<[string, G[]]> {
     for (const o of this.keys()) yield [o, this.get(o)!];
   }
 
@@ -108,8 +118,8 @@ export class ConnectIndex {
    * One grant per rule, in policy order, without expanding sets: a set's
    * share is given with its first object (the subject for `self`) and the set.
    */
-  rules(): Array<{ grant: ConnectGrant; set?: ConnectSet }> {
-    const all: Entry[] = [];
+  rules(): Array<{ grant: G; set?: ConnectSet }> {
+    const all: Entry<G>[] = [];
     for (const list of this.singles.values()) for (const e of list) all.push(e);
     for (const s of this.shares) all.push(s);
     all.sort((a, b) => a.seq - b.seq);
@@ -121,23 +131,23 @@ export class ConnectIndex {
   }
 
   /** The shares of sets, in policy order. */
-  sets(): readonly ConnectSetGrant[] {
+  sets(): readonly ConnectSetGrant<G>[] {
     return this.shares.map((s) => s.share);
   }
 
   /** The single-object grants by object. */
-  *singleObjects(): IterableIterator<[string, ConnectGrant[]]> {
+  *singleObjects(): IterableIterator<[string, G[]]> {
     for (const [o, list] of this.singles) yield [o, list.map((e) => e.grant)];
   }
 
   /** The first object of a share for this subject. */
-  firstObject(share: ConnectSetGrant): string {
+  firstObject(share: ConnectSetGrant<G>): string {
     const o = share.set.objects[0]!;
     return o === 'self' ? this.subject : o;
   }
 
   /** The objects of a share for this subject (`self` is the subject). */
-  objectsOf(share: ConnectSetGrant): string[] {
+  objectsOf(share: ConnectSetGrant<G>): string[] {
     return share.set.objects.map((o) => (o === 'self' ? this.subject : o));
   }
 
@@ -146,7 +156,7 @@ export class ConnectIndex {
    * lint reports. Sets are compared pairwise without expanding them per subject (the
    * intersection of two sets is found once, whatever the number of subjects sharing them).
    */
-  mayRepeat(via: ConnectGrant['via']): boolean {
+  mayRepeat(via: G['via']): boolean {
     const shares = this.shares.map((s) => s.share).filter((s) => s.via === via);
     for (const [object, list] of this.singles) {
       const rules = new Set(
@@ -167,8 +177,9 @@ export class ConnectIndex {
     return false;
   }
 
-  private grantOf(share: ConnectSetGrant, object: string): ConnectGrant {
-    return { object, via: share.via, domains: share.domains, origin: share.origin };
+  private grantOf(share: ConnectSetGrant<G>, object: string): G {
+    const { set: _set, ...grant } = share;
+    return { object, ...grant } as unknown as G;
   }
 }
 

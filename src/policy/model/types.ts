@@ -82,7 +82,7 @@ export interface TypeGrants {
   /** `gain_priv:ABILITY` items by normalised ability name. */
   gainPriv: Map<string, Origin[]>;
   /** Connect permissions by object type (`*` = any type); sets kept as sets (connect-index.ts). */
-  connects: ConnectIndex;
+  connects: ConnectIndex<ConnectGrant>;
   attaches: PathRule[];
   links: PathRule[];
   /** The ability blocks that name this type as a subject (for the planner). */
