@@ -7,7 +7,47 @@ import { policyFrom } from '../../test-utils/policy-builders';
 import { buildModel } from './build-model';
 import { allows } from '../grants';
 import { lintPolicy } from '../lint';
+import { printPolicy } from '../print';
 import type { ConnectGrant, PolicyModel } from './types';
+import fc from 'fast-check';
+import { policyFileArbitrary } from '../policy.arbitrary';
+import type { Policy } from '../ast';
+import { normaliseAbilityName } from '../../qnx/abilities';
+
+/**
+ * The expansion the model made before sets were kept, from the text: every (subject, object)
+ * of every connect rule and `channel_connect:` item, in policy order.
+ */
+function reference(policy: Policy, model: PolicyModel): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  const members = (n: string): string[] => model.attributes.get(n)?.members ?? [n];
+  const subjectsOf = (names: string[]): string[] => [...new Set(names.flatMap(members))];
+  const add = (subject: string, object: string, what: string): void => {
+    const m = out.get(subject) ?? new Map<string, string[]>();
+    out.set(subject, m);
+    m.set(object, [...(m.get(object) ?? []), what]);
+  };
+  for (const file of policy.files)
+    for (const s of file.statements) {
+      if (s.type === 'allow-connect') {
+        for (const subject of subjectsOf(s.subjects.names.map((n) => n.value)))
+          for (const n of s.objects.names)
+            for (const o of n.value === 'self' ? [subject] : members(n.value))
+              add(subject, o, `allow-connect@${s.position!.start.line}`);
+      } else if (s.type === 'allow-ability') {
+        for (const subject of subjectsOf(s.subjects.names.map((n) => n.value)))
+          for (const item of s.items) {
+            if (item.type !== 'ability-grant' || item.negated) continue;
+            if (normaliseAbilityName(item.name.value) !== 'channel_connect') continue;
+            const objects = item.ranges
+              ? item.ranges.flatMap((r) => (r.type === 'range-name' ? members(r.name.value) : []))
+              : ['*'];
+            for (const o of objects) add(subject, o, `ability@${s.position!.start.line}`);
+          }
+      }
+    }
+  return out;
+}
 
 /** The expanded map the model held before sets were kept: object → grants, in policy order. */
 function expanded(model: PolicyModel, type: string): Map<string, string[]> {
@@ -21,6 +61,32 @@ function expanded(model: PolicyModel, type: string): Map<string, string[]> {
 }
 
 describe('connect sets', () => {
+  it('answer as the expansion did, on generated policies', () => {
+    fc.assert(
+      fc.property(policyFileArbitrary, (file) => {
+        // Through the printer and parser: positions for every rule.
+        const policy = policyFrom(printPolicy({ type: 'policy', files: [file] }));
+        const model = buildModel(policy);
+        const want = reference(policy, model);
+        for (const [type, g] of model.grants) {
+          const got = new Map(
+            [...g.connects].map(([o, list]) => [
+              o,
+              list.map((c) => `${c.via}@${c.origin.statement.position!.start.line}`),
+            ]),
+          );
+          // default_priv's any-type connect is not a written object.
+          got.delete('*');
+          const expected = new Map(want.get(type) ?? []);
+          expected.delete('*');
+          // In the same order: objects as first granted, grants in policy order.
+          expect([...got]).toEqual([...expected]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   const text = `
 attribute grp;
 type a, grp;
