@@ -43,6 +43,22 @@ module.exports = tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/test-utils/**'],
+    rules: {
+      // Every argument of a call sits on the stack: spreading a list the input sizes (paths,
+      // diagnostics, members, syntax errors) overflows it past about 120,000 items.
+      'no-restricted-syntax': [
+        'error',
+        ...['CallExpression', 'NewExpression'].map((call) => ({
+          selector: `${call} > SpreadElement`,
+          message:
+            'spreading a list into a call overflows the stack on long lists: use appendAll / maxOf / fromCharCodes (src/arrays.ts) or a loop',
+        })),
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
     ignores: ['src/cli/**', 'src/bin.ts', 'src/bench/**', 'src/test-utils/**', 'src/**/*.test.ts'],
     rules: {
       'no-console': 'error',

@@ -59,8 +59,7 @@ function grantPlaces(model: PolicyModel): string[] {
   for (const g of model.grants.values()) {
     for (const list of g.abilities.values())
       for (const a of list) if (!a.fromDefaultPriv) out.push(`${a.origin.line}:${a.origin.column}`);
-    for (const list of g.connects.values())
-      for (const c of list) out.push(`${c.origin.line}:${c.origin.column}`);
+    for (const { grant: c } of g.connects.rules()) out.push(`${c.origin.line}:${c.origin.column}`);
     for (const p of [...g.attaches, ...g.links]) out.push(`${p.origin.line}:${p.origin.column}`);
   }
   return out;

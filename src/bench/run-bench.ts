@@ -42,6 +42,7 @@ import {
   wideTypeFailures,
   wideTypePolicy,
 } from './bench-inputs';
+import { appendAll } from '../arrays';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin.js');
@@ -310,12 +311,12 @@ async function main(): Promise<void> {
     '',
     '| input | N | seconds | ratio | peak RSS MB (larger N) |',
     '|---|---|---|---|---|',
-    ...scaling,
-    '',
   );
+  appendAll(notes, scaling);
+  notes.push('');
 
   // Issue 15's memory budget: every trace-reading command over 1M distinct failures.
-  if (!quick) notes.push(...(await distinctMillion()));
+  if (!quick) appendAll(notes, await distinctMillion());
 
   // audit2allow, only when installed with a binary SELinux policy to check against.
   notes.push(audit2allowNote(suggest1m));

@@ -83,4 +83,31 @@ describe('formatDiagnostic', () => {
       'p.secpol:2: error: expected `;`, found `allow`\n',
     );
   });
+
+  it('frames a column of a very long line with a window of bounded size, carets aligned', () => {
+    const line = 'type ; '.repeat(20_000);
+    const col = 70_001;
+    const d: Diagnostic = {
+      ...base,
+      line: 1,
+      column: col,
+      span: {
+        start: { line: 1, column: col, offset: col - 1 },
+        end: { line: 1, column: col + 4, offset: col + 3 },
+      },
+    };
+    const frame = formatDiagnostic(d, `${line}\n`);
+    // The work per frame does not grow with the line: a window, not the line.
+    expect(frame.length).toBeLessThan(500);
+    const [, , shown, carets] = frame.split('\n');
+    expect(shown).toMatch(/^1 \| …[^…]{160}…$/);
+    // The carets sit under the text the span names.
+    const at = carets!.indexOf('^');
+    expect(shown!.slice(at, at + 4)).toBe(line.slice(col - 1, col + 3));
+    expect(carets!.slice(at)).toBe('^^^^');
+    // The line's end: no trailing mark, a caret one past the end still shown.
+    const end = formatDiagnostic({ ...base, line: 1, column: line.length + 1 }, line);
+    expect(end.split('\n')[2]).toMatch(/^1 \| ….*; ?$/);
+    expect(end.split('\n')[3]).toMatch(/\^$/);
+  });
 });

@@ -80,6 +80,7 @@ import {
   isHexDigit,
 } from './skeleton-table';
 import { MAX_EXACT_DIGITS } from './value-set';
+import { fromCharCodes } from '../arrays';
 
 /** Skeletons kept, at most (their bytes, a plan and an object: about 200 bytes each). */
 const MAX_SKELETONS = 20_000;
@@ -603,7 +604,7 @@ export class FastLane implements RecordLane {
         k = this.runs.bounds[2 * r + 1]!;
       }
     }
-    return String.fromCharCode(...out);
+    return fromCharCodes(out);
   }
 
   /** Run `r` as text (0: the pid), a hex run with `0x` before it. */

@@ -19,6 +19,7 @@ import { addRequirement, emptyRequirementSet, mergeEvidence } from './requiremen
 import type { InferOptions, InferResult } from './infer-result';
 import { RequirementAccumulator } from './requirement-accumulator';
 import { byPlace } from '../diagnostics/first-by-place';
+import { appendAll } from '../arrays';
 
 export type { InferOptions, InferResult, UntypedProcesses } from './infer-result';
 
@@ -54,7 +55,7 @@ export function mergeInferResults(...results: InferResult[]): InferResult {
       const prev = out.untyped.get(p);
       out.untyped.set(p, prev ? mergeEvidence(prev, ev) : ev);
     }
-    out.refused.push(...r.refused);
+    appendAll(out.refused, r.refused);
     out.refusedCount += r.refusedCount;
     out.unknownCount += r.unknownCount;
   }

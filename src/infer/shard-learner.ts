@@ -117,6 +117,8 @@ export class ShardLearner {
 
 /** Merges shard results (lines already shifted): the one-thread result, diagnostics in place order. */
 export function mergeShards(results: ShardResult[], maxListed: number): ShardResult {
+  // One result per shard: as many as the byte ranges of the inputs, far below the argument limit.
+  // eslint-disable-next-line no-restricted-syntax
   const inferred = mergeInferResults(...results.map((r) => r.inferred));
   // Each shard kept its first warnings; the first of all are among them.
   inferred.refused = inferred.refused.slice(0, MAX_REFUSED);

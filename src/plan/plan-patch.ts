@@ -36,6 +36,7 @@ import { abilityDeclarations } from './declare-abilities';
 import { cmp, KIND_ORDER } from './order';
 import { addGainPriv } from './gain-priv';
 import { PATCH_SCHEMA_VERSION, type LaunchHint, type PolicyPatch, type ReviewItem } from './patch';
+import { appendAll } from '../arrays';
 
 /** Plans the patch that grants every needed requirement the policy does not grant yet. */
 export function planPatch(
@@ -53,7 +54,7 @@ export function planPatch(
   const renamed = renameConflictingTypes(read, other, taken);
   // Connect and settypeid objects named like another kind are renamed in the atoms themselves.
   const atoms = renamed.atoms;
-  review.push(...renamed.review);
+  appendAll(review, renamed.review);
   const retarget = options.combine
     ? combineTargets(atoms, input?.model, options.mode, other, review)
     : new Map<string, string>();

@@ -29,7 +29,8 @@ export interface Token {
 
 const PUNCT = new Set([';', '{', '}', ':', ',']);
 
-function isSpace(c: string): boolean {
+/** Whitespace between tokens (a BOM included). */
+export function isSpace(c: string): boolean {
   return (
     c === ' ' ||
     c === '\t' ||

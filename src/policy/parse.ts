@@ -26,7 +26,7 @@ import type {
   Statement,
   TypeSet,
 } from './ast';
-import { PolicyLexer, type Token } from './lex';
+import { PolicyLexer, isSpace, type Token } from './lex';
 import {
   BLOCK_FLAGS,
   isAbilityName,
@@ -36,6 +36,7 @@ import {
   STATEMENT_KEYWORDS,
 } from './lexical';
 import { looksNumeric, numberValue } from './number-literal';
+import { appendAll } from '../arrays';
 
 /** Where the text came from, for positions and diagnostics. */
 export interface ParseOptions {
@@ -71,7 +72,7 @@ export function parsePolicies(files: Array<{ file: string; text: string }>): {
   for (const f of files) {
     const r = parsePolicy(f.text, { file: f.file });
     parsed.push(r.ast);
-    diagnostics.push(...r.diagnostics);
+    appendAll(diagnostics, r.diagnostics);
   }
   return { policy: { type: 'policy', files: parsed }, diagnostics };
 }
@@ -117,7 +118,7 @@ class Parser {
         if (!(error instanceof SyntaxFailure)) throw error;
         this.diagnostics.push(error.diagnostic);
         // Comments of a dropped statement stay pending, so none is lost.
-        this.pending.unshift(...leading);
+        this.pending = leading.concat(this.pending);
         this.recover(startPos);
       }
     }
@@ -212,8 +213,14 @@ class Parser {
   /** True when `tok` is a statement keyword that starts its line. */
   private startsStatement(tok: Token): boolean {
     if (tok.kind !== 'word' || !STATEMENT_KEYWORDS.has(tok.text)) return false;
-    const before = this.text.lastIndexOf('\n', tok.start.offset - 1);
-    return this.text.slice(before + 1, tok.start.offset).trim() === '';
+    // Back over the blanks before it only (a scan of the whole line would make recovery over a
+    // long line of statements quadratic).
+    for (let i = tok.start.offset - 1; i >= 0; i--) {
+      const c = this.text[i]!;
+      if (c === '\n') return true;
+      if (!isSpace(c)) return false;
+    }
+    return true;
   }
 
   // --- comments -----------------------------------------------------------

@@ -5,6 +5,7 @@
  * them; templates only print (templates.ts).
  */
 import { visible } from '../diagnostics/safe-text';
+import { maxOf } from '../arrays';
 
 /**
  * A markdown table cell. Text: one line, controls and invisible characters as
@@ -32,7 +33,12 @@ export function markdownText(s: string): string {
 /** A code span holding `s` as is: the fence is one backtick longer than the longest run inside. */
 function codeSpan(s: string): string {
   const runs = s.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const fence = '`'.repeat(
+    maxOf(
+      runs.map((r) => r.length),
+      0,
+    ) + 1,
+  );
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${s}${pad}${fence}`;
 }

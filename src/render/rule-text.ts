@@ -11,6 +11,7 @@ import { comment } from '../policy/nodes';
 import { printBlockItems, printStatement } from '../policy/print';
 import { blockItems, changeStatement } from '../plan/change-statement';
 import type { ChangeNote, ItemNote, PlannedChange, PlannedItem, Provenance } from '../plan/patch';
+import { appendAll } from '../arrays';
 
 /** Options of the text builders. */
 export interface RuleTextOptions {
@@ -109,7 +110,7 @@ export function commentedStatement(change: PlannedChange, options: RuleTextOptio
   }
   if ((bare.type === 'allow-attach' || bare.type === 'allow-link') && bare.braced)
     return withLeading({ ...bare, paths: commentedItems(change, options) as PathSpec[] }, above);
-  for (const item of change.items) above.push(...itemComments(item, options));
+  for (const item of change.items) appendAll(above, itemComments(item, options));
   return withLeading(bare, above);
 }
 

@@ -38,6 +38,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { buildModel } from '../policy/model/build-model';
 import { matchPath } from '../policy/path-match';
 import type { QnxVersion } from '../qnx/abilities';
+import { appendAll } from '../arrays';
 
 /** One policy grant that a guard forbids. */
 export interface GuardViolation {
@@ -110,7 +111,7 @@ const DOMAINS: readonly AbilityDomain[] = ['root', 'non-root'];
  */
 export function guardViolations(model: PolicyModel, guards: Guards): GuardViolation[] {
   const out: GuardViolation[] = [];
-  for (const g of modelsOf(guards)) out.push(...violationsOf(model, g));
+  for (const g of modelsOf(guards)) appendAll(out, violationsOf(model, g));
   return out.sort((a, b) =>
     a.grant.file !== b.grant.file
       ? a.grant.file < b.grant.file
@@ -263,7 +264,7 @@ function allowedPart(guards: PolicyModel, r: Requirement): Array<[string, string
 export function refuseGuarded(inferred: InferResult, guards: Guards): Diagnostic[] {
   const refusals: Diagnostic[] = [];
   // Each guard file in turn: a later one judges what the earlier ones left (values included).
-  for (const g of modelsOf(guards)) refusals.push(...refuseBy(inferred, g));
+  for (const g of modelsOf(guards)) appendAll(refusals, refuseBy(inferred, g));
   refusals.sort((a, b) =>
     a.file !== b.file
       ? a.file < b.file
@@ -271,7 +272,7 @@ export function refuseGuarded(inferred: InferResult, guards: Guards): Diagnostic
         : 1
       : a.line - b.line || (a.message < b.message ? -1 : 1),
   );
-  inferred.refused.push(...refusals);
+  appendAll(inferred.refused, refusals);
   inferred.refused.sort((a, b) =>
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line,
   );

@@ -104,9 +104,9 @@ function grantsOf(model: PolicyModel): Grant[] {
             : `${printAbilityItem(abilityGrantNode(x))} (${dom(x.domains)})`,
           x.origin,
         );
-    for (const [, list] of g.connects)
-      for (const c of list)
-        if (c.via === 'allow-connect') addRule(type, connectRule(type, c), c.origin);
+    // One grant per rule: a set of objects is not expanded (it is one origin).
+    for (const { grant: c } of g.connects.rules())
+      if (c.via === 'allow-connect') addRule(type, connectRule(type, c), c.origin);
     for (const r of [...g.attaches, ...g.links]) addRule(type, pathRule(type, r), r.origin);
   }
   return out;

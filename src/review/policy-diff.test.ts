@@ -99,6 +99,26 @@ describe('diffPolicies', () => {
     }
   });
 
+  it('compares connect sets as sets: equal sets and the singles inside them differ in nothing', () => {
+    const types = 'type a; type b; type c; type d; type e;\n';
+    const set = model(
+      `${types}allow { a b } { c d self }:channel connect;\nallow a c:channel connect;`,
+    );
+    // The same set written in another order, without the single grant it already holds.
+    const same = model(`${types}allow { b a } { self d c }:channel connect;`);
+    expect(diffPolicies(set, same).entries).toEqual([]);
+    // A set with one more object: one added connect per subject, nothing else.
+    const wider = model(`${types}allow { a b } { c d self e }:channel connect;`);
+    const text = (e: DiffEntry): string => `${e.change} ${e.type} → ${e.object}`;
+    expect(diffPolicies(set, wider).entries.map(text)).toEqual(['added a → e', 'added b → e']);
+    expect(diffPolicies(wider, set).entries.map(text)).toEqual(['removed a → e', 'removed b → e']);
+    // A set split into single rules is the same grant.
+    const split = model(
+      `${types}allow { a b } c:channel connect;\nallow { a b } d:channel connect;\nallow { a b } self:channel connect;`,
+    );
+    expect(diffPolicies(set, split).entries).toEqual([]);
+  });
+
   it('reads values, not text: 0x10 = 16, and two items that unite equal one', () => {
     const a = model('type a; allow a self:ability { setuid:16 setuid:17-20 };');
     const b = model('type a;\nallow a self:ability setuid:0x10-20;');

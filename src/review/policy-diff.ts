@@ -19,6 +19,7 @@
  */
 import type { NumberLiteral, RangeValue } from '../policy/ast';
 import type { Origin, PolicyModel } from '../policy/model/types';
+import type { ConnectSet } from '../policy/model/connect-index';
 import { abilityValues } from '../policy/grants';
 import { abilityItemText, anyTypeConnectText, connectRuleOf, ruleText } from '../policy/grant-text';
 import { MAX_VALUE } from '../policy/model/range-file';
@@ -127,8 +128,8 @@ function factKey(f: Pick<Fact, 'kind' | 'type' | 'domain' | 'object'>): string {
   return [f.kind, f.type, f.domain ?? '', f.object].join('\0');
 }
 
-/** Every fact of a model, by key. */
-function factsOf(model: PolicyModel): Map<string, Fact> {
+/** Every fact of a model, by key; `sameSets`: types whose connect sets equal the other policy's. */
+function factsOf(model: PolicyModel, sameSets: ReadonlySet<string>): Map<string, Fact> {
   const out = new Map<string, Fact>();
   const put = (f: Fact): void => {
     const k = factKey(f);
@@ -198,7 +199,15 @@ function factsOf(model: PolicyModel): Map<string, Fact> {
         });
       }
     }
-    for (const [object, list] of g.connects)
+    // Sets both policies grant this type alike are left out, with the single grants they hold:
+    // they differ in nothing, and expanding them would cost subjects × objects.
+    const same = sameSets.has(type);
+    const inSet = (object: string): boolean =>
+      g.connects
+        .sets()
+        .some((x) => x.set.count.has(object) || (object === type && x.set.count.has('self')));
+    const connects = same ? [...g.connects.singleObjects()].filter(([o]) => !inSet(o)) : g.connects;
+    for (const [object, list] of connects)
       put({
         kind: 'connect',
         type,
@@ -220,6 +229,36 @@ function factsOf(model: PolicyModel): Map<string, Fact> {
   return out;
 }
 
+/**
+ * The types whose connect sets (rules naming several objects) are the same sets in both
+ * policies. Each distinct set is named by an id (its sorted objects, read once per set), so a
+ * type's sets compare as a short list of ids, not as its objects.
+ */
+function typesWithSameConnectSets(a: PolicyModel, b: PolicyModel): Set<string> {
+  const ids = new Map<string, number>();
+  const idOf = new Map<ConnectSet, number>();
+  const setId = (set: ConnectSet): number => {
+    let id = idOf.get(set);
+    if (id === undefined) {
+      const key = [...set.count.keys()].sort().join('\0');
+      id = ids.get(key) ?? ids.size;
+      ids.set(key, id);
+      idOf.set(set, id);
+    }
+    return id;
+  };
+  const signature = (model: PolicyModel, type: string): string =>
+    [...new Set((model.grants.get(type)?.connects.sets() ?? []).map((x) => setId(x.set)))]
+      .sort((x, y) => x - y)
+      .join(',');
+  const out = new Set<string>();
+  for (const type of a.grants.keys()) {
+    const sig = signature(a, type);
+    if (sig !== '' && sig === signature(b, type)) out.add(type);
+  }
+  return out;
+}
+
 function compareEntries(a: DiffEntry, b: DiffEntry): number {
   const ka = [a.type, a.kind, a.object, a.domain ?? '', a.change];
   const kb = [b.type, b.kind, b.object, b.domain ?? '', b.change];
@@ -229,8 +268,9 @@ function compareEntries(a: DiffEntry, b: DiffEntry): number {
 
 /** The semantic difference from `before` to `after`. */
 export function diffPolicies(before: PolicyModel, after: PolicyModel): PolicyDiff {
-  const a = factsOf(before);
-  const b = factsOf(after);
+  const same = typesWithSameConnectSets(before, after);
+  const a = factsOf(before, same);
+  const b = factsOf(after, same);
   const entries: DiffEntry[] = [];
   const entry = (change: ChangeKind, f: Fact, old?: Fact, now?: Fact): DiffEntry => ({
     change,

@@ -21,6 +21,7 @@ import { denyFiles, loadGuardFiles } from '../load-guards';
 import { guardDiagnostics, guardViolations } from '../../review/guards';
 import { lintCountLine, lintCounts, lintJson, lintSarif, lintText } from '../../render/lint-output';
 import { toolVersion } from '../review-inputs';
+import { appendAll } from '../../arrays';
 
 export const lintCommand: CommandImpl = {
   builder: (y) =>
@@ -76,19 +77,22 @@ export const lintCommand: CommandImpl = {
       const text = await readRangeFile(path.resolve(io.cwd, args.ranges), args.ranges);
       texts.set(args.ranges, text);
       const r = parseRangeFile(text, { file: args.ranges });
-      diagnostics.push(...r.diagnostics);
+      appendAll(diagnostics, r.diagnostics);
       ranges = r.ranges;
     }
     const { policy, diagnostics: syntax } = parsePolicies(
       sources.map((s) => ({ file: s.file, text: s.text })),
     );
-    diagnostics.push(...syntax);
-    diagnostics.push(...lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics);
+    appendAll(diagnostics, syntax);
+    appendAll(diagnostics, lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics);
     // Guard rules (--deny): each grant a guard forbids is an error at the grant.
     if (denyFiles(args).length > 0) {
       const guards = await loadGuardFiles(denyFiles(args), policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
-      diagnostics.push(...guardDiagnostics(guardViolations(buildModel(policy, { qnx }), guards)));
+      appendAll(
+        diagnostics,
+        guardDiagnostics(guardViolations(buildModel(policy, { qnx }), guards)),
+      );
     }
     const { errors, warnings } = lintCounts(diagnostics);
     if (args.format === 'sarif') io.stdout.write(lintSarif(diagnostics, toolVersion()));

@@ -24,6 +24,7 @@ import {
   type QnxVersion,
 } from '../../qnx/abilities';
 import { MAX_VALUE } from './range-file';
+import { ConnectIndex, connectSet, type ConnectSet } from './connect-index';
 import type {
   Declaration,
   Domains,
@@ -33,6 +34,7 @@ import type {
   Subrange,
   TypeGrants,
 } from './types';
+import { appendAll } from '../../arrays';
 
 /** Options of `buildModel`. */
 export interface BuildModelOptions {
@@ -99,7 +101,7 @@ function declare(model: PolicyModel, s: Statement, file: string): void {
       const attrs = s.attributes.map((a) => a.value);
       if (!model.types.has(name))
         model.types.set(name, { name, origin: nameOrigin(s, file, s.name), attributes: attrs });
-      else model.types.get(name)!.attributes.push(...attrs);
+      else appendAll(model.types.get(name)!.attributes, attrs);
       for (const attr of s.attributes) {
         let a = model.attributes.get(attr.value);
         // `type T, A;` makes A an attribute even when `attribute A;` is missing (lint reports that).
@@ -165,7 +167,7 @@ export function grantsOf(model: PolicyModel, type: string): TypeGrants {
       abilities: new Map(),
       negations: new Map(),
       gainPriv: new Map(),
-      connects: new Map(),
+      connects: new ConnectIndex(type),
       attaches: [],
       links: [],
       abilityBlocks: [],
@@ -183,7 +185,7 @@ export function expandName(model: PolicyModel, name: string): string[] {
 
 function expandSet(model: PolicyModel, set: TypeSet): string[] {
   const out: string[] = [];
-  for (const n of set.names) out.push(...expandName(model, n.value));
+  for (const n of set.names) appendAll(out, expandName(model, n.value));
   return [...new Set(out)];
 }
 
@@ -200,18 +202,20 @@ function addRule(model: PolicyModel, s: Statement, file: string): void {
       break;
     case 'allow-connect': {
       const origin = originOf(s, file);
+      // The objects once for every subject: a set of several is shared, never expanded per subject.
+      const objects: string[] = [];
+      for (const n of s.objects.names)
+        appendAll(objects, n.value === 'self' ? ['self'] : expandName(model, n.value));
+      const set = objects.length > 1 ? connectSet(objects) : undefined;
+      const domains = { root: true, nonRoot: true };
       for (const subject of expandSet(model, s.subjects)) {
         const g = grantsOf(model, subject);
-        for (const n of s.objects.names) {
-          const objects = n.value === 'self' ? [subject] : expandName(model, n.value);
-          for (const object of objects)
-            push(g.connects, object, {
-              object,
-              via: 'allow-connect',
-              domains: { root: true, nonRoot: true },
-              origin,
-            });
-        }
+        if (set) g.connects.addSet({ set, via: 'allow-connect', domains, origin });
+        else
+          for (const o of objects) {
+            const object = o === 'self' ? subject : o;
+            g.connects.add({ object, via: 'allow-connect', domains: { ...domains }, origin });
+          }
       }
       break;
     }
@@ -238,6 +242,16 @@ function addRule(model: PolicyModel, s: Statement, file: string): void {
   }
 }
 
+/** An item of an ability block with what it grants, shared by the block's subjects. */
+interface BlockItem {
+  item: AllowAbility['items'][number];
+  origin: Origin;
+  ranges?: Subrange[] | undefined;
+  /** `channel_connect` items: the objects (`*` for any type), as a shared set when several. */
+  objects?: string[];
+  set?: ConnectSet;
+}
+
 function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): void {
   const flags = new Set(s.items.filter((i) => i.type === 'ability-flag').map((i) => i.name));
   // [INF] A block without `nonroot` grants the root domain only; with it, both domains.
@@ -250,11 +264,24 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
       .map((i) => normaliseAbilityName(i.name.value)),
   );
   const blockOrigin = originOf(s, file);
+  // What each item grants, once for every subject: origins, subranges and connect objects are
+  // shared, so a block costs one entry per (subject, item), never per (subject, object).
+  const items = s.items.map((item): BlockItem => {
+    const origin = originOf(s, file, item);
+    if (item.type !== 'ability-grant' || item.negated) return { item, origin };
+    const ranges = item.ranges?.map((r) => toSubrange(r));
+    if (normaliseAbilityName(item.name.value) !== 'channel_connect')
+      return { item, origin, ranges };
+    const objects = ranges
+      ? ranges.flatMap((r) => (r.kind === 'name' ? expandName(model, r.name) : []))
+      : ['*'];
+    const set = objects.length > 1 ? connectSet(objects) : undefined;
+    return { item, origin, ranges, objects, ...(set ? { set } : {}) };
+  });
   for (const subject of expandSet(model, s.subjects)) {
     const g = grantsOf(model, subject);
     g.abilityBlocks.push(blockOrigin);
-    for (const item of s.items) {
-      const origin = originOf(s, file, item);
+    for (const { item, origin, ranges, objects, set } of items) {
       if (item.type === 'ability-flag') {
         if (item.name !== 'default_priv') continue;
         // default_priv = every static ability of the version, minus the block's own negations.
@@ -269,7 +296,7 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
             origin,
           });
           if (info.name === 'channel_connect')
-            push(g.connects, '*', { object: '*', via: 'ability', domains, origin });
+            g.connects.add({ object: '*', via: 'ability', domains, origin });
         }
       } else if (item.type === 'gain-priv') {
         push(g.gainPriv, normaliseAbilityName(item.ability.value), origin);
@@ -279,7 +306,6 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
           push(g.negations, ability, { ability, domains, origin });
           continue;
         }
-        const ranges = item.ranges?.map((r) => toSubrange(r));
         push(g.abilities, ability, {
           ability,
           ...(ranges ? { ranges } : {}),
@@ -289,14 +315,11 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
           fromDefaultPriv: false,
           origin,
         });
-        if (ability === 'channel_connect') {
-          // `channel_connect:O` is the same grant as `allow S O:channel connect`.
-          const objects = ranges
-            ? ranges.flatMap((r) => (r.kind === 'name' ? expandName(model, r.name) : []))
-            : ['*'];
-          for (const object of objects)
-            push(g.connects, object, { object, via: 'ability', domains, origin });
-        }
+        // `channel_connect:O` is the same grant as `allow S O:channel connect`.
+        if (set) g.connects.addSet({ set, via: 'ability', domains, origin });
+        else
+          for (const object of objects ?? [])
+            g.connects.add({ object, via: 'ability', domains, origin });
       }
     }
   }

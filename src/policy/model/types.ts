@@ -9,6 +9,7 @@
  */
 import type { AbilityItem, PathSpec, Statement } from '../ast';
 import type { QnxVersion } from '../../qnx/abilities';
+import type { ConnectIndex } from './connect-index';
 
 /** Where a grant was written: the statement, the item inside it, and its place. */
 export interface Origin {
@@ -80,8 +81,8 @@ export interface TypeGrants {
   negations: Map<string, NegationInfo[]>;
   /** `gain_priv:ABILITY` items by normalised ability name. */
   gainPriv: Map<string, Origin[]>;
-  /** Connect permissions by object type (`*` = any type). */
-  connects: Map<string, ConnectGrant[]>;
+  /** Connect permissions by object type (`*` = any type); sets kept as sets (connect-index.ts). */
+  connects: ConnectIndex<ConnectGrant>;
   attaches: PathRule[];
   links: PathRule[];
   /** The ability blocks that name this type as a subject (for the planner). */

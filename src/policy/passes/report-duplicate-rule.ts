@@ -62,11 +62,13 @@ export const reportDuplicateRule: LintPass = (policy, model, session) => {
         else seen.set(key, x.origin);
       }
     }
-    for (const [object, list] of g.connects) {
-      const rules = list.filter((c) => c.via === 'allow-connect');
-      for (let i = 1; i < rules.length; i++)
-        dup(`channel connect rule ${type} → ${object}`, rules[i]!.origin, rules[0]!.origin);
-    }
+    // Sets are expanded only for a type that may hold a duplicate connect.
+    if (g.connects.mayRepeat('allow-connect'))
+      for (const [object, list] of g.connects) {
+        const rules = list.filter((c) => c.via === 'allow-connect');
+        for (let i = 1; i < rules.length; i++)
+          dup(`channel connect rule ${type} → ${object}`, rules[i]!.origin, rules[0]!.origin);
+      }
     for (const rules of [g.attaches, g.links]) {
       const seen = new Map<string, Origin>();
       for (const r of rules) {
