@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { CliIo } from './io';
-import { InputError, ioErrorWords } from '../errors';
+import { InputError, UsageError, ioErrorWords } from '../errors';
 import { streamOf } from './read-chunks';
 
 /** How long an input may be quiet before its complete record is closed, and a file's poll period. */
@@ -162,4 +162,18 @@ export async function openFollowed(
       : untilStopped(streamOf(handle), stop),
     close: () => handle.close(),
   };
+}
+
+/**
+ * The stop of `--follow` for `traces`, or undefined without it. Following
+ * reads one input (a followed file never ends, so a second one would never be read).
+ */
+export function startFollow(
+  args: Record<string, unknown>,
+  traces: readonly string[],
+): FollowStop | undefined {
+  if (!args.follow) return undefined;
+  if (traces.length > 1)
+    throw new UsageError('--follow reads one input (a file, a pipe or standard input)');
+  return followStop();
 }

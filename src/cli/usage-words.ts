@@ -74,6 +74,12 @@ export function usageWords(message: string, argv: readonly string[], synopsis?: 
     return `unknown command '${typed ?? ''}'; did you mean '${m[1]}'?`;
   }
   m = /^Unknown commands?: (.*)$/.exec(message);
+  // Within a subcommand, a word yargs takes for a command is one argument too many.
+  if (m && synopsis)
+    return `unexpected argument ${m[1]!
+      .split(', ')
+      .map((w) => `'${w}'`)
+      .join(', ')} (usage: secpol-learn ${synopsis})`;
   if (m) return `unknown command ${listed(m[1]!)}`;
   return message;
 }
