@@ -91,9 +91,12 @@ export async function* untilStopped(
       yield r.value;
     }
   } finally {
-    // Stopped by a signal: the source is let go (standard input is closed, so the process can exit).
-    void it.return?.()?.catch(() => undefined);
     void pending.catch(() => undefined);
+    // Stopped while a read is pending: a stream's iterator would wait for that read before it
+    // returns, so the stream itself is destroyed (standard input closed: the process can exit).
+    const stream = source as { destroy?: () => void };
+    if (typeof stream.destroy === 'function') stream.destroy();
+    else void it.return?.()?.catch(() => undefined);
   }
 }
 
