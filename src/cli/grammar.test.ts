@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../test-utils/run-cli';
 import { usageWords } from './usage-words';
+import { ioErrorWords } from '../errors';
 
 const POLICY = 'samples/seed-walkthrough/policy.secpol';
 const TRACE = 'samples/seed-walkthrough/trace.log';
@@ -175,6 +176,19 @@ describe('errors in words', () => {
     // (root reads it anyway: then there is nothing to say)
     if (r.code === 2)
       expect(r.stderr).toBe(`secpol-learn: ${f}: cannot read trace: permission denied\n`);
+  });
+
+  it('a system error the table does not know is said without its code', () => {
+    const odd = Object.assign(new Error("EWEIRD: strange device state, read 'x'"), {
+      code: 'EWEIRD',
+    });
+    expect(ioErrorWords(odd)).toBe('strange device state');
+    expect(ioErrorWords(Object.assign(new Error('EWEIRD'), { code: 'EWEIRD' }))).toBe(
+      'system error',
+    );
+    expect(ioErrorWords(Object.assign(new Error('x'), { code: 'Z_DATA_ERROR' }))).toBe(
+      'corrupt gzip data',
+    );
   });
 
   it('words for messages yargs may give in other forms', () => {

@@ -1,6 +1,6 @@
 /**
- * `secpol-learn lint FILE... [--strict] [--qnx V] [--format text|json]
- * [--ranges FILE]`: parses the files as one policy and runs the lint passes
+ * `secpol-learn lint FILE... [--policy FILE]... [--strict] [--qnx V] [--format
+ * text|json|sarif] [--ranges FILE]`: parses the files as one policy and runs the lint passes
  * (docs/lint.md). Exit codes: 0 clean or warnings only, 1 errors (syntax, or
  * what secpolcompile would refuse) or warnings with `--strict`, 2 bad usage
  * or an unreadable file. Text goes to stdout as `FILE:LINE:COL: severity:

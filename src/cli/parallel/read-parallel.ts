@@ -21,7 +21,7 @@ import type { CliIo } from '../io';
 import { createProgress } from '../progress';
 import type { TraceFilter } from '../../infer/trace-filter';
 import type { TracePosition } from '../../trace/event';
-import { InputError } from '../../errors';
+import { InputError, ioErrorWords } from '../../errors';
 import { readChunks } from '../read-chunks';
 import { inferShard, type ShardTask } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
@@ -258,9 +258,8 @@ async function readStream(
     });
   } catch (error) {
     // A read or inflate error (a corrupt gzip file) is the user's input problem, as in one thread.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new InputError(task.file, `cannot read trace: ${code}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new InputError(task.file, `cannot read trace: ${ioErrorWords(error)}`, { cause: error });
   } finally {
     progress.done();
   }

@@ -172,7 +172,7 @@ describe('readStreamParallel', () => {
         minBytes: 0,
         inProcess: true,
       }),
-    ).rejects.toThrow(/bad\.log\.gz.*cannot read trace: Z_/);
+    ).rejects.toThrow(/bad\.log\.gz: cannot read trace: (corrupt gzip data|gzip data cut short)$/);
   });
 });
 
