@@ -66,6 +66,12 @@ describe('help', () => {
     }
   });
 
+  it('help NOSUCH is an unknown command', async () => {
+    const r = await runCli(['help', 'chek']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'chek'; did you mean 'check'?");
+  });
+
   it('--version is package.json version', async () => {
     expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });

@@ -26,10 +26,11 @@ import { usageWords } from './usage-words';
 
 import { version as VERSION } from '../../package.json';
 
-/** `help` and `help CMD` are `--help` and `CMD --help`. */
-function helpCommand(argv: string[]): string[] {
+/** `help` and `help CMD` are `--help` and `CMD --help`; `help NOSUCH` is the unknown command. */
+function helpCommand(argv: string[], names: readonly string[]): string[] {
   if (argv[0] !== 'help') return argv;
-  return argv.length > 1 ? [argv[1]!, '--help'] : ['--help'];
+  if (argv.length === 1) return ['--help'];
+  return names.includes(argv[1]!) ? [argv[1]!, '--help'] : argv.slice(1);
 }
 
 /** Runs the CLI with `argv` (without `node` and the script path); resolves to the exit code. */
@@ -40,7 +41,10 @@ export async function run(
 ): Promise<number> {
   let exitCode: number = ExitCode.OK;
   let ran = false;
-  argv = helpCommand(argv);
+  argv = helpCommand(
+    argv,
+    commands.map((c) => c.command.split(' ')[0]!),
+  );
   const tokens = protectDash(argv);
   // The help a usage error points to: the subcommand's when one is named.
   const named = commands.find(
