@@ -66,14 +66,25 @@ const ERRNO_WORDS: Record<string, string> = {
   EXDEV: 'not on the same file system',
   EIO: 'input/output error',
   EPIPE: 'broken pipe',
+  ESPIPE: 'cannot seek (a pipe)',
+  ENXIO: 'no such device or address',
+  ENODEV: 'no such device',
+  EAGAIN: 'resource temporarily unavailable',
+  Z_DATA_ERROR: 'corrupt gzip data',
+  Z_BUF_ERROR: 'gzip data cut short',
 };
 
-/** A system error in words ("read-only file system"); other errors by their message. */
+/**
+ * A system error in words ("read-only file system"); other errors by their
+ * message, without the code and the call Node puts around it
+ * ("EXYZ: some words, open 'f'" → "some words"): no raw code reaches the user.
+ */
 export function ioErrorWords(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
-  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): its message says what is wrong with the data.
-  if (code?.startsWith('Z_')) return `not valid gzip data (${(error as Error).message})`;
-  if (code) return code;
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const words = /^[A-Z][A-Z0-9_]+: ([^,]+)/.exec(message)?.[1] ?? message;
+  // Other zlib codes (Z_...): its message says what is wrong with the data.
+  if (code?.startsWith('Z_')) return `not valid gzip data (${words})`;
+  return words === code ? 'system error' : words;
 }

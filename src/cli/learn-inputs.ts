@@ -10,7 +10,8 @@ import type { CliIo } from './io';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
-import { readPolicyFile, type PolicySource } from './policy-file-io';
+import { decodePolicyBytes, readPolicyFile, type PolicySource } from './policy-file-io';
+import { FileError } from '../errors';
 import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
@@ -21,6 +22,8 @@ import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-tra
 import { readTracesParallel } from './parallel/read-parallel';
 import { ShardLearner } from '../infer/shard-learner';
 import type { Policy, PolicyFile } from '../policy/ast';
+import type { NamedRangeValues } from '../policy/model/types';
+import type { FollowStop } from './follow';
 import { byPlace } from '../diagnostics/first-by-place';
 import { withColor } from './shared-options';
 
@@ -39,6 +42,18 @@ export interface LoadedPolicies {
   input: PolicyInput;
 }
 
+/** A policy file's text; `-` is standard input (for `diff -`: the commands that read traces refuse it). */
+async function readPolicySource(file: string, io: CliIo): Promise<PolicySource> {
+  if (file !== '-') return readPolicyFile(path.resolve(io.cwd, file), file);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const c of io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+  } catch (error) {
+    throw new FileError('standard input', 'read a policy from', error);
+  }
+  return { file: '-', ...decodePolicyBytes(Buffer.concat(chunks)) };
+}
+
 /**
  * Reads and parses policy files. A policy that does not parse is input the
  * user must fix: code frames on stderr, then `undefined` (the command exits 2).
@@ -48,7 +63,7 @@ export async function parsePolicyFiles(
   io: CliIo,
 ): Promise<ParsedPolicies | undefined> {
   const sources: PolicySource[] = [];
-  for (const file of files) sources.push(await readPolicyFile(path.resolve(io.cwd, file), file));
+  for (const file of files) sources.push(await readPolicySource(file, io));
   const parsed: PolicyFile[] = [];
   let failed = false;
   for (const src of sources) {
@@ -67,10 +82,17 @@ export async function parsePolicyFiles(
  * after the traces are read, so the two never share the heap's peak: about
  * 27 MB of a 10,000-type policy (docs/performance.md).
  */
-export function withModel(parsed: ParsedPolicies, qnx: QnxVersion): LoadedPolicies {
+export function withModel(
+  parsed: ParsedPolicies,
+  qnx: QnxVersion,
+  ranges?: NamedRangeValues | null,
+): LoadedPolicies {
   return {
     sources: parsed.sources,
-    input: { policy: parsed.policy, model: buildModel(parsed.policy, { qnx }) },
+    input: {
+      policy: parsed.policy,
+      model: buildModel(parsed.policy, { qnx, ...(ranges ? { ranges } : {}) }),
+    },
   };
 }
 
@@ -89,6 +111,7 @@ export async function inferFromTraces(
   traces: string[],
   args: Record<string, unknown>,
   io: CliIo,
+  follow?: FollowStop,
 ): Promise<{
   inferred: InferResult;
   eventCount: number;
@@ -97,18 +120,16 @@ export async function inferFromTraces(
 }> {
   const traceFiles = traces.length > 0 ? traces : ['-'];
   // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
-  const parallel = await readTracesParallel(
-    traceFiles,
-    traceFilterFrom(args),
-    io,
-    MAX_LISTED_LINES,
-  );
+  // (An input being followed is read as it is written, in one thread.)
+  const parallel = follow
+    ? undefined
+    : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
   let learned = parallel;
   if (learned === undefined) {
     // One thread: the learner a shard uses (fast lane, the first lines not understood by place;
     // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
     const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
-    await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink());
+    await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink(), follow);
     learned = learner.result();
   }
   // Sorted by place: the same bytes whatever the order of the trace files.
@@ -147,13 +168,18 @@ export function learnOptions(y: Argv): Argv {
         type: 'boolean',
         default: false,
         describe:
-          'group by process name: an executable sharing a catch-all type gets a type of its own',
+          'processes of the same name are one: an executable sharing a catch-all type gets a type of its own',
       })
       .option('qnx', {
         type: 'string',
         choices: [...QNX_VERSIONS],
         default: DEFAULT_QNX_VERSION,
         describe: 'QNX release whose abilities the policy uses',
+      })
+      .option('ranges', {
+        type: 'string',
+        describe:
+          'named range file (secpolpush -r format): the named ranges the policy uses are understood',
       })
       .epilog(
         'Traces of 256 MiB or more are learned on every core; SECPOL_LEARN_THREADS=N asks for N threads (1: one thread), never more than the cores available.',

@@ -11,7 +11,7 @@ describe('option contract (docs/cli.md)', () => {
     [['check', '--policy', POLICY, '--format', 'json', '--format', 'sarif', TRACE], '--format'],
     [['check', '--policy', POLICY, '--ranges', 'a', '--ranges', 'b', TRACE], '--ranges'],
     [['lint', '--qnx', '7.1', '--qnx', '8.0', POLICY], '--qnx'],
-    [['monitor', '-o', 'a.txt', '-o', 'b.txt', TRACE], '-o'],
+    [['monitor', '-o', 'a.txt', '-o', 'b.txt', TRACE], '-o/--output'],
     [['suggest', '--policy', POLICY, '--format', 'json', '--format=patch', TRACE], '--format'],
   ])('refuses a repeated single-value option: %j', async (argv, name) => {
     const r = await runCli(argv);

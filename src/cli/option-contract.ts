@@ -45,12 +45,6 @@ interface ParserOptions {
   alias: Record<string, string[]>;
 }
 
-/** yargs' message for an option given without its value, in the contract's words. */
-export function missingValueMessage(message: string): string {
-  const m = /^Not enough arguments following: (\S+)$/.exec(message);
-  return m ? `${m[1]!.length === 1 ? '-' : '--'}${m[1]} needs a value` : message;
-}
-
 /** Makes every option that takes a value require one (lists: one per occurrence, with `greedy-arrays` off). */
 export function requireValues(y: Argv, positionals: readonly string[]): Argv {
   const o = (y as unknown as { getOptions(): ParserOptions }).getOptions();

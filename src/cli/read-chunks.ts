@@ -47,3 +47,13 @@ export async function* readChunks(
     await pending.catch(() => 0);
   }
 }
+
+/**
+ * The bytes of a file that cannot be read at positions (a named pipe, a
+ * process substitution `<(zcat a.gz)`, a device: positional reads fail with
+ * ESPIPE), from where it is to its end. The handle stays open for the caller
+ * to close.
+ */
+export function streamOf(handle: FileHandle): AsyncIterable<Buffer> {
+  return handle.createReadStream({ highWaterMark: CHUNK_BYTES, autoClose: false });
+}

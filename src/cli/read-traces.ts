@@ -17,7 +17,8 @@ import type { CliIo } from './io';
 import { FileError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { pushTrace, type PushTraceOptions } from '../trace/parse-trace';
-import { readChunks } from './read-chunks';
+import { readChunks, streamOf } from './read-chunks';
+import { openFollowed, type FollowStop } from './follow';
 import { traceProgress } from './progress';
 import { monitorFilter, type TraceFilter, type TraceSink } from '../infer/trace-filter';
 
@@ -65,13 +66,15 @@ export function traceFilterFrom(args: Record<string, unknown>): TraceFilter {
  * of the trace stage (docs/performance.md). Resolves to the number of records
  * read from each input as named (before the filter; `-` is standard input),
  * so a gate can tell an input that held no record (docs/cli.md). Records a
- * sink's fast lane takes are not counted.
+ * sink's fast lane takes are not counted. With `follow` (`--follow`), each
+ * input is read as it is written until it ends or a signal (src/cli/follow.ts).
  */
 export async function readTraceEvents(
   files: string[],
   filter: TraceFilter,
   io: CliIo,
   sink: TraceSink,
+  follow?: FollowStop,
 ): Promise<Map<string, number>> {
   const monitor = monitorFilter(filter);
   const records = new Map<string, number>(files.map((f) => [f, 0]));
@@ -92,6 +95,17 @@ export async function readTraceEvents(
         onBytes: (n) => progress.advance(n),
         ...(sink.lane ? { lane: sink.lane } : {}),
       };
+      if (follow) {
+        const followed = await openFollowed(file, io, follow);
+        try {
+          await pushTrace(followed.input, options);
+        } catch (error) {
+          throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;
+        } finally {
+          await followed.close();
+        }
+        continue;
+      }
       if (file === '-') {
         await pushTrace(io.stdin, options).catch((error: unknown) => {
           // A read or inflate error (gzip on a pipe) is the user's input problem, not a crash.
@@ -103,8 +117,10 @@ export async function readTraceEvents(
         throw cannot(error);
       });
       try {
-        progress.expect((await handle.stat()).size);
-        await pushTrace(readChunks(handle), options);
+        const stat = await handle.stat();
+        progress.expect(stat.size);
+        // A named pipe, `<(zcat a.gz)` or a device cannot be read at positions: it is streamed.
+        await pushTrace(stat.isFile() ? readChunks(handle) : streamOf(handle), options);
       } catch (error) {
         // A read error (a directory, an I/O error) is the user's input problem, not a crash.
         throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;

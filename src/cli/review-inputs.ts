@@ -4,21 +4,24 @@
  * named on stderr, bounded), the options they share, and the tool version
  * SARIF reports.
  */
-import * as path from 'node:path';
 import { version as VERSION } from '../../package.json';
-import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io';
-import { InputError, UsageError } from '../errors';
-import { formatDiagnostic } from '../diagnostics/code-frame';
+import { UsageError } from '../errors';
 import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic';
 import { buildModel } from '../policy/model/build-model';
-import { parseRangeFile } from '../policy/model/range-file';
+import { loadRangeOption } from './load-ranges';
 import type { PolicyModel } from '../policy/model/types';
 import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-traces';
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
-import { TraceReviewer, type TraceReview } from '../review/trace-review';
+import {
+  TraceReviewer,
+  coveredAsLink,
+  type EventGroup,
+  type TraceReview,
+} from '../review/trace-review';
+import type { FollowStop } from './follow';
 import { denyFiles, loadGuardFiles } from './load-guards';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { withColor } from './shared-options';
@@ -43,20 +46,6 @@ export interface ReviewInput {
   guards?: PolicyModel[];
 }
 
-async function readText(file: string, io: CliIo, what: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(io.cwd, file), 'utf8');
-  } catch (e) {
-    throw new InputError(
-      file,
-      `cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      {
-        cause: e,
-      },
-    );
-  }
-}
-
 /** Reads `--policy`, `--ranges` and `--deny`; undefined (exit 2) when one does not parse (code frames on stderr). */
 export async function loadReviewInput(
   args: Record<string, unknown>,
@@ -70,13 +59,9 @@ export async function loadReviewInput(
   const loaded = await loadPolicies(files, io, qnx);
   if (!loaded) return undefined;
   let model = loaded.input.model;
-  if (typeof args.ranges === 'string') {
-    const text = await readText(args.ranges, io, 'range file');
-    const r = parseRangeFile(text, { file: args.ranges });
-    for (const d of r.diagnostics) io.stderr.write(formatDiagnostic(d, text));
-    if (r.diagnostics.some((d) => d.severity === 'error')) return undefined;
-    model = buildModel(loaded.input.policy, { qnx, ranges: r.ranges });
-  }
+  const ranges = await loadRangeOption(args, io);
+  if (ranges === undefined) return undefined;
+  if (ranges) model = buildModel(loaded.input.policy, { qnx, ranges });
   let guards: PolicyModel[] | undefined;
   if (denyFiles(args).length > 0) {
     guards = await loadGuardFiles(denyFiles(args), loaded.input.policy, qnx, io);
@@ -85,11 +70,23 @@ export async function loadReviewInput(
   return { loaded, model, ...(guards ? { guards } : {}) };
 }
 
-/** Streams the traces through the review scan; names every line not read on stderr (bounded) and returns them. */
+/** How `check --follow` reads: the stop, and a callback for each failure group found uncovered as it arrives. */
+export interface LiveScan {
+  follow: FollowStop;
+  onUncovered: (group: EventGroup) => void;
+}
+
+/**
+ * Streams the traces through the review scan; names every line not read on stderr (bounded) and
+ * returns them. With `live`, the input is followed and each access that fails and that the policy
+ * does not allow is handed on when its first denied record is read (judged with the link records
+ * read so far: the final result, which sees them all, is what decides the status).
+ */
 export async function scanTraces(
   args: Record<string, unknown>,
   model: PolicyModel,
   io: CliIo,
+  live?: LiveScan,
 ): Promise<{
   review: TraceReview;
   traceFiles: string[];
@@ -104,21 +101,32 @@ export async function scanTraces(
   // The first by place, as the learners keep them (first-by-place.ts), and a count.
   const kept = new FirstByPlace(MAX_LISTED_LINES);
   const note = (d: Diagnostic): void => kept.add(d);
-  const records = await readTraceEvents(traceFiles, traceFilterFrom(args), io, {
-    onEvent: (e) => {
-      // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
-      if (e.kind === 'unknown')
-        note({
-          severity: 'warning',
-          message: 'record of an unknown form: not judged',
-          file: e.position.file,
-          line: e.position.line,
-          ruleId: 'trace-unknown-record',
-        });
-      reviewer.add(e);
+  const linking = new Set<string>();
+  const records = await readTraceEvents(
+    traceFiles,
+    traceFilterFrom(args),
+    io,
+    {
+      onEvent: (e) => {
+        // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
+        if (e.kind === 'unknown')
+          note({
+            severity: 'warning',
+            message: 'record of an unknown form: not judged',
+            file: e.position.file,
+            line: e.position.line,
+            ruleId: 'trace-unknown-record',
+          });
+        const g = reviewer.add(e);
+        if (!live || !g || e.kind === 'unknown') return;
+        if (e.kind === 'link') linking.add(e.process);
+        if (e.severity === 'error' && g.failures === 1 && !g.verdict.allowed)
+          if (!coveredAsLink(g, linking)) live.onUncovered(g);
+      },
+      onDiagnostic: note,
     },
-    onDiagnostic: note,
-  });
+    live?.follow,
+  );
   const listed = kept.sorted();
   const count = kept.count;
   for (const d of listed) io.stderr.write(`${formatDiagnosticLine(d)}\n`);

@@ -5,6 +5,9 @@
  * Exit codes: 0 success, 1 the command's finding, 2 bad usage or unreadable
  * input (one line naming the file, never a stack trace). An error that is
  * neither is a bug: it prints a stack and exits 70 (EX_SOFTWARE).
+ *
+ * Help: `--help`/`-h`, `help`, `help CMD` and `CMD --help` (docs/cli.md).
+ * Help is never wrapped, so every example stays one line that can be copied.
  */
 import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
@@ -14,15 +17,22 @@ import type { CliIo } from './io';
 import { withColorChoice } from './color';
 import { ExitCode, InputError, UsageError } from '../errors';
 import {
-  missingValueMessage,
   positionalNames,
   protectDash,
   refuseRepeats,
   requireValues,
   restoreDash,
 } from './option-contract';
+import { usageWords } from './usage-words';
 
 import { version as VERSION } from '../../package.json';
+
+/** `help` and `help CMD` are `--help` and `CMD --help`; `help NOSUCH` is the unknown command. */
+function helpCommand(argv: string[], names: readonly string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  if (argv.length === 1) return ['--help'];
+  return names.includes(argv[1]!) ? [argv[1]!, '--help'] : argv.slice(1);
+}
 
 /** Runs the CLI with `argv` (without `node` and the script path); resolves to the exit code. */
 export async function run(
@@ -32,6 +42,10 @@ export async function run(
 ): Promise<number> {
   let exitCode: number = ExitCode.OK;
   let ran = false;
+  argv = helpCommand(
+    argv,
+    commands.map((c) => c.command.split(' ')[0]!),
+  );
   const tokens = protectDash(argv);
   // The help a usage error points to: the subcommand's when one is named.
   const named = commands.find(
@@ -40,19 +54,24 @@ export async function run(
   const help = named ? `secpol-learn ${named.command.split(' ')[0]} --help` : 'secpol-learn --help';
   const parser = yargs(tokens)
     .scriptName('secpol-learn')
+    // Messages are matched to be said in words (usage-words.ts): never a translated yargs.
+    .locale('en')
     // A list option takes one value per occurrence (option-contract.ts).
     .parserConfiguration({ 'greedy-arrays': false })
     .usage(
       '$0 <command> [options]\n\nLearn minimal QNX security-policy patches from secpolmonitor traces.',
     )
     .version(VERSION)
+    .help()
+    .alias('h', 'help')
     .strict()
     .demandCommand(1, 'Name a command (see --help).')
     .strictCommands()
     .recommendCommands()
-    .wrap(Math.min(110, (io.stdout as { columns?: number }).columns ?? 100))
+    .completion('completion', 'Print a shell completion script (bash, zsh: see docs/cli.md)')
+    .wrap(null)
     .epilogue(
-      'Exit codes: 0 success, 1 finding (uncovered failures, lint errors, differences), 2 bad usage or unreadable input.',
+      "`secpol-learn help COMMAND` (or COMMAND --help) shows a command's options and examples.\nExit codes: 0 success, 1 finding (uncovered failures, lint errors, differences), 2 bad usage or unreadable input.",
     )
     .exitProcess(false)
     .fail((msg, err) => {
@@ -84,7 +103,7 @@ export async function run(
   } catch (error) {
     if (error instanceof UsageError || isYargsError(error)) {
       io.stderr.write(
-        `secpol-learn: ${missingValueMessage((error as Error).message)}\nTry '${help}'.\n`,
+        `secpol-learn: ${usageWords((error as Error).message, argv, named?.command)}\nTry '${help}'.\n`,
       );
       return ExitCode.USAGE;
     }

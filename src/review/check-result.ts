@@ -60,7 +60,8 @@ export interface CheckResult {
   passed: boolean;
 }
 
-function uncoveredOf(g: EventGroup): UncoveredFailure {
+/** A failure group as an uncovered failure (its first denied records so far). */
+export function uncoveredOf(g: EventGroup): UncoveredFailure {
   const e = g.event;
   const first = g.failurePlaces[0] ?? e.position;
   const v = g.verdict;

@@ -87,12 +87,12 @@ export class TraceReviewer {
 
   constructor(private readonly model: PolicyModel) {}
 
-  /** Judges one event (or counts a record of unknown form). */
-  add(e: TraceEvent): void {
+  /** Judges one event (or counts a record of unknown form); returns its group (none for an unknown form). */
+  add(e: TraceEvent): EventGroup | undefined {
     if (e.kind === 'unknown') {
       this.review.unknownCount++;
       if (this.review.unknown.length < MAX_UNKNOWN) this.review.unknown.push(e);
-      return;
+      return undefined;
     }
     this.review.events++;
     const key = groupKey(e);
@@ -124,6 +124,7 @@ export class TraceReviewer {
       g.successes++;
       this.review.successes++;
     }
+    return g;
   }
 
   /** The result so far. */

@@ -9,12 +9,19 @@
  *
  * Inputs (policies, range file, guard file, the streamed review scan) are
  * read by `../review-inputs.ts`, which `explain` and `harden` share.
+ *
+ * `--follow` reads one input as it is written (`ssh target secpolmonitor -aps
+ * | secpol-learn check --follow --policy p.secpol`): each uncovered failure is
+ * printed (FILE:LINE) when its first denied record arrives; when the input
+ * ends or on SIGINT/SIGTERM the summary follows and the status is the usual one.
  */
 import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
-import { checkResult } from '../../review/check-result';
+import { checkResult, uncoveredOf } from '../../review/check-result';
+import type { EventGroup } from '../../review/trace-review';
+import { startFollow } from '../follow';
 import {
   CHECK_RULES,
   checkJson,
@@ -38,7 +45,7 @@ export const checkCommand: CommandImpl = {
       .option('strict', {
         type: 'boolean',
         default: false,
-        describe: 'fail (exit 1) when some trace line could not be read',
+        describe: 'warnings fail (exit 1): a trace line not understood, a record of unknown form',
       })
       .option('allow-empty', {
         type: 'boolean',
@@ -51,6 +58,12 @@ export const checkCommand: CommandImpl = {
         default: 'text',
         describe: 'text: one line per uncovered failure; json; sarif (SARIF 2.1.0)',
       })
+      .option('follow', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'read one input as it is written (a growing file, a pipe): print each uncovered failure as it arrives; stop at its end or on Ctrl-C/SIGTERM',
+      })
       .example(
         '$0 check --policy policy.secpol boot.log',
         'exit 1 and list failures the policy does not allow',
@@ -62,11 +75,33 @@ export const checkCommand: CommandImpl = {
       .example(
         '$0 check --policy policy.secpol boot.log --format sarif > check.sarif',
         'SARIF for code-review annotations',
+      )
+      .example(
+        'ssh target secpolmonitor -aps | $0 check --follow --policy policy.secpol',
+        'watch a live system: each uncovered failure as it happens',
       ),
   run: async (args, io) => {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
-    const scan = await scanTraces(args, input.model, io);
+    const format = String(args.format ?? 'text');
+    const colour = useColor(io.stdout, io.env, io.color);
+    const red = (s: string): string => paint(colour, 31, s);
+    const traces = (args.traces as string[] | undefined) ?? [];
+    const follow = startFollow(args, traces);
+    const live = follow && {
+      follow,
+      // Text: each uncovered failure as it arrives (and not again at the end); JSON and SARIF
+      // are one document, printed at the end.
+      onUncovered: (g: EventGroup): void => {
+        if (format === 'text') io.stdout.write(`${red(uncoveredLine(uncoveredOf(g)))}\n`);
+      },
+    };
+    let scan;
+    try {
+      scan = await scanTraces(args, input.model, io, live);
+    } finally {
+      follow?.dispose();
+    }
     // A gate that read nothing judged nothing: an empty, binary or foreign input is not a pass.
     const empty = [...scan.records].filter(([, n]) => n === 0).map(([file]) => file);
     if (empty.length > 0 && !args.allowEmpty) {
@@ -84,7 +119,6 @@ export const checkCommand: CommandImpl = {
       guardViolations: input.guards ? guardViolations(input.model, input.guards) : [],
       strict: Boolean(args.strict),
     });
-    const format = String(args.format ?? 'text');
     if (format === 'json') io.stdout.write(checkJson(result));
     else if (format === 'sarif')
       io.stdout.write(
@@ -93,9 +127,7 @@ export const checkCommand: CommandImpl = {
         ),
       );
     else {
-      const colour = useColor(io.stdout, io.env, io.color);
-      const red = (s: string): string => paint(colour, 31, s);
-      for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
+      if (!follow) for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
       for (const v of result.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     }
     io.stderr.write(`${checkSummary(result)}\n`);

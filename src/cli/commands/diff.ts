@@ -2,8 +2,9 @@
  * `secpol-learn diff OLD NEW [--format text|json|markdown] [--qnx V]`: a
  * semantic diff of two policies (src/review/policy-diff.ts): grants added,
  * removed, widened and narrowed per type, never a text diff. OLD and NEW are
- * each a policy file, a directory (its `*.secpol` files, sorted by name), or
- * a comma-separated list of files (one policy, concatenated in that order).
+ * each a policy file, a directory (its `*.secpol` files, sorted by name), a
+ * comma-separated list of files (one policy, concatenated in that order), or
+ * `-` for standard input (one side only).
  * Exit 1 when the policies grant different things, 0 when they do not (as
  * diff(1) does); 2 for bad usage, an unreadable file or a policy that does
  * not parse (code frames on stderr).
@@ -12,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
-import { ExitCode, InputError } from '../../errors';
+import { ExitCode, InputError, UsageError } from '../../errors';
 import { loadPolicies, qnxFrom } from '../learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { diffPolicies } from '../../review/policy-diff';
@@ -22,6 +23,7 @@ import { withTemplates } from '../shared-options';
 
 /** The files one side names: a directory's `*.secpol` files (sorted), or a comma-separated list. */
 export async function policySide(spec: string, io: CliIo): Promise<string[]> {
+  if (spec === '-') return ['-'];
   const abs = path.resolve(io.cwd, spec);
   const stat = await fs.stat(abs).catch(() => undefined);
   if (stat?.isDirectory()) {
@@ -37,7 +39,8 @@ export const diffCommand: CommandImpl = {
     withTemplates(y, ['diff'])
       .positional('old', {
         type: 'string',
-        describe: 'policy before: a file, a directory of *.secpol, or FILE,FILE…',
+        describe:
+          'policy before: a file, a directory of *.secpol, FILE,FILE…, or - (standard input)',
       })
       .positional('new', { type: 'string', describe: 'policy after, in the same forms' })
       .option('format', {
@@ -54,6 +57,10 @@ export const diffCommand: CommandImpl = {
       })
       .example('$0 diff policy.secpol policy.secpol.orig', 'what a --write changed, semantically')
       .example(
+        'git show HEAD:policy.secpol | $0 diff - policy.secpol',
+        'the last commit against the working copy',
+      )
+      .example(
         '$0 diff base.secpol,svc.secpol new/',
         'a split policy against a directory of *.secpol files',
       )
@@ -64,6 +71,8 @@ export const diffCommand: CommandImpl = {
   run: async (args, io) => {
     const templates = templatesOption(args, io);
     const qnx = qnxFrom(args);
+    if (args.old === '-' && args.new === '-')
+      throw new UsageError('only one side can be standard input (-)');
     const oldFiles = await policySide(String(args.old), io);
     const newFiles = await policySide(String(args.new), io);
     const before = await loadPolicies(oldFiles, io, qnx);

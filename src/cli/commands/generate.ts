@@ -1,5 +1,5 @@
 /**
- * `secpol-learn generate [TRACE...] [--base FILE]...`: a complete, compilable
+ * `secpol-learn generate [TRACE...] [--base|--policy FILE]... [--ranges FILE]`: a complete, compilable
  * draft policy from a boot trace (`secpolmonitor -aps` output): every type
  * that appears declared, every observed use and failure allowed, grouped per
  * type with a header comment. `--base` policies are printed first and only
@@ -18,6 +18,7 @@ import { withTemplates } from '../shared-options';
 import { toDraftView } from '../../render/view-model';
 import { toJson } from '../../render/json';
 import { draftBytes } from '../patch-bytes';
+import { loadRangeOption } from '../load-ranges';
 import {
   inferFromTraces,
   learnOptions,
@@ -31,6 +32,7 @@ export const generateCommand: CommandImpl = {
   builder: (y) =>
     withTemplates(learnOptions(y), ['draft'])
       .option('base', {
+        alias: 'policy',
         type: 'string',
         array: true,
         describe: 'policy to start from (repeatable): printed first, only what it lacks is added',
@@ -60,6 +62,10 @@ export const generateCommand: CommandImpl = {
       .example(
         '$0 generate boot.log --base common.secpol --collapse',
         'extend a base policy, folding /dev/ttyp0..7',
+      )
+      .example(
+        '$0 generate boot.log --policy common.secpol --ranges secpol_range.txt',
+        'a base policy that uses named ranges (--policy is --base)',
       ),
   run: async (args, io) => {
     const templates = templatesOption(args, io);
@@ -69,12 +75,14 @@ export const generateCommand: CommandImpl = {
     }
     const parsed = baseFiles.length > 0 ? await parsePolicyFiles(baseFiles, io) : undefined;
     if (baseFiles.length > 0 && !parsed) return ExitCode.USAGE;
+    const ranges = await loadRangeOption(args, io);
+    if (ranges === undefined) return ExitCode.USAGE;
     const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
       (args.traces as string[] | undefined) ?? [],
       args,
       io,
     );
-    const loaded = parsed && withModel(parsed, qnxFrom(args));
+    const loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
     const result = learn(inferred, loaded?.input, {
       mode: 'generate',
       combine: Boolean(args.combine),

@@ -26,7 +26,7 @@ export const commands: CliCommand[] = [
     () => (require('./fmt') as typeof import('./fmt')).fmtCommand,
   ),
   lazy(
-    'lint <files..>',
+    'lint [files..]',
     'Check secpol policy files (several files are one policy) for errors and risky rules',
     () => (require('./lint') as typeof import('./lint')).lintCommand,
   ),

@@ -1,15 +1,15 @@
 /**
- * `secpol-learn lint FILE... [--strict] [--qnx V] [--format text|json]
- * [--ranges FILE]`: parses the files as one policy and runs the lint passes
+ * `secpol-learn lint FILE... [--policy FILE]... [--strict] [--qnx V] [--format
+ * text|json|sarif] [--ranges FILE]`: parses the files as one policy and runs the lint passes
  * (docs/lint.md). Exit codes: 0 clean or warnings only, 1 errors (syntax, or
  * what secpolcompile would refuse) or warnings with `--strict`, 2 bad usage
  * or an unreadable file. Text goes to stdout as `FILE:LINE:COL: severity:
  * message [ruleId]` with a code frame; JSON is one document (docs/lint.md).
  */
 import * as path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import type { CommandImpl } from '../command';
-import { ExitCode, InputError, UsageError } from '../../errors';
+import { ExitCode, UsageError } from '../../errors';
+import { readRangeText } from '../load-ranges';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
 import { parsePolicies } from '../../policy/parse';
 import { readPolicyFile, type PolicySource } from '../policy-file-io';
@@ -31,7 +31,16 @@ export const lintCommand: CommandImpl = {
         type: 'string',
         array: true,
       })
-      .option('strict', { type: 'boolean', default: false, describe: 'exit 1 on warnings too' })
+      .option('policy', {
+        type: 'string',
+        array: true,
+        describe: 'a policy file, as the positional FILEs (repeatable; read after them)',
+      })
+      .option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: 'warnings fail (exit 1), not only errors',
+      })
       .option('qnx', {
         type: 'string',
         default: DEFAULT_QNX_VERSION,
@@ -65,7 +74,11 @@ export const lintCommand: CommandImpl = {
         'machine-readable findings, with named range values',
       ),
   run: async (args, io) => {
-    const files = (args.files as string[] | undefined) ?? [];
+    const files = [
+      ...((args.files as string[] | undefined) ?? []),
+      ...((args.policy as string[] | undefined) ?? []),
+    ];
+    if (files.length === 0) throw new UsageError('name at least one policy file');
     const qnx = String(args.qnx ?? DEFAULT_QNX_VERSION);
     if (!isQnxVersion(qnx)) throw new UsageError(`--qnx must be one of ${QNX_VERSIONS.join(', ')}`);
     const sources: PolicySource[] = [];
@@ -74,7 +87,7 @@ export const lintCommand: CommandImpl = {
     const diagnostics: Diagnostic[] = [];
     let ranges;
     if (typeof args.ranges === 'string') {
-      const text = await readRangeFile(path.resolve(io.cwd, args.ranges), args.ranges);
+      const text = await readRangeText(args.ranges, io);
       texts.set(args.ranges, text);
       const r = parseRangeFile(text, { file: args.ranges });
       appendAll(diagnostics, r.diagnostics);
@@ -104,15 +117,3 @@ export const lintCommand: CommandImpl = {
     return errors > 0 || (args.strict && warnings > 0) ? ExitCode.FINDING : ExitCode.OK;
   },
 };
-
-async function readRangeFile(file: string, name: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      name,
-      `cannot read the range file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      { cause: e },
-    );
-  }
-}

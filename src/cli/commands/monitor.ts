@@ -1,6 +1,6 @@
 /**
  * `secpol-learn monitor [TRACE...] [-acnpqrsuvO] [-f NAME]... [-i SECONDS]
- * [-o FILE] [-S ABILITY]... [--json] [--follow]`: reads recorded secpolmonitor
+ * [-o FILE] [-S ABILITY]... [--format json] [--follow]`: reads recorded secpolmonitor
  * traces (plain or gzip, `-` = stdin), applies secpolmonitor's options and
  * prints one canonical line (or JSON Lines object) per event, with a summary
  * on stderr. Exit 0 on success, 2 for bad usage or an unreadable file.
@@ -13,10 +13,11 @@ import { chmod, open, realpath, rename, rm, stat, type FileHandle } from 'node:f
 import type { Writable } from 'node:stream';
 import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
-import { ExitCode, InputError, FileError, UsageError } from '../../errors';
+import { ExitCode, InputError, FileError, UsageError, ioErrorWords } from '../../errors';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { pushTrace } from '../../trace/parse-trace';
-import { readChunks } from '../read-chunks';
+import { readChunks, streamOf } from '../read-chunks';
+import { followStop, openFollowed, type FollowStop } from '../follow';
 import { NO_PROGRESS, fileSizes, traceProgress } from '../progress';
 import { isTerminal } from '../color';
 import { withColor } from '../shared-options';
@@ -25,17 +26,18 @@ import { formatEvent, formatEventJson } from '../../render/trace-event';
 import { monitorReport } from '../../render/monitor-report';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
 
-const FLAGS: Array<[string, string]> = [
-  ['a', 'ability checks (with neither -a nor -p: both kinds)'],
-  ['p', 'path-space attach and link events'],
-  ['s', 'successes (info:) too; default failures only'],
-  ['c', 'combine processes of the same name when removing repeats'],
-  ['n', 'include unnamed processes'],
-  ['r', 'every repeated check, not only the first per process'],
-  ['u', 'show records of unknown form (unregistered sigevents)'],
-  ['q', 'show records of unknown form (QNET)'],
-  ['O', 'show records of unknown form (failed opens)'],
-  ['v', 'verbose: FILE:LINE before each event, every diagnostic on stderr'],
+/** secpolmonitor's flags: its letter, a long name, what it does (docs/cli.md). */
+const FLAGS: Array<[string, string, string]> = [
+  ['a', 'abilities', 'ability checks (with neither -a nor -p: both kinds)'],
+  ['p', 'paths', 'path-space attach and link events'],
+  ['s', 'successes', 'successes (info:) too; default failures only'],
+  ['c', 'combine', 'processes of the same name are one when removing repeats'],
+  ['n', 'unnamed', 'include unnamed processes'],
+  ['r', 'repeats', 'every repeated check, not only the first per process'],
+  ['u', 'unregistered', 'show records of unknown form (unregistered sigevents)'],
+  ['q', 'qnet', 'show records of unknown form (QNET)'],
+  ['O', 'opens', 'show records of unknown form (failed opens)'],
+  ['v', 'verbose', 'FILE:LINE before each event, every diagnostic on stderr'],
 ];
 
 export const monitorCommand: CommandImpl = {
@@ -45,40 +47,59 @@ export const monitorCommand: CommandImpl = {
       type: 'string',
       array: true,
     });
-    for (const [flag, describe] of FLAGS)
-      a = a.option(flag, { type: 'boolean', default: false, describe });
+    for (const [flag, long, describe] of FLAGS)
+      a = a.option(flag, { alias: long, type: 'boolean', default: false, describe });
     return a
       .option('f', {
+        alias: 'name',
         type: 'string',
         array: true,
         describe: 'only this process (full name or basename); repeatable',
       })
       .option('i', {
+        alias: 'interval',
         type: 'number',
         describe: 're-report checks made SECONDS after a process first appeared',
       })
-      .option('o', { type: 'string', describe: 'write events to FILE instead of stdout' })
+      .option('o', {
+        alias: 'output',
+        type: 'string',
+        describe: 'write events to FILE instead of stdout',
+      })
       .option('S', {
+        alias: 'subranges',
         type: 'string',
         array: true,
         describe: 'treat this dynamic ability as ranged; repeatable',
       })
+      .option('format', {
+        type: 'string',
+        choices: ['text', 'json'],
+        describe:
+          'text (the default): canonical secpolmonitor lines; json: JSON Lines (secpol-learn/trace-event@1)',
+      })
       .option('json', {
         type: 'boolean',
-        default: false,
-        describe: 'JSON Lines (secpol-learn/trace-event@1)',
+        describe: 'the same as --format json (kept for scripts)',
       })
       .option('follow', {
         type: 'boolean',
         default: false,
-        describe: 'keep reading a growing file until Ctrl-C',
+        describe: 'keep reading a growing file (or a pipe to its end) until Ctrl-C or SIGTERM',
       })
       .example('$0 monitor -apsr boot.log', 'every event, unwrapped, one per line')
       .example('$0 monitor -ap -f devf-ram boot.log.gz', 'failures of devf-ram only')
-      .example('slog2info | $0 monitor --json -as', 'ability checks from a live log as JSON Lines')
+      .example(
+        '$0 monitor --abilities --paths --name devf-ram boot.log.gz',
+        'the same with long names',
+      )
+      .example(
+        'slog2info | $0 monitor --format json -as',
+        'ability checks from a live log as JSON Lines',
+      )
       .example('$0 monitor --follow -aps /tmp/secpol.log', 'print events as the file grows')
       .example(
-        '$0 monitor -aps --json device.log > reduced/device.jsonl',
+        '$0 monitor -aps --format json device.log > reduced/device.jsonl',
         "reduce one device's log for a fleet (suggest and generate read it back)",
       );
   },
@@ -93,20 +114,16 @@ export const monitorCommand: CommandImpl = {
     let output: OutputFile | undefined;
     const filter = new MonitorFilter(options);
     const verbose = Boolean(args.v);
-    const json = Boolean(args.json);
+    const json = jsonOutput(args);
     const summaries: TraceSummary[] = [];
     // The bar (src/cli/progress.ts), but not with --follow (no end) or events printed on the terminal.
     const onTerminal = outName === undefined && isTerminal(io.stdout);
     const progress = args.follow || onTerminal ? NO_PROGRESS : traceProgress(io);
     progress.expect(fileSizes(traces, io.cwd));
+    const stop = args.follow ? followStop() : undefined;
     try {
       for (const file of traces) {
-        const { input, close } = await openTrace(
-          file,
-          io,
-          Boolean(args.follow),
-          output?.stream ?? io.stdout,
-        );
+        const { input, close } = await openTrace(file, io, stop, output?.stream ?? io.stdout);
         try {
           if (outName !== undefined && !output)
             output = await openOutputFile(outPath!, outName, Boolean(args.follow));
@@ -147,7 +164,7 @@ export const monitorCommand: CommandImpl = {
           summaries.push(summary);
         } catch (error) {
           if (error instanceof InputError) throw error;
-          throw new InputError(file, `cannot read: ${(error as Error).message}`, { cause: error });
+          throw new InputError(file, `cannot read: ${ioErrorWords(error)}`, { cause: error });
         } finally {
           await close();
         }
@@ -155,12 +172,21 @@ export const monitorCommand: CommandImpl = {
       await output?.commit();
     } finally {
       progress.done();
+      stop?.dispose();
       await output?.abort();
     }
     io.stderr.write(monitorReport(summaries, filter.stats));
     return ExitCode.OK;
   },
 };
+
+/** `--format json`, or its older spelling `--json`; the two must not disagree. */
+function jsonOutput(args: Record<string, unknown>): boolean {
+  const format = args.format as string | undefined;
+  if (args.json !== undefined && format !== undefined && (format === 'json') !== args.json)
+    throw new UsageError(`--json and --format ${format} disagree; give one of them`);
+  return args.json === true || format === 'json';
+}
 
 function monitorOptions(args: Record<string, unknown>): MonitorOptions {
   const interval = args.i as number | undefined;
@@ -303,71 +329,28 @@ async function openOutputFile(
   };
 }
 
-/** Opens a trace (or stdin); with `follow`, a file is polled for growth until SIGINT. */
+/** Opens a trace (or stdin); with `stop` (`--follow`), it is read as it is written (../follow.ts). */
 async function openTrace(
   file: string,
   io: CliIo,
-  follow: boolean,
+  stop: FollowStop | undefined,
   out: Writable,
 ): Promise<{ input: AsyncIterable<Buffer | string>; close: () => Promise<void> }> {
+  if (stop) return openFollowed(file, io, stop, out);
   if (file === '-') return { input: io.stdin, close: async () => undefined };
   let handle: FileHandle;
+  let seekable: boolean;
   try {
     handle = await open(path.resolve(io.cwd, file), 'r');
-    if ((await handle.stat()).isDirectory()) {
+    const s = await handle.stat();
+    if (s.isDirectory()) {
       await handle.close();
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
+    seekable = s.isFile();
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new InputError(file, `cannot read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new InputError(file, `cannot read: ${ioErrorWords(error)}`, { cause: error });
   }
-  if (!follow) {
-    return { input: readChunks(handle), close: () => handle.close() };
-  }
-  return { input: followFile(handle, out, file, io.stderr), close: () => handle.close() };
-}
-
-/**
- * Reads a file as it grows, polling every 200 ms, until SIGINT or until
- * `out`'s reader is gone. When a poll finds nothing new it yields an empty
- * chunk: the parser then closes a record that is complete instead of holding
- * it until another line arrives (src/trace/push-parser.ts). A file that
- * shrank was truncated (copytruncate rotation): it is read again from its
- * start, and stderr says so; line numbers count on from the old content.
- */
-async function* followFile(
-  handle: FileHandle,
-  out: Writable,
-  file: string,
-  stderr: Writable,
-): AsyncGenerator<Buffer> {
-  let stop = false;
-  const onInt = (): void => {
-    stop = true;
-  };
-  process.once('SIGINT', onInt);
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    let pos = 0;
-    while (!stop && !out.destroyed) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
-      if (bytesRead > 0) {
-        pos += bytesRead;
-        yield Buffer.from(buf.subarray(0, bytesRead));
-        continue;
-      }
-      yield Buffer.alloc(0);
-      if ((await handle.stat()).size < pos) {
-        stderr.write(
-          `secpol-learn: ${file}: truncated (rotated?); reading it again from the start\n`,
-        );
-        pos = 0;
-        continue;
-      }
-      await new Promise((res) => setTimeout(res, 200));
-    }
-  } finally {
-    process.removeListener('SIGINT', onInt);
-  }
+  // A named pipe or `<(zcat a.gz)` cannot be read at positions: it is streamed.
+  return { input: seekable ? readChunks(handle) : streamOf(handle), close: () => handle.close() };
 }

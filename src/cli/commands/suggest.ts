@@ -1,6 +1,8 @@
 /**
- * `secpol-learn suggest [TRACE...] [--policy FILE]...`: the minimal policy
- * patch that would allow the failures in the traces (audit2allow for QNX).
+ * `secpol-learn suggest [TRACE...] [--policy FILE]... [--ranges FILE]
+ * [--collapse] [--follow]`: the minimal policy patch that would allow the
+ * failures in the traces (audit2allow for QNX). `--follow` reads one input
+ * as it is written and prints the patch when it ends or on SIGINT/SIGTERM.
  *
  * A thin shell: reads traces (through the trace stage, with the monitor
  * filters) and policies, runs `inferRequirements` → `planPatch`, prints the
@@ -27,6 +29,9 @@ import { toJson } from '../../render/json';
 import { denyFiles, loadGuardFiles } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
 import { patchDiagramSection } from '../../render/patch-diagram';
+import { collapsePaths } from '../../plan/collapse-paths';
+import { loadRangeOption } from '../load-ranges';
+import { startFollow } from '../follow';
 import {
   inferFromTraces,
   learnOptions,
@@ -56,6 +61,12 @@ export const suggestCommand: CommandImpl = {
         default: false,
         describe: 'add evidence comments (processes, pids, trace lines) above each added rule',
       })
+      .option('collapse', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'fold numbered device paths (/dev/ttyp0../dev/ttyp7 → /dev/ttyp*), marked for review',
+      })
       .option('write', {
         type: 'boolean',
         default: false,
@@ -66,6 +77,12 @@ export const suggestCommand: CommandImpl = {
         array: true,
         describe:
           'guard rules (secpol) never to suggest (repeatable): what they forbid is listed as refused',
+      })
+      .option('follow', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'read one input as it is written (a growing file, a pipe); print the patch when it ends or on Ctrl-C/SIGTERM',
       })
       .example(
         '$0 suggest trace.log --policy policy.secpol --deny never.secpol',
@@ -95,6 +112,14 @@ export const suggestCommand: CommandImpl = {
       .example(
         'ssh target cat /tmp/secpol.log.gz | $0 suggest --policy policy.secpol',
         'read a pipe (plain or gzip), on every core from 256 MiB on',
+      )
+      .example(
+        'ssh target secpolmonitor -aps | $0 suggest --follow --policy policy.secpol',
+        'learn from a live monitor; Ctrl-C prints the patch',
+      )
+      .example(
+        '$0 suggest <(zcat old/*.log.gz) --collapse',
+        'a process substitution, paths folded',
       ),
   run: async (args, io) => {
     // A file named twice (or by a second name) is one file, read, patched and written once.
@@ -112,19 +137,24 @@ export const suggestCommand: CommandImpl = {
     const qnx = qnxFrom(args);
     const parsed = policyFiles.length > 0 ? await parsePolicyFiles(policyFiles, io) : undefined;
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
+    const ranges = await loadRangeOption(args, io);
+    if (ranges === undefined) return ExitCode.USAGE;
     const traces = (args.traces as string[] | undefined) ?? [];
-    const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
-      traces,
-      args,
-      io,
-    );
+    const follow = startFollow(args, traces);
+    let read;
+    try {
+      read = await inferFromTraces(traces, args, io, follow);
+    } finally {
+      follow?.dispose();
+    }
+    const { inferred, eventCount, traceFiles, notUnderstood } = read;
     // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
     if (denyFiles(args).length > 0) {
       const guards = await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
       refuseGuarded(inferred, guards);
     }
-    const loaded = parsed && withModel(parsed, qnx);
+    const loaded = parsed && withModel(parsed, qnx, ranges);
     const result = learn(inferred, loaded?.input, {
       mode: 'suggest',
       combine: Boolean(args.combine),
@@ -133,6 +163,7 @@ export const suggestCommand: CommandImpl = {
       eventCount,
       notUnderstood,
     });
+    if (args.collapse) result.patch = collapsePaths(result.patch);
     const patched = loaded
       ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
       : undefined;

@@ -80,14 +80,14 @@ describe('a trace that cannot be read, on one thread', () => {
     async (command, extra) => {
       const r = await runCli([command, 'bad.log.gz', ...extra], { cwd: dir });
       expect(r.code).toBe(2);
-      wordsOnly(r.stderr, 'bad.log.gz', 'not valid gzip data \\(.+\\)');
+      wordsOnly(r.stderr, 'bad.log.gz', '(corrupt gzip data|gzip data cut short)');
     },
   );
 
   it('corrupt gzip on standard input is "cannot read -"', async () => {
     const r = await runCli(['suggest'], { cwd: dir, stdin: corruptGzip(4096) });
     expect(r.code).toBe(2);
-    wordsOnly(r.stderr, '-', 'not valid gzip data \\(.+\\)');
+    wordsOnly(r.stderr, '-', '(corrupt gzip data|gzip data cut short)');
   });
 
   const unreadable = AS_ROOT ? it.skip : it;
@@ -121,7 +121,7 @@ describe('a trace that cannot be read, on several threads', () => {
         minBytes: 0,
         inProcess: true,
       }),
-    ).rejects.toThrow(/^cannot read bad2?\.log\.gz: not valid gzip data \(.+\)$/);
+    ).rejects.toThrow(/^cannot read bad2?\.log\.gz: (corrupt gzip data|gzip data cut short)$/);
   });
 
   const unreadable = AS_ROOT ? it.skip : it;
@@ -169,7 +169,7 @@ describe('a trace that cannot be read, on several threads', () => {
           },
         );
         expect(r.status).toBe(2);
-        wordsOnly(r.stderr, /big\/[ab]\.log\.gz/, 'not valid gzip data \\(.+\\)');
+        wordsOnly(r.stderr, /big\/[ab]\.log\.gz/, '(corrupt gzip data|gzip data cut short)');
         expect(r.stdout).toBe('');
       }
     } finally {
