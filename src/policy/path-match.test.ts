@@ -42,11 +42,10 @@ describe('matchPath', () => {
     expect(compilePathPattern('/x/...').kind).toBe('leading-dir');
   });
 
+  // A backtracking matcher takes exponential time here and never returns within jest's timeout.
   it('matches long paths against many stars without blowing up', () => {
     const pattern = `/${'*a'.repeat(20)}b`;
-    const path = `/${'a'.repeat(5000)}`;
-    const t0 = Date.now();
-    expect(matchPath(pattern, path)).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(matchPath(pattern, `/${'a'.repeat(5000)}`)).toBe(false);
+    expect(matchPath(pattern, `/${'a'.repeat(5000)}b`)).toBe(true);
   });
 });

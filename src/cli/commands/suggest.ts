@@ -107,7 +107,7 @@ export const suggestCommand: CommandImpl = {
       )
       .example(
         '$0 suggest reduced/*.jsonl --policy fleet.secpol',
-        'learn from per-device `monitor --json` reductions of a fleet',
+        'learn from per-device `monitor --format json` reductions of a fleet',
       )
       .example(
         'ssh target cat /tmp/secpol.log.gz | $0 suggest --policy policy.secpol',

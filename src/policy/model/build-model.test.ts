@@ -137,7 +137,8 @@ default_spawn_type fs_t q_t;
     expect(diagnostics.map((d) => `${d.line}:${d.column}`)).toEqual(['2:1', '3:1']);
   });
 
-  it('builds a 10,000-type policy in linear time', () => {
+  // Its time is measured by `npm run bench` (docs/performance.md), not asserted here.
+  it('builds a 10,000-type policy with one grant set per type and every attribute member', () => {
     const lines: string[] = ['attribute all;'];
     for (let i = 0; i < 10_000; i++) {
       lines.push(
@@ -148,9 +149,7 @@ default_spawn_type fs_t q_t;
       );
     }
     const policy = policyFrom(lines.join('\n'));
-    const t0 = Date.now();
     const model = buildModel(policy);
-    expect(Date.now() - t0).toBeLessThan(3000);
     expect(model.grants.size).toBe(10_000);
     expect(model.attributes.get('all')?.members).toHaveLength(10_000);
   });
