@@ -159,7 +159,7 @@ describe('traces in memory', () => {
       ]) {
         expect(read).toThrow(InputError);
         expect(read).toThrow(
-          /^boot\.log\.gz: cannot read trace: corrupt or cut-off gzip data \(Z_\w+\)$/,
+          /^cannot read boot\.log\.gz: (corrupt gzip data|gzip data cut short)$/,
         );
       }
       const cli = await runCli(['suggest'], { stdin: bad });

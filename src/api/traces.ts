@@ -7,7 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import { InputError } from '../errors';
+import { FileError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
 
@@ -40,12 +40,7 @@ export function traceBytes(trace: TraceText): Buffer {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new InputError(
-      trace.file,
-      `cannot read trace: corrupt or cut-off gzip data${typeof code === 'string' ? ` (${code})` : ''}`,
-      { cause: error },
-    );
+    throw new FileError(trace.file, 'read', error);
   }
 }
 

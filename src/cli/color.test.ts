@@ -76,7 +76,7 @@ describe('check colours its uncovered lines as useColor says', () => {
   it('refuses another value, and --color given twice', async () => {
     const bad = await runCli([...args, '--color=sometimes'], { cwd: seed });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('Choices: "auto", "always", "never"');
+    expect(bad.stderr).toContain('--color must be one of auto, always, never (given: sometimes)');
     const twice = await runCli([...args, '--color=always', '--color=never'], { cwd: seed });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('--color');

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { CliIo } from './io';
-import { InputError, UsageError, ioErrorWords } from '../errors';
+import { FileError, UsageError } from '../errors';
 import { streamOf } from './read-chunks';
 
 /** How long an input may be quiet before its complete record is closed, and a file's poll period. */
@@ -152,12 +152,16 @@ export async function openFollowed(
   try {
     handle = await open(path.resolve(io.cwd, file), 'r');
   } catch (error) {
-    throw new InputError(file, `cannot read trace: ${ioErrorWords(error)}`, { cause: error });
+    throw new FileError(file, 'read', error);
   }
   const stat = await handle.stat();
   if (stat.isDirectory()) {
     await handle.close();
-    throw new InputError(file, 'cannot read trace: is a directory');
+    throw new FileError(
+      file,
+      'read',
+      Object.assign(new Error('is a directory'), { code: 'EISDIR' }),
+    );
   }
   return {
     input: stat.isFile()

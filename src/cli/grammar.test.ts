@@ -139,8 +139,8 @@ describe('errors in words', () => {
     [['diff', POLICY], 'missing argument (usage: secpol-learn diff <old> <new>)'],
     [['diff', POLICY, POLICY, POLICY], `unexpected argument '${POLICY}'`],
     [['chek'], "unknown command 'chek'; did you mean 'check'?"],
-    [['suggest', 'no/such.log'], 'no/such.log: cannot read trace: no such file or directory'],
-    [['suggest', 'samples'], 'samples: cannot read trace: is a directory'],
+    [['suggest', 'no/such.log'], 'cannot read no/such.log: no such file or directory'],
+    [['suggest', 'samples'], 'cannot read samples: is a directory'],
     [['monitor', 'samples'], 'samples: cannot read: is a directory'],
     [
       ['check', '--policy', 'no.secpol', TRACE],
@@ -174,8 +174,7 @@ describe('errors in words', () => {
     const r = await runCli(['suggest', f]);
     chmodSync(f, 0o600);
     // (root reads it anyway: then there is nothing to say)
-    if (r.code === 2)
-      expect(r.stderr).toBe(`secpol-learn: ${f}: cannot read trace: permission denied\n`);
+    if (r.code === 2) expect(r.stderr).toBe(`secpol-learn: cannot read ${f}: permission denied\n`);
   });
 
   it('a system error the table does not know is said without its code', () => {

@@ -171,7 +171,7 @@ describe('--templates with a copy of the shipped templates/', () => {
     );
     // check prints no template: it has no --templates.
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown argument: templates');
+    expect(r.stderr).toContain('unknown option --templates');
     const e = await runCli(
       ['explain', 'no-such-trace.log', '--policy', 'policy.secpol', '--templates', own],
       { cwd: path.join(samples, 'seed-walkthrough') },
