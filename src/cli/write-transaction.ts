@@ -94,7 +94,18 @@ function removeOwned(): void {
 }
 process.on('exit', removeOwned);
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * Creations in flight: a file exists on disk before its open() resolves, so a
+ * signal that lands in between waits for the creation to be recorded as owned
+ * (then it is removed and the signal re-raised); otherwise it would be left behind.
+ */
+let creating = 0;
+let pendingSignal: NodeJS.Signals | undefined;
 function onSignal(signal: NodeJS.Signals): void {
+  if (creating > 0) {
+    pendingSignal = signal;
+    return;
+  }
   removeOwned();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   process.kill(process.pid, signal);
@@ -119,9 +130,10 @@ export async function writeTransaction(
       ...(t.backup ? { backup: t.backup } : {}),
     }));
   } finally {
+    // Removed before it is forgotten: a signal in between still removes it.
     for (const l of locks) {
-      owned.delete(l);
       await fs.rm(l, { force: true });
+      owned.delete(l);
     }
     for (const s of SIGNALS) process.removeListener(s, onSignal);
   }
@@ -160,24 +172,36 @@ async function resolveTargets(writes: FileWrite[]): Promise<Target[]> {
   return [...byReal.values()].sort((a, b) => (a.real < b.real ? -1 : a.real > b.real ? 1 : 0));
 }
 
+/** Creates FILE (O_EXCL) and records it as owned before a signal can be handled. */
+async function createOwned(file: string, mode: number): Promise<FileHandle> {
+  creating++;
+  try {
+    const handle = await fs.open(file, 'wx', mode);
+    owned.add(file);
+    return handle;
+  } finally {
+    creating--;
+    if (creating === 0 && pendingSignal) onSignal(pendingSignal);
+  }
+}
+
 /** Creates REAL.lock (O_EXCL) holding this pid; refuses, naming the holder, when it exists. */
 async function lock(t: Target): Promise<string> {
   const file = `${t.real}.lock`;
   let handle: FileHandle;
   try {
-    handle = await fs.open(file, 'wx', 0o644);
+    handle = await createOwned(file, 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
       throw new FileError(t.name, 'write', error);
     throw new InputError(t.name, lockHeldMessage(file));
   }
-  owned.add(file);
   try {
     await handle.writeFile(`${process.pid}\n`);
   } catch (error) {
-    owned.delete(file);
     await handle.close();
     await fs.rm(file, { force: true });
+    owned.delete(file);
     throw new FileError(t.name, 'write', error);
   }
   await handle.close();
@@ -344,8 +368,7 @@ async function writeFileSynced(
   like: Stats,
   name: string,
 ): Promise<void> {
-  const handle = await fs.open(file, 'wx', 0o600);
-  owned.add(file);
+  const handle = await createOwned(file, 0o600);
   try {
     await handle.writeFile(bytes);
     // The mode given to open() is filtered by the umask; set it exactly.
