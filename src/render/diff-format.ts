@@ -33,7 +33,9 @@ export function diffText(d: PolicyDiff): string {
     .map((e) => {
       const what =
         e.change === 'added' ? e.new! : e.change === 'removed' ? e.old! : `${e.old} -> ${e.new}`;
-      return `${SIGN[e.change]} ${e.change} ${e.type} ${e.kind}${domainText(e)}: ${what}  [${where(e)}]\n`;
+      // A declaration has no subject type (its `type` is `-` in the JSON): none is printed.
+      const subject = e.kind === 'declaration' ? '' : ` ${e.type}`;
+      return `${SIGN[e.change]} ${e.change}${subject} ${e.kind}${domainText(e)}: ${what}  [${where(e)}]\n`;
     })
     .join('');
 }
