@@ -9,6 +9,11 @@
  * spreading into a call in src/ (eslint.config.js); these are the replacements.
  */
 
+/** One item or several, as a list (options that take either). */
+export function oneOrMany<T>(x: T | readonly T[]): readonly T[] {
+  return Array.isArray(x) ? (x as readonly T[]) : [x as T];
+}
+
 /** Appends every item of `items` to `target`, in order; returns `target`. */
 export function appendAll<T>(target: T[], items: Iterable<T>): T[] {
   for (const item of items) target.push(item);

@@ -14,7 +14,8 @@ import { ShardLearner } from '../infer/shard-learner';
 import { unknownRecordNote } from '../infer/trace-filter';
 import type { TraceEvent } from '../trace/event';
 import type { Policy, PolicyFile } from '../policy/ast';
-import { buildGuardModel, guardFiles, refuseGuarded } from '../review/guards';
+import { oneOrMany } from '../arrays';
+import { buildGuardModel, refuseGuarded } from '../review/guards';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues } from '../policy/model/types';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
@@ -143,7 +144,7 @@ export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOpti
   if (options.deny)
     refuseGuarded(
       inferred,
-      guardFiles(options.deny).map((f) => buildGuardModel(f, policy, qnx)),
+      oneOrMany(options.deny).map((f) => buildGuardModel(f, policy, qnx)),
     );
   const result = learn(
     inferred,

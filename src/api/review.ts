@@ -11,11 +11,12 @@ import { formatDiagnosticLine, type Diagnostic } from '../diagnostics/diagnostic
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { monitorFilter } from '../infer/trace-filter';
 import type { Policy, PolicyFile } from '../policy/ast';
+import { oneOrMany } from '../arrays';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues, PolicyModel } from '../policy/model/types';
 import type { QnxVersion } from '../qnx/abilities';
 import { checkJson, checkSummary, guardLine, uncoveredLine } from '../render/check-output';
-import { buildGuardModel, guardFiles, guardViolations } from '../review/guards';
+import { buildGuardModel, guardViolations } from '../review/guards';
 import { explainJson, explainText } from '../render/explain-output';
 import { checkResult, type CheckResult } from '../review/check-result';
 import { explainFailures, type Explanation } from '../review/explain';
@@ -122,9 +123,7 @@ export function checkTraces(reviewed: ReviewedTraces, options: CheckOptions = {}
   const violations = options.deny
     ? guardViolations(
         reviewed.model,
-        guardFiles(options.deny).map((f) =>
-          buildGuardModel(f, reviewed.policy, reviewed.model.qnx),
-        ),
+        oneOrMany(options.deny).map((f) => buildGuardModel(f, reviewed.policy, reviewed.model.qnx)),
       )
     : [];
   return checkResult(reviewed.review, {

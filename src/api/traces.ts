@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FileError } from '../errors';
 import type { TraceEvent } from '../trace/event';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
+import { startsAsGzip } from '../trace/parse-trace';
 
 /** A trace as the caller read it: the name used in every `FILE:LINE`, and its content. */
 export interface TraceText {
@@ -36,7 +37,7 @@ export interface ParsedTrace {
 export function traceBytes(trace: TraceText): Buffer {
   const bytes =
     typeof trace.text === 'string' ? Buffer.from(trace.text, 'utf8') : Buffer.from(trace.text);
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  if (!startsAsGzip(bytes)) return bytes;
   try {
     return gunzipSync(bytes);
   } catch (error) {

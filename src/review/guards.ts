@@ -38,7 +38,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { buildModel } from '../policy/model/build-model';
 import { matchPath } from '../policy/path-match';
 import type { QnxVersion } from '../qnx/abilities';
-import { appendAll } from '../arrays';
+import { appendAll, oneOrMany } from '../arrays';
 
 /** One policy grant that a guard forbids. */
 export interface GuardViolation {
@@ -60,15 +60,6 @@ const DECLARATIONS: ReadonlySet<Statement['type']> = new Set([
 
 /** The guard models of one or several guard files. */
 export type Guards = PolicyModel | readonly PolicyModel[];
-
-/** One guard file or several, as a list (the library takes either). */
-export function guardFiles(deny: PolicyFile | readonly PolicyFile[]): readonly PolicyFile[] {
-  return Array.isArray(deny) ? deny : [deny as PolicyFile];
-}
-
-function modelsOf(guards: Guards): readonly PolicyModel[] {
-  return Array.isArray(guards) ? guards : [guards as PolicyModel];
-}
 
 /** A guard rule's place, `FILE:LINE:COL`, as every message names it. */
 export function guardPlace(o: Origin): string {
@@ -111,7 +102,7 @@ const DOMAINS: readonly AbilityDomain[] = ['root', 'non-root'];
  */
 export function guardViolations(model: PolicyModel, guards: Guards): GuardViolation[] {
   const out: GuardViolation[] = [];
-  for (const g of modelsOf(guards)) appendAll(out, violationsOf(model, g));
+  for (const g of oneOrMany(guards)) appendAll(out, violationsOf(model, g));
   return out.sort((a, b) =>
     a.grant.file !== b.grant.file
       ? a.grant.file < b.grant.file
@@ -264,7 +255,7 @@ function allowedPart(guards: PolicyModel, r: Requirement): Array<[string, string
 export function refuseGuarded(inferred: InferResult, guards: Guards): Diagnostic[] {
   const refusals: Diagnostic[] = [];
   // Each guard file in turn: a later one judges what the earlier ones left (values included).
-  for (const g of modelsOf(guards)) appendAll(refusals, refuseBy(inferred, g));
+  for (const g of oneOrMany(guards)) appendAll(refusals, refuseBy(inferred, g));
   refusals.sort((a, b) =>
     a.file !== b.file
       ? a.file < b.file

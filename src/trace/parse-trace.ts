@@ -124,7 +124,7 @@ export async function* maybeGunzip(
   const rest: AsyncIterable<Buffer | string> = {
     [Symbol.asyncIterator]: () => ({ next: () => it.next() }),
   };
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+  if (!startsAsGzip(head)) {
     yield* held;
     yield* rest;
     return;
@@ -145,4 +145,9 @@ export async function* maybeGunzip(
 
 function waitDrain(s: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => s.once('drain', resolve));
+}
+
+/** True when `bytes` start with gzip's magic number (1f 8b): every reader of traces tells gzip by this. */
+export function startsAsGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

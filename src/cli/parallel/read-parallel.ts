@@ -23,6 +23,7 @@ import type { TraceFilter } from '../../infer/trace-filter';
 import type { TracePosition } from '../../trace/event';
 import { FileError } from '../../errors';
 import { readChunks } from '../read-chunks';
+import { startsAsGzip } from '../../trace/parse-trace';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
@@ -289,7 +290,7 @@ async function isGzip(p: string, file: string): Promise<boolean> {
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return startsAsGzip(b.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
