@@ -24,6 +24,7 @@ import {
   learnOptions,
   parsePolicyFiles,
   withModel,
+  type LoadedPolicies,
   qnxFrom,
   reportToStderr,
 } from '../learn-inputs';
@@ -77,19 +78,23 @@ export const generateCommand: CommandImpl = {
     if (baseFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
     if (ranges === undefined) return ExitCode.USAGE;
-    const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
+    // The inference result stays inside this call: only the planned draft (with the evidence
+    // it cites) is reachable while the output is built (docs/performance.md).
+    let loaded: LoadedPolicies | undefined;
+    const result = await inferFromTraces(
       (args.traces as string[] | undefined) ?? [],
       args,
       io,
-    );
-    const loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
-    const result = learn(inferred, loaded?.input, {
-      mode: 'generate',
-      combine: Boolean(args.combine),
-      qnx: qnxFrom(args),
-      traceFiles,
-      eventCount,
-      notUnderstood,
+    ).then(({ inferred, eventCount, traceFiles, notUnderstood }) => {
+      loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
+      return learn(inferred, loaded?.input, {
+        mode: 'generate',
+        combine: Boolean(args.combine),
+        qnx: qnxFrom(args),
+        traceFiles,
+        eventCount,
+        notUnderstood,
+      });
     });
     const collapse = Boolean(args.collapse);
     if (collapse) result.patch = collapsePaths(result.patch);

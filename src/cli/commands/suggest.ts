@@ -18,7 +18,10 @@ import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { backupName, writeTransaction } from '../write-transaction';
 import { distinctFiles } from '../policy-file-io';
-import { learn } from '../../plan/learn';
+import { learn, type LearnResult } from '../../plan/learn';
+import type { PolicyInput } from '../../plan/plan-types';
+import type { PolicyModel } from '../../policy/model/types';
+import type { CliIo } from '../io';
 import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
@@ -37,6 +40,7 @@ import {
   learnOptions,
   parsePolicyFiles,
   withModel,
+  type LoadedPolicies,
   qnxFrom,
   reportToStderr,
 } from '../learn-inputs';
@@ -139,29 +143,18 @@ export const suggestCommand: CommandImpl = {
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
     if (ranges === undefined) return ExitCode.USAGE;
-    const traces = (args.traces as string[] | undefined) ?? [];
-    const follow = startFollow(args, traces);
-    let read;
-    try {
-      read = await inferFromTraces(traces, args, io, follow);
-    } finally {
-      follow?.dispose();
-    }
-    const { inferred, eventCount, traceFiles, notUnderstood } = read;
-    // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
-    if (denyFiles(args).length > 0) {
-      const guards = await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io);
-      if (!guards) return ExitCode.USAGE;
-      refuseGuarded(inferred, guards);
-    }
-    const loaded = parsed && withModel(parsed, qnx, ranges);
-    const result = learn(inferred, loaded?.input, {
-      mode: 'suggest',
-      combine: Boolean(args.combine),
-      qnx: qnxFrom(args),
-      traceFiles,
-      eventCount,
-      notUnderstood,
+    // Guard rules (--deny) are read before the traces: a guard file that does not parse stops
+    // the command before a gigabyte is read. What they forbid is refused, never emitted.
+    const guards =
+      denyFiles(args).length > 0
+        ? await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io)
+        : [];
+    if (!guards) return ExitCode.USAGE;
+    // The model is built once the traces are read, as before: it is not needed while reading.
+    let loaded: LoadedPolicies | undefined;
+    const result = await readAndPlan(args, io, guards, () => {
+      loaded = parsed && withModel(parsed, qnx, ranges);
+      return loaded?.input;
     });
     if (args.collapse) result.patch = collapsePaths(result.patch);
     const patched = loaded
@@ -219,3 +212,35 @@ export const suggestCommand: CommandImpl = {
     return ExitCode.OK;
   },
 };
+
+/**
+ * Reads the traces and plans the patch. The inference result is not returned:
+ * once planned, only the patch (with the evidence it cites) is printed, and
+ * the requirements it came from must not stay reachable while the output is
+ * built (docs/performance.md, "1M distinct failures").
+ */
+async function readAndPlan(
+  args: Record<string, unknown>,
+  io: CliIo,
+  guards: PolicyModel[],
+  policy: () => PolicyInput | undefined,
+): Promise<LearnResult> {
+  const traces = (args.traces as string[] | undefined) ?? [];
+  const follow = startFollow(args, traces);
+  let read;
+  try {
+    read = await inferFromTraces(traces, args, io, follow);
+  } finally {
+    follow?.dispose();
+  }
+  const { inferred, eventCount, traceFiles, notUnderstood } = read;
+  if (guards.length > 0) refuseGuarded(inferred, guards);
+  return learn(inferred, policy(), {
+    mode: 'suggest',
+    combine: Boolean(args.combine),
+    qnx: qnxFrom(args),
+    traceFiles,
+    eventCount,
+    notUnderstood,
+  });
+}
