@@ -41,8 +41,6 @@ describe('summary merge laws', () => {
     const cut = parts([trace.length / 3, (2 * trace.length) / 3]);
     const merged = mergeSummaries(...cut).learned.inferred;
     expect(merged.requirements.byKey.size).toBeGreaterThan(20);
-    const { ShardLearner } =
-      jest.requireActual<typeof import('./shard-learner')>('./shard-learner');
     const one = new ShardLearner({ names: [], abilities: false, paths: false }, 1000);
     const pieces = cutLines(trace, [trace.length / 3, (2 * trace.length) / 3]);
     pieces.forEach((b, i) => {
