@@ -170,7 +170,7 @@ export async function readLearningInputs(
   }
   for (const file of [...summaryFiles].sort()) parts.push(await readSummaryFile(file, io));
   // One part is the learner's own result (no copy of a million atoms).
-  return parts.length === 1 ? parts[0]! : mergeSummaries(...parts);
+  return parts.length === 1 ? parts[0]! : mergeSummaries(parts);
 }
 
 /** Writes the lines not understood (the first, then a count) on stderr. */

@@ -55,14 +55,22 @@ function byInput(a: SummaryInput, b: SummaryInput): number {
   return (a.events ?? -1) - (b.events ?? -1);
 }
 
-/** Merges summaries; inputs are not modified. */
-export function mergeSummaries(...summaries: Summary[]): Summary {
+/** How many results one `mergeShards` call takes (it spreads them into a call). */
+const MERGE_WIDTH = 1000;
+
+/** Merges summaries (any number: thousands of devices' files); inputs are not modified. */
+export function mergeSummaries(summaries: readonly Summary[]): Summary {
   if (summaries.length === 0) return emptySummary();
+  let learned = summaries.map((s) => s.learned);
+  // The merge is associative: merged in groups, then the groups' results.
+  do {
+    const next: ShardResult[] = [];
+    for (let i = 0; i < learned.length; i += MERGE_WIDTH)
+      next.push(mergeShards(learned.slice(i, i + MERGE_WIDTH), MAX_LISTED_LINES));
+    learned = next;
+  } while (learned.length > 1);
   return {
     inputs: summaries.flatMap((s) => s.inputs).sort(byInput),
-    learned: mergeShards(
-      summaries.map((s) => s.learned),
-      MAX_LISTED_LINES,
-    ),
+    learned: learned[0]!,
   };
 }
