@@ -11,7 +11,7 @@ import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
 import { decodePolicyBytes, readPolicyFile, type PolicySource } from './policy-file-io';
-import { FileError } from '../errors';
+import { FileError, UsageError } from '../errors';
 import { buildModel } from '../policy/model/build-model';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
@@ -20,15 +20,14 @@ import type { PolicyInput } from '../plan/plan-types';
 import { learnReport } from '../render/learn-report';
 import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-traces';
 import { readTracesParallel } from './parallel/read-parallel';
-import { ShardLearner } from '../infer/shard-learner';
+import { ShardLearner, type ShardResult } from '../infer/shard-learner';
+import { MAX_LISTED_LINES, mergeSummaries, type Summary } from '../infer/summary';
+import { isSummaryFile, readSummaryFile } from './summary-inputs';
 import type { Policy, PolicyFile } from '../policy/ast';
 import type { NamedRangeValues } from '../policy/model/types';
 import type { FollowStop } from './follow';
 import { byPlace } from '../diagnostics/first-by-place';
 import { withColor } from './shared-options';
-
-/** How many lines not understood are listed on stderr; the rest are counted. */
-const MAX_LISTED_LINES = 1000;
 
 /** The policies given on the command line, parsed. */
 export interface ParsedPolicies {
@@ -106,7 +105,86 @@ export async function loadPolicies(
   return parsed && withModel(parsed, qnx);
 }
 
-/** Reads every trace into one inference result; reports lines not understood on stderr. */
+/** Learns trace files (no summaries among them) into one result: on every core when large. */
+async function learnTraceFiles(
+  traceFiles: string[],
+  args: Record<string, unknown>,
+  io: CliIo,
+  follow?: FollowStop,
+): Promise<ShardResult> {
+  // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
+  // (An input being followed is read as it is written, in one thread.)
+  const parallel = follow
+    ? undefined
+    : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
+  if (parallel !== undefined) return parallel;
+  // One thread: the learner a shard uses (fast lane, the first lines not understood by place;
+  // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
+  const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
+  await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink(), follow);
+  return learner.result();
+}
+
+/** True when a learning filter option (`-f`, `-a`, `-p`) was given. */
+function filtered(args: Record<string, unknown>): boolean {
+  const f = traceFilterFrom(args);
+  return f.names.length > 0 || f.abilities || f.paths;
+}
+
+/**
+ * The one place where inputs are read for learning: traces and summary files
+ * (`secpol-learn summarize` output, told apart by content), merged with the
+ * learner's merge into one summary. With `eachOnItsOwn`, each trace is learned
+ * on its own so the summary counts the events of each input (summarize);
+ * otherwise traces are learned together (on every core when large).
+ */
+export async function readLearningInputs(
+  names: string[],
+  args: Record<string, unknown>,
+  io: CliIo,
+  options: { follow?: FollowStop; eachOnItsOwn?: boolean } = {},
+): Promise<Summary> {
+  const inputs = names.length > 0 ? names : ['-'];
+  const traces: string[] = [];
+  const summaryFiles: string[] = [];
+  for (const file of inputs) {
+    if (!options.follow && (await isSummaryFile(file, io))) summaryFiles.push(file);
+    else traces.push(file);
+  }
+  if (summaryFiles.length > 0 && filtered(args)) {
+    throw new UsageError(
+      `-f, -a and -p choose what is learned from traces; ${summaryFiles[0]} is a summary, already learned`,
+    );
+  }
+  const parts: Summary[] = [];
+  if (options.eachOnItsOwn) {
+    for (const file of [...traces].sort()) {
+      const learned = await learnTraceFiles([file], args, io, options.follow);
+      parts.push({ inputs: [{ file, events: learned.eventCount }], learned });
+    }
+  } else if (traces.length > 0) {
+    parts.push({
+      inputs: [...traces].sort().map((file) => ({ file })),
+      learned: await learnTraceFiles(traces, args, io, options.follow),
+    });
+  }
+  for (const file of [...summaryFiles].sort()) parts.push(await readSummaryFile(file, io));
+  // One part is the learner's own result (no copy of a million atoms).
+  return parts.length === 1 ? parts[0]! : mergeSummaries(parts);
+}
+
+/** Writes the lines not understood (the first, then a count) on stderr. */
+function reportNotUnderstood(learned: ShardResult, io: CliIo): void {
+  const { notUnderstood, notUnderstoodCount } = learned;
+  for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+  if (notUnderstoodCount > notUnderstood.length) {
+    io.stderr.write(
+      `secpol-learn: ${notUnderstoodCount - notUnderstood.length} more line(s) not understood, not listed\n`,
+    );
+  }
+}
+
+/** Reads every trace (and summary) into one inference result; reports lines not understood on stderr. */
 export async function inferFromTraces(
   traces: string[],
   args: Record<string, unknown>,
@@ -118,30 +196,19 @@ export async function inferFromTraces(
   traceFiles: string[];
   notUnderstood: number;
 }> {
-  const traceFiles = traces.length > 0 ? traces : ['-'];
-  // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
-  // (An input being followed is read as it is written, in one thread.)
-  const parallel = follow
-    ? undefined
-    : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
-  let learned = parallel;
-  if (learned === undefined) {
-    // One thread: the learner a shard uses (fast lane, the first lines not understood by place;
-    // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
-    const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
-    await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink(), follow);
-    learned = learner.result();
-  }
+  const summary = await readLearningInputs(traces, args, io, follow ? { follow } : {});
+  const { learned } = summary;
   // Sorted by place: the same bytes whatever the order of the trace files.
-  const { inferred, eventCount, notUnderstood, notUnderstoodCount } = learned;
-  for (const d of notUnderstood) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-  if (notUnderstoodCount > notUnderstood.length) {
-    io.stderr.write(
-      `secpol-learn: ${notUnderstoodCount - notUnderstood.length} more line(s) not understood, not listed\n`,
-    );
-  }
+  reportNotUnderstood(learned, io);
+  const { inferred, eventCount, notUnderstoodCount } = learned;
   inferred.refused.sort(byPlace);
-  return { inferred, eventCount, traceFiles, notUnderstood: notUnderstoodCount };
+  return {
+    inferred,
+    eventCount,
+    // The traces read, and those the summaries were learned from.
+    traceFiles: summary.inputs.map((i) => i.file),
+    notUnderstood: notUnderstoodCount,
+  };
 }
 
 /** Writes refused records, review items, what was already allowed and the summary on stderr. */

@@ -34,6 +34,16 @@ const DECIMAL = new RegExp(`^[0-9]{1,${MAX_VALUE_DIGITS}}$`);
 /** Pids are opaque (published traces redact them as `xxxx`) but are printed in evidence comments. */
 const SAFE_PID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_PID_CHARS}}$`);
 
+/** True when a pid may be printed in an evidence comment (a summary's pids are checked by it too). */
+export function isSafePid(s: string): boolean {
+  return SAFE_PID.test(s);
+}
+
+/** True for an ability value a trace may carry: decimal digits, at most 2^64-1. */
+export function isAbilityValue(s: string): boolean {
+  return DECIMAL.test(s) && BigInt(s) <= MAX_ABILITY_VALUE;
+}
+
 /** True when a process name may be printed in a comment or derive a type name. */
 export function isSafeProcessName(s: string): boolean {
   return SAFE_PROCESS.test(s);

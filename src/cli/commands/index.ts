@@ -41,6 +41,11 @@ export const commands: CliCommand[] = [
     () => (require('./generate') as typeof import('./generate')).generateCommand,
   ),
   lazy(
+    'summarize [inputs..]',
+    'Write what traces teach as a summary file (JSON Lines) that every trace-reading command reads',
+    () => (require('./summarize') as typeof import('./summarize')).summarizeCommand,
+  ),
+  lazy(
     'monitor [traces..]',
     'Read secpolmonitor traces, apply secpolmonitor options, print canonical events',
     () => (require('./monitor') as typeof import('./monitor')).monitorCommand,

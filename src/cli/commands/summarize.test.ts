@@ -1,0 +1,188 @@
+/**
+ * `summarize` and summaries as inputs: `suggest` (and `generate`) of the
+ * summaries of parts equals the command over the parts themselves, byte for
+ * byte (stdout and stderr), for random splits of generated traces, random
+ * groupings into summaries, random merge trees (summaries of summaries),
+ * random orders, gzip or not, summaries mixed with traces.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { runCli, runCliBytes } from '../../test-utils/run-cli';
+import { generatedTrace } from '../../test-utils/generated-trace';
+import { cutLines } from '../../test-utils/learn-summary';
+
+const SEED = path.resolve(__dirname, '..', '..', '..', 'samples', 'seed-walkthrough');
+
+let dir: string;
+let logs: string[];
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'summarize-'));
+  fs.copyFileSync(path.join(SEED, 'policy.secpol'), path.join(dir, 'policy.secpol'));
+  const trace = await generatedTrace(18, 900, 0.03);
+  const parts = cutLines(trace, [200, 9000, 20000, 21000, 40000, 50000]);
+  logs = parts.map((b, i) => {
+    const name = `dev-${String(i).padStart(2, '0')}.log${i % 3 === 2 ? '.gz' : ''}`;
+    fs.writeFileSync(path.join(dir, name), name.endsWith('.gz') ? gzipSync(b) : b);
+    return name;
+  });
+  fs.copyFileSync(path.join(SEED, 'trace.log'), path.join(dir, 'seed.log'));
+  logs.push('seed.log');
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const cli = (argv: string[]): ReturnType<typeof runCli> => runCli(argv, { cwd: dir });
+
+/** Summarizes `inputs` into `out` (gzipped when asked). */
+async function summarize(inputs: string[], out: string, gzip: boolean): Promise<string> {
+  const r = await runCliBytes(['summarize', ...inputs], { cwd: dir });
+  expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(/^secpol-learn summarize: /)]);
+  const name = gzip ? `${out}.gz` : out;
+  fs.writeFileSync(path.join(dir, name), gzip ? gzipSync(r.stdout) : r.stdout);
+  return name;
+}
+
+/** Random groups of `items` (each item in one group), in random order. */
+const grouping = (n: number): fc.Arbitrary<number[]> =>
+  fc.array(fc.nat(n - 1), { minLength: n, maxLength: n });
+
+function groupsOf<T>(items: T[], groupOf: number[]): T[][] {
+  const groups = new Map<number, T[]>();
+  items.forEach((x, i) => {
+    const g = groupOf[i]!;
+    groups.set(g, [...(groups.get(g) ?? []), x]);
+  });
+  return [...groups.values()];
+}
+
+describe('summaries as inputs', () => {
+  it('suggest of summaries of parts (any split, grouping, merge tree, order) is suggest of the parts, byte for byte', async () => {
+    const formats = [
+      ['--format', 'secpol'],
+      ['--format', 'json'],
+      ['--format', 'patch'],
+    ];
+    const direct = await Promise.all(
+      formats.map((f) => cli(['suggest', ...logs, '--policy', 'policy.secpol', '--explain', ...f])),
+    );
+    expect(direct[0]!.code).toBe(0);
+    expect(direct[0]!.stdout).toMatch(/allow/);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        grouping(logs.length),
+        fc.boolean(),
+        fc.array(fc.nat(100), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 0, max: 1 }),
+        async (groupOf, gzip, shuffle, keepRaw) => {
+          run++;
+          // Level 1: each group of logs summarized (one group may stay raw logs, read as traces).
+          const groups = groupsOf(logs, groupOf);
+          const level1: string[] = [];
+          const raw: string[] = [];
+          for (const [i, g] of groups.entries()) {
+            if (keepRaw === 1 && i === 0 && groups.length > 1) raw.push(...g);
+            else level1.push(await summarize(g, `r${run}-a${i}.jsonl`, gzip && i % 2 === 0));
+          }
+          // Level 2: the summaries merged in pairs (a merge tree), the odd one out kept.
+          const level2: string[] = [];
+          for (let i = 0; i < level1.length; i += 2) {
+            const pair = level1.slice(i, i + 2);
+            level2.push(
+              pair.length === 2 ? await summarize(pair, `r${run}-b${i}.jsonl`, !gzip) : pair[0]!,
+            );
+          }
+          const inputs = [...level2, ...raw]
+            .map((f, i) => ({ f, k: shuffle[i % shuffle.length]! + i / 100 }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.f);
+          for (const [i, f] of formats.entries()) {
+            const via = await cli([
+              'suggest',
+              ...inputs,
+              '--policy',
+              'policy.secpol',
+              '--explain',
+              ...f,
+            ]);
+            expect(via).toEqual(direct[i]);
+          }
+        },
+      ),
+      { seed: 18, numRuns: 5 },
+    );
+  }, 600_000);
+
+  it('generate of a summary is generate of the traces; summarize of one summary is that summary', async () => {
+    const direct = await cli(['generate', ...logs]);
+    expect(direct.code).toBe(0);
+    const all = await summarize(logs, 'all.jsonl', false);
+    expect(await cli(['generate', all])).toEqual(direct);
+    const again = await runCliBytes(['summarize', all], { cwd: dir });
+    expect(again.stdout.equals(fs.readFileSync(path.join(dir, all)))).toBe(true);
+  });
+
+  it('counts the events of each input, and the inputs of merged summaries', async () => {
+    const a = await summarize(['seed.log'], 'one.jsonl', false);
+    const lines = fs.readFileSync(path.join(dir, a), 'utf8').split('\n');
+    expect(JSON.parse(lines[1]!)).toEqual({
+      schema: 'secpol-learn/summary@1',
+      entry: 'input',
+      file: 'seed.log',
+      events: 12,
+    });
+    const b = await summarize([a, logs[0]!], 'two.jsonl', false);
+    const inputs = fs
+      .readFileSync(path.join(dir, b), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"entry":"input"'))
+      .map((l) => (JSON.parse(l) as { file: string }).file);
+    expect(inputs).toEqual([logs[0], 'seed.log']);
+  });
+
+  it('names a bad summary line FILE:LINE and reads on; a bad header is exit 2 naming FILE:1', async () => {
+    const good = fs.readFileSync(
+      path.join(dir, await summarize(['seed.log'], 'g.jsonl', false)),
+      'utf8',
+    );
+    const lines = good.split('\n');
+    lines.splice(
+      2,
+      0,
+      lines[2]!.replace('"type":"', '"type":"x; allow evil_t self:ability { io };'),
+    );
+    fs.writeFileSync(path.join(dir, 'bad.jsonl'), lines.join('\n'));
+    const r = await cli(['suggest', 'bad.jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^bad\.jsonl:3: warning: summary line not read: the atom\.type: a type name is not valid \[summary-bad-line\]$/m,
+    );
+    expect(r.stdout).not.toMatch(/evil/);
+    expect(r.stdout).toBe(
+      (await cli(['suggest', 'seed.log'])).stdout.replace(/from 1 trace/, 'from 1 trace'),
+    );
+
+    fs.writeFileSync(path.join(dir, 'v2.jsonl'), good.replace('summary@1', 'summary@2'));
+    const v2 = await cli(['suggest', 'v2.jsonl']);
+    expect([v2.code, v2.stdout]).toEqual([2, '']);
+    expect(v2.stderr).toBe(
+      'secpol-learn: v2.jsonl:1: not a summary this version reads (it reads secpol-learn/summary@1)\n',
+    );
+  });
+
+  it('refuses -f, -a and -p with a summary (they choose what is learned from traces)', async () => {
+    const s = await summarize(['seed.log'], 'f.jsonl', false);
+    const r = await cli(['suggest', s, '-f', 'sbin/devf-ram']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/f\.jsonl is a summary, already learned/);
+  });
+
+  it('reads a trace whose first line only resembles a summary as a trace, not understood', async () => {
+    fs.writeFileSync(path.join(dir, 'like.log'), '{"schema":"secpol-learn/summar"}\n');
+    const r = await cli(['suggest', 'like.log']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^like\.log:1: /m);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * `secpol-learn summarize [INPUT...] > part.jsonl`: what learning found in
+ * the inputs (traces, plain or gzip, and other summaries) as a summary file
+ * (`secpol-learn/summary@1`, docs/json-schema.md), which every command that
+ * reads traces reads back. Summarizing summaries is their merge, so a fleet's
+ * logs are summarized where they are and merged in a tree anywhere
+ * (docs/fleet.md). Lines not understood go into the summary (a count on
+ * stderr). Exit 0; 2 for bad usage or unreadable input.
+ */
+import type { CommandImpl } from '../command';
+import { ExitCode } from '../../errors';
+import { readLearningInputs } from '../learn-inputs';
+import { traceFilterOptions } from '../read-traces';
+import { summaryLines } from '../../infer/summary-codec';
+import type { CliIo } from '../io';
+
+/** Bytes gathered before each write. */
+const WRITE_BYTES = 1 << 20;
+
+/** Writes text, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
+async function write(io: CliIo, text: string): Promise<void> {
+  const out = io.stdout;
+  if (!out.write(text) && !out.destroyed)
+    await new Promise((res) => {
+      out.once('drain', res);
+      out.once('close', res);
+    });
+}
+
+export const summarizeCommand: CommandImpl = {
+  builder: (y) =>
+    traceFilterOptions(
+      y.positional('inputs', {
+        describe:
+          'secpolmonitor traces and summary files, plain or gzip (`-` or none: standard input, a trace)',
+        type: 'string',
+        array: true,
+      }),
+    )
+      .example('$0 summarize device-0042.log.gz > device-0042.jsonl', 'one device’s summary')
+      .example('$0 summarize parts/*.jsonl > fleet.jsonl', 'merge summaries (a tree of them)')
+      .example('$0 suggest fleet.jsonl --policy fleet.secpol', 'learn from a summary'),
+  run: async (args, io) => {
+    const summary = await readLearningInputs(
+      (args.inputs as string[] | undefined) ?? [],
+      args,
+      io,
+      {
+        eachOnItsOwn: true,
+      },
+    );
+    const { learned } = summary;
+    // The lines not understood are in the summary (the command that reads it lists them).
+    io.stderr.write(
+      `secpol-learn summarize: ${learned.inferred.requirements.byKey.size} requirement(s) from ${learned.eventCount} event(s) in ${summary.inputs.length} input(s); ${learned.notUnderstoodCount} line(s) not understood\n`,
+    );
+    let pending: string[] = [];
+    let bytes = 0;
+    for (const line of summaryLines(summary)) {
+      pending.push(line);
+      bytes += line.length;
+      if (bytes >= WRITE_BYTES) {
+        await write(io, pending.join(''));
+        pending = [];
+        bytes = 0;
+      }
+    }
+    if (pending.length > 0) await write(io, pending.join(''));
+    return ExitCode.OK;
+  },
+};

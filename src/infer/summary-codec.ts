@@ -1,0 +1,282 @@
+/**
+ * The summary file format (`secpol-learn/summary@1`, docs/json-schema.md):
+ * JSON Lines, each object starting with `"schema":"secpol-learn/summary@1"`
+ * and an `entry` naming its kind. The header comes first (the counts), then
+ * the inputs by file, the requirement atoms by key, the untyped processes,
+ * linkers and attachers by name, the refused records and the lines not
+ * understood by place: the same summary always gives the same bytes.
+ *
+ * Reading (`SummaryDecoder`) checks every field (summary-fields.ts) and every
+ * atom's keyed fields with the trace path's own check (`validateEvent` on the
+ * event the atom stands for), so nothing reaches policy text that a trace
+ * record could not have put there. A line that does not pass is a warning
+ * `FILE:LINE` counted with the lines not understood, and skipped; a first
+ * line that is not a header this version reads is an input error.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { FirstByPlace } from '../diagnostics/first-by-place';
+import { InputError } from '../errors';
+import type { ProcessEvent } from '../trace/event';
+import {
+  addRequirement,
+  mergeEvidence,
+  requirementKey,
+  sortedRequirements,
+  type Evidence,
+  type Requirement,
+} from './requirement';
+import {
+  ATOM_FIELDS,
+  count,
+  DIAGNOSTIC_FIELDS,
+  evidence,
+  FieldProblem,
+  fileName,
+  opt,
+  processName,
+  readRecord,
+  writeRecord,
+  type Fields,
+  type SummaryDiagnostic,
+} from './summary-fields';
+import { emptySummary, MAX_LISTED_LINES, type Summary, type SummaryInput } from './summary';
+import { validateEvent } from './validate-event';
+
+/** The schema marker every line carries. */
+export const SUMMARY_SCHEMA = 'secpol-learn/summary@1';
+/** What a summary file starts with: a reader tells a summary from a trace by these bytes. */
+export const SUMMARY_HEAD = '{"schema":"secpol-learn/summary@';
+/** Refused records a summary keeps, as the learner does. */
+const MAX_REFUSED = 100;
+
+/** The header's counts (the learner's, for all inputs). */
+interface Header {
+  events: number;
+  lines: number;
+  refusedCount: number;
+  unknownCount: number;
+  notUnderstoodCount: number;
+}
+const HEADER_FIELDS: Fields<Header> = {
+  events: count,
+  lines: count,
+  refusedCount: count,
+  unknownCount: count,
+  notUnderstoodCount: count,
+};
+const INPUT_FIELDS: Fields<SummaryInput> = { file: fileName, events: opt(count) };
+const UNTYPED_FIELDS: Fields<{ process: string; evidence: Evidence }> = {
+  process: processName,
+  evidence,
+};
+const PROCESS_FIELDS: Fields<{ process: string }> = { process: processName };
+
+/** One line of the format. */
+function line(entry: string, fields: Record<string, unknown>): string {
+  return `${JSON.stringify({ schema: SUMMARY_SCHEMA, entry, ...fields })}\n`;
+}
+
+const bySort = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The lines of a summary, in the format's one order. */
+export function* summaryLines(summary: Summary): Generator<string> {
+  const { inferred } = summary.learned;
+  const header: Header = {
+    events: summary.learned.eventCount,
+    lines: summary.learned.lines,
+    refusedCount: inferred.refusedCount,
+    unknownCount: inferred.unknownCount,
+    notUnderstoodCount: summary.learned.notUnderstoodCount,
+  };
+  yield line('header', writeRecord(HEADER_FIELDS, header));
+  for (const i of summary.inputs) yield line('input', writeRecord(INPUT_FIELDS, i));
+  for (const r of sortedRequirements(inferred.requirements))
+    yield line('atom', writeRecord(ATOM_FIELDS, r));
+  for (const p of [...inferred.untyped.keys()].sort(bySort))
+    yield line(
+      'untyped',
+      writeRecord(UNTYPED_FIELDS, { process: p, evidence: inferred.untyped.get(p)! }),
+    );
+  for (const p of [...inferred.requirements.linkers].sort(bySort))
+    yield line('linker', { process: p });
+  for (const p of [...inferred.requirements.attachers].sort(bySort))
+    yield line('attacher', { process: p });
+  for (const d of inferred.refused) yield line('refused', writeRecord(DIAGNOSTIC_FIELDS, d));
+  for (const d of summary.learned.notUnderstood)
+    yield line('not-understood', writeRecord(DIAGNOSTIC_FIELDS, d));
+}
+
+/** The event an atom stands for, so the trace path's own check judges its keyed fields. */
+function eventOf(r: Omit<Requirement, 'key'>): ProcessEvent {
+  const base = {
+    severity: 'error' as const,
+    process: r.process,
+    pid: r.evidence.pids[0] ?? '0',
+    securityType: r.type,
+    record: '',
+    position: r.evidence.first,
+  };
+  if (r.kind === 'attach' || r.kind === 'link') return { ...base, kind: r.kind, path: r.object };
+  const typed = r.kind === 'connect' || r.kind === 'settypeid';
+  const name =
+    r.kind === 'connect' ? 'channel_connect' : r.kind === 'settypeid' ? 'settypeid' : r.object;
+  return {
+    ...base,
+    kind: 'ability',
+    ability: { monitorName: name, policyName: name, dynamic: false },
+    argument: typed ? { kind: 'type-id', value: '0', typeName: r.object } : { kind: 'none' },
+    domain: r.domain ?? 'root',
+  };
+}
+
+/** Why an atom's fields do not fit together, or undefined. */
+function atomProblem(r: Omit<Requirement, 'key'>): string | undefined {
+  const ability = r.kind === 'ability';
+  const path = r.kind === 'attach' || r.kind === 'link';
+  if (path !== (r.domain === undefined)) return 'the domain does not fit the kind';
+  const valued = [r.whole, r.ranges, r.deniedWhole, r.deniedRanges];
+  if (ability ? valued.some((v) => v === undefined) : valued.some((v) => v !== undefined))
+    return 'the value fields do not fit the kind';
+  if ((r.whole && r.ranges!.length > 0) || (r.deniedWhole && r.deniedRanges!.length > 0))
+    return 'a whole ability also lists values';
+  if (!path && r.unfixable !== undefined) return 'a failure reason on an ability';
+  if (r.wordedAttach !== undefined && (r.kind !== 'attach' || !r.wordedAttach))
+    return 'wordedAttach on something else than an attach';
+  if (r.type === '-') return 'the unnamed type has no atoms';
+  // The trace path's check, on the event the atom stands for (the message names the field).
+  return validateEvent(eventOf(r))
+    ?.message.replace(/^refused trace record: /, '')
+    .replace(/; nothing from it.*$/, '');
+}
+
+/**
+ * Reads one summary file line by line (the shell splits the lines:
+ * summary-lines.ts); `result()` once at the end.
+ */
+export class SummaryDecoder {
+  private readonly summary = emptySummary();
+  private header: Header | undefined;
+  private readonly refused = new FirstByPlace(MAX_REFUSED);
+  private readonly notUnderstood = new FirstByPlace(MAX_LISTED_LINES);
+  private badLines = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** A line that is not what the format says: warned about at FILE:LINE, counted, skipped. */
+  problem(lineNumber: number, problem: string): void {
+    if (this.header === undefined)
+      throw new InputError(`${this.file}:${lineNumber}`, `a summary header that is ${problem}`);
+    this.badLines++;
+    this.notUnderstood.add({
+      severity: 'warning',
+      message: `summary line not read: ${problem}`,
+      file: this.file,
+      line: lineNumber,
+      ruleId: 'summary-bad-line',
+    });
+  }
+
+  /** One line's text (without its newline), numbered from 1. */
+  line(text: string, lineNumber: number): void {
+    if (this.header === undefined) {
+      this.header = this.readHeader(text);
+      return;
+    }
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.problem(lineNumber, 'not JSON');
+      return;
+    }
+    try {
+      this.entry(value);
+    } catch (error) {
+      if (!(error instanceof FieldProblem)) throw error;
+      this.problem(lineNumber, error.message);
+    }
+  }
+
+  private readHeader(text: string): Header {
+    const at = `${this.file}:1`;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new InputError(at, 'a summary header that is not JSON');
+    }
+    const v = value as Record<string, unknown>;
+    if (v?.schema !== SUMMARY_SCHEMA || v.entry !== 'header')
+      throw new InputError(at, `not a summary this version reads (it reads ${SUMMARY_SCHEMA})`);
+    try {
+      return readRecord(HEADER_FIELDS, v, 'the header');
+    } catch (error) {
+      if (error instanceof FieldProblem) throw new InputError(at, error.message);
+      throw error;
+    }
+  }
+
+  private entry(value: unknown): void {
+    const v = value as Record<string, unknown>;
+    if (typeof v !== 'object' || v === null || v.schema !== SUMMARY_SCHEMA)
+      throw new FieldProblem(`not a ${SUMMARY_SCHEMA} line`);
+    const { inferred } = this.summary.learned;
+    switch (v.entry) {
+      case 'input':
+        this.summary.inputs.push(readRecord(INPUT_FIELDS, v, 'the input'));
+        return;
+      case 'atom': {
+        const r = readRecord(ATOM_FIELDS, v, 'the atom');
+        const problem = atomProblem(r);
+        if (problem !== undefined) throw new FieldProblem(`the atom: ${problem}`);
+        addRequirement(inferred.requirements, { ...r, key: requirementKey(r) });
+        return;
+      }
+      case 'untyped': {
+        const u = readRecord(UNTYPED_FIELDS, v, 'the untyped process');
+        const had = inferred.untyped.get(u.process);
+        inferred.untyped.set(u.process, had ? mergeEvidence(had, u.evidence) : u.evidence);
+        return;
+      }
+      case 'linker':
+        inferred.requirements.linkers.add(readRecord(PROCESS_FIELDS, v, 'the linker').process);
+        return;
+      case 'attacher':
+        inferred.requirements.attachers.add(readRecord(PROCESS_FIELDS, v, 'the attacher').process);
+        return;
+      case 'refused':
+        this.refused.add(readDiagnostic(v, 'the refused record'));
+        return;
+      case 'not-understood':
+        this.notUnderstood.add(readDiagnostic(v, 'the line not understood'));
+        return;
+      default:
+        throw new FieldProblem('an entry of an unknown kind');
+    }
+  }
+
+  /** The summary read; undefined header (an empty file) is an input error. */
+  result(): Summary {
+    const h = this.header;
+    if (h === undefined) throw new InputError(`${this.file}:1`, 'an empty summary');
+    const s = this.summary;
+    s.inputs.sort((a, b) =>
+      a.file < b.file ? -1 : a.file > b.file ? 1 : (a.events ?? -1) - (b.events ?? -1),
+    );
+    s.learned.eventCount = h.events;
+    s.learned.lines = h.lines;
+    s.learned.inferred.refused = this.refused.sorted();
+    s.learned.inferred.refusedCount = Math.max(h.refusedCount, this.refused.count);
+    s.learned.inferred.unknownCount = h.unknownCount;
+    s.learned.notUnderstood = this.notUnderstood.sorted();
+    s.learned.notUnderstoodCount =
+      Math.max(h.notUnderstoodCount, this.notUnderstood.count - this.badLines) + this.badLines;
+    return s;
+  }
+}
+
+function readDiagnostic(v: unknown, what: string): Diagnostic {
+  const d: SummaryDiagnostic = readRecord(DIAGNOSTIC_FIELDS, v, what);
+  return d;
+}
