@@ -21,6 +21,7 @@ import { learnReport } from '../render/learn-report';
 import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-traces';
 import { readTracesParallel } from './parallel/read-parallel';
 import { ShardLearner } from '../infer/shard-learner';
+import type { TraceSink } from '../infer/trace-filter';
 import type { Policy, PolicyFile } from '../policy/ast';
 import type { NamedRangeValues } from '../policy/model/types';
 import type { FollowStop } from './follow';
@@ -112,6 +113,8 @@ export async function inferFromTraces(
   args: Record<string, unknown>,
   io: CliIo,
   follow?: FollowStop,
+  /** Sees every event and diagnostic before learning does (`--follow`'s live output; one thread, no fast lane). */
+  watch?: (sink: TraceSink) => TraceSink,
 ): Promise<{
   inferred: InferResult;
   eventCount: number;
@@ -121,15 +124,17 @@ export async function inferFromTraces(
   const traceFiles = traces.length > 0 ? traces : ['-'];
   // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
   // (An input being followed is read as it is written, in one thread.)
-  const parallel = follow
-    ? undefined
-    : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
+  const parallel =
+    follow || watch
+      ? undefined
+      : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
   let learned = parallel;
   if (learned === undefined) {
     // One thread: the learner a shard uses (fast lane, the first lines not understood by place;
     // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
     const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
-    await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink(), follow);
+    const sink = watch ? watch(learner.sink()) : learner.sink();
+    await readTraceEvents(traceFiles, traceFilterFrom(args), io, sink, follow);
     learned = learner.result();
   }
   // Sorted by place: the same bytes whatever the order of the trace files.

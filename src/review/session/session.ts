@@ -149,3 +149,22 @@ export function grantedNode(
   const r = readEdit(groupOf(state, d.group)!, d.edit);
   return 'node' in r ? { edited: r.node } : undefined;
 }
+
+/**
+ * The session over a newer plan of the same stream (`review --follow`): the
+ * decisions taken so far, in order, applied again to the groups that are
+ * still planned; a decision whose group is gone is dropped with it.
+ */
+export function rebase(
+  state: SessionState,
+  patch: PolicyPatch,
+  waived?: (group: ReviewGroup) => WaivedBy | undefined,
+): SessionState {
+  let s = startSession(patch, waived);
+  for (const d of state.decisions) {
+    const { group, ...choice } = d;
+    const next = groupOf(s, group) ? decide(s, group, choice as Choice) : undefined;
+    if (next && 'state' in next) s = next.state;
+  }
+  return s;
+}
