@@ -28,8 +28,6 @@ import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { toSnippetView } from '../../render/view-model';
-import { loadGuardFiles } from '../load-guards';
-import { refuseGuarded } from '../../review/guards';
 import { loadRangeOption } from '../load-ranges';
 import { startFollow } from '../follow';
 import {
@@ -160,7 +158,7 @@ export const reviewCommand: CommandImpl = {
       })
       .option('deny-file', {
         type: 'string',
-        describe: '`n` appends guard rules here; its rules are also guards (never asked again)',
+        describe: '`n` appends guard rules here (for `check --deny` and `suggest --deny`)',
       })
       .option('waive', {
         type: 'string',
@@ -224,17 +222,11 @@ export const reviewCommand: CommandImpl = {
       throw new UsageError('--interactive needs a terminal (standard error and the keyboard)');
     if (!input && answers === undefined && answersFile !== undefined)
       throw new InputError(answersFile, 'no such file (a replay needs the answers file)');
-    const guards =
-      denyFile !== undefined && (await exists(denyFile, io))
-        ? await loadGuardFiles([denyFile], parsed.policy, qnx, io)
-        : [];
-    if (!guards) return ExitCode.USAGE;
     const loaded = withModel(parsed, qnx, ranges);
     const plan = (
       inferred: InferResult,
       counts: { eventCount: number; traceFiles: string[]; notUnderstood: number },
     ): LearnResult => {
-      if (guards.length > 0) refuseGuarded(inferred, guards);
       return learn(inferred, loaded.input, {
         mode: 'suggest',
         combine: Boolean(args.combine),
@@ -335,13 +327,4 @@ export const reviewCommand: CommandImpl = {
 function asAnswers(state: SessionState): ReadAnswer[] {
   const r = readAnswers(answersText(state));
   return 'answers' in r ? r.answers : [];
-}
-
-async function exists(file: string, io: CliIo): Promise<boolean> {
-  try {
-    await fsp.access(path.resolve(io.cwd, file));
-    return true;
-  } catch {
-    return false;
-  }
 }
