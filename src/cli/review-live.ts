@@ -22,7 +22,9 @@ import {
   type SessionState,
 } from '../review/session/session';
 import { replay, type ReadAnswer } from '../review/session/answers';
-import { keyId } from '../review/session/groups';
+import { keyId, reviewGroups } from '../review/session/groups';
+import { changeStatement } from '../plan/change-statement';
+import { printRuleLine } from '../policy/print';
 import type { LiveSession } from './review-prompt';
 
 /** How long after a new record the events are planned again. */
@@ -141,4 +143,24 @@ export function followLive(
       quit: () => follow.stop(),
     },
   };
+}
+
+/**
+ * `suggest --follow`: the lines announcing the groups of `patch` not yet in
+ * `seen` (which gains them), one each: `secpol-learn: new: RULE (first seen
+ * FILE:LINE)`, the rule printed on one line by the AST printer.
+ */
+export function newItemLines(patch: PolicyPatch, seen: Set<string>): string[] {
+  const out: string[] = [];
+  for (const g of reviewGroups(patch)) {
+    if (seen.has(g.id)) continue;
+    seen.add(g.id);
+    const change = patch.changes[g.items[0]!.change]!;
+    const items = g.items.map((r) => patch.changes[r.change]!.items[r.item]!);
+    const p = g.evidence.firstFailure ?? g.evidence.first;
+    out.push(
+      `secpol-learn: new: ${printRuleLine(changeStatement({ ...change, items }))} (first seen ${p.file}:${p.line})\n`,
+    );
+  }
+  return out;
 }

@@ -32,6 +32,12 @@ import { patchDiagramSection } from '../../render/patch-diagram';
 import { collapsePaths } from '../../plan/collapse-paths';
 import { loadRangeOption } from '../load-ranges';
 import { startFollow } from '../follow';
+import { learnLive, newItemLines } from '../review-live';
+import type { CliIo } from '../io';
+import type { PolicyModel } from '../../policy/model/types';
+import type { NamedRangeValues } from '../../policy/model/types';
+import type { QnxVersion } from '../../qnx/abilities';
+import type { InferResult } from '../../infer/infer-requirements';
 import {
   inferFromTraces,
   learnOptions,
@@ -39,6 +45,7 @@ import {
   withModel,
   qnxFrom,
   reportToStderr,
+  type ParsedPolicies,
 } from '../learn-inputs';
 
 export const suggestCommand: CommandImpl = {
@@ -82,7 +89,7 @@ export const suggestCommand: CommandImpl = {
         type: 'boolean',
         default: false,
         describe:
-          'read one input as it is written (a growing file, a pipe); print the patch when it ends or on Ctrl-C/SIGTERM',
+          'read one input as it is written (a growing file, a pipe); each new item is announced on stderr (`new: RULE`); the patch is printed when it ends or on Ctrl-C/SIGTERM',
       })
       .example(
         '$0 suggest trace.log --policy policy.secpol --deny never.secpol',
@@ -141,16 +148,31 @@ export const suggestCommand: CommandImpl = {
     if (ranges === undefined) return ExitCode.USAGE;
     const traces = (args.traces as string[] | undefined) ?? [];
     const follow = startFollow(args, traces);
+    // --follow plans as it reads (to print each new item), so it loads the guards first.
+    const early = follow && denyFiles(args).length > 0;
+    const earlyGuards = early
+      ? await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io)
+      : undefined;
+    if (early && !earlyGuards) return ExitCode.USAGE;
     let read;
     try {
-      read = await inferFromTraces(traces, args, io, follow);
+      read = follow
+        ? await learnLive(
+            traces,
+            args,
+            io,
+            follow,
+            announceNew(io, parsed, qnx, ranges, earlyGuards, args),
+          )
+        : await inferFromTraces(traces, args, io, follow);
     } finally {
       follow?.dispose();
     }
     const { inferred, eventCount, traceFiles, notUnderstood } = read;
     // Guard rules (--deny): what they forbid is refused (with the record that asked), never emitted.
     if (denyFiles(args).length > 0) {
-      const guards = await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io);
+      const guards =
+        earlyGuards ?? (await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io));
       if (!guards) return ExitCode.USAGE;
       refuseGuarded(inferred, guards);
     }
@@ -219,3 +241,32 @@ export const suggestCommand: CommandImpl = {
     return ExitCode.OK;
   },
 };
+
+/**
+ * `--follow`'s live output: each plan of what was read so far (as the final
+ * plan is made: guards, policy, `-c`) announces the items it has that the
+ * earlier ones had not, on stderr. The model is built at the first plan.
+ */
+function announceNew(
+  io: CliIo,
+  parsed: ParsedPolicies | undefined,
+  qnx: QnxVersion,
+  ranges: NamedRangeValues | null,
+  guards: PolicyModel[] | undefined,
+  args: Record<string, unknown>,
+): (inferred: InferResult, counts: { eventCount: number; traceFiles: string[] }) => void {
+  const seen = new Set<string>();
+  let loaded: ReturnType<typeof withModel> | undefined;
+  return (inferred, counts) => {
+    if (guards) refuseGuarded(inferred, guards);
+    loaded ??= parsed && withModel(parsed, qnx, ranges);
+    const r = learn(inferred, loaded?.input, {
+      mode: 'suggest',
+      combine: Boolean(args.combine),
+      qnx,
+      ...counts,
+    });
+    const patch = args.collapse ? collapsePaths(r.patch) : r.patch;
+    for (const line of newItemLines(patch, seen)) io.stderr.write(line);
+  };
+}
