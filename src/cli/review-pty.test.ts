@@ -69,7 +69,7 @@ describe('review on a pseudo-terminal', () => {
     );
     expect(code).toBe(0);
     const file = (f: string): string => readFileSync(path.join(dir, f), 'utf8');
-    expect(file('out.secpol')).toMatch(/allow fs_user_t self:ability \{\n.*\n    pathspace\n\};/);
+    expect(file('out.secpol')).toMatch(/allow fs_user_t self:ability \{\n.*\n {4}pathspace\n\};/);
     expect(file('out.secpol')).not.toContain('allow_attach');
     expect(file('never.secpol')).toBe(
       '# never: needed by sbin/devf-ram (first seen trace.log:4)\nallow_attach fs_nonuser_t /;\n',
