@@ -207,3 +207,40 @@ describe('review --interactive without a terminal', () => {
     expect(existsSync(path.join(SAMPLE, 'never.secpol'))).toBe(false);
   });
 });
+
+describe('review --answers with hostile values', () => {
+  it('refuses control and bidirectional characters: shown as ?, answers stale, exit 1', async () => {
+    const cwd = sampleCopy();
+    const doc = {
+      schema: 'secpol-learn/review-answers',
+      schemaVersion: 1,
+      decisions: [
+        { type: 'x\u001b[2Jt', kind: 'ability', domain: 'root', object: 'io', choice: 'allow' },
+        {
+          type: 'ssh_privsep_t',
+          kind: 'connect',
+          object: 'random_t',
+          choice: 'launch-as',
+          process: 'evil\u202e\u0007',
+          as: 'init_t',
+        },
+        {
+          type: 'devc_t',
+          kind: 'ability',
+          domain: 'root',
+          object: 'io',
+          choice: 'waive',
+          reason: 'ok\u202egnp.exe',
+        },
+      ],
+    };
+    writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify(doc, null, 2));
+    const r = await runCli(REPLAY, { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(r.stderr).toContain('stale answer (x?[2Jt ability io)');
+    expect(r.stderr).toContain('evil?? is not a process that needed this [stale-answer]');
+    expect(r.stderr).toContain('a reason is one line of visible text [stale-answer]');
+    expect(existsSync(path.join(cwd, 'waivers.secpol'))).toBe(false);
+  });
+});

@@ -45,6 +45,7 @@ import { guardEntries, reviewedPatch, waiverEntries } from '../../review/session
 import { inquirerPrompter, REVIEW_KEYS, runPrompts } from '../review-prompt';
 import { followLive } from '../review-live';
 import type { InferResult } from '../../infer/infer-requirements';
+import { visible } from '../../diagnostics/safe-text';
 
 const KEYS_HELP = `Keys: ${REVIEW_KEYS.map((k) => `${k.key} ${k.name}`).join(' · ')}`;
 
@@ -59,7 +60,7 @@ async function loadAnswers(file: string | undefined, io: CliIo): Promise<ReadAns
     throw new FileError(file, 'read', error);
   }
   const r = readAnswers(text);
-  if ('message' in r) throw new InputError(`${file}:${r.line}`, r.message);
+  if ('message' in r) throw new InputError(`${file}:${r.line}`, visible(r.message));
   return r.answers;
 }
 
@@ -243,7 +244,7 @@ export const reviewCommand: CommandImpl = {
       const rep = replay(startSession(r.patch), answers ?? []);
       for (const s of rep.stale)
         io.stderr.write(
-          `${answersFile}:${s.line}: warning: stale answer (${s.answer.type} ${s.answer.kind} ${s.answer.object}): ${s.why} [stale-answer]\n`,
+          `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
         );
       kept = [...rep.stale, ...rep.waived];
       return rep.state;

@@ -15,6 +15,7 @@ import { buildModel } from '../../policy/model/build-model';
 import { abilityGrant, numberRange, pathSpec, rangeName, NodeError } from '../../policy/nodes';
 import { itemAccesses, keyId, type ReviewGroup } from './groups';
 import { changeStatement } from '../../plan/change-statement';
+import { visible } from '../../diagnostics/safe-text';
 
 /** An edit read: the new item node, or why it cannot be one. */
 export type EditResult = { node: AbilityItem | PathSpec } | { error: string };
@@ -36,7 +37,8 @@ export function readEdit(group: ReviewGroup, text: string): EditResult {
       : `allow_${k.kind} ${k.type} ${edit};`;
   const { ast, diagnostics } = parsePolicy(source, { file: 'edit' });
   const error = diagnostics.find((d) => d.severity === 'error');
-  if (error) return { error: `\`${edit}\` is not one ${what(group)}: ${error.message}` };
+  if (error)
+    return { error: `\`${visible(edit)}\` is not one ${what(group)}: ${visible(error.message)}` };
   const st = ast.statements[0];
   try {
     if (st?.type === 'allow-ability' && st.items.length === 1) {
@@ -52,7 +54,7 @@ export function readEdit(group: ReviewGroup, text: string): EditResult {
     if (e instanceof NodeError || e instanceof RangeError) return { error: e.message };
     throw e;
   }
-  return { error: `\`${edit}\` is not one ${what(group)}` };
+  return { error: `\`${visible(edit)}\` is not one ${what(group)}` };
 }
 
 function what(group: ReviewGroup): string {

@@ -258,7 +258,11 @@ describe('properties on generated traces', () => {
     let s = startSession(plan.patch);
     for (const [i, c] of steps) {
       const g = s.groups[i % s.groups.length]!;
-      const next = decide(s, g.id, c);
+      const next = decide(
+        s,
+        g.id,
+        c.choice === 'launch-as' ? { ...c, process: g.processes[0]! } : c,
+      );
       if ('state' in next) s = next.state;
     }
     return s;
@@ -306,8 +310,11 @@ describe('properties on generated traces', () => {
         const ga = s0.groups[i % s0.groups.length]!;
         const gb = s0.groups[j % s0.groups.length]!;
         fc.pre(ga.id !== gb.id);
-        const ab = must(decide(must(decide(s0, ga.id, a)), gb.id, b));
-        const ba = must(decide(must(decide(s0, gb.id, b)), ga.id, a));
+        // launch-as names a process that needed the group: the group's first one.
+        const fit = (g: typeof ga, c: Choice): Choice =>
+          c.choice === 'launch-as' ? { ...c, process: g.processes[0]! } : c;
+        const ab = must(decide(must(decide(s0, ga.id, fit(ga, a))), gb.id, fit(gb, b)));
+        const ba = must(decide(must(decide(s0, gb.id, fit(gb, b))), ga.id, fit(ga, a)));
         expect(outputs(plan, ab)).toEqual(outputs(plan, ba));
       }),
       { seed: 29, numRuns: 60 },

@@ -9,6 +9,7 @@ import type { PolicyPatch } from '../../plan/patch';
 import type { AbilityItem, PathSpec } from '../../policy/ast';
 import { reviewGroups, type ReviewGroup } from './groups';
 import { readEdit } from './edit';
+import { hasUnsafeCharacter, visible } from '../../diagnostics/safe-text';
 
 /** A decision about one group (the keys of the prompt: a g t n w s). */
 export type Choice =
@@ -103,19 +104,26 @@ export function refusal(group: ReviewGroup, c: Choice): string | undefined {
       return 'error' in r ? r.error : undefined;
     }
     case 'launch-as':
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c.as)) return `\`${c.as}\` is not a type name`;
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c.as)) return `\`${visible(c.as)}\` is not a type name`;
       if (c.as === group.key.type) return `${group.key.type} is the type it ran as`;
-      if (c.process === '') return 'no process to launch';
+      if (c.process !== g_hintProcess(group) && !group.processes.includes(c.process))
+        return `${visible(c.process)} is not a process that needed this`;
       return undefined;
     case 'waive':
       if (c.reason.trim() === '') return 'a waiver needs a reason';
-      if (/[\x00-\x1f\x7f\u2028\u2029]/.test(c.reason)) return 'a reason is one line of text';
+      if (hasUnsafeCharacter(c.reason) || /[\u2028\u2029]/.test(c.reason))
+        return 'a reason is one line of visible text';
       if (c.until !== undefined && !isDate(c.until))
-        return `\`${c.until}\` is not a date written YYYY-MM-DD`;
+        return `\`${visible(c.until)}\` is not a date written YYYY-MM-DD`;
       return undefined;
     default:
       return undefined;
   }
+}
+
+/** The process of the group's wrong-type hint, if any. */
+function g_hintProcess(group: ReviewGroup): string | undefined {
+  return group.hint?.process;
 }
 
 /** Records a decision about group `id` (a new state; `state` is unchanged). */
