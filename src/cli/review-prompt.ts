@@ -170,85 +170,80 @@ async function askOne(
   ctx: PromptContext,
   say: (line: string) => void,
 ): Promise<SessionState> {
-  {
-    ctx.out.write(groupView(state, g, ctx.model));
-    const keys = REVIEW_KEYS.filter(
-      (k) => (k.key !== 'g' || canEdit(g)) && (k.key !== 'u' || state.decisions.length > 0),
-    );
-    const key = await ctx.prompter.key(`${pending(state).length} to decide; your choice`, keys);
-    let choice: Choice | undefined;
-    switch (key) {
-      case 'a':
-        choice = { choice: 'allow' };
-        break;
-      case 'g': {
-        const edit = await ctx.prompter.text(
-          `edit ${g.suggested} (an ability's values: 0-1000, 0x10,0x20; a path: /dev/ttyp*, /tmp/...)`,
-        );
-        const r = readEdit(g, edit);
-        if ('error' in r) {
-          say(`  not taken: ${r.error}`);
-          break;
-        }
-        const also = alsoAllows(g, state.groups, state.patch.changes, r.node);
-        if (!also.coversSuggestion)
-          say(
-            `  note: the edited item does not allow everything the traces needed (${g.suggested})`,
-          );
-        if (also.extraValues.length > 0)
-          say(`  also allows values: ${also.extraValues.join(', ')}`);
-        if (also.groups.length > 0) say(`  also allows: ${also.groups.join('; ')}`);
-        if (also.extraValues.length === 0 && also.groups.length === 0)
-          say('  allows nothing else the traces show');
-        const ok = await ctx.prompter.key('take this edit?', [
-          { key: 'y', name: 'yes' },
-          { key: 'n', name: 'no' },
-        ]);
-        if (ok === 'y') choice = { choice: 'allow-edited', edit };
+  ctx.out.write(groupView(state, g, ctx.model));
+  const keys = REVIEW_KEYS.filter(
+    (k) => (k.key !== 'g' || canEdit(g)) && (k.key !== 'u' || state.decisions.length > 0),
+  );
+  const key = await ctx.prompter.key(`${pending(state).length} to decide; your choice`, keys);
+  let choice: Choice | undefined;
+  switch (key) {
+    case 'a':
+      choice = { choice: 'allow' };
+      break;
+    case 'g': {
+      const edit = await ctx.prompter.text(
+        `edit ${g.suggested} (an ability's values: 0-1000, 0x10,0x20; a path: /dev/ttyp*, /tmp/...)`,
+      );
+      const r = readEdit(g, edit);
+      if ('error' in r) {
+        say(`  not taken: ${r.error}`);
         break;
       }
-      case 't': {
-        const types = launchCandidates(state, g, ctx.model);
-        if (types.length === 0) {
-          say(`  no other type does this: give it a type with \`on -T TYPE\` and allow it there`);
-          break;
-        }
-        say(`  types that do this already: ${types.join(', ')}`);
-        const process = g.hint?.process ?? g.processes[0] ?? '';
-        const as = await ctx.prompter.text(`launch ${process} as`, types[0]);
-        choice = { choice: 'launch-as', process, as };
-        break;
-      }
-      case 'n':
-        choice = { choice: 'never' };
-        break;
-      case 'w': {
-        const reason = await ctx.prompter.text('reason (why this failure is harmless)');
-        const until = await ctx.prompter.text('until (YYYY-MM-DD, empty for none)', '');
-        choice = { choice: 'waive', reason, ...(until.trim() ? { until: until.trim() } : {}) };
-        break;
-      }
-      case 'e':
-        ctx.out.write(explainView(g));
-        break;
-      case 's':
-        choice = { choice: 'skip' };
-        break;
-      case 'u':
-        say('  undone');
-        return undo(state);
-      case 'q':
-        throw QUIT;
-      default:
-        say(`  ${key}: not a key of this prompt`);
+      const also = alsoAllows(g, state.groups, state.patch.changes, r.node);
+      if (!also.coversSuggestion)
+        say(`  note: the edited item does not allow everything the traces needed (${g.suggested})`);
+      if (also.extraValues.length > 0) say(`  also allows values: ${also.extraValues.join(', ')}`);
+      if (also.groups.length > 0) say(`  also allows: ${also.groups.join('; ')}`);
+      if (also.extraValues.length === 0 && also.groups.length === 0)
+        say('  allows nothing else the traces show');
+      const ok = await ctx.prompter.key('take this edit?', [
+        { key: 'y', name: 'yes' },
+        { key: 'n', name: 'no' },
+      ]);
+      if (ok === 'y') choice = { choice: 'allow-edited', edit };
+      break;
     }
-    if (choice) {
-      const r = decide(state, g.id, choice);
-      if ('error' in r) say(`  not taken: ${r.error}`);
-      else return r.state;
+    case 't': {
+      const types = launchCandidates(state, g, ctx.model);
+      if (types.length === 0) {
+        say(`  no other type does this: give it a type with \`on -T TYPE\` and allow it there`);
+        break;
+      }
+      say(`  types that do this already: ${types.join(', ')}`);
+      const process = g.hint?.process ?? g.processes[0] ?? '';
+      const as = await ctx.prompter.text(`launch ${process} as`, types[0]);
+      choice = { choice: 'launch-as', process, as };
+      break;
     }
-    return state;
+    case 'n':
+      choice = { choice: 'never' };
+      break;
+    case 'w': {
+      const reason = await ctx.prompter.text('reason (why this failure is harmless)');
+      const until = await ctx.prompter.text('until (YYYY-MM-DD, empty for none)', '');
+      choice = { choice: 'waive', reason, ...(until.trim() ? { until: until.trim() } : {}) };
+      break;
+    }
+    case 'e':
+      ctx.out.write(explainView(g));
+      break;
+    case 's':
+      choice = { choice: 'skip' };
+      break;
+    case 'u':
+      say('  undone');
+      return undo(state);
+    case 'q':
+      throw QUIT;
+    default:
+      say(`  ${key}: not a key of this prompt`);
   }
+  if (choice) {
+    const r = decide(state, g.id, choice);
+    if ('error' in r) say(`  not taken: ${r.error}`);
+    else return r.state;
+  }
+  return state;
 }
 
 /** The part of @inquirer/prompts this layer uses (loaded on first use: an ES module). */

@@ -54,12 +54,12 @@ export function answersText(state: SessionState, kept: readonly Answer[] = []): 
     const a = d && answerOf(state, d);
     if (a) answers.push(a);
   }
-  const ordered = [...answers, ...kept].map(ordered_);
+  const ordered = [...answers, ...kept].map(inKeyOrder);
   return `${JSON.stringify({ schema: ANSWERS_SCHEMA, schemaVersion: ANSWERS_SCHEMA_VERSION, decisions: ordered }, null, 2)}\n`;
 }
 
 /** The answer's keys in one order. */
-function ordered_(a: Answer): Record<string, string> {
+function inKeyOrder(a: Answer): Record<string, string> {
   const out: Record<string, string> = { type: a.type, kind: a.kind };
   if (a.domain) out.domain = a.domain;
   out.object = a.object;

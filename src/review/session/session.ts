@@ -106,7 +106,7 @@ export function refusal(group: ReviewGroup, c: Choice): string | undefined {
     case 'launch-as':
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c.as)) return `\`${visible(c.as)}\` is not a type name`;
       if (c.as === group.key.type) return `${group.key.type} is the type it ran as`;
-      if (c.process !== g_hintProcess(group) && !group.processes.includes(c.process))
+      if (c.process !== hintProcess(group) && !group.processes.includes(c.process))
         return `${visible(c.process)} is not a process that needed this`;
       return undefined;
     case 'waive':
@@ -122,7 +122,7 @@ export function refusal(group: ReviewGroup, c: Choice): string | undefined {
 }
 
 /** The process of the group's wrong-type hint, if any. */
-function g_hintProcess(group: ReviewGroup): string | undefined {
+function hintProcess(group: ReviewGroup): string | undefined {
   return group.hint?.process;
 }
 
