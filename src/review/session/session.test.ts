@@ -13,6 +13,7 @@ import {
   current,
   decide,
   pending,
+  rebase,
   startSession,
   undo,
   type Choice,
@@ -147,6 +148,22 @@ describe('review session on the seed walkthrough', () => {
       g.key.kind === 'link' ? { file: 'w.secpol', line: 3, reason: 'r' } : undefined,
     );
     expect(pending(s).map((g) => g.key.kind)).toEqual(['connect', 'attach', 'ability']);
+  });
+});
+
+describe('rebase (review --follow): a growing stream', () => {
+  it('keeps the decisions over the newer plan and asks the new groups', () => {
+    const { policy } = parsePolicies([{ file: 'policy.secpol', text: seedText('policy.secpol') }]);
+    const trace = seedText('trace.log');
+    const planOf = (text: string): Plan =>
+      planPolicyPatch(learnFromTraces([{ file: 'trace.log', text }]), { policy });
+    const early = startSession(planOf(trace.split('\n').slice(0, 3).join('\n') + '\n').patch);
+    expect(early.groups.map((g) => g.id)).toEqual(['fs_user_t ability root pathspace']);
+    const decided = must(decide(early, early.groups[0]!.id, { choice: 'never' }));
+    const later = rebase(decided, planOf(trace).patch);
+    expect(later.decisions).toEqual(decided.decisions);
+    expect(pending(later).map((g) => g.key.kind)).toEqual(['connect', 'attach', 'link']);
+    expect(rebase(later, later.patch)).toEqual(later);
   });
 });
 
