@@ -32,6 +32,8 @@ export interface FollowStop {
   readonly signalled: Promise<void>;
   /** Removes the handlers (the command is done). */
   dispose: () => void;
+  /** Stops the reading as a signal would (`review --follow`: the user quit). */
+  stop: () => void;
 }
 
 /** Starts listening for SIGINT and SIGTERM; `dispose` when the command is done. */
@@ -56,6 +58,7 @@ export function followStop(): FollowStop {
     },
     signalled,
     dispose,
+    stop: onSignal,
   };
 }
 

@@ -23,6 +23,7 @@ import { readTracesParallel } from './parallel/read-parallel';
 import { ShardLearner, type ShardResult } from '../infer/shard-learner';
 import { MAX_LISTED_LINES, mergeSummaries, type Summary } from '../infer/summary';
 import { isSummaryFile, readSummaryFile } from './summary-inputs';
+import type { TraceSink } from '../infer/trace-filter';
 import type { Policy, PolicyFile } from '../policy/ast';
 import type { NamedRangeValues } from '../policy/model/types';
 import type { FollowStop } from './follow';
@@ -111,17 +112,20 @@ async function learnTraceFiles(
   args: Record<string, unknown>,
   io: CliIo,
   follow?: FollowStop,
+  watch?: (sink: TraceSink) => TraceSink,
 ): Promise<ShardResult> {
   // Large files: every core, merged to the same result (src/cli/parallel/); else one thread below.
-  // (An input being followed is read as it is written, in one thread.)
-  const parallel = follow
-    ? undefined
-    : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
+  // (An input being followed or watched is read as it is written, in one thread.)
+  const parallel =
+    follow || watch
+      ? undefined
+      : await readTracesParallel(traceFiles, traceFilterFrom(args), io, MAX_LISTED_LINES);
   if (parallel !== undefined) return parallel;
   // One thread: the learner a shard uses (fast lane, the first lines not understood by place;
   // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
   const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
-  await readTraceEvents(traceFiles, traceFilterFrom(args), io, learner.sink(), follow);
+  const sink = watch ? watch(learner.sink()) : learner.sink();
+  await readTraceEvents(traceFiles, traceFilterFrom(args), io, sink, follow);
   return learner.result();
 }
 
@@ -142,7 +146,12 @@ export async function readLearningInputs(
   names: string[],
   args: Record<string, unknown>,
   io: CliIo,
-  options: { follow?: FollowStop; eachOnItsOwn?: boolean } = {},
+  options: {
+    follow?: FollowStop;
+    eachOnItsOwn?: boolean;
+    /** Sees every event and diagnostic before learning does (review's and suggest's `--follow`). */
+    watch?: (sink: TraceSink) => TraceSink;
+  } = {},
 ): Promise<Summary> {
   const inputs = names.length > 0 ? names : ['-'];
   const traces: string[] = [];
@@ -159,13 +168,13 @@ export async function readLearningInputs(
   const parts: Summary[] = [];
   if (options.eachOnItsOwn) {
     for (const file of [...traces].sort()) {
-      const learned = await learnTraceFiles([file], args, io, options.follow);
+      const learned = await learnTraceFiles([file], args, io, options.follow, options.watch);
       parts.push({ inputs: [{ file, events: learned.eventCount }], learned });
     }
   } else if (traces.length > 0) {
     parts.push({
       inputs: [...traces].sort().map((file) => ({ file })),
-      learned: await learnTraceFiles(traces, args, io, options.follow),
+      learned: await learnTraceFiles(traces, args, io, options.follow, options.watch),
     });
   }
   for (const file of [...summaryFiles].sort()) parts.push(await readSummaryFile(file, io));
@@ -190,13 +199,18 @@ export async function inferFromTraces(
   args: Record<string, unknown>,
   io: CliIo,
   follow?: FollowStop,
+  /** Sees every event and diagnostic before learning does (`--follow`'s live output; one thread, no fast lane). */
+  watch?: (sink: TraceSink) => TraceSink,
 ): Promise<{
   inferred: InferResult;
   eventCount: number;
   traceFiles: string[];
   notUnderstood: number;
 }> {
-  const summary = await readLearningInputs(traces, args, io, follow ? { follow } : {});
+  const summary = await readLearningInputs(traces, args, io, {
+    ...(follow ? { follow } : {}),
+    ...(watch ? { watch } : {}),
+  });
   const { learned } = summary;
   // Sorted by place: the same bytes whatever the order of the trace files.
   reportNotUnderstood(learned, io);

@@ -70,5 +70,10 @@ export const commands: CliCommand[] = [
     'Find grants the traces never used, over-broad grants, and types shared by several executables',
     () => (require('./harden') as typeof import('./harden')).hardenCommand,
   ),
+  lazy(
+    'review [traces..]',
+    'Decide failure by failure (allow, edit, launch as, never, waive); replay the answers in CI',
+    () => (require('./review') as typeof import('./review')).reviewCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

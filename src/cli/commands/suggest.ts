@@ -19,9 +19,6 @@ import { ExitCode, UsageError } from '../../errors';
 import { backupName, writeTransaction } from '../write-transaction';
 import { distinctFiles } from '../policy-file-io';
 import { learn, type LearnResult } from '../../plan/learn';
-import type { PolicyInput } from '../../plan/plan-types';
-import type { PolicyModel } from '../../policy/model/types';
-import type { CliIo } from '../io';
 import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
@@ -35,6 +32,10 @@ import { patchDiagramSection } from '../../render/patch-diagram';
 import { collapsePaths } from '../../plan/collapse-paths';
 import { loadRangeOption } from '../load-ranges';
 import { startFollow } from '../follow';
+import { learnLive, newItemLines } from '../review-live';
+import type { CliIo } from '../io';
+import type { PolicyModel } from '../../policy/model/types';
+import type { InferResult } from '../../infer/infer-requirements';
 import {
   inferFromTraces,
   learnOptions,
@@ -86,7 +87,7 @@ export const suggestCommand: CommandImpl = {
         type: 'boolean',
         default: false,
         describe:
-          'read one input as it is written (a growing file, a pipe); print the patch when it ends or on Ctrl-C/SIGTERM',
+          'read one input as it is written (a growing file, a pipe); each new item is announced on stderr (`new: RULE`); the patch is printed when it ends or on Ctrl-C/SIGTERM',
       })
       .example(
         '$0 suggest trace.log --policy policy.secpol --deny never.secpol',
@@ -151,10 +152,13 @@ export const suggestCommand: CommandImpl = {
         : [];
     if (!guards) return ExitCode.USAGE;
     // The model is built once the traces are read, as before: it is not needed while reading.
+    // Built once, when the first plan needs it (not while the traces are read).
     let loaded: LoadedPolicies | undefined;
+    let built = false;
     const result = await readAndPlan(args, io, guards, () => {
-      loaded = parsed && withModel(parsed, qnx, ranges);
-      return loaded?.input;
+      if (!built) loaded = parsed && withModel(parsed, qnx, ranges);
+      built = true;
+      return loaded;
     });
     if (args.collapse) result.patch = collapsePaths(result.patch);
     const patched = loaded
@@ -217,25 +221,28 @@ export const suggestCommand: CommandImpl = {
  * Reads the traces and plans the patch. The inference result is not returned:
  * once planned, only the patch (with the evidence it cites) is printed, and
  * the requirements it came from must not stay reachable while the output is
- * built (docs/performance.md, "1M distinct failures").
+ * built (docs/performance.md, "1M distinct failures"). `--follow` plans as it
+ * reads, to print each new item (announceNew).
  */
 async function readAndPlan(
   args: Record<string, unknown>,
   io: CliIo,
   guards: PolicyModel[],
-  policy: () => PolicyInput | undefined,
+  policy: () => LoadedPolicies | undefined,
 ): Promise<LearnResult> {
   const traces = (args.traces as string[] | undefined) ?? [];
   const follow = startFollow(args, traces);
   let read;
   try {
-    read = await inferFromTraces(traces, args, io, follow);
+    read = follow
+      ? await learnLive(traces, args, io, follow, announceNew(io, guards, policy, args))
+      : await inferFromTraces(traces, args, io, follow);
   } finally {
     follow?.dispose();
   }
   const { inferred, eventCount, traceFiles, notUnderstood } = read;
   if (guards.length > 0) refuseGuarded(inferred, guards);
-  return learn(inferred, policy(), {
+  return learn(inferred, policy()?.input, {
     mode: 'suggest',
     combine: Boolean(args.combine),
     qnx: qnxFrom(args),
@@ -243,4 +250,29 @@ async function readAndPlan(
     eventCount,
     notUnderstood,
   });
+}
+
+/**
+ * `--follow`'s live output: each plan of what was read so far (as the final
+ * plan is made: guards, policy, `-c`) announces the items it has that the
+ * earlier ones had not, on stderr. The model is built at the first plan.
+ */
+function announceNew(
+  io: CliIo,
+  guards: PolicyModel[],
+  policy: () => LoadedPolicies | undefined,
+  args: Record<string, unknown>,
+): (inferred: InferResult, counts: { eventCount: number; traceFiles: string[] }) => void {
+  const seen = new Set<string>();
+  return (inferred, counts) => {
+    if (guards.length > 0) refuseGuarded(inferred, guards);
+    const r = learn(inferred, policy()?.input, {
+      mode: 'suggest',
+      combine: Boolean(args.combine),
+      qnx: qnxFrom(args),
+      ...counts,
+    });
+    const patch = args.collapse ? collapsePaths(r.patch) : r.patch;
+    for (const line of newItemLines(patch, seen)) io.stderr.write(line);
+  };
 }

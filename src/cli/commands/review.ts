@@ -1,0 +1,331 @@
+/**
+ * `secpol-learn review [TRACE...] --policy FILE... [--answers FILE]
+ * [--deny-file FILE] [--waive FILE] [--write] [--follow]`: aa-logprof for
+ * QNX. The failures are planned as `suggest` plans them; each planned group
+ * (type, access) is asked about on a terminal (src/cli/review-prompt.ts),
+ * and the decisions become the patch (stdout, or `--write`), guard rules
+ * appended to the deny file, waiver entries appended to the waiver file and
+ * the answers file. Without a terminal (or with `--no-interactive`) the
+ * answers file is replayed: exit 1 lists the groups with no decision.
+ *
+ * A thin shell over the pure session core (src/review/session/). Exit 0
+ * when every group is decided (or after an interactive session), 1 when a
+ * replay leaves groups undecided, 2 for bad usage, unreadable input or a bad
+ * answers file (FILE:LINE).
+ */
+import * as path from 'node:path';
+import { openSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { ReadStream } from 'node:tty';
+import type { Readable } from 'node:stream';
+import type { CommandImpl } from '../command';
+import type { CliIo } from '../io';
+import { ExitCode, FileError, InputError, UsageError } from '../../errors';
+import { backupName, writeTransaction } from '../write-transaction';
+import { distinctFiles, readPolicyFile, type PolicySource } from '../policy-file-io';
+import { learn, type LearnResult } from '../../plan/learn';
+import { applyPatch } from '../../render/apply-patch';
+import { templatesOption } from '../load-templates';
+import { withTemplates } from '../shared-options';
+import { toSnippetView } from '../../render/view-model';
+import { loadRangeOption } from '../load-ranges';
+import { startFollow } from '../follow';
+import {
+  inferFromTraces,
+  learnOptions,
+  parsePolicyFiles,
+  withModel,
+  qnxFrom,
+  reportToStderr,
+  type LoadedPolicies,
+} from '../learn-inputs';
+import { startSession, pending, type SessionState } from '../../review/session/session';
+import { answersText, readAnswers, replay, type ReadAnswer } from '../../review/session/answers';
+import { guardEntries, reviewedPatch, waiverEntries } from '../../review/session/outputs';
+import { inquirerPrompter, REVIEW_KEYS, runPrompts } from '../review-prompt';
+import { followLive } from '../review-live';
+import type { InferResult } from '../../infer/infer-requirements';
+import { visible } from '../../diagnostics/safe-text';
+
+const KEYS_HELP = `Keys: ${REVIEW_KEYS.map((k) => `${k.key} ${k.name}`).join(' · ')}`;
+
+/** The answers file, read; undefined when it does not exist yet (an interactive session makes it). */
+async function loadAnswers(file: string | undefined, io: CliIo): Promise<ReadAnswer[] | undefined> {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await fsp.readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileError(file, 'read', error);
+  }
+  const r = readAnswers(text);
+  if ('message' in r) throw new InputError(`${file}:${r.line}`, visible(r.message));
+  return r.answers;
+}
+
+/**
+ * Where the prompts read keys, or undefined when there is no terminal to ask
+ * (a replay): standard input, or the controlling terminal when standard input
+ * carries the traces.
+ */
+function promptInput(io: CliIo, tracesOnStdin: boolean): Readable | undefined {
+  const err = io.stderr as { isTTY?: boolean };
+  if (!err.isTTY) return undefined;
+  if (!tracesOnStdin) return (io.stdin as { isTTY?: boolean }).isTTY ? io.stdin : undefined;
+  try {
+    return new ReadStream(openSync('/dev/tty', 'r'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Appends entries to a policy-syntax file (created when absent), skipping entries it already holds. */
+async function appendEntries(file: string, entries: string[], io: CliIo): Promise<number> {
+  if (entries.length === 0) return 0;
+  const full = path.resolve(io.cwd, file);
+  let old: PolicySource | undefined;
+  try {
+    old = await readPolicyFile(full, file);
+  } catch (error) {
+    const code = ((error as FileError).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== 'ENOENT') throw error;
+  }
+  const fresh = entries.filter((e) => !old?.text.includes(e));
+  if (fresh.length === 0) return 0;
+  if (!old) {
+    await fsp.writeFile(full, fresh.join('\n'), { flag: 'wx' }).catch((error: unknown) => {
+      throw new FileError(file, 'write', error);
+    });
+    return fresh.length;
+  }
+  const sep =
+    old.text === '' || old.text.endsWith('\n\n') ? '' : old.text.endsWith('\n') ? '\n' : '\n\n';
+  await writeTransaction(
+    [
+      {
+        name: file,
+        path: full,
+        text: old.text + sep + fresh.join('\n'),
+        encoding: old.encoding,
+        ...(old.digest ? { digest: old.digest } : {}),
+      },
+    ],
+    { backup: false },
+  );
+  return fresh.length;
+}
+
+/** Writes the reviewed patch into the policy files (as `suggest --write`). */
+async function writePatch(loaded: LoadedPolicies, result: LearnResult, io: CliIo): Promise<void> {
+  const patched = applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain: false });
+  const written = await writeTransaction(
+    loaded.sources.flatMap((src, i) =>
+      patched[i]!.text === src.text
+        ? []
+        : [
+            {
+              name: src.file,
+              path: path.resolve(io.cwd, src.file),
+              text: patched[i]!.text,
+              encoding: src.encoding,
+              ...(src.digest ? { digest: src.digest } : {}),
+            },
+          ],
+    ),
+    { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
+  );
+  for (const w of written)
+    io.stderr.write(`secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`);
+}
+
+export const reviewCommand: CommandImpl = {
+  builder: (y) =>
+    withTemplates(learnOptions(y), ['snippet'])
+      .option('policy', {
+        type: 'string',
+        array: true,
+        describe: 'the current policy (repeatable; files are concatenated as secpolcompile does)',
+      })
+      .option('answers', {
+        type: 'string',
+        describe:
+          'decisions file (JSON): replayed first; an interactive session writes every decision to it',
+      })
+      .option('interactive', {
+        type: 'boolean',
+        describe:
+          'ask on the terminal (default when standard error and the keyboard are a terminal); --no-interactive replays --answers only',
+      })
+      .option('deny-file', {
+        type: 'string',
+        describe: '`n` appends guard rules here (for `check --deny` and `suggest --deny`)',
+      })
+      .option('waive', {
+        type: 'string',
+        describe: '`w` appends waiver entries (# reason:, # until:, the statement) to this file',
+      })
+      .option('explain', {
+        type: 'boolean',
+        default: false,
+        describe: 'add evidence comments above each added rule',
+      })
+      .option('write', {
+        type: 'boolean',
+        default: false,
+        describe: 'apply the reviewed patch to the --policy files (atomically, keeping FILE.orig)',
+      })
+      .option('follow', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'review a live stream: groups are asked as they appear; the patch is printed when it ends or on Ctrl-C/SIGTERM',
+      })
+      .example(
+        '$0 review boot.log --policy p.secpol --answers review.json --deny-file never.secpol --waive waivers.secpol',
+        'decide group by group; decisions saved to review.json',
+      )
+      .example(
+        '$0 review boot.log --policy p.secpol --answers review.json --no-interactive',
+        'CI: replay the decisions; exit 1 lists the groups nobody decided',
+      )
+      .example(
+        'ssh target secpolmonitor -aps | $0 review --follow --policy p.secpol --answers review.json',
+        'review a live monitor (keys are read from the terminal)',
+      )
+      .epilog(KEYS_HELP),
+  run: async (args, io) => {
+    const policyFiles = await distinctFiles((args.policy as string[] | undefined) ?? [], io.cwd);
+    if (policyFiles.length === 0) throw new UsageError('review needs --policy');
+    if (policyFiles.includes('-'))
+      throw new UsageError('--policy must name a file (standard input is for traces)');
+    const answersFile = args.answers as string | undefined;
+    const denyFile = args['deny-file'] as string | undefined;
+    const waiveFile = args.waive as string | undefined;
+    for (const [name, f] of [
+      ['--answers', answersFile],
+      ['--deny-file', denyFile],
+      ['--waive', waiveFile],
+    ] as const)
+      if (f === '-')
+        throw new UsageError(`${name} must name a file (standard input is for traces)`);
+    const templates = templatesOption(args, io);
+    const qnx = qnxFrom(args);
+    const parsed = await parsePolicyFiles(policyFiles, io);
+    if (!parsed) return ExitCode.USAGE;
+    const ranges = await loadRangeOption(args, io);
+    if (ranges === undefined) return ExitCode.USAGE;
+    const answers = await loadAnswers(answersFile, io);
+    const traces = (args.traces as string[] | undefined) ?? [];
+    const tracesOnStdin = traces.length === 0 || traces.includes('-');
+    const input = args.interactive === false ? undefined : promptInput(io, tracesOnStdin);
+    if (args.interactive === true && !input)
+      throw new UsageError('--interactive needs a terminal (standard error and the keyboard)');
+    if (!input && answers === undefined && answersFile !== undefined)
+      throw new InputError(answersFile, 'no such file (a replay needs the answers file)');
+    const loaded = withModel(parsed, qnx, ranges);
+    const plan = (
+      inferred: InferResult,
+      counts: { eventCount: number; traceFiles: string[]; notUnderstood: number },
+    ): LearnResult => {
+      return learn(inferred, loaded.input, {
+        mode: 'suggest',
+        combine: Boolean(args.combine),
+        qnx,
+        ...counts,
+      });
+    };
+    const follow = startFollow(args, traces);
+    const prompter = input && inquirerPrompter(input, io.stderr);
+    let result: LearnResult;
+    let state: SessionState;
+    let kept: ReadAnswer[] = [];
+    const replayed = (r: Pick<LearnResult, 'patch'>): SessionState => {
+      const rep = replay(startSession(r.patch), answers ?? []);
+      for (const s of rep.stale)
+        io.stderr.write(
+          `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
+        );
+      kept = [...rep.stale, ...rep.waived];
+      return rep.state;
+    };
+    try {
+      if (follow && prompter) {
+        // Live: groups are asked as they appear; the decisions are replayed on the final plan.
+        const live = followLive(
+          traces,
+          args,
+          io,
+          follow,
+          (inferred, counts) => plan(inferred, counts).patch,
+          answers ?? [],
+        );
+        state = await runPrompts(live.session.refresh(startSession(live.latest())), {
+          prompter,
+          out: io.stderr,
+          model: loaded.input.model,
+          live: live.session,
+        });
+        const read = await live.done;
+        result = plan(read.inferred, read);
+        const decided = asAnswers(state);
+        replayed(result);
+        state = replay(startSession(result.patch), decided).state;
+      } else {
+        const read = await inferFromTraces(traces, args, io, follow);
+        follow?.dispose();
+        result = plan(read.inferred, read);
+        state = replayed(result);
+        if (prompter)
+          state = await runPrompts(state, { prompter, out: io.stderr, model: loaded.input.model });
+      }
+    } finally {
+      follow?.dispose();
+      if (input && input !== io.stdin) (input as ReadStream).destroy();
+    }
+    const final: LearnResult = { ...result, patch: reviewedPatch(state) };
+    io.stdout.write(templates.snippet(toSnippetView(final, { explain: Boolean(args.explain) })));
+    if (args.write) await writePatch(loaded, final, io);
+    const guardsAdded =
+      denyFile !== undefined ? await appendEntries(denyFile, guardEntries(state), io) : 0;
+    const waiversAdded =
+      waiveFile !== undefined ? await appendEntries(waiveFile, waiverEntries(state), io) : 0;
+    if (denyFile === undefined && guardEntries(state).length > 0)
+      io.stderr.write(
+        'secpol-learn: warning: `never` decisions need --deny-file FILE to be written\n',
+      );
+    if (waiveFile === undefined && waiverEntries(state).length > 0)
+      io.stderr.write('secpol-learn: warning: `waive` decisions need --waive FILE to be written\n');
+    if (prompter && answersFile !== undefined)
+      await fsp
+        .writeFile(
+          path.resolve(io.cwd, answersFile),
+          answersText(
+            state,
+            kept.map((k) => k.answer),
+          ),
+        )
+        .catch((error: unknown) => {
+          throw new FileError(answersFile, 'write', error);
+        });
+    reportToStderr(final, io);
+    const left = pending(state);
+    io.stderr.write(
+      `secpol-learn review: ${state.groups.length} group(s); ${state.groups.length - left.length - state.waived.size} decided, ${state.waived.size} waived, ${left.length} with no decision; ${guardsAdded} guard rule(s) and ${waiversAdded} waiver(s) added\n`,
+    );
+    if (left.length === 0) return ExitCode.OK;
+    for (const g of left) {
+      const p = g.evidence.firstFailure ?? g.evidence.first;
+      io.stderr.write(
+        `${p.file}:${p.line}: no decision: ${g.id} (${g.suggested}) [review-undecided]\n`,
+      );
+    }
+    return prompter ? ExitCode.OK : ExitCode.FINDING;
+  },
+};
+
+/** The decisions of a live session as answers, to replay on the final plan. */
+function asAnswers(state: SessionState): ReadAnswer[] {
+  const r = readAnswers(answersText(state));
+  return 'answers' in r ? r.answers : [];
+}
