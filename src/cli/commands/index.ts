@@ -65,5 +65,10 @@ export const commands: CliCommand[] = [
     'Find grants the traces never used, over-broad grants, and types shared by several executables',
     () => (require('./harden') as typeof import('./harden')).hardenCommand,
   ),
+  lazy(
+    'types [traces..]',
+    'Launch lines of traced processes in buildfiles: the type each runs as and should run as',
+    () => (require('./types') as typeof import('./types')).typesCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
