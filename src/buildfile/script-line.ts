@@ -79,8 +79,8 @@ function words(text: string, from: number): { words: Word[]; background: boolean
       i++;
       continue;
     }
-    if (background) return 'text after `&`';
     if (c === '#') break;
+    if (background) return 'text after `&`';
     if (c === '&') {
       if (text[i + 1] === '&') return '`&&` (a command list)';
       background = true;
