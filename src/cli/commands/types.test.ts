@@ -148,6 +148,25 @@ describe('types', () => {
     for (const t of planned) expect(draft.stdout).toContain(`type ${t};`);
   });
 
+  it('with --policy plans as suggest -c --policy: the same launch types', async () => {
+    const dir = copy();
+    writeFileSync(path.join(dir, 'p.secpol'), 'type default;\ntype slogger2_t;\ntype devc_t;\n');
+    const suggest = await runCli(['suggest', 'trace.log', '--policy', 'p.secpol', '-c'], {
+      cwd: dir,
+    });
+    const launches = [
+      ...suggest.stdout.matchAll(/^# launch (\S+) with `on -T (\w+) \.\.\.`/gm),
+    ].map((m) => `${m[1]} ${m[2]}`);
+    expect(launches.length).toBeGreaterThan(3);
+    const json = JSON.parse(
+      (await runCli([...BASE, '--policy', 'p.secpol', '--format', 'json'], { cwd: dir })).stdout,
+    ) as { processes: Array<{ process: string; planned?: string; because: string }> };
+    for (const l of launches) {
+      const [process, type] = l.split(' ') as [string, string];
+      expect(json.processes.find((p) => p.process === process)?.planned).toBe(type);
+    }
+  });
+
   it('never lets a hostile process name or type reach the script as shell text', async () => {
     await fc.assert(
       fc.asyncProperty(fc.stringMatching(/^[a-z;&|$`()<> '"\\-]{1,12}$/), async (name) => {
