@@ -89,10 +89,13 @@ export function launchTypes(
   for (const p of inferred.untyped.keys()) add(typesOf, p, '-');
   for (const p of inferred.requirements.attachers) servers.add(p);
 
+  const hintsOf = new Map<string, LearnResult['patch']['launches']>();
+  for (const l of learned.patch.launches)
+    hintsOf.set(l.process, [...(hintsOf.get(l.process) ?? []), l]);
   const planned = new Map<string, { type?: string; because: string }>();
   for (const process of typesOf.keys()) planned.set(process, planFor(process));
   function planFor(process: string): { type?: string; because: string } {
-    const hints = learned.patch.launches.filter((l) => l.process === process);
+    const hints = hintsOf.get(process) ?? [];
     const own = hints.find((l) => l.reason === 'new-type');
     if (own)
       return { type: own.to, because: `-c: it ran as ${own.from}, shared with other executables` };

@@ -53,9 +53,17 @@ export function combineTargets(
     if (types) types.push(type);
     else typesOf.set(process, [type]);
   }
+  // The types each process enters by settypeid (never its own: see ownType).
+  const entered = new Map<string, Set<string>>();
+  for (const a of atoms)
+    if (a.kind === 'settypeid') {
+      const s = entered.get(a.process);
+      if (s) s.add(a.object);
+      else entered.set(a.process, new Set([a.object]));
+    }
   const out = new Map<string, string>();
   for (const process of [...qualifies].sort()) {
-    const own = ownType(process, typesOf.get(process)!, atoms, shared);
+    const own = ownType(typesOf.get(process)!, entered.get(process), shared);
     const name = own ?? typeNameForProcess(process, taken);
     if (!name) continue;
     taken.add(name);
@@ -76,7 +84,7 @@ export function combineTargets(
 }
 
 /**
- * The type `process` already has to itself, when there is exactly one: a
+ * The type a process already has to itself, when there is exactly one: a
  * type of the traces no other executable ran as, other than a type the
  * process changes into with settypeid (sshd's privilege-separated child
  * keeps its own type; folding the parent into it would grant the child the
@@ -84,14 +92,10 @@ export function combineTargets(
  * devf-ram, seen as fs_t and fs_user_t, runs as fs_t.
  */
 function ownType(
-  process: string,
   types: string[],
-  atoms: Requirement[],
+  entered: ReadonlySet<string> | undefined,
   shared: (type: string) => boolean,
 ): string | undefined {
-  const entered = new Set(
-    atoms.filter((a) => a.process === process && a.kind === 'settypeid').map((a) => a.object),
-  );
-  const own = types.filter((t) => !shared(t) && !entered.has(t) && t !== '-');
+  const own = types.filter((t) => !shared(t) && !entered?.has(t) && t !== '-');
   return own.length === 1 ? own[0] : undefined;
 }

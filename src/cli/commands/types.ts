@@ -17,7 +17,7 @@ import { parseBuildfile } from '../../buildfile/parse-buildfile';
 import { failsCheck, launchTypes } from '../../buildfile/launch-types';
 import { rewriteLaunches } from '../../buildfile/rewrite-launches';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
-import { unifiedDiffParts } from '../../render/unified-diff';
+import { lineEditDiffParts } from '../../render/line-edit-diff';
 import {
   launchTypesJson,
   launchTypesMarkdown,
@@ -138,7 +138,7 @@ export const typesCommand: CommandImpl = {
         report.verdicts.filter((v) => v.launch.file === s.file),
       ),
     }));
-    const parts = unifiedDiffParts(changes, io.cwd);
+    const parts = lineEditDiffParts(changes, io.cwd);
     const format = args.format as string;
     if (format === 'patch') io.stdout.write(diffBytes(parts, sources));
     else if (format === 'json')
