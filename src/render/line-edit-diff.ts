@@ -2,7 +2,7 @@
  * Unified diff of a text whose lines were edited in place, none added or
  * removed (`types --format patch`: `on -T TYPE` written into launch lines),
  * built in time linear in the text: jsdiff's Myers diff costs O(lines ×
- * changed lines), 4.9 s for a 2,000-line script with every line changed.
+ * changed lines) (docs/performance.md, "types").
  * Hunks have 3 lines of context and join when at most 6 unchanged lines lie
  * between two changes, a run of changed lines prints its `-` lines then its
  * `+` lines, and a last line without a newline gets jsdiff's mark, as
