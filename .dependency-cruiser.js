@@ -6,7 +6,8 @@
  * never a later one:
  *
  *   base (errors.ts, arrays.ts, diagnostics/, qnx/) → trace/ → monitor/ → policy/ →
- *   infer/ (learning) → plan/ → review/ → render/ → cli/ (the shell; bin.ts)
+ *   infer/ (learning) → plan/ → buildfile/ (launch lines) → review/ → render/ →
+ *   cli/ (the shell; bin.ts)
  *
  * Exempt from the stage order and the I/O rule: tests (`*.test.ts`,
  * `*.arbitrary.ts`, `test-events.ts`, test-utils/), the benchmark (bench/)
@@ -26,6 +27,7 @@ const STAGES = [
   { name: 'policy', path: '^src/policy/' },
   { name: 'infer', path: '^src/infer/' },
   { name: 'plan', path: '^src/plan/' },
+  { name: 'buildfile', path: '^src/buildfile/' },
   { name: 'review', path: '^src/review/' },
   { name: 'render', path: '^src/render/' },
   { name: 'cli', path: '^src/(cli/|bin\\.ts$)' },

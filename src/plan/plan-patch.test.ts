@@ -550,14 +550,91 @@ describe('planPatch mapping rules', () => {
     );
   });
 
-  it('with -c moves connects to the new types of the processes that created the channels', () => {
+  it('with -c a process keeps the one type no other executable ran as (devf-ram keeps fs_t)', () => {
     const patch = planPatch(undefined, inferRequirements(SEED_EVENTS), {
       mode: 'generate',
       combine: true,
     });
+    expect(patch.launches.find((l) => l.process === 'sbin/devf-ram')).toEqual({
+      process: 'sbin/devf-ram',
+      from: 'fs_nonuser_t, fs_user_t',
+      to: 'fs_t',
+      reason: 'new-type',
+    });
+    expect(patch.changes.some((c) => c.type === 'devf_ram_t')).toBe(false);
+    // fs_t's channels are still fs_t's: touch's connect is not moved.
     const touch = patch.changes.filter((c) => c.type === 'touch_t' && c.kind === 'connect');
-    // fs_t channels were created by devf-ram, now devf_ram_t: the connect follows them.
-    expect(touch.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual(['devf_ram_t']);
+    expect(touch.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual(['fs_t']);
+    expect(patch.review.map((r) => r.code)).not.toContain('connect-retargeted');
+  });
+
+  it('with -c an executable alone in its type keeps it in generate too, under no invented name', () => {
+    const events = [
+      abilityEvent({ process: 'proc/boot/devc-pty', type: 'devc_pty_t', ability: 'PATHSPACE' }),
+      pathEvent({
+        kind: 'attach',
+        process: 'proc/boot/devc-pty',
+        type: 'devc_pty_t',
+        path: '/dev/ttyp0',
+      }),
+      abilityEvent({ process: 'usr/bin/a', type: 'init_t', ability: 'IO' }),
+      abilityEvent({ process: 'usr/bin/b', type: 'init_t', ability: 'SPAWN' }),
+    ];
+    const patch = planPatch(undefined, inferRequirements(events), {
+      mode: 'generate',
+      combine: true,
+    });
+    expect(patch.launches.map((l) => `${l.process} ${l.from} -> ${l.to}`)).toEqual([
+      'usr/bin/a init_t -> a_t',
+      'usr/bin/b init_t -> b_t',
+    ]);
+    expect([...new Set(patch.changes.map((c) => c.type))].sort()).toEqual([
+      'a_t',
+      'b_t',
+      'devc_pty_t',
+    ]);
+  });
+
+  it('with -c keeps the type a process enters by settypeid apart from its launch type', () => {
+    const events = [
+      abilityEvent({
+        process: 'usr/sbin/sshd',
+        type: 'init_t',
+        ability: 'SETTYPEID',
+        argument: { kind: 'type-id', value: '140', typeName: 'ssh_privsep_t' },
+      }),
+      abilityEvent({ process: 'usr/sbin/sshd', type: 'ssh_privsep_t', ability: 'SETUID' }),
+      abilityEvent({ process: 'usr/bin/other', type: 'init_t', ability: 'IO' }),
+    ];
+    const patch = planPatch(undefined, inferRequirements(events), {
+      mode: 'generate',
+      combine: true,
+    });
+    expect(patch.launches.find((l) => l.process === 'usr/sbin/sshd')?.to).toBe('sshd_t');
+    expect(patch.changes.some((c) => c.type === 'ssh_privsep_t')).toBe(true);
+  });
+
+  it('with -c moves connects to the new types of the processes that created the channels', () => {
+    const events = [
+      abilityEvent({ process: 'sbin/srv', type: 'shared_t', ability: 'PUBLIC_CHANNEL' }),
+      abilityEvent({ process: 'sbin/other', type: 'shared_t', ability: 'IO' }),
+      abilityEvent({
+        process: 'usr/bin/client',
+        type: 'client_t',
+        ability: 'CHANNEL_CONNECT',
+        argument: { kind: 'type-id', value: '1', typeName: 'shared_t' },
+      }),
+    ];
+    const patch = planPatch(undefined, inferRequirements(events), {
+      mode: 'generate',
+      combine: true,
+    });
+    const client = patch.changes.filter((c) => c.type === 'client_t' && c.kind === 'connect');
+    // shared_t's processes now run as other_t and srv_t: the connect follows them.
+    expect(client.flatMap((c) => c.items.map((i) => printItemNode(i.node)))).toEqual([
+      'other_t',
+      'srv_t',
+    ]);
     expect(patch.review.map((r) => r.code)).toContain('connect-retargeted');
     // Without -c the trace's own type is kept.
     const plain = planPatch(undefined, inferRequirements(SEED_EVENTS), { mode: 'generate' });

@@ -48,7 +48,10 @@ describe('generate', () => {
     const r = await runCli(['generate', 'boot.log', '-c'], { cwd: dir() });
     expect(r.stdout).toContain('# launch usr/sbin/sshd with `on -T sshd_t ...`');
     expect(r.stdout).toContain('# launch proc/boot/random with `on -T random_2_t ...`');
-    expect(r.stdout).toContain('type devc_pty_2_t;');
+    // devc-pty is the only executable of devc_pty_t: it keeps it (no devc_pty_2_t).
+    expect(r.stdout).toContain('type devc_pty_t;');
+    expect(r.stdout).not.toContain('devc_pty_2_t');
+    expect(r.stdout).not.toContain('# launch proc/boot/devc-pty');
   });
 
   it('--collapse folds numbered paths, marked; never by default', async () => {

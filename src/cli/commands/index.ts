@@ -75,5 +75,10 @@ export const commands: CliCommand[] = [
     'Decide failure by failure (allow, edit, launch as, never, waive); replay the answers in CI',
     () => (require('./review') as typeof import('./review')).reviewCommand,
   ),
+  lazy(
+    'types [traces..]',
+    'Launch lines of traced processes in buildfiles: the type each runs as and should run as',
+    () => (require('./types') as typeof import('./types')).typesCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
