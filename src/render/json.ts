@@ -2,7 +2,7 @@
  * The JSON output of `suggest` and `generate` (docs/json-schema.md, schema
  * version 1): produced in code, not through a template, with keys in a fixed
  * order so the same input gives the same bytes. Policy text in it (`text`,
- * `rules`) is built from validated fields only.
+ * `rules`) and risk reasons are built from validated fields only.
  */
 import type { Evidence } from '../infer/requirement';
 import type { LearnResult } from '../plan/learn';
@@ -57,6 +57,9 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
         text: printItemNode(i.node),
         processes: i.provenance.processes,
         notes: i.provenance.notes.map((n) => noteText(n).replace(/^# /, '')),
+        ...(i.risk
+          ? { risk: { severity: i.risk.severity, rule: i.risk.rule, reason: i.risk.reason } }
+          : {}),
         evidence: evidenceJson(i.provenance.evidence),
       })),
     })),
