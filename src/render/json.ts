@@ -7,8 +7,9 @@
 import type { Evidence } from '../infer/requirement';
 import type { LearnResult } from '../plan/learn';
 import { PATCH_SCHEMA_VERSION } from '../plan/patch';
-import { printItemNode } from '../policy/print';
-import { noteText, statementLines } from './rule-text';
+import { printItemNode, printStatement } from '../policy/print';
+import { changeStatement } from '../plan/change-statement';
+import { noteText } from './rule-text';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 function evidenceJson(e: Evidence): object {
@@ -50,9 +51,8 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
       ...(c.domain ? { domain: c.domain } : {}),
       ...(c.object ? { object: c.object } : {}),
       ...(c.anchor ? { anchor: { file: c.anchor.file, line: c.anchor.line } } : {}),
-      text: statementLines(c, { explain: false })
-        .filter((l) => !l.startsWith('#'))
-        .join('\n'),
+      // The bare statement: comments (risk, notes) are in the items' fields.
+      text: printStatement(changeStatement(c)).slice(0, -1),
       items: c.items.map((i) => ({
         text: printItemNode(i.node),
         processes: i.provenance.processes,

@@ -231,7 +231,7 @@ describe('suggest: command-line contract', () => {
     const r = await runCli(['suggest', 't.log', '--explain'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      '# secpol-learn suggest: 1 rule item from 1 trace file(s)\n\n# type a_t\nallow a_t self:ability {\n    # needed by bin/a (pid 1): 1 denied\n    # first seen t.log:6\n    io\n};\n',
+      '# secpol-learn suggest: 1 rule item from 1 trace file(s)\n\n# type a_t\nallow a_t self:ability {\n    # risk: high [report-risky-grant]: `io` gives raw hardware I/O privilege (in/out instructions, interrupt masking); needed only by drivers\n    # needed by bin/a (pid 1): 1 denied\n    # first seen t.log:6\n    io\n};\n',
     );
     for (const line of [1, 2, 3, 4, 5])
       expect(r.stderr).toMatch(new RegExp(`t\\.log:${line}: (warning|error): `));
