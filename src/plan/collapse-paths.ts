@@ -9,6 +9,7 @@
 import { mergeEvidence } from '../infer/requirement';
 import { isSafeLiteralPath } from '../policy/lexical';
 import { pathSpec } from '../policy/nodes';
+import { riskOf } from '../policy/risk';
 import { printItemNode } from '../policy/print';
 import { cmp } from './order';
 import type { PlannedItem, PolicyPatch } from './patch';
@@ -36,8 +37,11 @@ export function collapsePaths(patch: PolicyPatch): PolicyPatch {
       if (items.length < 2) continue;
       for (const i of items) folded.add(i);
       const evidence = items.map((i) => i.provenance.evidence).reduce(mergeEvidence);
+      const node = pathSpec(`${prefix}*`);
+      const risk = riskOf({ kind: c.kind, subject: c.type, path: node });
       added.push({
-        node: pathSpec(`${prefix}*`),
+        node,
+        ...(risk ? { risk } : {}),
         provenance: {
           evidence,
           processes: [...new Set(items.flatMap((i) => i.provenance.processes))].sort(),

@@ -8,9 +8,12 @@
  * The patched policy is built from the planned nodes directly (one more
  * file of the changes' statements), never by printing and parsing.
  * Adds the items with a note naming why, and a `gain-priv` review item.
+ * Returns the patched policy's model when it built one (the risks of the
+ * `settypeid` items are judged on it, attach-risks.ts).
  */
 import type { Policy } from '../policy/ast';
 import { buildModel } from '../policy/model/build-model';
+import type { PolicyModel } from '../policy/model/types';
 import { gainedAbilities } from '../policy/model/gained-abilities';
 import { gainPriv } from '../policy/nodes';
 import { changeStatement } from './change-statement';
@@ -28,7 +31,7 @@ export function addGainPriv(
   changes: PlannedChange[],
   policy: Policy | undefined,
   review: ReviewItem[],
-): void {
+): PolicyModel | undefined {
   const settypeids = changes.flatMap((c) =>
     c.kind === 'ability'
       ? c.items.flatMap((item) => {
@@ -37,7 +40,7 @@ export function addGainPriv(
         })
       : [],
   );
-  if (settypeids.length === 0) return;
+  if (settypeids.length === 0) return undefined;
   const patchFile = {
     type: 'policy-file' as const,
     file: '<patch>',
@@ -72,4 +75,5 @@ export function addGainPriv(
       evidence: item.provenance.evidence,
     });
   }
+  return model;
 }

@@ -6,6 +6,7 @@
 import type { Evidence, RequirementKind } from '../infer/requirement';
 import type { AbilityItem, Name, PathSpec } from '../policy/ast';
 import type { AbilityDomain } from '../trace/event';
+import type { Risk } from '../policy/risk';
 
 /** Version of the patch data and of the JSON that carries it (docs/json-schema.md). */
 export const PATCH_SCHEMA_VERSION = 1;
@@ -58,6 +59,8 @@ export type ItemNode = AbilityItem | PathSpec | Name;
 export interface PlannedItem {
   node: ItemNode;
   provenance: Provenance;
+  /** What lint would warn about the item (src/policy/risk.ts); absent for a harmless item. */
+  risk?: Risk;
 }
 
 /** Why a type is declared (own type for processes under `-c`): data the renderer words. */

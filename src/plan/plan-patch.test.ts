@@ -9,6 +9,9 @@ import { printItemNode } from '../policy/print';
 import { itemCommentLines, statementLines } from '../render/rule-text';
 import type { TraceEvent } from '../trace/event';
 
+const IO_RISK =
+  '# risk: high [report-risky-grant]: `io` gives raw hardware I/O privilege (in/out instructions, interrupt masking); needed only by drivers';
+
 /** The secpolmonitor page's policy (reference §1.2). */
 export const SEED_POLICY = `type default;
 allow_attach default /...;
@@ -304,7 +307,8 @@ describe('planPatch mapping rules', () => {
     });
     expect(out!.text).toBe(
       text
-        .replace('\tchroot\n', '\tchroot\n\tio\n')
+        // The risk lint judges `io` to have is printed above it (src/policy/risk.ts).
+        .replace('\tchroot\n', `\tchroot\n\t${IO_RISK}\n\tio\n`)
         .replace('\t/dev/y\n', '\t/dev/y\n\t/dev/w\n')
         .replace('\t/tmp/a\n', '\t/tmp/a\n\t/tmp/b\n')
         // No non-root block with `nonroot` alone: a new statement after the type's last one.
@@ -368,7 +372,7 @@ describe('planPatch mapping rules', () => {
       abilityEvent({ type: 'a_t', ability: 'PATHSPACE', domain: 'root' }),
     ]);
     expect(out).toBe(
-      'allow a_t self:ability {\n    pathspace\n};\nallow a_t self:ability {\n    nonroot\n    io\n};',
+      `allow a_t self:ability {\n    pathspace\n};\nallow a_t self:ability {\n    nonroot\n    ${IO_RISK}\n    io\n};`,
     );
   });
 
@@ -508,7 +512,7 @@ describe('planPatch mapping rules', () => {
     ];
     expect(snippet(undefined, events)).toBe('');
     expect(snippet(undefined, events, false, 'generate')).toBe(
-      'type a_t;\nallow a_t self:ability {\n    io\n};\nallow_attach a_t /dev/a;',
+      `type a_t;\nallow a_t self:ability {\n    ${IO_RISK}\n    io\n};\nallow_attach a_t /dev/a;`,
     );
   });
 

@@ -11,8 +11,9 @@
  * - otherwise an item in an existing braced block of the same type and flags,
  *   or a new statement after the type's last statement, or a new type.
  * Also: wrong-type hints (a process that failed under one type did the same
- * under another), `gain_priv` items for `settypeid`, and with `combine` a
- * type of its own for executables that share a catch-all type.
+ * under another), `gain_priv` items for `settypeid`, the risk of each item
+ * (attach-risks.ts), and with `combine` a type of its own for executables
+ * that share a catch-all type.
  * Does not print text (render/) or edit files (apply-patch.ts).
  */
 import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requirement';
@@ -35,6 +36,7 @@ import { buildChanges, sortChanges } from './place-changes';
 import { abilityDeclarations } from './declare-abilities';
 import { cmp, KIND_ORDER } from './order';
 import { addGainPriv } from './gain-priv';
+import { attachRisks } from './attach-risks';
 import { PATCH_SCHEMA_VERSION, type LaunchHint, type PolicyPatch, type ReviewItem } from './patch';
 import { appendAll } from '../arrays';
 
@@ -226,7 +228,8 @@ export function planPatch(
   // A draft declares every type that appears, even one whose only record is for review.
   const seenTypes = options.mode === 'generate' ? groups.map((g) => g.type) : [];
   patch.changes = buildChanges(needed, input, wrongType, options, seenTypes);
-  addGainPriv(patch.changes, input?.policy, review);
+  const patched = addGainPriv(patch.changes, input?.policy, review);
+  attachRisks(patch.changes, patched);
   patch.changes = sortChanges([
     ...patch.changes,
     ...abilityDeclarations(patch.changes, input?.model),

@@ -2,13 +2,14 @@
  * The JSON output of `suggest` and `generate` (docs/json-schema.md, schema
  * version 1): produced in code, not through a template, with keys in a fixed
  * order so the same input gives the same bytes. Policy text in it (`text`,
- * `rules`) is built from validated fields only.
+ * `rules`) and risk reasons are built from validated fields only.
  */
 import type { Evidence } from '../infer/requirement';
 import type { LearnResult } from '../plan/learn';
 import { PATCH_SCHEMA_VERSION } from '../plan/patch';
-import { printItemNode } from '../policy/print';
-import { noteText, statementLines } from './rule-text';
+import { printItemNode, printStatement } from '../policy/print';
+import { changeStatement } from '../plan/change-statement';
+import { noteText } from './rule-text';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 function evidenceJson(e: Evidence): object {
@@ -50,13 +51,15 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
       ...(c.domain ? { domain: c.domain } : {}),
       ...(c.object ? { object: c.object } : {}),
       ...(c.anchor ? { anchor: { file: c.anchor.file, line: c.anchor.line } } : {}),
-      text: statementLines(c, { explain: false })
-        .filter((l) => !l.startsWith('#'))
-        .join('\n'),
+      // The bare statement: comments (risk, notes) are in the items' fields.
+      text: printStatement(changeStatement(c)).slice(0, -1),
       items: c.items.map((i) => ({
         text: printItemNode(i.node),
         processes: i.provenance.processes,
         notes: i.provenance.notes.map((n) => noteText(n).replace(/^# /, '')),
+        ...(i.risk
+          ? { risk: { severity: i.risk.severity, rule: i.risk.rule, reason: i.risk.reason } }
+          : {}),
         evidence: evidenceJson(i.provenance.evidence),
       })),
     })),

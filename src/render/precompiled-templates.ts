@@ -306,7 +306,7 @@ export const PRECOMPILED_TEMPLATES: Record<BuiltinTemplateName, object> = {
         return undefined
     };
 
-  return "\n## Rules to add\n\n| type | kind | rule | processes | first seen |\n|---|---|---|---|---|\n"
+  return "\n## Rules to add\n\n| type | kind | rule | processes | first seen | risk |\n|---|---|---|---|---|---|\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"added"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
     + "\n```secpol\n"
     + ((stack1 = (((helper = lookupProperty(helpers,"snippet") || container.strict(depth0, "snippet", {"start":{"line":17,"column":2},"end":{"line":17,"column":9}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"snippet","hash":{},"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":17,"column":11}}}) : helper))) != null ? stack1 : "")

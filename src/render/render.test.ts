@@ -108,7 +108,7 @@ describe('templates', () => {
       toReportView(r, templates.snippet(toSnippetView(r, { explain: false }))),
     );
     expect(md).toContain(
-      '## Rules to add\n\n| type | kind | rule | processes | first seen |\n|---|---|---|---|---|\n| devc_t | ability | `interrupt:14` | proc/boot/devc-ser8250 | trace.log:4 |\n',
+      '## Rules to add\n\n| type | kind | rule | processes | first seen | risk |\n|---|---|---|---|---|---|\n| devc_t | ability | `interrupt:14` | proc/boot/devc-ser8250 | trace.log:4 |  |\n',
     );
     expect(md).toContain('```secpol\n# secpol-learn suggest');
   });

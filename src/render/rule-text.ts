@@ -1,8 +1,9 @@
 /**
  * Planned changes as policy text: the change's statement node
  * (plan/change-statement.ts) with its provenance turned into `#` comment
- * nodes, printed by the one printer (policy/print.ts). Here only the wording
- * of provenance is decided; every rule word comes from nodes built by the
+ * nodes, printed by the one printer (policy/print.ts), with each item's risk
+ * as a `# risk: ...` comment above it. Here only the wording of provenance
+ * is decided; every rule word comes from nodes built by the
  * validated constructors (policy/nodes.ts), every comment goes through
  * `comment()`, which refuses anything but one `#` line.
  */
@@ -12,6 +13,7 @@ import { printBlockItems, printStatement } from '../policy/print';
 import { blockItems, changeStatement } from '../plan/change-statement';
 import type { ChangeNote, ItemNote, PlannedChange, PlannedItem, Provenance } from '../plan/patch';
 import { appendAll } from '../arrays';
+import type { Risk } from '../policy/risk';
 
 /** Options of the text builders. */
 export interface RuleTextOptions {
@@ -68,9 +70,15 @@ function safePlace(file: string): string {
   return file.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, '?');
 }
 
-/** The comment lines above an item, as text (notes always, evidence with `--explain`). */
+/** A risk in words, `high [report-risky-grant]: REASON` (the reason holds validated words only). */
+export function riskWords(risk: Risk): string {
+  return `${risk.severity} [${risk.rule}]: ${risk.reason}`;
+}
+
+/** The comment lines above an item, as text (risk and notes always, evidence with `--explain`). */
 export function itemCommentLines(item: PlannedItem, options: RuleTextOptions): string[] {
   return [
+    ...(item.risk ? [`# risk: ${riskWords(item.risk)}`] : []),
     ...item.provenance.notes.map(noteText),
     ...(options.explain ? explainLines(item.provenance) : []),
   ];

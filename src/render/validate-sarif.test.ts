@@ -78,6 +78,7 @@ describe('the CLI prints valid SARIF', () => {
     runs.push([c, ['check', '--policy', 'policy.secpol', 'trace.log', '--format', 'sarif']]);
     runs.push([c, ['harden', '--policy', 'policy.secpol', 'trace.log', '--format', 'sarif']]);
     runs.push([c, ['lint', 'policy.secpol', '--format', 'sarif']]);
+    runs.push([c, ['suggest', '--policy', 'policy.secpol', 'trace.log', '--format', 'sarif']]);
   }
   runs.push([
     'review-harden',

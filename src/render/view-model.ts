@@ -11,7 +11,8 @@ import type { PlannedChange } from '../plan/patch';
 import { printItemNode, printRuleLine } from '../policy/print';
 import { allowConnect } from '../policy/nodes';
 import { changeStatement } from '../plan/change-statement';
-import { statementLines, type RuleTextOptions } from './rule-text';
+import { riskWords, statementLines, type RuleTextOptions } from './rule-text';
+import type { Risk } from '../policy/risk';
 import { cell, markdownText } from './review-templates';
 
 /** A group of statements about one type. */
@@ -49,11 +50,17 @@ export interface ReportRow {
   cells: string[];
 }
 
+/** A row of the rules to add: its cells (the last one the risk, escaped) and the risk as data. */
+export interface AddedRow extends ReportRow {
+  /** The item's risk (src/policy/risk.ts), `null` when harmless or a declaration. */
+  risk: Risk | null;
+}
+
 /** The view of report.hbs. */
 export interface ReportView {
   title: string;
   summary: string[];
-  added: ReportRow[];
+  added: AddedRow[];
   alreadyAllowed: ReportRow[];
   review: ReportRow[];
   refused: ReportRow[];
@@ -140,12 +147,13 @@ function connectCell(type: string, object: string): string {
 /** The markdown review report's view. */
 export function toReportView(result: LearnResult, snippet: string): ReportView {
   const p = result.patch;
-  const added: ReportRow[] = [];
+  const added: AddedRow[] = [];
   for (const c of p.changes) {
     if (isDeclaration(c)) {
       const kind = c.kind === 'type' ? 'type' : 'ability declaration';
       added.push({
-        cells: [cell(c.type), kind, cell(printRuleLine(changeStatement(c)), true), '', ''],
+        cells: [cell(c.type), kind, cell(printRuleLine(changeStatement(c)), true), '', '', ''],
+        risk: null,
       });
       continue;
     }
@@ -163,7 +171,9 @@ export function toReportView(result: LearnResult, snippet: string): ReportView {
           what,
           cell(i.provenance.processes.join(', ')),
           cell(`${at.file}:${at.line}`),
+          i.risk ? cell(riskWords(i.risk)) : '',
         ],
+        risk: i.risk ?? null,
       });
     }
   }

@@ -69,6 +69,36 @@ describe.each(CASES)('golden: samples/%s', (name) => {
     golden('expected.md', md.stdout);
   });
 
+  it('suggest --format sarif: one result per risky item, its level from the severity', async () => {
+    const r = await runCli(
+      ['suggest', 'trace.log', '--policy', 'policy.secpol', '--format', 'sarif'],
+      { cwd },
+    );
+    expect(r.code).toBe(0);
+    golden('expected.sarif', r.stdout);
+    const json = await runCli(
+      ['suggest', 'trace.log', '--policy', 'policy.secpol', '--format', 'json'],
+      { cwd },
+    );
+    const level = { high: 'error', medium: 'warning', low: 'note' } as const;
+    type Item = { text: string; risk?: { severity: keyof typeof level; rule: string } };
+    const risky = (JSON.parse(json.stdout) as { changes: Array<{ items: Item[] }> }).changes
+      .flatMap((c) => c.items)
+      .filter((i) => i.risk);
+    const results = (
+      JSON.parse(r.stdout) as {
+        runs: Array<{
+          results: Array<{ ruleId: string; level: string; message: { text: string } }>;
+        }>;
+      }
+    ).runs[0]!.results;
+    expect(results.map((x) => [x.ruleId, x.level])).toEqual(
+      risky.map((i) => [i.risk!.rule, level[i.risk!.severity]]),
+    );
+    for (const [i, x] of results.entries())
+      expect(x.message.text).toContain(`suggested \`${risky[i]!.text}\``);
+  });
+
   it('suggest -c', async () => {
     const r = await runCli(['suggest', 'trace.log', '--policy', 'policy.secpol', '-c'], { cwd });
     expect(r.code).toBe(0);
@@ -231,7 +261,7 @@ describe('suggest: command-line contract', () => {
     const r = await runCli(['suggest', 't.log', '--explain'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      '# secpol-learn suggest: 1 rule item from 1 trace file(s)\n\n# type a_t\nallow a_t self:ability {\n    # needed by bin/a (pid 1): 1 denied\n    # first seen t.log:6\n    io\n};\n',
+      '# secpol-learn suggest: 1 rule item from 1 trace file(s)\n\n# type a_t\nallow a_t self:ability {\n    # risk: high [report-risky-grant]: `io` gives raw hardware I/O privilege (in/out instructions, interrupt masking); needed only by drivers\n    # needed by bin/a (pid 1): 1 denied\n    # first seen t.log:6\n    io\n};\n',
     );
     for (const line of [1, 2, 3, 4, 5])
       expect(r.stderr).toMatch(new RegExp(`t\\.log:${line}: (warning|error): `));

@@ -6,7 +6,8 @@
  *
  * A thin shell: reads traces (through the trace stage, with the monitor
  * filters) and policies, runs `inferRequirements` → `planPatch`, prints the
- * result as a secpol snippet, a unified diff, JSON or a markdown report, and
+ * result as a secpol snippet, a unified diff, JSON, a markdown report or
+ * SARIF (the risky suggested items), and
  * with `--write` applies the patch to the policy files atomically (keeping a
  * `.orig` copy). The summary, refused records and lines not understood go to
  * stderr. Exit 0 on success; 2 for bad usage, unreadable input, or a policy
@@ -26,6 +27,9 @@ import { toReportView, toSnippetView } from '../../render/view-model';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
 import { toJson } from '../../render/json';
+import { LEARN_RULES, learnSarifFindings } from '../../render/learn-sarif';
+import { formatSarif, toSarif } from '../../render/sarif';
+import { toolVersion } from '../review-inputs';
 import { denyFiles, loadGuardFiles } from '../load-guards';
 import { refuseGuarded } from '../../review/guards';
 import { patchDiagramSection } from '../../render/patch-diagram';
@@ -56,10 +60,10 @@ export const suggestCommand: CommandImpl = {
       })
       .option('format', {
         type: 'string',
-        choices: ['secpol', 'patch', 'json', 'markdown'],
+        choices: ['secpol', 'patch', 'json', 'markdown', 'sarif'],
         default: 'secpol',
         describe:
-          'secpol: the rules alone; patch: a unified diff of --policy; json; markdown review report',
+          'secpol: the rules alone; patch: a unified diff of --policy; json; markdown review report; sarif: the risky suggested items',
       })
       .option('explain', {
         type: 'boolean',
@@ -184,6 +188,10 @@ export const suggestCommand: CommandImpl = {
     else if (format === 'patch') io.stdout.write(diffBytes(diffParts!, loaded!.sources));
     else if (format === 'json')
       io.stdout.write(toJson(result, diff !== undefined ? { patch: diff } : {}));
+    else if (format === 'sarif')
+      io.stdout.write(
+        formatSarif(toSarif(learnSarifFindings(result), LEARN_RULES, { version: toolVersion() })),
+      );
     else
       io.stdout.write(
         templates.report(toReportView(result, snippet)) + patchDiagramSection(result.patch),
