@@ -65,5 +65,10 @@ export const commands: CliCommand[] = [
     'Find grants the traces never used, over-broad grants, and types shared by several executables',
     () => (require('./harden') as typeof import('./harden')).hardenCommand,
   ),
+  lazy(
+    'query [question..]',
+    'Answer who may connect, hold an ability, attach or link, or what a type may do',
+    () => (require('./query') as typeof import('./query')).queryCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
