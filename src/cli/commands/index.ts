@@ -66,6 +66,11 @@ export const commands: CliCommand[] = [
     () => (require('./harden') as typeof import('./harden')).hardenCommand,
   ),
   lazy(
+    'tidy <files..>',
+    'Propose attributes, merged rules and path globs for a policy, proven by the semantic diff',
+    () => (require('./tidy') as typeof import('./tidy')).tidyCommand,
+  ),
+  lazy(
     'query [question..]',
     'Answer who may connect, hold an ability, attach or link, or what a type may do',
     () => (require('./query') as typeof import('./query')).queryCommand,
