@@ -35,7 +35,7 @@ import type {
   TypeDecl,
 } from '../policy/ast';
 import type { PolicyModel } from '../policy/model/types';
-import { buildModel } from '../policy/model/build-model';
+import { buildModel, expandName } from '../policy/model/build-model';
 import { allowAbility, identifierName, pathSpec, subjectName } from '../policy/nodes';
 import { printItemNode, printRuleLine, printStatement } from '../policy/print';
 import { isIdentifier, isSafeLiteralPath } from '../policy/lexical';
@@ -147,7 +147,7 @@ export function planTidy(policy: Policy, model: PolicyModel, options: TidyOption
       const first = list[0]!;
       if (first.type === 'allow-ability') mergeAbilities(list as AllowAbility[], plan);
       else if (first.type === 'allow-connect') mergeConnects(list as AllowConnect[], plan);
-      else mergePaths(list as Array<AllowAttach | AllowLink>, options, plan);
+      else mergePaths(list as Array<AllowAttach | AllowLink>, model, options, plan);
     }
   }
   plan.proposals.sort(byPlace);
@@ -194,8 +194,11 @@ function mergeAbilities(list: AllowAbility[], plan: TidyPlan): void {
   const items = distinct(all).map(bare);
   if (list.length === 1 && items.length === all.length) return;
   const subject = loneSubject(list[0]!)!;
-  const node = allowAbility(subject, items, items.length > 1 || list[0]!.braced);
-  rewrite(list, node, plan);
+  if (items.length === 0) {
+    // Empty blocks (`{}`): the first stays as written, the others go.
+    for (const s of list.slice(1))
+      plan.edits.push({ file: s.position!.file, ...spanOf(s), text: '' });
+  } else rewrite(list, allowAbility(subject, items, items.length > 1 || list[0]!.braced), plan);
   plan.proposals.push({
     kind: 'merge',
     at: atOf(list[0]!),
@@ -215,7 +218,14 @@ function mergeConnects(list: AllowConnect[], plan: TidyPlan): void {
   const node: AllowConnect = {
     type: 'allow-connect',
     subjects: { type: 'type-set', braced: false, names: [subjectName(subject)] },
-    objects: { type: 'type-set', braced: objects.length > 1, names: objects.map(identifierName) },
+    objects: {
+      type: 'type-set',
+      braced: objects.length > 1,
+      // `self` is the subject: one subject, so it means the same in the merged set.
+      names: objects.map((o): Name =>
+        o === 'self' ? { type: 'name', value: 'self' } : identifierName(o),
+      ),
+    },
   };
   rewrite(list, node, plan);
   plan.proposals.push({
@@ -228,6 +238,7 @@ function mergeConnects(list: AllowConnect[], plan: TidyPlan): void {
 
 function mergePaths(
   list: Array<AllowAttach | AllowLink>,
+  model: PolicyModel,
   options: TidyOptions,
   plan: TidyPlan,
 ): void {
@@ -250,7 +261,8 @@ function mergePaths(
     const proposal: Proposal = {
       kind: 'glob',
       at: atOf(list[0]!),
-      types: [subject],
+      // The types the rule grants (an attribute subject grants its members).
+      types: expandName(model, subject),
       does: `allow_${kind} ${subject}: ${members.map((p) => p.path).join(' ')} → ${glob}`,
       widens: `${glob} admits every name that starts with ${prefix} (${prefix}9, ${prefix}x/y, …), not only the ${members.length} listed`,
       glob: { kind, path: glob, replaces: members.map((p) => p.path) },
