@@ -41,6 +41,7 @@ describe('one JSON versioning convention', () => {
       'secpol-learn/harden',
       'secpol-learn/learn',
       'secpol-learn/query',
+      'secpol-learn/tidy',
     ]);
   });
 

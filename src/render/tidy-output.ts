@@ -7,6 +7,7 @@ import type { Proposal, TidyPlan } from '../review/tidy';
 import type { TidyProof } from '../review/tidy-proof';
 import { diffText } from './diff-format';
 import { cell } from './review-templates';
+import { maxOf } from '../arrays';
 import { escapeJsonControls, visible } from '../diagnostics/safe-text';
 
 /** Version of the `tidy --format json` document. */
@@ -86,6 +87,16 @@ export function tidyMarkdown(plan: TidyPlan, proof: TidyProof, patch: string): s
   lines.push('', `**${cell(proofLine(proof))}**`);
   for (const e of proof.unexplained)
     lines.push(`- ${cell(`${e.change} ${e.type} ${e.kind}: ${e.new ?? e.old ?? ''}`)}`);
-  if (patch !== '') lines.push('', '```diff', patch.replace(/\n$/, ''), '```');
+  // The fence is longer than any run of backticks in the patch (a policy comment may hold some).
+  const fence = '`'.repeat(
+    Math.max(
+      3,
+      maxOf(
+        (patch.match(/`+/g) ?? []).map((r) => r.length + 1),
+        0,
+      ),
+    ),
+  );
+  if (patch !== '') lines.push('', `${fence}diff`, patch.replace(/\n$/, ''), fence);
   return `${lines.join('\n')}\n`;
 }

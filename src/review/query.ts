@@ -28,6 +28,7 @@ import type { Statement } from '../policy/ast';
 import { isAbilityName, isIdentifier, isPolicyPath } from '../policy/lexical';
 import { looksNumeric, numberValue } from '../policy/number-literal';
 import { normaliseAbilityName } from '../qnx/abilities';
+import { appendAll } from '../arrays';
 
 /** Version of the `query --format json` document. */
 export const QUERY_SCHEMA_VERSION = 1;
@@ -265,16 +266,18 @@ export function answerQuestion(model: PolicyModel, q: Question): QueryAnswer {
       rows = [];
       // A grant to connect to any type is one row `*`, then each type of the policy it covers.
       if (g?.connects.has('*'))
-        rows.push(
-          ...perDomain(
+        appendAll(
+          rows,
+          perDomain(
             [q.subject],
             () => '*',
             (type, domain) => allows(model, { kind: 'connect', type, domain, object: '*' }),
           ),
         );
       for (const object of objects)
-        rows.push(
-          ...perDomain(
+        appendAll(
+          rows,
+          perDomain(
             [q.subject],
             () => object,
             (type, domain) => allows(model, { kind: 'connect', type, domain, object }),
