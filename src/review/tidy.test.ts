@@ -192,6 +192,27 @@ describe('tidy proposals', () => {
     expect(r.plan.proposals).toEqual([]);
   });
 
+  it('groups types with identical grants per file, the attribute declared before its members', () => {
+    const one = 'type a_t;\ntype b_t;\nallow a_t self:ability io;\nallow b_t self:ability io;\n';
+    const r = run(one);
+    expect(r.after).toBe(
+      'attribute a_alike;\ntype a_t, a_alike;\ntype b_t, a_alike;\nallow a_alike self:ability io;\n',
+    );
+    expect(r.proof.unexplained).toEqual([]);
+    // The same types split over two files (or a rule before its declaration) are not grouped.
+    const files = [
+      { file: 'a.secpol', text: 'type a_t;\nallow a_t self:ability io;\n' },
+      { file: 'b.secpol', text: 'type b_t;\nallow b_t self:ability io;\n' },
+    ];
+    const { policy } = parsePolicies(files);
+    const plan = planTidy(policy, buildModel(policy), { equivalentOnly: false });
+    expect(plan.proposals).toEqual([]);
+    expect(
+      run('allow a_t self:ability io;\ntype a_t;\ntype b_t;\nallow b_t self:ability io;\n').plan
+        .proposals,
+    ).toEqual([]);
+  });
+
   it('folds only plain numbered paths: no file type, no relabel, two or more', () => {
     const r = run('allow_attach a_t { /dev/ser1 mount:/dev/ser2 /dev/ser3 b_t /dev/ttyp0 };\n');
     expect(r.plan.proposals).toEqual([]);

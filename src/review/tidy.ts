@@ -335,7 +335,16 @@ function proposeAttributes(
     const d = decls.get(type);
     if (refused.has(type) || !d || d.length !== 1 || d[0]!.attributes.length > 0) continue;
     if (model.attributes.has(type) || !rules.has(type)) continue;
-    bySignature.set(signature, [...(bySignature.get(signature) ?? []), type]);
+    // The declaration and every rule of a member in one file, after the declaration: the
+    // attribute is declared there, before any rule names it.
+    const file = d[0]!.position!.file;
+    const after = d[0]!.position!.start.offset;
+    if (
+      !rules.get(type)!.every((s) => s.position!.file === file && s.position!.start.offset > after)
+    )
+      continue;
+    const key = `${file}\0${signature}`;
+    bySignature.set(key, [...(bySignature.get(key) ?? []), type]);
   }
   const names = new Set([
     ...model.types.keys(),
