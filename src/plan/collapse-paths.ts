@@ -14,7 +14,8 @@ import { printItemNode } from '../policy/print';
 import { cmp } from './order';
 import type { PlannedItem, PolicyPatch } from './patch';
 
-const NUMBERED = /^(.*[^0-9/])([0-9]+)$/;
+/** A numbered path: its prefix (ending in a non-digit) and its number (`/dev/ttyp` and `7`). */
+export const NUMBERED = /^(.*[^0-9/])([0-9]+)$/;
 
 /** Returns the patch with numbered paths folded into globs (the input is not modified). */
 export function collapsePaths(patch: PolicyPatch): PolicyPatch {

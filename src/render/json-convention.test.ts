@@ -41,6 +41,8 @@ describe('one JSON versioning convention', () => {
       'secpol-learn/harden',
       'secpol-learn/learn',
       'secpol-learn/types',
+      'secpol-learn/query',
+      'secpol-learn/tidy',
     ]);
   });
 

@@ -16,13 +16,13 @@ export interface PolicyText {
   text: string;
 }
 
-interface Cut {
+export interface Cut {
   start: number;
   end: number;
 }
 
 /** The cut that removes [start, end): the whole line when only blanks (and a comment) share it. */
-function lineCut(text: string, start: number, end: number): Cut {
+export function lineCut(text: string, start: number, end: number): Cut {
   const ls = text.lastIndexOf('\n', start - 1) + 1;
   let le = text.indexOf('\n', end);
   if (le < 0) le = text.length;

@@ -80,5 +80,15 @@ export const commands: CliCommand[] = [
     'Launch lines of traced processes in buildfiles: the type each runs as and should run as',
     () => (require('./types') as typeof import('./types')).typesCommand,
   ),
+  lazy(
+    'tidy <files..>',
+    'Propose attributes, merged rules and path globs for a policy, proven by the semantic diff',
+    () => (require('./tidy') as typeof import('./tidy')).tidyCommand,
+  ),
+  lazy(
+    'query [question..]',
+    'Answer who may connect, hold an ability, attach or link, or what a type may do',
+    () => (require('./query') as typeof import('./query')).queryCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
