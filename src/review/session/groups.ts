@@ -11,6 +11,7 @@ import type { Access } from '../../policy/grants';
 import type { AbilityGrant, RangeValue } from '../../policy/ast';
 import { printItemNode } from '../../policy/print';
 import type { AbilityDomain } from '../../trace/event';
+import type { Risk } from '../../policy/risk';
 
 /** The kinds of change a group can be. */
 export type GroupKind = 'ability' | 'connect' | 'attach' | 'link';
@@ -29,10 +30,16 @@ export interface GroupKey {
   object: string;
 }
 
-/** Severity and reason of a group's grant, when the planner provides one (issue 17 item 1). */
-export interface GroupRisk {
-  severity: 'high' | 'medium' | 'low';
-  reason: string;
+/** Severity, rule and reason of a group's grant: the planner's per-item risk (src/policy/risk.ts). */
+export type GroupRisk = Risk;
+
+const SEVERITY_RANK: Record<Risk['severity'], number> = { high: 3, medium: 2, low: 1 };
+
+/** The worse of two risks (the first on a tie), either may be absent. */
+function worse(a: Risk | undefined, b: Risk | undefined): Risk | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a;
 }
 
 /** Where a group's items sit in the patch: change index, item index. */
@@ -54,10 +61,7 @@ export interface ReviewGroup {
   moreProcesses: number;
   /** The wrong-type hint the planner attached to the item, if any. */
   hint?: LaunchHint;
-  /**
-   * The risk of granting it. Filled by the planner's per-item risk (issue 17
-   * item 1, built separately); undefined until then.
-   */
+  /** The risk of granting it: the worst of its items' (absent when every item is harmless). */
   risk?: GroupRisk;
 }
 
@@ -104,6 +108,8 @@ export function reviewGroups(patch: PolicyPatch): ReviewGroup[] {
       const prev = byId.get(id);
       if (prev) {
         prev.items.push({ change: ci, item: ii });
+        const risk = worse(prev.risk, item.risk);
+        if (risk) prev.risk = risk;
         return;
       }
       const hint = item.provenance.notes.find((n) => n.kind === 'hint');
@@ -115,6 +121,7 @@ export function reviewGroups(patch: PolicyPatch): ReviewGroup[] {
         evidence: item.provenance.evidence,
         processes: item.provenance.processes,
         moreProcesses: item.provenance.moreProcesses,
+        ...(item.risk ? { risk: item.risk } : {}),
         ...(hint?.kind === 'hint'
           ? {
               hint: {
