@@ -82,7 +82,9 @@ describe('parseWaivers', () => {
       const r = waivers(text, today);
       expect(r.waivers[0]!.expired).toBe(expired);
       expect(waiverForEvent(r.set, probe!) === undefined).toBe(expired);
-      expect(r.diagnostics.map((d) => `${d.severity} ${d.line} ${d.message} [${d.ruleId}]`)).toEqual(
+      expect(
+        r.diagnostics.map((d) => `${d.severity} ${d.line} ${d.message} [${d.ruleId}]`),
+      ).toEqual(
         expired
           ? ['warning 3 waiver expired on 2027-06-30: it no longer applies [expired-waiver]']
           : [],
@@ -127,7 +129,14 @@ describe('waiverForEvent (the grant model)', () => {
         'error: sbin/app (pid:3) of type app_t failed to attach to path /dev/tmp1: no rule\n' +
         'error: sbin/app (pid:3) of type app_t failed to attach to path /dev/other: no rule\n',
     );
-    expect(ev.map((e) => waiverForEvent(r.set, e)?.line ?? null)).toEqual([2, null, null, 4, 6, null]);
+    expect(ev.map((e) => waiverForEvent(r.set, e)?.line ?? null)).toEqual([
+      2,
+      null,
+      null,
+      4,
+      6,
+      null,
+    ]);
   });
 
   it('stale: waivers that apply and covered no record', () => {
@@ -150,9 +159,9 @@ describe('waiveRequirements (suggest)', () => {
     const inferred = inferRequirements(parseTraceText(SETUID0, 't.log').events);
     const used: WaiverUse = new Map();
     const out = waiveRequirements(inferred, r.set, used);
-    expect(out.map((w) => `${w.file}:${w.line} ${w.access} ${w.records} by ${w.waiver.line}`)).toEqual([
-      't.log:1 ability setuid (0) as root 2 by 2',
-    ]);
+    expect(
+      out.map((w) => `${w.file}:${w.line} ${w.access} ${w.records} by ${w.waiver.line}`),
+    ).toEqual(['t.log:1 ability setuid (0) as root 2 by 2']);
     const left = [...inferred.requirements.byKey.values()];
     expect(left).toHaveLength(1);
     expect(left[0]!.deniedRanges ?? left[0]!.ranges).toEqual([['1000', '1000']]);

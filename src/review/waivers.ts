@@ -311,7 +311,7 @@ export function waiveRequirements(
     const denied: Requirement = {
       ...r,
       whole: r.deniedWhole ?? r.whole,
-      ...(r.deniedRanges ?? r.ranges ? { ranges: r.deniedRanges ?? r.ranges } : {}),
+      ...((r.deniedRanges ?? r.ranges) ? { ranges: r.deniedRanges ?? r.ranges } : {}),
     };
     const accesses =
       r.kind === 'attach' && r.wordedAttach === true
