@@ -18,7 +18,8 @@ import {
   staleWaivers,
   useWaiver,
   waiverForEvent,
-  type Waiver,
+  waiverRef,
+  type WaiverRef,
   type WaiverSet,
   type WaiverUse,
 } from './waivers';
@@ -47,15 +48,6 @@ export interface UncoveredFailure {
   access: string;
 }
 
-/** A waiver as reports name it: its place, reason and expiry. */
-export interface WaiverRef {
-  file: string;
-  line: number;
-  column: number;
-  reason: string;
-  until?: string;
-}
-
 /** An uncovered failure a waiver covers: not uncovered, reported as waived. */
 export interface WaivedFailure extends UncoveredFailure {
   waiver: WaiverRef;
@@ -72,17 +64,6 @@ export interface CheckWaivers {
   counts: WaiverCount[];
   /** Expired and stale waivers (warnings; `--strict` fails on them). */
   warnings: Diagnostic[];
-}
-
-/** The waiver's reference. */
-export function waiverRef(w: Waiver): WaiverRef {
-  return {
-    file: w.file,
-    line: w.line,
-    column: w.column,
-    reason: w.reason,
-    ...(w.until ? { until: w.until } : {}),
-  };
 }
 
 /** The whole answer of `check`. */

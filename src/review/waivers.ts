@@ -39,6 +39,8 @@ import { buildModel } from '../policy/model/build-model';
 import { accessesOf } from '../plan/coverage';
 import { hasUnsafeCharacter } from '../diagnostics/safe-text';
 import { declarationFiles } from './guards';
+import { uncoveredGroups, type TraceReview } from './trace-review';
+import { byPlace } from '../diagnostics/first-by-place';
 
 /** One waiver: a rule statement of a waiver file, its reason and its expiry. */
 export interface Waiver {
@@ -53,6 +55,26 @@ export interface Waiver {
   /** `today` is after `until`: the waiver no longer applies. */
   expired: boolean;
   statement: Statement;
+}
+
+/** A waiver as reports name it: its place, reason and expiry. */
+export interface WaiverRef {
+  file: string;
+  line: number;
+  column: number;
+  reason: string;
+  until?: string;
+}
+
+/** The waiver's reference. */
+export function waiverRef(w: Waiver): WaiverRef {
+  return {
+    file: w.file,
+    line: w.line,
+    column: w.column,
+    reason: w.reason,
+    ...(w.until ? { until: w.until } : {}),
+  };
 }
 
 /** The waivers of one or several files, and the model of those that apply. */
@@ -275,6 +297,25 @@ export function staleWaivers(set: WaiverSet, used: WaiverUse): Diagnostic[] {
       column: w.column,
       ruleId: 'stale-waiver',
     }));
+}
+
+/**
+ * The waiver warnings of a review (`explain`, `harden`): the expired waivers (`parsed`'s
+ * warnings) and the waivers that cover no failure the policy denies, by place.
+ */
+export function reviewWaiverWarnings(
+  parsed: Pick<ParsedWaivers, 'set' | 'diagnostics'>,
+  review: TraceReview,
+): Diagnostic[] {
+  const used: WaiverUse = new Map();
+  for (const g of uncoveredGroups(review)) {
+    const w = waiverForEvent(parsed.set, g.event);
+    if (w) useWaiver(used, w, g.failures);
+  }
+  return [
+    ...parsed.diagnostics.filter((d) => d.severity === 'warning'),
+    ...staleWaivers(parsed.set, used),
+  ].sort(byPlace);
 }
 
 /** One learned access a waiver covers: `suggest` does not emit it. */

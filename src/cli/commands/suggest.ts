@@ -9,8 +9,10 @@
  * result as a secpol snippet, a unified diff, JSON or a markdown report, and
  * with `--write` applies the patch to the policy files atomically (keeping a
  * `.orig` copy). The summary, refused records and lines not understood go to
- * stderr. Exit 0 on success; 2 for bad usage, unreadable input, or a policy
- * that does not parse (code frames on stderr). Inputs are read by
+ * stderr. Failures a waiver (`--waive`) covers are not suggested: each is
+ * named on stderr with its waiver. Exit 0 on success; 2 for bad usage,
+ * unreadable input, a policy that does not parse (code frames on stderr) or a
+ * wrong waiver file. Inputs are read by
  * `../learn-inputs.ts`, which `generate` shares.
  */
 import * as path from 'node:path';
@@ -32,6 +34,11 @@ import { patchDiagramSection } from '../../render/patch-diagram';
 import { collapsePaths } from '../../plan/collapse-paths';
 import { loadRangeOption } from '../load-ranges';
 import { startFollow } from '../follow';
+import { loadWaivers, withWaive } from '../load-waivers';
+import { staleWaivers, waiveRequirements, type WaiverUse } from '../../review/waivers';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
+import { byPlace } from '../../diagnostics/first-by-place';
+import type { WaivedJson } from '../../render/json';
 import {
   inferFromTraces,
   learnOptions,
@@ -43,7 +50,10 @@ import {
 
 export const suggestCommand: CommandImpl = {
   builder: (y) =>
-    withTemplates(learnOptions(y), ['snippet', 'report'])
+    withWaive(
+      withTemplates(learnOptions(y), ['snippet', 'report']),
+      'failures they cover are not suggested (named on stderr)',
+    )
       .option('policy', {
         type: 'string',
         array: true,
@@ -139,6 +149,9 @@ export const suggestCommand: CommandImpl = {
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
     if (ranges === undefined) return ExitCode.USAGE;
+    // Waiver files are judged before any trace is read: a wrong one stops the command (exit 2).
+    const waivers = await loadWaivers(args, parsed?.policy, qnx, io);
+    if (waivers === 'failed') return ExitCode.USAGE;
     const traces = (args.traces as string[] | undefined) ?? [];
     const follow = startFollow(args, traces);
     let read;
@@ -153,6 +166,14 @@ export const suggestCommand: CommandImpl = {
       const guards = await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io);
       if (!guards) return ExitCode.USAGE;
       refuseGuarded(inferred, guards);
+    }
+    // Waivers (--waive): a failure they cover is accepted as it is, never suggested.
+    let waived: WaivedJson | undefined;
+    if (waivers) {
+      const used: WaiverUse = new Map();
+      const list = waiveRequirements(inferred, waivers.set, used);
+      const warnings = [...waivers.diagnostics, ...staleWaivers(waivers.set, used)].sort(byPlace);
+      waived = { waived: list, warnings };
     }
     const loaded = parsed && withModel(parsed, qnx, ranges);
     const result = learn(inferred, loaded?.input, {
@@ -186,7 +207,12 @@ export const suggestCommand: CommandImpl = {
     // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
     else if (format === 'patch') io.stdout.write(diffBytes(diffParts!, loaded!.sources));
     else if (format === 'json')
-      io.stdout.write(toJson(result, diff !== undefined ? { patch: diff } : {}));
+      io.stdout.write(
+        toJson(result, {
+          ...(diff !== undefined ? { patch: diff } : {}),
+          ...(waived ? { waivers: waived } : {}),
+        }),
+      );
     else
       io.stdout.write(
         templates.report(toReportView(result, snippet)) + patchDiagramSection(result.patch),
@@ -214,6 +240,16 @@ export const suggestCommand: CommandImpl = {
         io.stderr.write(
           `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
         );
+    }
+    if (waived) {
+      for (const w of waived.waived)
+        io.stderr.write(
+          `${w.file}:${w.line}: waived by ${w.waiver.file}:${w.waiver.line}, not suggested: ${w.type} ${w.access} (${w.process}, ${w.records} record(s))\n`,
+        );
+      for (const d of waived.warnings) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+      io.stderr.write(
+        `secpol-learn: ${waived.waived.reduce((n, w) => n + w.records, 0)} failure record(s) waived (${waived.waived.length} access(es)), not suggested\n`,
+      );
     }
     reportToStderr(result, io);
     return ExitCode.OK;
