@@ -37,7 +37,7 @@ import { allows, ruleOrigin, type Access } from '../policy/grants';
 import { abilityValue } from '../policy/evaluate';
 import { buildModel } from '../policy/model/build-model';
 import { accessesOf } from '../plan/coverage';
-import { hasUnsafeCharacter } from '../diagnostics/safe-text';
+import { hasUnsafeCharacter, visible } from '../diagnostics/safe-text';
 import { declarationFiles } from './guards';
 import { uncoveredGroups, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
@@ -201,7 +201,7 @@ export function parseWaivers(
       }
       if (until && !isDay(until.text)) {
         error(
-          `waiver expiry is not a day: \`# until: YYYY-MM-DD\` (a calendar date), not ${JSON.stringify(until.text)}`,
+          `waiver expiry is not a day: \`# until: YYYY-MM-DD\` (a calendar date), not ${JSON.stringify(visible(until.text))}`,
           'waiver-until',
           until.c,
         );
