@@ -77,3 +77,38 @@ describe('inline suppressions', () => {
     ]);
   });
 });
+
+describe('lint --format sarif with a suppression', () => {
+  it('keeps the suppressed finding as a result suppressed in source, with the reason', async () => {
+    const { runCli } = await import('../test-utils/run-cli');
+    const { validateSarif } = await import('../render/validate-sarif');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'suppress-'));
+    writeFileSync(
+      path.join(cwd, 'p.secpol'),
+      'type a;\nallow a self:ability {\n  # secpol-learn-disable-next-line report-risky-grant -- the driver needs port I/O\n  io\n};\n',
+    );
+    const r = await runCli(['lint', 'p.secpol', '--format', 'sarif'], { cwd });
+    expect(r.code).toBe(0);
+    const log = JSON.parse(r.stdout) as {
+      runs: Array<{ results: Array<{ ruleId: string; suppressions?: unknown }> }>;
+    };
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.runs[0]!.results).toEqual([
+      expect.objectContaining({
+        ruleId: 'report-risky-grant',
+        suppressions: [
+          {
+            kind: 'inSource',
+            status: 'accepted',
+            justification: 'the driver needs port I/O (p.secpol:3:3)',
+          },
+        ],
+      }),
+    ]);
+    const text = await runCli(['lint', 'p.secpol'], { cwd });
+    expect(text.stdout).toBe('');
+  });
+});

@@ -114,6 +114,12 @@ describe('golden: samples/waivers', () => {
     expect(r.stdout).toContain('  why: waived by waivers.secpol:6 until 2027-06-30: libc probes');
     const j = await runCli(['explain', ...base, '--format', 'json'], { cwd: sample, env });
     expect(j.stdout).toContain('"reason": "waived"');
+    // The pull-request comment proposes no rule for a waived failure.
+    const md = await runCli(['explain', ...base, '--format', 'markdown'], { cwd: sample, env });
+    golden('expected.explain.md', md.stdout);
+    const rules = md.stdout.slice(md.stdout.indexOf('## Rules that would allow them'));
+    expect(rules).toContain('allow_attach player_t /dev/player;');
+    expect(rules).not.toMatch(/setuid|priority/);
   });
 
   it('harden: waivers are not grants, the report is the same; stale waivers are warned about', async () => {

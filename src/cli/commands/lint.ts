@@ -113,11 +113,9 @@ export const lintCommand: CommandImpl = {
       sources.map((s) => ({ file: s.file, text: s.text })),
     );
     appendAll(diagnostics, syntax);
-    if (files.length > 0)
-      appendAll(
-        diagnostics,
-        lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics,
-      );
+    const linted =
+      files.length > 0 ? lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }) : undefined;
+    if (linted) appendAll(diagnostics, linted.diagnostics);
     // Waiver files (--waive): syntax, then reasons, dates and expiry (src/review/waivers.ts).
     if (waivers.length > 0) {
       const today = todayFrom(io.env);
@@ -141,7 +139,8 @@ export const lintCommand: CommandImpl = {
       );
     }
     const { errors, warnings } = lintCounts(diagnostics);
-    if (args.format === 'sarif') io.stdout.write(lintSarif(diagnostics, toolVersion()));
+    if (args.format === 'sarif')
+      io.stdout.write(lintSarif(diagnostics, toolVersion(), linted?.suppressed));
     else if (args.format === 'json')
       io.stdout.write(lintJson(qnx, [...files, ...waivers], diagnostics));
     else {
