@@ -25,6 +25,8 @@ import type { FollowStop } from './follow';
 import { denyFiles, loadGuardFiles } from './load-guards';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { withColor } from './shared-options';
+import { loadWaivers } from './load-waivers';
+import type { ParsedWaivers } from '../review/waivers';
 
 /** How many lines not read are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -39,14 +41,18 @@ export function listOf(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
 }
 
-/** A policy, its model (with the range file when given) and the guard models (one per `--deny` file). */
+/**
+ * A policy, its model (with the range file when given), the guard models (one per `--deny`
+ * file) and the waivers (`--waive`).
+ */
 export interface ReviewInput {
   loaded: LoadedPolicies;
   model: PolicyModel;
   guards?: PolicyModel[];
+  waivers?: ParsedWaivers;
 }
 
-/** Reads `--policy`, `--ranges` and `--deny`; undefined (exit 2) when one does not parse (code frames on stderr). */
+/** Reads `--policy`, `--ranges`, `--deny` and `--waive`; undefined (exit 2) when one is wrong (code frames on stderr). */
 export async function loadReviewInput(
   args: Record<string, unknown>,
   io: CliIo,
@@ -67,7 +73,9 @@ export async function loadReviewInput(
     guards = await loadGuardFiles(denyFiles(args), loaded.input.policy, qnx, io);
     if (!guards) return undefined;
   }
-  return { loaded, model, ...(guards ? { guards } : {}) };
+  const waivers = await loadWaivers(args, loaded.input.policy, qnx, io);
+  if (waivers === 'failed') return undefined;
+  return { loaded, model, ...(guards ? { guards } : {}), ...(waivers ? { waivers } : {}) };
 }
 
 /** How `check --follow` reads: the stop, and a callback for each failure group found uncovered as it arrives. */

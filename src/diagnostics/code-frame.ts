@@ -8,7 +8,9 @@
  *        |  ^
  *
  * Tabs in the source line are kept in the caret line so the carets stay
- * aligned. A span over several lines is underlined to the end of its first
+ * aligned; control, bidirectional and invisible characters are shown as `?`,
+ * one for one (safe-text.ts `visible`), so a quoted file never drives or
+ * reorders the reader's terminal. A span over several lines is underlined to the end of its first
  * line. Does not colour output or show more than one line of context.
  *
  * A frame costs O(FRAME_WIDTH), not O(line): a line longer than FRAME_WIDTH
@@ -16,7 +18,8 @@
  * errors on one 140 KB line print 20,000 short frames instead of the line
  * 20,000 times (which made every command quadratic in syntax errors).
  */
-import { formatDiagnosticLine, printable, type Diagnostic } from './diagnostic';
+import { formatDiagnosticLine, type Diagnostic } from './diagnostic';
+import { visible } from './safe-text';
 
 /** Formats `d` with a code frame taken from `sourceText` (the frame is omitted when the line is absent). */
 export function formatDiagnostic(d: Diagnostic, sourceText: string): string {
@@ -32,13 +35,13 @@ export function formatDiagnostic(d: Diagnostic, sourceText: string): string {
   else if (d.span) width = line.length + 1 - startCol;
   width = Math.max(1, width);
   let lineText: string;
-  if (line.length <= FRAME_WIDTH) lineText = printable(line);
+  if (line.length <= FRAME_WIDTH) lineText = visible(line);
   else {
     // A long line: the window [from, to) around the column, the carets cut to it.
     const from = Math.max(0, Math.min(startCol - 1 - CONTEXT, line.length - FRAME_WIDTH));
     const to = from + FRAME_WIDTH;
     const lead = from > 0 ? '…' : '';
-    lineText = `${lead}${printable(line.slice(from, to))}${to < line.length ? '…' : ''}`;
+    lineText = `${lead}${visible(line.slice(from, to))}${to < line.length ? '…' : ''}`;
     startCol = startCol - from + lead.length;
     width = Math.max(1, Math.min(width, lead.length + (to - from) + 2 - startCol));
   }

@@ -145,7 +145,7 @@ function checkType(model: PolicyModel, type: string): Verdict | undefined {
 }
 
 /** The value an ability event checked, for the grant model. */
-function abilityValue(e: AbilityEvent): AbilityValue {
+export function abilityValue(e: AbilityEvent): AbilityValue {
   const a = e.argument;
   switch (a.kind) {
     case 'none':

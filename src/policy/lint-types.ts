@@ -7,6 +7,7 @@ import type { Diagnostic, Severity, Span } from '../diagnostics/diagnostic';
 import type { Policy } from './ast';
 import type { NamedRangeValues, Origin, PolicyModel } from './model/types';
 import type { QnxVersion } from '../qnx/abilities';
+import type { SuppressedDiagnostic } from './suppressions';
 
 /** What a pass reports through. */
 export interface LintSession {
@@ -37,8 +38,12 @@ export interface LintOptions {
   ranges?: NamedRangeValues;
 }
 
-/** What `lintPolicy` returns: the model it built and the diagnostics, in report order. */
+/**
+ * What `lintPolicy` returns: the model it built, the diagnostics in report order, and the
+ * findings inline suppressions took out (policy/suppressions.ts).
+ */
 export interface LintResult {
   model: PolicyModel;
   diagnostics: Diagnostic[];
+  suppressed: SuppressedDiagnostic[];
 }

@@ -4,7 +4,9 @@
  * Each pass is a small function `(policy, model, session) => void` in its own
  * file; docs/lint.md describes every pass with an example.
  *
- * Does not parse (give it a parsed Policy) and does not print.
+ * Suppression comments in the policy take findings out (they are returned
+ * apart, with their reasons). Does not parse (give it a parsed Policy) and
+ * does not print.
  */
 import type { Diagnostic, Span } from '../diagnostics/diagnostic';
 import type { Policy } from './ast';
@@ -12,6 +14,7 @@ import { buildModel } from './model/build-model';
 import { DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { LINT_PASSES } from './passes';
 import type { LintOptions, LintResult, LintSession } from './lint-types';
+import { applySuppressions } from './suppressions';
 
 export type { LintOptions, LintPass, LintResult, LintSession } from './lint-types';
 
@@ -42,9 +45,11 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintResul
     },
   };
   for (const pass of LINT_PASSES) pass(policy, model, session);
+  // Inline suppressions (`# secpol-learn-disable-next-line RULE -- REASON`), see suppressions.ts.
+  const { diagnostics: kept, suppressed } = applySuppressions(policy, session.diagnostics);
   const fileOrder = new Map(policy.files.map((f, i) => [f.file, i]));
   // Stable, deterministic order: by file (as given), place, then rule id.
-  const diagnostics = session.diagnostics
+  const diagnostics = kept
     .map((d, i) => ({ d, i }))
     .sort(
       (a, b) =>
@@ -55,5 +60,5 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintResul
         a.i - b.i,
     )
     .map((x) => x.d);
-  return { model, diagnostics };
+  return { model, diagnostics, suppressed };
 }

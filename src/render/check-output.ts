@@ -7,7 +7,9 @@ import {
   CHECK_SCHEMA_VERSION,
   type CheckResult,
   type UncoveredFailure,
+  type WaiverCount,
 } from '../review/check-result';
+import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
 import type { GuardViolation } from '../review/guards';
@@ -25,14 +27,36 @@ export function guardLine(v: GuardViolation): string {
   return `${v.grant.file}:${v.grant.line}:${v.grant.column}: guard: ${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids [guard-rule]`;
 }
 
+/** One line per waiver that covered failures: `N failure record(s) waived (FILE:LINE): REASON`. */
+export function waivedLine(w: WaiverCount): string {
+  const until = w.until ? ` until ${w.until}` : '';
+  return `${w.records} failure record(s) waived (${w.file}:${w.line}${until}): ${w.reason}`;
+}
+
+/** The lines `check` writes on stderr about `--waive`: each waiver used, then the warnings. */
+export function waiverLines(r: CheckResult): string[] {
+  if (!r.waivers) return [];
+  return [
+    ...r.waivers.counts.map(waivedLine),
+    ...r.waivers.warnings.map((d) => formatDiagnosticLine(d)),
+  ];
+}
+
 /** The one-line summary `check` writes on stderr. */
 export function checkSummary(r: CheckResult): string {
   const s = r.summary;
   const parts = [
     `${s.failures} failure record(s), ${s.successes} success record(s)`,
     `${s.uncovered} uncovered (${s.uncoveredRecords} record(s))`,
-    `${s.notUnderstood} line(s) not understood${r.strict ? ' (--strict: fail)' : ''}`,
   ];
+  const w = r.waivers;
+  if (w)
+    parts.push(
+      `${w.waived.length} waived (${w.waived.reduce((n, x) => n + x.count, 0)} record(s))`,
+    );
+  parts.push(`${s.notUnderstood} line(s) not understood${r.strict ? ' (--strict: fail)' : ''}`);
+  if (w && w.warnings.length > 0)
+    parts.push(`${w.warnings.length} waiver warning(s)${r.strict ? ' (--strict: fail)' : ''}`);
   if (s.guardViolations > 0) parts.push(`${s.guardViolations} guard violation(s)`);
   return `secpol-learn check: ${r.passed ? 'PASS' : 'FAIL'}: ${parts.join('; ')}`;
 }
@@ -60,6 +84,20 @@ export function checkJson(r: CheckResult): string {
       message: d.message,
       ruleId: d.ruleId ?? '',
     })),
+    // Only with --waive: the documents of a check without waivers stay as they were.
+    ...(r.waivers
+      ? {
+          waived: r.waivers.waived,
+          waivers: r.waivers.counts,
+          waiverWarnings: r.waivers.warnings.map((d) => ({
+            file: d.file,
+            line: d.line,
+            column: d.column ?? 1,
+            message: d.message,
+            ruleId: d.ruleId ?? '',
+          })),
+        }
+      : {}),
   };
   return `${escapeJsonControls(JSON.stringify(doc, null, 2))}\n`;
 }
@@ -74,6 +112,12 @@ export const CHECK_RULES: SarifRule[] = [
   { id: 'trace-unknown-line', description: 'A trace line that could not be read' },
 ];
 
+/** The SARIF rules `check --waive` may report too. */
+export const WAIVER_RULES: SarifRule[] = [
+  { id: 'expired-waiver', description: 'A waiver (--waive) whose until date has passed' },
+  { id: 'stale-waiver', description: 'A waiver (--waive) that matched no failure' },
+];
+
 /** `check`'s findings for SARIF: failures at the trace line (the consulted policy rules related), guard violations at the grant. */
 export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFinding[] {
   const consulted = new Map(
@@ -82,7 +126,7 @@ export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFi
       g.verdict.allowed ? [] : g.verdict.consulted,
     ]),
   );
-  const out: SarifFinding[] = r.uncovered.map((u) => ({
+  const finding = (u: UncoveredFailure): SarifFinding => ({
     ruleId: 'uncovered-failure',
     level: 'error',
     message: `${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]`,
@@ -93,7 +137,26 @@ export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFi
       column: c.column,
       message: `consulted: ${c.summary}`,
     })),
-  }));
+  });
+  const out: SarifFinding[] = r.uncovered.map(finding);
+  // A waived failure stays a result, suppressed with the waiver's reason (docs/review.md).
+  for (const u of r.waivers?.waived ?? []) {
+    const f = finding(u);
+    const w = u.waiver;
+    out.push({
+      ...f,
+      related: [
+        ...(f.related ?? []),
+        { file: w.file, line: w.line, column: w.column, message: 'waiver' },
+      ],
+      suppressions: [
+        {
+          kind: 'external',
+          justification: `${w.reason} (${w.file}:${w.line}${w.until ? `, until ${w.until}` : ''})`,
+        },
+      ],
+    });
+  }
   for (const v of r.guardViolations)
     out.push({
       ruleId: 'guard-rule',
@@ -103,6 +166,13 @@ export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFi
       related: [
         { file: v.guard.file, line: v.guard.line, column: v.guard.column, message: 'guard rule' },
       ],
+    });
+  for (const d of r.waivers?.warnings ?? [])
+    out.push({
+      ruleId: d.ruleId ?? 'stale-waiver',
+      level: r.strict ? 'error' : 'warning',
+      message: d.message,
+      locations: [{ file: d.file, line: d.line, ...(d.column ? { column: d.column } : {}) }],
     });
   for (const d of r.notUnderstood)
     out.push({

@@ -43,7 +43,8 @@ export function explainMarkdown(
   // One rule per distinct text, sorted by it.
   const byText = new Map<string, Statement>();
   for (const s of x.sections)
-    for (const f of s.failures) if (f.rule) byText.set(printRuleLine(f.rule), f.rule);
+    // A waived failure is accepted as it is (--waive): its rule is not proposed.
+    for (const f of s.failures) if (f.rule && !f.waiver) byText.set(printRuleLine(f.rule), f.rule);
   const rules = [...byText.keys()].sort();
   const edges = rules.flatMap((r) => edgesOfRule(byText.get(r)!, '+'));
   const distinct = x.sections.reduce((n, s) => n + s.failures.length, 0);

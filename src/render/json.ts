@@ -11,6 +11,8 @@ import { printItemNode, printStatement } from '../policy/print';
 import { changeStatement } from '../plan/change-statement';
 import { noteText } from './rule-text';
 import { escapeJsonControls } from '../diagnostics/safe-text';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { WaivedRequirement } from '../review/waivers';
 
 function evidenceJson(e: Evidence): object {
   return {
@@ -26,8 +28,17 @@ function evidenceJson(e: Evidence): object {
   };
 }
 
+/** What `--waive` kept out of the patch, and the waiver warnings (only when `--waive` is given). */
+export interface WaivedJson {
+  waived: WaivedRequirement[];
+  warnings: Diagnostic[];
+}
+
 /** The JSON document for a run (ends with a newline). */
-export function toJson(result: LearnResult, extra: { patch?: string } = {}): string {
+export function toJson(
+  result: LearnResult,
+  extra: { patch?: string; waivers?: WaivedJson } = {},
+): string {
   const p = result.patch;
   const doc = {
     schema: 'secpol-learn/learn',
@@ -78,6 +89,32 @@ export function toJson(result: LearnResult, extra: { patch?: string } = {}): str
     })),
     launches: p.launches,
     refused: result.refused.map((d) => ({ file: d.file, line: d.line, message: d.message })),
+    ...(extra.waivers
+      ? {
+          waived: extra.waivers.waived.map((w) => ({
+            file: w.file,
+            line: w.line,
+            records: w.records,
+            type: w.type,
+            process: w.process,
+            access: w.access,
+            waiver: {
+              file: w.waiver.file,
+              line: w.waiver.line,
+              column: w.waiver.column,
+              reason: w.waiver.reason,
+              ...(w.waiver.until ? { until: w.waiver.until } : {}),
+            },
+          })),
+          waiverWarnings: extra.waivers.warnings.map((d) => ({
+            file: d.file,
+            line: d.line,
+            column: d.column ?? 1,
+            message: d.message,
+            ruleId: d.ruleId ?? '',
+          })),
+        }
+      : {}),
     ...(extra.patch !== undefined ? { patch: extra.patch } : {}),
   };
   return `${escapeJsonControls(JSON.stringify(doc, null, 2))}\n`;

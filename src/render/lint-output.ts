@@ -3,6 +3,7 @@
  * JSON document (docs/lint.md, docs/json-schema.md) or a SARIF log. Only
  * prints: the command reads the files and runs the passes.
  */
+import type { SuppressedDiagnostic } from '../policy/suppressions';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatSarif, lintSarifFindings, toSarif } from './sarif';
@@ -60,6 +61,22 @@ export function lintJson(qnx: string, files: readonly string[], diagnostics: Dia
 }
 
 /** The SARIF 2.1.0 log of the diagnostics. */
-export function lintSarif(diagnostics: Diagnostic[], toolVersion: string): string {
-  return formatSarif(toSarif(lintSarifFindings(diagnostics), [], { version: toolVersion }));
+export function lintSarif(
+  diagnostics: Diagnostic[],
+  toolVersion: string,
+  suppressed: SuppressedDiagnostic[] = [],
+): string {
+  // Findings an inline suppression took out stay in the log, suppressed with its reason.
+  const kept = suppressed.map((s) => ({
+    ...lintSarifFindings([s.diagnostic])[0]!,
+    suppressions: [
+      {
+        kind: 'inSource' as const,
+        justification: `${s.reason} (${s.file}:${s.line}:${s.column})`,
+      },
+    ],
+  }));
+  return formatSarif(
+    toSarif([...lintSarifFindings(diagnostics), ...kept], [], { version: toolVersion }),
+  );
 }

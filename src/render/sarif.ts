@@ -64,6 +64,15 @@ export function toSarif(
           ...(f.related && f.related.length > 0
             ? { relatedLocations: f.related.map((p, i) => location(p, i)) }
             : {}),
+          ...(f.suppressions && f.suppressions.length > 0
+            ? {
+                suppressions: f.suppressions.map((x) => ({
+                  kind: x.kind,
+                  status: 'accepted',
+                  justification: x.justification,
+                })),
+              }
+            : {}),
         })),
       },
     ],

@@ -36,6 +36,29 @@ describe('validateSarif', () => {
     expect(validateSarif(log)).toEqual([]);
     expect(JSON.stringify(log)).toContain('"uri":"dir/a%20b.secpol"');
   });
+  it('accepts a suppressed result as toSarif builds it', () => {
+    const log = JSON.parse(
+      JSON.stringify(
+        toSarif(
+          [
+            {
+              ruleId: 'r1',
+              level: 'error',
+              message: 'm',
+              locations: [{ file: 't.log', line: 3 }],
+              suppressions: [{ kind: 'external', justification: 'libc probe' }],
+            },
+          ],
+          [{ id: 'r1', description: 'd' }],
+          { version: '1' },
+        ),
+      ),
+    ) as { runs: Array<{ results: Array<{ suppressions: unknown }> }> };
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.runs[0]!.results[0]!.suppressions).toEqual([
+      { kind: 'external', status: 'accepted', justification: 'libc probe' },
+    ]);
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary JSON
   const broken: Array<[string, (l: any) => void, RegExp]> = [
     ['version', (l) => (l.version = '2.0.0'), /version/],
@@ -62,6 +85,17 @@ describe('validateSarif', () => {
       (l) => (l.runs[0].results[0].locations[0].physicalLocation.region.startColumn = 1.5),
       /startColumn/,
     ],
+    [
+      'suppression kind',
+      (l) => (l.runs[0].results[0].suppressions = [{ kind: 'waiver', justification: 'x' }]),
+      /suppressions\[0\]\.kind/,
+    ],
+    [
+      'suppression justification',
+      (l) => (l.runs[0].results[0].suppressions = [{ kind: 'external', justification: '' }]),
+      /suppressions\[0\]\.justification/,
+    ],
+    ['empty suppressions', (l) => (l.runs[0].results[0].suppressions = []), /suppressions/],
   ];
   it.each(broken)('rejects a bad %s', (_name, breakIt, message) => {
     const log = valid();

@@ -3,7 +3,9 @@
  * `version`, `$schema`, `runs[].tool.driver.name` and `.rules[].id`,
  * `results[].ruleId`, `.level`, `.message.text`, and
  * `.locations[].physicalLocation.artifactLocation.uri` / `.region.startLine`
- * (and `startColumn` when present). It is not the full JSON Schema: it checks
+ * (and `startColumn` when present), and `results[].suppressions[]` when present
+ * (`kind` inSource or external, `status` accepted, a non-empty `justification`
+ * string). It is not the full JSON Schema: it checks
  * what code-review tools read, and that every result's rule is declared.
  */
 
@@ -61,6 +63,30 @@ export function validateSarif(log: unknown): string[] {
         isObj(res.message) && typeof res.message.text === 'string' && res.message.text.length > 0,
         `${rat}.message.text must be a string`,
       );
+      if (res.suppressions !== undefined) {
+        if (!Array.isArray(res.suppressions) || res.suppressions.length === 0)
+          need(false, `${rat}.suppressions must be a non-empty array`);
+        else
+          res.suppressions.forEach((x: unknown, si) => {
+            const sat = `${rat}.suppressions[${si}]`;
+            if (!isObj(x)) return need(false, `${sat} is not an object`);
+            need(
+              x.kind === 'inSource' || x.kind === 'external',
+              `${sat}.kind must be inSource or external`,
+            );
+            need(
+              x.status === undefined ||
+                x.status === 'accepted' ||
+                x.status === 'underReview' ||
+                x.status === 'rejected',
+              `${sat}.status must be accepted, underReview or rejected`,
+            );
+            need(
+              typeof x.justification === 'string' && x.justification.length > 0,
+              `${sat}.justification must be a non-empty string`,
+            );
+          });
+      }
       if (!Array.isArray(res.locations) || res.locations.length === 0)
         return need(false, `${rat}.locations must be a non-empty array`);
       res.locations.forEach((loc: unknown, li) => {

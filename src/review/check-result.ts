@@ -14,6 +14,15 @@ import {
   uncoveredGroups,
 } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
+import {
+  staleWaivers,
+  useWaiver,
+  waiverForEvent,
+  waiverRef,
+  type WaiverRef,
+  type WaiverSet,
+  type WaiverUse,
+} from './waivers';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -39,6 +48,24 @@ export interface UncoveredFailure {
   access: string;
 }
 
+/** An uncovered failure a waiver covers: not uncovered, reported as waived. */
+export interface WaivedFailure extends UncoveredFailure {
+  waiver: WaiverRef;
+}
+
+/** How many failure records one waiver covered (waivers that covered some, in file order). */
+export interface WaiverCount extends WaiverRef {
+  records: number;
+}
+
+/** `check`'s view of `--waive`: what was waived, by which waiver, and the waiver warnings. */
+export interface CheckWaivers {
+  waived: WaivedFailure[];
+  counts: WaiverCount[];
+  /** Expired and stale waivers (warnings; `--strict` fails on them). */
+  warnings: Diagnostic[];
+}
+
 /** The whole answer of `check`. */
 export interface CheckResult {
   traceFiles: string[];
@@ -56,6 +83,8 @@ export interface CheckResult {
   /** Lines and records not read (the first ones; `summary.notUnderstood` counts all). */
   notUnderstood: Diagnostic[];
   guardViolations: GuardViolation[];
+  /** Present when `--waive` was given. */
+  waivers?: CheckWaivers;
   strict: boolean;
   passed: boolean;
 }
@@ -82,7 +111,11 @@ export function uncoveredOf(g: EventGroup): UncoveredFailure {
   };
 }
 
-/** Decides the gate: fails on uncovered failures, guard violations, and (strict) lines not read. */
+/**
+ * Decides the gate: fails on uncovered failures a waiver does not cover, guard violations, and
+ * (strict) lines not read and waiver warnings. `waivers.warnings` holds the expired ones
+ * (parseWaivers); the stale ones are found here.
+ */
 export function checkResult(
   review: TraceReview,
   input: {
@@ -91,10 +124,30 @@ export function checkResult(
     notUnderstood: Diagnostic[];
     notUnderstoodCount: number;
     guardViolations: GuardViolation[];
+    waivers?: { set: WaiverSet; warnings: Diagnostic[] };
     strict: boolean;
   },
 ): CheckResult {
-  const uncovered = uncoveredGroups(review).map(uncoveredOf).sort(byPlace);
+  const uncovered: UncoveredFailure[] = [];
+  const waived: WaivedFailure[] = [];
+  const used: WaiverUse = new Map();
+  for (const g of uncoveredGroups(review)) {
+    const w = input.waivers && waiverForEvent(input.waivers.set, g.event);
+    if (!w) uncovered.push(uncoveredOf(g));
+    else {
+      useWaiver(used, w, g.failures);
+      waived.push({ ...uncoveredOf(g), waiver: waiverRef(w) });
+    }
+  }
+  uncovered.sort(byPlace);
+  waived.sort(byPlace);
+  const waivers: CheckWaivers | undefined = input.waivers && {
+    waived,
+    counts: input.waivers.set.waivers.flatMap((w) =>
+      used.has(w) ? [{ ...waiverRef(w), records: used.get(w)! }] : [],
+    ),
+    warnings: [...input.waivers.warnings, ...staleWaivers(input.waivers.set, used)].sort(byPlace),
+  };
   const notUnderstood = input.notUnderstoodCount;
   return {
     traceFiles: [...input.traceFiles].sort(),
@@ -111,10 +164,11 @@ export function checkResult(
     uncovered,
     notUnderstood: input.notUnderstood,
     guardViolations: input.guardViolations,
+    ...(waivers ? { waivers } : {}),
     strict: input.strict,
     passed:
       uncovered.length === 0 &&
       input.guardViolations.length === 0 &&
-      !(input.strict && notUnderstood > 0),
+      !(input.strict && (notUnderstood > 0 || (waivers?.warnings.length ?? 0) > 0)),
   };
 }

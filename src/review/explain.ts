@@ -20,6 +20,7 @@ import {
   type TraceReview,
 } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
+import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
 
 /** Version of the `explain --format json` document. */
 export const EXPLAIN_SCHEMA_VERSION = 1;
@@ -37,6 +38,7 @@ export const REASON_TITLES: ReadonlyArray<[string, string]> = [
   ['conflict', 'channel relabel conflict'],
   ['indeterminate', 'cannot be decided'],
   ['allowed-now', 'already allowed now (the policy changed since the trace)'],
+  ['waived', 'waived (--waive): accepted with a reason, not uncovered'],
 ];
 
 /** A rule, with its place. */
@@ -67,6 +69,8 @@ export interface ExplainedFailure {
   moreConsulted?: number;
   /** Wrong-type hint (reference §4.6). */
   hint?: string;
+  /** `waived`: the waiver that covers it (its place, reason and expiry). */
+  waiver?: WaiverRef;
   record: string;
 }
 
@@ -98,10 +102,14 @@ function placed(
   return rs.map((r) => ({ file: r.file, line: r.line, column: r.column, summary: r.summary }));
 }
 
-/** Explains every failure group of a review. */
+/**
+ * Explains every failure group of a review. A failure the policy denies and a waiver covers
+ * (`waivers`) is explained by its waiver (reason `waived`): its reason, place and expiry.
+ */
 export function explainFailures(
   review: TraceReview,
   files: { traceFiles: string[]; policyFiles: string[] },
+  waivers?: WaiverSet,
 ): Explanation {
   // Where each (process, access) succeeded or is allowed, by type: the wrong-type evidence.
   const okTypes = new Map<string, Map<string, TracePosition>>();
@@ -119,7 +127,9 @@ export function explainFailures(
     const e = g.event;
     const v = g.verdict;
     const first = g.failurePlaces[0] ?? e.position;
-    const reason = v.allowed ? 'allowed-now' : v.reason;
+    const waiver =
+      waivers && !v.allowed && !coveredAsLink(g, linking) ? waiverForEvent(waivers, e) : undefined;
+    const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
     const others = [...(okTypes.get(sameAccessKey(g)) ?? new Map<string, TracePosition>())]
       .filter(([t]) => t !== e.securityType)
       .sort(([a], [b]) => (a < b ? -1 : 1));
@@ -142,8 +152,9 @@ export function explainFailures(
       process: e.process,
       access: describeAccess(e),
       reason,
-      why:
-        e.securityType === '-'
+      why: waiver
+        ? `waived by ${waiver.file}:${waiver.line}${waiver.until ? ` until ${waiver.until}` : ''}: ${waiver.reason} (the policy denies it: ${v.allowed ? '' : v.message})`
+        : e.securityType === '-'
           ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
           : v.allowed
             ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
@@ -156,6 +167,7 @@ export function explainFailures(
             hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
           }
         : {}),
+      ...(waiver ? { waiver: waiverRef(waiver) } : {}),
       record: e.record,
     };
     const list = byReason.get(reason) ?? [];

@@ -72,11 +72,15 @@ export function buildGuardModel(
   policy: Policy | undefined,
   qnx: QnxVersion,
 ): PolicyModel {
-  const decls: PolicyFile[] = (policy?.files ?? []).map((f) => ({
+  return buildModel({ type: 'policy', files: [...declarationFiles(policy), guard] }, { qnx });
+}
+
+/** The policy's files with their declarations only (types, attributes, abilities, ranges). */
+export function declarationFiles(policy: Policy | undefined): PolicyFile[] {
+  return (policy?.files ?? []).map((f) => ({
     ...f,
     statements: f.statements.filter((s) => DECLARATIONS.has(s.type)),
   }));
-  return buildModel({ type: 'policy', files: [...decls, guard] }, { qnx });
 }
 
 /** True when a grant's own values share a value with a normalised value set. */

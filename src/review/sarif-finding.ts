@@ -25,6 +25,17 @@ export interface SarifFinding {
   message: string;
   locations: SarifPlace[];
   related?: SarifPlace[];
+  /**
+   * Why the finding does not count: `external` for a waiver file (`--waive`), `inSource` for a
+   * suppression comment in the policy; the justification is the reason written there.
+   */
+  suppressions?: SarifSuppression[];
+}
+
+/** A SARIF suppression: the result stays in the log, marked as accepted. */
+export interface SarifSuppression {
+  kind: 'external' | 'inSource';
+  justification: string;
 }
 
 /** A rule (check) that may fire, listed in the tool's driver. */

@@ -3,9 +3,12 @@
  * [--format text|json|sarif]`: a CI gate. Exit 0 when the policy allows every
  * failure the traces recorded, 1 when some failure is not covered (each
  * listed with its trace `file:line`), when the policy grants what a guard
- * rule forbids, or (with `--strict`) when some trace line was not read; 2 for
+ * rule forbids, or (with `--strict`) when some trace line was not read or a
+ * waiver expired or matched nothing; 2 for
  * bad usage or unreadable input, and for an input from which no record was
- * read (unless `--allow-empty`). Lines not read are always named on stderr.
+ * read (unless `--allow-empty`), and for a waiver file that is wrong. Lines not
+ * read are always named on stderr. A failure a waiver (`--waive`) covers is not
+ * uncovered: each waiver used is named on stderr with its count and reason.
  *
  * Inputs (policies, range file, guard file, the streamed review scan) are
  * read by `../review-inputs.ts`, which `explain` and `harden` share.
@@ -29,13 +32,17 @@ import {
   checkSummary,
   guardLine,
   uncoveredLine,
+  WAIVER_RULES,
+  waiverLines,
 } from '../../render/check-output';
 import { formatSarif, toSarif } from '../../render/sarif';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
+import { withWaive } from '../load-waivers';
+import { waiverForEvent } from '../../review/waivers';
 
 export const checkCommand: CommandImpl = {
   builder: (y) =>
-    reviewOptions(y)
+    withWaive(reviewOptions(y), 'failures they cover pass; expired and unused waivers are warnings')
       .option('deny', {
         type: 'string',
         array: true,
@@ -45,7 +52,8 @@ export const checkCommand: CommandImpl = {
       .option('strict', {
         type: 'boolean',
         default: false,
-        describe: 'warnings fail (exit 1): a trace line not understood, a record of unknown form',
+        describe:
+          'warnings fail (exit 1): a trace line not understood, a record of unknown form, an expired or unused waiver',
       })
       .option('allow-empty', {
         type: 'boolean',
@@ -77,6 +85,10 @@ export const checkCommand: CommandImpl = {
         'SARIF for code-review annotations',
       )
       .example(
+        '$0 check --policy policy.secpol --waive waivers.secpol boot.log',
+        'pass on failures documented as harmless, each waiver with its reason and expiry',
+      )
+      .example(
         'ssh target secpolmonitor -aps | $0 check --follow --policy policy.secpol',
         'watch a live system: each uncovered failure as it happens',
       ),
@@ -93,6 +105,7 @@ export const checkCommand: CommandImpl = {
       // Text: each uncovered failure as it arrives (and not again at the end); JSON and SARIF
       // are one document, printed at the end.
       onUncovered: (g: EventGroup): void => {
+        if (input.waivers && waiverForEvent(input.waivers.set, g.event)) return;
         if (format === 'text') io.stdout.write(`${red(uncoveredLine(uncoveredOf(g)))}\n`);
       },
     };
@@ -117,19 +130,27 @@ export const checkCommand: CommandImpl = {
       notUnderstood: scan.notUnderstood,
       notUnderstoodCount: scan.notUnderstoodCount,
       guardViolations: input.guards ? guardViolations(input.model, input.guards) : [],
+      ...(input.waivers
+        ? { waivers: { set: input.waivers.set, warnings: input.waivers.diagnostics } }
+        : {}),
       strict: Boolean(args.strict),
     });
     if (format === 'json') io.stdout.write(checkJson(result));
     else if (format === 'sarif')
       io.stdout.write(
         formatSarif(
-          toSarif(checkSarifFindings(result, scan.review), CHECK_RULES, { version: toolVersion() }),
+          toSarif(
+            checkSarifFindings(result, scan.review),
+            result.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES,
+            { version: toolVersion() },
+          ),
         ),
       );
     else {
       if (!follow) for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
       for (const v of result.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     }
+    for (const line of waiverLines(result)) io.stderr.write(`${line}\n`);
     io.stderr.write(`${checkSummary(result)}\n`);
     return result.passed ? ExitCode.OK : ExitCode.FINDING;
   },

@@ -3,6 +3,8 @@
  * text|json|markdown]` (audit2why for QNX): for each recorded failure,
  * grouped by reason, why this policy denies it, the rule that would allow it,
  * the rules consulted with their `file:line`, and the wrong-type hint.
+ * A failure a waiver (`--waive`) covers is explained by its waiver; expired
+ * and unused waivers are warned about on stderr.
  * A thin shell over src/review/explain.ts. Exit 0 when explained (whatever
  * was found); 2 for bad usage or unreadable input.
  */
@@ -14,10 +16,16 @@ import { explainJson, explainText } from '../../render/explain-output';
 import { explainMarkdown } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
+import { withWaive } from '../load-waivers';
+import { reviewWaiverWarnings } from '../../review/waivers';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 
 export const explainCommand: CommandImpl = {
   builder: (y) =>
-    withTemplates(reviewOptions(y), ['explain'])
+    withWaive(
+      withTemplates(reviewOptions(y), ['explain']),
+      'failures they cover are explained by their waiver',
+    )
       .option('format', {
         type: 'string',
         choices: ['text', 'json', 'markdown'],
@@ -37,10 +45,15 @@ export const explainCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
-    const x = explainFailures(scan.review, {
-      traceFiles: scan.traceFiles,
-      policyFiles: input.loaded.sources.map((s) => s.file),
-    });
+    const waivers = input.waivers;
+    const x = explainFailures(
+      scan.review,
+      {
+        traceFiles: scan.traceFiles,
+        policyFiles: input.loaded.sources.map((s) => s.file),
+      },
+      waivers?.set,
+    );
     const format = String(args.format ?? 'text');
     io.stdout.write(
       format === 'json'
@@ -49,6 +62,10 @@ export const explainCommand: CommandImpl = {
           ? explainMarkdown(x, templates.explain)
           : explainText(x),
     );
+    // Expired waivers, and those that cover no failure.
+    if (waivers)
+      for (const d of reviewWaiverWarnings(waivers, scan.review))
+        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     io.stderr.write(
       `secpol-learn explain: ${scan.review.failures} failure record(s) in ${x.sections.reduce((n, s) => n + s.failures.length, 0)} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
     );

@@ -5,7 +5,10 @@
  * grants with the narrower rule the traces support, and types shared by
  * several executables. `--format patch` prints the unified diff that removes
  * the unused grants. A thin shell over src/review/harden.ts. Exit 0 (a
- * report, whatever it found); 2 for bad usage or unreadable input.
+ * report, whatever it found); 2 for bad usage or unreadable input. `--waive`
+ * files are checked (exit 2 when wrong) and their expired or unused waivers
+ * warned about; waivers are not grants, so they change no harden finding
+ * (docs/review.md, "Waivers").
  */
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
@@ -26,10 +29,16 @@ import {
 import { formatSarif, toSarif } from '../../render/sarif';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
+import { withWaive } from '../load-waivers';
+import { reviewWaiverWarnings } from '../../review/waivers';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 
 export const hardenCommand: CommandImpl = {
   builder: (y) =>
-    withTemplates(reviewOptions(y), ['harden'])
+    withWaive(
+      withTemplates(reviewOptions(y), ['harden']),
+      'checked, and expired or unused ones warned about; waivers are not grants, so no finding changes',
+    )
       .option('format', {
         type: 'string',
         choices: ['text', 'json', 'patch', 'sarif', 'markdown'],
@@ -84,6 +93,10 @@ export const hardenCommand: CommandImpl = {
     else if (format === 'markdown')
       io.stdout.write(hardenMarkdown(h, removalPatch(), templates.harden));
     else io.stdout.write(hardenText(h));
+    // Waivers are not grants: harden judges the policy's grants, which they never change.
+    if (input.waivers)
+      for (const d of reviewWaiverWarnings(input.waivers, scan.review))
+        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     if (!h.hasSuccesses) io.stderr.write(`secpol-learn harden: note: ${NO_SUCCESS_NOTE}\n`);
     io.stderr.write(
       `secpol-learn harden: ${hardenSummary(h)}; ${scan.notUnderstoodCount} line(s) not understood\n`,

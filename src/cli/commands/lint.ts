@@ -3,7 +3,8 @@
  * text|json|sarif] [--ranges FILE]`: parses the files as one policy and runs the lint passes
  * (docs/lint.md). Exit codes: 0 clean or warnings only, 1 errors (syntax, or
  * what secpolcompile would refuse) or warnings with `--strict`, 2 bad usage
- * or an unreadable file. Text goes to stdout as `FILE:LINE:COL: severity:
+ * or an unreadable file. `--waive FILE` checks waiver files too (a rule without
+ * a reason or with a bad date is an error, an expired waiver a warning). Text goes to stdout as `FILE:LINE:COL: severity:
  * message [ruleId]` with a code frame; JSON is one document (docs/lint.md).
  */
 import * as path from 'node:path';
@@ -22,10 +23,17 @@ import { guardDiagnostics, guardViolations } from '../../review/guards';
 import { lintCountLine, lintCounts, lintJson, lintSarif, lintText } from '../../render/lint-output';
 import { toolVersion } from '../review-inputs';
 import { appendAll } from '../../arrays';
+import { todayFrom, waiveFiles, withWaive } from '../load-waivers';
+import { parseWaivers } from '../../review/waivers';
+import { distinctFiles } from '../policy-file-io';
+import type { PolicyFile } from '../../policy/ast';
 
 export const lintCommand: CommandImpl = {
   builder: (y) =>
-    y
+    withWaive(
+      y,
+      'checked as waiver files: a rule without a reason, a bad date or an expired waiver is reported',
+    )
       .positional('files', {
         describe: 'policy files, concatenated in order as secpolcompile does',
         type: 'string',
@@ -66,6 +74,10 @@ export const lintCommand: CommandImpl = {
       )
       .example('$0 lint policy.secpol', 'report problems with code frames')
       .example(
+        '$0 lint --waive waivers.secpol policy.secpol',
+        'check a waiver file: reasons, dates, expired waivers',
+      )
+      .example(
         '$0 lint --qnx 8.0 --strict base.secpol services/*.secpol',
         'lint a split policy for QNX 8.0; fail on warnings',
       )
@@ -78,7 +90,11 @@ export const lintCommand: CommandImpl = {
       ...((args.files as string[] | undefined) ?? []),
       ...((args.policy as string[] | undefined) ?? []),
     ];
-    if (files.length === 0) throw new UsageError('name at least one policy file');
+    const waivers = waiveFiles(args);
+    if (files.length === 0 && waivers.length === 0)
+      throw new UsageError('name at least one policy file (or a waiver file with --waive)');
+    if (waivers.includes('-'))
+      throw new UsageError('--waive must name a file (standard input is for traces)');
     const qnx = String(args.qnx ?? DEFAULT_QNX_VERSION);
     if (!isQnxVersion(qnx)) throw new UsageError(`--qnx must be one of ${QNX_VERSIONS.join(', ')}`);
     const sources: PolicySource[] = [];
@@ -97,7 +113,22 @@ export const lintCommand: CommandImpl = {
       sources.map((s) => ({ file: s.file, text: s.text })),
     );
     appendAll(diagnostics, syntax);
-    appendAll(diagnostics, lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }).diagnostics);
+    const linted =
+      files.length > 0 ? lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }) : undefined;
+    if (linted) appendAll(diagnostics, linted.diagnostics);
+    // Waiver files (--waive): syntax, then reasons, dates and expiry (src/review/waivers.ts).
+    if (waivers.length > 0) {
+      const today = todayFrom(io.env);
+      const parsed: PolicyFile[] = [];
+      for (const file of await distinctFiles(waivers, io.cwd)) {
+        const src = await readPolicyFile(path.resolve(io.cwd, file), file);
+        texts.set(src.file, src.text);
+        const r = parsePolicies([{ file: src.file, text: src.text }]);
+        appendAll(diagnostics, r.diagnostics);
+        appendAll(parsed, r.policy.files);
+      }
+      appendAll(diagnostics, parseWaivers(parsed, { today, qnx, policy }).diagnostics);
+    }
     // Guard rules (--deny): each grant a guard forbids is an error at the grant.
     if (denyFiles(args).length > 0) {
       const guards = await loadGuardFiles(denyFiles(args), policy, qnx, io);
@@ -108,8 +139,10 @@ export const lintCommand: CommandImpl = {
       );
     }
     const { errors, warnings } = lintCounts(diagnostics);
-    if (args.format === 'sarif') io.stdout.write(lintSarif(diagnostics, toolVersion()));
-    else if (args.format === 'json') io.stdout.write(lintJson(qnx, files, diagnostics));
+    if (args.format === 'sarif')
+      io.stdout.write(lintSarif(diagnostics, toolVersion(), linted?.suppressed));
+    else if (args.format === 'json')
+      io.stdout.write(lintJson(qnx, [...files, ...waivers], diagnostics));
     else {
       io.stdout.write(lintText(diagnostics, texts));
       io.stderr.write(lintCountLine(diagnostics));

@@ -10,8 +10,10 @@
  * SARIF (the risky suggested items), and
  * with `--write` applies the patch to the policy files atomically (keeping a
  * `.orig` copy). The summary, refused records and lines not understood go to
- * stderr. Exit 0 on success; 2 for bad usage, unreadable input, or a policy
- * that does not parse (code frames on stderr). Inputs are read by
+ * stderr. Failures a waiver (`--waive`) covers are not suggested: each is
+ * named on stderr with its waiver. Exit 0 on success; 2 for bad usage,
+ * unreadable input, a policy that does not parse (code frames on stderr) or a
+ * wrong waiver file. Inputs are read by
  * `../learn-inputs.ts`, which `generate` shares.
  */
 import * as path from 'node:path';
@@ -40,6 +42,16 @@ import { learnLive, newItemLines } from '../review-live';
 import type { CliIo } from '../io';
 import type { PolicyModel } from '../../policy/model/types';
 import type { InferResult } from '../../infer/infer-requirements';
+import { loadWaivers, withWaive } from '../load-waivers';
+import {
+  staleWaivers,
+  waiveRequirements,
+  type ParsedWaivers,
+  type WaiverUse,
+} from '../../review/waivers';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
+import { byPlace } from '../../diagnostics/first-by-place';
+import type { WaivedJson } from '../../render/json';
 import {
   inferFromTraces,
   learnOptions,
@@ -52,7 +64,10 @@ import {
 
 export const suggestCommand: CommandImpl = {
   builder: (y) =>
-    withTemplates(learnOptions(y), ['snippet', 'report'])
+    withWaive(
+      withTemplates(learnOptions(y), ['snippet', 'report']),
+      'failures they cover are not suggested (named on stderr)',
+    )
       .option('policy', {
         type: 'string',
         array: true,
@@ -148,18 +163,20 @@ export const suggestCommand: CommandImpl = {
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
     if (ranges === undefined) return ExitCode.USAGE;
-    // Guard rules (--deny) are read before the traces: a guard file that does not parse stops
+    // Waiver files are judged before any trace is read: a wrong one stops the command (exit 2).
+    const waivers = await loadWaivers(args, parsed?.policy, qnx, io);
+    if (waivers === 'failed') return ExitCode.USAGE;
+    // Guard rules (--deny) are read before the traces too: a guard file that does not parse stops
     // the command before a gigabyte is read. What they forbid is refused, never emitted.
     const guards =
       denyFiles(args).length > 0
         ? await loadGuardFiles(denyFiles(args), parsed?.policy, qnx, io)
         : [];
     if (!guards) return ExitCode.USAGE;
-    // The model is built once the traces are read, as before: it is not needed while reading.
     // Built once, when the first plan needs it (not while the traces are read).
     let loaded: LoadedPolicies | undefined;
     let built = false;
-    const result = await readAndPlan(args, io, guards, () => {
+    const { result, waived } = await readAndPlan(args, io, guards, waivers, () => {
       if (!built) loaded = parsed && withModel(parsed, qnx, ranges);
       built = true;
       return loaded;
@@ -187,7 +204,12 @@ export const suggestCommand: CommandImpl = {
     // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
     else if (format === 'patch') io.stdout.write(diffBytes(diffParts!, loaded!.sources));
     else if (format === 'json')
-      io.stdout.write(toJson(result, diff !== undefined ? { patch: diff } : {}));
+      io.stdout.write(
+        toJson(result, {
+          ...(diff !== undefined ? { patch: diff } : {}),
+          ...(waived ? { waivers: waived } : {}),
+        }),
+      );
     else if (format === 'sarif')
       io.stdout.write(
         formatSarif(toSarif(learnSarifFindings(result), LEARN_RULES, { version: toolVersion() })),
@@ -220,37 +242,57 @@ export const suggestCommand: CommandImpl = {
           `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
         );
     }
+    if (waived) {
+      for (const w of waived.waived)
+        io.stderr.write(
+          `${w.file}:${w.line}: waived by ${w.waiver.file}:${w.waiver.line}, not suggested: ${w.type} ${w.access} (${w.process}, ${w.records} record(s))\n`,
+        );
+      for (const d of waived.warnings) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+      io.stderr.write(
+        `secpol-learn: ${waived.waived.reduce((n, w) => n + w.records, 0)} failure record(s) waived (${waived.waived.length} access(es)), not suggested\n`,
+      );
+    }
     reportToStderr(result, io);
     return ExitCode.OK;
   },
 };
 
 /**
- * Reads the traces and plans the patch. The inference result is not returned:
- * once planned, only the patch (with the evidence it cites) is printed, and
- * the requirements it came from must not stay reachable while the output is
- * built (docs/performance.md, "1M distinct failures"). `--follow` plans as it
- * reads, to print each new item (announceNew).
+ * Reads the traces and plans the patch: guard rules refuse, waivers accept
+ * (what they cover is never suggested), then the planner. The inference
+ * result is not returned: once planned, only the patch (with the evidence it
+ * cites) is printed, and the requirements it came from must not stay
+ * reachable while the output is built (docs/performance.md, "1M distinct
+ * failures"). `--follow` plans as it reads, to print each new item
+ * (announceNew).
  */
 async function readAndPlan(
   args: Record<string, unknown>,
   io: CliIo,
   guards: PolicyModel[],
+  waivers: ParsedWaivers | undefined,
   policy: () => LoadedPolicies | undefined,
-): Promise<LearnResult> {
+): Promise<{ result: LearnResult; waived?: WaivedJson }> {
   const traces = (args.traces as string[] | undefined) ?? [];
   const follow = startFollow(args, traces);
   let read;
   try {
     read = follow
-      ? await learnLive(traces, args, io, follow, announceNew(io, guards, policy, args))
+      ? await learnLive(traces, args, io, follow, announceNew(io, guards, waivers, policy, args))
       : await inferFromTraces(traces, args, io, follow);
   } finally {
     follow?.dispose();
   }
   const { inferred, eventCount, traceFiles, notUnderstood } = read;
   if (guards.length > 0) refuseGuarded(inferred, guards);
-  return learn(inferred, policy()?.input, {
+  let waived: WaivedJson | undefined;
+  if (waivers) {
+    const used: WaiverUse = new Map();
+    const list = waiveRequirements(inferred, waivers.set, used);
+    const warnings = [...waivers.diagnostics, ...staleWaivers(waivers.set, used)].sort(byPlace);
+    waived = { waived: list, warnings };
+  }
+  const result = learn(inferred, policy()?.input, {
     mode: 'suggest',
     combine: Boolean(args.combine),
     qnx: qnxFrom(args),
@@ -258,6 +300,7 @@ async function readAndPlan(
     eventCount,
     notUnderstood,
   });
+  return { result, ...(waived ? { waived } : {}) };
 }
 
 /**
@@ -268,12 +311,14 @@ async function readAndPlan(
 function announceNew(
   io: CliIo,
   guards: PolicyModel[],
+  waivers: ParsedWaivers | undefined,
   policy: () => LoadedPolicies | undefined,
   args: Record<string, unknown>,
 ): (inferred: InferResult, counts: { eventCount: number; traceFiles: string[] }) => void {
   const seen = new Set<string>();
   return (inferred, counts) => {
     if (guards.length > 0) refuseGuarded(inferred, guards);
+    if (waivers) waiveRequirements(inferred, waivers.set, new Map());
     const r = learn(inferred, policy()?.input, {
       mode: 'suggest',
       combine: Boolean(args.combine),
