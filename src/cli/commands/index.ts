@@ -65,5 +65,10 @@ export const commands: CliCommand[] = [
     'Find grants the traces never used, over-broad grants, and types shared by several executables',
     () => (require('./harden') as typeof import('./harden')).hardenCommand,
   ),
+  lazy(
+    'migrate [policies..]',
+    'Carry a policy to another QNX release: renamed abilities rewritten, removed ones for review',
+    () => (require('./migrate') as typeof import('./migrate')).migrateCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
