@@ -40,6 +40,7 @@ describe('one JSON versioning convention', () => {
       'secpol-learn/explain',
       'secpol-learn/harden',
       'secpol-learn/learn',
+      'secpol-learn/migrate',
     ]);
   });
 
