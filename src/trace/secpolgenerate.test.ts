@@ -43,16 +43,16 @@ const brief = (e: TraceEvent): string =>
 describe('secpolgenerate errors view', () => {
   const text = readFileSync(path.join(SAMPLE, 'errors.txt'));
 
-  it('maps each ability item and path to a failure of the rule subject', () => {
+  it('maps each ability item and path to a failure of the rule subject, at its own line', () => {
     const r = read(text, 'errors.txt');
     expect(r.events.map(brief)).toEqual([
-      '1 error random_t IO {"kind":"none"} root',
-      '4 error devb_t PATHSPACE {"kind":"none"} root',
-      '4 error devb_t MEM_PHYS {"kind":"range","start":"4263510016","end":"4263510271"} root',
-      '8 error sshd_t SETUID {"kind":"value","value":"1000"} non-root',
-      '8 error sshd_t iofunc/exec {"kind":"none"} non-root',
-      '13 error devb_t attach /dev/hd0',
-      '13 error devb_t attach /dev/hd0t177',
+      '2 error random_t IO {"kind":"none"} root',
+      '5 error devb_t PATHSPACE {"kind":"none"} root',
+      '6 error devb_t MEM_PHYS {"kind":"range","start":"4263510016","end":"4263510271"} root',
+      '10 error sshd_t SETUID {"kind":"value","value":"1000"} non-root',
+      '11 error sshd_t iofunc/exec {"kind":"none"} non-root',
+      '14 error devb_t attach /dev/hd0',
+      '15 error devb_t attach /dev/hd0t177',
       '17 error sshd_t link /tmp/ssh-agent',
     ]);
     // The connect names the object type but no type id: named, counted, not guessed.
@@ -155,7 +155,7 @@ describeWithCorpus('secpolgenerate errors entry of the QNX docs', () => {
   it('reads as one failure: random_t lacks io', () => {
     const file = 'qnxdocs71_debugging__dev_secpolgenerate_errors_entry.txt';
     const r = read(readFileSync(corpusPath(file)), file);
-    expect(r.events.map(brief)).toEqual(['1 error random_t IO {"kind":"none"} root']);
+    expect(r.events.map(brief)).toEqual(['2 error random_t IO {"kind":"none"} root']);
     expect(r.diagnostics).toEqual([]);
   });
 });

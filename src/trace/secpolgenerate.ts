@@ -65,6 +65,8 @@ export class SecpolgenerateParser {
   /** The statement being collected (errors view) and the line it started on. */
   private statement = '';
   private statementLine = 0;
+  /** The statement's words with the line each is on, so each event names its own line. */
+  private words: Array<{ word: string; line: number }> = [];
   /** The saved state's current type. */
   private type: string | undefined;
   private readonly summary: TraceSummary;
@@ -125,6 +127,7 @@ export class SecpolgenerateParser {
     if (this.statement === '' && !/^allow/.test(bare)) return this.stateLine(bare);
     if (this.statement === '') this.statementLine = this.line;
     this.statement += ` ${bare}`;
+    for (const word of bare.split(/[\s{};]+/)) if (word) this.words.push({ word, line: this.line });
     // A statement ends at a `;` outside braces.
     const open = (this.statement.match(/\{/g) ?? []).length;
     const close = (this.statement.match(/\}/g) ?? []).length;
@@ -132,6 +135,7 @@ export class SecpolgenerateParser {
     const s = this.statement.trim();
     this.statement = '';
     this.rule(s, this.statementLine);
+    this.words = [];
   }
 
   /** A saved-state line: `type NAME`, `used`, `attach PATH`. */
@@ -158,9 +162,23 @@ export class SecpolgenerateParser {
     this.notUnderstood(this.line, 'not a saved-state entry this reader knows');
   }
 
-  /** An errors-view rule: the failures it would have allowed. */
+  /** The line of the statement's next word `word` after the previous one looked up. */
+  private lineOf(word: string, from: { at: number }): number {
+    for (let i = from.at; i < this.words.length; i++)
+      if (this.words[i]!.word === word) {
+        from.at = i + 1;
+        return this.words[i]!.line;
+      }
+    return this.statementLine;
+  }
+
+  /** An errors-view rule: the failures it would have allowed, each at its item's line. */
   private rule(s: string, line: number): void {
-    const place = { file: this.options.file, line };
+    const cursor = { at: 0 };
+    const at = (word: string): { file: string; line: number } => ({
+      file: this.options.file,
+      line: this.lineOf(word, cursor),
+    });
     const ability =
       /^allow\s+([A-Za-z_]\w*)\s+self\s*:\s*ability\s*(\{([^{}]*)\}|([^{};]+))\s*;$/.exec(s);
     if (ability) {
@@ -176,9 +194,10 @@ export class SecpolgenerateParser {
         const args = m && argumentsOf(m[2]);
         if (!m || !args)
           return this.notUnderstood(
-            line,
+            this.lineOf(item, cursor),
             `an ability item this reader cannot read (${JSON.stringify(item)})`,
           );
+        const place = at(item);
         const dynamic = m[1]!.includes('/') || /[.-]/.test(m[1]!);
         const monitorName = dynamic ? m[1]! : m[1]!.toUpperCase();
         const policyName = dynamic ? m[1]! : m[1]!.toLowerCase();
@@ -209,6 +228,7 @@ export class SecpolgenerateParser {
         return this.notUnderstood(line, `an ${paths[1]!} rule whose paths this reader cannot read`);
       for (const p of list)
         this.emit({
+          position: at(p),
           kind,
           severity: 'error',
           process: '',
@@ -217,7 +237,6 @@ export class SecpolgenerateParser {
           path: p,
           failure: { reason: 'no rule', code: 'no-rule' },
           record: `error: (pid:-) of type ${type} failed to ${paths[1]!} to path ${p}: no rule`,
-          position: place,
         });
       return;
     }
