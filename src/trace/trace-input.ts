@@ -19,22 +19,22 @@ interface Reader {
   end(): TraceSummary;
 }
 
-/** The first complete line that is not blank or a comment; undefined when none is whole yet. */
-function firstLine(bytes: Buffer, ended: boolean): string | undefined {
-  const head = bytes.subarray(0, DECIDE_BYTES);
-  const lines = head.toString('latin1').split('\n');
-  if (!ended || head.length < bytes.length) lines.pop();
-  for (const raw of lines) {
-    const line = raw.replace(/^(?:\uFEFF|\xEF\xBB\xBF)/, '').replace(/\r$/, '');
-    if (line.trim() === '' || line.trim().startsWith('#')) continue;
-    return line;
-  }
-  return ended ? '' : undefined;
+/** True for a line that decides the reader: not blank, not a `#` comment. */
+function meaningful(raw: string): boolean {
+  const line = clean(raw).trim();
+  return line !== '' && !line.startsWith('#');
+}
+
+/** The line without a byte-order mark (read as Latin-1 or UTF-16) and CR. */
+function clean(raw: string): string {
+  return raw.replace(/^(?:\uFEFF|\xEF\xBB\xBF)/, '').replace(/\r$/, '');
 }
 
 export class TraceInputParser implements Reader {
   private held: Buffer[] = [];
   private size = 0;
+  /** The line not yet ended, while undecided (at most DECIDE_BYTES). */
+  private partial = '';
   private reader: Reader | undefined;
 
   constructor(private readonly options: PushParserOptions) {}
@@ -44,13 +44,19 @@ export class TraceInputParser implements Reader {
     // The source may reuse a chunk's memory (read-chunks.ts): what is held is copied.
     this.held.push(Buffer.from(chunk));
     this.size += chunk.length;
-    const line = firstLine(Buffer.concat(this.held), false);
-    if (line === undefined && this.size < DECIDE_BYTES) return;
-    this.decide(line ?? '');
+    // Each byte is looked at once: complete lines are judged as they arrive, the partial one kept.
+    const text = chunk.toString('latin1');
+    if (!text.includes('\n')) this.partial += text;
+    else {
+      const lines = (this.partial + text).split('\n');
+      this.partial = lines.pop()!;
+      for (const line of lines) if (meaningful(line)) return this.decide(clean(line));
+    }
+    if (this.size >= DECIDE_BYTES) this.decide('');
   }
 
   end(): TraceSummary {
-    if (!this.reader) this.decide(firstLine(Buffer.concat(this.held), true) ?? '');
+    if (!this.reader) this.decide(meaningful(this.partial) ? clean(this.partial) : '');
     return this.reader!.end();
   }
 
@@ -65,6 +71,7 @@ export class TraceInputParser implements Reader {
       : new TracePushParser(o);
     const held = this.held;
     this.held = [];
+    this.partial = '';
     for (const c of held) this.reader.feed(c);
   }
 }
