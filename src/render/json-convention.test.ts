@@ -43,6 +43,7 @@ describe('one JSON versioning convention', () => {
       'secpol-learn/types',
       'secpol-learn/query',
       'secpol-learn/tidy',
+      'secpol-learn/migrate',
     ]);
   });
 

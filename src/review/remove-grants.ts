@@ -16,9 +16,11 @@ export interface PolicyText {
   text: string;
 }
 
+/** A span of a file's text to remove, or to replace with `text`. */
 export interface Cut {
   start: number;
   end: number;
+  text?: string;
 }
 
 /** The cut that removes [start, end): the whole line when only blanks (and a comment) share it. */
@@ -46,8 +48,8 @@ function emptyAfter(s: Statement, gone: Set<unknown>): boolean {
   return true;
 }
 
-/** Returns each file's text with the grants of `remove` cut out (files without removals unchanged). */
-export function removeGrants(files: PolicyText[], remove: Origin[]): PolicyText[] {
+/** The cuts that remove the grants of `remove`, per file. */
+export function removalCuts(files: PolicyText[], remove: Origin[]): Map<string, Cut[]> {
   const byStatement = new Map<Statement, { file: string; items: Set<unknown>; whole: boolean }>();
   for (const o of remove) {
     const e = byStatement.get(o.statement) ?? {
@@ -75,15 +77,24 @@ export function removeGrants(files: PolicyText[], remove: Origin[]): PolicyText[
       }
     cuts.set(file, list);
   }
-  return files.map((f) => {
-    const list = (cuts.get(f.file) ?? []).sort((a, b) => a.start - b.start);
-    let out = '';
-    let at = 0;
-    for (const c of list) {
-      if (c.start < at) continue; // overlapping cut: already removed with an enclosing one
-      out += f.text.slice(at, c.start);
-      at = c.end;
-    }
-    return { file: f.file, text: out + f.text.slice(at) };
-  });
+  return cuts;
+}
+
+/** `text` with `cuts` applied (a cut inside one already applied is skipped: removed with it). */
+export function applyCuts(text: string, cuts: readonly Cut[]): string {
+  const list = [...cuts].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const c of list) {
+    if (c.start < at) continue; // overlapping cut: already removed with an enclosing one
+    out += text.slice(at, c.start) + (c.text ?? '');
+    at = c.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Returns each file's text with the grants of `remove` cut out (files without removals unchanged). */
+export function removeGrants(files: PolicyText[], remove: Origin[]): PolicyText[] {
+  const cuts = removalCuts(files, remove);
+  return files.map((f) => ({ file: f.file, text: applyCuts(f.text, cuts.get(f.file) ?? []) }));
 }

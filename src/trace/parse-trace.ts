@@ -9,7 +9,8 @@
 import { createGunzip } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { TraceEvent } from './event';
-import { TracePushParser, type RecordLane, type TraceSummary } from './push-parser';
+import type { RecordLane, TraceSummary } from './push-parser';
+import { TraceInputParser } from './trace-input';
 
 /** Options of parseTrace. */
 export interface ParseTraceOptions {
@@ -27,7 +28,7 @@ export async function* parseTrace(
   options: ParseTraceOptions,
 ): AsyncGenerator<TraceEvent, TraceSummary, undefined> {
   let batch: TraceEvent[] = [];
-  const parser = new TracePushParser({
+  const parser = new TraceInputParser({
     file: options.file,
     onEvent: (e) => batch.push(e),
     times: options.times ?? true,
@@ -69,7 +70,7 @@ export async function pushTrace(
   input: AsyncIterable<Buffer | string>,
   options: PushTraceOptions,
 ): Promise<TraceSummary> {
-  const parser = new TracePushParser({
+  const parser = new TraceInputParser({
     file: options.file,
     onEvent: options.onEvent,
     times: options.times ?? true,

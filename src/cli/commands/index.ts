@@ -90,5 +90,10 @@ export const commands: CliCommand[] = [
     'Answer who may connect, hold an ability, attach or link, or what a type may do',
     () => (require('./query') as typeof import('./query')).queryCommand,
   ),
+  lazy(
+    'migrate [policies..]',
+    'Carry a policy to another QNX release: renamed abilities rewritten, removed ones for review',
+    () => (require('./migrate') as typeof import('./migrate')).migrateCommand,
+  ),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
