@@ -46,6 +46,10 @@ import { inquirerPrompter, REVIEW_KEYS, runPrompts } from '../review-prompt';
 import { followLive } from '../review-live';
 import type { InferResult } from '../../infer/infer-requirements';
 import { visible } from '../../diagnostics/safe-text';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
+import type { PolicyPatch } from '../../plan/patch';
+import { waivedBy } from '../../review/session/waived';
+import { loadWaivers } from '../load-waivers';
 
 const KEYS_HELP = `Keys: ${REVIEW_KEYS.map((k) => `${k.key} ${k.name}`).join(' · ')}`;
 
@@ -223,6 +227,15 @@ export const reviewCommand: CommandImpl = {
       throw new UsageError('--interactive needs a terminal (standard error and the keyboard)');
     if (!input && answers === undefined && answersFile !== undefined)
       throw new InputError(answersFile, 'no such file (a replay needs the answers file)');
+    // The waiver file `w` appends to is read too when it exists: what it waives is not asked again.
+    const waivers =
+      waiveFile !== undefined && (await exists(path.resolve(io.cwd, waiveFile)))
+        ? await loadWaivers(args, parsed.policy, qnx, io)
+        : undefined;
+    if (waivers === 'failed') return ExitCode.USAGE;
+    for (const d of waivers?.diagnostics ?? []) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+    const session = (patch: PolicyPatch): SessionState =>
+      startSession(patch, waivers ? waivedBy(waivers.set, patch) : undefined);
     const loaded = withModel(parsed, qnx, ranges);
     const plan = (
       inferred: InferResult,
@@ -241,7 +254,7 @@ export const reviewCommand: CommandImpl = {
     let state: SessionState;
     let kept: ReadAnswer[] = [];
     const replayed = (r: Pick<LearnResult, 'patch'>): SessionState => {
-      const rep = replay(startSession(r.patch), answers ?? []);
+      const rep = replay(session(r.patch), answers ?? []);
       for (const s of rep.stale)
         io.stderr.write(
           `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
@@ -260,7 +273,7 @@ export const reviewCommand: CommandImpl = {
           (inferred, counts) => plan(inferred, counts).patch,
           answers ?? [],
         );
-        state = await runPrompts(live.session.refresh(startSession(live.latest())), {
+        state = await runPrompts(live.session.refresh(session(live.latest())), {
           prompter,
           out: io.stderr,
           model: loaded.input.model,
@@ -270,7 +283,7 @@ export const reviewCommand: CommandImpl = {
         result = plan(read.inferred, read);
         const decided = asAnswers(state);
         replayed(result);
-        state = replay(startSession(result.patch), decided).state;
+        state = replay(session(result.patch), decided).state;
       } else {
         const read = await inferFromTraces(traces, args, io, follow);
         follow?.dispose();
@@ -328,4 +341,12 @@ export const reviewCommand: CommandImpl = {
 function asAnswers(state: SessionState): ReadAnswer[] {
   const r = readAnswers(answersText(state));
   return 'answers' in r ? r.answers : [];
+}
+
+/** True when `file` exists (a waiver file `w` appends to may not yet). */
+async function exists(file: string): Promise<boolean> {
+  return fsp.stat(file).then(
+    () => true,
+    () => false,
+  );
 }
