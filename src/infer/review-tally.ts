@@ -82,6 +82,25 @@ function earlier(a: ProcessEvent, b: ProcessEvent): boolean {
   return c < 0 || (c === 0 && a.record < b.record);
 }
 
+/**
+ * The order of atoms: by their first record's place (a tie, only possible for
+ * made-up records, by record text, then key), so it is total.
+ */
+function atomOrder(a: ReviewAtom, b: ReviewAtom): number {
+  return (
+    byPlace(a.event.position, b.event.position) ||
+    (a.event.record < b.event.record ? -1 : a.event.record > b.event.record ? 1 : 0) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
+}
+
+/** The order of unknown records: by place, then text. */
+function unknownOrder(a: UnknownEvent, b: UnknownEvent): number {
+  return (
+    byPlace(a.position, b.position) || (a.record < b.record ? -1 : a.record > b.record ? 1 : 0)
+  );
+}
+
 /** Inserts `p` into the sorted `places`, keeping the first MAX_GROUP_PLACES (ties keep arrival order). */
 function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
   // The first place as a one-slot array: a first `push` into an empty array reserves 17.
@@ -147,8 +166,8 @@ export class ReviewTally {
   result(): ReviewSummary {
     const s = this.summary;
     this.byKey.clear();
-    s.atoms.sort((a, b) => byPlace(a.event.position, b.event.position));
-    s.unknown.sort((a, b) => byPlace(a.position, b.position));
+    s.atoms.sort(atomOrder);
+    s.unknown.sort(unknownOrder);
     return s;
   }
 }
@@ -199,8 +218,8 @@ export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSumma
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
   }
-  out.atoms = [...byKey.values()].sort((a, b) => byPlace(a.event.position, b.event.position));
-  out.unknown.sort((a, b) => byPlace(a.position, b.position));
+  out.atoms = [...byKey.values()].sort(atomOrder);
+  out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;
   return out;
 }
