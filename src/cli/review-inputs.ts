@@ -16,16 +16,11 @@ import type { PolicyModel } from '../policy/model/types';
 import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-traces';
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
-import {
-  coveredAsLink,
-  judgeSummary,
-  type EventGroup,
-  type TraceReview,
-} from '../review/trace-review';
+import { coveredAsLink, type EventGroup } from '../review/trace-review';
 import { evaluate } from '../policy/evaluate';
 import type { ProcessEvent } from '../trace/event';
 import { ShardLearner } from '../infer/shard-learner';
-import { emptyReviewSummary, type ReviewAtom } from '../infer/review-tally';
+import { emptyReviewSummary, type ReviewAtom, type ReviewSummary } from '../infer/review-tally';
 import { readTracesParallel, type ParallelOptions } from './parallel/read-parallel';
 import type { FollowStop } from './follow';
 import { denyFiles, loadGuardFiles } from './load-guards';
@@ -83,7 +78,8 @@ export interface LiveScan {
 
 /** What the review commands read from the traces: the judgement and what was not read. */
 export interface TraceScan {
-  review: TraceReview;
+  /** The review tally of every record read, not yet judged (`judgeSummary`, `checkSummaryResult`). */
+  summary: ReviewSummary;
   traceFiles: string[];
   notUnderstood: Diagnostic[];
   notUnderstoodCount: number;
@@ -141,7 +137,7 @@ export async function scanTraces(
       `secpol-learn: ${count - listed.length} more line(s) not understood, not listed\n`,
     );
   return {
-    review: judgeSummary(model, read.review ?? emptyReviewSummary()),
+    summary: read.review ?? emptyReviewSummary(),
     traceFiles,
     notUnderstood: listed,
     notUnderstoodCount: count,

@@ -8,12 +8,16 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { GuardViolation } from './guards';
 import {
   argumentText,
+  coveredAsLink,
   describeAccess,
+  judgeAtom,
   type EventGroup,
   type TraceReview,
   uncoveredGroups,
 } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
+import type { PolicyModel } from '../policy/model/types';
+import type { ReviewAtom, ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -82,27 +86,64 @@ export function uncoveredOf(g: EventGroup): UncoveredFailure {
   };
 }
 
+/** What the gate is told besides the traces. */
+export interface CheckInput {
+  traceFiles: string[];
+  policyFiles: string[];
+  notUnderstood: Diagnostic[];
+  notUnderstoodCount: number;
+  guardViolations: GuardViolation[];
+  strict: boolean;
+}
+
 /** Decides the gate: fails on uncovered failures, guard violations, and (strict) lines not read. */
-export function checkResult(
-  review: TraceReview,
-  input: {
-    traceFiles: string[];
-    policyFiles: string[];
-    notUnderstood: Diagnostic[];
-    notUnderstoodCount: number;
-    guardViolations: GuardViolation[];
-    strict: boolean;
-  },
+export function checkResult(review: TraceReview, input: CheckInput): CheckResult {
+  return decide(uncoveredGroups(review).map(uncoveredOf), review, input);
+}
+
+/**
+ * `checkResult` of the review tally judged against `model`, equal to
+ * `checkResult(judgeSummary(model, summary), input)` at a fraction of the
+ * memory: only atoms with failures are judged, each is released from the
+ * summary once judged, and only the uncovered failures are kept. Consumes
+ * the summary (its atoms are gone afterwards).
+ */
+export function checkSummaryResult(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
 ): CheckResult {
-  const uncovered = uncoveredGroups(review).map(uncoveredOf).sort(byPlace);
+  const linking = new Set<string>();
+  for (const a of summary.atoms) if (a.event.kind === 'link') linking.add(a.event.process);
+  const atoms: Array<ReviewAtom | undefined> = summary.atoms;
+  const used = new Set<string>();
+  const uncovered: UncoveredFailure[] = [];
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i]!;
+    atoms[i] = undefined;
+    if (a.failures === 0) continue;
+    const g = judgeAtom(model, a, used);
+    used.clear();
+    if (!g.verdict.allowed && !coveredAsLink(g, linking)) uncovered.push(uncoveredOf(g));
+  }
+  summary.atoms = [];
+  return decide(uncovered, summary, input);
+}
+
+function decide(
+  found: UncoveredFailure[],
+  totals: { events: number; failures: number; successes: number },
+  input: CheckInput,
+): CheckResult {
+  const uncovered = found.sort(byPlace);
   const notUnderstood = input.notUnderstoodCount;
   return {
     traceFiles: [...input.traceFiles].sort(),
     policyFiles: input.policyFiles,
     summary: {
-      events: review.events,
-      failures: review.failures,
-      successes: review.successes,
+      events: totals.events,
+      failures: totals.failures,
+      successes: totals.successes,
       uncovered: uncovered.length,
       uncoveredRecords: uncovered.reduce((n, u) => n + u.count, 0),
       notUnderstood,

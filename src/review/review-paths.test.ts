@@ -20,14 +20,15 @@ import type { PolicyModel } from '../policy/model/types';
 import { evaluate } from '../policy/evaluate';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { argumentValueText } from '../trace/event-text';
-import { placeKey, reviewEvents, type TraceReview } from './trace-review';
-import { checkResult } from './check-result';
-import { explainFailures } from './explain';
+import { judgeSummary, placeKey, reviewEvents, type TraceReview } from './trace-review';
+import { checkResult, checkSummaryResult } from './check-result';
+import { explainFailures, explainSummary } from './explain';
 import { hardenPolicy } from './harden';
 import { checkJson } from '../render/check-output';
-import { explainJson } from '../render/explain-output';
+import { explainJson, explainText, explainTextStream } from '../render/explain-output';
 import { hardenJson } from '../render/harden-format';
 import { scanTraces } from '../cli/review-inputs';
+import { tallyEvents } from '../infer/review-tally';
 import type { CliIo } from '../cli/io';
 import { corpusPath, describeWithCorpus } from '../test-utils/corpus';
 
@@ -97,6 +98,25 @@ function expectSameReview(model: PolicyModel, events: TraceEvent[]): void {
   const actual = reviewEvents(model, events);
   expect(actual).toEqual(expected);
   expect(printed(model, actual)).toEqual(printed(model, expected));
+  const input = {
+    traceFiles: [],
+    policyFiles: [],
+    notUnderstood: [],
+    notUnderstoodCount: 0,
+    guardViolations: [],
+    strict: false,
+  };
+  expect(checkSummaryResult(model, tallyEvents(events), input)).toEqual(
+    checkResult(expected, input),
+  );
+  // explain's text, streamed from the tally, is the text of the whole explanation.
+  let streamed = '';
+  const text = explainTextStream((t) => (streamed += t));
+  explainSummary(model, tallyEvents(events), text);
+  text.end();
+  expect(streamed).toBe(
+    explainText(explainFailures(expected, { traceFiles: [], policyFiles: [] })),
+  );
 }
 
 function modelOf(text: string, file = 'p.secpol'): PolicyModel {
@@ -183,18 +203,22 @@ async function commandsOutput(
   let stderr = '';
   io.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const scan = await scanTraces(args, model, io, undefined, parallel);
+  const review = judgeSummary(model, scan.summary);
   const files = { traceFiles: scan.traceFiles, policyFiles: ['p.secpol'] };
-  const check = checkResult(scan.review, {
+  const checkInput = {
     ...files,
     notUnderstood: scan.notUnderstood,
     notUnderstoodCount: scan.notUnderstoodCount,
     guardViolations: [],
     strict: true,
-  });
+  };
+  const check = checkResult(review, checkInput);
+  // The gate straight from the tally (what `check` prints as text and JSON) decides the same.
+  expect(checkSummaryResult(model, scan.summary, checkInput)).toEqual(check);
   return [
     checkJson(check),
-    explainJson(explainFailures(scan.review, files)),
-    hardenJson(hardenPolicy(model, scan.review, files), ''),
+    explainJson(explainFailures(review, files)),
+    hardenJson(hardenPolicy(model, review, files), ''),
     JSON.stringify([...scan.records]),
     stderr,
   ];

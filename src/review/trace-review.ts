@@ -56,7 +56,7 @@ export function placeKey(p: { file: string; line: number; column: number }): str
 }
 
 /** Judges one atom, noting the grants its verdict used in `used`. */
-function judgeAtom(model: PolicyModel, a: ReviewAtom, used: Set<string>): EventGroup {
+export function judgeAtom(model: PolicyModel, a: ReviewAtom, used: Set<string>): EventGroup {
   const verdict = evaluate(model, a.event);
   if (verdict.allowed) for (const r of verdict.grants) used.add(placeKey(r));
   // A prefixed path rule that may have matched counts as used: harden must not remove it.

@@ -19,7 +19,8 @@ import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
-import { checkResult, uncoveredOf } from '../../review/check-result';
+import { checkResult, checkSummaryResult, uncoveredOf } from '../../review/check-result';
+import { judgeSummary } from '../../review/trace-review';
 import type { EventGroup } from '../../review/trace-review';
 import { startFollow } from '../follow';
 import {
@@ -111,19 +112,25 @@ export const checkCommand: CommandImpl = {
         );
       return ExitCode.USAGE;
     }
-    const result = checkResult(scan.review, {
+    const checkInput = {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
       notUnderstood: scan.notUnderstood,
       notUnderstoodCount: scan.notUnderstoodCount,
       guardViolations: input.guards ? guardViolations(input.model, input.guards) : [],
       strict: Boolean(args.strict),
-    });
+    };
+    // SARIF relates each finding to the rules consulted: it keeps every verdict. Text and JSON
+    // keep only the uncovered failures (check-result.ts, checkSummaryResult).
+    const review = format === 'sarif' ? judgeSummary(input.model, scan.summary) : undefined;
+    const result = review
+      ? checkResult(review, checkInput)
+      : checkSummaryResult(input.model, scan.summary, checkInput);
     if (format === 'json') io.stdout.write(checkJson(result));
-    else if (format === 'sarif')
+    else if (review)
       io.stdout.write(
         formatSarif(
-          toSarif(checkSarifFindings(result, scan.review), CHECK_RULES, { version: toolVersion() }),
+          toSarif(checkSarifFindings(result, review), CHECK_RULES, { version: toolVersion() }),
         ),
       );
     else {

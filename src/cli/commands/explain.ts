@@ -9,8 +9,9 @@
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
-import { explainFailures } from '../../review/explain';
-import { explainJson, explainText } from '../../render/explain-output';
+import { explainFailures, explainSummary } from '../../review/explain';
+import { judgeSummary } from '../../review/trace-review';
+import { explainJson, explainTextStream } from '../../render/explain-output';
 import { explainMarkdown } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
@@ -37,20 +38,25 @@ export const explainCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
-    const x = explainFailures(scan.review, {
-      traceFiles: scan.traceFiles,
-      policyFiles: input.loaded.sources.map((s) => s.file),
-    });
     const format = String(args.format ?? 'text');
-    io.stdout.write(
-      format === 'json'
-        ? explainJson(x)
-        : format === 'markdown'
-          ? explainMarkdown(x, templates.explain)
-          : explainText(x),
-    );
+    const failures = scan.summary.failures;
+    let groups: number;
+    if (format === 'text') {
+      // Streamed (src/review/explain.ts, explainSummary): a million distinct failures are
+      // never held as verdicts, explanations or one text; written in pieces of about 64 kB.
+      const text = explainTextStream((t) => io.stdout.write(t));
+      groups = explainSummary(input.model, scan.summary, text);
+      text.end();
+    } else {
+      const x = explainFailures(judgeSummary(input.model, scan.summary), {
+        traceFiles: scan.traceFiles,
+        policyFiles: input.loaded.sources.map((s) => s.file),
+      });
+      groups = x.sections.reduce((n, s) => n + s.failures.length, 0);
+      io.stdout.write(format === 'json' ? explainJson(x) : explainMarkdown(x, templates.explain));
+    }
     io.stderr.write(
-      `secpol-learn explain: ${scan.review.failures} failure record(s) in ${x.sections.reduce((n, s) => n + s.failures.length, 0)} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
+      `secpol-learn explain: ${failures} failure record(s) in ${groups} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
     );
     return ExitCode.OK;
   },
