@@ -23,7 +23,7 @@ import { argumentValueText } from '../trace/event-text';
 import { judgeSummary, placeKey, reviewEvents, type TraceReview } from './trace-review';
 import { checkResult, checkSummaryResult } from './check-result';
 import { explainFailures, explainSummary } from './explain';
-import { hardenPolicy } from './harden';
+import { hardenPolicy, hardenFromSummary } from './harden';
 import { checkJson } from '../render/check-output';
 import { explainJson, explainText, explainTextStream } from '../render/explain-output';
 import { hardenJson } from '../render/harden-format';
@@ -108,6 +108,10 @@ function expectSameReview(model: PolicyModel, events: TraceEvent[]): void {
   };
   expect(checkSummaryResult(model, tallyEvents(events), input)).toEqual(
     checkResult(expected, input),
+  );
+  const files = { traceFiles: [], policyFiles: [] };
+  expect(hardenFromSummary(model, tallyEvents(events), files)).toEqual(
+    hardenPolicy(model, expected, files),
   );
   // explain's text, streamed from the tally, is the text of the whole explanation.
   let streamed = '';

@@ -10,8 +10,7 @@
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
-import { hardenPolicy } from '../../review/harden';
-import { judgeSummary } from '../../review/trace-review';
+import { hardenFromSummary } from '../../review/harden';
 import { removeGrants } from '../../review/remove-grants';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
@@ -54,7 +53,7 @@ export const hardenCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
-    const h = hardenPolicy(input.model, judgeSummary(input.model, scan.summary), {
+    const h = hardenFromSummary(input.model, scan.summary, {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
     });
