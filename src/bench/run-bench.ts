@@ -3,6 +3,7 @@
  * 10M lines (`--quick`: 100k and 1M): `monitor`, `suggest` and `generate` as
  * child processes (wall time and peak RSS via `/usr/bin/time -v` when present),
  * `suggest` on the trace as standard input and gzipped,
+ * `check`, `explain` and `harden` (all threads) against a policy of its types,
  * `wc -l` on the same file in the same run, start-up (`--help`, a 10-line
  * trace), a 10,000-type policy (lint, suggest over 1M lines against it),
  * scaling inputs timed at two sizes (many requirements, a type with many
@@ -140,6 +141,18 @@ async function writeTrace(file: string, lines: number): Promise<number> {
   return statSync(file).size;
 }
 
+/** The types of generate-trace.ts's records, one grant each: the review commands' policy. */
+const REVIEW_POLICY = [
+  'type fs_t;',
+  'type fs_user_t;',
+  'type init_t;',
+  'type io_sock_t;',
+  'type screen_t;',
+  'allow fs_user_t self:ability { pathspace };',
+  'allow_attach fs_t /dev/fsF;',
+  '',
+].join('\n');
+
 const fmt = (n: number, d = 2): string => n.toFixed(d);
 const cpuText = (m: Measure): string => (m.cpu !== undefined ? fmt(m.cpu) : 'n/a');
 const mlps = (lines: number, s: number): string => fmt(lines / s / 1e6);
@@ -156,6 +169,9 @@ async function main(): Promise<void> {
     '| lines | MB | command | threads | wall s | CPU s | M lines/s | MB/s | × `wc -l` | peak RSS MB |',
     '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   );
+  // A policy of the generated trace's types, for the review commands.
+  const reviewPolicy = path.join(OUT, 'review-policy.secpol');
+  await fs.writeFile(reviewPolicy, REVIEW_POLICY);
   let trace1m = '';
   /** `suggest` on one thread over the 1M-line trace: what audit2allow is compared with. */
   let suggest1m: Measure | undefined;
@@ -184,6 +200,10 @@ async function main(): Promise<void> {
       ['suggest `< trace`', ['suggest'], {}, all, file],
       ['suggest `trace.gz`', ['suggest', gz], one, '1'],
       ['suggest `trace.gz`', ['suggest', gz], {}, all],
+      // The review commands read through the same learner (review mode), beside `wc -l`.
+      ['check', ['check', '--policy', reviewPolicy, file], {}, all],
+      ['explain', ['explain', '--policy', reviewPolicy, file], {}, all],
+      ['harden', ['harden', '--policy', reviewPolicy, file], {}, all],
     ];
     for (const [name, args, env, threads, stdinFile] of runs) {
       const m = measure(process.execPath, [BIN, ...args], env, stdinFile);

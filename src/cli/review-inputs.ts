@@ -1,7 +1,8 @@
 /**
  * Inputs of the review commands (`check`, `explain`, `harden`): policy, range
- * file and guard file, the streamed review scan of the traces (lines not read
- * named on stderr, bounded), the options they share, and the tool version
+ * file and guard file, the review scan of the traces (read by the learner in
+ * review mode, on every core for large inputs; lines not read named on
+ * stderr, bounded), the options they share, and the tool version
  * SARIF reports.
  */
 import { version as VERSION } from '../../package.json';
@@ -15,15 +16,14 @@ import type { PolicyModel } from '../policy/model/types';
 import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-traces';
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
 import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
-import {
-  TraceReviewer,
-  coveredAsLink,
-  type EventGroup,
-  type TraceReview,
-} from '../review/trace-review';
+import { coveredAsLink, type EventGroup } from '../review/trace-review';
+import { evaluate } from '../policy/evaluate';
+import type { ProcessEvent } from '../trace/event';
+import { ShardLearner } from '../infer/shard-learner';
+import { emptyReviewSummary, type ReviewAtom, type ReviewSummary } from '../infer/review-tally';
+import { readTracesParallel, type ParallelOptions } from './parallel/read-parallel';
 import type { FollowStop } from './follow';
 import { denyFiles, loadGuardFiles } from './load-guards';
-import { FirstByPlace } from '../diagnostics/first-by-place';
 import { withColor } from './shared-options';
 import { loadWaivers } from './load-waivers';
 import type { ParsedWaivers } from '../review/waivers';
@@ -84,66 +84,68 @@ export interface LiveScan {
   onUncovered: (group: EventGroup) => void;
 }
 
+/** What the review commands read from the traces: the judgement and what was not read. */
+export interface TraceScan {
+  /** The review tally of every record read, not yet judged (`judgeSummary`, `checkSummaryResult`). */
+  summary: ReviewSummary;
+  traceFiles: string[];
+  notUnderstood: Diagnostic[];
+  notUnderstoodCount: number;
+  /** Records read from each input (as named; `-` is standard input), before the filter. */
+  records: Map<string, number>;
+}
+
 /**
- * Streams the traces through the review scan; names every line not read on stderr (bounded) and
- * returns them. With `live`, the input is followed and each access that fails and that the policy
- * does not allow is handed on when its first denied record is read (judged with the link records
- * read so far: the final result, which sees them all, is what decides the status).
+ * Reads the traces through the learner in review mode (src/infer/shard-learner.ts: the review
+ * tally, on every core for large inputs as suggest reads them, merged), then judges each distinct
+ * access once; names every line not read on stderr (bounded) and returns them. With `live`, the
+ * input is followed in this thread and each access that fails and that the policy does not allow
+ * is handed on when its first denied record is read (judged with the link records read so far:
+ * the final result, which sees them all, is what decides the status). `parallel`: the parallel
+ * reader's knobs (tests).
  */
 export async function scanTraces(
   args: Record<string, unknown>,
   model: PolicyModel,
   io: CliIo,
   live?: LiveScan,
-): Promise<{
-  review: TraceReview;
-  traceFiles: string[];
-  notUnderstood: Diagnostic[];
-  notUnderstoodCount: number;
-  /** Records read from each input, as readTraceEvents counts them. */
-  records: Map<string, number>;
-}> {
+  parallel: ParallelOptions = {},
+): Promise<TraceScan> {
   const traces = (args.traces as string[] | undefined) ?? [];
   const traceFiles = traces.length > 0 ? traces : ['-'];
-  const reviewer = new TraceReviewer(model);
-  // The first by place, as the learners keep them (first-by-place.ts), and a count.
-  const kept = new FirstByPlace(MAX_LISTED_LINES);
-  const note = (d: Diagnostic): void => kept.add(d);
-  const linking = new Set<string>();
-  const records = await readTraceEvents(
-    traceFiles,
-    traceFilterFrom(args),
-    io,
-    {
-      onEvent: (e) => {
-        // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
-        if (e.kind === 'unknown')
-          note({
-            severity: 'warning',
-            message: 'record of an unknown form: not judged',
-            file: e.position.file,
-            line: e.position.line,
-            ruleId: 'trace-unknown-record',
-          });
-        const g = reviewer.add(e);
-        if (!live || !g || e.kind === 'unknown') return;
-        if (e.kind === 'link') linking.add(e.process);
-        if (e.severity === 'error' && g.failures === 1 && !g.verdict.allowed)
-          if (!coveredAsLink(g, linking)) live.onUncovered(g);
-      },
-      onDiagnostic: note,
-    },
-    live?.follow,
-  );
-  const listed = kept.sorted();
-  const count = kept.count;
+  const filter = traceFilterFrom(args);
+  let read = live
+    ? undefined
+    : await readTracesParallel(traceFiles, filter, io, MAX_LISTED_LINES, {
+        ...parallel,
+        review: true,
+      });
+  let records: Map<string, number>;
+  if (read) records = new Map(traceFiles.map((f) => [f, read!.records[f] ?? 0]));
+  else {
+    const linking = new Set<string>();
+    const onReviewed = (e: ProcessEvent, atom: ReviewAtom): void => {
+      if (e.kind === 'link') linking.add(e.process);
+      if (e.severity !== 'error' || atom.failures !== 1) return;
+      const g = { ...atom, verdict: evaluate(model, atom.event) };
+      if (!g.verdict.allowed && !coveredAsLink(g, linking)) live!.onUncovered(g);
+    };
+    const learner = new ShardLearner(filter, MAX_LISTED_LINES, {
+      review: true,
+      ...(live ? { onReviewed } : {}),
+    });
+    records = await readTraceEvents(traceFiles, filter, io, learner.sink(), live?.follow);
+    read = learner.result();
+  }
+  const listed = read.notUnderstood;
+  const count = read.notUnderstoodCount;
   for (const d of listed) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
   if (count > listed.length)
     io.stderr.write(
       `secpol-learn: ${count - listed.length} more line(s) not understood, not listed\n`,
     );
   return {
-    review: reviewer.result(),
+    summary: read.review ?? emptyReviewSummary(),
     traceFiles,
     notUnderstood: listed,
     notUnderstoodCount: count,

@@ -7,6 +7,12 @@
  * (the accumulator's merge is commutative). The one-thread path
  * (`inferFromTraces`) gives its `sink()` to readTraceEvents instead.
  *
+ * For the review commands (`check`, `explain`, `harden`) the learner counts
+ * records into a review tally (src/infer/review-tally.ts) instead of
+ * requirements: the same readers, threads and merge, another summary. The
+ * fast lane is the requirements' only (a review atom needs each record's value
+ * text), so a review learner parses every record.
+ *
  * Does not read files or start threads: see src/cli/parallel/infer-shard.ts,
  * read-stream-parallel.ts.
  */
@@ -19,6 +25,13 @@ import { RequirementAccumulator } from './requirement-accumulator';
 import { FastLane } from './fast-lane';
 import type { TraceEvent } from '../trace/event';
 import { TracePushParser } from '../trace/push-parser';
+import type { ProcessEvent } from '../trace/event';
+import {
+  ReviewTally,
+  mergeReviewSummaries,
+  type ReviewAtom,
+  type ReviewSummary,
+} from './review-tally';
 
 /** Refusal warnings kept, as the accumulator's default. */
 const MAX_REFUSED = 100;
@@ -31,6 +44,28 @@ export interface ShardResult {
   notUnderstoodCount: number;
   /** Physical lines read. */
   lines: number;
+  /** Records read from each trace (as named), before the filter: a gate tells an input that held none. */
+  records: Record<string, number>;
+  /** The review tally, when the learner was made for review. */
+  review?: ReviewSummary;
+}
+
+/** What a learner is for: requirements (`suggest`, `generate`), or a review tally. */
+export interface LearnerMode {
+  review?: boolean;
+  /** Review only: told each record of a known form and its atom, as it is counted (`check --follow`). */
+  onReviewed?: (e: ProcessEvent, atom: ReviewAtom) => void;
+}
+
+/** The warning for a record of unknown form in review: counted and named, never judged. */
+export function unjudgedRecordNote(position: { file: string; line: number }): Diagnostic {
+  return {
+    severity: 'warning',
+    message: 'record of an unknown form: not judged',
+    file: position.file,
+    line: position.line,
+    ruleId: 'trace-unknown-record',
+  };
 }
 
 /** One thread's learning state; `piece()` for each run of records (or `sink()`), `result()` once. */
@@ -38,6 +73,9 @@ export class ShardLearner {
   private readonly accumulator = new RequirementAccumulator();
   private eventCount = 0;
   private lines = 0;
+  private readonly records: Record<string, number> = {};
+  private readonly tally: ReviewTally | undefined;
+  private readonly onReviewed: LearnerMode['onReviewed'];
   /** Lines not understood (and records of unknown form): the first by place, and a count. */
   private readonly notUnderstood: FirstByPlace;
   /** One lane for every piece: its skeletons stand for this accumulator's requirements. */
@@ -50,11 +88,19 @@ export class ShardLearner {
     filter: TraceFilter,
     /** How many lines not understood to keep (the rest are counted). */
     maxListed: number,
+    mode: LearnerMode = {},
   ) {
     this.monitor = monitorFilter(filter);
     this.notUnderstood = new FirstByPlace(maxListed);
     const notUnderstood = this.notUnderstood;
     this.lane = new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
+    this.tally = mode.review ? new ReviewTally() : undefined;
+    this.onReviewed = mode.onReviewed;
+  }
+
+  /** The fast lane, when this learner learns requirements. */
+  private laneOption(): { lane?: FastLane } {
+    return this.tally ? {} : { lane: this.lane };
   }
 
   /**
@@ -62,7 +108,7 @@ export class ShardLearner {
    * every event it keeps is learned, every line not understood counted.
    */
   sink(): TraceSink {
-    return { onEvent: this.learn, onDiagnostic: this.note, lane: this.lane };
+    return { onEvent: this.learn, onDiagnostic: this.note, ...this.laneOption() };
   }
 
   /**
@@ -77,7 +123,7 @@ export class ShardLearner {
       firstLine,
       // As readTraceEvents: learning never uses times.
       times: false,
-      lane: this.lane,
+      ...this.laneOption(),
       onEvent: (e) => {
         if (monitor.accept(e)) learn(e);
       },
@@ -87,6 +133,14 @@ export class ShardLearner {
 
   /** Learns one event the filter kept (records the lane takes never come here). */
   private readonly learn = (e: TraceEvent): void => {
+    const tally = this.tally;
+    if (tally) {
+      if (e.kind === 'unknown') this.note(unjudgedRecordNote(e.position));
+      else this.eventCount++;
+      const atom = tally.add(e);
+      if (atom && this.onReviewed && e.kind !== 'unknown') this.onReviewed(e, atom);
+      return;
+    }
     if (e.kind !== 'unknown') this.eventCount++;
     else this.note(unknownRecordNote(e.position));
     this.accumulator.add(e);
@@ -96,7 +150,9 @@ export class ShardLearner {
 
   /** Ends a piece's parser (its last line and record) and counts its lines. */
   endPiece(parser: TracePushParser): void {
-    this.lines += parser.end().lines;
+    const summary = parser.end();
+    this.lines += summary.lines;
+    this.records[summary.file] = (this.records[summary.file] ?? 0) + summary.records;
   }
 
   /**
@@ -111,6 +167,8 @@ export class ShardLearner {
       notUnderstood: this.notUnderstood.sorted(),
       notUnderstoodCount: this.notUnderstood.count,
       lines: this.lines,
+      records: this.records,
+      ...(this.tally ? { review: this.tally.result() } : {}),
     };
   }
 }
@@ -126,11 +184,19 @@ export function mergeShards(results: ShardResult[], maxListed: number): ShardRes
     .flatMap((r) => r.notUnderstood)
     .sort(byPlace)
     .slice(0, maxListed);
+  const records: Record<string, number> = {};
+  for (const r of results)
+    for (const [file, n] of Object.entries(r.records)) records[file] = (records[file] ?? 0) + n;
+  const reviews = results.flatMap((r) => (r.review ? [r.review] : []));
   return {
     inferred,
     eventCount: results.reduce((a, r) => a + r.eventCount, 0),
     notUnderstood,
     notUnderstoodCount: results.reduce((a, r) => a + r.notUnderstoodCount, 0),
     lines: results.reduce((a, r) => a + r.lines, 0),
+    records,
+    // As many summaries as shards, far below the argument limit.
+    // eslint-disable-next-line no-restricted-syntax
+    ...(reviews.length > 0 ? { review: mergeReviewSummaries(...reviews) } : {}),
   };
 }

@@ -45,6 +45,7 @@ export function emptySummary(): Summary {
       notUnderstood: [],
       notUnderstoodCount: 0,
       lines: 0,
+      records: {},
     },
   };
 }

@@ -8,7 +8,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { GuardViolation } from './guards';
 import {
   argumentText,
+  coveredAsLink,
   describeAccess,
+  judgeAtom,
   type EventGroup,
   type TraceReview,
   uncoveredGroups,
@@ -23,6 +25,8 @@ import {
   type WaiverSet,
   type WaiverUse,
 } from './waivers';
+import type { PolicyModel } from '../policy/model/types';
+import type { ReviewAtom, ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -111,36 +115,83 @@ export function uncoveredOf(g: EventGroup): UncoveredFailure {
   };
 }
 
+/** What the gate is told besides the traces. */
+export interface CheckInput {
+  traceFiles: string[];
+  policyFiles: string[];
+  notUnderstood: Diagnostic[];
+  notUnderstoodCount: number;
+  guardViolations: GuardViolation[];
+  /** `--waive`: the waivers in force and the warnings of reading them (expired ones). */
+  waivers?: { set: WaiverSet; warnings: Diagnostic[] };
+  strict: boolean;
+}
+
 /**
  * Decides the gate: fails on uncovered failures a waiver does not cover, guard violations, and
  * (strict) lines not read and waiver warnings. `waivers.warnings` holds the expired ones
  * (parseWaivers); the stale ones are found here.
  */
-export function checkResult(
-  review: TraceReview,
-  input: {
-    traceFiles: string[];
-    policyFiles: string[];
-    notUnderstood: Diagnostic[];
-    notUnderstoodCount: number;
-    guardViolations: GuardViolation[];
-    waivers?: { set: WaiverSet; warnings: Diagnostic[] };
-    strict: boolean;
-  },
+export function checkResult(review: TraceReview, input: CheckInput): CheckResult {
+  const sorter = new UncoveredSorter(input.waivers?.set);
+  for (const g of uncoveredGroups(review)) sorter.add(g);
+  return decide(sorter, review, input);
+}
+
+/**
+ * `checkResult` of the review tally judged against `model`, equal to
+ * `checkResult(judgeSummary(model, summary), input)` at a fraction of the
+ * memory: only atoms with failures are judged, each is released from the
+ * summary once judged, and only the uncovered failures are kept. Consumes
+ * the summary (its atoms are gone afterwards).
+ */
+export function checkSummaryResult(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
 ): CheckResult {
-  const uncovered: UncoveredFailure[] = [];
-  const waived: WaivedFailure[] = [];
-  const used: WaiverUse = new Map();
-  for (const g of uncoveredGroups(review)) {
-    const w = input.waivers && waiverForEvent(input.waivers.set, g.event);
-    if (!w) uncovered.push(uncoveredOf(g));
+  const linking = new Set<string>();
+  for (const a of summary.atoms) if (a.event.kind === 'link') linking.add(a.event.process);
+  const atoms: Array<ReviewAtom | undefined> = summary.atoms;
+  const used = new Set<string>();
+  const sorter = new UncoveredSorter(input.waivers?.set);
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i]!;
+    atoms[i] = undefined;
+    if (a.failures === 0) continue;
+    const g = judgeAtom(model, a, used);
+    used.clear();
+    if (!g.verdict.allowed && !coveredAsLink(g, linking)) sorter.add(g);
+  }
+  summary.atoms = [];
+  return decide(sorter, summary, input);
+}
+
+/** Uncovered failures, split into those a waiver covers (counted per waiver) and the others. */
+class UncoveredSorter {
+  readonly uncovered: UncoveredFailure[] = [];
+  readonly waived: WaivedFailure[] = [];
+  readonly used: WaiverUse = new Map();
+  constructor(private readonly set: WaiverSet | undefined) {}
+
+  add(g: EventGroup): void {
+    const w = this.set && waiverForEvent(this.set, g.event);
+    if (!w) this.uncovered.push(uncoveredOf(g));
     else {
-      useWaiver(used, w, g.failures);
-      waived.push({ ...uncoveredOf(g), waiver: waiverRef(w) });
+      useWaiver(this.used, w, g.failures);
+      this.waived.push({ ...uncoveredOf(g), waiver: waiverRef(w) });
     }
   }
-  uncovered.sort(byPlace);
-  waived.sort(byPlace);
+}
+
+function decide(
+  found: UncoveredSorter,
+  totals: { events: number; failures: number; successes: number },
+  input: CheckInput,
+): CheckResult {
+  const uncovered = found.uncovered.sort(byPlace);
+  const waived = found.waived.sort(byPlace);
+  const used = found.used;
   const waivers: CheckWaivers | undefined = input.waivers && {
     waived,
     counts: input.waivers.set.waivers.flatMap((w) =>
@@ -153,9 +204,9 @@ export function checkResult(
     traceFiles: [...input.traceFiles].sort(),
     policyFiles: input.policyFiles,
     summary: {
-      events: review.events,
-      failures: review.failures,
-      successes: review.successes,
+      events: totals.events,
+      failures: totals.failures,
+      successes: totals.successes,
       uncovered: uncovered.length,
       uncoveredRecords: uncovered.reduce((n, u) => n + u.count, 0),
       notUnderstood,

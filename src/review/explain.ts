@@ -21,6 +21,9 @@ import {
 } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
 import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
+import { evaluate } from '../policy/evaluate';
+import type { PolicyModel } from '../policy/model/types';
+import type { ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `explain --format json` document. */
 export const EXPLAIN_SCHEMA_VERSION = 1;
@@ -89,7 +92,7 @@ export interface Explanation {
   sections: ExplainSection[];
 }
 
-function sameAccessKey(g: EventGroup): string {
+function sameAccessKey(g: Pick<EventGroup, 'event' | 'object'>): string {
   const e = g.event;
   return [e.process, e.kind, g.object, argumentText(e), e.kind === 'ability' ? e.domain : ''].join(
     '\0',
@@ -102,6 +105,80 @@ function placed(
   return rs.map((r) => ({ file: r.file, line: r.line, column: r.column, summary: r.summary }));
 }
 
+/** What explaining one failure group needs besides the group: the wrong-type evidence and the linking processes. */
+interface ExplainContext {
+  /** Where each (process, access) succeeded or is allowed, by type. */
+  okTypes: Map<string, Map<string, TracePosition>>;
+  linking: Set<string>;
+  /** `--waive`: a failure the policy denies and a waiver covers is explained by its waiver. */
+  waivers?: WaiverSet;
+}
+
+/** Notes a group that succeeded or is allowed as wrong-type evidence. */
+function noteOk(ok: ExplainContext['okTypes'], g: Pick<EventGroup, 'event' | 'object'>): void {
+  const k = sameAccessKey(g);
+  const m = ok.get(k) ?? new Map<string, TracePosition>();
+  if (!m.has(g.event.securityType)) m.set(g.event.securityType, g.event.position);
+  ok.set(k, m);
+}
+
+/**
+ * Explains one failure group. A failure the policy denies and a waiver covers
+ * (`c.waivers`) is explained by its waiver (reason `waived`): its reason,
+ * place and expiry.
+ */
+function explainOne(g: EventGroup, c: ExplainContext): ExplainedFailure {
+  const e = g.event;
+  const v = g.verdict;
+  const linking = c.linking;
+  const first = g.failurePlaces[0] ?? e.position;
+  const waiver =
+    c.waivers && !v.allowed && !coveredAsLink(g, linking)
+      ? waiverForEvent(c.waivers, e)
+      : undefined;
+  const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
+  const others = [...(c.okTypes.get(sameAccessKey(g)) ?? new Map<string, TracePosition>())]
+    .filter(([t]) => t !== e.securityType)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  // The monitor words a failed link like a failed attach; a linking process gets the link rule, as suggest emits it.
+  const asLink =
+    e.kind === 'attach' &&
+    !v.allowed &&
+    (e.process === 'ln' || e.process.endsWith('/ln') || linking.has(e.process));
+  const rule = v.allowed ? undefined : asLink ? ruleFor({ ...e, kind: 'link' }) : ruleFor(e);
+  const linkNote = asLink
+    ? coveredAsLink(g, linking)
+      ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
+      : '; the process creates links and the monitor words a failed link as an attach: the rule is allow_link'
+    : '';
+  return {
+    file: first.file,
+    line: first.line,
+    count: g.failures,
+    type: e.securityType,
+    process: e.process,
+    access: describeAccess(e),
+    reason,
+    why: waiver
+      ? `waived by ${waiver.file}:${waiver.line}${waiver.until ? ` until ${waiver.until}` : ''}: ${waiver.reason} (the policy denies it: ${v.allowed ? '' : v.message})`
+      : e.securityType === '-'
+        ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
+        : v.allowed
+          ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
+          : `${v.message}${linkNote}`,
+    ...(rule ? { rule } : {}),
+    consulted: placed(v.allowed ? v.grants : v.consulted),
+    ...(!v.allowed && v.moreConsulted ? { moreConsulted: v.moreConsulted } : {}),
+    ...(others.length > 0 && !v.allowed
+      ? {
+          hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
+        }
+      : {}),
+    ...(waiver ? { waiver: waiverRef(waiver) } : {}),
+    record: e.record,
+  };
+}
+
 /**
  * Explains every failure group of a review. A failure the policy denies and a waiver covers
  * (`waivers`) is explained by its waiver (reason `waived`): its reason, place and expiry.
@@ -111,68 +188,20 @@ export function explainFailures(
   files: { traceFiles: string[]; policyFiles: string[] },
   waivers?: WaiverSet,
 ): Explanation {
-  // Where each (process, access) succeeded or is allowed, by type: the wrong-type evidence.
-  const okTypes = new Map<string, Map<string, TracePosition>>();
-  for (const g of review.groups) {
-    if (!(g.successes > 0 || g.verdict.allowed)) continue;
-    const k = sameAccessKey(g);
-    const m = okTypes.get(k) ?? new Map<string, TracePosition>();
-    if (!m.has(g.event.securityType)) m.set(g.event.securityType, g.event.position);
-    okTypes.set(k, m);
-  }
-  const linking = linkers(review);
+  const context: ExplainContext = {
+    okTypes: new Map(),
+    linking: linkers(review),
+    ...(waivers ? { waivers } : {}),
+  };
+  for (const g of review.groups)
+    if (g.successes > 0 || g.verdict.allowed) noteOk(context.okTypes, g);
   const byReason = new Map<string, ExplainedFailure[]>();
   for (const g of review.groups) {
     if (g.failures === 0) continue;
-    const e = g.event;
-    const v = g.verdict;
-    const first = g.failurePlaces[0] ?? e.position;
-    const waiver =
-      waivers && !v.allowed && !coveredAsLink(g, linking) ? waiverForEvent(waivers, e) : undefined;
-    const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
-    const others = [...(okTypes.get(sameAccessKey(g)) ?? new Map<string, TracePosition>())]
-      .filter(([t]) => t !== e.securityType)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    // The monitor words a failed link like a failed attach; a linking process gets the link rule, as suggest emits it.
-    const asLink =
-      e.kind === 'attach' &&
-      !v.allowed &&
-      (e.process === 'ln' || e.process.endsWith('/ln') || linking.has(e.process));
-    const rule = v.allowed ? undefined : asLink ? ruleFor({ ...e, kind: 'link' }) : ruleFor(e);
-    const linkNote = asLink
-      ? coveredAsLink(g, linking)
-        ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
-        : '; the process creates links and the monitor words a failed link as an attach: the rule is allow_link'
-      : '';
-    const item: ExplainedFailure = {
-      file: first.file,
-      line: first.line,
-      count: g.failures,
-      type: e.securityType,
-      process: e.process,
-      access: describeAccess(e),
-      reason,
-      why: waiver
-        ? `waived by ${waiver.file}:${waiver.line}${waiver.until ? ` until ${waiver.until}` : ''}: ${waiver.reason} (the policy denies it: ${v.allowed ? '' : v.message})`
-        : e.securityType === '-'
-          ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
-          : v.allowed
-            ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
-            : `${v.message}${linkNote}`,
-      ...(rule ? { rule } : {}),
-      consulted: placed(v.allowed ? v.grants : v.consulted),
-      ...(!v.allowed && v.moreConsulted ? { moreConsulted: v.moreConsulted } : {}),
-      ...(others.length > 0 && !v.allowed
-        ? {
-            hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
-          }
-        : {}),
-      ...(waiver ? { waiver: waiverRef(waiver) } : {}),
-      record: e.record,
-    };
-    const list = byReason.get(reason) ?? [];
+    const item = explainOne(g, context);
+    const list = byReason.get(item.reason) ?? [];
     list.push(item);
-    byReason.set(reason, list);
+    byReason.set(item.reason, list);
   }
   const sections: ExplainSection[] = [];
   for (const [reason, title] of REASON_TITLES) {
@@ -187,4 +216,56 @@ export function explainFailures(
     failures: review.failures,
     sections,
   };
+}
+
+/** Receives a streamed explanation: each section's heading, then its failures in order. */
+export interface ExplainVisitor {
+  section(reason: string, title: string, count: number): void;
+  failure(f: ExplainedFailure): void;
+}
+
+/**
+ * `explainFailures(judgeSummary(model, summary))` streamed: the same sections
+ * and failures in the same order, handed to `visit` one at a time, so neither
+ * the verdicts nor the explanation are ever held whole (a trace of a million
+ * distinct failures). Each failure atom is judged twice (once to find its
+ * section, once to explain it); only its section is kept in between. Returns
+ * the number of failure groups.
+ */
+export function explainSummary(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  visit: ExplainVisitor,
+): number {
+  const atoms = summary.atoms;
+  const linking = new Set<string>();
+  for (const a of atoms) if (a.event.kind === 'link') linking.add(a.event.process);
+  const context: ExplainContext = { okTypes: new Map(), linking };
+  const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
+  const bySection: number[][] = REASON_TITLES.map(() => []);
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i]!;
+    const v = evaluate(model, a.event);
+    if (a.successes > 0 || v.allowed) noteOk(context.okTypes, a);
+    // A reason without a section is not printed, as explainFailures leaves it out.
+    const s = a.failures > 0 ? sectionOf.get(v.allowed ? 'allowed-now' : v.reason) : undefined;
+    if (s !== undefined) bySection[s]!.push(i);
+  }
+  const firstFailure = (i: number): TracePosition =>
+    atoms[i]!.failurePlaces[0] ?? atoms[i]!.event.position;
+  let groups = 0;
+  for (let s = 0; s < REASON_TITLES.length; s++) {
+    const list = bySection[s]!;
+    if (list.length === 0) continue;
+    // Stable, as explainFailures sorts each section's failures by place.
+    list.sort((x, y) => byPlace(firstFailure(x), firstFailure(y)));
+    visit.section(REASON_TITLES[s]![0], REASON_TITLES[s]![1], list.length);
+    for (const i of list) {
+      const a = atoms[i]!;
+      visit.failure(explainOne({ ...a, verdict: evaluate(model, a.event) }, context));
+    }
+    groups += list.length;
+    bySection[s] = [];
+  }
+  return groups;
 }

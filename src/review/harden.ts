@@ -21,7 +21,8 @@ import type { AllowAttach, AllowConnect, AllowLink } from '../policy/ast';
 import { allowPaths, pathSpec } from '../policy/nodes';
 import { validateEvent } from '../infer/validate-event';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
-import { placeKey, type TraceReview } from './trace-review';
+import { judgeAtom, placeKey, type EventGroup, type TraceReview } from './trace-review';
+import type { ReviewAtom, ReviewSummary } from '../infer/review-tally';
 import { printAbilityItem } from '../policy/print';
 import { abilityGrantNode, connectRule, pathRule, ruleText } from '../policy/grant-text';
 import { narrowerText } from './narrower-rule';
@@ -112,28 +113,36 @@ function grantsOf(model: PolicyModel): Grant[] {
   return out;
 }
 
-/** The safe events of the groups each grant allowed, by grant origin; and the processes of each type. */
-function observe(review: TraceReview): {
+/** What harden reads from the judged groups, gathered one group at a time. */
+interface Observation {
+  /** The safe events of the groups each grant allowed, by grant origin. */
   byGrant: Map<string, ProcessEvent[]>;
+  /** The processes of each type. */
   processes: Map<string, Set<string>>;
-} {
-  const byGrant = new Map<string, ProcessEvent[]>();
-  const processes = new Map<string, Set<string>>();
-  for (const g of review.groups) {
-    const e: ProcessEvent = g.event;
-    if (e.securityType === '-') continue;
-    const p = processes.get(e.securityType) ?? new Set<string>();
-    p.add(e.process);
-    processes.set(e.securityType, p);
-    // Trace text reaches a suggested rule only from records whose every field is safe policy text.
-    if (!g.verdict.allowed || validateEvent(e)) continue;
-    for (const r of g.verdict.grants) {
-      const list = byGrant.get(placeKey(r)) ?? [];
-      list.push(e);
-      byGrant.set(placeKey(r), list);
-    }
+  /** Types seen, with the place of their first group (groups in the order first seen). */
+  firstOfType: Map<string, ProcessEvent['position']>;
+}
+
+function emptyObservation(): Observation {
+  return { byGrant: new Map(), processes: new Map(), firstOfType: new Map() };
+}
+
+/** Adds one judged group to the observation. */
+function observe(o: Observation, g: EventGroup): void {
+  const { byGrant, processes } = o;
+  const e: ProcessEvent = g.event;
+  if (!o.firstOfType.has(e.securityType)) o.firstOfType.set(e.securityType, e.position);
+  if (e.securityType === '-') return;
+  const p = processes.get(e.securityType) ?? new Set<string>();
+  p.add(e.process);
+  processes.set(e.securityType, p);
+  // Trace text reaches a suggested rule only from records whose every field is safe policy text.
+  if (!g.verdict.allowed || validateEvent(e)) return;
+  for (const r of g.verdict.grants) {
+    const list = byGrant.get(placeKey(r)) ?? [];
+    list.push(e);
+    byGrant.set(placeKey(r), list);
   }
-  return { byGrant, processes };
 }
 
 /** Finds unused and over-broad grants and types shared by several executables. */
@@ -142,8 +151,45 @@ export function hardenPolicy(
   review: TraceReview,
   files: { traceFiles: string[]; policyFiles: string[] },
 ): HardenResult {
-  const o = observe(review);
-  const seenTypes = new Set(review.groups.map((g) => g.event.securityType));
+  const o = emptyObservation();
+  for (const g of review.groups) observe(o, g);
+  return hardenFrom(model, o, review, files);
+}
+
+/**
+ * `hardenPolicy(model, judgeSummary(model, summary), files)`, judging the
+ * review tally atom by atom: each atom is released once judged and observed,
+ * so the verdicts are never all held (a trace of a million distinct
+ * records). Consumes the summary (its atoms are gone afterwards).
+ */
+export function hardenFromSummary(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  files: { traceFiles: string[]; policyFiles: string[] },
+): HardenResult {
+  const o = emptyObservation();
+  const used = new Set<string>();
+  const atoms: Array<ReviewAtom | undefined> = summary.atoms;
+  for (let i = 0; i < atoms.length; i++) {
+    observe(o, judgeAtom(model, atoms[i]!, used));
+    atoms[i] = undefined;
+  }
+  summary.atoms = [];
+  return hardenFrom(
+    model,
+    o,
+    { used, failures: summary.failures, successes: summary.successes },
+    files,
+  );
+}
+
+function hardenFrom(
+  model: PolicyModel,
+  o: Observation,
+  review: Pick<TraceReview, 'used' | 'failures' | 'successes'>,
+  files: { traceFiles: string[]; policyFiles: string[] },
+): HardenResult {
+  const seenTypes = new Set(o.firstOfType.keys());
   const hasSuccesses = review.successes > 0;
   const findings: HardenFinding[] = [];
   const removals: Origin[] = [];
@@ -286,10 +332,7 @@ export function hardenPolicy(
           );
       }
   }
-  const firstOfType = new Map<string, ProcessEvent['position']>();
-  for (const g of review.groups)
-    if (!firstOfType.has(g.event.securityType))
-      firstOfType.set(g.event.securityType, g.event.position);
+  const firstOfType = o.firstOfType;
   for (const [type, processes] of [...o.processes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (processes.size < 2) continue;
     const decl = model.types.get(type)?.origin;

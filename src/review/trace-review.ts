@@ -1,25 +1,24 @@
 /**
- * The review scan: every trace event judged against one policy model, for
- * `check`, `explain` and `harden`. Events are grouped by what was asked
- * (type, process, kind, object, value, domain) and each distinct group is
- * evaluated once, so a gigabyte trace of repeats costs one evaluation per
- * distinct access. Records the grants each allowed event used (harden's
- * "unused" view) and keeps records of unknown form, bounded, for the caller to
- * report. Does not read files or print: the CLI streams events in.
+ * The review judgement: the review tally of the traces (src/infer/review-tally.ts,
+ * counted on any number of threads and merged) judged against one policy model,
+ * for `check`, `explain` and `harden`. Each atom (one distinct access) is
+ * evaluated once; records the grants each allowed atom used (harden's "unused"
+ * view). Does not read files or print: the CLI reads the traces into the tally.
  */
 import type { ProcessEvent, TraceEvent, TracePosition, UnknownEvent } from '../trace/event';
-import { argumentValueText } from '../trace/event-text';
 import type { PolicyModel } from '../policy/model/types';
 import { evaluate, type Verdict } from '../policy/evaluate';
 import { normaliseAbilityName } from '../qnx/abilities';
+import {
+  ReviewTally,
+  argumentText,
+  type ReviewAtom,
+  type ReviewSummary,
+} from '../infer/review-tally';
 
-/** How many trace places each group lists; the rest are counted. */
-export const MAX_GROUP_PLACES = 8;
+export { MAX_GROUP_PLACES, MAX_UNKNOWN, argumentText, eventObject } from '../infer/review-tally';
 
-/** How many records of an unknown form are kept; the rest are counted. */
-export const MAX_UNKNOWN = 1000;
-
-/** All records asking for the same access, and the policy's verdict on it. */
+/** All records asking for the same access (a review atom), and the policy's verdict on it. */
 export interface EventGroup {
   key: string;
   /** The earliest record of the group (files in the order read, then line). */
@@ -56,84 +55,56 @@ export function placeKey(p: { file: string; line: number; column: number }): str
   return `${p.file}:${p.line}:${p.column}`;
 }
 
-/** The object of an event: the policy ability name or the path. */
-export function eventObject(e: ProcessEvent): string {
-  return e.kind === 'ability' ? normaliseAbilityName(e.ability.policyName) : e.path;
-}
-
-/** The value an ability event checked, as text (`15`, `1-5`, `1 (fs_t)`), or `''`. */
-export function argumentText(e: ProcessEvent): string {
-  return e.kind === 'ability' ? argumentValueText(e.argument) : '';
-}
-
-function groupKey(e: ProcessEvent): string {
-  const domain = e.kind === 'ability' ? e.domain : '';
-  // NUL cannot occur in a parsed record, so keys of different accesses never collide.
-  return [e.securityType, e.process, e.kind, eventObject(e), argumentText(e), domain].join('\0');
-}
-
-/** Accumulates events into a TraceReview; `add` is O(1) amortised per event after the first of a group. */
-export class TraceReviewer {
-  private readonly groups = new Map<string, EventGroup>();
-  private readonly review: TraceReview = {
-    groups: [],
-    events: 0,
-    failures: 0,
-    successes: 0,
-    unknown: [],
-    unknownCount: 0,
-    used: new Set(),
+/** Judges one atom, noting the grants its verdict used in `used`. */
+export function judgeAtom(model: PolicyModel, a: ReviewAtom, used: Set<string>): EventGroup {
+  const verdict = evaluate(model, a.event);
+  if (verdict.allowed) for (const r of verdict.grants) used.add(placeKey(r));
+  // A prefixed path rule that may have matched counts as used: harden must not remove it.
+  for (const r of verdict.mayHaveAllowed ?? []) used.add(placeKey(r));
+  return {
+    key: a.key,
+    event: a.event,
+    object: a.object,
+    failures: a.failures,
+    successes: a.successes,
+    failurePlaces: a.failurePlaces,
+    verdict,
   };
+}
+
+/** Judges every atom of a review tally against the model: one evaluation per distinct access. */
+export function judgeSummary(model: PolicyModel, summary: ReviewSummary): TraceReview {
+  const used = new Set<string>();
+  const groups = summary.atoms.map((a) => judgeAtom(model, a, used));
+  return {
+    groups,
+    events: summary.events,
+    failures: summary.failures,
+    successes: summary.successes,
+    unknown: summary.unknown,
+    unknownCount: summary.unknownCount,
+    used,
+  };
+}
+
+/** Counts events into a review tally; `result` judges it against the model (library callers, tests). */
+export class TraceReviewer {
+  private readonly tally = new ReviewTally();
 
   constructor(private readonly model: PolicyModel) {}
 
-  /** Judges one event (or counts a record of unknown form); returns its group (none for an unknown form). */
-  add(e: TraceEvent): EventGroup | undefined {
-    if (e.kind === 'unknown') {
-      this.review.unknownCount++;
-      if (this.review.unknown.length < MAX_UNKNOWN) this.review.unknown.push(e);
-      return undefined;
-    }
-    this.review.events++;
-    const key = groupKey(e);
-    let g = this.groups.get(key);
-    if (!g) {
-      const verdict = evaluate(this.model, e);
-      if (verdict.allowed) for (const r of verdict.grants) this.review.used.add(placeKey(r));
-      // A prefixed path rule that may have matched counts as used: harden must not remove it.
-      for (const r of verdict.mayHaveAllowed ?? []) this.review.used.add(placeKey(r));
-      g = {
-        key,
-        event: e,
-        object: eventObject(e),
-        failures: 0,
-        successes: 0,
-        failurePlaces: [],
-        verdict,
-      };
-      this.groups.set(key, g);
-      this.review.groups.push(g);
-    }
-    if (e.severity === 'error') {
-      g.failures++;
-      this.review.failures++;
-      // The first place as a one-slot array: a first `push` into an empty array reserves 17.
-      if (g.failurePlaces.length === 0) g.failurePlaces = [e.position];
-      else if (g.failurePlaces.length < MAX_GROUP_PLACES) g.failurePlaces.push(e.position);
-    } else {
-      g.successes++;
-      this.review.successes++;
-    }
-    return g;
+  /** Counts one event (or a record of unknown form). */
+  add(e: TraceEvent): void {
+    this.tally.add(e);
   }
 
-  /** The result so far. */
+  /** The judgement of everything added (once: the tally is handed over). */
   result(): TraceReview {
-    return this.review;
+    return judgeSummary(this.model, this.tally.result());
   }
 }
 
-/** Scans a finite list of events (tests, library callers). */
+/** Judges a finite list of events (tests, library callers). */
 export function reviewEvents(model: PolicyModel, events: Iterable<TraceEvent>): TraceReview {
   const r = new TraceReviewer(model);
   for (const e of events) r.add(e);

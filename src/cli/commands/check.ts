@@ -22,7 +22,8 @@ import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
-import { checkResult, uncoveredOf } from '../../review/check-result';
+import { checkResult, checkSummaryResult, uncoveredOf } from '../../review/check-result';
+import { judgeSummary } from '../../review/trace-review';
 import type { EventGroup } from '../../review/trace-review';
 import { startFollow } from '../follow';
 import {
@@ -124,7 +125,7 @@ export const checkCommand: CommandImpl = {
         );
       return ExitCode.USAGE;
     }
-    const result = checkResult(scan.review, {
+    const checkInput = {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
       notUnderstood: scan.notUnderstood,
@@ -134,13 +135,19 @@ export const checkCommand: CommandImpl = {
         ? { waivers: { set: input.waivers.set, warnings: input.waivers.diagnostics } }
         : {}),
       strict: Boolean(args.strict),
-    });
+    };
+    // SARIF relates each finding to the rules consulted: it keeps every verdict. Text and JSON
+    // keep only the uncovered failures (check-result.ts, checkSummaryResult).
+    const review = format === 'sarif' ? judgeSummary(input.model, scan.summary) : undefined;
+    const result = review
+      ? checkResult(review, checkInput)
+      : checkSummaryResult(input.model, scan.summary, checkInput);
     if (format === 'json') io.stdout.write(checkJson(result));
-    else if (format === 'sarif')
+    else if (review)
       io.stdout.write(
         formatSarif(
           toSarif(
-            checkSarifFindings(result, scan.review),
+            checkSarifFindings(result, review),
             result.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES,
             { version: toolVersion() },
           ),

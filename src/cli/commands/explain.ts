@@ -11,8 +11,9 @@
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
-import { explainFailures } from '../../review/explain';
-import { explainJson, explainText } from '../../render/explain-output';
+import { explainFailures, explainSummary } from '../../review/explain';
+import { judgeSummary } from '../../review/trace-review';
+import { explainJson, explainText, explainTextStream } from '../../render/explain-output';
 import { explainMarkdown } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
@@ -46,28 +47,41 @@ export const explainCommand: CommandImpl = {
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
     const waivers = input.waivers;
-    const x = explainFailures(
-      scan.review,
-      {
-        traceFiles: scan.traceFiles,
-        policyFiles: input.loaded.sources.map((s) => s.file),
-      },
-      waivers?.set,
-    );
     const format = String(args.format ?? 'text');
-    io.stdout.write(
-      format === 'json'
-        ? explainJson(x)
-        : format === 'markdown'
-          ? explainMarkdown(x, templates.explain)
-          : explainText(x),
-    );
-    // Expired waivers, and those that cover no failure.
-    if (waivers)
-      for (const d of reviewWaiverWarnings(waivers, scan.review))
-        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+    const failures = scan.summary.failures;
+    let groups: number;
+    if (format === 'text' && !waivers) {
+      // Streamed (src/review/explain.ts, explainSummary): a million distinct failures are
+      // never held as verdicts, explanations or one text; written in pieces of about 64 kB.
+      const text = explainTextStream((t) => io.stdout.write(t));
+      groups = explainSummary(input.model, scan.summary, text);
+      text.end();
+    } else {
+      // Whole: JSON and markdown are one document; waivers are judged against the whole review.
+      const review = judgeSummary(input.model, scan.summary);
+      const x = explainFailures(
+        review,
+        {
+          traceFiles: scan.traceFiles,
+          policyFiles: input.loaded.sources.map((s) => s.file),
+        },
+        waivers?.set,
+      );
+      groups = x.sections.reduce((n, s) => n + s.failures.length, 0);
+      io.stdout.write(
+        format === 'json'
+          ? explainJson(x)
+          : format === 'markdown'
+            ? explainMarkdown(x, templates.explain)
+            : explainText(x),
+      );
+      // Expired waivers, and those that cover no failure.
+      if (waivers)
+        for (const d of reviewWaiverWarnings(waivers, review))
+          io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+    }
     io.stderr.write(
-      `secpol-learn explain: ${scan.review.failures} failure record(s) in ${x.sections.reduce((n, s) => n + s.failures.length, 0)} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
+      `secpol-learn explain: ${failures} failure record(s) in ${groups} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
     );
     return ExitCode.OK;
   },

@@ -11,9 +11,10 @@
  * (docs/review.md, "Waivers").
  */
 import type { CommandImpl } from '../command';
+import { judgeSummary } from '../../review/trace-review';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
-import { hardenPolicy } from '../../review/harden';
+import { hardenFromSummary } from '../../review/harden';
 import { removeGrants } from '../../review/remove-grants';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
@@ -62,7 +63,12 @@ export const hardenCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
-    const h = hardenPolicy(input.model, scan.review, {
+    // Waivers are not grants: harden judges the policy's grants, which they never change. Their
+    // warnings (expired, covering no failure) need the verdicts, before harden consumes the tally.
+    const waiverWarnings = input.waivers
+      ? reviewWaiverWarnings(input.waivers, judgeSummary(input.model, scan.summary))
+      : [];
+    const h = hardenFromSummary(input.model, scan.summary, {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
     });
@@ -93,10 +99,7 @@ export const hardenCommand: CommandImpl = {
     else if (format === 'markdown')
       io.stdout.write(hardenMarkdown(h, removalPatch(), templates.harden));
     else io.stdout.write(hardenText(h));
-    // Waivers are not grants: harden judges the policy's grants, which they never change.
-    if (input.waivers)
-      for (const d of reviewWaiverWarnings(input.waivers, scan.review))
-        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+    for (const d of waiverWarnings) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     if (!h.hasSuccesses) io.stderr.write(`secpol-learn harden: note: ${NO_SUCCESS_NOTE}\n`);
     io.stderr.write(
       `secpol-learn harden: ${hardenSummary(h)}; ${scan.notUnderstoodCount} line(s) not understood\n`,

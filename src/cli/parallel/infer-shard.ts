@@ -25,6 +25,8 @@ export interface ShardTask {
   filter: TraceFilter;
   /** How many lines not understood to keep (the rest are counted). */
   maxListed: number;
+  /** Count a review tally instead of requirements (src/infer/shard-learner.ts). */
+  review?: boolean;
 }
 
 /** What a shard worker posts: bytes read, then its result or its error (with the system error's code). */
@@ -40,7 +42,7 @@ export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<ShardResult> {
-  const learner = new ShardLearner(task.filter, task.maxListed);
+  const learner = new ShardLearner(task.filter, task.maxListed, { review: Boolean(task.review) });
   const parser = learner.piece(task.file);
   if (task.range.end > task.range.start) {
     const handle = await open(task.path, 'r');

@@ -53,6 +53,8 @@ export interface ParallelOptions {
   minBytes?: number;
   /** Run shards in this thread (tests; or when the compiled worker is missing). */
   inProcess?: boolean;
+  /** Count a review tally instead of requirements (`check`, `explain`, `harden`). */
+  review?: boolean;
 }
 
 /**
@@ -84,10 +86,12 @@ export async function readTracesParallel(
   options: ParallelOptions = {},
 ): Promise<ShardResult | undefined> {
   const threads = options.threads ?? threadCount(io.env);
+  const review = Boolean(options.review);
   if (threads <= 1 || files.length === 0) return undefined;
   const workerDir = options.inProcess ? undefined : existingWorkerDir();
   if (files.length === 1 && files[0] === '-') {
-    return readStream(io.stdin, { file: '-', filter, maxListed }, io, threads, options, workerDir);
+    const task = { file: '-', filter, maxListed, review };
+    return readStream(io.stdin, task, io, threads, options, workerDir);
   }
   if (files.includes('-')) return undefined;
   const sorted = [...files].sort();
@@ -111,7 +115,7 @@ export async function readTracesParallel(
     try {
       return await readStream(
         readChunks(handle),
-        { file: sorted[0]!, filter, maxListed },
+        { file: sorted[0]!, filter, maxListed, review },
         io,
         threads,
         options,
@@ -134,11 +138,12 @@ export async function readTracesParallel(
         gzip: true,
         filter,
         maxListed,
+        review,
       });
       continue;
     }
     for (const range of await shardRanges(p, sizes[i]!, threads)) {
-      tasks.push({ path: p, file, range, gzip: false, filter, maxListed });
+      tasks.push({ path: p, file, range, gzip: false, filter, maxListed, review });
     }
   }
   // One task (a file too small to cut): nothing to share.
@@ -191,6 +196,11 @@ function shiftLines(r: ShardResult, offset: number): void {
     shift(ev.last);
     shift(ev.firstFailure);
   }
+  for (const a of r.review?.atoms ?? []) {
+    shift(a.event.position);
+    for (const p of a.failurePlaces) shift(p);
+  }
+  for (const u of r.review?.unknown ?? []) shift(u.position);
   for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
 }
 

@@ -61,6 +61,7 @@ function oneThreadJson(one: Awaited<ReturnType<typeof inferFromTraces>>): string
     notUnderstood: [],
     notUnderstoodCount: one.notUnderstood,
     lines: 0,
+    records: {},
   };
   return printed(r, ['-']).json;
 }

@@ -41,6 +41,8 @@ export interface StreamTask {
   file: string;
   filter: TraceFilter;
   maxListed: number;
+  /** Count a review tally instead of requirements (src/infer/shard-learner.ts). */
+  review?: boolean;
 }
 
 /** Options of readStreamParallel. */
@@ -64,7 +66,7 @@ export async function readStreamParallel(
   task: StreamTask,
   options: StreamOptions,
 ): Promise<ShardResult> {
-  const here = new ShardLearner(task.filter, task.maxListed);
+  const here = new ShardLearner(task.filter, task.maxListed, { review: Boolean(task.review) });
   const workers: BatchWorker[] = [];
   // Batch memory goes round (workers send it back): fresh memory costs a page fault per 4 KiB
   // on first touch, which made copying into new batches run at 0.5 GB/s.

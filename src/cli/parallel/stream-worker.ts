@@ -13,7 +13,7 @@ import type { StreamTask } from './read-stream-parallel';
 if (parentPort) {
   const port = parentPort;
   const task = workerData as StreamTask;
-  const learner = new ShardLearner(task.filter, task.maxListed);
+  const learner = new ShardLearner(task.filter, task.maxListed, { review: Boolean(task.review) });
   port.on(
     'message',
     (m: { batch?: ArrayBuffer; length?: number; firstLine?: number; end?: true }) => {
