@@ -24,7 +24,14 @@ import type { MonitorFilter } from '../monitor/apply-options';
 import { RequirementAccumulator } from './requirement-accumulator';
 import { FastLane } from './fast-lane';
 import type { TraceEvent } from '../trace/event';
-import { TracePushParser } from '../trace/push-parser';
+import { TracePushParser, type TraceSummary } from '../trace/push-parser';
+import { TraceInputParser } from '../trace/trace-input';
+
+/** The parser of one piece of a trace: bytes in, then its end. */
+export interface PieceParser {
+  feed(chunk: Buffer): void;
+  end(): TraceSummary;
+}
 import type { ProcessEvent } from '../trace/event';
 import {
   ReviewTally,
@@ -113,12 +120,16 @@ export class ShardLearner {
 
   /**
    * A parser for one piece of trace `file` whose first line is `firstLine` in
-   * the trace: feed it the piece's bytes, then `endPiece` it.
+   * the trace: feed it the piece's bytes, then `endPiece` it. A piece that
+   * starts an input picks its reader by content (src/trace/trace-input.ts:
+   * secpolmonitor, or secpolgenerate output, which the threaded readers never
+   * cut into pieces).
    */
-  piece(file: string, firstLine = 1): TracePushParser {
+  piece(file: string, firstLine = 1): PieceParser {
     const monitor = this.monitor;
     const learn = this.learn;
-    return new TracePushParser({
+    const Parser = firstLine === 1 ? TraceInputParser : TracePushParser;
+    return new Parser({
       file,
       firstLine,
       // As readTraceEvents: learning never uses times.
@@ -149,7 +160,7 @@ export class ShardLearner {
   private readonly note = (d: Diagnostic): void => this.notUnderstood.add(d);
 
   /** Ends a piece's parser (its last line and record) and counts its lines. */
-  endPiece(parser: TracePushParser): void {
+  endPiece(parser: PieceParser): void {
     const summary = parser.end();
     this.lines += summary.lines;
     this.records[summary.file] = (this.records[summary.file] ?? 0) + summary.records;

@@ -65,6 +65,11 @@ const HEADER_FIELDS: Fields<Header> = {
   notUnderstoodCount: count,
 };
 const INPUT_FIELDS: Fields<SummaryInput> = { file: fileName, events: opt(count) };
+/** Records read from one input as named (a gate refuses an input that held none). */
+const RECORDS_FIELDS: Fields<{ file: string; records: number }> = {
+  file: fileName,
+  records: count,
+};
 const UNTYPED_FIELDS: Fields<{ process: string; evidence: Evidence }> = {
   process: processName,
   evidence,
@@ -90,6 +95,9 @@ export function* summaryLines(summary: Summary): Generator<string> {
   };
   yield line('header', writeRecord(HEADER_FIELDS, header));
   for (const i of summary.inputs) yield line('input', writeRecord(INPUT_FIELDS, i));
+  const records = summary.learned.records;
+  for (const file of Object.keys(records).sort(bySort))
+    yield line('records', writeRecord(RECORDS_FIELDS, { file, records: records[file]! }));
   for (const r of sortedRequirements(inferred.requirements))
     yield line('atom', writeRecord(ATOM_FIELDS, r));
   for (const p of [...inferred.untyped.keys()].sort(bySort))
@@ -226,6 +234,12 @@ export class SummaryDecoder {
       case 'input':
         this.summary.inputs.push(readRecord(INPUT_FIELDS, v, 'the input'));
         return;
+      case 'records': {
+        const r = readRecord(RECORDS_FIELDS, v, 'the records count');
+        const records = this.summary.learned.records;
+        records[r.file] = (records[r.file] ?? 0) + r.records;
+        return;
+      }
       case 'atom': {
         const r = readRecord(ATOM_FIELDS, v, 'the atom');
         const problem = atomProblem(r);

@@ -30,6 +30,22 @@ function clean(raw: string): string {
   return raw.replace(/^(?:\uFEFF|\xEF\xBB\xBF)/, '').replace(/\r$/, '');
 }
 
+/**
+ * True when the first line of `bytes` that decides the reader (as
+ * TraceInputParser decides) starts secpolgenerate output. The threaded
+ * readers ask before cutting an input into pieces: secpolgenerate's rules
+ * span lines, so such an input is read whole, by one parser.
+ */
+export function startsAsSecpolgenerate(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, DECIDE_BYTES))
+    .toString('latin1')
+    .split('\n');
+  // The last piece may be a cut line: judged only when it is all there is.
+  const whole = text.length > 1 ? text.slice(0, -1) : text;
+  const first = whole.find(meaningful);
+  return first !== undefined && isSecpolgenerateStart(clean(first));
+}
+
 export class TraceInputParser implements Reader {
   private held: Buffer[] = [];
   private size = 0;

@@ -24,6 +24,7 @@ import type { TracePosition } from '../../trace/event';
 import { FileError } from '../../errors';
 import { readChunks } from '../read-chunks';
 import { startsAsGzip } from '../../trace/parse-trace';
+import { startsAsSecpolgenerate } from '../../trace/trace-input';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
@@ -102,7 +103,10 @@ export async function readTracesParallel(
     const st = await fs.stat(p).catch(() => undefined);
     if (!st || !st.isFile()) return undefined;
     sizes.push(st.size);
-    gzip.push(await isGzip(p, file));
+    const start = await firstBytes(p, file);
+    // secpolgenerate output is read whole, in one thread: its rules span lines (trace-input.ts).
+    if (startsAsSecpolgenerate(start)) return undefined;
+    gzip.push(startsAsGzip(start));
   }
   const total = sizes.reduce((a, b) => a + b, 0);
   const weight = sizes.reduce((a, b, i) => a + (gzip[i] ? b * GZIP_RATIO : b), 0);
@@ -292,15 +296,15 @@ async function readStream(
   }
 }
 
-/** True when the file starts with gzip's magic bytes (gzip is read in one thread); `file` as named, for errors. */
-async function isGzip(p: string, file: string): Promise<boolean> {
+/** The first bytes of a file (what the reader is chosen by); `file` as named, for errors. */
+async function firstBytes(p: string, file: string): Promise<Buffer> {
   const fh = await fs.open(p, 'r').catch((error: unknown) => {
     throw new FileError(file, 'read', error);
   });
   try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return startsAsGzip(b.subarray(0, bytesRead));
+    const b = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(b, 0, b.length, 0);
+    return b.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }

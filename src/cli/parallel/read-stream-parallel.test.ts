@@ -126,6 +126,35 @@ describe('readStreamParallel', () => {
     expect(plainOne.notUnderstood.length).toBeGreaterThan(100);
   }, 60_000);
 
+  it('reads secpolgenerate output whole, in one parser, as one thread does (its rules span batches)', async () => {
+    // An errors view of a few hundred kB: rules of several lines that 50 kB batches would cut.
+    const rules: string[] = [];
+    for (let i = 0; i < 6000; i++)
+      rules.push(
+        `allow t${i % 700}_t self:ability {\n    pathspace\n    setuid:${i}\n};\nallow_attach t${i % 700}_t {\n    /dev/svc${i}\n};\n`,
+      );
+    const input = Buffer.from(rules.join(''));
+    const one = await inferFromTraces([], {}, io(dir, input, { SECPOL_LEARN_THREADS: '1' }));
+    expect(one.eventCount).toBe(18_000);
+    const expected = oneThreadJson(one);
+    for (const threads of [1, 2]) {
+      const par = await readStreamParallel(
+        unevenChunks(input),
+        { file: '-', filter, maxListed: 100_000 },
+        {
+          threads,
+          minBytes: 0,
+          workerFile,
+          onBytes: () => undefined,
+          youngGenerationMb: 12,
+          batchBytes: 50_000,
+        },
+      );
+      expect(par.notUnderstoodCount).toBe(0);
+      expect(printed(par, ['-']).json).toBe(expected);
+    }
+  }, 60_000);
+
   it('reads an over-long line as one thread does: cut to MAX_LINE_BYTES, reported, lines after it in place', async () => {
     const records = await generatedTrace(23, 3000);
     const huge = Buffer.alloc(3 * 1024 * 1024, 'x');

@@ -18,7 +18,13 @@ import { Worker } from 'node:worker_threads';
 import type { TraceFilter } from '../../infer/trace-filter';
 import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
 import { MAX_LINE_BYTES } from '../../trace/push-parser';
-import { ShardLearner, mergeShards, type ShardResult } from '../../infer/shard-learner';
+import {
+  ShardLearner,
+  mergeShards,
+  type PieceParser,
+  type ShardResult,
+} from '../../infer/shard-learner';
+import { startsAsSecpolgenerate } from '../../trace/trace-input';
 
 /** Bytes per batch. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
@@ -78,9 +84,17 @@ export async function readStreamParallel(
   const batchBytes = options.batchBytes ?? BATCH_BYTES;
   let read = 0;
   let linesBefore = 0;
+  /** secpolgenerate output: its rules span lines, so it is read whole by one parser, here. */
+  let whole: PieceParser | undefined;
   const learn = (batch: Buffer): void => {
     const firstLine = linesBefore + 1;
     linesBefore += countNewlines(batch);
+    if (firstLine === 1 && startsAsSecpolgenerate(batch)) whole = here.piece(task.file, 1);
+    if (whole) {
+      whole.feed(batch);
+      spare.push(batch.buffer as ArrayBuffer);
+      return;
+    }
     if (workers.length === 0 && read >= options.minBytes && options.workerFile !== undefined) {
       for (let i = 1; i < options.threads; i++) {
         workers.push(
@@ -146,6 +160,7 @@ export async function readStreamParallel(
       lineStart -= cut;
     }
     if (fill > 0) learn(batch.subarray(0, fill));
+    if (whole) here.endPiece(whole);
     const results = [here.result()];
     for (const w of workers) results.push(await w.finish());
     return mergeShards(results, task.maxListed);
