@@ -103,7 +103,7 @@ export function groupView(
     `[${index}/${state.groups.length}] ${g.key.type} needs ${g.suggested} (${g.key.kind}${g.key.domain ? `, ${g.key.domain}` : ''})`,
     `  needed by: ${who}: ${g.evidence.failures} denied, first ${first.file}:${first.line}`,
     `  policy:    ${policySays(g, state.patch.changes, model)}`,
-    `  risk:      ${g.risk ? `${g.risk.severity}: ${g.risk.reason}` : 'not rated'}`,
+    `  risk:      ${g.risk ? `${g.risk.severity}: ${g.risk.reason}` : 'none flagged'}`,
   ];
   if (g.hint)
     lines.push(

@@ -40,10 +40,10 @@ describe('one JSON versioning convention', () => {
       'secpol-learn/explain',
       'secpol-learn/harden',
       'secpol-learn/learn',
-      'secpol-learn/types',
+      'secpol-learn/migrate',
       'secpol-learn/query',
       'secpol-learn/tidy',
-      'secpol-learn/migrate',
+      'secpol-learn/types',
     ]);
   });
 

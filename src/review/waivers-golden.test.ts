@@ -31,6 +31,18 @@ const WAIVERS = readFileSync(path.join(sample, 'waivers.secpol'), 'utf8');
 const USED_ONLY = WAIVERS.slice(0, WAIVERS.indexOf('# reason: JIT'));
 
 describe('golden: samples/waivers', () => {
+  it('check --follow: a waived failure is not printed as it arrives; the end is the same as without --follow', async () => {
+    const trace = readFileSync(path.join(sample, 'trace.log'), 'utf8');
+    const args = ['check', '--follow', '--policy', 'policy.secpol', '--waive', 'waivers.secpol'];
+    const live = await runCli([...args, '-'], { cwd: sample, env, stdin: trace });
+    const whole = await runCli(['check', ...base], { cwd: sample, env });
+    expect(live.code).toBe(1);
+    // The one uncovered failure only: the four waived records never reach standard output.
+    expect(live.stdout.trim().split('\n')).toHaveLength(1);
+    expect(live.stdout.replace(/^-:/, 'trace.log:')).toBe(whole.stdout);
+    expect(live.stderr).toContain('2 waived (4 record(s))');
+  });
+
   it('check: the waived failures pass, the real need fails (text, json, sarif)', async () => {
     const text = await runCli(['check', ...base], { cwd: sample, env });
     expect(text.code).toBe(1);

@@ -172,7 +172,7 @@ describe('review prompts (injected input)', () => {
       'q',
     ]);
     expect(r.out).toContain(
-      '[1/4] fs_nonuser_t needs fs_t (connect)\n  needed by: usr/bin/touch: 1 denied, first trace.log:19\n  policy:    no channel connect rule\n  risk:      not rated\n  hint:      usr/bin/touch did this as fs_user_t',
+      '[1/4] fs_nonuser_t needs fs_t (connect)\n  needed by: usr/bin/touch: 1 denied, first trace.log:19\n  policy:    no channel connect rule\n  risk:      none flagged\n  hint:      usr/bin/touch did this as fs_user_t',
     );
     expect(r.out).toContain('  record:    error: usr/bin/touch');
     expect(r.out).toContain('  types that do this already: fs_user_t');
