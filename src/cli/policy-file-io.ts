@@ -8,7 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FileError } from '../errors';
 import { decodePolicyBytes, digestOf, type PolicyEncoding } from './policy-bytes';
-import { writeTransaction } from './write-transaction';
+import { backupName, writeTransaction } from './write-transaction';
+import type { CliIo } from './io';
 
 export { decodePolicyBytes, type PolicyEncoding } from './policy-bytes';
 
@@ -69,4 +70,36 @@ export async function distinctFiles(files: string[], cwd: string): Promise<strin
     out.push(file);
   }
   return out;
+}
+
+/**
+ * `--write` of policy files: their new texts (`after[i]` for `sources[i]`) in
+ * one transaction (write-transaction.ts: locked, checked against the bytes
+ * read, atomic, `FILE.orig` kept). A file whose text is unchanged is neither
+ * written nor locked (it may be read-only). Says on stderr what was written
+ * and where the original is kept.
+ */
+export async function writePolicies(
+  sources: readonly PolicySource[],
+  after: readonly string[],
+  io: CliIo,
+): Promise<void> {
+  const written = await writeTransaction(
+    sources.flatMap((src, i) =>
+      after[i] === src.text
+        ? []
+        : [
+            {
+              name: src.file,
+              path: path.resolve(io.cwd, src.file),
+              text: after[i]!,
+              encoding: src.encoding,
+              ...(src.digest ? { digest: src.digest } : {}),
+            },
+          ],
+    ),
+    { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
+  );
+  for (const w of written)
+    io.stderr.write(`secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`);
 }

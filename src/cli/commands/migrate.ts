@@ -7,19 +7,17 @@
  * Exit 0 when nothing needs a person; 1 when a review item remains (or, with
  * `--strict`, a trace warning); 2 for bad usage or unreadable input.
  */
-import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { QNX_VERSIONS, isQnxVersion, type QnxVersion } from '../../qnx/abilities';
 import { parsePolicyFiles } from '../learn-inputs';
-import { distinctFiles } from '../policy-file-io';
+import { distinctFiles, writePolicies } from '../policy-file-io';
 import { listOf } from '../review-inputs';
 import { readTraceEvents } from '../read-traces';
 import { migratePolicy } from '../../review/migrate';
 import { OtherReleaseCheck } from '../../review/migrate-traces';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
-import { backupName, writeTransaction } from '../write-transaction';
 import {
   migrateJson,
   migrateMarkdown,
@@ -143,26 +141,11 @@ export const migrateCommand: CommandImpl = {
 
     if (args.write) {
       // One transaction over every file that changes (docs/reliability.md).
-      const written = await writeTransaction(
-        sources.flatMap((src, i) =>
-          m.after[i]!.text === src.text
-            ? []
-            : [
-                {
-                  name: src.file,
-                  path: path.resolve(io.cwd, src.file),
-                  text: m.after[i]!.text,
-                  encoding: src.encoding,
-                  ...(src.digest ? { digest: src.digest } : {}),
-                },
-              ],
-        ),
-        { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
+      await writePolicies(
+        sources,
+        m.after.map((a) => a.text),
+        io,
       );
-      for (const w of written)
-        io.stderr.write(
-          `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
-        );
     }
     io.stderr.write(
       `secpol-learn migrate: ${migrateSummary(m, warnings)}; ${kept.count} trace line(s) not understood\n`,

@@ -21,8 +21,8 @@ import type { Readable } from 'node:stream';
 import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, FileError, InputError, UsageError } from '../../errors';
-import { backupName, writeTransaction } from '../write-transaction';
-import { distinctFiles, readPolicyFile, type PolicySource } from '../policy-file-io';
+import { writeTransaction } from '../write-transaction';
+import { distinctFiles, readPolicyFile, writePolicies, type PolicySource } from '../policy-file-io';
 import { learn, type LearnResult } from '../../plan/learn';
 import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
@@ -123,24 +123,11 @@ async function appendEntries(file: string, entries: string[], io: CliIo): Promis
 /** Writes the reviewed patch into the policy files (as `suggest --write`). */
 async function writePatch(loaded: LoadedPolicies, result: LearnResult, io: CliIo): Promise<void> {
   const patched = applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain: false });
-  const written = await writeTransaction(
-    loaded.sources.flatMap((src, i) =>
-      patched[i]!.text === src.text
-        ? []
-        : [
-            {
-              name: src.file,
-              path: path.resolve(io.cwd, src.file),
-              text: patched[i]!.text,
-              encoding: src.encoding,
-              ...(src.digest ? { digest: src.digest } : {}),
-            },
-          ],
-    ),
-    { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
+  await writePolicies(
+    loaded.sources,
+    patched.map((p) => p.text),
+    io,
   );
-  for (const w of written)
-    io.stderr.write(`secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`);
 }
 
 export const reviewCommand: CommandImpl = {

@@ -16,11 +16,9 @@
  * wrong waiver file. Inputs are read by
  * `../learn-inputs.ts`, which `generate` shares.
  */
-import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
-import { backupName, writeTransaction } from '../write-transaction';
-import { distinctFiles } from '../policy-file-io';
+import { distinctFiles, writePolicies } from '../policy-file-io';
 import { learn, type LearnResult } from '../../plan/learn';
 import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
@@ -220,27 +218,11 @@ export const suggestCommand: CommandImpl = {
       );
     if (args.write && loaded) {
       // One transaction over every file of the policy (docs/reliability.md).
-      const written = await writeTransaction(
-        // Files the patch leaves as they are are not written (nor locked: they may be read-only).
-        loaded.sources.flatMap((src, i) =>
-          patched![i]!.text === src.text
-            ? []
-            : [
-                {
-                  name: src.file,
-                  path: path.resolve(io.cwd, src.file),
-                  text: patched![i]!.text,
-                  encoding: src.encoding,
-                  ...(src.digest ? { digest: src.digest } : {}),
-                },
-              ],
-        ),
-        { backup: true, note: (line) => io.stderr.write(`secpol-learn: ${line}\n`) },
+      await writePolicies(
+        loaded.sources,
+        patched!.map((p) => p.text),
+        io,
       );
-      for (const w of written)
-        io.stderr.write(
-          `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
-        );
     }
     if (waived) {
       for (const w of waived.waived)

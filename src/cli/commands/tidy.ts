@@ -11,7 +11,6 @@
  * proposal states (or any, with `--equivalent-only`; nothing is written), 2
  * for bad usage, an unreadable file or a policy that does not parse.
  */
-import * as path from 'node:path';
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { parsePolicyFiles, qnxFrom } from '../learn-inputs';
@@ -24,7 +23,7 @@ import { proveTidy } from '../../review/tidy-proof';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { tidyJson, tidyMarkdown, tidySummary, tidyText } from '../../render/tidy-output';
 import { diffBytes } from '../patch-bytes';
-import { backupName, writeTransaction } from '../write-transaction';
+import { writePolicies } from '../policy-file-io';
 
 export const tidyCommand: CommandImpl = {
   builder: (y) =>
@@ -114,27 +113,11 @@ export const tidyCommand: CommandImpl = {
     io.stderr.write(`secpol-learn tidy: ${tidySummary(plan, proof)}\n`);
     if (!proven) return ExitCode.FINDING;
     if (write) {
-      const writes = sources.flatMap((s, i) =>
-        after[i]!.text === s.text
-          ? []
-          : [
-              {
-                name: s.file,
-                path: path.resolve(io.cwd, s.file),
-                text: after[i]!.text,
-                encoding: s.encoding,
-                ...(s.digest ? { digest: s.digest } : {}),
-              },
-            ],
+      await writePolicies(
+        sources,
+        after.map((a) => a.text),
+        io,
       );
-      const written = await writeTransaction(writes, {
-        backup: true,
-        note: (line) => io.stderr.write(`secpol-learn: ${line}\n`),
-      });
-      for (const w of written)
-        io.stderr.write(
-          `secpol-learn: wrote ${w.name} (original kept as ${backupName(w, io.cwd)})\n`,
-        );
     }
     return ExitCode.OK;
   },
