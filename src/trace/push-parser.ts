@@ -92,6 +92,20 @@ export interface RecordLane {
 export type LaneMatch = 'ability' | 'attach' | 'link' | 'unknown' | 'new' | undefined;
 
 /** A synchronous trace parser driven by `feed`/`end`. */
+/** The summary of a trace of `file` before any byte is read (every reader starts from it). */
+export function emptyTraceSummary(file: string): TraceSummary {
+  return {
+    file,
+    lines: 0,
+    records: 0,
+    events: { ability: 0, attach: 0, link: 0, unknown: 0 },
+    diagnostics: 0,
+    firstDiagnosticPlaces: [],
+    truncatedRecords: 0,
+    hasTimes: false,
+  };
+}
+
 export class TracePushParser {
   private readonly file: string;
   private readonly onEvent: (event: TraceEvent) => void;
@@ -120,16 +134,7 @@ export class TracePushParser {
     this.times = options.times ?? true;
     this.lane = this.times ? undefined : options.lane;
     this.lineNo = (options.firstLine ?? 1) - 1;
-    this.summary = {
-      file: options.file,
-      lines: 0,
-      records: 0,
-      events: { ability: 0, attach: 0, link: 0, unknown: 0 },
-      diagnostics: 0,
-      firstDiagnosticPlaces: [],
-      truncatedRecords: 0,
-      hasTimes: false,
-    };
+    this.summary = emptyTraceSummary(options.file);
   }
 
   /**

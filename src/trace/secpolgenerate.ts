@@ -21,7 +21,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { AbilityArgument, TraceEvent } from './event';
-import type { TraceSummary } from './push-parser';
+import { emptyTraceSummary, type TraceSummary } from './push-parser';
 
 /** True when `line` (the first line that is not blank or a comment) starts secpolgenerate output. */
 export function isSecpolgenerateStart(line: string): boolean {
@@ -72,16 +72,7 @@ export class SecpolgenerateParser {
   private readonly summary: TraceSummary;
 
   constructor(private readonly options: SecpolgenerateParserOptions) {
-    this.summary = {
-      file: options.file,
-      lines: 0,
-      records: 0,
-      events: { ability: 0, attach: 0, link: 0, unknown: 0 },
-      diagnostics: 0,
-      firstDiagnosticPlaces: [],
-      truncatedRecords: 0,
-      hasTimes: false,
-    };
+    this.summary = emptyTraceSummary(options.file);
   }
 
   feed(chunk: Buffer): void {
