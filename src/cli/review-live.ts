@@ -1,18 +1,18 @@
 /**
  * Planning while a `--follow` stream is read (`suggest --follow`, `review
- * --follow`): the events read so far are kept and planned again, from the
- * start, a moment after new ones arrive (at most every PLAN_MS), so a live
- * command can show what each new record adds. The final result is learned
- * as without `--follow` (inferFromTraces), so its bytes are the same; the
- * live plans only show what is coming. Keeping the events is meant for a
- * live stream, not for a trace of millions of records (use it without
- * `--follow`).
+ * --follow`): the events read so far are accumulated into requirements (a
+ * RequirementAccumulator beside the learner: memory grows with distinct
+ * accesses, not with records) and a snapshot is planned again a moment after
+ * new ones arrive (at most every PLAN_MS), so a live command can show what
+ * each new record adds, for as long as the stream runs. The final result is
+ * learned as without `--follow` (inferFromTraces), so its bytes are the same;
+ * the live plans only show what is coming.
  */
 import type { CliIo } from './io';
 import type { FollowStop } from './follow';
 import { inferFromTraces } from './learn-inputs';
 import { inferRequirements, type InferResult } from '../infer/infer-requirements';
-import type { TraceEvent } from '../trace/event';
+import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import type { PolicyPatch } from '../plan/patch';
 import {
   decisionFor,
@@ -42,7 +42,7 @@ export interface LiveCounts {
 
 /**
  * Reads `traces` with `follow`, calling `onPlan` with the inference of every
- * event so far a moment after new events arrived, and once more at the end
+ * event so far (a snapshot) a moment after new events arrived, and once more at the end
  * when events arrived since. Resolves to the read, as inferFromTraces.
  */
 export async function learnLive(
@@ -52,21 +52,25 @@ export async function learnLive(
   follow: FollowStop,
   onPlan: (inferred: InferResult, counts: LiveCounts) => void,
 ): Promise<LiveRead> {
-  const events: TraceEvent[] = [];
+  const live = new RequirementAccumulator();
   const traceFiles = traces.length > 0 ? traces : ['-'];
   let timer: NodeJS.Timeout | undefined;
+  let seen = 0;
+  let known = 0;
   let planned = 0;
   const planNow = (): void => {
     timer = undefined;
-    if (planned === events.length) return;
-    planned = events.length;
-    const known = events.filter((e) => e.kind !== 'unknown').length;
-    onPlan(inferRequirements(events), { eventCount: known, traceFiles, notUnderstood: 0 });
+    if (planned === seen) return;
+    planned = seen;
+    // A snapshot: later events do not change it (RequirementAccumulator.result).
+    onPlan(live.result(), { eventCount: known, traceFiles, notUnderstood: 0 });
   };
   try {
     return await inferFromTraces(traces, args, io, follow, (sink) => ({
       onEvent: (e) => {
-        events.push(e);
+        seen++;
+        if (e.kind !== 'unknown') known++;
+        live.add(e);
         sink.onEvent(e);
         timer ??= setTimeout(planNow, PLAN_MS);
       },
