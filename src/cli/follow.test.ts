@@ -5,38 +5,15 @@
  * waits for the output or the state it expects.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { run } from './run';
 import { runCli } from '../test-utils/run-cli';
+import { SEED, SEED_FIRST, SEED_POLICY, SEED_REST, capture, until } from '../test-utils/live';
 
 const ROOT = path.join(__dirname, '..', '..');
-const POLICY = path.join(ROOT, 'samples', 'seed-walkthrough', 'policy.secpol');
-const SEED = readFileSync(path.join(ROOT, 'samples', 'seed-walkthrough', 'trace.log'), 'utf8');
-/** The seed trace's first uncovered failure (line 1) and a later one (line 19). */
-const FIRST = SEED.split('\n').slice(0, 3).join('\n') + '\n';
-// (The sample's last line has no newline: a live writer's line is complete once its newline is in.)
-const REST = `${SEED.split('\n').slice(3).join('\n')}\n`;
-
-/** Resolves when `ok()` holds (checked every 10 ms: a condition, not a duration, is waited for). */
-async function until(ok: () => boolean): Promise<void> {
-  while (!ok()) await new Promise((res) => setTimeout(res, 10));
-}
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  return {
-    stream: new Writable({
-      write(chunk: Buffer, _enc, cb): void {
-        text += chunk.toString();
-        cb();
-      },
-    }),
-    text: () => text,
-  };
-}
 
 describe('check --follow, a child process reading a pipe', () => {
   const start = (): { child: ReturnType<typeof spawn>; out: () => string; err: () => string } => {
@@ -49,7 +26,7 @@ describe('check --follow, a child process reading a pipe', () => {
         'check',
         '--follow',
         '--policy',
-        POLICY,
+        SEED_POLICY,
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
@@ -63,13 +40,13 @@ describe('check --follow, a child process reading a pipe', () => {
   it('prints each uncovered failure as it arrives and exits 1 when the input ends', async () => {
     const { child, out, err } = start();
     const exited = new Promise<number | null>((res) => child.on('close', res));
-    child.stdin!.write(FIRST);
+    child.stdin!.write(SEED_FIRST);
     // The pipe stays open: the first failure must be printed without waiting for more input.
     await until(() => out().includes('\n'));
     expect(out()).toBe(
       '-:1: uncovered: sbin/devf-ram (fs_user_t) pathspace as root: type fs_user_t lacks ability pathspace as root [no-ability]\n',
     );
-    child.stdin!.end(REST);
+    child.stdin!.end(SEED_REST);
     expect(await exited).toBe(1);
     expect(out()).toContain('-:19: uncovered: usr/bin/touch');
     expect(out().split('\n').filter(Boolean)).toHaveLength(4);
@@ -79,7 +56,7 @@ describe('check --follow, a child process reading a pipe', () => {
   it('stops reading on SIGTERM, prints the summary and exits with the usual status', async () => {
     const { child, out, err } = start();
     const exited = new Promise<number | null>((res) => child.on('close', res));
-    child.stdin!.write(FIRST);
+    child.stdin!.write(SEED_FIRST);
     await until(() => out().includes('\n'));
     child.kill('SIGTERM');
     expect(await exited).toBe(1);
@@ -99,10 +76,10 @@ describe('--follow in process', () => {
 
   it('check follows a growing file until SIGINT; uncovered lines come as the file grows', async () => {
     const f = path.join(tempDir(), 'live.log');
-    writeFileSync(f, FIRST);
+    writeFileSync(f, SEED_FIRST);
     const out = capture();
     const err = capture();
-    const pending = run(['check', '--follow', '--policy', POLICY, f], {
+    const pending = run(['check', '--follow', '--policy', SEED_POLICY, f], {
       stdin: Readable.from([]),
       stdout: out.stream,
       stderr: err.stream,
@@ -113,7 +90,7 @@ describe('--follow in process', () => {
     expect(out.text()).toBe(
       `${f}:1: uncovered: sbin/devf-ram (fs_user_t) pathspace as root: type fs_user_t lacks ability pathspace as root [no-ability]\n`,
     );
-    appendFileSync(f, REST);
+    appendFileSync(f, SEED_REST);
     await until(() => out.text().includes(`${f}:27:`));
     process.emit('SIGINT');
     expect(await pending).toBe(1);
@@ -151,7 +128,7 @@ describe('--follow in process', () => {
   });
 
   it('--follow reads one input', async () => {
-    const r = await runCli(['check', '--follow', '--policy', POLICY, 'a.log', 'b.log']);
+    const r = await runCli(['check', '--follow', '--policy', SEED_POLICY, 'a.log', 'b.log']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--follow reads one input');
   });

@@ -13,7 +13,7 @@ import { parsePolicy } from '../policy/parse';
 import { decodePolicyBytes, readPolicyFile, type PolicySource } from './policy-file-io';
 import { FileError, UsageError } from '../errors';
 import { buildModel } from '../policy/model/build-model';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
+import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
 import type { LearnResult } from '../plan/learn';
 import type { PolicyInput } from '../plan/plan-types';
@@ -28,7 +28,7 @@ import type { Policy, PolicyFile } from '../policy/ast';
 import type { NamedRangeValues } from '../policy/model/types';
 import type { FollowStop } from './follow';
 import { byPlace } from '../diagnostics/first-by-place';
-import { withColor } from './shared-options';
+import { withColor, qnxOption } from './shared-options';
 
 /** The policies given on the command line, parsed. */
 export interface ParsedPolicies {
@@ -251,12 +251,7 @@ export function learnOptions(y: Argv): Argv {
         describe:
           'processes of the same name are one: an executable sharing a catch-all type gets a type of its own',
       })
-      .option('qnx', {
-        type: 'string',
-        choices: [...QNX_VERSIONS],
-        default: DEFAULT_QNX_VERSION,
-        describe: 'QNX release whose abilities the policy uses',
-      })
+      .option('qnx', qnxOption())
       .option('ranges', {
         type: 'string',
         describe:

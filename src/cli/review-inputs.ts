@@ -15,7 +15,6 @@ import { loadRangeOption } from './load-ranges';
 import type { PolicyModel } from '../policy/model/types';
 import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-traces';
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { coveredAsLink, type EventGroup } from '../review/trace-review';
 import { evaluate } from '../policy/evaluate';
 import type { ProcessEvent } from '../trace/event';
@@ -24,7 +23,7 @@ import { emptyReviewSummary, type ReviewAtom, type ReviewSummary } from '../infe
 import { readTracesParallel, type ParallelOptions } from './parallel/read-parallel';
 import type { FollowStop } from './follow';
 import { denyFiles, loadGuardFiles } from './load-guards';
-import { withColor } from './shared-options';
+import { withColor, qnxOption } from './shared-options';
 import { loadWaivers } from './load-waivers';
 import type { ParsedWaivers } from '../review/waivers';
 
@@ -168,12 +167,7 @@ export function reviewOptions(y: Argv): Argv {
         array: true,
         describe: 'the policy (repeatable; files are concatenated as secpolcompile does)',
       })
-      .option('qnx', {
-        type: 'string',
-        choices: [...QNX_VERSIONS],
-        default: DEFAULT_QNX_VERSION,
-        describe: 'QNX release whose abilities the policy uses',
-      })
+      .option('qnx', qnxOption())
       .option('ranges', { type: 'string', describe: 'named range file (secpolpush -r format)' }),
   );
 }

@@ -3,9 +3,11 @@
  * that its name, values and help read alike everywhere (docs/cli.md):
  * `--color` on every command that colours something (the progress bar of the
  * commands reading traces, check's uncovered lines) and `--templates` on
- * every command printing through a template (docs/templates.md).
+ * every command printing through a template (docs/templates.md); `--qnx` on
+ * every command that reads a policy or abilities (`qnxOption`).
  */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
+import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../qnx/abilities';
 import { COLOR_CHOICES } from './color';
 import type { TemplateName } from '../render/templates';
 
@@ -32,4 +34,9 @@ export function withTemplates(y: Argv, names: readonly TemplateName[]): Argv {
         ', ',
       )} replace${names.length === 1 ? 's' : ''} the built-in one${names.length === 1 ? '' : 's'}`,
   });
+}
+
+/** The `--qnx` option (a release of the ability tables); `describe` says what it changes for the command. */
+export function qnxOption(describe = 'QNX release whose abilities the policy uses'): Options {
+  return { type: 'string', choices: [...QNX_VERSIONS], default: DEFAULT_QNX_VERSION, describe };
 }

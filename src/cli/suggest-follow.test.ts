@@ -4,36 +4,16 @@
  * final patch is the bytes `suggest` prints without --follow. No test waits
  * a fixed time: each waits for the output it expects.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { run } from './run';
 import { runCli } from '../test-utils/run-cli';
+import { SEED_FIRST, SEED_POLICY, SEED_REST, capture, until } from '../test-utils/live';
 import { generatedTrace } from '../test-utils/generated-trace';
 
 const ROOT = path.join(__dirname, '..', '..');
-const POLICY = path.join(ROOT, 'samples', 'seed-walkthrough', 'policy.secpol');
-const SEED = readFileSync(path.join(ROOT, 'samples', 'seed-walkthrough', 'trace.log'), 'utf8');
-const FIRST = SEED.split('\n').slice(0, 3).join('\n') + '\n';
-const REST = `${SEED.split('\n').slice(3).join('\n')}\n`;
-
-async function until(ok: () => boolean): Promise<void> {
-  while (!ok()) await new Promise((res) => setTimeout(res, 10));
-}
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  return {
-    stream: new Writable({
-      write(chunk: Buffer, _enc, cb): void {
-        text += chunk.toString();
-        cb();
-      },
-    }),
-    text: () => text,
-  };
-}
 
 const newLines = (stderr: string): string[] =>
   stderr.split('\n').filter((l) => l.startsWith('secpol-learn: new: '));
@@ -46,10 +26,10 @@ describe('suggest --follow', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'suggest-follow-'));
     dirs.push(dir);
     const f = path.join(dir, 'live.log');
-    writeFileSync(f, FIRST);
+    writeFileSync(f, SEED_FIRST);
     const out = capture();
     const err = capture();
-    const pending = run(['suggest', '--follow', '--explain', '--policy', POLICY, f], {
+    const pending = run(['suggest', '--follow', '--explain', '--policy', SEED_POLICY, f], {
       stdin: Readable.from([]),
       stdout: out.stream,
       stderr: err.stream,
@@ -61,7 +41,7 @@ describe('suggest --follow', () => {
       `secpol-learn: new: allow fs_user_t self:ability { pathspace }; (first seen ${f}:1)`,
     ]);
     expect(out.text()).toBe('');
-    appendFileSync(f, REST);
+    appendFileSync(f, SEED_REST);
     await until(() => newLines(err.text()).length === 4);
     process.emit('SIGINT');
     expect(await pending).toBe(0);
@@ -70,7 +50,7 @@ describe('suggest --follow', () => {
       `secpol-learn: new: allow_attach fs_nonuser_t /; (first seen ${f}:4)`,
       `secpol-learn: new: allow_link fs_nonuser_t /tmp/; (first seen ${f}:27)`,
     ]);
-    const whole = await runCli(['suggest', '--explain', '--policy', POLICY, f]);
+    const whole = await runCli(['suggest', '--explain', '--policy', SEED_POLICY, f]);
     expect(out.text()).toBe(whole.stdout);
   });
 

@@ -15,11 +15,10 @@ import type { CommandImpl } from '../command';
 import type { CliIo } from '../io';
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { loadPolicies, qnxFrom } from '../learn-inputs';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { diffPolicies } from '../../review/policy-diff';
 import { diffJson, diffMarkdown, diffSummary, diffText } from '../../render/diff-format';
 import { templatesOption } from '../load-templates';
-import { withTemplates } from '../shared-options';
+import { withTemplates, qnxOption } from '../shared-options';
 
 /** The files one side names: a directory's `*.secpol` files (sorted), or a comma-separated list. */
 export async function policySide(spec: string, io: CliIo): Promise<string[]> {
@@ -49,12 +48,7 @@ export const diffCommand: CommandImpl = {
         default: 'text',
         describe: 'text; json; markdown (a pull-request comment with a Mermaid diagram)',
       })
-      .option('qnx', {
-        type: 'string',
-        choices: [...QNX_VERSIONS],
-        default: DEFAULT_QNX_VERSION,
-        describe: 'QNX release (what default_priv grants)',
-      })
+      .option('qnx', qnxOption('QNX release (what default_priv grants)'))
       .example('$0 diff policy.secpol policy.secpol.orig', 'what a --write changed, semantically')
       .example(
         'git show HEAD:policy.secpol | $0 diff - policy.secpol',

@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import type { CommandImpl } from '../command';
+import { qnxOption } from '../shared-options';
 import { ExitCode, UsageError } from '../../errors';
 import { readRangeText } from '../load-ranges';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
@@ -49,12 +50,7 @@ export const lintCommand: CommandImpl = {
         default: false,
         describe: 'warnings fail (exit 1), not only errors',
       })
-      .option('qnx', {
-        type: 'string',
-        default: DEFAULT_QNX_VERSION,
-        choices: [...QNX_VERSIONS],
-        describe: 'QNX version whose abilities are valid',
-      })
+      .option('qnx', qnxOption('QNX version whose abilities are valid'))
       .option('format', {
         type: 'string',
         default: 'text',

@@ -7,9 +7,9 @@
  * that does not parse.
  */
 import type { CommandImpl } from '../command';
+import { qnxOption } from '../shared-options';
 import { ExitCode, UsageError } from '../../errors';
 import { loadReviewInput } from '../review-inputs';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { QUESTION_FORMS, answerQuestion, parseQuestion } from '../../review/query';
 import { queryJson, queryMarkdown, querySummary, queryText } from '../../render/query-output';
 import { visible } from '../../diagnostics/safe-text';
@@ -28,12 +28,7 @@ export const queryCommand: CommandImpl = {
         describe: 'policy file (repeatable: several files are one policy, in order)',
       })
       .option('ranges', { type: 'string', describe: 'named range file (secpolpush -r format)' })
-      .option('qnx', {
-        type: 'string',
-        choices: [...QNX_VERSIONS],
-        default: DEFAULT_QNX_VERSION,
-        describe: 'QNX release (what default_priv grants)',
-      })
+      .option('qnx', qnxOption('QNX release (what default_priv grants)'))
       .option('format', {
         type: 'string',
         choices: ['text', 'json', 'markdown'],

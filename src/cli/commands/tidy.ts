@@ -12,9 +12,9 @@
  * for bad usage, an unreadable file or a policy that does not parse.
  */
 import type { CommandImpl } from '../command';
+import { qnxOption } from '../shared-options';
 import { ExitCode, UsageError } from '../../errors';
 import { parsePolicyFiles, qnxFrom } from '../learn-inputs';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 import { buildModel } from '../../policy/model/build-model';
 import { parsePolicies } from '../../policy/parse';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
@@ -50,12 +50,7 @@ export const tidyCommand: CommandImpl = {
         default: false,
         describe: 'rewrite the files in place when the proof holds (FILE.orig kept)',
       })
-      .option('qnx', {
-        type: 'string',
-        choices: [...QNX_VERSIONS],
-        default: DEFAULT_QNX_VERSION,
-        describe: 'QNX release (what default_priv grants)',
-      })
+      .option('qnx', qnxOption('QNX release (what default_priv grants)'))
       .example('$0 tidy policy.secpol', 'list the proposals, what each widens, and the proof')
       .example(
         '$0 tidy --equivalent-only --format patch policy.secpol | git apply',

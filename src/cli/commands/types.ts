@@ -28,9 +28,8 @@ import { decodePolicyBytes } from '../policy-bytes';
 import { diffBytes, type FileEncoding } from '../patch-bytes';
 import { inferFromTraces, parsePolicyFiles, qnxFrom, withModel } from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
-import { withColor } from '../shared-options';
+import { withColor, qnxOption } from '../shared-options';
 import { loadRangeOption } from '../load-ranges';
-import { QNX_VERSIONS, DEFAULT_QNX_VERSION } from '../../qnx/abilities';
 
 async function readBuildfile(file: string, cwd: string): Promise<FileEncoding> {
   let bytes: Buffer;
@@ -75,12 +74,7 @@ export const typesCommand: CommandImpl = {
           default: false,
           describe: 'exit 1 when a long-running launch is untyped or of the wrong type',
         })
-        .option('qnx', {
-          type: 'string',
-          choices: [...QNX_VERSIONS],
-          default: DEFAULT_QNX_VERSION,
-          describe: 'QNX release whose abilities the policy uses',
-        })
+        .option('qnx', qnxOption())
         .option('ranges', {
           type: 'string',
           describe: 'named range file (secpolpush -r format) the policy uses',
