@@ -20,6 +20,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  // Children a test started and left running are killed after it (src/test-utils/children.ts).
+  setupFilesAfterEnv: ['<rootDir>/src/test-utils/reap-children.ts'],
   reporters: ['default', '<rootDir>/src/test-utils/corpus-reporter.js'],
   collectCoverageFrom: [
     'src/**/*.ts',

@@ -1,5 +1,6 @@
 /** Tests of the executable itself (src/bin.ts), run as a child process through ts-node. */
 import { spawn, spawnSync } from 'node:child_process';
+import { track } from './test-utils/children';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -68,10 +69,12 @@ describe('secpol-learn executable', () => {
       // About 2,000 warnings with code frames: far more than a pipe holds.
       const policy = path.join(dir, 'big.secpol');
       writeFileSync(policy, bigPolicy(2000));
-      const child = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'bin.ts'), 'lint', policy],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+      const child = track(
+        spawn(
+          process.execPath,
+          ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'bin.ts'), 'lint', policy],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
       );
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -99,18 +102,20 @@ describe('secpol-learn executable', () => {
       );
       const trace = path.join(dir, 'many.log');
       writeFileSync(trace, block.repeat(3000));
-      const child = spawn(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          path.join(__dirname, 'bin.ts'),
-          'check',
-          '--policy',
-          path.join(__dirname, '..', 'samples', 'seed-walkthrough', 'policy.secpol'),
-          trace,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+      const child = track(
+        spawn(
+          process.execPath,
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            path.join(__dirname, 'bin.ts'),
+            'check',
+            '--policy',
+            path.join(__dirname, '..', 'samples', 'seed-walkthrough', 'policy.secpol'),
+            trace,
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
       );
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));

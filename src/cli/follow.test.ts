@@ -11,24 +11,27 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { run } from './run';
 import { runCli } from '../test-utils/run-cli';
+import { track } from '../test-utils/children';
 import { SEED, SEED_FIRST, SEED_POLICY, SEED_REST, capture, until } from '../test-utils/live';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 describe('check --follow, a child process reading a pipe', () => {
   const start = (): { child: ReturnType<typeof spawn>; out: () => string; err: () => string } => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        path.join(__dirname, '..', 'bin.ts'),
-        'check',
-        '--follow',
-        '--policy',
-        SEED_POLICY,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
+    const child = track(
+      spawn(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          path.join(__dirname, '..', 'bin.ts'),
+          'check',
+          '--follow',
+          '--policy',
+          SEED_POLICY,
+        ],
+        { stdio: ['pipe', 'pipe', 'pipe'] },
+      ),
     );
     let out = '';
     let err = '';

@@ -5,6 +5,7 @@
  * each prompt appears (it waits for the prompt's text, never for a time).
  */
 import { spawn } from 'node:child_process';
+import { track } from '../test-utils/children';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -23,11 +24,13 @@ describe('review on a pseudo-terminal', () => {
     for (const f of ['trace.log', 'policy.secpol'])
       copyFileSync(path.join(SEED, f), path.join(dir, f));
     const cmd = `'${process.execPath}' '${DIST_BIN}' review trace.log --policy policy.secpol --answers answers.json --deny-file never.secpol --waive waivers.secpol > out.secpol`;
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: dir, TERM: 'xterm', NO_COLOR: '1', LANG: 'C.UTF-8' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn('script', ['-qfec', cmd, '/dev/null'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: dir, TERM: 'xterm', NO_COLOR: '1', LANG: 'C.UTF-8' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
     let screen = '';
     // Output before the last keys typed is not searched again (prompts echo their answers).
     let mark = 0;

@@ -7,6 +7,7 @@
  * (the CLI through ts-node, or the transaction module itself).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { track } from '../test-utils/children';
 import {
   chmodSync,
   closeSync,
@@ -131,10 +132,12 @@ describe('--write on a file system that refuses', () => {
 /** Runs the CLI as a child process (paths in `args` absolute); resolves to its exit code and stderr. */
 function cli(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
-      cwd: path.join(__dirname, '..', '..'),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = track(
+      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
+        cwd: path.join(__dirname, '..', '..'),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
@@ -198,7 +201,7 @@ describe('--write with other writers', () => {
       expect(policy).not.toBe(POLICY);
       expect(readdirSync(dir).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'))).toEqual([]);
     }
-  });
+  }, 180_000);
 
   it('kill -9 and SIGTERM at random points: the policy is always the old or the new bytes, a backup never partial', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'secpol-kill-'));
@@ -227,20 +230,29 @@ describe('--write with other writers', () => {
     for (let round = 0; round < 5; round++) {
       writeFileSync(file, OLD);
       rmSync(`${file}.lock`, { force: true });
-      const child = spawn(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          '-e',
-          script,
-          file,
-          path.join(dir, 'old'),
-          path.join(dir, 'new'),
-        ],
-        { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+      const child = track(
+        spawn(
+          process.execPath,
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            '-e',
+            script,
+            file,
+            path.join(dir, 'old'),
+            path.join(dir, 'new'),
+          ],
+          { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
       );
-      await new Promise<void>((res) => child.stdout.once('data', () => res()));
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      // The writer says `ready` after its first transaction; one that exits first failed.
+      const started = await new Promise<boolean>((res) => {
+        child.stdout.once('data', () => res(true));
+        child.once('exit', () => res(false));
+      });
+      expect({ started, stderr }).toEqual({ started: true, stderr: '' });
       await new Promise((res) => setTimeout(res, Math.random() * 300));
       const exited = new Promise((res) => child.once('exit', res));
       // SIGKILL cannot be caught; SIGTERM is, and the writer removes its lock and temporaries first.
@@ -259,5 +271,5 @@ describe('--write with other writers', () => {
         expect([OLD, NEW]).toContain(readFileSync(path.join(dir, 'p', f), 'utf8'));
       }
     }
-  });
+  }, 180_000);
 });
