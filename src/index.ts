@@ -44,6 +44,52 @@ export { evaluate } from './policy/evaluate';
 export type { ConsultedRule, DenialReason, Verdict } from './policy/evaluate';
 export { DEFAULT_QNX_VERSION, QNX_VERSIONS } from './qnx/abilities';
 export type { QnxVersion } from './qnx/abilities';
+export { riskOf, risksOf } from './policy/risk';
+export type { Risk, RiskContext, RiskRule, RiskSeverity, RiskTarget } from './policy/risk';
+
+// What `query`, `tidy` and `migrate` do: questions answered from the grant
+// model, a tidied policy proven by the semantic diff, a policy carried to
+// another QNX release; each with the command's text, JSON, markdown and diff.
+
+export {
+  formatAnswer,
+  formatAnswerJson,
+  formatAnswerMarkdown,
+  formatAnswerSummary,
+  queryPolicy,
+  readQuestion,
+} from './api/query';
+export type {
+  AnswerGrant,
+  AnswerRow,
+  GrantPlace,
+  QueryAnswer,
+  Question,
+  QuestionResult,
+} from './review/query';
+export {
+  formatTidy,
+  formatTidyJson,
+  formatTidyMarkdown,
+  formatTidyPatch,
+  formatTidySummary,
+  tidyPolicy,
+} from './api/tidy';
+export type { TidiedPolicy, TidyPolicyOptions } from './api/tidy';
+export type { Proposal, ProposalKind, TextEdit, TidyPlan } from './review/tidy';
+export type { TidyProof } from './review/tidy-proof';
+export {
+  formatMigration,
+  formatMigrationJson,
+  formatMigrationMarkdown,
+  formatMigrationPatch,
+  formatMigrationSummary,
+  migratePolicyTexts,
+  migrationNeedsReview,
+} from './api/migrate';
+export type { MigratedPolicy } from './api/migrate';
+export type { Migration, MigrationAction, MigrationItem, ReviewReason } from './review/migrate';
+export type { OtherReleaseWarning } from './review/migrate-traces';
 
 // ── Traces ────────────────────────────────────────────────────────────────────
 // secpolmonitor output (plain or gzip) → typed events and the diagnostics of
@@ -72,7 +118,8 @@ export type {
 // What `suggest` and `generate` do: traces or events → requirements
 // (`learnFromTraces`, `learnFromEvents`) → the patch a policy lacks
 // (`planPolicyPatch`) → its text: the rules, a unified diff, the patched
-// policy texts, JSON, the summary.
+// policy texts, JSON, the summary. And what `types` does with the same
+// learning: each launch line of the buildfiles with the type it should run as.
 
 export {
   formatPatch,
@@ -89,6 +136,23 @@ export type { PolicyText } from './render/apply-patch';
 export type { InferResult } from './infer/infer-requirements';
 export type { Evidence, Requirement, RequirementSet } from './infer/requirement';
 export type { LearnResult } from './plan/learn';
+export {
+  formatLaunchTypes,
+  formatLaunchTypesJson,
+  formatLaunchTypesMarkdown,
+  formatLaunchTypesPatch,
+  formatLaunchTypesSummary,
+  launchTypesFail,
+  launchTypesOf,
+} from './api/launch-types';
+export type { LaunchTypes, LaunchTypesOptions } from './api/launch-types';
+export type {
+  LaunchReport,
+  LaunchStatus,
+  LaunchVerdict,
+  ProcessTypes,
+} from './buildfile/launch-types';
+export type { Buildfile, LaunchLine, LinePoint } from './buildfile/buildfile';
 export type {
   AlreadyAllowed,
   LaunchHint,
@@ -100,8 +164,9 @@ export type {
 
 // ── Review ────────────────────────────────────────────────────────────────────
 // What `check` and `explain` do: traces judged against a policy
-// (`reviewTraces`), the CI gate's decision (`checkTraces`) and audit2why's
-// explanation (`explainTraces`), each with its text and JSON.
+// (`reviewTraces`), the CI gate's decision (`checkTraces`, with waivers read
+// by `parseWaiverTexts`) and audit2why's explanation (`explainTraces`), each
+// with its text and JSON.
 
 export {
   checkTraces,
@@ -113,6 +178,9 @@ export {
   reviewTraces,
 } from './api/review';
 export type { CheckOptions, ReviewedTraces, ReviewOptions } from './api/review';
+export { parseWaiverTexts } from './api/waivers';
+export type { WaiverTextOptions } from './api/waivers';
+export type { ParsedWaivers, Waiver, WaiverSet } from './review/waivers';
 export type { EventGroup, TraceReview } from './review/trace-review';
 export type { CheckResult, UncoveredFailure } from './review/check-result';
 export type { ExplainedFailure, ExplainSection, Explanation, PlacedRule } from './review/explain';

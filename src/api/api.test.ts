@@ -32,6 +32,43 @@ import {
 } from './review';
 import { parseTraceText, type TraceText } from './traces';
 import type { LearnFilter } from './learning';
+import { buildModel } from '../policy/model/build-model';
+import { riskOf, risksOf, type Risk } from '../policy/risk';
+import {
+  formatLaunchTypes,
+  formatLaunchTypesJson,
+  formatLaunchTypesMarkdown,
+  formatLaunchTypesPatch,
+  formatLaunchTypesSummary,
+  launchTypesFail,
+  launchTypesOf,
+} from './launch-types';
+import {
+  formatMigration,
+  formatMigrationJson,
+  formatMigrationMarkdown,
+  formatMigrationPatch,
+  formatMigrationSummary,
+  migratePolicyTexts,
+  migrationNeedsReview,
+} from './migrate';
+import {
+  formatAnswer,
+  formatAnswerJson,
+  formatAnswerMarkdown,
+  formatAnswerSummary,
+  queryPolicy,
+  readQuestion,
+} from './query';
+import {
+  formatTidy,
+  formatTidyJson,
+  formatTidyMarkdown,
+  formatTidyPatch,
+  formatTidySummary,
+  tidyPolicy,
+} from './tidy';
+import { parseWaiverTexts } from './waivers';
 
 const samples = path.join(__dirname, '..', '..', 'samples');
 
@@ -322,5 +359,160 @@ describe('guard rules (--deny) on samples/review-harden', () => {
     expect(
       both.replace('a.secpol:2:', 'never.secpol:2:').replace('b.secpol:1:', 'never.secpol:3:'),
     ).toBe(cli.stdout + cli.stderr);
+  });
+});
+
+describe('waivers, risk, types, tidy, query and migrate give the CLI golden files', () => {
+  it('check with waivers (samples/waivers, judged on its goldens day)', () => {
+    const { traces, texts } = inputs('waivers');
+    const { policy } = parsePolicies(texts);
+    const waivers = parseWaiverTexts(
+      [{ file: 'waivers.secpol', text: sample('waivers', 'waivers.secpol') }],
+      { today: '2027-01-15', policy },
+    );
+    expect(waivers.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const result = checkTraces(reviewTraces(traces, policy), { waivers });
+    expect(result.passed).toBe(false);
+    expect(formatCheck(result)).toBe(
+      sample('waivers', 'expected.check.txt') + sample('waivers', 'expected.check.stderr.txt'),
+    );
+    expect(formatCheckJson(result)).toBe(sample('waivers', 'expected.check.json'));
+    // A waiver without a reason is an error with its place, as --waive's exit 2.
+    const wrong = parseWaiverTexts([{ file: 'w.secpol', text: 'allow a_t self:ability io;\n' }], {
+      today: '2027-01-15',
+    });
+    expect(wrong.diagnostics.map((d) => `${d.file}:${d.line}:${d.severity}`)).toEqual([
+      'w.secpol:1:error',
+    ]);
+    expect(() => parseWaiverTexts([], { today: '15/01/2027' })).toThrow(/YYYY-MM-DD/);
+  });
+
+  it.each(['review-harden', 'seed-walkthrough', 'merge-into-blocks'])(
+    'riskOf/risksOf on samples/%s: the lint lines of report-risky-grant',
+    async (name) => {
+      const file = `samples/${name}/policy.secpol`;
+      const { policy } = parsePolicies([{ file, text: sample(name, 'policy.secpol') }]);
+      const lines: string[] = [];
+      const add = (at: { line: number; column: number } | undefined, risks: Risk[]): void => {
+        for (const r of risks)
+          if (r.rule === 'report-risky-grant')
+            lines.push(`${file}:${at!.line}:${at!.column}: warning: ${r.reason} [${r.rule}]`);
+      };
+      for (const s of policy.files[0]!.statements) {
+        if (s.type === 'allow-ability')
+          for (const subject of s.subjects.names)
+            for (const item of s.items) {
+              const risks = risksOf({ kind: 'ability', subject: subject.value, item });
+              add(item.position?.start, risks);
+              expect(riskOf({ kind: 'ability', subject: subject.value, item })).toEqual(risks[0]);
+            }
+        if (s.type === 'allow-attach' || s.type === 'allow-link')
+          for (const p of s.paths)
+            add(
+              p.position?.start,
+              risksOf({
+                kind: s.type === 'allow-attach' ? 'attach' : 'link',
+                subject: s.subject.value,
+                path: p,
+              }),
+            );
+      }
+      const cli = await runCli(['lint', file], { cwd: path.join(samples, '..') });
+      const expected = cli.stdout
+        .split('\n')
+        .filter((l) => l.endsWith('[report-risky-grant]'))
+        .sort();
+      expect(expected.length).toBeGreaterThan(0);
+      expect([...new Set(lines)].sort()).toEqual(expected);
+    },
+  );
+
+  it('types on samples/launch-types: text, json, markdown, patch and the summary', () => {
+    const buildfiles = ['board.build', 'start-system.sh'].map((file) => ({
+      file,
+      text: sample('launch-types', file),
+    }));
+    const learned = learnFromTraces([
+      { file: 'trace.log', text: sample('launch-types', 'trace.log') },
+    ]);
+    const t = launchTypesOf(buildfiles, learned);
+    expect(formatLaunchTypes(t)).toBe(sample('launch-types', 'expected.types.txt'));
+    expect(formatLaunchTypesJson(t)).toBe(sample('launch-types', 'expected.types.json'));
+    expect(formatLaunchTypesMarkdown(t)).toBe(sample('launch-types', 'expected.types.md'));
+    expect(formatLaunchTypesPatch(t)).toBe(sample('launch-types', 'expected.types.patch'));
+    expect(formatLaunchTypesSummary(t)).toBe(sample('launch-types', 'expected.types.stderr.txt'));
+    expect(launchTypesFail(t)).toBe(true);
+  });
+
+  it('tidy on samples/tidy-query: text, equivalent-only, patch, json, markdown', () => {
+    const file = 'samples/tidy-query/policy.secpol';
+    const texts = [{ file, text: sample('tidy-query', 'policy.secpol') }];
+    const sources = { texts, policy: parsePolicies(texts).policy };
+    const tidied = tidyPolicy(sources);
+    expect(tidied.proven).toBe(true);
+    expect(formatTidy(tidied)).toBe(sample('tidy-query', 'expected.tidy.txt'));
+    expect(formatTidyPatch(tidied)).toBe(sample('tidy-query', 'expected.tidy.patch'));
+    expect(formatTidyJson(tidied)).toBe(sample('tidy-query', 'expected.tidy.json'));
+    expect(formatTidyMarkdown(tidied)).toBe(sample('tidy-query', 'expected.tidy.md'));
+    expect(formatTidySummary(tidied)).toMatch(/^secpol-learn tidy: .*\n$/);
+    const equivalent = tidyPolicy(sources, { equivalentOnly: true });
+    expect(formatTidy(equivalent)).toBe(sample('tidy-query', 'expected.tidy-equivalent.txt'));
+    expect(formatTidyPatch(equivalent)).toBe(
+      sample('tidy-query', 'expected.tidy-equivalent.patch'),
+    );
+    // The tidied texts are a policy that tidy leaves alone.
+    const again = tidyPolicy(
+      { texts: tidied.after, policy: parsePolicies(tidied.after).policy },
+      { equivalentOnly: true },
+    );
+    expect(again.after).toEqual(tidied.after);
+  });
+
+  it.each([
+    ['who-connects', 'who-connects random_t', 'text'],
+    ['connects', ['connects', 'fs_t'], 'text'],
+    ['ability', 'ability setuid:2500', 'text'],
+    ['attach-under', ['attach', '/fs/...'], 'markdown'],
+    ['type', 'type fs_t', 'json'],
+  ] as const)('query %s on samples/tidy-query', async (name, question, format) => {
+    const file = 'samples/tidy-query/policy.secpol';
+    const model = buildModel(
+      parsePolicies([{ file, text: sample('tidy-query', 'policy.secpol') }]).policy,
+    );
+    const read = readQuestion(question);
+    if (!read.ok) throw new Error(read.error);
+    const answer = queryPolicy(model, read.question);
+    const out =
+      format === 'json'
+        ? formatAnswerJson(answer, [file])
+        : format === 'markdown'
+          ? formatAnswerMarkdown(answer)
+          : formatAnswer(answer);
+    const ext = format === 'json' ? 'json' : format === 'markdown' ? 'md' : 'txt';
+    expect(out).toBe(sample('tidy-query', `expected.query-${name}.${ext}`));
+    const words = typeof question === 'string' ? question.split(' ') : [...question];
+    const cli = await runCli(['query', '--policy', file, ...words], {
+      cwd: path.join(samples, '..'),
+    });
+    expect(formatAnswerSummary(answer)).toBe(cli.stderr);
+  });
+
+  it('query: a question that cannot be read is an error in words', () => {
+    const read = readQuestion('who-connects');
+    expect(read.ok).toBe(false);
+  });
+
+  it('migrate on samples/migrate-7.1-8.0: text, patch, json, markdown and the summary', () => {
+    const { traces, texts } = inputs('migrate-7.1-8.0');
+    const sources = { texts, policy: parsePolicies(texts).policy };
+    const m = migratePolicyTexts(sources, '7.1', '8.0', traces);
+    expect(formatMigration(m)).toBe(sample('migrate-7.1-8.0', 'expected.migrate.txt'));
+    expect(formatMigrationSummary(m)).toBe(
+      sample('migrate-7.1-8.0', 'expected.migrate.stderr.txt'),
+    );
+    expect(formatMigrationPatch(m)).toBe(sample('migrate-7.1-8.0', 'expected.migrate.patch'));
+    expect(formatMigrationJson(m)).toBe(sample('migrate-7.1-8.0', 'expected.migrate.json'));
+    expect(formatMigrationMarkdown(m)).toBe(sample('migrate-7.1-8.0', 'expected.migrate.md'));
+    expect(migrationNeedsReview(m)).toBe(true);
   });
 });

@@ -15,7 +15,14 @@ import { oneOrMany } from '../arrays';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues, PolicyModel } from '../policy/model/types';
 import type { QnxVersion } from '../qnx/abilities';
-import { checkJson, checkSummary, guardLine, uncoveredLine } from '../render/check-output';
+import {
+  checkJson,
+  checkSummary,
+  guardLine,
+  uncoveredLine,
+  waiverLines,
+} from '../render/check-output';
+import type { ParsedWaivers } from '../review/waivers';
 import { buildGuardModel, guardViolations } from '../review/guards';
 import { explainJson, explainText } from '../render/explain-output';
 import { checkResult, type CheckResult } from '../review/check-result';
@@ -112,6 +119,12 @@ export interface CheckOptions {
   strict?: boolean;
   /** Guard rules (parsed guard files, `--deny`): fail when the policy grants what one forbids. */
   deny?: PolicyFile | readonly PolicyFile[];
+  /**
+   * Waivers (`parseWaiverTexts`, `--waive`): the failures they cover pass,
+   * each waiver used is counted; expired and unused ones are warnings
+   * (failing with `strict`).
+   */
+  waivers?: Pick<ParsedWaivers, 'set' | 'diagnostics'>;
 }
 
 /**
@@ -132,6 +145,14 @@ export function checkTraces(reviewed: ReviewedTraces, options: CheckOptions = {}
     notUnderstood: reviewed.notUnderstood,
     notUnderstoodCount: reviewed.notUnderstoodCount,
     guardViolations: violations,
+    ...(options.waivers
+      ? {
+          waivers: {
+            set: options.waivers.set,
+            warnings: options.waivers.diagnostics.filter((d) => d.severity === 'warning'),
+          },
+        }
+      : {}),
     strict: options.strict ?? false,
   });
 }
@@ -139,8 +160,8 @@ export function checkTraces(reviewed: ReviewedTraces, options: CheckOptions = {}
 /**
  * `check`'s text: one `FILE:LINE: uncovered: ...` line per uncovered
  * failure and one `FILE:LINE:COL: guard: ...` line per guard violation (the
- * CLI's standard output, uncoloured), then the lines not read and the
- * summary line (its standard error).
+ * CLI's standard output, uncoloured), then the lines not read, the waivers
+ * used and their warnings, and the summary line (its standard error).
  */
 export function formatCheck(result: CheckResult): string {
   const more = result.summary.notUnderstood - result.notUnderstood.length;
@@ -149,6 +170,7 @@ export function formatCheck(result: CheckResult): string {
     ...result.guardViolations.map(guardLine),
     ...result.notUnderstood.map(formatDiagnosticLine),
     ...(more > 0 ? [`secpol-learn: ${more} more line(s) not understood, not listed`] : []),
+    ...waiverLines(result),
     checkSummary(result),
   ]
     .map((line) => `${line}\n`)

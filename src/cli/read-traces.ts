@@ -19,7 +19,7 @@ import type { TraceEvent } from '../trace/event';
 import { pushTrace, type PushTraceOptions } from '../trace/parse-trace';
 import { readChunks, streamOf } from './read-chunks';
 import { openFollowed, type FollowStop } from './follow';
-import { traceProgress } from './progress';
+import { NO_PROGRESS, traceProgress } from './progress';
 import { monitorFilter, type TraceFilter, type TraceSink } from '../infer/trace-filter';
 
 /** Declares the monitor filter options on a command. */
@@ -78,8 +78,9 @@ export async function readTraceEvents(
 ): Promise<Map<string, number>> {
   const monitor = monitorFilter(filter);
   const records = new Map<string, number>(files.map((f) => [f, 0]));
-  // Only on a terminal, only after two seconds: see src/cli/progress.ts.
-  const progress = traceProgress(io);
+  // Only on a terminal, only after two seconds: see src/cli/progress.ts. Never for a followed
+  // stream: it has no end to measure against, and `review --follow` prompts on that terminal.
+  const progress = follow ? NO_PROGRESS : traceProgress(io);
   const onEvent = (e: TraceEvent): void => {
     records.set(e.position.file, (records.get(e.position.file) ?? 0) + 1);
     if (monitor.accept(e)) sink.onEvent(e);

@@ -20,6 +20,7 @@ import {
   type SessionState,
 } from '../review/session/session';
 import { visible } from '../diagnostics/safe-text';
+import { UsageError } from '../errors';
 
 /** One key of the prompt. */
 export interface KeyChoice {
@@ -258,19 +259,23 @@ interface Inquirer {
   ) => Promise<string>;
 }
 
-/** A prompter over @inquirer/prompts reading `input` (a terminal) and writing `output`. */
+/**
+ * A prompter over @inquirer/prompts reading `input` (a terminal) and writing
+ * `output`. @inquirer/prompts is an ES module, which `require` loads from
+ * Node.js 20.19 on (`process.features.require_module`); on an older Node this
+ * refuses with a UsageError (exit 2, in words) before any trace is read,
+ * pointing at the replay (`--answers FILE --no-interactive`), which needs no
+ * prompt. package.json's `engines` says `>=20.19` for the same reason.
+ */
 export function inquirerPrompter(input: Readable, output: Writable): Prompter {
+  const features = process.features as { require_module?: boolean };
+  if (features.require_module !== true)
+    throw new UsageError(
+      `the interactive review needs Node.js 20.19 or later, which loads ES modules with require (this is Node.js ${process.versions.node}); replay recorded answers with --answers FILE --no-interactive`,
+    );
   let lib: Inquirer | undefined;
-  const load = (): Inquirer => {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- an ES module, loaded only for a session
-      return (lib ??= require('@inquirer/prompts') as Inquirer);
-    } catch (error) {
-      throw new Error(
-        `the interactive review needs Node.js 20.19 or later (@inquirer/prompts is an ES module): ${(error as Error).message}`,
-      );
-    }
-  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an ES module, loaded only for a session
+  const load = (): Inquirer => (lib ??= require('@inquirer/prompts') as Inquirer);
   return {
     key: (message, keys) =>
       load().expand(

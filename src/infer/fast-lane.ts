@@ -409,7 +409,7 @@ export class FastLane implements RecordLane {
         if (!sameNumber(a.end, runs[2]!)) return;
         arg = Arg.Range;
       } else if (a.kind === 'type-id') {
-        if (runs.length !== 2 || !sameNumber(a.value, runs[1]!)) return;
+        if (runs.length !== 2 || a.value === undefined || !sameNumber(a.value, runs[1]!)) return;
       } else if (runs.length !== 1) return;
     } else if (runs.length !== 1) return;
     if (added === 1 && refused === 0) {

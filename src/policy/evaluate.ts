@@ -155,7 +155,11 @@ export function abilityValue(e: AbilityEvent): AbilityValue {
     case 'range':
       return { kind: 'span', start: BigInt(a.start), end: BigInt(a.end) };
     case 'type-id':
-      return { kind: 'type', name: a.typeName, id: BigInt(a.value) };
+      return {
+        kind: 'type',
+        name: a.typeName,
+        ...(a.value !== undefined ? { id: BigInt(a.value) } : {}),
+      };
   }
 }
 
@@ -179,7 +183,7 @@ function evaluateAbility(model: PolicyModel, e: AbilityEvent): Verdict {
           type,
           domain: e.domain,
           object: a.typeName,
-          id: BigInt(a.value),
+          ...(a.value !== undefined ? { id: BigInt(a.value) } : {}),
         })
       : allows(model, { kind: 'ability', type, domain: e.domain, ability, value: abilityValue(e) });
   // The connect rules of the object type (and of any type), for explain.

@@ -31,7 +31,7 @@ const CONTEXT = 3;
 const NO_NEWLINE = '\\ No newline at end of file';
 
 /** Old lines [start, end) replaced by `text` (whole lines, the last maybe without a newline). */
-interface Block {
+export interface Block {
   start: number;
   end: number;
   text: string;
@@ -111,7 +111,7 @@ export function insertionHunks(before: string, insertions: readonly Insertion[])
 }
 
 /** Groups blocks into hunks with their context, numbered as jsdiff numbers them. */
-function hunksOf(
+export function hunksOf(
   blocks: Block[],
   count: number,
   lineText: (i: number) => string,

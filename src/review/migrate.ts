@@ -56,7 +56,13 @@ export interface Migration {
   tableChanges: AbilityChange[];
   items: MigrationItem[];
   /** Each file's text after the migration, in the order given. */
-  after: PolicyText[];
+  after: MigratedText[];
+}
+
+/** A policy file's text after the migration, and the edits of the text before that made it. */
+export interface MigratedText extends PolicyText {
+  /** Spans of the text before, removed or replaced (`applyCuts`: by start, nested ones dropped). */
+  edits: Cut[];
 }
 
 function subjectsText(s: Statement): string {
@@ -163,9 +169,9 @@ export function migratePolicy(
       }
     }
   const cuts = removalCuts(texts, removals);
-  const after = texts.map((t) => ({
-    file: t.file,
-    text: applyCuts(t.text, [...(cuts.get(t.file) ?? []), ...(renames.get(t.file) ?? [])]),
-  }));
+  const after = texts.map((t) => {
+    const edits = [...(cuts.get(t.file) ?? []), ...(renames.get(t.file) ?? [])];
+    return { file: t.file, text: applyCuts(t.text, edits), edits };
+  });
   return { from, to, tableChanges, items, after };
 }

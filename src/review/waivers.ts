@@ -260,7 +260,7 @@ export function eventAccesses(e: ProcessEvent): Access[] {
         type: e.securityType,
         domain: e.domain,
         object: a.typeName,
-        id: BigInt(a.value),
+        ...(a.value !== undefined ? { id: BigInt(a.value) } : {}),
       },
     ];
   return [

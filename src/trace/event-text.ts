@@ -20,7 +20,7 @@ export function argumentText(a: AbilityArgument): string {
     case 'range':
       return `(${a.start} - ${a.end})`;
     case 'type-id':
-      return `(${a.value}) (${a.typeName})`;
+      return a.value !== undefined ? `(${a.value}) (${a.typeName})` : `(${a.typeName})`;
   }
 }
 
@@ -34,6 +34,6 @@ export function argumentValueText(a: AbilityArgument): string {
     case 'range':
       return `${a.start}-${a.end}`;
     case 'type-id':
-      return `${a.value} (${a.typeName})`;
+      return a.value !== undefined ? `${a.value} (${a.typeName})` : a.typeName;
   }
 }

@@ -61,8 +61,12 @@ export type AbilityArgument =
   | { kind: 'value'; value: string }
   /** `MAP_FIXED(337416937472 - 337416992071)`: a range, start ≤ end as printed. */
   | { kind: 'range'; start: string; end: string }
-  /** `CHANNEL_CONNECT(1) (fs_t)` / `SETTYPEID(140) (ssh_privsep_t)`: a type id and its type name. */
-  | { kind: 'type-id'; value: string; typeName: string };
+  /**
+   * `CHANNEL_CONNECT(1) (fs_t)` / `SETTYPEID(140) (ssh_privsep_t)`: a type id and its type name.
+   * `value` is absent when the source names the type but not its id (secpolgenerate's errors
+   * view: `allow sshd_t random_t:channel connect;`, `settypeid:T`).
+   */
+  | { kind: 'type-id'; value?: string; typeName: string };
 
 /** A procmgr ability check (`uses ability` / `lacks ability`). */
 export interface AbilityEvent extends ProcessEventBase {

@@ -54,12 +54,57 @@ describe('secpolgenerate errors view', () => {
       '14 error devb_t attach /dev/hd0',
       '15 error devb_t attach /dev/hd0t177',
       '17 error sshd_t link /tmp/ssh-agent',
+      // The connect rule: a failed CHANNEL_CONNECT naming the object type, with no type id.
+      '18 error sshd_t CHANNEL_CONNECT {"kind":"type-id","typeName":"random_t"} root',
     ]);
-    // The connect names the object type but no type id: named, counted, not guessed.
-    expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.ruleId}`)).toEqual([
-      'errors.txt:18 trace-unknown-line',
+    expect(r.diagnostics).toEqual([]);
+    expect(r.summary).toMatchObject({ lines: 18, records: 9, diagnostics: 0 });
+  });
+
+  it('reads channel connects (sets, self) and type-valued subranges as named-type checks', () => {
+    const r = read(
+      [
+        'allow { a_t b_t } { self c_t }:channel connect;', // 1: every subject x object
+        'allow a_t',
+        '    d_t : channel connect;', // 2-3: spread over lines, blanks around `:`
+        'allow a_t self:ability {', // 4
+        '    settypeid:e_t,f_t', // 5: one check per type
+        '    channel_connect:g_t', // 6: the ability form of a connect
+        '    settypeid:140', // 7: a numeric id stays a value
+        '};',
+        '',
+      ].join('\n'),
+    );
+    const type = (t: string): string => JSON.stringify({ kind: 'type-id', typeName: t });
+    expect(r.events.map(brief)).toEqual([
+      `1 error a_t CHANNEL_CONNECT ${type('a_t')} root`,
+      `1 error a_t CHANNEL_CONNECT ${type('c_t')} root`,
+      `1 error b_t CHANNEL_CONNECT ${type('b_t')} root`,
+      `1 error b_t CHANNEL_CONNECT ${type('c_t')} root`,
+      `2 error a_t CHANNEL_CONNECT ${type('d_t')} root`,
+      `5 error a_t SETTYPEID ${type('e_t')} root`,
+      `5 error a_t SETTYPEID ${type('f_t')} root`,
+      `6 error a_t CHANNEL_CONNECT ${type('g_t')} root`,
+      '7 error a_t SETTYPEID {"kind":"value","value":"140"} root',
     ]);
-    expect(r.summary).toMatchObject({ lines: 18, records: 8, diagnostics: 1 });
+    expect(r.diagnostics).toEqual([]);
+    // Learned as connect and settypeid requirements of the named types.
+    const acc = new RequirementAccumulator();
+    for (const e of r.events) acc.add(e);
+    const needs = [...acc.result().requirements.byKey.values()]
+      .map((q) => `${q.type} ${q.kind} ${q.object}`)
+      .sort();
+    expect(needs).toEqual([
+      'a_t ability settypeid',
+      'a_t connect a_t',
+      'a_t connect c_t',
+      'a_t connect d_t',
+      'a_t connect g_t',
+      'a_t settypeid e_t',
+      'a_t settypeid f_t',
+      'b_t connect b_t',
+      'b_t connect c_t',
+    ]);
   });
 
   it('reads the same whatever the chunk cuts', () => {
@@ -71,7 +116,7 @@ describe('secpolgenerate errors view', () => {
     const hostile = [
       'allow a_t self:ability { io\u001b[31m };', // 1: an escape sequence in an item
       'allow a_t self:ability { setuid:5-1 };', // 2: a reversed range
-      'allow a_t self:ability { settypeid:b_t };', // 3: a type-valued subrange (no id)
+      'allow a_t self:ability { settypeid:b_t,7 };', // 3: a type name mixed with an id
       'allow_attach a_t relative/path;', // 4: not a path
       'allow a_t self:ability { nonroot };', // 5: grants nothing
       'allow a_t self:ability { pathspace };', // 6: fine
@@ -84,6 +129,26 @@ describe('secpolgenerate errors view', () => {
     expect(r.events.map(brief)).toEqual(['6 error a_t PATHSPACE {"kind":"none"} root']);
     expect(r.diagnostics.map((d) => d.line)).toEqual([1, 2, 3, 4, 5, 7, 8]);
     expect(r.summary.diagnostics).toBe(7);
+    // Connect rules this reader cannot read: named with their line, nothing emitted.
+    const connects = read(
+      [
+        'allow a_t b_t:channel { connect };', // 1: a braced permission list, never documented
+        'allow a_t b\u001b[31m_t:channel connect;', // 2: an escape sequence in a type
+        'allow a_t { }:channel connect;', // 3: an empty set
+        'allow a_t b_t:channel connect;', // 4: fine
+        '',
+      ].join('\n'),
+      'c.txt',
+    );
+    expect(connects.events.map(brief)).toEqual([
+      `4 error a_t CHANNEL_CONNECT ${JSON.stringify({ kind: 'type-id', typeName: 'b_t' })} root`,
+    ]);
+    expect(connects.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual([
+      'c.txt:1',
+      'c.txt:2',
+      'c.txt:3',
+    ]);
+    for (const d of connects.diagnostics) expect(d.message).not.toMatch(/\u001b/);
     for (const d of r.diagnostics) expect(d.message).not.toMatch(/\u001b/);
   });
 });

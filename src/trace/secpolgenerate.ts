@@ -13,11 +13,17 @@
  *   is a path the type attached (a success, `info`). [INF]
  *
  * Neither names a process or pid: events carry the process name `` (none)
- * and pid `-`. A rule naming a type as an ability value (`settypeid:T`,
- * `allow S O:channel connect;`) is not read: the entry gives the type's name
- * but not its id, which a trace event must carry. Every line or statement not
- * understood is named FILE:LINE (rule `trace-unknown-line`) and counted, as
- * the monitor parser does; nothing is guessed.
+ * and pid `-`. A failed channel connect is written as the rule that allows it
+ * (`allow S O:channel connect;`, braced sets on either side, `self` the
+ * subject) and a failed type change as a type-valued subrange (`settypeid:T`,
+ * also `channel_connect:T`) [INF: the errors view writes every failure as
+ * the rule that would allow it]: each subject × type is one failed
+ * CHANNEL_CONNECT or SETTYPEID check whose argument names the type but
+ * carries no id (the entry gives none; the grant model judges connects and
+ * type subranges by name). A connect rule has no domain: its check is read
+ * as root [INF]. Every line or statement not understood is named FILE:LINE
+ * (rule `trace-unknown-line`) and counted, as the monitor parser does;
+ * nothing is guessed.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { AbilityArgument, TraceEvent } from './event';
@@ -36,9 +42,25 @@ function decimal(n: string): string {
   return BigInt(n).toString();
 }
 
-/** The arguments of `name:ranges`, or undefined when a subrange is not a number or number range. */
-function argumentsOf(ranges: string | undefined): AbilityArgument[] | undefined {
+/** Abilities whose subranges are type ids, which the errors view writes as type names. */
+const TYPE_VALUED = new Set(['settypeid', 'channel_connect']);
+
+/** The names of `name` or `{ name... }`, or undefined when one is not an identifier. */
+function namesOf(text: string): string[] | undefined {
+  const m = /^\{([^{}]*)\}$/.exec(text.trim());
+  const names = (m ? m[1]! : text).trim().split(/\s+/).filter(Boolean);
+  return names.length > 0 && names.every((n) => IDENT.test(n)) ? names : undefined;
+}
+
+/**
+ * The arguments of `name:ranges`, or undefined when a subrange is not a number
+ * or number range (or, for a type-valued ability, a type name).
+ */
+function argumentsOf(ability: string, ranges: string | undefined): AbilityArgument[] | undefined {
   if (ranges === undefined) return [{ kind: 'none' }];
+  const parts = ranges.split(',').map((p) => p.trim());
+  if (TYPE_VALUED.has(ability.toLowerCase()) && parts.every((p) => IDENT.test(p)))
+    return parts.map((typeName) => ({ kind: 'type-id', typeName }));
   const out: AbilityArgument[] = [];
   for (const part of ranges.split(',')) {
     const m = /^([^-]+)(?:-(.*))?$/.exec(part.trim());
@@ -182,7 +204,7 @@ export class SecpolgenerateParser {
         const m = /^([A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+)(?::(.+))?$/.exec(
           item,
         );
-        const args = m && argumentsOf(m[2]);
+        const args = m && argumentsOf(m[1]!, m[2]);
         if (!m || !args)
           return this.notUnderstood(
             this.lineOf(item, cursor),
@@ -202,7 +224,7 @@ export class SecpolgenerateParser {
             ability: { monitorName, policyName, dynamic },
             argument,
             domain,
-            record: `error: (pid:-) type ${type} lacks ability ${monitorName} as ${domain}`,
+            record: `error: (pid:-) type ${type} lacks ability ${monitorName}${argument.kind === 'type-id' ? ` (${argument.typeName})` : ''} as ${domain}`,
             position: place,
           });
       }
@@ -231,9 +253,35 @@ export class SecpolgenerateParser {
         });
       return;
     }
-    this.notUnderstood(
-      line,
-      'a rule this reader does not map to a check (channel connects and type-valued subranges name no type id)',
-    );
+    const connect =
+      /^allow\s+(\{[^{}]*\}|[A-Za-z_]\w*)\s*(\{[^{}]*\}|[A-Za-z_]\w*)\s*:\s*channel\s+connect\s*;$/.exec(
+        s,
+      );
+    const subjects = connect && namesOf(connect[1]!);
+    const objects = connect && namesOf(connect[2]!);
+    if (subjects && objects) {
+      for (const type of subjects)
+        for (const object of objects) {
+          const typeName = object === 'self' ? type : object;
+          this.emit({
+            kind: 'ability',
+            severity: 'error',
+            process: '',
+            pid: '-',
+            securityType: type,
+            ability: {
+              monitorName: 'CHANNEL_CONNECT',
+              policyName: 'channel_connect',
+              dynamic: false,
+            },
+            argument: { kind: 'type-id', typeName },
+            domain: 'root',
+            record: `error: (pid:-) type ${type} lacks ability CHANNEL_CONNECT (${typeName}) as root`,
+            position: { file: this.options.file, line },
+          });
+        }
+      return;
+    }
+    this.notUnderstood(line, 'a rule this reader does not map to a check');
   }
 }

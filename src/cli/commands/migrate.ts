@@ -16,7 +16,8 @@ import { listOf } from '../review-inputs';
 import { readTraceEvents } from '../read-traces';
 import { migratePolicy } from '../../review/migrate';
 import { OtherReleaseCheck } from '../../review/migrate-traces';
-import { unifiedDiffParts } from '../../render/unified-diff';
+import { migrationDiffParts } from '../../render/migration-diff';
+import type { DiffPart } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
 import {
   migrateJson,
@@ -123,11 +124,7 @@ export const migrateCommand: CommandImpl = {
       );
     const warnings = check.warnings();
 
-    const parts = (): ReturnType<typeof unifiedDiffParts> =>
-      unifiedDiffParts(
-        sources.map((s, i) => ({ file: s.file, before: s.text, after: m.after[i]!.text })),
-        io.cwd,
-      );
+    const parts = (): DiffPart[] => migrationDiffParts(sources, m, io.cwd);
     const patchText = (): string =>
       parts()
         .map((p) => p.header + p.body)
