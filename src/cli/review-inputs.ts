@@ -26,6 +26,8 @@ import { denyFiles, loadGuardFiles } from './load-guards';
 import { withColor, qnxOption } from './shared-options';
 import { loadWaivers } from './load-waivers';
 import type { ParsedWaivers } from '../review/waivers';
+import { sortInputs } from './summary-inputs';
+import { readReviewSummaries, withSummaries } from './review-summaries';
 
 /** How many lines not read are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -111,7 +113,11 @@ export async function scanTraces(
   parallel: ParallelOptions = {},
 ): Promise<TraceScan> {
   const traces = (args.traces as string[] | undefined) ?? [];
-  const traceFiles = traces.length > 0 ? traces : ['-'];
+  // Summary files (and a summary on standard input) are read apart, merged below.
+  const sorted = await sortInputs(traces.length > 0 ? traces : ['-'], io, live?.follow);
+  io = sorted.io;
+  const summaries = await readReviewSummaries(sorted.summaries, args, io);
+  let traceFiles = sorted.traces;
   const filter = traceFilterFrom(args);
   let read = live
     ? undefined
@@ -136,6 +142,8 @@ export async function scanTraces(
     records = await readTraceEvents(traceFiles, filter, io, learner.sink(), live?.follow);
     read = learner.result();
   }
+  if (summaries.length > 0)
+    ({ read, records, traceFiles } = withSummaries(read, records, traceFiles, summaries));
   const listed = read.notUnderstood;
   const count = read.notUnderstoodCount;
   for (const d of listed) io.stderr.write(`${formatDiagnosticLine(d)}\n`);

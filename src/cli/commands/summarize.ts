@@ -1,7 +1,7 @@
 /**
  * `secpol-learn summarize [INPUT...] > part.jsonl`: what learning found in
  * the inputs (traces, plain or gzip, and other summaries) as a summary file
- * (`secpol-learn/summary@1`, docs/json-schema.md), which every command that
+ * (`secpol-learn/summary@2`, docs/json-schema.md), which every command that
  * reads traces reads back. Summarizing summaries is their merge, so a fleet's
  * logs are summarized where they are and merged in a tree anywhere
  * (docs/fleet.md). Lines not understood go into the summary (a count on
@@ -32,7 +32,7 @@ export const summarizeCommand: CommandImpl = {
     traceFilterOptions(
       y.positional('inputs', {
         describe:
-          'secpolmonitor traces and summary files, plain or gzip (`-` or none: standard input, a trace)',
+          'secpolmonitor traces and summary files, plain or gzip (`-` or none: standard input)',
         type: 'string',
         array: true,
       }),
@@ -45,9 +45,7 @@ export const summarizeCommand: CommandImpl = {
       (args.inputs as string[] | undefined) ?? [],
       args,
       io,
-      {
-        eachOnItsOwn: true,
-      },
+      { summarize: true },
     );
     const { learned } = summary;
     // The lines not understood are in the summary (the command that reads it lists them).
