@@ -307,12 +307,16 @@ export class SummaryDecoder {
       case 'attacher':
         inferred.requirements.attachers.add(readRecord(PROCESS_FIELDS, v, 'the attacher').process);
         return;
-      case 'review-atom':
-        this.reviewAtoms.push(readReviewAtom(readRecord(REVIEW_ATOM_FIELDS, v, 'the access')));
+      case 'review-atom': {
+        const a = readRecord(REVIEW_ATOM_FIELDS, v, 'the access');
+        this.reviewAtoms.push(within('the access', () => readReviewAtom(a)));
         return;
-      case 'unknown':
-        this.unknown.push(readUnknown(readRecord(UNKNOWN_FIELDS, v, 'the unknown record')));
+      }
+      case 'unknown': {
+        const u = readRecord(UNKNOWN_FIELDS, v, 'the unknown record');
+        this.unknown.push(within('the unknown record', () => readUnknown(u)));
         return;
+      }
       case 'refused':
         this.refused.add(readDiagnostic(v, 'the refused record'));
         return;
@@ -343,6 +347,16 @@ export class SummaryDecoder {
     if (this.parts.review)
       s.learned.review = reviewSummaryOf(this.reviewAtoms, this.unknown, h.unknownRecords);
     return s;
+  }
+}
+
+/** `read()`, its problem named as `what`'s. */
+function within<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof FieldProblem) throw new FieldProblem(`${what}: ${error.message}`);
+    throw error;
   }
 }
 

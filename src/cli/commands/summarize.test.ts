@@ -128,7 +128,7 @@ describe('summaries as inputs', () => {
     const a = await summarize(['seed.log'], 'one.jsonl', false);
     const lines = fs.readFileSync(path.join(dir, a), 'utf8').split('\n');
     expect(JSON.parse(lines[1]!)).toEqual({
-      schema: 'secpol-learn/summary@1',
+      schema: 'secpol-learn/summary@2',
       entry: 'input',
       file: 'seed.log',
       events: 12,
@@ -148,27 +148,29 @@ describe('summaries as inputs', () => {
       'utf8',
     );
     const lines = good.split('\n');
+    const at = lines.findIndex((l) => l.includes('"entry":"atom"'));
+    expect(at).toBe(3); // after the header, the input and its records count
     lines.splice(
-      2,
+      at,
       0,
-      lines[2]!.replace('"type":"', '"type":"x; allow evil_t self:ability { io };'),
+      lines[at]!.replace('"type":"', '"type":"x; allow evil_t self:ability { io };'),
     );
     fs.writeFileSync(path.join(dir, 'bad.jsonl'), lines.join('\n'));
     const r = await cli(['suggest', 'bad.jsonl']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^bad\.jsonl:3: warning: summary line not read: the atom\.type: a type name is not valid \[summary-bad-line\]$/m,
+      /^bad\.jsonl:4: warning: summary line not read: the atom\.type: a type name is not valid \[summary-bad-line\]$/m,
     );
     expect(r.stdout).not.toMatch(/evil/);
     expect(r.stdout).toBe(
       (await cli(['suggest', 'seed.log'])).stdout.replace(/from 1 trace/, 'from 1 trace'),
     );
 
-    fs.writeFileSync(path.join(dir, 'v2.jsonl'), good.replace('summary@1', 'summary@2'));
-    const v2 = await cli(['suggest', 'v2.jsonl']);
-    expect([v2.code, v2.stdout]).toEqual([2, '']);
-    expect(v2.stderr).toBe(
-      'secpol-learn: v2.jsonl:1: not a summary this version reads (it reads secpol-learn/summary@1)\n',
+    fs.writeFileSync(path.join(dir, 'v3.jsonl'), good.replace('summary@2', 'summary@3'));
+    const v3 = await cli(['suggest', 'v3.jsonl']);
+    expect([v3.code, v3.stdout]).toEqual([2, '']);
+    expect(v3.stderr).toBe(
+      'secpol-learn: v3.jsonl:1: not a summary this version reads (it reads secpol-learn/summary@2)\n',
     );
   });
 
