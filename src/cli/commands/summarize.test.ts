@@ -1,9 +1,10 @@
 /**
- * `summarize` and summaries as inputs: `suggest` (and `generate`) of the
- * summaries of parts equals the command over the parts themselves, byte for
- * byte (stdout and stderr), for random splits of generated traces, random
- * groupings into summaries, random merge trees (summaries of summaries),
- * random orders, gzip or not, summaries mixed with traces.
+ * `summarize` and summaries as inputs: `suggest` (and `generate`), `check`,
+ * `explain` and `harden` of the summaries of parts equal the command over
+ * the parts themselves, byte for byte (stdout and stderr), for random splits
+ * of generated traces, random groupings into summaries, random merge trees
+ * (summaries of summaries), random orders, gzip or not, summaries mixed with
+ * traces, on standard input too.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -114,6 +115,100 @@ describe('summaries as inputs', () => {
       { seed: 18, numRuns: 5 },
     );
   }, 600_000);
+
+  it('check, explain and harden of summaries of parts (any split, grouping, merge tree, order) are the commands over the parts, byte for byte', async () => {
+    const policy = ['--policy', 'policy.secpol'];
+    const commands = [
+      ['check', ...policy],
+      ['check', ...policy, '--format', 'json'],
+      ['check', ...policy, '--format', 'sarif'],
+      ['explain', ...policy],
+      ['explain', ...policy, '--format', 'json'],
+      ['harden', ...policy],
+      ['harden', ...policy, '--format', 'json'],
+    ];
+    const direct = await Promise.all(commands.map((c) => cli([...c, ...logs])));
+    expect(direct[0]!.code).toBe(1);
+    expect(direct[0]!.stdout).toMatch(/^dev-00\.log:1: uncovered: /);
+    expect(direct[3]!.stdout).toMatch(/dev-0/);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        grouping(logs.length),
+        fc.boolean(),
+        fc.array(fc.nat(100), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 0, max: 1 }),
+        async (groupOf, gzip, shuffle, keepRaw) => {
+          run++;
+          const groups = groupsOf(logs, groupOf);
+          const level1: string[] = [];
+          const raw: string[] = [];
+          for (const [i, g] of groups.entries()) {
+            if (keepRaw === 1 && i === 0 && groups.length > 1) raw.push(...g);
+            else level1.push(await summarize(g, `v${run}-a${i}.jsonl`, gzip && i % 2 === 0));
+          }
+          const level2: string[] = [];
+          for (let i = 0; i < level1.length; i += 2) {
+            const pair = level1.slice(i, i + 2);
+            level2.push(
+              pair.length === 2 ? await summarize(pair, `v${run}-b${i}.jsonl`, !gzip) : pair[0]!,
+            );
+          }
+          const inputs = [...level2, ...raw]
+            .map((f, i) => ({ f, k: shuffle[i % shuffle.length]! + i / 100 }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.f);
+          for (const [i, c] of commands.entries())
+            expect([c, await cli([...c, ...inputs])]).toEqual([c, direct[i]]);
+        },
+      ),
+      { seed: 19, numRuns: 4 },
+    );
+  }, 600_000);
+
+  it('reads a summary on standard input (plain or gzip), alone or beside traces', async () => {
+    const all = await summarize(logs, 'stdin-all.jsonl', false);
+    const bytes = fs.readFileSync(path.join(dir, all));
+    const policy = ['--policy', 'policy.secpol'];
+    const direct = await cli(['check', ...policy, ...logs]);
+    for (const stdin of [bytes, gzipSync(bytes)]) {
+      expect(await runCli(['check', ...policy], { cwd: dir, stdin })).toEqual(direct);
+      expect(await runCli(['check', ...policy, '-'], { cwd: dir, stdin })).toEqual(direct);
+      expect(await runCli(['suggest', ...policy, '-'], { cwd: dir, stdin })).toEqual(
+        await cli(['suggest', ...policy, ...logs]),
+      );
+      const again = await runCliBytes(['summarize'], { cwd: dir, stdin });
+      expect(again.stdout.equals(bytes)).toBe(true);
+    }
+    // A summary of some logs on standard input, the others named.
+    const part = fs.readFileSync(
+      path.join(dir, await summarize(logs.slice(0, 3), 'p3.jsonl', true)),
+    );
+    const mixed = await runCli(['harden', ...policy, '-', ...logs.slice(3)], {
+      cwd: dir,
+      stdin: part,
+    });
+    const harden = await cli(['harden', ...policy, ...logs]);
+    expect(mixed.stdout).toBe(harden.stdout);
+    expect(mixed.code).toBe(harden.code);
+    // A trace on standard input is still a trace.
+    const seed = fs.readFileSync(path.join(dir, 'seed.log'));
+    const traced = await runCli(['check', ...policy], { cwd: dir, stdin: seed });
+    expect(traced.stdout).toBe(
+      (await cli(['check', ...policy, 'seed.log'])).stdout.replaceAll('seed.log:', '-:'),
+    );
+  });
+
+  it('a summary of an empty trace fails check as the empty trace does; a summary has no -f', async () => {
+    fs.writeFileSync(path.join(dir, 'empty.log'), '');
+    const s = await summarize(['empty.log'], 'empty.jsonl', false);
+    const policy = ['--policy', 'policy.secpol'];
+    expect(await cli(['check', ...policy, s])).toEqual(
+      await cli(['check', ...policy, 'empty.log']),
+    );
+    const f = await cli(['check', ...policy, s, '-f', 'sbin/devf-ram']);
+    expect([f.code, f.stderr]).toEqual([2, expect.stringMatching(/empty\.jsonl is a summary/)]);
+  });
 
   it('generate of a summary is generate of the traces; summarize of one summary is that summary', async () => {
     const direct = await cli(['generate', ...logs]);
