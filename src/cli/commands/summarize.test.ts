@@ -166,6 +166,32 @@ describe('summaries as inputs', () => {
     );
   }, 600_000);
 
+  it('check, explain and harden of a sample trace summarized are the commands over the trace', async () => {
+    const samples = path.resolve(SEED, '..');
+    const cases = fs
+      .readdirSync(samples)
+      .sort()
+      .flatMap((name) => {
+        const d = path.join(samples, name);
+        const trace = ['trace.log', 'errors.txt'].find((t) => fs.existsSync(path.join(d, t)));
+        return trace && fs.existsSync(path.join(d, 'policy.secpol')) ? [{ name, d, trace }] : [];
+      });
+    expect(cases.length).toBeGreaterThanOrEqual(7);
+    for (const { name, d, trace } of cases) {
+      const s = await runCliBytes(['summarize', trace], { cwd: d });
+      const file = path.join(dir, `sample-${name}.jsonl`);
+      fs.writeFileSync(file, s.stdout);
+      const waive = fs.existsSync(path.join(d, 'waivers.secpol'))
+        ? ['--waive', 'waivers.secpol']
+        : [];
+      for (const c of ['check', 'explain', 'harden']) {
+        const args = [c, '--policy', 'policy.secpol', ...waive];
+        const direct = await runCli([...args, trace], { cwd: d });
+        expect([name, await runCli([...args, file], { cwd: d })]).toEqual([name, direct]);
+      }
+    }
+  }, 120_000);
+
   it('reads a summary on standard input (plain or gzip), alone or beside traces', async () => {
     const all = await summarize(logs, 'stdin-all.jsonl', false);
     const bytes = fs.readFileSync(path.join(dir, all));
