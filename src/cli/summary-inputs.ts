@@ -97,12 +97,11 @@ export async function sortInputs(
   const summaries: string[] = [];
   for (const file of inputs) {
     let summary = false;
-    if (follow) summary = false;
-    else if (file === '-') {
+    if (!follow && file === '-') {
       const peeked = await peekStandardInput(io);
       io = peeked.io;
       summary = headIsSummary(peeked.head);
-    } else summary = await isSummaryFile(file, io);
+    } else if (!follow) summary = await isSummaryFile(file, io);
     (summary ? summaries : traces).push(file);
   }
   return { io, traces, summaries };
