@@ -6,9 +6,11 @@
  * Files large enough for the threaded readers are read twice, once by each
  * learner, each on every core; everything else (and standard input, which
  * cannot be read twice) once, in this thread, every record handed to both
- * learners (without the fast lane, which takes records away from the sink).
- * Both ways give what the two readers give separately (the learners' results
- * do not depend on how the records reach them: src/cli/parallel/ tests).
+ * learners (without the fast lane, which takes records away from the sink:
+ * one pass so is faster than a pass with the lane and one for the tally,
+ * docs/fleet.md). Both ways give what the two readers give separately (the
+ * learners' results do not depend on how the records reach them:
+ * src/cli/parallel/ tests).
  */
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';

@@ -103,7 +103,9 @@ export interface TraceScan {
  * input is followed in this thread and each access that fails and that the policy does not allow
  * is handed on when its first denied record is read (judged with the link records read so far:
  * the final result, which sees them all, is what decides the status). `parallel`: the parallel
- * reader's knobs (tests).
+ * reader's knobs (tests). Summary files among the inputs (told apart by content, standard input
+ * too; never under `live`) give their review tallies, merged with the traces' by the learner's
+ * merge (review-summaries.ts).
  */
 export async function scanTraces(
   args: Record<string, unknown>,

@@ -1,6 +1,7 @@
 /**
  * `secpol-learn summarize [INPUT...] > part.jsonl`: what learning found in
- * the inputs (traces, plain or gzip, and other summaries) as a summary file
+ * the inputs (traces, plain or gzip, and other summaries), and the review
+ * tally `check`, `explain` and `harden` judge, as a summary file
  * (`secpol-learn/summary@2`, docs/json-schema.md), which every command that
  * reads traces reads back. Summarizing summaries is their merge, so a fleet's
  * logs are summarized where they are and merged in a tree anywhere
@@ -39,7 +40,11 @@ export const summarizeCommand: CommandImpl = {
     )
       .example('$0 summarize device-0042.log.gz > device-0042.jsonl', 'one device’s summary')
       .example('$0 summarize parts/*.jsonl > fleet.jsonl', 'merge summaries (a tree of them)')
-      .example('$0 suggest fleet.jsonl --policy fleet.secpol', 'learn from a summary'),
+      .example('$0 suggest fleet.jsonl --policy fleet.secpol', 'learn from a summary')
+      .example(
+        '$0 check fleet.jsonl --policy fleet.secpol',
+        'gate on a summary (explain, harden too)',
+      ),
   run: async (args, io) => {
     const summary = await readLearningInputs(
       (args.inputs as string[] | undefined) ?? [],
