@@ -118,9 +118,12 @@ export function refuseFilters(summaries: string[], args: Record<string, unknown>
 
 /** True when `file` is a regular file whose content starts as a summary. */
 async function isSummaryFile(file: string, io: CliIo): Promise<boolean> {
+  const at = path.resolve(io.cwd, file);
   let handle;
   try {
-    handle = await fsp.open(path.resolve(io.cwd, file), 'r');
+    // Looked at before it is opened: opening a named pipe waits for its writer and takes its bytes.
+    if (!(await fsp.stat(at)).isFile()) return false;
+    handle = await fsp.open(at, 'r');
   } catch {
     // The trace reader reports it in words.
     return false;
