@@ -23,6 +23,7 @@ import { InputError } from '../errors';
 import type { ProcessEvent, UnknownEvent } from '../trace/event';
 import type { ReviewAtom } from './review-tally';
 import {
+  addUnknown,
   readReviewAtom,
   readUnknown,
   REVIEW_ATOM_FIELDS,
@@ -204,7 +205,8 @@ export class SummaryDecoder {
   private readonly notUnderstood = new FirstByPlace(MAX_LISTED_LINES);
   private badLines = 0;
   private readonly reviewAtoms: ReviewAtom[] = [];
-  private readonly unknown: UnknownEvent[] = [];
+  private unknown: UnknownEvent[] = [];
+  private unknownRead = 0;
 
   constructor(
     private readonly file: string,
@@ -314,7 +316,9 @@ export class SummaryDecoder {
       }
       case 'unknown': {
         const u = readRecord(UNKNOWN_FIELDS, v, 'the unknown record');
-        this.unknown.push(within('the unknown record', () => readUnknown(u)));
+        const read = within('the unknown record', () => readUnknown(u));
+        this.unknownRead++;
+        this.unknown = addUnknown(this.unknown, read);
         return;
       }
       case 'refused':
@@ -345,7 +349,11 @@ export class SummaryDecoder {
     s.learned.notUnderstoodCount =
       Math.max(h.notUnderstoodCount, this.notUnderstood.count - this.badLines) + this.badLines;
     if (this.parts.review)
-      s.learned.review = reviewSummaryOf(this.reviewAtoms, this.unknown, h.unknownRecords);
+      s.learned.review = reviewSummaryOf(
+        this.reviewAtoms,
+        this.unknown,
+        Math.max(h.unknownRecords, this.unknownRead),
+      );
     return s;
   }
 }

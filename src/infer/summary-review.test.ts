@@ -184,6 +184,22 @@ describe('the review part of a summary', () => {
       expect(d.message).not.toMatch(/\u001b|\u0007/);
     });
 
+    it('keeps the first 1,000 records of an unknown form by place, however many lines hold them', () => {
+      const unknown = (line: number): string =>
+        JSON.stringify({
+          schema: SUMMARY_SCHEMA,
+          entry: 'unknown',
+          record: 'error: a (pid:1) type t_t sent an unregistered sigevent',
+          place: { file: 'u.log', line },
+        });
+      const lines = Array.from({ length: 4500 }, (_, i) => unknown(4500 - i));
+      const r = decode([header, ...lines, ''].join('\n')).learned.review!;
+      expect(r.unknown.map((u) => u.position.line)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+      );
+      expect(r.unknownCount).toBe(4500);
+    });
+
     it('the valid lines themselves are kept, and a repeated access is one access counted twice', () => {
       const s = decode([header, failed, succeeded, failed, ''].join('\n'));
       expect(s.learned.notUnderstood).toEqual([]);

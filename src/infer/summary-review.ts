@@ -20,6 +20,7 @@ import { MAX_LINE_BYTES } from '../trace/grammar';
 import { TracePushParser } from '../trace/push-parser';
 import {
   MAX_GROUP_PLACES,
+  MAX_UNKNOWN,
   mergeReviewSummaries,
   tallyEvents,
   type ReviewAtom,
@@ -185,6 +186,22 @@ export function readUnknown(line: UnknownLine): UnknownEvent {
   const e = parseRecordText(line.record, line.place);
   if (e.kind !== 'unknown') throw new FieldProblem('the record is not of an unknown form');
   return e;
+}
+
+/**
+ * Adds a record of an unknown form read to `list`, which keeps the first
+ * MAX_UNKNOWN by place (then text), as the tally does: a summary of a million
+ * such lines holds a bounded list while it is read.
+ */
+export function addUnknown(list: UnknownEvent[], u: UnknownEvent): UnknownEvent[] {
+  list.push(u);
+  if (list.length < 2 * MAX_UNKNOWN) return list;
+  return list
+    .sort(
+      (a, b) =>
+        byPlace(a.position, b.position) || (a.record < b.record ? -1 : a.record > b.record ? 1 : 0),
+    )
+    .slice(0, MAX_UNKNOWN);
 }
 
 /** The review summary of atoms and unknown records read (duplicates merged, ordered as the tally orders). */
