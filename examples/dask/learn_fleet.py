@@ -6,7 +6,8 @@ tool is the map function; nothing is learned in Python). Reduce: partial
 summaries are merged in a tree, each merge again `secpol-learn summarize`
 over the summaries below it (summarizing summaries is their merge, exact:
 docs/fleet.md). The final summary is written to --out; give it to
-`secpol-learn suggest` (or generate) as you would the logs.
+`secpol-learn suggest` (or generate), `check`, `explain` or `harden` as you
+would the logs.
 
 Logs are named relative to --root, a folder every worker sees at the same
 path (NFS, a bind mount, the same image): those names are what the summary

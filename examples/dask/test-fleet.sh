@@ -2,8 +2,8 @@
 # npm run test:fleet: a generated fleet of 60 device logs learned on a Dask
 # LocalCluster of 2 worker processes (learn_fleet.py) must give `suggest` the
 # bytes a single-machine `suggest` over the same logs gives (stdout and
-# stderr, three formats). Exits non-zero otherwise. Needs Debian's
-# python3-distributed for /usr/bin/python3.
+# stderr, three formats), and `check` the same (JSON). Exits non-zero
+# otherwise. Needs Debian's python3-distributed for /usr/bin/python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo="$PWD"
@@ -36,6 +36,21 @@ for format in secpol json patch; do
     status=1
   fi
 done
+# The gate over the fleet's summary: the same report as over the logs (exit 1: uncovered failures).
+set +e
+$tool check dev-* --policy ../policy.secpol --format json >../direct.check 2>../direct.check.err
+direct_rc=$?
+$tool check ../fleet.jsonl --policy ../policy.secpol --format json >../dask.check 2>../dask.check.err
+dask_rc=$?
+set -e
+if [ "$direct_rc" = "$dask_rc" ] && cmp -s ../direct.check ../dask.check && cmp -s ../direct.check.err ../dask.check.err; then
+  echo "test:fleet: check --format json: identical bytes and exit $direct_rc ($(wc -c <../direct.check) bytes)"
+else
+  echo "test:fleet: check differs between the Dask summary (exit $dask_rc) and the logs (exit $direct_rc):" >&2
+  diff ../direct.check ../dask.check | head -20 >&2 || true
+  diff ../direct.check.err ../dask.check.err | head -20 >&2 || true
+  status=1
+fi
 # What a summary costs per device (docs/fleet.md).
 logs=$(cat dev-* | wc -c)
 sums=0

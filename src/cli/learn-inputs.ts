@@ -11,7 +11,7 @@ import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
 import { decodePolicyBytes, readPolicyFile, type PolicySource } from './policy-file-io';
-import { FileError, UsageError } from '../errors';
+import { FileError } from '../errors';
 import { buildModel } from '../policy/model/build-model';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
@@ -22,7 +22,8 @@ import { readTraceEvents, traceFilterOptions, traceFilterFrom } from './read-tra
 import { readTracesParallel } from './parallel/read-parallel';
 import { ShardLearner, type ShardResult } from '../infer/shard-learner';
 import { MAX_LISTED_LINES, mergeSummaries, type Summary } from '../infer/summary';
-import { isSummaryFile, readSummaryFile } from './summary-inputs';
+import { readSummaryFile, refuseFilters, sortInputs } from './summary-inputs';
+import { learnAndTally } from './learn-and-tally';
 import type { TraceSink } from '../infer/trace-filter';
 import type { Policy, PolicyFile } from '../policy/ast';
 import type { NamedRangeValues } from '../policy/model/types';
@@ -129,18 +130,14 @@ async function learnTraceFiles(
   return learner.result();
 }
 
-/** True when a learning filter option (`-f`, `-a`, `-p`) was given. */
-function filtered(args: Record<string, unknown>): boolean {
-  const f = traceFilterFrom(args);
-  return f.names.length > 0 || f.abilities || f.paths;
-}
-
 /**
  * The one place where inputs are read for learning: traces and summary files
- * (`secpol-learn summarize` output, told apart by content), merged with the
- * learner's merge into one summary. With `eachOnItsOwn`, each trace is learned
- * on its own so the summary counts the events of each input (summarize);
- * otherwise traces are learned together (on every core when large).
+ * (`secpol-learn summarize` output, told apart by content, standard input
+ * too), merged with the learner's merge into one summary. With `summarize`,
+ * each trace is learned on its own so the summary counts the events of each
+ * input, and tallied for review too (learn-and-tally.ts), and the summaries'
+ * review tallies are read and merged; otherwise traces are learned together
+ * (on every core when large) and the review tallies are skipped unread.
  */
 export async function readLearningInputs(
   names: string[],
@@ -148,27 +145,19 @@ export async function readLearningInputs(
   io: CliIo,
   options: {
     follow?: FollowStop;
-    eachOnItsOwn?: boolean;
+    summarize?: boolean;
     /** Sees every event and diagnostic before learning does (review's and suggest's `--follow`). */
     watch?: (sink: TraceSink) => TraceSink;
   } = {},
 ): Promise<Summary> {
-  const inputs = names.length > 0 ? names : ['-'];
-  const traces: string[] = [];
-  const summaryFiles: string[] = [];
-  for (const file of inputs) {
-    if (!options.follow && (await isSummaryFile(file, io))) summaryFiles.push(file);
-    else traces.push(file);
-  }
-  if (summaryFiles.length > 0 && filtered(args)) {
-    throw new UsageError(
-      `-f, -a and -p choose what is learned from traces; ${summaryFiles[0]} is a summary, already learned`,
-    );
-  }
+  const sorted = await sortInputs(names.length > 0 ? names : ['-'], io, options.follow);
+  io = sorted.io;
+  const { traces, summaries: summaryFiles } = sorted;
+  refuseFilters(summaryFiles, args);
   const parts: Summary[] = [];
-  if (options.eachOnItsOwn) {
+  if (options.summarize) {
     for (const file of [...traces].sort()) {
-      const learned = await learnTraceFiles([file], args, io, options.follow, options.watch);
+      const learned = await learnAndTally([file], args, io);
       parts.push({ inputs: [{ file, events: learned.eventCount }], learned });
     }
   } else if (traces.length > 0) {
@@ -177,7 +166,8 @@ export async function readLearningInputs(
       learned: await learnTraceFiles(traces, args, io, options.follow, options.watch),
     });
   }
-  for (const file of [...summaryFiles].sort()) parts.push(await readSummaryFile(file, io));
+  const want = { learned: true, review: Boolean(options.summarize) };
+  for (const file of [...summaryFiles].sort()) parts.push(await readSummaryFile(file, io, want));
   // One part is the learner's own result (no copy of a million atoms).
   return parts.length === 1 ? parts[0]! : mergeSummaries(parts);
 }

@@ -26,6 +26,8 @@ import { denyFiles, loadGuardFiles } from './load-guards';
 import { withColor, qnxOption } from './shared-options';
 import { loadWaivers } from './load-waivers';
 import type { ParsedWaivers } from '../review/waivers';
+import { sortInputs } from './summary-inputs';
+import { readReviewSummaries, withSummaries } from './review-summaries';
 
 /** How many lines not read are listed on stderr; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -101,7 +103,9 @@ export interface TraceScan {
  * input is followed in this thread and each access that fails and that the policy does not allow
  * is handed on when its first denied record is read (judged with the link records read so far:
  * the final result, which sees them all, is what decides the status). `parallel`: the parallel
- * reader's knobs (tests).
+ * reader's knobs (tests). Summary files among the inputs (told apart by content, standard input
+ * too; never under `live`) give their review tallies, merged with the traces' by the learner's
+ * merge (review-summaries.ts).
  */
 export async function scanTraces(
   args: Record<string, unknown>,
@@ -111,7 +115,11 @@ export async function scanTraces(
   parallel: ParallelOptions = {},
 ): Promise<TraceScan> {
   const traces = (args.traces as string[] | undefined) ?? [];
-  const traceFiles = traces.length > 0 ? traces : ['-'];
+  // Summary files (and a summary on standard input) are read apart, merged below.
+  const sorted = await sortInputs(traces.length > 0 ? traces : ['-'], io, live?.follow);
+  io = sorted.io;
+  const summaries = await readReviewSummaries(sorted.summaries, args, io);
+  let traceFiles = sorted.traces;
   const filter = traceFilterFrom(args);
   let read = live
     ? undefined
@@ -136,6 +144,8 @@ export async function scanTraces(
     records = await readTraceEvents(traceFiles, filter, io, learner.sink(), live?.follow);
     read = learner.result();
   }
+  if (summaries.length > 0)
+    ({ read, records, traceFiles } = withSummaries(read, records, traceFiles, summaries));
   const listed = read.notUnderstood;
   const count = read.notUnderstoodCount;
   for (const d of listed) io.stderr.write(`${formatDiagnosticLine(d)}\n`);

@@ -89,7 +89,7 @@ describe('summary codec', () => {
     const text = encode(
       learnBytes('t.log', fs.readFileSync(path.join(SAMPLES, 'seed-walkthrough', 'trace.log'))),
     );
-    expect(text.split('\n')[0]).toMatch(/^\{"schema":"secpol-learn\/summary@1","entry":"header",/);
+    expect(text.split('\n')[0]).toMatch(/^\{"schema":"secpol-learn\/summary@2","entry":"header",/);
     for (const line of text.trimEnd().split('\n'))
       expect(Object.keys(JSON.parse(line))[0]).toBe('schema');
     expect(startsAsSummary(Buffer.from(text))).toBe(true);
@@ -177,7 +177,7 @@ describe('summary lines that are not what the format says', () => {
     ['missing evidence', withAtom((a) => delete a.evidence)],
     ['object a number', withAtom((a) => (a.object = 7))],
     ['an array', '[1,2]'],
-    ['another schema', atomLine.replace(SUMMARY_SCHEMA, 'secpol-learn/summary@2')],
+    ['another schema', atomLine.replace(SUMMARY_SCHEMA, 'secpol-learn/summary@3')],
     ['unknown entry', atomLine.replace('"entry":"atom"', '"entry":"grant"')],
     ['not JSON', '{"schema":'],
     [
@@ -220,7 +220,7 @@ describe('summary lines that are not what the format says', () => {
       [
         header,
         withAtom((a) => ((a.extra = 'x'), (ev(a).more = 1))),
-        '{"schema":"secpol-learn/summary@1","entry":"linker","process":"a","__proto__":{"polluted":1}}',
+        '{"schema":"secpol-learn/summary@2","entry":"linker","process":"a","__proto__":{"polluted":1}}',
         '',
       ].join('\n'),
     );
@@ -249,11 +249,20 @@ describe('summary lines that are not what the format says', () => {
 
   it('a first line that is not a header of this version is an input error naming FILE:1', () => {
     expect(() =>
-      decode('{"schema":"secpol-learn/summary@2","entry":"header"}\n', 'p.jsonl'),
+      decode('{"schema":"secpol-learn/summary@3","entry":"header"}\n', 'p.jsonl'),
     ).toThrow(
       new InputError(
         'p.jsonl:1',
-        'not a summary this version reads (it reads secpol-learn/summary@1)',
+        'not a summary this version reads (it reads secpol-learn/summary@2)',
+      ),
+    );
+    // Version 1 had no review tally: `check` of it would judge nothing.
+    expect(() =>
+      decode(header.replace(SUMMARY_SCHEMA, 'secpol-learn/summary@1'), 'p.jsonl'),
+    ).toThrow(
+      new InputError(
+        'p.jsonl:1',
+        'a secpol-learn/summary@1 file, from an earlier version without the review tally (this version reads secpol-learn/summary@2): summarize its traces again',
       ),
     );
     expect(() => decode(header.replace('"events":', '"events":-'), 'p.jsonl')).toThrow(

@@ -1,22 +1,37 @@
 /**
- * The summary file format (`secpol-learn/summary@1`, docs/json-schema.md):
- * JSON Lines, each object starting with `"schema":"secpol-learn/summary@1"`
+ * The summary file format (`secpol-learn/summary@2`, docs/json-schema.md):
+ * JSON Lines, each object starting with `"schema":"secpol-learn/summary@2"`
  * and an `entry` naming its kind. The header comes first (the counts), then
  * the inputs by file, the requirement atoms by key, the untyped processes,
- * linkers and attachers by name, the refused records and the lines not
- * understood by place: the same summary always gives the same bytes.
+ * linkers and attachers by name, the review tally's accesses and records of
+ * an unknown form by place (summary-review.ts), the refused records and the
+ * lines not understood by place: the same summary always gives the same bytes.
+ * Version 2 added the review tally; a version 1 file (no tally: `check` of it
+ * would judge nothing) is refused in words, as any other version.
  *
- * Reading (`SummaryDecoder`) checks every field (summary-fields.ts) and every
+ * Reading (`SummaryDecoder`) checks every field (summary-fields.ts), every
  * atom's keyed fields with the trace path's own check (`validateEvent` on the
- * event the atom stands for), so nothing reaches policy text that a trace
- * record could not have put there. A line that does not pass is a warning
- * `FILE:LINE` counted with the lines not understood, and skipped; a first
- * line that is not a header this version reads is an input error.
+ * event the atom stands for) and every review record by parsing its text
+ * again, so nothing reaches policy text or a report that a trace record could
+ * not have put there. A line that does not pass is a warning `FILE:LINE`
+ * counted with the lines not understood, and skipped; a first line that is
+ * not a header this version reads is an input error.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { InputError } from '../errors';
-import type { ProcessEvent } from '../trace/event';
+import type { ProcessEvent, UnknownEvent } from '../trace/event';
+import type { ReviewAtom } from './review-tally';
+import {
+  addUnknown,
+  readReviewAtom,
+  readUnknown,
+  REVIEW_ATOM_FIELDS,
+  reviewAtomLine,
+  reviewSummaryOf,
+  UNKNOWN_FIELDS,
+  unknownLine,
+} from './summary-review';
 import {
   addRequirement,
   mergeEvidence,
@@ -43,7 +58,7 @@ import { emptySummary, MAX_LISTED_LINES, type Summary, type SummaryInput } from 
 import { validateEvent } from './validate-event';
 
 /** The schema marker every line carries. */
-export const SUMMARY_SCHEMA = 'secpol-learn/summary@1';
+export const SUMMARY_SCHEMA = 'secpol-learn/summary@2';
 /** What a summary file starts with: a reader tells a summary from a trace by these bytes. */
 export const SUMMARY_HEAD = '{"schema":"secpol-learn/summary@';
 /** Refused records a summary keeps, as the learner does. */
@@ -56,6 +71,8 @@ interface Header {
   refusedCount: number;
   unknownCount: number;
   notUnderstoodCount: number;
+  /** Records of an unknown form the review tally counted (the first MAX_UNKNOWN are listed). */
+  unknownRecords: number;
 }
 const HEADER_FIELDS: Fields<Header> = {
   events: count,
@@ -63,6 +80,7 @@ const HEADER_FIELDS: Fields<Header> = {
   refusedCount: count,
   unknownCount: count,
   notUnderstoodCount: count,
+  unknownRecords: count,
 };
 const INPUT_FIELDS: Fields<SummaryInput> = { file: fileName, events: opt(count) };
 /** Records read from one input as named (a gate refuses an input that held none). */
@@ -85,13 +103,16 @@ const bySort = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The lines of a summary, in the format's one order. */
 export function* summaryLines(summary: Summary): Generator<string> {
-  const { inferred } = summary.learned;
+  const { inferred, review } = summary.learned;
+  // Without it, `check` of the summary would judge nothing and pass.
+  if (review === undefined) throw new Error('a summary is written with its review tally');
   const header: Header = {
     events: summary.learned.eventCount,
     lines: summary.learned.lines,
     refusedCount: inferred.refusedCount,
     unknownCount: inferred.unknownCount,
     notUnderstoodCount: summary.learned.notUnderstoodCount,
+    unknownRecords: review.unknownCount,
   };
   yield line('header', writeRecord(HEADER_FIELDS, header));
   for (const i of summary.inputs) yield line('input', writeRecord(INPUT_FIELDS, i));
@@ -109,6 +130,10 @@ export function* summaryLines(summary: Summary): Generator<string> {
     yield line('linker', { process: p });
   for (const p of [...inferred.requirements.attachers].sort(bySort))
     yield line('attacher', { process: p });
+  for (const a of review.atoms)
+    yield line('review-atom', writeRecord(REVIEW_ATOM_FIELDS, reviewAtomLine(a)));
+  for (const u of review.unknown)
+    yield line('unknown', writeRecord(UNKNOWN_FIELDS, unknownLine(u)));
   for (const d of inferred.refused) yield line('refused', writeRecord(DIAGNOSTIC_FIELDS, d));
   for (const d of summary.learned.notUnderstood)
     yield line('not-understood', writeRecord(DIAGNOSTIC_FIELDS, d));
@@ -157,6 +182,18 @@ function atomProblem(r: Omit<Requirement, 'key'>): string | undefined {
     .replace(/; nothing from it.*$/, '');
 }
 
+/** The parts of a summary a reader wants (the others' lines are skipped unread). */
+export interface SummaryParts {
+  /** Requirements, untyped processes, linkers, attachers, refused records (`suggest`, `generate`). */
+  learned: boolean;
+  /** The review tally (`check`, `explain`, `harden`). */
+  review: boolean;
+}
+
+/** The entries of each part. */
+const LEARNED_ENTRIES = new Set(['atom', 'untyped', 'linker', 'attacher', 'refused']);
+const REVIEW_ENTRIES = new Set(['review-atom', 'unknown']);
+
 /**
  * Reads one summary file line by line (the shell splits the lines:
  * summary-lines.ts); `result()` once at the end.
@@ -167,8 +204,14 @@ export class SummaryDecoder {
   private readonly refused = new FirstByPlace(MAX_REFUSED);
   private readonly notUnderstood = new FirstByPlace(MAX_LISTED_LINES);
   private badLines = 0;
+  private readonly reviewAtoms: ReviewAtom[] = [];
+  private unknown: UnknownEvent[] = [];
+  private unknownRead = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly parts: SummaryParts = { learned: true, review: true },
+  ) {}
 
   /** A line that is not what the format says: warned about at FILE:LINE, counted, skipped. */
   problem(lineNumber: number, problem: string): void {
@@ -215,6 +258,11 @@ export class SummaryDecoder {
       throw new InputError(at, 'a summary header that is not JSON');
     }
     const v = value as Record<string, unknown>;
+    if (v?.schema === 'secpol-learn/summary@1')
+      throw new InputError(
+        at,
+        `a secpol-learn/summary@1 file, from an earlier version without the review tally (this version reads ${SUMMARY_SCHEMA}): summarize its traces again`,
+      );
     if (v?.schema !== SUMMARY_SCHEMA || v.entry !== 'header')
       throw new InputError(at, `not a summary this version reads (it reads ${SUMMARY_SCHEMA})`);
     try {
@@ -230,6 +278,8 @@ export class SummaryDecoder {
     if (typeof v !== 'object' || v === null || v.schema !== SUMMARY_SCHEMA)
       throw new FieldProblem(`not a ${SUMMARY_SCHEMA} line`);
     const { inferred } = this.summary.learned;
+    if (!this.parts.learned && LEARNED_ENTRIES.has(v.entry as string)) return;
+    if (!this.parts.review && REVIEW_ENTRIES.has(v.entry as string)) return;
     switch (v.entry) {
       case 'input':
         this.summary.inputs.push(readRecord(INPUT_FIELDS, v, 'the input'));
@@ -259,6 +309,18 @@ export class SummaryDecoder {
       case 'attacher':
         inferred.requirements.attachers.add(readRecord(PROCESS_FIELDS, v, 'the attacher').process);
         return;
+      case 'review-atom': {
+        const a = readRecord(REVIEW_ATOM_FIELDS, v, 'the access');
+        this.reviewAtoms.push(within('the access', () => readReviewAtom(a)));
+        return;
+      }
+      case 'unknown': {
+        const u = readRecord(UNKNOWN_FIELDS, v, 'the unknown record');
+        const read = within('the unknown record', () => readUnknown(u));
+        this.unknownRead++;
+        this.unknown = addUnknown(this.unknown, read);
+        return;
+      }
       case 'refused':
         this.refused.add(readDiagnostic(v, 'the refused record'));
         return;
@@ -286,7 +348,23 @@ export class SummaryDecoder {
     s.learned.notUnderstood = this.notUnderstood.sorted();
     s.learned.notUnderstoodCount =
       Math.max(h.notUnderstoodCount, this.notUnderstood.count - this.badLines) + this.badLines;
+    if (this.parts.review)
+      s.learned.review = reviewSummaryOf(
+        this.reviewAtoms,
+        this.unknown,
+        Math.max(h.unknownRecords, this.unknownRead),
+      );
     return s;
+  }
+}
+
+/** `read()`, its problem named as `what`'s. */
+function within<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof FieldProblem) throw new FieldProblem(`${what}: ${error.message}`);
+    throw error;
   }
 }
 

@@ -100,7 +100,7 @@ export const processName = text('a process name', isSafeProcessName);
 export const typeName = text('a type name', isSafeTypeName);
 
 /** A list of at most `max` items, each read by `item`. */
-function listOf<T>(item: Field<T>, max: number, what: string): Field<T[]> {
+export function listOf<T>(item: Field<T>, max: number, what: string): Field<T[]> {
   return {
     read: (v) =>
       Array.isArray(v) && v.length <= max
@@ -143,7 +143,7 @@ export function writeRecord<T>(fields: Fields<T>, value: T): Record<string, unkn
 }
 
 /** A record field (an object of its own table). */
-function record<T>(fields: Fields<T>, what: string): Field<T> {
+export function record<T>(fields: Fields<T>, what: string): Field<T> {
   return { read: (v) => readRecord(fields, v, what), write: (v) => writeRecord(fields, v) };
 }
 
@@ -151,7 +151,7 @@ export const POSITION_FIELDS: Fields<TracePosition> = {
   file: fileName,
   line: lineNumber,
 };
-const position = record(POSITION_FIELDS, 'a position');
+export const position = record(POSITION_FIELDS, 'a position');
 
 /** Pids as the learner keeps them: distinct, sorted as strings, at most MAX_LISTED. */
 const pids: Field<string[]> = {

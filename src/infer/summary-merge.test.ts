@@ -1,15 +1,16 @@
 /**
  * Merge laws of summaries (associative, commutative over distinct inputs,
- * the empty summary as identity), on the written bytes, for summaries learned
- * from random parts of generated traces; and a summary of parts equals the
- * summary of the whole learned at once (but for the inputs named).
+ * the empty summary as identity), on the written bytes (requirements and
+ * review tally), for summaries learned from random parts of generated traces;
+ * and a summary of parts equals the summary of the whole learned at once (but
+ * for the inputs named).
  */
 import fc from 'fast-check';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { emptySummary, mergeSummaries, type Summary } from './summary';
 import { summaryLines } from './summary-codec';
 import { cutLines, learnBytes } from '../test-utils/learn-summary';
-import { ShardLearner } from './shard-learner';
+import { ShardLearner, type ShardResult } from './shard-learner';
 
 const encode = (s: Summary): string => [...summaryLines(s)].join('');
 
@@ -49,19 +50,22 @@ describe('summary merge laws', () => {
     expect(encode(mergeSummaries(many))).toBe(encode(mergeSummaries(tree)));
   });
 
-  it('the atoms of merged parts are the atoms of parts learned in one learner', () => {
+  it('the atoms and review accesses of merged parts are those of parts learned in one learner', () => {
     const cut = parts([trace.length / 3, (2 * trace.length) / 3]);
-    const merged = mergeSummaries(cut).learned.inferred;
-    expect(merged.requirements.byKey.size).toBeGreaterThan(20);
-    const one = new ShardLearner({ names: [], abilities: false, paths: false }, 1000);
-    const pieces = cutLines(trace, [trace.length / 3, (2 * trace.length) / 3]);
-    pieces.forEach((b, i) => {
-      const p = one.piece(`dev-${String(i).padStart(2, '0')}.log`);
-      p.feed(b);
-      one.endPiece(p);
-    });
-    const whole = one.result();
-    expect(encode({ inputs: [], learned: mergeSummaries(cut).learned })).toBe(
+    const merged = mergeSummaries(cut).learned;
+    expect(merged.inferred.requirements.byKey.size).toBeGreaterThan(20);
+    expect(merged.review!.atoms.length).toBeGreaterThan(20);
+    const learnWhole = (review: boolean): ShardResult => {
+      const one = new ShardLearner({ names: [], abilities: false, paths: false }, 1000, { review });
+      cutLines(trace, [trace.length / 3, (2 * trace.length) / 3]).forEach((b, i) => {
+        const p = one.piece(`dev-${String(i).padStart(2, '0')}.log`);
+        p.feed(b);
+        one.endPiece(p);
+      });
+      return one.result();
+    };
+    const whole = { ...learnWhole(false), review: learnWhole(true).review! };
+    expect(encode({ inputs: [], learned: merged })).toBe(
       encode({ inputs: [], learned: mergeSummaries([{ inputs: [], learned: whole }]).learned }),
     );
   });

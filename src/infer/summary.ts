@@ -12,6 +12,7 @@
  */
 import { mergeShards, type ShardResult } from './shard-learner';
 import { emptyInferResult } from './infer-requirements';
+import { emptyReviewSummary } from './review-tally';
 
 /** How many lines not understood a summary (and every learning command) keeps; the rest are counted. */
 export const MAX_LISTED_LINES = 1000;
@@ -46,6 +47,7 @@ export function emptySummary(): Summary {
       notUnderstoodCount: 0,
       lines: 0,
       records: {},
+      review: emptyReviewSummary(),
     },
   };
 }

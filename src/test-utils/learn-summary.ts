@@ -1,18 +1,30 @@
 /**
  * What `summarize FILE` holds for some trace bytes, learned in memory (tests).
  */
-import { ShardLearner } from '../infer/shard-learner';
+import { ShardLearner, type ShardResult } from '../infer/shard-learner';
 import { byPlace } from '../diagnostics/first-by-place';
 import { MAX_LISTED_LINES, type Summary } from '../infer/summary';
 
-/** One input's summary, as the summarize command makes it. */
-export function learnBytes(file: string, bytes: Buffer): Summary {
-  const learner = new ShardLearner({ names: [], abilities: false, paths: false }, MAX_LISTED_LINES);
+/** What one learner (for requirements, or `review`) makes of some trace bytes. */
+function learnOne(file: string, bytes: Buffer, review: boolean): ShardResult {
+  const learner = new ShardLearner(
+    { names: [], abilities: false, paths: false },
+    MAX_LISTED_LINES,
+    {
+      review,
+    },
+  );
   const parser = learner.piece(file);
   parser.feed(bytes);
   learner.endPiece(parser);
-  const learned = learner.result();
+  return learner.result();
+}
+
+/** One input's summary, as the summarize command makes it: the requirements and the review tally. */
+export function learnBytes(file: string, bytes: Buffer): Summary {
+  const learned = learnOne(file, bytes, false);
   learned.inferred.refused.sort(byPlace);
+  learned.review = learnOne(file, bytes, true).review!;
   return { inputs: [{ file, events: learned.eventCount }], learned };
 }
 

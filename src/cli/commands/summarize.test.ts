@@ -1,9 +1,10 @@
 /**
- * `summarize` and summaries as inputs: `suggest` (and `generate`) of the
- * summaries of parts equals the command over the parts themselves, byte for
- * byte (stdout and stderr), for random splits of generated traces, random
- * groupings into summaries, random merge trees (summaries of summaries),
- * random orders, gzip or not, summaries mixed with traces.
+ * `summarize` and summaries as inputs: `suggest` (and `generate`), `check`,
+ * `explain` and `harden` of the summaries of parts equal the command over
+ * the parts themselves, byte for byte (stdout and stderr), for random splits
+ * of generated traces, random groupings into summaries, random merge trees
+ * (summaries of summaries), random orders, gzip or not, summaries mixed with
+ * traces, on standard input too.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -115,6 +116,126 @@ describe('summaries as inputs', () => {
     );
   }, 600_000);
 
+  it('check, explain and harden of summaries of parts (any split, grouping, merge tree, order) are the commands over the parts, byte for byte', async () => {
+    const policy = ['--policy', 'policy.secpol'];
+    const commands = [
+      ['check', ...policy],
+      ['check', ...policy, '--format', 'json'],
+      ['check', ...policy, '--format', 'sarif'],
+      ['explain', ...policy],
+      ['explain', ...policy, '--format', 'json'],
+      ['harden', ...policy],
+      ['harden', ...policy, '--format', 'json'],
+    ];
+    const direct = await Promise.all(commands.map((c) => cli([...c, ...logs])));
+    expect(direct[0]!.code).toBe(1);
+    expect(direct[0]!.stdout).toMatch(/^dev-00\.log:1: uncovered: /);
+    expect(direct[3]!.stdout).toMatch(/dev-0/);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        grouping(logs.length),
+        fc.boolean(),
+        fc.array(fc.nat(100), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 0, max: 1 }),
+        async (groupOf, gzip, shuffle, keepRaw) => {
+          run++;
+          const groups = groupsOf(logs, groupOf);
+          const level1: string[] = [];
+          const raw: string[] = [];
+          for (const [i, g] of groups.entries()) {
+            if (keepRaw === 1 && i === 0 && groups.length > 1) raw.push(...g);
+            else level1.push(await summarize(g, `v${run}-a${i}.jsonl`, gzip && i % 2 === 0));
+          }
+          const level2: string[] = [];
+          for (let i = 0; i < level1.length; i += 2) {
+            const pair = level1.slice(i, i + 2);
+            level2.push(
+              pair.length === 2 ? await summarize(pair, `v${run}-b${i}.jsonl`, !gzip) : pair[0]!,
+            );
+          }
+          const inputs = [...level2, ...raw]
+            .map((f, i) => ({ f, k: shuffle[i % shuffle.length]! + i / 100 }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.f);
+          for (const [i, c] of commands.entries())
+            expect([c, await cli([...c, ...inputs])]).toEqual([c, direct[i]]);
+        },
+      ),
+      { seed: 19, numRuns: 4 },
+    );
+  }, 600_000);
+
+  it('check, explain and harden of a sample trace summarized are the commands over the trace', async () => {
+    const samples = path.resolve(SEED, '..');
+    const cases = fs
+      .readdirSync(samples)
+      .sort()
+      .flatMap((name) => {
+        const d = path.join(samples, name);
+        const trace = ['trace.log', 'errors.txt'].find((t) => fs.existsSync(path.join(d, t)));
+        return trace && fs.existsSync(path.join(d, 'policy.secpol')) ? [{ name, d, trace }] : [];
+      });
+    expect(cases.length).toBeGreaterThanOrEqual(7);
+    for (const { name, d, trace } of cases) {
+      const s = await runCliBytes(['summarize', trace], { cwd: d });
+      const file = path.join(dir, `sample-${name}.jsonl`);
+      fs.writeFileSync(file, s.stdout);
+      const waive = fs.existsSync(path.join(d, 'waivers.secpol'))
+        ? ['--waive', 'waivers.secpol']
+        : [];
+      for (const c of ['check', 'explain', 'harden']) {
+        const args = [c, '--policy', 'policy.secpol', ...waive];
+        const direct = await runCli([...args, trace], { cwd: d });
+        expect([name, await runCli([...args, file], { cwd: d })]).toEqual([name, direct]);
+      }
+    }
+  }, 120_000);
+
+  it('reads a summary on standard input (plain or gzip), alone or beside traces', async () => {
+    const all = await summarize(logs, 'stdin-all.jsonl', false);
+    const bytes = fs.readFileSync(path.join(dir, all));
+    const policy = ['--policy', 'policy.secpol'];
+    const direct = await cli(['check', ...policy, ...logs]);
+    for (const stdin of [bytes, gzipSync(bytes)]) {
+      expect(await runCli(['check', ...policy], { cwd: dir, stdin })).toEqual(direct);
+      expect(await runCli(['check', ...policy, '-'], { cwd: dir, stdin })).toEqual(direct);
+      expect(await runCli(['suggest', ...policy, '-'], { cwd: dir, stdin })).toEqual(
+        await cli(['suggest', ...policy, ...logs]),
+      );
+      const again = await runCliBytes(['summarize'], { cwd: dir, stdin });
+      expect(again.stdout.equals(bytes)).toBe(true);
+    }
+    // A summary of some logs on standard input, the others named.
+    const part = fs.readFileSync(
+      path.join(dir, await summarize(logs.slice(0, 3), 'p3.jsonl', true)),
+    );
+    const mixed = await runCli(['harden', ...policy, '-', ...logs.slice(3)], {
+      cwd: dir,
+      stdin: part,
+    });
+    const harden = await cli(['harden', ...policy, ...logs]);
+    expect(mixed.stdout).toBe(harden.stdout);
+    expect(mixed.code).toBe(harden.code);
+    // A trace on standard input is still a trace.
+    const seed = fs.readFileSync(path.join(dir, 'seed.log'));
+    const traced = await runCli(['check', ...policy], { cwd: dir, stdin: seed });
+    expect(traced.stdout).toBe(
+      (await cli(['check', ...policy, 'seed.log'])).stdout.replaceAll('seed.log:', '-:'),
+    );
+  });
+
+  it('a summary of an empty trace fails check as the empty trace does; a summary has no -f', async () => {
+    fs.writeFileSync(path.join(dir, 'empty.log'), '');
+    const s = await summarize(['empty.log'], 'empty.jsonl', false);
+    const policy = ['--policy', 'policy.secpol'];
+    expect(await cli(['check', ...policy, s])).toEqual(
+      await cli(['check', ...policy, 'empty.log']),
+    );
+    const f = await cli(['check', ...policy, s, '-f', 'sbin/devf-ram']);
+    expect([f.code, f.stderr]).toEqual([2, expect.stringMatching(/empty\.jsonl is a summary/)]);
+  });
+
   it('generate of a summary is generate of the traces; summarize of one summary is that summary', async () => {
     const direct = await cli(['generate', ...logs]);
     expect(direct.code).toBe(0);
@@ -128,7 +249,7 @@ describe('summaries as inputs', () => {
     const a = await summarize(['seed.log'], 'one.jsonl', false);
     const lines = fs.readFileSync(path.join(dir, a), 'utf8').split('\n');
     expect(JSON.parse(lines[1]!)).toEqual({
-      schema: 'secpol-learn/summary@1',
+      schema: 'secpol-learn/summary@2',
       entry: 'input',
       file: 'seed.log',
       events: 12,
@@ -148,27 +269,29 @@ describe('summaries as inputs', () => {
       'utf8',
     );
     const lines = good.split('\n');
+    const at = lines.findIndex((l) => l.includes('"entry":"atom"'));
+    expect(at).toBe(3); // after the header, the input and its records count
     lines.splice(
-      2,
+      at,
       0,
-      lines[2]!.replace('"type":"', '"type":"x; allow evil_t self:ability { io };'),
+      lines[at]!.replace('"type":"', '"type":"x; allow evil_t self:ability { io };'),
     );
     fs.writeFileSync(path.join(dir, 'bad.jsonl'), lines.join('\n'));
     const r = await cli(['suggest', 'bad.jsonl']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^bad\.jsonl:3: warning: summary line not read: the atom\.type: a type name is not valid \[summary-bad-line\]$/m,
+      /^bad\.jsonl:4: warning: summary line not read: the atom\.type: a type name is not valid \[summary-bad-line\]$/m,
     );
     expect(r.stdout).not.toMatch(/evil/);
     expect(r.stdout).toBe(
       (await cli(['suggest', 'seed.log'])).stdout.replace(/from 1 trace/, 'from 1 trace'),
     );
 
-    fs.writeFileSync(path.join(dir, 'v2.jsonl'), good.replace('summary@1', 'summary@2'));
-    const v2 = await cli(['suggest', 'v2.jsonl']);
-    expect([v2.code, v2.stdout]).toEqual([2, '']);
-    expect(v2.stderr).toBe(
-      'secpol-learn: v2.jsonl:1: not a summary this version reads (it reads secpol-learn/summary@1)\n',
+    fs.writeFileSync(path.join(dir, 'v3.jsonl'), good.replace('summary@2', 'summary@3'));
+    const v3 = await cli(['suggest', 'v3.jsonl']);
+    expect([v3.code, v3.stdout]).toEqual([2, '']);
+    expect(v3.stderr).toBe(
+      'secpol-learn: v3.jsonl:1: not a summary this version reads (it reads secpol-learn/summary@2)\n',
     );
   });
 

@@ -1,7 +1,8 @@
 /**
  * `secpol-learn summarize [INPUT...] > part.jsonl`: what learning found in
- * the inputs (traces, plain or gzip, and other summaries) as a summary file
- * (`secpol-learn/summary@1`, docs/json-schema.md), which every command that
+ * the inputs (traces, plain or gzip, and other summaries), and the review
+ * tally `check`, `explain` and `harden` judge, as a summary file
+ * (`secpol-learn/summary@2`, docs/json-schema.md), which every command that
  * reads traces reads back. Summarizing summaries is their merge, so a fleet's
  * logs are summarized where they are and merged in a tree anywhere
  * (docs/fleet.md). Lines not understood go into the summary (a count on
@@ -32,22 +33,24 @@ export const summarizeCommand: CommandImpl = {
     traceFilterOptions(
       y.positional('inputs', {
         describe:
-          'secpolmonitor traces and summary files, plain or gzip (`-` or none: standard input, a trace)',
+          'secpolmonitor traces and summary files, plain or gzip (`-` or none: standard input)',
         type: 'string',
         array: true,
       }),
     )
       .example('$0 summarize device-0042.log.gz > device-0042.jsonl', 'one device’s summary')
       .example('$0 summarize parts/*.jsonl > fleet.jsonl', 'merge summaries (a tree of them)')
-      .example('$0 suggest fleet.jsonl --policy fleet.secpol', 'learn from a summary'),
+      .example('$0 suggest fleet.jsonl --policy fleet.secpol', 'learn from a summary')
+      .example(
+        '$0 check fleet.jsonl --policy fleet.secpol',
+        'gate on a summary (explain, harden too)',
+      ),
   run: async (args, io) => {
     const summary = await readLearningInputs(
       (args.inputs as string[] | undefined) ?? [],
       args,
       io,
-      {
-        eachOnItsOwn: true,
-      },
+      { summarize: true },
     );
     const { learned } = summary;
     // The lines not understood are in the summary (the command that reads it lists them).

@@ -1,0 +1,55 @@
+/**
+ * What `summarize` learns from traces: the requirements (as `suggest` learns
+ * them) and the review tally (as `check`, `explain` and `harden` read it),
+ * into one result, so a summary serves every command.
+ *
+ * Files large enough for the threaded readers are read twice, once by each
+ * learner, each on every core; everything else (and standard input, which
+ * cannot be read twice) once, in this thread, every record handed to both
+ * learners (without the fast lane, which takes records away from the sink:
+ * one pass so is faster than a pass with the lane and one for the tally,
+ * docs/fleet.md). Both ways give what the two readers give separately (the
+ * learners' results do not depend on how the records reach them:
+ * src/cli/parallel/ tests).
+ */
+import type { CliIo } from './io';
+import { readTraceEvents, traceFilterFrom } from './read-traces';
+import { readTracesParallel } from './parallel/read-parallel';
+import { ShardLearner, type ShardResult } from '../infer/shard-learner';
+import { MAX_LISTED_LINES } from '../infer/summary';
+
+/** Learns and tallies trace files (no summaries among them) into one result with its `review`. */
+export async function learnAndTally(
+  files: string[],
+  args: Record<string, unknown>,
+  io: CliIo,
+): Promise<ShardResult> {
+  const filter = traceFilterFrom(args);
+  if (!files.includes('-')) {
+    const learned = await readTracesParallel(files, filter, io, MAX_LISTED_LINES);
+    if (learned !== undefined) {
+      const tallied = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
+        review: true,
+      });
+      if (tallied?.review) return { ...learned, review: tallied.review };
+    }
+  }
+  const learner = new ShardLearner(filter, MAX_LISTED_LINES);
+  const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
+  const learn = learner.sink();
+  const count = tally.sink();
+  // The learner notes the lines not understood; the tally's notes are the same places.
+  const records = await readTraceEvents(files, filter, io, {
+    onEvent: (e) => {
+      learn.onEvent(e);
+      count.onEvent(e);
+    },
+    onDiagnostic: learn.onDiagnostic,
+  });
+  // Records per input as the threaded readers count them (a gate tells an input that held none).
+  return {
+    ...learner.result(),
+    records: Object.fromEntries(records),
+    review: tally.result().review!,
+  };
+}

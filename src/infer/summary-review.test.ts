@@ -1,0 +1,211 @@
+/**
+ * The review part of a summary: accesses and records of an unknown form
+ * round-trip (the tally the review commands judge, deep equality, on sample,
+ * generated and hostile traces), and a line whose record text does not read
+ * back as that one record, or whose counts and places do not fit it, is
+ * warned about at FILE:LINE and nothing from it is kept.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { generatedTrace } from '../test-utils/generated-trace';
+import { learnBytes } from '../test-utils/learn-summary';
+import { SummaryDecoder, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
+import { SummaryLineReader } from './summary-lines';
+import type { Summary } from './summary';
+import { SecpolgenerateParser } from '../trace/secpolgenerate';
+import type { TraceEvent } from '../trace/event';
+import { emptyReviewSummary, tallyEvents } from './review-tally';
+
+const SAMPLES = path.resolve(__dirname, '..', '..', 'samples');
+
+function decode(text: string, file = 'part.jsonl'): Summary {
+  const decoder = new SummaryDecoder(file);
+  const reader = new SummaryLineReader(decoder);
+  reader.feed(Buffer.from(text));
+  reader.end();
+  return decoder.result();
+}
+const encode = (s: Summary): string => [...summaryLines(s)].join('');
+
+/** The events secpolgenerate output gives. */
+function parseSecpolgenerate(text: string, file: string): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const parser = new SecpolgenerateParser({ file, onEvent: (e) => events.push(e) });
+  parser.feed(Buffer.from(text));
+  parser.end();
+  return events;
+}
+
+const seed = (): Summary =>
+  learnBytes('t.log', fs.readFileSync(path.join(SAMPLES, 'seed-walkthrough', 'trace.log')));
+
+describe('the review part of a summary', () => {
+  it('round-trips the tally of every sample trace and of generated traces with unknown records', async () => {
+    const traces = fs
+      .readdirSync(SAMPLES, { recursive: true, encoding: 'utf8' })
+      .filter((f) => path.basename(f) === 'trace.log')
+      .sort()
+      .map((f) => ({ f, bytes: fs.readFileSync(path.join(SAMPLES, f)) as Buffer }));
+    traces.push({ f: 'gen.log', bytes: await generatedTrace(7, 3000, 0.05) });
+    let unknown = 0;
+    for (const { f, bytes } of traces) {
+      const s = learnBytes(f, bytes);
+      expect(s.learned.review!.atoms.length).toBeGreaterThan(0);
+      unknown += s.learned.review!.unknown.length;
+      const back = decode(encode(s));
+      expect(back.learned.review).toEqual(s.learned.review);
+      expect(back.learned.notUnderstoodCount).toBe(s.learned.notUnderstoodCount);
+    }
+    expect(unknown).toBeGreaterThan(0);
+  });
+
+  it('reads only the parts asked for', () => {
+    const text = encode(seed());
+    const review = new SummaryDecoder('p.jsonl', { learned: false, review: true });
+    new SummaryLineReader(review).feed(Buffer.from(text));
+    const r = review.result();
+    expect(r.learned.inferred.requirements.byKey.size).toBe(0);
+    expect(r.learned.review!.atoms.length).toBe(seed().learned.review!.atoms.length);
+    const learned = new SummaryDecoder('p.jsonl', { learned: true, review: false });
+    new SummaryLineReader(learned).feed(Buffer.from(text));
+    const l = learned.result();
+    expect(l.learned.inferred.requirements.byKey.size).toBeGreaterThan(0);
+    expect(l.learned.review).toEqual(emptyReviewSummary());
+  });
+
+  it('writes a secpolgenerate item, whose record does not name its value, as the record of its access', () => {
+    const events = parseSecpolgenerate(
+      'allow fs_t self:ability { setuid:1000-1005 nonroot };\n',
+      'errors.txt',
+    );
+    expect(events[0]!.record).not.toMatch(/1000/);
+    const s = seed();
+    s.learned.review = tallyEvents(events);
+    const back = decode(encode(s)).learned.review!;
+    expect(back.atoms.map((a) => a.event.record)).toEqual([
+      'error: - (pid:-) type fs_t lacks ability SETUID(1000 - 1005) as non-root',
+    ]);
+    expect(back.atoms[0]!.failures).toBe(1);
+    expect(back.atoms[0]!.event.position).toEqual(events[0]!.position);
+  });
+
+  describe('lines that are not what the format says', () => {
+    const lines = encode(seed()).trimEnd().split('\n');
+    const header = lines[0]!;
+    const failed = lines.find(
+      (l) => l.includes('"entry":"review-atom"') && l.includes('"record":"error:'),
+    )!;
+    const succeeded = lines.find(
+      (l) => l.includes('"entry":"review-atom"') && l.includes('"record":"info:'),
+    )!;
+    const change = (line: string, f: (a: Record<string, unknown>) => void): string => {
+      const a = JSON.parse(line) as Record<string, unknown>;
+      f(a);
+      return JSON.stringify(a);
+    };
+    const record = (JSON.parse(failed) as { record: string }).record;
+    const bad: Array<[string, string]> = [
+      ['a record of another form', change(failed, (a) => (a.record = 'hello'))],
+      ['a record with a control', change(failed, (a) => (a.record = `${record}\u001b[2J`))],
+      ['a record with a newline', change(failed, (a) => (a.record = `${record}\n${record}`))],
+      [
+        'a record with a logger prefix',
+        change(failed, (a) => (a.record = `Jan 1 00:00:00 ${record}`)),
+      ],
+      [
+        'a record as monitor JSON',
+        change(
+          failed,
+          (a) =>
+            (a.record = JSON.stringify({ schema: 'secpol-learn/trace-event@1', record: record })),
+        ),
+      ],
+      [
+        'a record of an unknown form',
+        change(
+          failed,
+          (a) => (a.record = 'error: a (pid:1) type t_t sent an unregistered sigevent'),
+        ),
+      ],
+      ['a record too long', change(failed, (a) => (a.record = `${record}${' '.repeat(70_000)}`))],
+      ['a record that is a number', change(failed, (a) => (a.record = 7))],
+      ['no failure counted for a failure', change(failed, (a) => (a.failures = 0))],
+      ['no success counted for a success', change(succeeded, (a) => (a.successes = 0))],
+      ['a negative count', change(succeeded, (a) => (a.successes = -1))],
+      [
+        'more failure places than failures',
+        change(succeeded, (a) => (a.failurePlaces = [{ file: 't.log', line: 90 }])),
+      ],
+      [
+        'failure places out of order',
+        change(failed, (a) => {
+          a.failures = 2;
+          a.failurePlaces = [
+            { file: 't.log', line: 5 },
+            { file: 't.log', line: 1 },
+          ];
+          a.first = { file: 't.log', line: 1 };
+        }),
+      ],
+      [
+        'a failure place before the first record',
+        change(succeeded, (a) => {
+          a.failures = 1;
+          a.failurePlaces = [{ file: 'a.log', line: 1 }];
+        }),
+      ],
+      [
+        'a first failure elsewhere',
+        change(failed, (a) => (a.failurePlaces = [{ file: 't.log', line: 99 }])),
+      ],
+      [
+        'a place with a control',
+        change(failed, (a) => (a.first = { file: 't\u0007.log', line: 1 })),
+      ],
+      ['a place at line 0', change(failed, (a) => (a.first = { file: 't.log', line: 0 }))],
+      [
+        'an unknown entry holding a known record',
+        JSON.stringify({
+          schema: SUMMARY_SCHEMA,
+          entry: 'unknown',
+          record,
+          place: { file: 't.log', line: 1 },
+        }),
+      ],
+    ];
+
+    it.each(bad)('%s: warned at FILE:LINE, nothing from it kept', (_label, line) => {
+      const s = decode([header, line, ''].join('\n'), 'dev.jsonl');
+      expect(s.learned.review).toEqual(emptyReviewSummary());
+      expect(s.learned.notUnderstood).toHaveLength(1);
+      const d = s.learned.notUnderstood[0]!;
+      expect([d.file, d.line, d.ruleId]).toEqual(['dev.jsonl', 2, 'summary-bad-line']);
+      expect(d.message).toMatch(/^summary line not read: the (access|unknown record)/);
+      expect(d.message).not.toMatch(/\u001b|\u0007/);
+    });
+
+    it('keeps the first 1,000 records of an unknown form by place, however many lines hold them', () => {
+      const unknown = (line: number): string =>
+        JSON.stringify({
+          schema: SUMMARY_SCHEMA,
+          entry: 'unknown',
+          record: 'error: a (pid:1) type t_t sent an unregistered sigevent',
+          place: { file: 'u.log', line },
+        });
+      const lines = Array.from({ length: 4500 }, (_, i) => unknown(4500 - i));
+      const r = decode([header, ...lines, ''].join('\n')).learned.review!;
+      expect(r.unknown.map((u) => u.position.line)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+      );
+      expect(r.unknownCount).toBe(4500);
+    });
+
+    it('the valid lines themselves are kept, and a repeated access is one access counted twice', () => {
+      const s = decode([header, failed, succeeded, failed, ''].join('\n'));
+      expect(s.learned.notUnderstood).toEqual([]);
+      const r = s.learned.review!;
+      expect(r.atoms).toHaveLength(2);
+      expect([r.events, r.failures, r.successes]).toEqual([3, 2, 1]);
+    });
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The review part of a summary: the review tally that `check`, `explain` and
+ * `harden` judge (src/infer/review-tally.ts), as records of the summary file
+ * (summary-codec.ts). An access (a review atom) is written as its first
+ * record's canonical text, that record's place, its counts and its first
+ * failure places; a record of an unknown form as its text and place.
+ *
+ * Reading parses each record text again with the trace parser (the one every
+ * trace goes through) and refuses a line whose text does not come back as one
+ * record with the same text at the same place, or whose counts and places do
+ * not fit that record: a summary can put into a tally only what a trace record
+ * could have put there. The atom is then made by the tally itself from the
+ * parsed record, so its grouping is the tally's, whatever it is.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { byPlace } from '../diagnostics/first-by-place';
+import type { ProcessEvent, TraceEvent, TracePosition, UnknownEvent } from '../trace/event';
+import { argumentText, argumentValueText } from '../trace/event-text';
+import { MAX_LINE_BYTES } from '../trace/grammar';
+import { TracePushParser } from '../trace/push-parser';
+import {
+  MAX_GROUP_PLACES,
+  MAX_UNKNOWN,
+  mergeReviewSummaries,
+  tallyEvents,
+  type ReviewAtom,
+  type ReviewSummary,
+} from './review-tally';
+import { unjudgedRecordNote } from './shard-learner';
+import { count, FieldProblem, listOf, position, type Field, type Fields } from './summary-fields';
+
+/** A review atom as a summary line holds it. */
+export interface ReviewAtomLine {
+  /** The first record's canonical text (it is parsed again when read). */
+  record: string;
+  first: TracePosition;
+  failures: number;
+  successes: number;
+  /** The first places of denied records, by place (at most MAX_GROUP_PLACES). */
+  failurePlaces: TracePosition[];
+}
+
+/** A record of an unknown form as a summary line holds it. */
+export interface UnknownLine {
+  record: string;
+  place: TracePosition;
+}
+
+/** A record's text: a string no longer than a trace line; the trace parser checks the rest. */
+const recordText: Field<string> = {
+  read: (v) => {
+    if (typeof v === 'string' && v.length >= 1 && v.length <= MAX_LINE_BYTES) return v;
+    throw new FieldProblem('the record is not a record text');
+  },
+  write: (v) => v,
+};
+
+export const REVIEW_ATOM_FIELDS: Fields<ReviewAtomLine> = {
+  record: recordText,
+  first: position,
+  failures: count,
+  successes: count,
+  failurePlaces: listOf(position, MAX_GROUP_PLACES, 'the failure places'),
+};
+
+export const UNKNOWN_FIELDS: Fields<UnknownLine> = {
+  record: recordText,
+  place: position,
+};
+
+/** True when `b` asks for the access `a` asks for, with the same verdict kind (what an atom groups). */
+function sameAccess(a: ProcessEvent, b: TraceEvent): boolean {
+  if (b.kind !== a.kind || b.severity !== a.severity) return false;
+  if (b.process !== a.process || b.securityType !== a.securityType) return false;
+  if (a.kind === 'ability' && b.kind === 'ability')
+    return (
+      a.ability.policyName === b.ability.policyName &&
+      a.domain === b.domain &&
+      argumentValueText(a.argument) === argumentValueText(b.argument)
+    );
+  return a.kind !== 'ability' && b.kind !== 'ability' && a.path === b.path;
+}
+
+/** The one record `text` parses to at `place`, or a FieldProblem (never quoting the text). */
+function parseRecordText(text: string, place: TracePosition): TraceEvent {
+  const events: TraceEvent[] = [];
+  let warned = false;
+  const parser = new TracePushParser({
+    file: place.file,
+    firstLine: place.line,
+    times: false,
+    onEvent: (e) => events.push(e),
+    onDiagnostic: () => {
+      warned = true;
+    },
+  });
+  parser.feed(Buffer.from(`${text}\n`));
+  parser.end();
+  const e = events[0];
+  if (
+    events.length !== 1 ||
+    e!.record !== text ||
+    byPlace(e!.position, place) !== 0 ||
+    (e!.kind !== 'unknown' && warned)
+  )
+    throw new FieldProblem('the record does not read back as one trace record with that text');
+  return e!;
+}
+
+/**
+ * The text an atom is written with: its first record's, when that reads back
+ * as the same access; else the canonical secpolmonitor line of the access.
+ * (secpolgenerate's errors view gives records whose text does not name the
+ * value the item checked, src/trace/secpolgenerate.ts: their summary record
+ * names it, so `check` of the summary prints that record.)
+ */
+function recordOf(e: ProcessEvent): string {
+  try {
+    if (sameAccess(e, parseRecordText(e.record, e.position))) return e.record;
+  } catch (error) {
+    if (!(error instanceof FieldProblem)) throw error;
+  }
+  const who = `${e.severity}: ${e.process === '' ? '-' : e.process} (pid:${e.pid})`;
+  if (e.kind === 'ability') {
+    const verb = e.severity === 'info' ? 'uses' : 'lacks';
+    return `${who} type ${e.securityType} ${verb} ability ${e.ability.monitorName}${argumentText(e.argument)} as ${e.domain}`;
+  }
+  const head = `${who} of type ${e.securityType}`;
+  const verb = e.kind === 'attach' ? 'attach' : 'link';
+  if (e.failure) return `${head} failed to ${verb} to path ${e.path}: ${e.failure.reason}`;
+  return e.kind === 'attach'
+    ? `${head} attached channel to path ${e.path}`
+    : `${head} created link to path ${e.path}`;
+}
+
+/** The line of an atom. */
+export function reviewAtomLine(a: ReviewAtom): ReviewAtomLine {
+  return {
+    record: recordOf(a.event),
+    first: a.event.position,
+    failures: a.failures,
+    successes: a.successes,
+    failurePlaces: a.failurePlaces,
+  };
+}
+
+/** The line of a record of an unknown form. */
+export function unknownLine(u: UnknownEvent): UnknownLine {
+  return { record: u.record, place: u.position };
+}
+
+/** Why an atom line's counts and places do not fit its record, or undefined. */
+function countsProblem(e: ProcessEvent, a: ReviewAtomLine): string | undefined {
+  if (e.severity === 'error' ? a.failures === 0 : a.successes === 0)
+    return 'the counts do not count the first record';
+  const places = a.failurePlaces;
+  if (places.length !== Math.min(a.failures, MAX_GROUP_PLACES))
+    return 'the failure places do not fit the failure count';
+  for (let i = 1; i < places.length; i++)
+    if (byPlace(places[i - 1]!, places[i]!) > 0) return 'the failure places are not in order';
+  // The first record is the earliest: a first failure is at its place, none before it.
+  if (places.length > 0 && byPlace(places[0]!, a.first) < 0)
+    return 'a failure place comes before the first record';
+  if (e.severity === 'error' && byPlace(places[0]!, a.first) !== 0)
+    return 'the first failure place is not the first record';
+  return undefined;
+}
+
+/** The atom a line stands for, made by the tally from its parsed record; FieldProblem when it does not fit. */
+export function readReviewAtom(line: ReviewAtomLine): ReviewAtom {
+  const e = parseRecordText(line.record, line.first);
+  if (e.kind === 'unknown') throw new FieldProblem('the record is of an unknown form');
+  const problem = countsProblem(e, line);
+  if (problem !== undefined) throw new FieldProblem(problem);
+  const [atom] = tallyEvents([e]).atoms;
+  return {
+    ...atom!,
+    failures: line.failures,
+    successes: line.successes,
+    failurePlaces: line.failurePlaces,
+  };
+}
+
+/** The record of an unknown form a line stands for; FieldProblem when its text reads as another. */
+export function readUnknown(line: UnknownLine): UnknownEvent {
+  const e = parseRecordText(line.record, line.place);
+  if (e.kind !== 'unknown') throw new FieldProblem('the record is not of an unknown form');
+  return e;
+}
+
+/**
+ * Adds a record of an unknown form read to `list`, which keeps the first
+ * MAX_UNKNOWN by place (then text), as the tally does: a summary of a million
+ * such lines holds a bounded list while it is read.
+ */
+export function addUnknown(list: UnknownEvent[], u: UnknownEvent): UnknownEvent[] {
+  list.push(u);
+  if (list.length < 2 * MAX_UNKNOWN) return list;
+  return list
+    .sort(
+      (a, b) =>
+        byPlace(a.position, b.position) || (a.record < b.record ? -1 : a.record > b.record ? 1 : 0),
+    )
+    .slice(0, MAX_UNKNOWN);
+}
+
+/** The review summary of atoms and unknown records read (duplicates merged, ordered as the tally orders). */
+export function reviewSummaryOf(
+  atoms: ReviewAtom[],
+  unknown: UnknownEvent[],
+  unknownCount: number,
+): ReviewSummary {
+  const s: ReviewSummary = {
+    atoms,
+    events: 0,
+    failures: 0,
+    successes: 0,
+    unknown,
+    unknownCount: Math.max(unknownCount, unknown.length),
+  };
+  for (const a of atoms) {
+    s.failures += a.failures;
+    s.successes += a.successes;
+  }
+  s.events = s.failures + s.successes;
+  return mergeReviewSummaries(s);
+}
+
+/**
+ * The lines not understood as a review command reports them: a record of an
+ * unknown form is "not judged" there (src/infer/shard-learner.ts), where
+ * learning says no rule was learned from it. The same places, so the first
+ * MAX_LISTED_LINES by place of either are the same lines.
+ */
+export function reviewNotUnderstood(learned: readonly Diagnostic[]): Diagnostic[] {
+  return learned.map((d) => (d.ruleId === 'trace-unknown-record' ? unjudgedRecordNote(d) : d));
+}
