@@ -89,6 +89,23 @@ describe('the review part of a summary', () => {
     expect(back.atoms[0]!.event.position).toEqual(events[0]!.position);
   });
 
+  it('round-trips every item of the secpolgenerate sample, connects to a type without its id included', () => {
+    const file = path.join(SAMPLES, 'secpolgenerate', 'errors.txt');
+    const events = parseSecpolgenerate(fs.readFileSync(file, 'utf8'), 'errors.txt');
+    expect(
+      events.some(
+        (e) => e.kind === 'ability' && e.argument.kind === 'type-id' && !e.argument.value,
+      ),
+    ).toBe(true);
+    const s = seed();
+    s.learned.review = tallyEvents(events);
+    const back = decode(encode(s));
+    expect(back.learned.notUnderstood.map((d) => d.message)).toEqual([]);
+    const keys = (r: typeof s.learned.review): string[] =>
+      r!.atoms.map((a) => `${a.key} ${a.failures} ${a.successes}`);
+    expect(keys(back.learned.review)).toEqual(keys(s.learned.review));
+  });
+
   describe('lines that are not what the format says', () => {
     const lines = encode(seed()).trimEnd().split('\n');
     const header = lines[0]!;

@@ -10,7 +10,10 @@ import type { AbilityArgument } from './event';
 /** Version marker of the JSON Lines schema (docs/trace-json.md, docs/json-schema.md). */
 export const TRACE_EVENT_SCHEMA = 'secpol-learn/trace-event@1';
 
-/** An ability argument as secpolmonitor prints it after the name: `(15)`, `(1 - 5)`, `(1) (fs_t)`, or nothing. */
+/**
+ * An ability argument as secpolmonitor prints it after the name: `(15)`, `(1 - 5)`, `(1) (fs_t)`, or nothing;
+ * a type without its id (read from secpolgenerate's errors view) as ` (fs_t)`, which the trace parser reads back.
+ */
 export function argumentText(a: AbilityArgument): string {
   switch (a.kind) {
     case 'none':
@@ -20,7 +23,7 @@ export function argumentText(a: AbilityArgument): string {
     case 'range':
       return `(${a.start} - ${a.end})`;
     case 'type-id':
-      return a.value !== undefined ? `(${a.value}) (${a.typeName})` : `(${a.typeName})`;
+      return a.value !== undefined ? `(${a.value}) (${a.typeName})` : ` (${a.typeName})`;
   }
 }
 

@@ -205,8 +205,11 @@ export function parseRecord(
       const parsed = parseArgument(record.slice(paren + 1, end - 1), typeName);
       if (parsed === undefined) return unknownEvent(severity, record, position, time, process, pid);
       argument = parsed;
-    } else if (typeName !== undefined)
-      return unknownEvent(severity, record, position, time, process, pid);
+    } else if (typeName !== undefined) {
+      // `CHANNEL_CONNECT (fs_t)`: a type without its id, as a summary holds a check
+      // read from secpolgenerate's errors view (src/trace/event-text.ts prints it).
+      argument = { kind: 'type-id', typeName: intern(typeName) };
+    }
     const ability = abilityName(record.slice(at, nameEnd));
     if (ability === undefined) return unknownEvent(severity, record, position, time, process, pid);
     const e: AbilityEvent = {
