@@ -43,16 +43,25 @@ export function asRequirement(g: Group): Requirement {
   };
 }
 
-/** Merges atoms into groups by (type, kind, domain, object); `retarget` moves a process's atoms to its own type. */
+/**
+ * Merges atoms into groups by (type, kind, domain, object); `retarget` moves a
+ * process's atoms to its own type. With `consume` (PlanOptions), each atom
+ * leaves `atoms` as it is grouped, which is empty afterwards: a group keeps
+ * only what it needs of its atoms (their evidence, values and processes).
+ */
 export function groupAtoms(
   atoms: Requirement[],
   retarget: Map<string, string>,
   mode: PlanOptions['mode'],
+  consume = false,
 ): Group[] {
   const retargeted = new Set([...retarget.keys()]);
   const objectTypes = connectTargets(atoms, retarget);
   const groups = new Map<string, Group>();
-  for (const atom of atoms) {
+  const slots: Array<Requirement | undefined> = atoms;
+  for (let i = 0; i < slots.length; i++) {
+    const atom = slots[i]!;
+    if (consume) slots[i] = undefined;
     for (const a of retargetObject(atom, objectTypes) as Array<
       Requirement & { originalObject?: string }
     >) {
@@ -101,6 +110,7 @@ export function groupAtoms(
         prev.unfixable = a.unfixable;
     }
   }
+  if (consume) atoms.length = 0;
   return [...groups.values()];
 }
 

@@ -39,6 +39,8 @@ export function learn(
     qnx?: QnxVersion;
   },
 ): LearnResult {
+  // Counted before planning: with `consume`, planning empties the set.
+  const requirementCount = distinctAccesses(inferred);
   const patch = planPatch(policy, inferred, options);
   const untyped: ReviewItem[] = [...inferred.untyped]
     .filter(([, ev]) => options.mode === 'generate' || ev.failures > 0)
@@ -52,21 +54,28 @@ export function learn(
   patch.review = [...patch.review, ...untyped, ...unknown].sort(
     (a, b) => cmp(a.code, b.code) || cmp(a.message, b.message),
   );
-  // Distinct (type, kind, domain, object): the atom's key without its process (requirementKey
-  // puts the process last), as a slice of the key, not a copy nor an array of every atom.
-  const distinct = new Set<string>();
-  for (const key of inferred.requirements.byKey.keys())
-    distinct.add(key.slice(0, key.lastIndexOf('\0')));
   return {
     command: options.mode,
     traceFiles: [...options.traceFiles].sort(),
     eventCount: options.eventCount,
-    requirementCount: distinct.size,
+    requirementCount,
     patch,
     refused: inferred.refused,
     refusedCount: inferred.refusedCount,
     unknownCount: options.notUnderstood ?? inferred.unknownCount,
   };
+}
+
+/**
+ * Distinct (type, kind, domain, object): the atom's key without its process
+ * (requirementKey puts the process last), as a slice of the key, not a copy
+ * nor an array of every atom.
+ */
+function distinctAccesses(inferred: InferResult): number {
+  const distinct = new Set<string>();
+  for (const key of inferred.requirements.byKey.keys())
+    distinct.add(key.slice(0, key.lastIndexOf('\0')));
+  return distinct.size;
 }
 
 /**

@@ -122,10 +122,25 @@ export function buildChanges(
   for (const slot of slots.values()) {
     const items: PlannedItem[] = slot.groups
       .map((g) => {
-        const notes: ItemNote[] = [];
-        const hint = wrongType.get(groupKeyForHint(g));
-        if (hint) notes.push({ kind: 'hint', process: hint.process, from: hint.from, to: hint.to });
-        if (g.linkBecause) notes.push({ kind: 'link-from-attach', because: g.linkBecause });
+        const hint = wrongType.size > 0 ? wrongType.get(groupKeyForHint(g)) : undefined;
+        const hintNote: ItemNote | undefined = hint && {
+          kind: 'hint',
+          process: hint.process,
+          from: hint.from,
+          to: hint.to,
+        };
+        const linkNote: ItemNote | undefined = g.linkBecause
+          ? { kind: 'link-from-attach', because: g.linkBecause }
+          : undefined;
+        // Array literals: an array grown by push reserves 17 slots, and every item keeps its notes.
+        const notes: ItemNote[] =
+          hintNote && linkNote
+            ? [hintNote, linkNote]
+            : hintNote
+              ? [hintNote]
+              : linkNote
+                ? [linkNote]
+                : [];
         const processes = [...g.processes].sort();
         return {
           node: itemNode(g),

@@ -46,16 +46,19 @@ export function planPatch(
   inferred: InferResult,
   options: PlanOptions,
 ): PolicyPatch {
-  const read = sortedRequirements(inferred.requirements);
+  // The one array of the atoms: with `consume` the set gives them up here, and grouping drops
+  // each from this array once grouped (plan-types.ts).
+  const atoms = sortedRequirements(inferred.requirements);
+  if (options.consume) inferred.requirements.byKey.clear();
   const review: ReviewItem[] = [];
   const launches: LaunchHint[] = [];
 
   // Trace types named like an attribute, range or ability of the policy move to a type of their own.
   const other = otherKindNames(input?.model);
-  const taken = new Set([...(input?.model.types.keys() ?? []), ...read.map((a) => a.type)]);
-  const renamed = renameConflictingTypes(read, other, taken);
-  // Connect and settypeid objects named like another kind are renamed in the atoms themselves.
-  const atoms = renamed.atoms;
+  const taken = new Set(input?.model.types.keys() ?? []);
+  for (const a of atoms) taken.add(a.type);
+  // Connect and settypeid objects named like another kind are renamed in the array itself.
+  const renamed = renameConflictingTypes(atoms, other, taken);
   appendAll(review, renamed.review);
   const retarget = options.combine
     ? combineTargets(atoms, input?.model, options.mode, other, review)
@@ -73,7 +76,7 @@ export function planPatch(
   }
 
   const wrongType = wrongTypeHints(atoms);
-  const groups = groupAtoms(atoms, retarget, options.mode);
+  const groups = groupAtoms(atoms, retarget, options.mode, options.consume);
 
   const patch: PolicyPatch = {
     schemaVersion: PATCH_SCHEMA_VERSION,

@@ -90,6 +90,7 @@ export const generateCommand: CommandImpl = {
       return learn(inferred, loaded?.input, {
         mode: 'generate',
         combine: Boolean(args.combine),
+        consume: true,
         qnx: qnxFrom(args),
         traceFiles,
         eventCount,

@@ -277,6 +277,7 @@ async function readAndPlan(
   const result = learn(inferred, policy()?.input, {
     mode: 'suggest',
     combine: Boolean(args.combine),
+    consume: true,
     qnx: qnxFrom(args),
     traceFiles,
     eventCount,
