@@ -26,7 +26,7 @@ import type {
   StatementRef,
 } from './patch';
 import type { PlanOptions, PolicyInput } from './plan-types';
-import { type Group, groupKeyForHint } from './group';
+import { type Group, groupKeyForHint, processesOf } from './group';
 import { cmp, domainOrder, KIND_ORDER } from './order';
 
 /** The node a group adds (its fields were validated by inference; the constructors check again). */
@@ -98,7 +98,7 @@ export function buildChanges(
   for (const g of needed) {
     if (!g.originalTypes) continue;
     const l = left.get(g.type) ?? { processes: new Set<string>(), from: new Set<string>() };
-    for (const p of g.processes) l.processes.add(p);
+    for (const p of processesOf(g)) l.processes.add(p);
     for (const t of g.originalTypes) l.from.add(t);
     left.set(g.type, l);
   }
@@ -141,7 +141,7 @@ export function buildChanges(
               : linkNote
                 ? [linkNote]
                 : [];
-        const processes = [...g.processes].sort();
+        const processes = [...processesOf(g)].sort();
         return {
           node: itemNode(g),
           provenance: {

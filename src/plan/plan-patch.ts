@@ -23,9 +23,11 @@ import { findCoverage } from './coverage';
 import { negationOf } from './negation';
 import {
   absorbRootIntoNonRoot,
+  addProcess,
   asRequirement,
   groupAtoms,
   groupKeyForHint,
+  processesOf,
   type Group,
 } from './group';
 import { combineTargets } from './combine-types';
@@ -86,9 +88,15 @@ export function planPatch(
     launches,
   };
   const needed: Group[] = [];
-  /** `needed` by type, kind, domain and object: each key is in it once. */
-  const neededByKey = new Map<string, Group>();
+  /**
+   * The link groups of `needed` by type and object: each is in it once. Grouping made one
+   * group per (type, kind, domain, object), and only a link decided from an attach report
+   * can meet another group's key (a link reported as such), so other groups need no key.
+   */
+  const neededLinks = new Map<string, Group>();
   const gainingAttach = typesGainingAttach(groups, inferred, input?.model);
+  // A draft declares every type that appears, even one whose only record is for review.
+  const seenTypes = options.mode === 'generate' ? [...new Set(groups.map((g) => g.type))] : [];
   for (const g of groups) {
     if (g.unfixable !== undefined) {
       review.push({
@@ -181,28 +189,31 @@ export function planPatch(
     // Only now, with granted values taken out, do adjacent values join (interrupt:14-15).
     if (g.kind === 'ability' && !g.whole) g.ranges = coalesceRanges(g.ranges);
     // A link decided from an attach report may meet the same link reported as such: one rule.
-    const key = [g.type, g.kind, g.domain ?? '', g.object].join('\0');
-    const same = neededByKey.get(key);
+    const key = g.kind === 'link' ? `${g.type}\0${g.object}` : undefined;
+    const same = key === undefined ? undefined : neededLinks.get(key);
     if (same) {
       same.evidence = mergeEvidence(same.evidence, g.evidence);
-      for (const p of g.processes) same.processes.add(p);
+      for (const p of processesOf(g)) addProcess(same, p);
       same.linkBecause ??= g.linkBecause;
     } else {
       needed.push(g);
-      neededByKey.set(key, g);
+      if (key !== undefined) neededLinks.set(key, g);
     }
   }
+  // What is not needed (review only, already allowed) is not kept while the changes are built.
+  groups.length = 0;
+  neededLinks.clear();
 
   absorbRootIntoNonRoot(needed);
 
   // QNX strongly advises against running anything as `default` (reference §2.1).
   const asDefault = [
-    ...new Set(needed.filter((g) => g.type === 'default').flatMap((g) => [...g.processes])),
+    ...new Set(needed.filter((g) => g.type === 'default').flatMap((g) => [...processesOf(g)])),
   ].sort();
   const firstAsDefault = new Map<string, Group>();
   for (const n of needed)
     if (n.type === 'default')
-      for (const p of n.processes) if (!firstAsDefault.has(p)) firstAsDefault.set(p, n);
+      for (const p of processesOf(n)) if (!firstAsDefault.has(p)) firstAsDefault.set(p, n);
   for (const process of asDefault) {
     const g = firstAsDefault.get(process)!;
     review.push({
@@ -212,9 +223,13 @@ export function planPatch(
     });
   }
 
+  // Keys only for the groups a hint names (a key per group would be kept through buildChanges).
   const byHintKey = new Map<string, Group>();
-  for (const n of needed)
-    if (!byHintKey.has(groupKeyForHint(n))) byHintKey.set(groupKeyForHint(n), n);
+  if (wrongType.size > 0)
+    for (const n of needed) {
+      const key = groupKeyForHint(n);
+      if (wrongType.has(key) && !byHintKey.has(key)) byHintKey.set(key, n);
+    }
   for (const [key, hint] of wrongType) {
     const g = byHintKey.get(key);
     if (!g) continue;
@@ -228,8 +243,6 @@ export function planPatch(
   }
   launches.sort((a, b) => cmp(a.process, b.process) || cmp(a.from, b.from) || cmp(a.to, b.to));
 
-  // A draft declares every type that appears, even one whose only record is for review.
-  const seenTypes = options.mode === 'generate' ? groups.map((g) => g.type) : [];
   patch.changes = buildChanges(needed, input, wrongType, options, seenTypes);
   const patched = addGainPriv(patch.changes, input?.policy, review);
   attachRisks(patch.changes, patched);
