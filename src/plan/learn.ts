@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
 import { abilityInfo, type QnxVersion } from '../qnx/abilities';
 import { cmp } from './order';
-import { planPatch } from './plan-patch';
+import { distinctAccesses, planAtoms, takeAtoms } from './plan-patch';
 import type { PlanOptions, PolicyInput } from './plan-types';
 import type { PolicyPatch, ReviewItem } from './patch';
 
@@ -39,9 +39,9 @@ export function learn(
     qnx?: QnxVersion;
   },
 ): LearnResult {
-  // Counted before planning: with `consume`, planning empties the set.
-  const requirementCount = distinctAccesses(inferred);
-  const patch = planPatch(policy, inferred, options);
+  const atoms = takeAtoms(inferred, options);
+  const requirementCount = distinctAccesses(atoms);
+  const patch = planAtoms(policy, atoms, inferred, options);
   const untyped: ReviewItem[] = [...inferred.untyped]
     .filter(([, ev]) => options.mode === 'generate' || ev.failures > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -64,18 +64,6 @@ export function learn(
     refusedCount: inferred.refusedCount,
     unknownCount: options.notUnderstood ?? inferred.unknownCount,
   };
-}
-
-/**
- * Distinct (type, kind, domain, object): the atom's key without its process
- * (requirementKey puts the process last), as a slice of the key, not a copy
- * nor an array of every atom.
- */
-function distinctAccesses(inferred: InferResult): number {
-  const distinct = new Set<string>();
-  for (const key of inferred.requirements.byKey.keys())
-    distinct.add(key.slice(0, key.lastIndexOf('\0')));
-  return distinct.size;
 }
 
 /**

@@ -118,6 +118,9 @@ export function buildChanges(
   for (const [t, why] of toDeclare) {
     changes.push({ op: 'declare-type', type: t, kind: 'type', items: [], notes: why ? [why] : [] });
   }
+  // With `consume` (PlanOptions), `needed` is emptied and each slot drops its groups once their
+  // items are built: groups and items are not all alive at once (the item keeps the evidence).
+  if (options.consume) needed.length = 0;
 
   for (const slot of slots.values()) {
     const items: PlannedItem[] = slot.groups
@@ -155,6 +158,7 @@ export function buildChanges(
       .map((item) => ({ item, key: printItemNode(item.node) }))
       .sort((a, b) => cmp(a.key, b.key))
       .map(({ item }) => item);
+    if (options.consume) slot.groups = [];
     const block = findBlock(blocks, slot);
     const anchor = anchors.get(slot.type);
     changes.push({

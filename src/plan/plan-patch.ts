@@ -16,7 +16,12 @@
  * that share a catch-all type.
  * Does not print text (render/) or edit files (apply-patch.ts).
  */
-import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requirement';
+import {
+  coalesceRanges,
+  mergeEvidence,
+  sortedRequirements,
+  type Requirement,
+} from '../infer/requirement';
 import type { InferResult } from '../infer/infer-requirements';
 import type { PlanOptions, PolicyInput } from './plan-types';
 import { findCoverage } from './coverage';
@@ -48,10 +53,50 @@ export function planPatch(
   inferred: InferResult,
   options: PlanOptions,
 ): PolicyPatch {
-  // The one array of the atoms: with `consume` the set gives them up here, and grouping drops
-  // each from this array once grouped (plan-types.ts).
+  return planAtoms(input, takeAtoms(inferred, options), inferred, options);
+}
+
+/**
+ * The atoms of an inference result, sorted (sortedRequirements): the one array
+ * planning reads them from. With `consume` the set gives them up here, and
+ * grouping drops each from this array once grouped (plan-types.ts).
+ */
+export function takeAtoms(inferred: InferResult, options: PlanOptions): Requirement[] {
   const atoms = sortedRequirements(inferred.requirements);
   if (options.consume) inferred.requirements.byKey.clear();
+  return atoms;
+}
+
+/**
+ * Distinct (type, kind, domain, object) among sorted atoms: the atom's key
+ * without its process (requirementKey puts the process last), so atoms of one
+ * access are adjacent; nothing is allocated per atom.
+ */
+export function distinctAccesses(atoms: readonly Requirement[]): number {
+  let n = 0;
+  let prev = '';
+  let prevEnd = -1;
+  for (const a of atoms) {
+    const end = a.key.lastIndexOf('\0');
+    if (end !== prevEnd || !samePrefix(a.key, prev, end)) n++;
+    prev = a.key;
+    prevEnd = end;
+  }
+  return n;
+}
+
+function samePrefix(a: string, b: string, end: number): boolean {
+  for (let i = 0; i < end; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
+/** planPatch over the atoms takeAtoms gave (with `consume`, `atoms` is emptied). */
+export function planAtoms(
+  input: PolicyInput | undefined,
+  atoms: Requirement[],
+  inferred: InferResult,
+  options: PlanOptions,
+): PolicyPatch {
   const review: ReviewItem[] = [];
   const launches: LaunchHint[] = [];
 

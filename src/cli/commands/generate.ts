@@ -134,7 +134,13 @@ function printable(
         "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them",
       ]
     : [];
-  const view = toDraftView(result, { explain, base: '', collapse: collapseNote });
+  // Without a base the view is the last use of the changes (and with one, applyPatch is).
+  const view = toDraftView(result, {
+    explain,
+    base: '',
+    collapse: collapseNote,
+    release: !loaded,
+  });
   if (!loaded) return { view, report };
   const patched = applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain });
   return {

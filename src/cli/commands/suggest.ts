@@ -236,7 +236,8 @@ function printable(
     ...(waived ? { waived } : {}),
     report: learnReport(result),
   };
-  const view = toSnippetView(result, { explain });
+  // The snippet's view is the last use of the changes in the default format.
+  const view = toSnippetView(result, { explain, release: format === 'secpol' });
   if (format === 'secpol') return { ...common, snippet: view };
   const diffParts =
     loaded && diffed
