@@ -224,34 +224,28 @@ export class Atom {
    */
   requirement(handOver = false): Requirement {
     const first = this.first;
-    const evidence: Evidence = {
-      failures: this.failures,
-      successes: this.successes,
-      pids: handOver ? this.pids : [...this.pids],
-      morePids: this.morePids,
-      first,
-      last:
-        first.line === this.lastLine && first.file === this.lastFile
-          ? first
-          : { file: this.lastFile, line: this.lastLine },
-      sample: this.sample,
-    };
-    if (this.firstFailure) evidence.firstFailure = this.firstFailure;
+    const pids = handOver ? this.pids : [...this.pids];
+    const last =
+      first.line === this.lastLine && first.file === this.lastFile
+        ? first
+        : { file: this.lastFile, line: this.lastLine };
     // One object literal per shape, no spread: built with spreads, 100,000 requirements took
-    // 28 MB of hidden classes, a map per object (docs/performance.md).
+    // 28 MB of hidden classes, a map per object (docs/performance.md). Nor a field added
+    // afterwards: it goes to a property array of its own (about 90 B per object).
+    const { failures, successes, morePids, sample, firstFailure } = this;
+    const evidence: Evidence = firstFailure
+      ? { failures, successes, pids, morePids, first, last, sample, firstFailure }
+      : { failures, successes, pids, morePids, first, last, sample };
     const key = requirementKey(this);
     if (this.kind === 'attach' || this.kind === 'link') {
-      const r: Requirement = {
-        type: this.type,
-        process: this.process,
-        evidence,
-        kind: this.kind,
-        object: this.object,
-        key,
-      };
-      if (this.unfixable !== undefined) r.unfixable = this.unfixable;
-      if (this.wordedAttach) r.wordedAttach = true;
-      return r;
+      const { type, process, kind, object, unfixable } = this;
+      if (unfixable !== undefined)
+        return this.wordedAttach
+          ? { type, process, evidence, kind, object, key, unfixable, wordedAttach: true }
+          : { type, process, evidence, kind, object, key, unfixable };
+      return this.wordedAttach
+        ? { type, process, evidence, kind, object, key, wordedAttach: true }
+        : { type, process, evidence, kind, object, key };
     }
     if (this.values === undefined) {
       return {

@@ -144,17 +144,22 @@ export function mergeEvidence(a: Evidence, b: Evidence): Evidence {
   // Ties (one record seen twice) break on the text, so the result does not depend on merge order.
   const c = comparePositions(a.first, b.first);
   const firstIsA = c < 0 || (c === 0 && a.sample <= b.sample);
-  const out: Evidence = {
-    failures: a.failures + b.failures,
-    successes: a.successes + b.successes,
-    ...mergePids(a, b),
-    first: firstIsA ? a.first : b.first,
-    last: comparePositions(a.last, b.last) >= 0 ? a.last : b.last,
-    sample: firstIsA ? a.sample : b.sample,
-  };
-  const ff = [a.firstFailure, b.firstFailure].filter((p): p is TracePosition => p !== undefined);
-  if (ff.length > 0) out.firstFailure = ff.sort(comparePositions)[0];
-  return out;
+  const { pids, morePids } = mergePids(a, b);
+  const failures = a.failures + b.failures;
+  const successes = a.successes + b.successes;
+  const first = firstIsA ? a.first : b.first;
+  const last = comparePositions(a.last, b.last) >= 0 ? a.last : b.last;
+  const sample = firstIsA ? a.sample : b.sample;
+  const firstFailure =
+    a.firstFailure && b.firstFailure
+      ? comparePositions(b.firstFailure, a.firstFailure) < 0
+        ? b.firstFailure
+        : a.firstFailure
+      : (a.firstFailure ?? b.firstFailure);
+  // One literal per shape: a field added afterwards would cost a property array of its own.
+  return firstFailure
+    ? { failures, successes, pids, morePids, first, last, sample, firstFailure }
+    : { failures, successes, pids, morePids, first, last, sample };
 }
 
 /**

@@ -19,13 +19,29 @@ export interface Group {
   unfixable?: string;
   wordedAttach: boolean;
   evidence: Evidence;
-  processes: Set<string>;
+  /**
+   * The processes that needed it, in the order first seen: the name while
+   * there is one (most groups), a Set from the second on (an empty Set costs
+   * more than the group's other fields). Read with processesOf, add with addProcess.
+   */
+  processes: string | Set<string>;
   /** Why the kind was changed from attach to link, when it was. */
   linkBecause?: string;
   /** `-c`: the types the processes ran as before being given their own. */
   originalTypes?: Set<string>;
   /** `-c`: the connect target as the trace named it, when its processes got types of their own. */
   originalObject?: string;
+}
+
+/** The processes of a group, in the order first seen. */
+export function processesOf(g: Pick<Group, 'processes'>): Iterable<string> {
+  return typeof g.processes === 'string' ? [g.processes] : g.processes;
+}
+
+/** Adds a process to a group (once). */
+export function addProcess(g: Pick<Group, 'processes'>, process: string): void {
+  if (typeof g.processes !== 'string') g.processes.add(process);
+  else if (g.processes !== process) g.processes = new Set([g.processes, process]);
 }
 
 /** The group as a requirement, for coverage checks. */
@@ -43,16 +59,25 @@ export function asRequirement(g: Group): Requirement {
   };
 }
 
-/** Merges atoms into groups by (type, kind, domain, object); `retarget` moves a process's atoms to its own type. */
+/**
+ * Merges atoms into groups by (type, kind, domain, object); `retarget` moves a
+ * process's atoms to its own type. With `consume` (PlanOptions), each atom
+ * leaves `atoms` as it is grouped, which is empty afterwards: a group keeps
+ * only what it needs of its atoms (their evidence, values and processes).
+ */
 export function groupAtoms(
   atoms: Requirement[],
   retarget: Map<string, string>,
   mode: PlanOptions['mode'],
+  consume = false,
 ): Group[] {
   const retargeted = new Set([...retarget.keys()]);
   const objectTypes = connectTargets(atoms, retarget);
   const groups = new Map<string, Group>();
-  for (const atom of atoms) {
+  const slots: Array<Requirement | undefined> = atoms;
+  for (let i = 0; i < slots.length; i++) {
+    const atom = slots[i]!;
+    if (consume) slots[i] = undefined;
     for (const a of retargetObject(atom, objectTypes) as Array<
       Requirement & { originalObject?: string }
     >) {
@@ -79,7 +104,7 @@ export function groupAtoms(
           ...(a.unfixable !== undefined ? { unfixable: a.unfixable } : {}),
           wordedAttach: Boolean(a.wordedAttach),
           evidence: a.evidence,
-          processes: new Set([a.process]),
+          processes: a.process,
           ...(moved ? { originalTypes: new Set([a.type]) } : {}),
           ...(a.originalObject ? { originalObject: a.originalObject } : {}),
         };
@@ -88,7 +113,7 @@ export function groupAtoms(
       }
       prev.evidence = mergeEvidence(prev.evidence, a.evidence);
       if (moved) (prev.originalTypes ??= new Set()).add(a.type);
-      prev.processes.add(a.process);
+      addProcess(prev, a.process);
       prev.wordedAttach ||= Boolean(a.wordedAttach);
       if (a.kind === 'ability') {
         prev.whole ||= values.whole;
@@ -101,6 +126,7 @@ export function groupAtoms(
         prev.unfixable = a.unfixable;
     }
   }
+  if (consume) atoms.length = 0;
   return [...groups.values()];
 }
 
@@ -166,7 +192,7 @@ export function absorbRootIntoNonRoot(needed: Group[]): void {
         ));
     if (!covers) continue;
     nonRoot.evidence = mergeEvidence(nonRoot.evidence, root.evidence);
-    for (const p of root.processes) nonRoot.processes.add(p);
+    for (const p of processesOf(root)) addProcess(nonRoot, p);
     absorbed.add(root);
   }
   // Removed in one pass (a splice per group was quadratic), the others kept in order.

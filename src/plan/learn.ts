@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { InferResult } from '../infer/infer-requirements';
 import { abilityInfo, type QnxVersion } from '../qnx/abilities';
 import { cmp } from './order';
-import { planPatch } from './plan-patch';
+import { distinctAccesses, planAtoms, takeAtoms } from './plan-patch';
 import type { PlanOptions, PolicyInput } from './plan-types';
 import type { PolicyPatch, ReviewItem } from './patch';
 
@@ -39,7 +39,9 @@ export function learn(
     qnx?: QnxVersion;
   },
 ): LearnResult {
-  const patch = planPatch(policy, inferred, options);
+  const atoms = takeAtoms(inferred, options);
+  const requirementCount = distinctAccesses(atoms);
+  const patch = planAtoms(policy, atoms, inferred, options);
   const untyped: ReviewItem[] = [...inferred.untyped]
     .filter(([, ev]) => options.mode === 'generate' || ev.failures > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -52,16 +54,11 @@ export function learn(
   patch.review = [...patch.review, ...untyped, ...unknown].sort(
     (a, b) => cmp(a.code, b.code) || cmp(a.message, b.message),
   );
-  // Distinct (type, kind, domain, object): the atom's key without its process (requirementKey
-  // puts the process last), as a slice of the key, not a copy nor an array of every atom.
-  const distinct = new Set<string>();
-  for (const key of inferred.requirements.byKey.keys())
-    distinct.add(key.slice(0, key.lastIndexOf('\0')));
   return {
     command: options.mode,
     traceFiles: [...options.traceFiles].sort(),
     eventCount: options.eventCount,
-    requirementCount: distinct.size,
+    requirementCount,
     patch,
     refused: inferred.refused,
     refusedCount: inferred.refusedCount,

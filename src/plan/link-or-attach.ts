@@ -11,7 +11,7 @@
 import type { InferResult } from '../infer/infer-requirements';
 import type { PolicyModel } from '../policy/model/types';
 import { findCoverage } from './coverage';
-import { asRequirement, type Group } from './group';
+import { asRequirement, processesOf, type Group } from './group';
 
 /** The weakest link evidence, worded once so the planner can recognise it. */
 export const TYPE_LINK_ONLY = (type: string): string =>
@@ -24,7 +24,7 @@ function judged(g: Group): boolean {
 
 /** The strong evidence for a link: the process is `ln`, or it created links in the traces. */
 function strongLinkEvidence(g: Group, inferred: InferResult): string | undefined {
-  const procs = [...g.processes].sort();
+  const procs = [...processesOf(g)].sort();
   const ln = procs.find((p) => p === 'ln' || p.endsWith('/ln'));
   if (ln) return `the process is ${ln}`;
   const linker = procs.find((p) => inferred.requirements.linkers.has(p));
@@ -33,7 +33,7 @@ function strongLinkEvidence(g: Group, inferred: InferResult): string | undefined
 
 /** A process seen attaching channels is an attacher: the type's rules are weaker evidence than that. */
 function hasAttacher(g: Group, inferred: InferResult): boolean {
-  return [...g.processes].some((p) => inferred.requirements.attachers.has(p));
+  return [...processesOf(g)].some((p) => inferred.requirements.attachers.has(p));
 }
 
 /**

@@ -33,15 +33,16 @@ export function kindPhrase(kind: OtherKind): string {
 /**
  * Retargets for trace types named like another kind: every (process, type)
  * pair of such a type moves to `TYPE_t` (or `TYPE_2_t`...), a name nothing in
- * the policy or the traces uses; with a review item per renamed type. The
- * atoms come back with connect and settypeid objects of such a type renamed
- * the same way.
+ * the policy or the traces uses; with a review item per renamed type. A
+ * connect or settypeid atom whose object is such a type is replaced, in
+ * `atoms` itself, by a copy with the object renamed the same way (the
+ * requirement is not changed; the planner keeps one array of the atoms).
  */
 export function renameConflictingTypes(
   atoms: Requirement[],
   other: Map<string, OtherKind>,
   taken: Set<string>,
-): { retarget: Map<string, string>; review: ReviewItem[]; atoms: Requirement[] } {
+): { retarget: Map<string, string>; review: ReviewItem[] } {
   const retarget = new Map<string, string>();
   const review: ReviewItem[] = [];
   const renamed = new Map<string, string>();
@@ -61,12 +62,13 @@ export function renameConflictingTypes(
     }
     return to;
   };
-  const out = atoms.map((a) => {
+  if (other.size === 0) return { retarget, review };
+  atoms.forEach((a, i) => {
     const kind = other.get(a.type);
     if (kind !== undefined) retarget.set(`${a.process}\0${a.type}`, rename(a.type, kind, a));
     const objectKind =
       a.kind === 'connect' || a.kind === 'settypeid' ? other.get(a.object) : undefined;
-    return objectKind === undefined ? a : { ...a, object: rename(a.object, objectKind, a) };
+    if (objectKind !== undefined) atoms[i] = { ...a, object: rename(a.object, objectKind, a) };
   });
-  return { retarget, review, atoms: out };
+  return { retarget, review };
 }

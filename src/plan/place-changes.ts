@@ -26,7 +26,7 @@ import type {
   StatementRef,
 } from './patch';
 import type { PlanOptions, PolicyInput } from './plan-types';
-import { type Group, groupKeyForHint } from './group';
+import { type Group, groupKeyForHint, processesOf } from './group';
 import { cmp, domainOrder, KIND_ORDER } from './order';
 
 /** The node a group adds (its fields were validated by inference; the constructors check again). */
@@ -98,7 +98,7 @@ export function buildChanges(
   for (const g of needed) {
     if (!g.originalTypes) continue;
     const l = left.get(g.type) ?? { processes: new Set<string>(), from: new Set<string>() };
-    for (const p of g.processes) l.processes.add(p);
+    for (const p of processesOf(g)) l.processes.add(p);
     for (const t of g.originalTypes) l.from.add(t);
     left.set(g.type, l);
   }
@@ -118,15 +118,33 @@ export function buildChanges(
   for (const [t, why] of toDeclare) {
     changes.push({ op: 'declare-type', type: t, kind: 'type', items: [], notes: why ? [why] : [] });
   }
+  // With `consume` (PlanOptions), `needed` is emptied and each slot drops its groups once their
+  // items are built: groups and items are not all alive at once (the item keeps the evidence).
+  if (options.consume) needed.length = 0;
 
   for (const slot of slots.values()) {
     const items: PlannedItem[] = slot.groups
       .map((g) => {
-        const notes: ItemNote[] = [];
-        const hint = wrongType.get(groupKeyForHint(g));
-        if (hint) notes.push({ kind: 'hint', process: hint.process, from: hint.from, to: hint.to });
-        if (g.linkBecause) notes.push({ kind: 'link-from-attach', because: g.linkBecause });
-        const processes = [...g.processes].sort();
+        const hint = wrongType.size > 0 ? wrongType.get(groupKeyForHint(g)) : undefined;
+        const hintNote: ItemNote | undefined = hint && {
+          kind: 'hint',
+          process: hint.process,
+          from: hint.from,
+          to: hint.to,
+        };
+        const linkNote: ItemNote | undefined = g.linkBecause
+          ? { kind: 'link-from-attach', because: g.linkBecause }
+          : undefined;
+        // Array literals: an array grown by push reserves 17 slots, and every item keeps its notes.
+        const notes: ItemNote[] =
+          hintNote && linkNote
+            ? [hintNote, linkNote]
+            : hintNote
+              ? [hintNote]
+              : linkNote
+                ? [linkNote]
+                : [];
+        const processes = [...processesOf(g)].sort();
         return {
           node: itemNode(g),
           provenance: {
@@ -140,6 +158,7 @@ export function buildChanges(
       .map((item) => ({ item, key: printItemNode(item.node) }))
       .sort((a, b) => cmp(a.key, b.key))
       .map(({ item }) => item);
+    if (options.consume) slot.groups = [];
     const block = findBlock(blocks, slot);
     const anchor = anchors.get(slot.type);
     changes.push({

@@ -16,16 +16,23 @@
  * that share a catch-all type.
  * Does not print text (render/) or edit files (apply-patch.ts).
  */
-import { coalesceRanges, mergeEvidence, sortedRequirements } from '../infer/requirement';
+import {
+  coalesceRanges,
+  mergeEvidence,
+  sortedRequirements,
+  type Requirement,
+} from '../infer/requirement';
 import type { InferResult } from '../infer/infer-requirements';
 import type { PlanOptions, PolicyInput } from './plan-types';
 import { findCoverage } from './coverage';
 import { negationOf } from './negation';
 import {
   absorbRootIntoNonRoot,
+  addProcess,
   asRequirement,
   groupAtoms,
   groupKeyForHint,
+  processesOf,
   type Group,
 } from './group';
 import { combineTargets } from './combine-types';
@@ -46,16 +53,59 @@ export function planPatch(
   inferred: InferResult,
   options: PlanOptions,
 ): PolicyPatch {
-  const read = sortedRequirements(inferred.requirements);
+  return planAtoms(input, takeAtoms(inferred, options), inferred, options);
+}
+
+/**
+ * The atoms of an inference result, sorted (sortedRequirements): the one array
+ * planning reads them from. With `consume` the set gives them up here, and
+ * grouping drops each from this array once grouped (plan-types.ts).
+ */
+export function takeAtoms(inferred: InferResult, options: PlanOptions): Requirement[] {
+  const atoms = sortedRequirements(inferred.requirements);
+  if (options.consume) inferred.requirements.byKey.clear();
+  return atoms;
+}
+
+/**
+ * Distinct (type, kind, domain, object) among sorted atoms: the atom's key
+ * without its process (requirementKey puts the process last), so atoms of one
+ * access are adjacent; nothing is allocated per atom.
+ */
+export function distinctAccesses(atoms: readonly Requirement[]): number {
+  let n = 0;
+  let prev = '';
+  let prevEnd = -1;
+  for (const a of atoms) {
+    const end = a.key.lastIndexOf('\0');
+    if (end !== prevEnd || !samePrefix(a.key, prev, end)) n++;
+    prev = a.key;
+    prevEnd = end;
+  }
+  return n;
+}
+
+function samePrefix(a: string, b: string, end: number): boolean {
+  for (let i = 0; i < end; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
+/** planPatch over the atoms takeAtoms gave (with `consume`, `atoms` is emptied). */
+export function planAtoms(
+  input: PolicyInput | undefined,
+  atoms: Requirement[],
+  inferred: InferResult,
+  options: PlanOptions,
+): PolicyPatch {
   const review: ReviewItem[] = [];
   const launches: LaunchHint[] = [];
 
   // Trace types named like an attribute, range or ability of the policy move to a type of their own.
   const other = otherKindNames(input?.model);
-  const taken = new Set([...(input?.model.types.keys() ?? []), ...read.map((a) => a.type)]);
-  const renamed = renameConflictingTypes(read, other, taken);
-  // Connect and settypeid objects named like another kind are renamed in the atoms themselves.
-  const atoms = renamed.atoms;
+  const taken = new Set(input?.model.types.keys() ?? []);
+  for (const a of atoms) taken.add(a.type);
+  // Connect and settypeid objects named like another kind are renamed in the array itself.
+  const renamed = renameConflictingTypes(atoms, other, taken);
   appendAll(review, renamed.review);
   const retarget = options.combine
     ? combineTargets(atoms, input?.model, options.mode, other, review)
@@ -73,7 +123,7 @@ export function planPatch(
   }
 
   const wrongType = wrongTypeHints(atoms);
-  const groups = groupAtoms(atoms, retarget, options.mode);
+  const groups = groupAtoms(atoms, retarget, options.mode, options.consume);
 
   const patch: PolicyPatch = {
     schemaVersion: PATCH_SCHEMA_VERSION,
@@ -83,9 +133,15 @@ export function planPatch(
     launches,
   };
   const needed: Group[] = [];
-  /** `needed` by type, kind, domain and object: each key is in it once. */
-  const neededByKey = new Map<string, Group>();
+  /**
+   * The link groups of `needed` by type and object: each is in it once. Grouping made one
+   * group per (type, kind, domain, object), and only a link decided from an attach report
+   * can meet another group's key (a link reported as such), so other groups need no key.
+   */
+  const neededLinks = new Map<string, Group>();
   const gainingAttach = typesGainingAttach(groups, inferred, input?.model);
+  // A draft declares every type that appears, even one whose only record is for review.
+  const seenTypes = options.mode === 'generate' ? [...new Set(groups.map((g) => g.type))] : [];
   for (const g of groups) {
     if (g.unfixable !== undefined) {
       review.push({
@@ -178,28 +234,31 @@ export function planPatch(
     // Only now, with granted values taken out, do adjacent values join (interrupt:14-15).
     if (g.kind === 'ability' && !g.whole) g.ranges = coalesceRanges(g.ranges);
     // A link decided from an attach report may meet the same link reported as such: one rule.
-    const key = [g.type, g.kind, g.domain ?? '', g.object].join('\0');
-    const same = neededByKey.get(key);
+    const key = g.kind === 'link' ? `${g.type}\0${g.object}` : undefined;
+    const same = key === undefined ? undefined : neededLinks.get(key);
     if (same) {
       same.evidence = mergeEvidence(same.evidence, g.evidence);
-      for (const p of g.processes) same.processes.add(p);
+      for (const p of processesOf(g)) addProcess(same, p);
       same.linkBecause ??= g.linkBecause;
     } else {
       needed.push(g);
-      neededByKey.set(key, g);
+      if (key !== undefined) neededLinks.set(key, g);
     }
   }
+  // What is not needed (review only, already allowed) is not kept while the changes are built.
+  groups.length = 0;
+  neededLinks.clear();
 
   absorbRootIntoNonRoot(needed);
 
   // QNX strongly advises against running anything as `default` (reference §2.1).
   const asDefault = [
-    ...new Set(needed.filter((g) => g.type === 'default').flatMap((g) => [...g.processes])),
+    ...new Set(needed.filter((g) => g.type === 'default').flatMap((g) => [...processesOf(g)])),
   ].sort();
   const firstAsDefault = new Map<string, Group>();
   for (const n of needed)
     if (n.type === 'default')
-      for (const p of n.processes) if (!firstAsDefault.has(p)) firstAsDefault.set(p, n);
+      for (const p of processesOf(n)) if (!firstAsDefault.has(p)) firstAsDefault.set(p, n);
   for (const process of asDefault) {
     const g = firstAsDefault.get(process)!;
     review.push({
@@ -209,9 +268,13 @@ export function planPatch(
     });
   }
 
+  // Keys only for the groups a hint names (a key per group would be kept through buildChanges).
   const byHintKey = new Map<string, Group>();
-  for (const n of needed)
-    if (!byHintKey.has(groupKeyForHint(n))) byHintKey.set(groupKeyForHint(n), n);
+  if (wrongType.size > 0)
+    for (const n of needed) {
+      const key = groupKeyForHint(n);
+      if (wrongType.has(key) && !byHintKey.has(key)) byHintKey.set(key, n);
+    }
   for (const [key, hint] of wrongType) {
     const g = byHintKey.get(key);
     if (!g) continue;
@@ -225,8 +288,6 @@ export function planPatch(
   }
   launches.sort((a, b) => cmp(a.process, b.process) || cmp(a.from, b.from) || cmp(a.to, b.to));
 
-  // A draft declares every type that appears, even one whose only record is for review.
-  const seenTypes = options.mode === 'generate' ? groups.map((g) => g.type) : [];
   patch.changes = buildChanges(needed, input, wrongType, options, seenTypes);
   const patched = addGainPriv(patch.changes, input?.policy, review);
   attachRisks(patch.changes, patched);

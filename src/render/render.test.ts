@@ -42,6 +42,23 @@ function result(mode: 'suggest' | 'generate') {
   });
 }
 
+describe('views that release the changes', () => {
+  it('print the same snippet and draft, and leave no change behind', () => {
+    for (const explain of [false, true]) {
+      const kept = result('generate');
+      const snippet = toSnippetView(kept, { explain });
+      const draft = toDraftView(kept, { explain, base: '', collapse: [] });
+      expect(kept.patch.changes.length).toBeGreaterThan(1);
+      const a = result('generate');
+      expect(toSnippetView(a, { explain, release: true })).toEqual(snippet);
+      expect(a.patch.changes).toEqual([]);
+      const b = result('generate');
+      expect(toDraftView(b, { explain, base: '', collapse: [], release: true })).toEqual(draft);
+      expect(b.patch.changes).toEqual([]);
+    }
+  });
+});
+
 describe('templates', () => {
   const templates = loadTemplates();
 

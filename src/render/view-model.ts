@@ -74,14 +74,26 @@ export interface ReportView {
   hasLaunches: boolean;
 }
 
+/**
+ * Options of the snippet and draft views. `release`: the view is the last use
+ * of the patch's changes, and each is dropped once printed (`changes` is empty
+ * afterwards), so the changes and their text are not all alive at once
+ * (docs/performance.md, "1M distinct failures").
+ */
+export type ViewOptions = RuleTextOptions & { release?: boolean };
+
 /** Groups changes per type, each statement as text. */
-export function typeSections(changes: PlannedChange[], options: RuleTextOptions): TypeSection[] {
+export function typeSections(changes: PlannedChange[], options: ViewOptions): TypeSection[] {
   const byType = new Map<string, string[]>();
-  for (const c of changes) {
+  const slots: Array<PlannedChange | undefined> = changes;
+  for (let i = 0; i < slots.length; i++) {
+    const c = slots[i]!;
+    if (options.release) slots[i] = undefined;
     let list = byType.get(c.type);
     if (!list) byType.set(c.type, (list = []));
     list.push(statementLines(c, options).join('\n'));
   }
+  if (options.release) changes.length = 0;
   // Changes come sorted by type already; Map keeps that order.
   return [...byType].map(([type, statements]) => ({ type, heading: `# type ${type}`, statements }));
 }
@@ -101,12 +113,11 @@ export function launchLines(result: LearnResult): string[] {
 }
 
 /** The snippet view: rules alone. */
-export function toSnippetView(result: LearnResult, options: RuleTextOptions): SnippetView {
+export function toSnippetView(result: LearnResult, options: ViewOptions): SnippetView {
+  const count = countLabel(result.patch.changes);
   const sections = typeSections(result.patch.changes, options);
   const header = sections.length
-    ? [
-        `# secpol-learn ${result.command}: ${countLabel(result.patch.changes)} from ${result.traceFiles.length} trace file(s)`,
-      ]
+    ? [`# secpol-learn ${result.command}: ${count} from ${result.traceFiles.length} trace file(s)`]
     : [];
   return { header, sections, launches: launchLines(result), empty: sections.length === 0 };
 }
@@ -119,7 +130,7 @@ function countLabel(changes: PlannedChange[]): string {
 /** The draft view: a complete policy. */
 export function toDraftView(
   result: LearnResult,
-  options: RuleTextOptions & { base: string; collapse: string[] },
+  options: ViewOptions & { base: string; collapse: string[] },
 ): DraftView {
   return {
     header: [

@@ -11,13 +11,14 @@
 import type { CommandImpl } from '../command';
 import { ExitCode, UsageError } from '../../errors';
 import { applyPatch } from '../../render/apply-patch';
-import { learn } from '../../plan/learn';
+import { learn, type LearnResult } from '../../plan/learn';
 import { collapsePaths } from '../../plan/collapse-paths';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
-import { toDraftView } from '../../render/view-model';
+import { toDraftView, type DraftView } from '../../render/view-model';
+import { learnReport } from '../../render/learn-report';
 import { toJson } from '../../render/json';
-import { draftBytes } from '../patch-bytes';
+import { draftBytes, type PatchedBase } from '../patch-bytes';
 import { loadRangeOption } from '../load-ranges';
 import {
   inferFromTraces,
@@ -26,7 +27,6 @@ import {
   withModel,
   type LoadedPolicies,
   qnxFrom,
-  reportToStderr,
 } from '../learn-inputs';
 
 export const generateCommand: CommandImpl = {
@@ -78,56 +78,74 @@ export const generateCommand: CommandImpl = {
     if (baseFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
     if (ranges === undefined) return ExitCode.USAGE;
-    // The inference result stays inside this call: only the planned draft (with the evidence
-    // it cites) is reachable while the output is built (docs/performance.md).
-    let loaded: LoadedPolicies | undefined;
-    const result = await inferFromTraces(
-      (args.traces as string[] | undefined) ?? [],
-      args,
-      io,
-    ).then(({ inferred, eventCount, traceFiles, notUnderstood }) => {
-      loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
-      return learn(inferred, loaded?.input, {
-        mode: 'generate',
-        combine: Boolean(args.combine),
-        qnx: qnxFrom(args),
-        traceFiles,
-        eventCount,
-        notUnderstood,
-      });
-    });
-    const collapse = Boolean(args.collapse);
-    if (collapse) result.patch = collapsePaths(result.patch);
-    if (args.format === 'json') io.stdout.write(toJson(result));
-    else {
-      const explain = Boolean(args.explain);
+    // The inference result stays inside this call, and the planned draft inside `printable`:
+    // what is printed is made from the patch (its view, the patched base, the JSON and the
+    // stderr report), and the patch is unreachable while the draft's text is rendered and
+    // written (docs/performance.md, "1M distinct failures").
+    const out = await inferFromTraces((args.traces as string[] | undefined) ?? [], args, io).then(
+      ({ inferred, eventCount, traceFiles, notUnderstood }) => {
+        const loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
+        const result = learn(inferred, loaded?.input, {
+          mode: 'generate',
+          combine: Boolean(args.combine),
+          consume: true,
+          qnx: qnxFrom(args),
+          traceFiles,
+          eventCount,
+          notUnderstood,
+        });
+        return printable(result, loaded, args);
+      },
+    );
+    if ('json' in out) io.stdout.write(out.json);
+    else if (out.bases) {
       // With --base the rules go into the base's own blocks and next to its types' statements,
       // exactly as `suggest --policy` would place them; the draft is the patched base, in the
       // base's own bytes (patch-bytes.ts).
-      const collapseNote = collapse
-        ? [
-            "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them",
-          ]
-        : [];
-      if (loaded) {
-        const patched = applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain });
-        const render = (base: string): string =>
-          templates.draft({
-            ...toDraftView(result, { explain, base, collapse: collapseNote }),
-            sections: [],
-          });
-        io.stdout.write(
-          draftBytes(
-            render,
-            loaded.sources.map((s, i) => ({ ...s, after: patched[i]!.text })),
-          ),
-        );
-      } else
-        io.stdout.write(
-          templates.draft(toDraftView(result, { explain, base: '', collapse: collapseNote })),
-        );
-    }
-    reportToStderr(result, io);
+      const view = out.view;
+      io.stdout.write(draftBytes((base) => templates.draft({ ...view, base }), out.bases));
+    } else io.stdout.write(templates.draft(out.view));
+    io.stderr.write(out.report);
     return ExitCode.OK;
   },
 };
+
+/**
+ * What generate prints, made from the planned draft, which the caller then no
+ * longer holds: the JSON, or the draft's view (with `--base`, the bases
+ * patched, and the view without the base text and rules), and the summary for stderr.
+ */
+type Printable = { report: string } & (
+  { json: string } | { view: DraftView; bases?: PatchedBase[] }
+);
+
+function printable(
+  result: LearnResult,
+  loaded: LoadedPolicies | undefined,
+  args: Record<string, unknown>,
+): Printable {
+  const collapse = Boolean(args.collapse);
+  if (collapse) result.patch = collapsePaths(result.patch);
+  const report = learnReport(result);
+  if (args.format === 'json') return { json: toJson(result), report };
+  const explain = Boolean(args.explain);
+  const collapseNote = collapse
+    ? [
+        "# --collapse: numbered paths above were folded into globs (QNX's recommended folding); review them",
+      ]
+    : [];
+  // Without a base the view is the last use of the changes (and with one, applyPatch is).
+  const view = toDraftView(result, {
+    explain,
+    base: '',
+    collapse: collapseNote,
+    release: !loaded,
+  });
+  if (!loaded) return { view, report };
+  const patched = applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain });
+  return {
+    view: { ...view, sections: [] },
+    bases: loaded.sources.map((s, i) => ({ ...s, after: patched[i]!.text })),
+    report,
+  };
+}

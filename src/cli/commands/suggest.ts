@@ -23,7 +23,7 @@ import { learn, type LearnResult } from '../../plan/learn';
 import { applyPatch } from '../../render/apply-patch';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
-import { toReportView, toSnippetView } from '../../render/view-model';
+import { toReportView, toSnippetView, type SnippetView } from '../../render/view-model';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
 import { toJson } from '../../render/json';
@@ -57,8 +57,9 @@ import {
   withModel,
   type LoadedPolicies,
   qnxFrom,
-  reportToStderr,
 } from '../learn-inputs';
+import { learnReport } from '../../render/learn-report';
+import type { Templates } from '../../render/templates';
 
 export const suggestCommand: CommandImpl = {
   builder: (y) =>
@@ -147,7 +148,6 @@ export const suggestCommand: CommandImpl = {
     // A file named twice (or by a second name) is one file, read, patched and written once.
     const policyFiles = await distinctFiles((args.policy as string[] | undefined) ?? [], io.cwd);
     const format = String(args.format ?? 'secpol');
-    const explain = Boolean(args.explain);
     if (format === 'patch' && policyFiles.length === 0)
       throw new UsageError('--format patch needs --policy');
     if (args.write && policyFiles.length === 0) throw new UsageError('--write needs --policy');
@@ -174,55 +174,18 @@ export const suggestCommand: CommandImpl = {
     // Built once, when the first plan needs it (not while the traces are read).
     let loaded: LoadedPolicies | undefined;
     let built = false;
-    const { result, waived } = await readAndPlan(args, io, guards, waivers, () => {
+    // What is printed is made from the planned patch inside `printable`: the patch is
+    // unreachable while the snippet (the default format) is rendered and written.
+    const out = await readAndPlan(args, io, guards, waivers, () => {
       if (!built) loaded = parsed && withModel(parsed, qnx, ranges);
       built = true;
       return loaded;
-    });
-    if (args.collapse) result.patch = collapsePaths(result.patch);
-    const patched = loaded
-      ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
-      : undefined;
-    // Only the formats that print it pay for the diff.
-    const diffParts =
-      loaded && (format === 'patch' || format === 'json')
-        ? unifiedDiffParts(
-            loaded.sources.map((s, i) => ({
-              file: s.file,
-              before: s.text,
-              after: patched![i]!.text,
-              insertions: patched![i]!.insertions,
-            })),
-            io.cwd,
-          )
-        : undefined;
-    const diff = diffParts?.map((p) => p.header + p.body).join('');
-    const snippet = templates.snippet(toSnippetView(result, { explain }));
-    if (format === 'secpol') io.stdout.write(snippet);
-    // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
-    else if (format === 'patch') io.stdout.write(diffBytes(diffParts!, loaded!.sources));
-    else if (format === 'json')
-      io.stdout.write(
-        toJson(result, {
-          ...(diff !== undefined ? { patch: diff } : {}),
-          ...(waived ? { waivers: waived } : {}),
-        }),
-      );
-    else if (format === 'sarif')
-      io.stdout.write(
-        formatSarif(toSarif(learnSarifFindings(result), LEARN_RULES, { version: toolVersion() })),
-      );
-    else
-      io.stdout.write(
-        templates.report(toReportView(result, snippet)) + patchDiagramSection(result.patch),
-      );
+    }).then(({ result, waived }) => printable(result, waived, loaded, args, templates, io.cwd));
+    const { patched, waived } = out;
+    io.stdout.write('snippet' in out ? templates.snippet(out.snippet) : out.text);
     if (args.write && loaded) {
       // One transaction over every file of the policy (docs/reliability.md).
-      await writePolicies(
-        loaded.sources,
-        patched!.map((p) => p.text),
-        io,
-      );
+      await writePolicies(loaded.sources, patched!, io);
     }
     if (waived) {
       for (const w of waived.waived)
@@ -234,10 +197,84 @@ export const suggestCommand: CommandImpl = {
         `secpol-learn: ${waived.waived.reduce((n, w) => n + w.records, 0)} failure record(s) waived (${waived.waived.length} access(es)), not suggested\n`,
       );
     }
-    reportToStderr(result, io);
+    io.stderr.write(out.report);
     return ExitCode.OK;
   },
 };
+
+/**
+ * What suggest prints, made from the planned patch, which the caller then no
+ * longer holds: the snippet's view (the default format, rendered by the
+ * caller) or the whole output of another format; the patched policy texts
+ * for `--write`; the waivers' findings and the summary for stderr.
+ */
+type Printable = {
+  patched?: string[];
+  waived?: WaivedJson;
+  report: string;
+} & ({ snippet: SnippetView } | { text: string | Buffer });
+
+function printable(
+  result: LearnResult,
+  waived: WaivedJson | undefined,
+  loaded: LoadedPolicies | undefined,
+  args: Record<string, unknown>,
+  templates: Templates,
+  cwd: string,
+): Printable {
+  const format = String(args.format ?? 'secpol');
+  const explain = Boolean(args.explain);
+  if (args.collapse) result.patch = collapsePaths(result.patch);
+  // Only the formats that print the diff, and --write, pay for the patched text.
+  const diffed = format === 'patch' || format === 'json';
+  const patched =
+    loaded && (diffed || args.write)
+      ? applyPatch(loaded.sources, loaded.input.policy, result.patch, { explain })
+      : undefined;
+  const common = {
+    ...(patched ? { patched: patched.map((p) => p.text) } : {}),
+    ...(waived ? { waived } : {}),
+    report: learnReport(result),
+  };
+  // The snippet's view is the last use of the changes in the default format.
+  const view = toSnippetView(result, { explain, release: format === 'secpol' });
+  if (format === 'secpol') return { ...common, snippet: view };
+  const diffParts =
+    loaded && diffed
+      ? unifiedDiffParts(
+          loaded.sources.map((s, i) => ({
+            file: s.file,
+            before: s.text,
+            after: patched![i]!.text,
+            insertions: patched![i]!.insertions,
+          })),
+          cwd,
+        )
+      : undefined;
+  const diff = diffParts?.map((p) => p.header + p.body).join('');
+  const snippet = templates.snippet(view);
+  // The patch in each file's own bytes, so that it applies to the file (patch-bytes.ts).
+  if (format === 'patch') return { ...common, text: diffBytes(diffParts!, loaded!.sources) };
+  if (format === 'json')
+    return {
+      ...common,
+      text: toJson(result, {
+        ...(diff !== undefined ? { patch: diff } : {}),
+        ...(waived ? { waivers: waived } : {}),
+      }),
+    };
+  if (format === 'sarif')
+    return {
+      ...common,
+      text: formatSarif(
+        toSarif(learnSarifFindings(result), LEARN_RULES, { version: toolVersion() }),
+      ),
+    };
+  return {
+    ...common,
+    text: templates.report(toReportView(result, snippet)) + patchDiagramSection(result.patch),
+  };
+}
 
 /**
  * Reads the traces and plans the patch: guard rules refuse, waivers accept
@@ -277,6 +314,7 @@ async function readAndPlan(
   const result = learn(inferred, policy()?.input, {
     mode: 'suggest',
     combine: Boolean(args.combine),
+    consume: true,
     qnx: qnxFrom(args),
     traceFiles,
     eventCount,
