@@ -14,7 +14,7 @@ import { SummaryLineReader } from './summary-lines';
 import type { Summary } from './summary';
 import { SecpolgenerateParser } from '../trace/secpolgenerate';
 import type { TraceEvent } from '../trace/event';
-import { emptyReviewSummary, tallyEvents } from './review-tally';
+import { emptyReviewSummary, tallyEvents, type ReviewSummary } from './review-tally';
 
 const SAMPLES = path.resolve(__dirname, '..', '..', 'samples');
 
@@ -101,7 +101,7 @@ describe('the review part of a summary', () => {
     s.learned.review = tallyEvents(events);
     const back = decode(encode(s));
     expect(back.learned.notUnderstood.map((d) => d.message)).toEqual([]);
-    const keys = (r: typeof s.learned.review): string[] =>
+    const keys = (r: ReviewSummary | undefined): string[] =>
       r!.atoms.map((a) => `${a.key} ${a.failures} ${a.successes}`);
     expect(keys(back.learned.review)).toEqual(keys(s.learned.review));
   });
