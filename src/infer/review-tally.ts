@@ -168,6 +168,11 @@ function familyKey(f: AtomFamily): string {
   return `${f.type}\0${f.process}\0${f.kind}\0${f.object}\0${f.domain}`;
 }
 
+/** The family key of an event (familyKey of its family, without making the family). */
+function eventFamilyKey(e: ProcessEvent, object: string): string {
+  return `${e.securityType}\0${e.process}\0${e.kind}\0${object}\0${e.kind === 'ability' ? e.domain : ''}`;
+}
+
 /** How an atom holds its first record: the text alone when parsing it gives this very event. */
 function firstOf(e: ProcessEvent): string | ProcessEvent {
   if (e.time !== undefined) return e;
@@ -268,12 +273,15 @@ function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
   return places;
 }
 
+/** A family and its atoms by value text. */
+export interface FamilyAtoms {
+  readonly family: AtomFamily;
+  readonly byValue: Map<string, TalliedAtom>;
+}
+
 /** Atoms by family, then by value: the index a tally (and a merge) looks records up in. */
 class AtomIndex {
-  private readonly families = new Map<
-    string,
-    { family: AtomFamily; byValue: Map<string, TalliedAtom> }
-  >();
+  private readonly families = new Map<string, FamilyAtoms>();
 
   /** The atom of (`family`, `value`), or undefined; `key` is familyKey(family). */
   find(key: string, value: string): TalliedAtom | undefined {
@@ -290,6 +298,11 @@ class AtomIndex {
     return f.family;
   }
 
+  /** Family `key` and its atoms, when the family is held. */
+  entry(key: string): FamilyAtoms | undefined {
+    return this.families.get(key);
+  }
+
   set(key: string, a: TalliedAtom): void {
     this.families.get(key)!.byValue.set(a.value, a);
   }
@@ -301,7 +314,9 @@ class AtomIndex {
     return out;
   }
 
+  /** Forgets every atom (a review lane's skeletons may still hold a family's map: emptied too). */
   clear(): void {
+    for (const f of this.families.values()) f.byValue.clear();
     this.families.clear();
   }
 }
@@ -319,10 +334,9 @@ export class ReviewTally {
       if (s.unknown.length < MAX_UNKNOWN) s.unknown.push(e);
       return undefined;
     }
-    s.events++;
     const object = eventObject(e);
     const value = argumentText(e);
-    const fk = `${e.securityType}\0${e.process}\0${e.kind}\0${object}\0${e.kind === 'ability' ? e.domain : ''}`;
+    const fk = eventFamilyKey(e, object);
     let a = this.index.find(fk, value);
     if (a === undefined) {
       const family = this.index.family(fk, () => familyOf(e, object));
@@ -330,15 +344,57 @@ export class ReviewTally {
       this.index.set(fk, a);
       s.atoms.push(a);
     } else if (earlier(e, a)) a.setFirst(e); // pieces may arrive in any order
-    if (e.severity === 'error') {
+    this.count(a, e.severity === 'error', e.position);
+    return a;
+  }
+
+  /**
+   * Counts one more record of atom `a`, at `position`, a place after its
+   * first record's (the review fast lane's records: src/infer/fast-lane.ts).
+   */
+  count(a: TalliedAtom, failed: boolean, position: TracePosition): void {
+    const s = this.summary;
+    s.events++;
+    if (failed) {
       a.failures++;
       s.failures++;
-      a.failurePlaces = addPlace(a.failurePlaces, e.position);
+      a.failurePlaces = addPlace(a.failurePlaces, position);
     } else {
       a.successes++;
       s.successes++;
     }
-    return a;
+  }
+
+  /** Records of a known form counted so far. */
+  get events(): number {
+    return this.summary.events;
+  }
+
+  /**
+   * Event `e`'s family and its atoms by value (live: atoms counted later join
+   * it), once `e` is counted; the review fast lane finds a record's atom in it
+   * from the record's value text, or adds it (`addFirst`).
+   */
+  familyAtoms(e: ProcessEvent): FamilyAtoms | undefined {
+    return this.index.entry(eventFamilyKey(e, eventObject(e)));
+  }
+
+  /**
+   * Counts the first record of a new atom of family `f` (the review fast
+   * lane's: `record` is the text the parser would give, whose parse is the
+   * family's event with this `value`).
+   */
+  addFirst(
+    f: FamilyAtoms,
+    value: string,
+    record: string,
+    position: TracePosition,
+    failed: boolean,
+  ): void {
+    const a = new TalliedAtom(f.family, value, record, position, 0, 0, NO_PLACES);
+    f.byValue.set(value, a);
+    this.summary.atoms.push(a);
+    this.count(a, failed, position);
   }
 
   /**
