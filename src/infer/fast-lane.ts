@@ -70,7 +70,7 @@ import {
   isTrailingBlank,
 } from '../trace/grammar';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
-import type { FamilyAtoms, ReviewTally, TalliedAtom } from './review-tally';
+import { familyKey, type AtomFamily, type ReviewTally, type TalliedAtom } from './review-tally';
 import {
   DECIMAL_RUN,
   HEX_RUN,
@@ -122,8 +122,9 @@ class Skeleton {
   kind: 'ability' | 'attach' | 'link' | 'unknown' = 'ability';
   failed = false;
   arg = Arg.Whole;
-  /** Review: the skeleton's family and its atoms by value text (the tally's, live). */
-  family: FamilyAtoms | undefined = undefined;
+  /** Review: the skeleton's family (shared by the atoms the lane makes) and its key. */
+  family: AtomFamily | undefined = undefined;
+  familyKey = '';
   /** Review, a type id: what follows the number in the value text (` (fs_t)`). */
   valueSuffix = '';
 }
@@ -254,9 +255,10 @@ export class FastLane implements RecordLane {
     private readonly review?: ReviewTally,
   ) {}
 
-  /** Review: the atom of the matched record, or undefined and its (new) value text. */
+  /** Review: the atom of the matched record, or undefined and its (new) value text and index key. */
   private reviewAtom: TalliedAtom | undefined = undefined;
   private reviewValue = '';
+  private reviewKey = '';
 
   /** How many skeletons are kept: the lane's memory. */
   get skeletons(): number {
@@ -385,11 +387,11 @@ export class FastLane implements RecordLane {
     if (this.review !== undefined) {
       const at = { file: this.file, line: this.line };
       // The record before this line, closed since `match`, may have made the atom: it is earlier.
-      const a = this.reviewAtom ?? s.family!.byValue.get(this.reviewValue);
+      const a = this.reviewAtom ?? this.review.find(this.reviewKey);
       if (a !== undefined) this.review.count(a, s.failed, at);
       else {
         const record = this.bytes.toString('latin1', this.record, this.end);
-        this.review.addFirst(s.family!, this.reviewValue, record, at, s.failed);
+        this.review.addFirst(s.family!, this.reviewKey, this.reviewValue, record, at, s.failed);
       }
       return;
     }
@@ -456,10 +458,11 @@ export class FastLane implements RecordLane {
     } else if (runs.length !== 1) return;
     if (this.review !== undefined) {
       // The record's atom is in its family's map from now on: later records find theirs there.
-      const family = this.review.familyAtoms(event);
-      if (family === undefined) return;
+      const atom = this.review.lastAtom;
+      if (atom === undefined) return;
       s.outcome = Outcome.Atom;
-      s.family = family;
+      s.family = atom.family;
+      s.familyKey = familyKey(atom.family);
       if (event.kind === 'ability' && event.argument.kind === 'type-id') {
         s.valueSuffix = ` (${event.argument.typeName})`;
       }
@@ -495,7 +498,8 @@ export class FastLane implements RecordLane {
       value = n === undefined ? undefined : n + s.valueSuffix;
     }
     if (value === undefined) return false;
-    const a = s.family!.byValue.get(value);
+    const key = `${s.familyKey}\0${value}`;
+    const a = this.review!.find(key);
     if (a === undefined) {
       const b = this.bytes;
       for (let k = this.record + 1; k < this.end; k++) {
@@ -503,6 +507,7 @@ export class FastLane implements RecordLane {
       }
       this.reviewAtom = undefined;
       this.reviewValue = value;
+      this.reviewKey = key;
       return true;
     }
     const first = a.position;

@@ -59,9 +59,12 @@ export interface ReviewAtom {
 }
 
 /**
- * What every atom of one (type, process, kind, object, domain) shares: held
- * once, however many values the family's records checked (a trace of random
- * `MAP_FIXED` ranges has millions of atoms in a few families).
+ * What every atom of one (type, process, kind, object, domain) has in
+ * common. Atoms the review fast lane makes share their skeleton's family
+ * object (a trace of random `MAP_FIXED` ranges has millions of atoms in a few
+ * families); an atom the parser's event made has its own (no index of
+ * families: a trace of a million distinct types would pay a map entry and a
+ * key per family).
  */
 export interface AtomFamily {
   readonly type: string;
@@ -163,8 +166,12 @@ function familyOf(e: ProcessEvent, object: string): AtomFamily {
   };
 }
 
-/** A family's index key (NUL cannot occur in a parsed record, so keys of different families never collide). */
-function familyKey(f: AtomFamily): string {
+/**
+ * A family's key: type, process, kind, object and domain joined by NUL (NUL
+ * cannot occur in a parsed record, so keys of different families never
+ * collide). An atom's index key is it, NUL and the value.
+ */
+export function familyKey(f: AtomFamily): string {
   return `${f.type}\0${f.process}\0${f.kind}\0${f.object}\0${f.domain}`;
 }
 
@@ -273,57 +280,12 @@ function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
   return places;
 }
 
-/** A family and its atoms by value text. */
-export interface FamilyAtoms {
-  readonly family: AtomFamily;
-  readonly byValue: Map<string, TalliedAtom>;
-}
-
-/** Atoms by family, then by value: the index a tally (and a merge) looks records up in. */
-class AtomIndex {
-  private readonly families = new Map<string, FamilyAtoms>();
-
-  /** The atom of (`family`, `value`), or undefined; `key` is familyKey(family). */
-  find(key: string, value: string): TalliedAtom | undefined {
-    return this.families.get(key)?.byValue.get(value);
-  }
-
-  /** The family held for `key`, or `make()` (then held). */
-  family(key: string, make: () => AtomFamily): AtomFamily {
-    let f = this.families.get(key);
-    if (f === undefined) {
-      f = { family: make(), byValue: new Map() };
-      this.families.set(key, f);
-    }
-    return f.family;
-  }
-
-  /** Family `key` and its atoms, when the family is held. */
-  entry(key: string): FamilyAtoms | undefined {
-    return this.families.get(key);
-  }
-
-  set(key: string, a: TalliedAtom): void {
-    this.families.get(key)!.byValue.set(a.value, a);
-  }
-
-  /** Every atom held (in no particular order). */
-  all(): TalliedAtom[] {
-    const out: TalliedAtom[] = [];
-    for (const f of this.families.values()) for (const a of f.byValue.values()) out.push(a);
-    return out;
-  }
-
-  /** Forgets every atom (a review lane's skeletons may still hold a family's map: emptied too). */
-  clear(): void {
-    for (const f of this.families.values()) f.byValue.clear();
-    this.families.clear();
-  }
-}
-
 /** Counts records into review atoms; `add` per record, `result` once. */
 export class ReviewTally {
-  private readonly index = new AtomIndex();
+  /** The atom of the last record `add` counted (the review fast lane learns a skeleton's family from it). */
+  lastAtom: TalliedAtom | undefined = undefined;
+  /** Atoms by family key, NUL and value (until `result`). */
+  private readonly index = new Map<string, TalliedAtom>();
   private readonly summary: ReviewSummary = emptyReviewSummary();
 
   /** Counts one record; returns its atom (none for a record of unknown form). */
@@ -336,15 +298,15 @@ export class ReviewTally {
     }
     const object = eventObject(e);
     const value = argumentText(e);
-    const fk = eventFamilyKey(e, object);
-    let a = this.index.find(fk, value);
+    const key = `${eventFamilyKey(e, object)}\0${value}`;
+    let a = this.index.get(key);
     if (a === undefined) {
-      const family = this.index.family(fk, () => familyOf(e, object));
-      a = new TalliedAtom(family, value, firstOf(e), e.position, 0, 0, NO_PLACES);
-      this.index.set(fk, a);
+      a = new TalliedAtom(familyOf(e, object), value, firstOf(e), e.position, 0, 0, NO_PLACES);
+      this.index.set(key, a);
       s.atoms.push(a);
     } else if (earlier(e, a)) a.setFirst(e); // pieces may arrive in any order
     this.count(a, e.severity === 'error', e.position);
+    this.lastAtom = a;
     return a;
   }
 
@@ -371,28 +333,28 @@ export class ReviewTally {
   }
 
   /**
-   * Event `e`'s family and its atoms by value (live: atoms counted later join
-   * it), once `e` is counted; the review fast lane finds a record's atom in it
-   * from the record's value text, or adds it (`addFirst`).
+   * The atom of index key `key` (familyKey, NUL, value), if counted: the
+   * review fast lane finds a record's atom by it.
    */
-  familyAtoms(e: ProcessEvent): FamilyAtoms | undefined {
-    return this.index.entry(eventFamilyKey(e, eventObject(e)));
+  find(key: string): TalliedAtom | undefined {
+    return this.index.get(key);
   }
 
   /**
-   * Counts the first record of a new atom of family `f` (the review fast
-   * lane's: `record` is the text the parser would give, whose parse is the
-   * family's event with this `value`).
+   * Counts the first record of a new atom of `family` (index key `key`; the
+   * review fast lane's: `record` is the text the parser would give, whose
+   * parse is the family's event with this `value`).
    */
   addFirst(
-    f: FamilyAtoms,
+    family: AtomFamily,
+    key: string,
     value: string,
     record: string,
     position: TracePosition,
     failed: boolean,
   ): void {
-    const a = new TalliedAtom(f.family, value, record, position, 0, 0, NO_PLACES);
-    f.byValue.set(value, a);
+    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES);
+    this.index.set(key, a);
     this.summary.atoms.push(a);
     this.count(a, failed, position);
   }
@@ -405,6 +367,7 @@ export class ReviewTally {
   result(): ReviewSummary {
     const s = this.summary;
     this.index.clear();
+    this.lastAtom = undefined;
     (s.atoms as TalliedAtom[]).sort(atomOrder);
     s.unknown.sort(unknownOrder);
     return s;
@@ -497,15 +460,14 @@ function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
  * back).
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const index = new AtomIndex();
+  const index = new Map<string, TalliedAtom>();
   const out = emptyReviewSummary();
   for (const s of summaries) {
     for (const held of s.atoms) {
       const a = talliedAtom(held);
-      const fk = familyKey(a.family);
-      index.family(fk, () => a.family);
-      const had = index.find(fk, a.value);
-      index.set(fk, had === undefined ? a : mergeAtoms(had, a));
+      const key = `${familyKey(a.family)}\0${a.value}`;
+      const had = index.get(key);
+      index.set(key, had === undefined ? a : mergeAtoms(had, a));
     }
     out.events += s.events;
     out.failures += s.failures;
@@ -513,7 +475,7 @@ export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSumma
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
   }
-  out.atoms = index.all().sort(atomOrder);
+  out.atoms = [...index.values()].sort(atomOrder);
   out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;
   return out;
