@@ -175,9 +175,11 @@ export function familyKey(f: AtomFamily): string {
   return `${f.type}\0${f.process}\0${f.kind}\0${f.object}\0${f.domain}`;
 }
 
-/** The family key of an event (familyKey of its family, without making the family). */
-function eventFamilyKey(e: ProcessEvent, object: string): string {
-  return `${e.securityType}\0${e.process}\0${e.kind}\0${object}\0${e.kind === 'ability' ? e.domain : ''}`;
+/** An event's index key: familyKey of its family, NUL and its value (without making the family). */
+function eventKey(e: ProcessEvent, object: string, value: string): string {
+  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
+  const domain = e.kind === 'ability' ? e.domain : '';
+  return [e.securityType, e.process, e.kind, object, domain, value].join('\0');
 }
 
 /** How an atom holds its first record: the text alone when parsing it gives this very event. */
@@ -298,7 +300,7 @@ export class ReviewTally {
     }
     const object = eventObject(e);
     const value = argumentText(e);
-    const key = `${eventFamilyKey(e, object)}\0${value}`;
+    const key = eventKey(e, object, value);
     let a = this.index.get(key);
     if (a === undefined) {
       a = new TalliedAtom(familyOf(e, object), value, firstOf(e), e.position, 0, 0, NO_PLACES);
