@@ -77,13 +77,13 @@ export interface AtomFamily {
 
 /**
  * A review atom as the tally holds it: its family, its value, its first
- * record's text and place, the counts and the first failure places; about
- * half what holding the first record's event (and a key string) cost. The
+ * record's text and place, the counts and the first failure places: about
+ * two thirds of what holding the first record's event and a key cost. The
  * event is parsed again from the record text when asked for (`event`): the
  * tally keeps the text alone only when that parse gives the very event
  * counted (always for records the trace stage read; a made-up event is kept
  * whole). Every field is plain data, so an atom survives a structured clone
- * (worker threads) and `restoreReviewSummary` gives it its methods back.
+ * (worker threads) and `talliedAtom` (the merge) gives it its methods back.
  */
 export class TalliedAtom implements ReviewAtom {
   constructor(
