@@ -65,8 +65,9 @@ export function traceFilterFrom(args: Record<string, unknown>): TraceFilter {
  * `time`: learning and review never use it, and reading it costs about a tenth
  * of the trace stage (docs/performance.md). Resolves to the number of records
  * read from each input as named (before the filter; `-` is standard input),
- * so a gate can tell an input that held no record (docs/cli.md). Records a
- * sink's fast lane takes are not counted. With `follow` (`--follow`), each
+ * so a gate can tell an input that held no record (docs/cli.md); with a
+ * sink's fast lane, whose records reach no `onEvent`, the parser's count of
+ * every record it read. With `follow` (`--follow`), each
  * input is read as it is written until it ends or a signal (src/cli/follow.ts).
  */
 export async function readTraceEvents(
@@ -88,6 +89,11 @@ export async function readTraceEvents(
   try {
     for (const file of [...files].sort()) {
       const cannot = (error: unknown): FileError => new FileError(file, 'read', error);
+      const before = records.get(file) ?? 0;
+      const pushFile = async (input: AsyncIterable<Buffer | string>): Promise<void> => {
+        const read = await pushTrace(input, options);
+        if (sink.lane) records.set(file, before + read.records);
+      };
       const options: PushTraceOptions = {
         file,
         onEvent,
@@ -99,7 +105,7 @@ export async function readTraceEvents(
       if (follow) {
         const followed = await openFollowed(file, io, follow);
         try {
-          await pushTrace(followed.input, options);
+          await pushFile(followed.input);
         } catch (error) {
           throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;
         } finally {
@@ -108,7 +114,7 @@ export async function readTraceEvents(
         continue;
       }
       if (file === '-') {
-        await pushTrace(io.stdin, options).catch((error: unknown) => {
+        await pushFile(io.stdin).catch((error: unknown) => {
           // A read or inflate error (gzip on a pipe) is the user's input problem, not a crash.
           throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;
         });
@@ -121,7 +127,7 @@ export async function readTraceEvents(
         const stat = await handle.stat();
         progress.expect(stat.size);
         // A named pipe, `<(zcat a.gz)` or a device cannot be read at positions: it is streamed.
-        await pushTrace(stat.isFile() ? readChunks(handle) : streamOf(handle), options);
+        await pushFile(stat.isFile() ? readChunks(handle) : streamOf(handle));
       } catch (error) {
         // A read error (a directory, an I/O error) is the user's input problem, not a crash.
         throw (error as NodeJS.ErrnoException).code !== undefined ? cannot(error) : error;

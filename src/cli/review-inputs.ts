@@ -15,7 +15,7 @@ import { loadRangeOption } from './load-ranges';
 import type { PolicyModel } from '../policy/model/types';
 import { readTraceEvents, traceFilterFrom, traceFilterOptions } from './read-traces';
 import { loadPolicies, qnxFrom, type LoadedPolicies } from './learn-inputs';
-import { coveredAsLink, type EventGroup } from '../review/trace-review';
+import { atomGroup, coveredAsLink, type EventGroup } from '../review/trace-review';
 import { evaluate } from '../policy/evaluate';
 import type { ProcessEvent } from '../trace/event';
 import { ShardLearner } from '../infer/shard-learner';
@@ -134,7 +134,8 @@ export async function scanTraces(
     const onReviewed = (e: ProcessEvent, atom: ReviewAtom): void => {
       if (e.kind === 'link') linking.add(e.process);
       if (e.severity !== 'error' || atom.failures !== 1) return;
-      const g = { ...atom, verdict: evaluate(model, atom.event) };
+      const event = atom.event;
+      const g = atomGroup(atom, event, evaluate(model, event));
       if (!g.verdict.allowed && !coveredAsLink(g, linking)) live!.onUncovered(g);
     };
     const learner = new ShardLearner(filter, MAX_LISTED_LINES, {

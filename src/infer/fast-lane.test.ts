@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { expectSameLearning, learn } from '../test-utils/learn-both-ways';
+import { expectSameReview, review } from '../test-utils/review-both-ways';
 import { TracePushParser } from '../trace/push-parser';
 import { FastLane } from './fast-lane';
 import { RequirementAccumulator } from './requirement-accumulator';
@@ -21,6 +22,10 @@ describe('the fast lane learns what the parser learns', () => {
         // The lane does work: without it taking records this test would prove nothing.
         expect(withLane.taken).toBeGreaterThan(without.summaries[0]!.records * 0.4);
       }
+      // The review lane too: same tally, most records counted without a parse.
+      const reviewed = review(traces, true, 0);
+      expectSameReview(reviewed, review(traces, false, 0));
+      expect(reviewed.taken).toBeGreaterThan(without.summaries[0]!.records * 0.3);
     }
   });
 
@@ -51,6 +56,13 @@ describe('the fast lane learns what the parser learns', () => {
       { file: 'a.log', text: a.subarray(0, cut), firstLine: 1 },
     ];
     expectSameLearning(learn(pieces, true), learn(pieces, false));
+    // The review lane counts a record only after its atom's first: earlier ones are parsed.
+    expectSameReview(review(pieces, true), review(pieces, false));
+    const files = [
+      { file: 'b.log', text: b },
+      { file: 'a.log', text: a },
+    ];
+    expectSameReview(review(files, true), review(files, false));
   });
 
   test('the same file twice (equal places), and two files: same result', async () => {
@@ -62,6 +74,7 @@ describe('the fast lane learns what the parser learns', () => {
       { file: 'b.log', text: b },
     ];
     expectSameLearning(learn(traces, true), learn(traces, false));
+    expectSameReview(review(traces, true), review(traces, false));
   });
 
   test('-f and -a filters: records the filter drops are never taken', async () => {
@@ -75,6 +88,9 @@ describe('the fast lane learns what the parser learns', () => {
       const withLane = learn(traces, true, 65536, filter);
       expectSameLearning(withLane, learn(traces, false, 65536, filter));
       expect(withLane.taken).toBeGreaterThan(0);
+      const reviewed = review(traces, true, 65536, filter);
+      expectSameReview(reviewed, review(traces, false, 65536, filter));
+      expect(reviewed.taken).toBeGreaterThan(0);
     }
   });
 
@@ -165,6 +181,18 @@ describe('the fast lane learns what the parser learns', () => {
     const withLane = learn(traces, true);
     expectSameLearning(withLane, learn(traces, false));
     expect(withLane.taken).toBeGreaterThan(200);
+    // Review: hex and zero-led values are the parser's (their value text is the canonical
+    // decimal); each line again, with another pid and decimal values, is counted by the lane.
+    const again = lines.map((l) => l.replace(/\(pid:(\d+)\)/, '(pid:9$1)'));
+    const decimal = [...lines, ...again].map((l) =>
+      l.replace(/\(0x([0-9a-f]+)\)/i, '(1$1)'.replace(/[a-f]/gi, '7')),
+    );
+    const twice = [
+      { file: 'h.log', text: Buffer.from([...lines, ...again, ...decimal].join('\n') + '\n') },
+    ];
+    const reviewed = review(twice, true);
+    expectSameReview(reviewed, review(twice, false));
+    expect(reviewed.taken).toBeGreaterThan(0);
   });
 
   test('logger prefixes: the record starts where the parser finds it', () => {
@@ -407,12 +435,19 @@ describe('the fast lane learns what the parser learns', () => {
     expectSameLearning(withLane, learn(traces, false));
     // Each shape is new once (its two first records); the other 58 records are taken.
     expect(withLane.taken).toBe(58);
+    // Review, the file read twice: the first time as learning (58 taken, new values included);
+    // the second time a record at its atom's first place is the parser's, so only the `lacks
+    // SETUID(i)` records whose atom began with `uses SETUID(i)` a record before are taken (29).
+    const reviewed = review([...traces, ...traces], true);
+    expectSameReview(reviewed, review([...traces, ...traces], false));
+    expect(reviewed.taken).toBe(58 + 29);
     expect(withLane.summaries[0]!.lines).toBe(151);
   });
 
   test('random lines in random chunks: same result with the lane and without', () => {
     let taken = 0;
     let unknownTaken = 0;
+    let reviewTaken = 0;
     fc.assert(
       fc.property(
         fc.array(lineArb, { minLength: 1, maxLength: 12 }),
@@ -431,6 +466,9 @@ describe('the fast lane learns what the parser learns', () => {
           expectSameLearning(withLane, learn(traces, false, chunk));
           taken += withLane.taken;
           unknownTaken += withLane.unknownTaken;
+          const reviewed = review(traces, true, chunk);
+          expectSameReview(reviewed, review(traces, false, chunk));
+          reviewTaken += reviewed.taken;
         },
       ),
       { numRuns: 400 },
@@ -438,5 +476,6 @@ describe('the fast lane learns what the parser learns', () => {
     // The random lines reach the lane's taking path, not only its refusals.
     expect(taken).toBeGreaterThan(300);
     expect(unknownTaken).toBeGreaterThan(50);
+    expect(reviewTaken).toBeGreaterThan(300);
   });
 });

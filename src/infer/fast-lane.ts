@@ -70,6 +70,7 @@ import {
   isTrailingBlank,
 } from '../trace/grammar';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
+import { familyKey, type AtomFamily, type ReviewTally, type TalliedAtom } from './review-tally';
 import {
   DECIMAL_RUN,
   HEX_RUN,
@@ -121,6 +122,11 @@ class Skeleton {
   kind: 'ability' | 'attach' | 'link' | 'unknown' = 'ability';
   failed = false;
   arg = Arg.Whole;
+  /** Review: the skeleton's family (shared by the atoms the lane makes) and its key. */
+  family: AtomFamily | undefined = undefined;
+  familyKey = '';
+  /** Review, a type id: what follows the number in the value text (` (fs_t)`). */
+  valueSuffix = '';
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -133,7 +139,8 @@ interface Pending {
   runs: string[];
   /** Scanned as a record of unknown form: only an unknown event may come of it. */
   unknownForm: boolean;
-  /** The accumulator's counts before the line was read. */
+  /** The accumulator's counts (review: the tally's records) before the line was read. */
+  events: number;
   added: number;
   refused: number;
   unknown: number;
@@ -188,7 +195,18 @@ function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array):
   return true;
 }
 
-/** The lane of one accumulator; give it to every parser feeding that accumulator. */
+/**
+ * The lane of one accumulator (or, for review, of one review tally); give it
+ * to every parser feeding that accumulator.
+ *
+ * Review lane: a skeleton stands for a review atom's family (type, process,
+ * kind, object, domain, severity); a later record of it is counted into the
+ * atom of its value text, read from its digit runs, when that atom exists and
+ * its first record is earlier. A record of a new value, a value written in
+ * hex or with leading zeros, or one at or before its atom's first record
+ * (whose text the atom may need) is the parser's. Records of unknown form
+ * are the parser's too (the tally keeps the first of them whole).
+ */
 export class FastLane implements RecordLane {
   private readonly table = new SkeletonTable<Skeleton>(MAX_SKELETONS, MAX_CHAIN);
   /** Records taken that are events (went into an atom or were refused). */
@@ -233,7 +251,14 @@ export class FastLane implements RecordLane {
   constructor(
     private readonly accumulator: RequirementAccumulator,
     private readonly noteUnknown?: (position: TracePosition) => void,
+    /** Count records into this review tally instead of learning requirements. */
+    private readonly review?: ReviewTally,
   ) {}
+
+  /** Review: the atom of the matched record, or undefined and its (new) value text and index key. */
+  private reviewAtom: TalliedAtom | undefined = undefined;
+  private reviewValue = '';
+  private reviewKey = '';
 
   /** How many skeletons are kept: the lane's memory. */
   get skeletons(): number {
@@ -306,6 +331,10 @@ export class FastLane implements RecordLane {
       case Outcome.Parser:
         return undefined;
       case Outcome.Atom: {
+        if (this.review !== undefined) {
+          if (!this.matchReview(s, file, line)) return undefined;
+          break;
+        }
         // Only records after the atom's first: an earlier or equal place would need the text.
         if (file !== s.afterFile || line <= s.afterLine) {
           const first = s.atom!.first;
@@ -341,6 +370,7 @@ export class FastLane implements RecordLane {
         line: this.line,
         runs: Array.from({ length: this.runs.count }, (_, r) => this.text(r)),
         unknownForm: this.unknownForm,
+        events: this.review?.events ?? 0,
         added: acc.added,
         refused: acc.refusedCount,
         unknown: acc.unknownCount,
@@ -354,6 +384,17 @@ export class FastLane implements RecordLane {
       return;
     }
     this.taken++;
+    if (this.review !== undefined) {
+      const at = { file: this.file, line: this.line };
+      // The record before this line, closed since `match`, may have made the atom: it is earlier.
+      const a = this.reviewAtom ?? this.review.find(this.reviewKey);
+      if (a !== undefined) this.review.count(a, s.failed, at);
+      else {
+        const record = this.bytes.toString('latin1', this.record, this.end);
+        this.review.addFirst(s.family!, this.reviewKey, this.reviewValue, record, at, s.failed);
+      }
+      return;
+    }
     if (s.outcome === Outcome.Refused) {
       this.accumulator.refuseAgain(s.refusal!, { file: this.file, line: this.line });
       return;
@@ -397,7 +438,10 @@ export class FastLane implements RecordLane {
       s.kind = 'unknown';
       return;
     }
-    if (p.unknownForm || unknown !== 0 || event.pid !== runs[0]) return;
+    if (this.review !== undefined) {
+      if (p.unknownForm || event.pid !== runs[0]) return;
+      if (this.review.events - p.events !== 1) return;
+    } else if (p.unknownForm || unknown !== 0 || event.pid !== runs[0]) return;
     let arg = Arg.Whole;
     if (event.kind === 'ability') {
       const a = event.argument;
@@ -412,7 +456,17 @@ export class FastLane implements RecordLane {
         if (runs.length !== 2 || a.value === undefined || !sameNumber(a.value, runs[1]!)) return;
       } else if (runs.length !== 1) return;
     } else if (runs.length !== 1) return;
-    if (added === 1 && refused === 0) {
+    if (this.review !== undefined) {
+      // The record's atom is in its family's map from now on: later records find theirs there.
+      const atom = this.review.lastAtom;
+      if (atom === undefined) return;
+      s.outcome = Outcome.Atom;
+      s.family = atom.family;
+      s.familyKey = familyKey(atom.family);
+      if (event.kind === 'ability' && event.argument.kind === 'type-id') {
+        s.valueSuffix = ` (${event.argument.typeName})`;
+      }
+    } else if (added === 1 && refused === 0) {
       s.outcome = Outcome.Atom;
       s.atom = acc.lastAtom;
     } else if (added === 0 && refused === 1) {
@@ -422,6 +476,56 @@ export class FastLane implements RecordLane {
     s.kind = event.kind;
     s.failed = event.severity === 'error';
     s.arg = arg;
+  }
+
+  /**
+   * Review: finds the matched record's atom (skeleton `s`'s family, the value
+   * text of its digit runs): `reviewAtom` when it exists and its first record
+   * is before `file:line`; none (`reviewValue` set) when the record can be its
+   * first, its text being the parser's (no run of blanks, which the parser
+   * would join: a joined wrapped record has none). False when the parser must
+   * read it.
+   */
+  private matchReview(s: Skeleton, file: string, line: number): boolean {
+    let value: string | undefined = '';
+    if (s.arg === Arg.Value) value = this.canonical(1);
+    else if (s.arg === Arg.Range) {
+      const start = this.canonical(1);
+      const end = this.canonical(2);
+      value = start === undefined || end === undefined ? undefined : `${start}-${end}`;
+    } else if (s.valueSuffix !== '') {
+      const n = this.canonical(1);
+      value = n === undefined ? undefined : n + s.valueSuffix;
+    }
+    if (value === undefined) return false;
+    const key = `${s.familyKey}\0${value}`;
+    const a = this.review!.find(key);
+    if (a === undefined) {
+      const b = this.bytes;
+      for (let k = this.record + 1; k < this.end; k++) {
+        if (b[k] === 9 || (b[k] === 32 && b[k - 1] === 32)) return false;
+      }
+      this.reviewAtom = undefined;
+      this.reviewValue = value;
+      this.reviewKey = key;
+      return true;
+    }
+    const first = a.position;
+    if (file === first.file ? line <= first.line : file < first.file) return false;
+    this.reviewAtom = a;
+    return true;
+  }
+
+  /**
+   * Run `r` as the parser's canonical decimal (argument-value text), when its
+   * digits are that text already: decimal, no leading zero. Else undefined.
+   */
+  private canonical(r: number): string | undefined {
+    if ((this.runs.hex >> r) & 1) return undefined;
+    const from = this.runs.bounds[2 * r]!;
+    const to = this.runs.bounds[2 * r + 1]!;
+    if (this.bytes[from] === 48 && to - from > 1) return undefined;
+    return this.bytes.toString('latin1', from, to);
   }
 
   /**

@@ -1,13 +1,21 @@
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
+  TalliedAtom,
+  atomPlaces,
+  linkingProcesses,
   mergeReviewSummaries,
   tallyEvents,
+  type ReviewAtom,
   type ReviewSummary,
 } from './review-tally';
 import { abilityEvent, pathEvent } from './test-events';
-import type { TraceEvent } from '../trace/event';
+import type { ProcessEvent, TraceEvent } from '../trace/event';
+import { parseTraceText } from '../trace/push-parser';
+import { hostileRecord, recordLine } from '../test-utils/hostile-corpus';
 
 /** Random records over few keys and places, so atoms repeat and places tie across files. */
 const eventArb: fc.Arbitrary<TraceEvent> = fc.oneof(
@@ -144,7 +152,7 @@ describe('review tally', () => {
     expect(u.unknown[0]!.position.line).toBe(1);
   });
 
-  it('is plain data: a JSON round trip gives it back', () => {
+  it("is plain data: a JSON round trip (or a worker's structured clone), merged, gives it back", () => {
     const s = tallyEvents([
       abilityEvent({ type: 'a_t', ability: 'INTERRUPT', argument: { kind: 'value', value: '14' } }),
       abilityEvent({
@@ -155,7 +163,151 @@ describe('review tally', () => {
       }),
       pathEvent({ kind: 'attach', type: 'b_t', path: '/dev/x', code: 'conflict' }),
     ]);
-    expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+    const view = (x: ReviewSummary): unknown[] =>
+      x.atoms.map((a) => [
+        a.key,
+        a.event,
+        a.object,
+        a.value,
+        a.failures,
+        a.successes,
+        a.failurePlaces,
+      ]);
+    for (const copy of [JSON.parse(JSON.stringify(s)), structuredClone(s)] as ReviewSummary[]) {
+      expect(copy).toEqual(s);
+      // The copies' atoms lost their methods: the merge gives them back.
+      expect(copy.atoms[0]).not.toBeInstanceOf(TalliedAtom);
+      expect(atomPlaces(copy.atoms[0]!)).toEqual([
+        { file: 'trace.log', line: 1 },
+        { file: 'trace.log', line: 1 },
+      ]);
+      expect(view(mergeReviewSummaries(copy))).toEqual(view(s));
+    }
     expect(s.atoms.map((a) => a.value)).toEqual(['14', '1 (fs_t)', '']);
+  });
+});
+
+/** Every sample trace under samples/ (the parser's events, as the review reads them). */
+function sampleEvents(): TraceEvent[] {
+  const root = path.join(__dirname, '..', '..', 'samples');
+  const out: TraceEvent[] = [];
+  for (const dir of readdirSync(root)) {
+    const d = path.join(root, dir);
+    for (const f of readdirSync(d)) {
+      if (!f.endsWith('.log')) continue;
+      out.push(...parseTraceText(readFileSync(path.join(d, f)), `${dir}/${f}`, false).events);
+    }
+  }
+  return out;
+}
+
+/** The first event of each key by place, as a plain reader finds it: the reference for `event`. */
+function firstByKey(events: TraceEvent[]): Map<string, ProcessEvent> {
+  const out = new Map<string, ProcessEvent>();
+  for (const e of inPlaceOrder(events)) {
+    if (e.kind === 'unknown') continue;
+    const one = tallyEvents([e]).atoms[0]!;
+    if (!out.has(one.key)) out.set(one.key, e);
+  }
+  return out;
+}
+
+describe('compact atoms (a record text, not an event)', () => {
+  const held = (a: ReviewAtom): unknown => (a as TalliedAtom).heldFirst();
+
+  it('keeps only the text of records the parser read, and parses back the very first event', () => {
+    const events = sampleEvents();
+    expect(events.length).toBeGreaterThan(100);
+    const s = tallyEvents(events);
+    const first = firstByKey(events);
+    expect(s.atoms.length).toBe(first.size);
+    for (const a of s.atoms) {
+      expect(typeof held(a)).toBe('string');
+      expect(a.event).toEqual(first.get(a.key));
+      expect(a.key).toBe(
+        [
+          a.event.securityType,
+          a.event.process,
+          a.event.kind,
+          a.object,
+          a.value,
+          a.event.kind === 'ability' ? a.event.domain : '',
+        ].join('\0'),
+      );
+    }
+  });
+
+  it('does the same for hostile records (fragments in types, processes and fields)', () => {
+    fc.assert(
+      fc.property(fc.array(hostileRecord, { minLength: 1, maxLength: 12 }), (records) => {
+        const text = records.map(recordLine).join('\n');
+        const events = parseTraceText(text, 'h.log', false).events;
+        const s = tallyEvents(events);
+        const first = firstByKey(events);
+        for (const a of s.atoms) {
+          expect(a.event).toEqual(first.get(a.key));
+          expect(typeof held(a)).toBe('string');
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps a made-up event whole when its record text reads otherwise', () => {
+    const e = abilityEvent({ type: 'a_t', ability: 'IO', line: 1 });
+    const odd: ProcessEvent = { ...e, record: e.record.replace('a_t', 'z_t') };
+    const timed: ProcessEvent = {
+      ...abilityEvent({ type: 'b_t', ability: 'IO', line: 2 }),
+      time: 5,
+    };
+    const s = tallyEvents([odd, timed]);
+    expect(s.atoms.map((a) => a.event)).toEqual([odd, timed]);
+    expect(s.atoms.map((a) => a.event.securityType)).toEqual(['a_t', 'b_t']);
+    expect(held(s.atoms[0]!)).toBe(odd);
+    expect(held(s.atoms[1]!)).toBe(timed);
+  });
+
+  it('merges atoms given as plain fields (read back from a file) with tallied ones', () => {
+    const a = abilityEvent({
+      type: 'a_t',
+      ability: 'SETUID',
+      argument: { kind: 'value', value: '3' },
+      line: 4,
+    });
+    const b = abilityEvent({
+      type: 'a_t',
+      ability: 'SETUID',
+      argument: { kind: 'value', value: '3' },
+      line: 2,
+    });
+    const tallied = tallyEvents([a]);
+    const t = tallyEvents([b]).atoms[0]!;
+    const plain: ReviewSummary = {
+      ...tallyEvents([b]),
+      atoms: [
+        {
+          key: t.key,
+          event: t.event,
+          object: t.object,
+          value: t.value,
+          failures: t.failures,
+          successes: t.successes,
+          failurePlaces: t.failurePlaces,
+        },
+      ],
+    };
+    const merged = mergeReviewSummaries(tallied, plain).atoms;
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.event).toEqual(b);
+    expect(merged[0]!.failures).toBe(2);
+    expect(merged[0]!.failurePlaces.map((p) => p.line)).toEqual([2, 4]);
+  });
+
+  it('names the linking processes from the atoms, without parsing their records', () => {
+    const s = tallyEvents([
+      pathEvent({ kind: 'link', type: 'a_t', path: '/tmp/x', process: 'bin/mk' }),
+      pathEvent({ kind: 'attach', type: 'a_t', path: '/dev/x', process: 'bin/at', line: 2 }),
+    ]);
+    expect([...linkingProcesses(s.atoms)]).toEqual(['bin/mk']);
   });
 });

@@ -12,12 +12,19 @@
  * property-tested); the policy judges each atom once afterwards
  * (src/review/trace-review.ts). Memory grows with distinct atoms, never with
  * records: an atom keeps two counts, at most MAX_GROUP_PLACES places and its
- * first record.
+ * first record's text (TalliedAtom).
  *
- * Plain data (for summaries written to files): strings, numbers, arrays and
- * trace events; no Map inside an atom.
+ * Plain data (for summaries written to files and results of worker threads):
+ * strings, numbers, arrays and trace events; no Map inside an atom.
  */
-import type { ProcessEvent, TraceEvent, TracePosition, UnknownEvent } from '../trace/event';
+import type {
+  AbilityArgument,
+  ProcessEvent,
+  TraceEvent,
+  TracePosition,
+  UnknownEvent,
+} from '../trace/event';
+import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
@@ -36,15 +43,93 @@ export const MAX_UNKNOWN = 1000;
  * - `value`: the value an ability record checked as printed (`15`, `1-5`, `1 (fs_t)`), or `''`;
  * - `failures`, `successes`: denied and permitted records;
  * - `failurePlaces`: the first places of denied records, by place (at most MAX_GROUP_PLACES).
+ *
+ * The tally's atoms are `TalliedAtom`s, which derive `key`, `event` and
+ * `object` on demand (see there); any object with these fields is an atom to
+ * `mergeReviewSummaries` (summaries read back from files).
  */
 export interface ReviewAtom {
-  key: string;
-  event: ProcessEvent;
-  object: string;
-  value: string;
+  readonly key: string;
+  readonly event: ProcessEvent;
+  readonly object: string;
+  readonly value: string;
   failures: number;
   successes: number;
   failurePlaces: TracePosition[];
+}
+
+/**
+ * What every atom of one (type, process, kind, object, domain) has in
+ * common. Atoms the review fast lane makes share their skeleton's family
+ * object (a trace of random `MAP_FIXED` ranges has millions of atoms in a few
+ * families); an atom the parser's event made has its own (no index of
+ * families: a trace of a million distinct types would pay a map entry and a
+ * key per family).
+ */
+export interface AtomFamily {
+  readonly type: string;
+  readonly process: string;
+  readonly kind: ProcessEvent['kind'];
+  readonly object: string;
+  /** `root`/`non-root` for an ability, `''` for a path. */
+  readonly domain: string;
+}
+
+/**
+ * A review atom as the tally holds it: its family, its value, its first
+ * record's text and place, the counts and the first failure places: about
+ * two thirds of what holding the first record's event and a key cost. The
+ * event is parsed again from the record text when asked for (`event`): the
+ * tally keeps the text alone only when that parse gives the very event
+ * counted (always for records the trace stage read; a made-up event is kept
+ * whole). Every field is plain data, so an atom survives a structured clone
+ * (worker threads) and `talliedAtom` (the merge) gives it its methods back.
+ */
+export class TalliedAtom implements ReviewAtom {
+  constructor(
+    readonly family: AtomFamily,
+    readonly value: string,
+    /** The first record's text when parsing it gives its event, else that event. */
+    private first: string | ProcessEvent,
+    /** The first record's place. */
+    public position: TracePosition,
+    public failures: number,
+    public successes: number,
+    public failurePlaces: TracePosition[],
+  ) {}
+
+  /** Type, process, kind, object, value and domain joined by NUL (never collide: NUL is in no record). */
+  get key(): string {
+    const f = this.family;
+    return [f.type, f.process, f.kind, f.object, this.value, f.domain].join('\0');
+  }
+
+  get object(): string {
+    return this.family.object;
+  }
+
+  /** The first record's canonical text. */
+  get record(): string {
+    const f = this.first;
+    return typeof f === 'string' ? f : f.record;
+  }
+
+  /** The first record's event: parsed again from its text (a new object on each call). */
+  get event(): ProcessEvent {
+    const f = this.first;
+    return typeof f === 'string' ? (parseRecord(f, this.position) as ProcessEvent) : f;
+  }
+
+  /** Makes `e` this atom's first record. */
+  setFirst(e: ProcessEvent): void {
+    this.first = firstOf(e);
+    this.position = e.position;
+  }
+
+  /** The first record as held (for a merge: the other atom's, unparsed). */
+  heldFirst(): string | ProcessEvent {
+    return this.first;
+  }
 }
 
 /** The review summary of some records: atoms by the place of their first record, and counts. */
@@ -70,28 +155,108 @@ export function argumentText(e: ProcessEvent): string {
   return e.kind === 'ability' ? argumentValueText(e.argument) : '';
 }
 
-function atomKey(e: ProcessEvent, object: string, value: string): string {
-  const domain = e.kind === 'ability' ? e.domain : '';
-  // NUL cannot occur in a parsed record, so keys of different accesses never collide.
-  return [e.securityType, e.process, e.kind, object, value, domain].join('\0');
+/** The family of an event: what its atom shares with the atoms of its other values. */
+function familyOf(e: ProcessEvent, object: string): AtomFamily {
+  return {
+    type: e.securityType,
+    process: e.process,
+    kind: e.kind,
+    object,
+    domain: e.kind === 'ability' ? e.domain : '',
+  };
 }
 
-/** True when record `a` comes before record `b` (place, then text: the same whatever the merge order). */
-function earlier(a: ProcessEvent, b: ProcessEvent): boolean {
-  const c = byPlace(a.position, b.position);
-  return c < 0 || (c === 0 && a.record < b.record);
+/**
+ * A family's key: type, process, kind, object and domain joined by NUL (NUL
+ * cannot occur in a parsed record, so keys of different families never
+ * collide). An atom's index key is it, NUL and the value.
+ */
+export function familyKey(f: AtomFamily): string {
+  return `${f.type}\0${f.process}\0${f.kind}\0${f.object}\0${f.domain}`;
+}
+
+/** An event's index key: familyKey of its family, NUL and its value (without making the family). */
+function eventKey(e: ProcessEvent, object: string, value: string): string {
+  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
+  const domain = e.kind === 'ability' ? e.domain : '';
+  return [e.securityType, e.process, e.kind, object, domain, value].join('\0');
+}
+
+/** How an atom holds its first record: the text alone when parsing it gives this very event. */
+function firstOf(e: ProcessEvent): string | ProcessEvent {
+  if (e.time !== undefined) return e;
+  const again = parseRecord(e.record, e.position);
+  return again !== undefined && sameEvent(again, e) ? e.record : e;
+}
+
+/** True when two events (of one position, neither with a time) are the same record, field by field. */
+function sameEvent(a: TraceEvent, b: ProcessEvent): boolean {
+  if (a.kind !== b.kind || a.time !== undefined) return false;
+  if (
+    a.severity !== b.severity ||
+    a.process !== b.process ||
+    a.pid !== b.pid ||
+    a.securityType !== b.securityType ||
+    a.record !== b.record
+  )
+    return false;
+  if (a.kind === 'ability') {
+    const e = b as typeof a;
+    return (
+      a.domain === e.domain &&
+      a.ability.monitorName === e.ability.monitorName &&
+      a.ability.policyName === e.ability.policyName &&
+      a.ability.dynamic === e.ability.dynamic &&
+      sameArgument(a.argument, e.argument) &&
+      sameKeys(a, e)
+    );
+  }
+  const e = b as typeof a;
+  return (
+    a.path === e.path &&
+    a.failure?.reason === e.failure?.reason &&
+    a.failure?.code === e.failure?.code &&
+    sameKeys(a, e)
+  );
+}
+
+function sameArgument(a: AbilityArgument, b: AbilityArgument): boolean {
+  return (
+    a.kind === b.kind &&
+    (a as { value?: string }).value === (b as { value?: string }).value &&
+    (a as { start?: string }).start === (b as { start?: string }).start &&
+    (a as { end?: string }).end === (b as { end?: string }).end &&
+    (a as { typeName?: string }).typeName === (b as { typeName?: string }).typeName &&
+    Object.keys(a).length === Object.keys(b).length
+  );
+}
+
+/** The same fields (an event with a field the parser never sets is kept whole). */
+function sameKeys(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => k in b);
+}
+
+/** True when record `e` comes before atom `a`'s first (place, then text: the same whatever the merge order). */
+function earlier(e: { position: TracePosition; record: string }, a: TalliedAtom): boolean {
+  const c = byPlace(e.position, a.position);
+  return c < 0 || (c === 0 && e.record < a.record);
 }
 
 /**
  * The order of atoms: by their first record's place (a tie, only possible for
  * made-up records, by record text, then key), so it is total.
  */
-function atomOrder(a: ReviewAtom, b: ReviewAtom): number {
-  return (
-    byPlace(a.event.position, b.event.position) ||
-    (a.event.record < b.event.record ? -1 : a.event.record > b.event.record ? 1 : 0) ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
-  );
+function atomOrder(a: TalliedAtom, b: TalliedAtom): number {
+  const c = byPlace(a.position, b.position);
+  if (c !== 0) return c;
+  const ra = a.record;
+  const rb = b.record;
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  const ka = a.key;
+  const kb = b.key;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** The order of unknown records: by place, then text. */
@@ -119,15 +284,11 @@ function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
 
 /** Counts records into review atoms; `add` per record, `result` once. */
 export class ReviewTally {
-  private readonly byKey = new Map<string, ReviewAtom>();
-  private readonly summary: ReviewSummary = {
-    atoms: [],
-    events: 0,
-    failures: 0,
-    successes: 0,
-    unknown: [],
-    unknownCount: 0,
-  };
+  /** The atom of the last record `add` counted (the review fast lane learns a skeleton's family from it). */
+  lastAtom: TalliedAtom | undefined = undefined;
+  /** Atoms by family key, NUL and value (until `result`). */
+  private readonly index = new Map<string, TalliedAtom>();
+  private readonly summary: ReviewSummary = emptyReviewSummary();
 
   /** Counts one record; returns its atom (none for a record of unknown form). */
   add(e: TraceEvent): ReviewAtom | undefined {
@@ -137,25 +298,67 @@ export class ReviewTally {
       if (s.unknown.length < MAX_UNKNOWN) s.unknown.push(e);
       return undefined;
     }
-    s.events++;
     const object = eventObject(e);
     const value = argumentText(e);
-    const key = atomKey(e, object, value);
-    let a = this.byKey.get(key);
+    const key = eventKey(e, object, value);
+    let a = this.index.get(key);
     if (a === undefined) {
-      a = { key, event: e, object, value, failures: 0, successes: 0, failurePlaces: [] };
-      this.byKey.set(key, a);
+      a = new TalliedAtom(familyOf(e, object), value, firstOf(e), e.position, 0, 0, NO_PLACES);
+      this.index.set(key, a);
       s.atoms.push(a);
-    } else if (earlier(e, a.event)) a.event = e; // pieces may arrive in any order
-    if (e.severity === 'error') {
+    } else if (earlier(e, a)) a.setFirst(e); // pieces may arrive in any order
+    this.count(a, e.severity === 'error', e.position);
+    this.lastAtom = a;
+    return a;
+  }
+
+  /**
+   * Counts one more record of atom `a`, at `position`, a place after its
+   * first record's (the review fast lane's records: src/infer/fast-lane.ts).
+   */
+  count(a: TalliedAtom, failed: boolean, position: TracePosition): void {
+    const s = this.summary;
+    s.events++;
+    if (failed) {
       a.failures++;
       s.failures++;
-      a.failurePlaces = addPlace(a.failurePlaces, e.position);
+      a.failurePlaces = addPlace(a.failurePlaces, position);
     } else {
       a.successes++;
       s.successes++;
     }
-    return a;
+  }
+
+  /** Records of a known form counted so far. */
+  get events(): number {
+    return this.summary.events;
+  }
+
+  /**
+   * The atom of index key `key` (familyKey, NUL, value), if counted: the
+   * review fast lane finds a record's atom by it.
+   */
+  find(key: string): TalliedAtom | undefined {
+    return this.index.get(key);
+  }
+
+  /**
+   * Counts the first record of a new atom of `family` (index key `key`; the
+   * review fast lane's: `record` is the text the parser would give, whose
+   * parse is the family's event with this `value`).
+   */
+  addFirst(
+    family: AtomFamily,
+    key: string,
+    value: string,
+    record: string,
+    position: TracePosition,
+    failed: boolean,
+  ): void {
+    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES);
+    this.index.set(key, a);
+    this.summary.atoms.push(a);
+    this.count(a, failed, position);
   }
 
   /**
@@ -165,12 +368,19 @@ export class ReviewTally {
    */
   result(): ReviewSummary {
     const s = this.summary;
-    this.byKey.clear();
-    s.atoms.sort(atomOrder);
+    this.index.clear();
+    this.lastAtom = undefined;
+    (s.atoms as TalliedAtom[]).sort(atomOrder);
     s.unknown.sort(unknownOrder);
     return s;
   }
 }
+
+/**
+ * The failure places of an atom with no failure: shared, never written
+ * (addPlace returns a new array for a first place; merges build new arrays).
+ */
+const NO_PLACES: TracePosition[] = [];
 
 /** Counts a finite list of records (tests, library callers). */
 export function tallyEvents(events: Iterable<TraceEvent>): ReviewSummary {
@@ -184,33 +394,82 @@ export function emptyReviewSummary(): ReviewSummary {
   return { atoms: [], events: 0, failures: 0, successes: 0, unknown: [], unknownCount: 0 };
 }
 
+/** The fields a TalliedAtom holds, as a structured clone (a worker's result) leaves them. */
+type HeldAtom = Pick<
+  TalliedAtom,
+  'family' | 'value' | 'position' | 'failures' | 'successes' | 'failurePlaces'
+>;
+
+/**
+ * Any atom as a TalliedAtom: itself; one cloned across threads (its fields
+ * without its methods) given them back; any other (read from a summary file)
+ * made from its fields.
+ */
+export function talliedAtom(a: ReviewAtom | HeldAtom): TalliedAtom {
+  if (a instanceof TalliedAtom) return a;
+  if ('family' in a && typeof a.family === 'object') {
+    return Object.setPrototypeOf(a, TalliedAtom.prototype) as TalliedAtom;
+  }
+  const r = a as ReviewAtom;
+  const e = r.event;
+  return new TalliedAtom(
+    familyOf(e, r.object),
+    r.value,
+    firstOf(e),
+    e.position,
+    r.failures,
+    r.successes,
+    r.failurePlaces,
+  );
+}
+
+/** The places an atom holds (its first record's, its failures'): what a shard's line shift moves. */
+export function atomPlaces(a: ReviewAtom): TracePosition[] {
+  const t = talliedAtom(a);
+  return [t.position, ...t.failurePlaces];
+}
+
+/** The processes that created or tried to create links, read from the atoms' families. */
+export function linkingProcesses(atoms: readonly ReviewAtom[]): Set<string> {
+  const out = new Set<string>();
+  for (const a of atoms) {
+    const f = talliedAtom(a).family;
+    if (f.kind === 'link') out.add(f.process);
+  }
+  return out;
+}
+
 /** Merges two atoms of one key into a new one (inputs unchanged). */
-function mergeAtoms(a: ReviewAtom, b: ReviewAtom): ReviewAtom {
+function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
   const places = [...a.failurePlaces, ...b.failurePlaces].sort(byPlace);
-  return {
-    key: a.key,
-    event: earlier(b.event, a.event) ? b.event : a.event,
-    object: a.object,
-    value: a.value,
-    failures: a.failures + b.failures,
-    successes: a.successes + b.successes,
-    failurePlaces: places.slice(0, MAX_GROUP_PLACES),
-  };
+  const first = earlier(b, a) ? b : a;
+  return new TalliedAtom(
+    a.family,
+    a.value,
+    first.heldFirst(),
+    first.position,
+    a.failures + b.failures,
+    a.successes + b.successes,
+    places.length === 0 ? NO_PLACES : places.slice(0, MAX_GROUP_PLACES),
+  );
 }
 
 /**
  * Merges summaries (per piece, per thread, per machine): associative and
  * commutative; atoms and unknown records by place, as one reader of all the
  * records in place order would give them. Inputs are not modified (atoms
- * only in one input are shared).
+ * only in one input are shared; atoms cloned from a worker get their methods
+ * back).
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const byKey = new Map<string, ReviewAtom>();
+  const index = new Map<string, TalliedAtom>();
   const out = emptyReviewSummary();
   for (const s of summaries) {
-    for (const a of s.atoms) {
-      const had = byKey.get(a.key);
-      byKey.set(a.key, had ? mergeAtoms(had, a) : a);
+    for (const held of s.atoms) {
+      const a = talliedAtom(held);
+      const key = `${familyKey(a.family)}\0${a.value}`;
+      const had = index.get(key);
+      index.set(key, had === undefined ? a : mergeAtoms(had, a));
     }
     out.events += s.events;
     out.failures += s.failures;
@@ -218,7 +477,7 @@ export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSumma
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
   }
-  out.atoms = [...byKey.values()].sort(atomOrder);
+  out.atoms = [...index.values()].sort(atomOrder);
   out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;
   return out;

@@ -9,9 +9,10 @@
  *
  * For the review commands (`check`, `explain`, `harden`) the learner counts
  * records into a review tally (src/infer/review-tally.ts) instead of
- * requirements: the same readers, threads and merge, another summary. The
- * fast lane is the requirements' only (a review atom needs each record's value
- * text), so a review learner parses every record.
+ * requirements: the same readers, threads and merge, another summary, and
+ * the same fast lane, which counts a record of a skeleton it knows into the
+ * atom of its value text (src/infer/fast-lane.ts); only `check --follow`'s
+ * learner, which is told every record, parses each.
  *
  * Does not read files or start threads: see src/cli/parallel/infer-shard.ts,
  * read-stream-parallel.ts.
@@ -100,14 +101,17 @@ export class ShardLearner {
     this.monitor = monitorFilter(filter);
     this.notUnderstood = new FirstByPlace(maxListed);
     const notUnderstood = this.notUnderstood;
-    this.lane = new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
     this.tally = mode.review ? new ReviewTally() : undefined;
     this.onReviewed = mode.onReviewed;
+    // Review: records of unknown form stay the parser's (the tally keeps the first whole).
+    this.lane = this.tally
+      ? new FastLane(this.accumulator, undefined, this.tally)
+      : new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
   }
 
-  /** The fast lane, when this learner learns requirements. */
+  /** The fast lane, unless every record must reach `onReviewed` as an event. */
   private laneOption(): { lane?: FastLane } {
-    return this.tally ? {} : { lane: this.lane };
+    return this.onReviewed ? {} : { lane: this.lane };
   }
 
   /**

@@ -26,7 +26,7 @@ import {
   type WaiverUse,
 } from './waivers';
 import type { PolicyModel } from '../policy/model/types';
-import type { ReviewAtom, ReviewSummary } from '../infer/review-tally';
+import { linkingProcesses, type ReviewAtom, type ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -150,8 +150,7 @@ export function checkSummaryResult(
   summary: ReviewSummary,
   input: CheckInput,
 ): CheckResult {
-  const linking = new Set<string>();
-  for (const a of summary.atoms) if (a.event.kind === 'link') linking.add(a.event.process);
+  const linking = linkingProcesses(summary.atoms);
   const atoms: Array<ReviewAtom | undefined> = summary.atoms;
   const used = new Set<string>();
   const sorter = new UncoveredSorter(input.waivers?.set);

@@ -18,12 +18,13 @@ import {
   linkers,
   type EventGroup,
   type TraceReview,
+  atomGroup,
 } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
 import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
 import { evaluate } from '../policy/evaluate';
 import type { PolicyModel } from '../policy/model/types';
-import type { ReviewSummary } from '../infer/review-tally';
+import { atomPlaces, linkingProcesses, type ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `explain --format json` document. */
 export const EXPLAIN_SCHEMA_VERSION = 1;
@@ -238,21 +239,21 @@ export function explainSummary(
   visit: ExplainVisitor,
 ): number {
   const atoms = summary.atoms;
-  const linking = new Set<string>();
-  for (const a of atoms) if (a.event.kind === 'link') linking.add(a.event.process);
+  const linking = linkingProcesses(atoms);
   const context: ExplainContext = { okTypes: new Map(), linking };
   const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
   const bySection: number[][] = REASON_TITLES.map(() => []);
   for (let i = 0; i < atoms.length; i++) {
     const a = atoms[i]!;
-    const v = evaluate(model, a.event);
-    if (a.successes > 0 || v.allowed) noteOk(context.okTypes, a);
+    const event = a.event;
+    const v = evaluate(model, event);
+    if (a.successes > 0 || v.allowed) noteOk(context.okTypes, { event, object: a.object });
     // A reason without a section is not printed, as explainFailures leaves it out.
     const s = a.failures > 0 ? sectionOf.get(v.allowed ? 'allowed-now' : v.reason) : undefined;
     if (s !== undefined) bySection[s]!.push(i);
   }
   const firstFailure = (i: number): TracePosition =>
-    atoms[i]!.failurePlaces[0] ?? atoms[i]!.event.position;
+    atoms[i]!.failurePlaces[0] ?? atomPlaces(atoms[i]!)[0]!;
   let groups = 0;
   for (let s = 0; s < REASON_TITLES.length; s++) {
     const list = bySection[s]!;
@@ -262,7 +263,8 @@ export function explainSummary(
     visit.section(REASON_TITLES[s]![0], REASON_TITLES[s]![1], list.length);
     for (const i of list) {
       const a = atoms[i]!;
-      visit.failure(explainOne({ ...a, verdict: evaluate(model, a.event) }, context));
+      const event = a.event;
+      visit.failure(explainOne(atomGroup(a, event, evaluate(model, event)), context));
     }
     groups += list.length;
     bySection[s] = [];

@@ -57,13 +57,20 @@ export function placeKey(p: { file: string; line: number; column: number }): str
 
 /** Judges one atom, noting the grants its verdict used in `used`. */
 export function judgeAtom(model: PolicyModel, a: ReviewAtom, used: Set<string>): EventGroup {
-  const verdict = evaluate(model, a.event);
+  // The atom's event once: a tallied atom parses it again from its record text on each ask.
+  const event = a.event;
+  const verdict = evaluate(model, event);
   if (verdict.allowed) for (const r of verdict.grants) used.add(placeKey(r));
   // A prefixed path rule that may have matched counts as used: harden must not remove it.
   for (const r of verdict.mayHaveAllowed ?? []) used.add(placeKey(r));
+  return atomGroup(a, event, verdict);
+}
+
+/** An atom with its verdict, as a group (`event`: the atom's, asked for once by the caller). */
+export function atomGroup(a: ReviewAtom, event: ProcessEvent, verdict: Verdict): EventGroup {
   return {
     key: a.key,
-    event: a.event,
+    event,
     object: a.object,
     failures: a.failures,
     successes: a.successes,

@@ -28,6 +28,7 @@ import { startsAsSecpolgenerate } from '../../trace/trace-input';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
+import { atomPlaces } from '../../infer/review-tally';
 import { shardRanges } from './shard-ranges';
 
 /**
@@ -200,10 +201,7 @@ function shiftLines(r: ShardResult, offset: number): void {
     shift(ev.last);
     shift(ev.firstFailure);
   }
-  for (const a of r.review?.atoms ?? []) {
-    shift(a.event.position);
-    for (const p of a.failurePlaces) shift(p);
-  }
+  for (const a of r.review?.atoms ?? []) for (const p of atomPlaces(a)) shift(p);
   for (const u of r.review?.unknown ?? []) shift(u.position);
   for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
 }

@@ -1,0 +1,98 @@
+/**
+ * Counting one trace into a review tally two ways, as `check` does on one
+ * thread: through the parser alone, and with the review fast lane
+ * (src/infer/fast-lane.ts with a ReviewTally). The lane must be invisible:
+ * the tally (every atom's key, first event, counts and places; the unknown
+ * records), the event count and the parser's summaries are the same, for any
+ * input cut into any chunks. The parser without a lane is the definition.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import { FastLane } from '../infer/fast-lane';
+import { RequirementAccumulator } from '../infer/requirement-accumulator';
+import { ReviewTally, type ReviewSummary } from '../infer/review-tally';
+import { monitorFilter } from '../infer/trace-filter';
+import { TracePushParser, type TraceSummary } from '../trace/push-parser';
+import { EVERYTHING } from './learn-both-ways';
+
+export interface Reviewed {
+  summary: ReviewSummary;
+  eventCount: number;
+  diagnostics: Diagnostic[];
+  summaries: TraceSummary[];
+  taken: number;
+}
+
+/** Counts the traces into a review tally as the review learner does on one thread, with the lane or without. */
+export function review(
+  traces: Array<{ file: string; text: Buffer; firstLine?: number }>,
+  withLane: boolean,
+  chunk = 65536,
+  filter = EVERYTHING,
+): Reviewed {
+  const tally = new ReviewTally();
+  const lane = new FastLane(new RequirementAccumulator(), undefined, tally);
+  const monitor = monitorFilter(filter);
+  const diagnostics: Diagnostic[] = [];
+  const summaries: TraceSummary[] = [];
+  let eventCount = 0;
+  for (const { file, text, firstLine } of traces) {
+    const parser = new TracePushParser({
+      file,
+      ...(firstLine !== undefined ? { firstLine } : {}),
+      times: false,
+      ...(withLane ? { lane } : {}),
+      onEvent: (e) => {
+        if (!monitor.accept(e)) return;
+        if (e.kind !== 'unknown') eventCount++;
+        tally.add(e);
+      },
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
+    if (chunk > 0) {
+      for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
+    } else {
+      // As readChunks feeds a file: one buffer reused, pieces of varying length from its start.
+      const reused = Buffer.alloc(70_000);
+      for (let at = 0, n = 1; at < text.length; at += n, n = (n * 7919 + 13) % 70_000) {
+        const piece = text.subarray(at, at + n);
+        piece.copy(reused);
+        parser.feed(reused.subarray(0, piece.length));
+      }
+    }
+    summaries.push(parser.end());
+  }
+  return {
+    summary: tally.result(),
+    eventCount: eventCount + lane.taken,
+    diagnostics,
+    summaries,
+    taken: lane.taken,
+  };
+}
+
+/** What a review reads of a summary: every atom's fields (its first event parsed again) and the counts. */
+function view(s: ReviewSummary): unknown {
+  return {
+    atoms: s.atoms.map((a) => ({
+      key: a.key,
+      event: a.event,
+      object: a.object,
+      value: a.value,
+      failures: a.failures,
+      successes: a.successes,
+      failurePlaces: a.failurePlaces,
+    })),
+    events: s.events,
+    failures: s.failures,
+    successes: s.successes,
+    unknown: s.unknown,
+    unknownCount: s.unknownCount,
+  };
+}
+
+export function expectSameReview(a: Reviewed, b: Reviewed): void {
+  expect(view(a.summary)).toStrictEqual(view(b.summary));
+  expect(a.eventCount).toBe(b.eventCount);
+  expect(a.diagnostics).toStrictEqual(b.diagnostics);
+  expect(a.summaries).toStrictEqual(b.summaries);
+}
