@@ -172,13 +172,12 @@ export function readReviewAtom(line: ReviewAtomLine): ReviewAtom {
   if (e.kind === 'unknown') throw new FieldProblem('the record is of an unknown form');
   const problem = countsProblem(e, line);
   if (problem !== undefined) throw new FieldProblem(problem);
-  const [atom] = tallyEvents([e]).atoms;
-  return {
-    ...atom!,
-    failures: line.failures,
-    successes: line.successes,
-    failurePlaces: line.failurePlaces,
-  };
+  // The tally's own atom with the line's counts (not a copy: its key and event are derived).
+  const atom = tallyEvents([e]).atoms[0]!;
+  atom.failures = line.failures;
+  atom.successes = line.successes;
+  atom.failurePlaces = line.failurePlaces;
+  return atom;
 }
 
 /** The record of an unknown form a line stands for; FieldProblem when its text reads as another. */
