@@ -7,7 +7,7 @@
  * (the CLI through ts-node, or the transaction module itself).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { track } from '../test-utils/children';
+import { exitOf, track, within } from '../test-utils/children';
 import {
   chmodSync,
   closeSync,
@@ -227,7 +227,7 @@ describe('--write with other writers', () => {
       })();`;
     writeFileSync(path.join(dir, 'old'), OLD);
     writeFileSync(path.join(dir, 'new'), NEW);
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 4; round++) {
       writeFileSync(file, OLD);
       rmSync(`${file}.lock`, { force: true });
       const child = track(
@@ -245,20 +245,26 @@ describe('--write with other writers', () => {
           { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
         ),
       );
+      // Made at once: an exit before the kill (a writer that failed) is never missed.
+      const exited = exitOf(child);
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       // The writer says `ready` after its first transaction; one that exits first failed.
-      const started = await new Promise<boolean>((res) => {
-        child.stdout.once('data', () => res(true));
-        child.once('exit', () => res(false));
-      });
-      expect({ started, stderr }).toEqual({ started: true, stderr: '' });
+      const ready = new Promise<string>((res) => child.stdout.once('data', () => res('ready')));
+      const first = await within(
+        120_000,
+        Promise.race([ready, exited.then(() => 'exited')]),
+        `writer ${round} to say ready`,
+      );
+      expect({ first, stderr }).toEqual({ first: 'ready', stderr: '' });
       await new Promise((res) => setTimeout(res, Math.random() * 300));
-      const exited = new Promise((res) => child.once('exit', res));
       // SIGKILL cannot be caught; SIGTERM is, and the writer removes its lock and temporaries first.
       const signal = round % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
       child.kill(signal);
-      await exited;
+      expect(await within(60_000, exited, `writer ${round} to end on ${signal}`)).toEqual({
+        code: null,
+        signal,
+      });
       expect([OLD, NEW]).toContain(readFileSync(file, 'utf8'));
       // (Temporaries of an earlier round's SIGKILL stay; their names carry that writer's pid.)
       if (signal === 'SIGTERM')
@@ -271,5 +277,5 @@ describe('--write with other writers', () => {
         expect([OLD, NEW]).toContain(readFileSync(path.join(dir, 'p', f), 'utf8'));
       }
     }
-  }, 180_000);
+  }, 600_000);
 });
