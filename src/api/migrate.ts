@@ -16,9 +16,8 @@ import {
 import { migrationDiffParts } from '../render/migration-diff';
 import { migratePolicy, type Migration } from '../review/migrate';
 import { OtherReleaseCheck, type OtherReleaseWarning } from '../review/migrate-traces';
-import { TracePushParser } from '../trace/push-parser';
 import type { PolicySources } from './learning';
-import { traceBytes, type TraceText } from './traces';
+import { eachTraceEvent, type TraceText } from './traces';
 
 /** Lines not understood that a migration lists, as the CLI lists them; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -51,17 +50,11 @@ export function migratePolicyTexts(
   const migration = migratePolicy(sources.policy, before, from, to);
   const check = new OtherReleaseCheck(to);
   const kept = new FirstByPlace(MAX_LISTED_LINES);
-  const sorted = [...traces].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  for (const trace of sorted) {
-    const parser = new TracePushParser({
-      file: trace.file,
-      times: false,
-      onEvent: (e) => check.add(e),
-      onDiagnostic: (d) => kept.add(d),
-    });
-    parser.feed(traceBytes(trace));
-    parser.end();
-  }
+  eachTraceEvent(
+    traces,
+    (e) => check.add(e),
+    (d) => kept.add(d),
+  );
   return {
     migration,
     before,

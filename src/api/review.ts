@@ -28,9 +28,8 @@ import { explainJson, explainText } from '../render/explain-output';
 import { checkResult, type CheckResult } from '../review/check-result';
 import { explainFailures, type Explanation } from '../review/explain';
 import { TraceReviewer, type TraceReview } from '../review/trace-review';
-import { TracePushParser } from '../trace/push-parser';
 import type { LearnFilter } from './learning';
-import { traceBytes, type TraceText } from './traces';
+import { eachTraceEvent, type TraceText } from './traces';
 
 /** Lines not understood that a review lists, as the CLI lists them; the rest are counted. */
 const MAX_LISTED_LINES = 1000;
@@ -79,34 +78,28 @@ export function reviewTraces(
   });
   const reviewer = new TraceReviewer(model);
   const kept = new FirstByPlace(MAX_LISTED_LINES);
-  const sorted = [...traces].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  for (const trace of sorted) {
-    const parser = new TracePushParser({
-      file: trace.file,
-      times: false,
-      onEvent: (e) => {
-        if (!monitor.accept(e)) return;
-        // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
-        if (e.kind === 'unknown')
-          kept.add({
-            severity: 'warning',
-            message: 'record of an unknown form: not judged',
-            file: e.position.file,
-            line: e.position.line,
-            ruleId: 'trace-unknown-record',
-          });
-        reviewer.add(e);
-      },
-      onDiagnostic: (d) => kept.add(d),
-    });
-    parser.feed(traceBytes(trace));
-    parser.end();
-  }
+  eachTraceEvent(
+    traces,
+    (e) => {
+      if (!monitor.accept(e)) return;
+      // A record of a form nobody knows cannot be judged: it is counted and named, never dropped.
+      if (e.kind === 'unknown')
+        kept.add({
+          severity: 'warning',
+          message: 'record of an unknown form: not judged',
+          file: e.position.file,
+          line: e.position.line,
+          ruleId: 'trace-unknown-record',
+        });
+      reviewer.add(e);
+    },
+    (d) => kept.add(d),
+  );
   return {
     review: reviewer.result(),
     policy,
     model,
-    traceFiles: sorted.map((t) => t.file),
+    traceFiles: traces.map((t) => t.file).sort(),
     policyFiles: policy.files.map((f) => f.file),
     notUnderstood: kept.sorted(),
     notUnderstoodCount: kept.count,

@@ -62,3 +62,21 @@ export function parseTraceText(trace: TraceText, options: { times?: boolean } = 
   parser.feed(traceBytes(trace));
   return { events, diagnostics, summary: parser.end() };
 }
+
+/**
+ * Streams the records of `traces` to `onEvent`, files sorted by name (the
+ * order the CLI reads them in), and every diagnostic to `onDiagnostic`; no
+ * event is kept here.
+ */
+export function eachTraceEvent(
+  traces: readonly TraceText[],
+  onEvent: (e: TraceEvent) => void,
+  onDiagnostic: (d: Diagnostic) => void,
+): void {
+  const sorted = [...traces].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const trace of sorted) {
+    const parser = new TracePushParser({ file: trace.file, times: false, onEvent, onDiagnostic });
+    parser.feed(traceBytes(trace));
+    parser.end();
+  }
+}

@@ -52,17 +52,7 @@ export function learn(
       },
       onDiagnostic: (d) => diagnostics.push(d),
     });
-    if (chunk > 0) {
-      for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
-    } else {
-      // As readChunks feeds a file: one buffer reused, pieces of varying length from its start.
-      const reused = Buffer.alloc(70_000);
-      for (let at = 0, n = 1; at < text.length; at += n, n = (n * 7919 + 13) % 70_000) {
-        const piece = text.subarray(at, at + n);
-        piece.copy(reused);
-        parser.feed(reused.subarray(0, piece.length));
-      }
-    }
+    feedAsRead(parser, text, chunk);
     summaries.push(parser.end());
   }
   return {
@@ -84,4 +74,21 @@ export function expectSameLearning(a: Learned, b: Learned): void {
   // lane notes at once (the learners keep the first by place: first-by-place.ts).
   expect([...a.diagnostics].sort(byPlace)).toStrictEqual([...b.diagnostics].sort(byPlace));
   expect(a.summaries).toStrictEqual(b.summaries);
+}
+
+/**
+ * Feeds `text` to `parser` in pieces of `chunk` bytes, or (0) as readChunks
+ * feeds a file: one buffer reused, pieces of varying length from its start.
+ */
+export function feedAsRead(parser: { feed(b: Buffer): void }, text: Buffer, chunk: number): void {
+  if (chunk > 0) {
+    for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
+    return;
+  }
+  const reused = Buffer.alloc(70_000);
+  for (let at = 0, n = 1; at < text.length; at += n, n = (n * 7919 + 13) % 70_000) {
+    const piece = text.subarray(at, at + n);
+    piece.copy(reused);
+    parser.feed(reused.subarray(0, piece.length));
+  }
 }

@@ -12,7 +12,7 @@ import { RequirementAccumulator } from '../infer/requirement-accumulator';
 import { ReviewTally, type ReviewSummary } from '../infer/review-tally';
 import { monitorFilter } from '../infer/trace-filter';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
-import { EVERYTHING } from './learn-both-ways';
+import { EVERYTHING, feedAsRead } from './learn-both-ways';
 
 export interface Reviewed {
   summary: ReviewSummary;
@@ -48,17 +48,7 @@ export function review(
       },
       onDiagnostic: (d) => diagnostics.push(d),
     });
-    if (chunk > 0) {
-      for (let at = 0; at < text.length; at += chunk) parser.feed(text.subarray(at, at + chunk));
-    } else {
-      // As readChunks feeds a file: one buffer reused, pieces of varying length from its start.
-      const reused = Buffer.alloc(70_000);
-      for (let at = 0, n = 1; at < text.length; at += n, n = (n * 7919 + 13) % 70_000) {
-        const piece = text.subarray(at, at + n);
-        piece.copy(reused);
-        parser.feed(reused.subarray(0, piece.length));
-      }
-    }
+    feedAsRead(parser, text, chunk);
     summaries.push(parser.end());
   }
   return {

@@ -58,6 +58,36 @@ function groupsOf<T>(items: T[], groupOf: number[]): T[][] {
   return [...groups.values()];
 }
 
+/**
+ * The inputs of one property run: level 1, each group of logs summarized (one
+ * group may stay raw logs, read as traces); level 2, the summaries merged in
+ * pairs (a merge tree), the odd one out kept; all in a shuffled order.
+ */
+async function mergeTreeInputs(
+  tag: string,
+  groupOf: number[],
+  gzip: boolean,
+  shuffle: number[],
+  keepRaw: number,
+): Promise<string[]> {
+  const groups = groupsOf(logs, groupOf);
+  const level1: string[] = [];
+  const raw: string[] = [];
+  for (const [i, g] of groups.entries()) {
+    if (keepRaw === 1 && i === 0 && groups.length > 1) raw.push(...g);
+    else level1.push(await summarize(g, `${tag}-a${i}.jsonl`, gzip && i % 2 === 0));
+  }
+  const level2: string[] = [];
+  for (let i = 0; i < level1.length; i += 2) {
+    const pair = level1.slice(i, i + 2);
+    level2.push(pair.length === 2 ? await summarize(pair, `${tag}-b${i}.jsonl`, !gzip) : pair[0]!);
+  }
+  return [...level2, ...raw]
+    .map((f, i) => ({ f, k: shuffle[i % shuffle.length]! + i / 100 }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.f);
+}
+
 describe('summaries as inputs', () => {
   it('suggest of summaries of parts (any split, grouping, merge tree, order) is suggest of the parts, byte for byte', async () => {
     const formats = [
@@ -79,26 +109,7 @@ describe('summaries as inputs', () => {
         fc.integer({ min: 0, max: 1 }),
         async (groupOf, gzip, shuffle, keepRaw) => {
           run++;
-          // Level 1: each group of logs summarized (one group may stay raw logs, read as traces).
-          const groups = groupsOf(logs, groupOf);
-          const level1: string[] = [];
-          const raw: string[] = [];
-          for (const [i, g] of groups.entries()) {
-            if (keepRaw === 1 && i === 0 && groups.length > 1) raw.push(...g);
-            else level1.push(await summarize(g, `r${run}-a${i}.jsonl`, gzip && i % 2 === 0));
-          }
-          // Level 2: the summaries merged in pairs (a merge tree), the odd one out kept.
-          const level2: string[] = [];
-          for (let i = 0; i < level1.length; i += 2) {
-            const pair = level1.slice(i, i + 2);
-            level2.push(
-              pair.length === 2 ? await summarize(pair, `r${run}-b${i}.jsonl`, !gzip) : pair[0]!,
-            );
-          }
-          const inputs = [...level2, ...raw]
-            .map((f, i) => ({ f, k: shuffle[i % shuffle.length]! + i / 100 }))
-            .sort((a, b) => a.k - b.k)
-            .map((x) => x.f);
+          const inputs = await mergeTreeInputs(`r${run}`, groupOf, gzip, shuffle, keepRaw);
           for (const [i, f] of formats.entries()) {
             const via = await cli([
               'suggest',
@@ -140,24 +151,7 @@ describe('summaries as inputs', () => {
         fc.integer({ min: 0, max: 1 }),
         async (groupOf, gzip, shuffle, keepRaw) => {
           run++;
-          const groups = groupsOf(logs, groupOf);
-          const level1: string[] = [];
-          const raw: string[] = [];
-          for (const [i, g] of groups.entries()) {
-            if (keepRaw === 1 && i === 0 && groups.length > 1) raw.push(...g);
-            else level1.push(await summarize(g, `v${run}-a${i}.jsonl`, gzip && i % 2 === 0));
-          }
-          const level2: string[] = [];
-          for (let i = 0; i < level1.length; i += 2) {
-            const pair = level1.slice(i, i + 2);
-            level2.push(
-              pair.length === 2 ? await summarize(pair, `v${run}-b${i}.jsonl`, !gzip) : pair[0]!,
-            );
-          }
-          const inputs = [...level2, ...raw]
-            .map((f, i) => ({ f, k: shuffle[i % shuffle.length]! + i / 100 }))
-            .sort((a, b) => a.k - b.k)
-            .map((x) => x.f);
+          const inputs = await mergeTreeInputs(`v${run}`, groupOf, gzip, shuffle, keepRaw);
           for (const [i, c] of commands.entries())
             expect([c, await cli([...c, ...inputs])]).toEqual([c, direct[i]]);
         },
