@@ -229,9 +229,9 @@ export class Atom {
       first.line === this.lastLine && first.file === this.lastFile
         ? first
         : { file: this.lastFile, line: this.lastLine };
-    // One object literal per shape, no spread: built with spreads, 100,000 requirements took
-    // 28 MB of hidden classes, a map per object (docs/performance.md). Nor a field added
-    // afterwards: it goes to a property array of its own (about 90 B per object).
+    // One object literal per shape, no spread: built with spreads, every requirement got a
+    // hidden class of its own (docs/performance.md). Nor a field added afterwards: it goes
+    // to a property array of its own.
     const { failures, successes, morePids, sample, firstFailure } = this;
     const evidence: Evidence = firstFailure
       ? { failures, successes, pids, morePids, first, last, sample, firstFailure }
