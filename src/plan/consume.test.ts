@@ -6,9 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { generateTrace } from '../bench/generate-trace';
-import { parseTrace } from '../trace/parse-trace';
+import { traceEvents } from '../test-utils/generated-trace';
 import type { TraceEvent } from '../trace/event';
 import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
@@ -28,15 +26,6 @@ attribute grp;
 range ports;
 allow a_t self:ability { io };
 `;
-
-async function traceEvents(seed: number, lines: number): Promise<TraceEvent[]> {
-  const out = new PassThrough();
-  const done = generateTrace({ seed, lines, out }).then(() => out.end());
-  const events: TraceEvent[] = [];
-  for await (const e of parseTrace(out, { file: `gen-${seed}.log` })) events.push(e);
-  await done;
-  return events;
-}
 
 function input(text: string): PolicyInput {
   const { policy, diagnostics } = parsePolicies([{ file: 'policy.secpol', text }]);

@@ -6,10 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { generateTrace } from '../bench/generate-trace';
-import { parseTrace } from '../trace/parse-trace';
-import type { TraceEvent } from '../trace/event';
+import { traceEvents } from '../test-utils/generated-trace';
 import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
 import { lintPolicy } from '../policy/lint';
@@ -26,15 +23,6 @@ const SEED_POLICY = readFileSync(
   path.join(__dirname, '..', '..', 'samples', 'seed-walkthrough', 'policy.secpol'),
   'utf8',
 );
-
-async function traceEvents(seed: number, lines: number): Promise<TraceEvent[]> {
-  const out = new PassThrough();
-  const done = generateTrace({ seed, lines, out }).then(() => out.end());
-  const events: TraceEvent[] = [];
-  for await (const e of parseTrace(out, { file: `gen-${seed}.log` })) events.push(e);
-  await done;
-  return events;
-}
 
 function input(text: string): PolicyInput {
   const { policy, diagnostics } = parsePolicies([{ file: 'policy.secpol', text }]);
