@@ -111,6 +111,65 @@ describe('tidy on the sample', () => {
   );
 });
 
+describe('tidy of a policy split over two files (samples/tidy-query/split)', () => {
+  const SPLIT = path.join(SAMPLE, 'split');
+  const FILES = ['base.secpol', 'services.secpol'];
+
+  it.each([
+    ['expected.tidy-split.txt', []],
+    ['expected.tidy-split.patch', ['--format', 'patch']],
+  ])('%s: attributes and merges across files, one diff per file', async (golden, options) => {
+    const r = await runCli(['tidy', ...options, ...FILES.map((f) => path.join(SPLIT, f))]);
+    expect(r.code).toBe(0);
+    expectGolden(r.stdout, path.join(SPLIT, golden));
+  });
+
+  it('the patch edits both files and git apply gives what --write writes, proven', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-tidy-split-'));
+    for (const side of ['a', 'b'])
+      for (const f of FILES)
+        writeFileSync(
+          path.join(dir, `${side}-${f}`),
+          readFileSync(path.join(ROOT, SPLIT, f), 'utf8'),
+        );
+    const patch = await runCliBytes(['tidy', '--format', 'patch', ...FILES.map((f) => `a-${f}`)], {
+      cwd: dir,
+    });
+    expect(patch.code).toBe(0);
+    const text = patch.stdout.toString('utf8');
+    expect(text.match(/^--- a\/.*$/gm)).toEqual(['--- a/a-base.secpol', '--- a/a-services.secpol']);
+    writeFileSync(path.join(dir, 'out.patch'), patch.stdout);
+    execFileSync('git', ['apply', '--whitespace=nowarn', 'out.patch'], { cwd: dir, stdio: 'pipe' });
+    const w = await runCli(['tidy', '--write', ...FILES.map((f) => `b-${f}`)], { cwd: dir });
+    expect(w.code).toBe(0);
+    for (const f of FILES)
+      expect(readFileSync(path.join(dir, `a-${f}`), 'utf8')).toBe(
+        readFileSync(path.join(dir, `b-${f}`), 'utf8'),
+      );
+    // The two files tidied are one policy granting the original's grants plus the stated widenings.
+    const policyOf = (side: string) =>
+      buildModel(
+        parsePolicies(
+          FILES.map((f) => ({
+            file: f,
+            text: readFileSync(path.join(dir, `${side}-${f}`), 'utf8'),
+          })),
+        ).policy,
+      );
+    const original = buildModel(
+      parsePolicies(
+        FILES.map((f) => ({ file: f, text: readFileSync(path.join(ROOT, SPLIT, f), 'utf8') })),
+      ).policy,
+    );
+    const kinds = diffPolicies(original, policyOf('a')).entries.map((e) => `${e.kind} ${e.type}`);
+    expect([...new Set(kinds)].sort()).toEqual([
+      'attach devc_pty_t',
+      'attribute audio_log_t',
+      'attribute slogger_t',
+    ]);
+  });
+});
+
 describe('tidy exit codes', () => {
   it('2 without a file, for standard input, for --write with --format patch, for a missing file', async () => {
     expect((await runCli(['tidy'])).code).toBe(2);
