@@ -96,10 +96,11 @@ describe('parseBuildfile', () => {
         'PATH=$HOME/bin',
         'sub/dir/prog &',
         'on -T',
+        'slogger2#no-space-before-the-comment &',
       ].join('\n'),
     );
     expect(b.launches).toEqual([]);
-    expect(b.diagnostics.map((d) => d.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(b.diagnostics.map((d) => d.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(b.diagnostics.every((d) => d.file === 'b.build' && d.severity === 'warning')).toBe(true);
   });
 
