@@ -110,6 +110,35 @@ describe('parseBuildfile', () => {
     expect(s.launches.map((l) => l.candidates)).toEqual([['/a/prog', '/b/prog'], ['/c/other']]);
   });
 
+  it('reads quoted filenames with escaped quotes (QNX\'s `"I \\"think\\" so"`) as one name', () => {
+    const b = parse(
+      [
+        '"I \\"think\\" so" = {',
+        'hello',
+        '}',
+        '[+script] "start \\"up\\"" = {',
+        '  devc-pty -n 8 &',
+        '}',
+        '"/usr/bin/my prog" = "host dir/prog"',
+      ].join('\n'),
+    );
+    expect(b.diagnostics).toEqual([]);
+    expect(b.imageFiles).toEqual([
+      '/proc/boot/I "think" so',
+      '/proc/boot/start "up"',
+      '/usr/bin/my prog',
+    ]);
+    expect(b.launches.map((l) => [l.line, l.command])).toEqual([[5, 'devc-pty']]);
+  });
+
+  it('a line not understood that opens an inline file still opens it: its lines are not file entries', () => {
+    const b = parse(['[+script] two words = {', '  devc-pty -n 8 &', '}', 'libc.so'].join('\n'));
+    expect(b.diagnostics.map((d) => d.line)).toEqual([1]);
+    // The script is read (its launch line found), `}` closes it, and `libc.so` is a file again.
+    expect(b.launches.map((l) => l.line)).toEqual([2]);
+    expect(b.imageFiles).toEqual(['/proc/boot/libc.so']);
+  });
+
   it('reports an inline file left open', () => {
     const b = parse('[+script] s = {\n  prog &\n');
     expect(b.diagnostics.map((d) => [d.line, d.message])).toEqual([
