@@ -249,8 +249,9 @@ describe('tidy of a policy split over files (one policy, as secpolcompile concat
     expect(r.proof.unexplained).toEqual([]);
   });
 
-  it('declares the attribute before the first member in concatenation order, in its file', () => {
-    // c_t leads (by name) and keeps its rule; the attribute goes before z_t, declared first.
+  it('declares the attribute before the first member in concatenation order, with its rules, in that file', () => {
+    // z_t is declared first (a.secpol): the attribute goes before it and takes z_t's rules, though
+    // c_t comes first by name; c.secpol keeps only c_t's membership.
     const r = tidyFiles(
       [
         { file: 'a.secpol', text: 'type z_t;\nallow z_t self:ability { io pathspace };\n' },
@@ -259,8 +260,11 @@ describe('tidy of a policy split over files (one policy, as secpolcompile concat
       false,
     );
     expect(r.after.map((f) => f.text)).toEqual([
-      'attribute c_alike;\ntype z_t, c_alike;\n',
-      'type c_t, c_alike;\nallow c_alike self:ability { io pathspace };\n',
+      'attribute z_alike;\ntype z_t, z_alike;\nallow z_alike self:ability { io pathspace };\n',
+      'type c_t, z_alike;\n',
+    ]);
+    expect(r.plan.proposals.map((p) => p.does)).toEqual([
+      "attribute z_alike for c_t, z_t (identical grants, declared in a.secpol, b.secpol): z_t's rules name z_alike, the others' rules go",
     ]);
     expect(r.proof.unexplained).toEqual([]);
   });

@@ -16,9 +16,10 @@
  * - `attribute`: types with identical grants (the semantic diff's facts), each
  *   declared once, in no attribute, granted only by rules naming it alone
  *   that follow its declaration (in any file), become members of a new
- *   attribute, declared before the first member, that takes the first member's rules;
- *   the other members' rules go. Widens: a type declared later with the
- *   attribute gets its grants.
+ *   attribute, declared before the member declared first, that takes the
+ *   rules of the lead (the first by name of the members declared in that
+ *   file); the other members' rules go. Widens: a type declared later with
+ *   the attribute gets its grants.
  *
  * Every rule the tool writes is a node (policy/nodes.ts) printed by
  * policy/print.ts; edits replace a statement or a name by its span and cut
@@ -422,12 +423,16 @@ function proposeAttributes(
   for (const members of bySignature.values()) {
     if (members.length < 2) continue;
     members.sort();
-    const attribute = freshName(`${members[0]!.replace(/_t$/, '')}_alike`, names);
-    names.add(attribute);
-    const lead = members[0]!;
     const firstDecl = members
       .map((m) => decls.get(m)![0]!)
       .sort((a, b) => order.get(a)! - order.get(b)!)[0]!;
+    // The lead (whose rules the attribute takes) is the first by name of the members declared in
+    // the file the attribute is declared in, so the attribute and its rules stay in one file.
+    const lead = members.find(
+      (m) => decls.get(m)![0]!.position!.file === firstDecl.position!.file,
+    )!;
+    const attribute = freshName(`${lead.replace(/_t$/, '')}_alike`, names);
+    names.add(attribute);
     const proposal: Proposal = {
       kind: 'attribute',
       at: atOf(firstDecl),
