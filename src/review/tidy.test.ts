@@ -303,14 +303,19 @@ describe('tidy of a policy split over files (one policy, as secpolcompile concat
       { file: 'a.secpol', text: 'type a_t;\nallow a_t self:ability io;\n' },
       {
         file: 'b.secpol',
-        text: 'ability iofunc/dup;\nallow a_t self:ability iofunc/dup;\ntype b_t;\nallow a_t b_t:channel connect;\nallow a_t self:ability io;\n',
+        text: 'ability iofunc/dup;\nallow a_t self:ability iofunc/dup;\ntype b_t;\nallow a_t b_t:channel connect;\nallow a_t self:ability io;\nallow a_t self:ability { iofunc/dup pathspace };\n',
       },
     ];
     const r = tidyFiles(files, true);
-    // iofunc/dup is declared in b.secpol: that block stays; the repeated `io` block joins a.secpol's.
+    // iofunc/dup is declared in b.secpol: the two blocks using it merge there; the repeated `io`
+    // block joins a.secpol's.
     expect(r.after.map((f) => f.text)).toEqual([
       files[0]!.text,
-      'ability iofunc/dup;\nallow a_t self:ability iofunc/dup;\ntype b_t;\nallow a_t b_t:channel connect;\n',
+      'ability iofunc/dup;\nallow a_t self:ability {\n    iofunc/dup\n    pathspace\n};\ntype b_t;\nallow a_t b_t:channel connect;\n',
+    ]);
+    expect(r.plan.proposals.map((p) => p.does)).toEqual([
+      'merge 2 ability blocks of a_t with the same flags into one (1 repeated item dropped) (b.secpol:5 joins it)',
+      'merge 2 ability blocks of a_t with the same flags into one (1 repeated item dropped)',
     ]);
     expect(r.proof.entries).toEqual([]);
   });

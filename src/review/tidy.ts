@@ -150,11 +150,15 @@ export function planTidy(policy: Policy, model: PolicyModel, options: TidyOption
   }
   const declared = declarationOrder(policy, order);
   for (const all of groups.values()) {
-    const list = joinable(all, declared, order);
-    const first = list[0]!;
-    if (first.type === 'allow-ability') mergeAbilities(list as AllowAbility[], plan);
-    else if (first.type === 'allow-connect') mergeConnects(list as AllowConnect[], plan);
-    else mergePaths(list as Array<AllowAttach | AllowLink>, model, options, plan);
+    // The rules that may join the first; those left form the next group, and so on.
+    for (let rest = all; rest.length > 0;) {
+      const list = joinable(rest, declared, order);
+      rest = rest.filter((s) => !list.includes(s));
+      const first = list[0]!;
+      if (first.type === 'allow-ability') mergeAbilities(list as AllowAbility[], plan);
+      else if (first.type === 'allow-connect') mergeConnects(list as AllowConnect[], plan);
+      else mergePaths(list as Array<AllowAttach | AllowLink>, model, options, plan);
+    }
   }
   plan.proposals.sort(byPlace);
   plan.refused.sort(byPlace);
@@ -204,7 +208,7 @@ function usedNames(s: Statement): string[] {
 /**
  * The rules of a group that may join the first: those whose names are declared before it (or
  * nowhere), so the merged rule, at the first one's place, never uses a name before its
- * declaration. The others stay as written.
+ * declaration. The others stay where they are (and are merged among themselves).
  */
 function joinable(
   list: Statement[],
