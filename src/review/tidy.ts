@@ -146,14 +146,17 @@ export function planTidy(policy: Policy, model: PolicyModel, options: TidyOption
     if (subject === undefined) continue;
     const key =
       s.type === 'allow-ability' ? `${s.type}\0${subject}\0${flagsOf(s)}` : `${s.type}\0${subject}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   const declared = declarationOrder(policy, order);
   for (const all of groups.values()) {
     // The rules that may join the first; those left form the next group, and so on.
     for (let rest = all; rest.length > 0;) {
       const list = joinable(rest, declared, order);
-      rest = rest.filter((s) => !list.includes(s));
+      const joined = new Set(list);
+      rest = rest.filter((s) => !joined.has(s));
       const first = list[0]!;
       if (first.type === 'allow-ability') mergeAbilities(list as AllowAbility[], plan);
       else if (first.type === 'allow-connect') mergeConnects(list as AllowConnect[], plan);
