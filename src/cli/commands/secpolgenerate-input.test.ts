@@ -135,6 +135,13 @@ describe('every command that reads traces reads secpolgenerate output (detected 
     },
   );
 
+  it('the line not understood says what the reader expected there', async () => {
+    const r = await runCli(['generate', 'errors.txt'], { cwd: dir });
+    expect(r.stderr).toContain(
+      `errors.txt:${LAST}: warning: line not understood: secpolgenerate output, neither an errors-view rule (\`allow ...;\`) nor a saved-state entry (\`type NAME\`, \`used\`, \`attach PATH\`) this reader knows [trace-unknown-line]\n`,
+    );
+  });
+
   it('monitor and summarize count the records and the line not understood', async () => {
     const m = await runCli(['monitor', '-n', 'errors.txt'], { cwd: dir });
     expect(m.stdout).toContain('error: - (pid:-) type random_t lacks ability IO as root');
