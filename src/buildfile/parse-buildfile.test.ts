@@ -96,10 +96,11 @@ describe('parseBuildfile', () => {
         'PATH=$HOME/bin',
         'sub/dir/prog &',
         'on -T',
+        'slogger2#no-space-before-the-comment &',
       ].join('\n'),
     );
     expect(b.launches).toEqual([]);
-    expect(b.diagnostics.map((d) => d.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(b.diagnostics.map((d) => d.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(b.diagnostics.every((d) => d.file === 'b.build' && d.severity === 'warning')).toBe(true);
   });
 
@@ -107,6 +108,35 @@ describe('parseBuildfile', () => {
     const s = parse('PATH=/a\nexport PATH=$PATH:/b\nexport PATH\nprog &\nPATH=/c other &\n');
     expect(s.diagnostics).toEqual([]);
     expect(s.launches.map((l) => l.candidates)).toEqual([['/a/prog', '/b/prog'], ['/c/other']]);
+  });
+
+  it('reads quoted filenames with escaped quotes (QNX\'s `"I \\"think\\" so"`) as one name', () => {
+    const b = parse(
+      [
+        '"I \\"think\\" so" = {',
+        'hello',
+        '}',
+        '[+script] "start \\"up\\"" = {',
+        '  devc-pty -n 8 &',
+        '}',
+        '"/usr/bin/my prog" = "host dir/prog"',
+      ].join('\n'),
+    );
+    expect(b.diagnostics).toEqual([]);
+    expect(b.imageFiles).toEqual([
+      '/proc/boot/I "think" so',
+      '/proc/boot/start "up"',
+      '/usr/bin/my prog',
+    ]);
+    expect(b.launches.map((l) => [l.line, l.command])).toEqual([[5, 'devc-pty']]);
+  });
+
+  it('a line not understood that opens an inline file still opens it: its lines are not file entries', () => {
+    const b = parse(['[+script] two words = {', '  devc-pty -n 8 &', '}', 'libc.so'].join('\n'));
+    expect(b.diagnostics.map((d) => d.line)).toEqual([1]);
+    // The script is read (its launch line found), `}` closes it, and `libc.so` is a file again.
+    expect(b.launches.map((l) => l.line)).toEqual([2]);
+    expect(b.imageFiles).toEqual(['/proc/boot/libc.so']);
   });
 
   it('reports an inline file left open', () => {

@@ -26,9 +26,11 @@ import { readScriptLine } from './script-line';
 export const DEFAULT_PATH = '/proc/boot:/bin:/usr/bin:/sbin:/usr/sbin';
 
 const ATTRIBUTES = /^\s*\[([^\]]*)\]\s*/;
-const INLINE_OPEN = /^("[^"]*"|[^\s=]+)\s*=\s*\{\s*$/;
-const ENTRY_WITH_SOURCE = /^("[^"]*"|[^\s=]+)\s*=\s*("[^"]*"|\S+)\s*$/;
-const ENTRY = /^("[^"]*"|[^\s=]+)\s*$/;
+/** A filename: plain, or quoted with `\"` and `\\` escapes (QNX's example: `"I \"think\" so"`). */
+const NAME = String.raw`("(?:[^"\\]|\\.)*"|[^\s=]+)`;
+const INLINE_OPEN = new RegExp(String.raw`^${NAME}\s*=\s*\{\s*$`);
+const ENTRY_WITH_SOURCE = new RegExp(String.raw`^${NAME}\s*=\s*("(?:[^"\\]|\\.)*"|\S+)\s*$`);
+const ENTRY = new RegExp(String.raw`^${NAME}\s*$`);
 
 /** A buildfile's attribute state (only what finding launches needs). */
 interface Attributes {
@@ -55,7 +57,8 @@ function looksLikeBuildfile(lines: readonly string[]): boolean {
   return lines.some((l) => /^\[[+-]?[A-Za-z_]/.test(l.trim()) || INLINE_OPEN.test(l.trim()));
 }
 
-const unquote = (s: string): string => (s.startsWith('"') ? s.slice(1, -1) : s);
+const unquote = (s: string): string =>
+  s.startsWith('"') ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s;
 
 /** Parses a buildfile or startup script. */
 export function parseBuildfile(text: string, options: { file: string }): Buildfile {
@@ -173,7 +176,11 @@ export function parseBuildfile(text: string, options: { file: string }): Buildfi
       block = { script: attrs.script, line: logical.line };
     } else if ((m = ENTRY_WITH_SOURCE.exec(rest)) || (m = ENTRY.exec(rest))) {
       imageFiles.push(imagePath(unquote(m[1]!), attrs));
-    } else warn(logical.line, 'buildfile line not understood; it is never rewritten');
+    } else {
+      warn(logical.line, 'buildfile line not understood; it is never rewritten');
+      // Its inline file is still one: its lines are read as what it holds, not as file entries.
+      if (/\{\s*$/.test(rest)) block = { script: attrs.script, line: logical.line };
+    }
   }
   if (block && kind === 'buildfile')
     warn(block.line, 'inline file `{` not closed by a `}` line before the end of the file');

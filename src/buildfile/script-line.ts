@@ -98,7 +98,9 @@ function words(text: string, from: number): { words: Word[]; background: boolean
       continue;
     }
     let j = i;
-    while (j < text.length && !/[ \t&#"']/.test(text[j]!)) j++;
+    // `#` starts a comment only at the start of a word (`prog#x` is one word, as in sh; QNX's
+    // buildfile page asks for a space before `#`): such a word is not plain and is reported.
+    while (j < text.length && !/[ \t&"']/.test(text[j]!)) j++;
     const w = text.slice(i, j);
     if (!PLAIN.test(w)) return `shell syntax not understood in \`${w}\``;
     out.push({ text: w, start: i, end: j, quoted: false });

@@ -1,7 +1,8 @@
 /**
  * `query`: the question grammar (every form read, hostile words refused in
  * words), answers checked against the grant model on generated policies (a
- * type is listed iff `allows` says so), and the samples' goldens through the
+ * type is listed iff `allows` says so, and exactly when the evaluator allows the
+ * trace record of that access), and the samples' goldens through the
  * CLI with their exit codes.
  */
 import * as path from 'node:path';
@@ -10,8 +11,12 @@ import { parsePolicies } from '../policy/parse';
 import { printPolicy } from '../policy/print';
 import { buildModel } from '../policy/model/build-model';
 import { allows } from '../policy/grants';
+import { evaluate } from '../policy/evaluate';
+import type { AbilityArgument, AbilityDomain, TraceEvent } from '../trace/event';
 import { policyFileArbitrary } from '../policy/policy.arbitrary';
 import type { PolicyModel } from '../policy/model/types';
+import type { PolicyFile } from '../policy/ast';
+import { isIdentifier } from '../policy/lexical';
 import { answerQuestion, parseQuestion, type Question } from './query';
 import { runCli } from '../test-utils/run-cli';
 import { expectGolden } from '../test-utils/golden';
@@ -156,6 +161,165 @@ describe('answers agree with the grant model (generated policies)', () => {
       { numRuns: 100, seed: 19 },
     );
   });
+});
+
+/** A trace record's event for the evaluator, as the trace parser would make it. */
+function abilityCheck(
+  type: string,
+  domain: AbilityDomain,
+  ability: string,
+  argument: AbilityArgument,
+): TraceEvent {
+  const upper = /^[a-z0-9_]+$/.test(ability);
+  return {
+    kind: 'ability',
+    severity: 'error',
+    process: 'proc/boot/prog',
+    pid: '1',
+    securityType: type,
+    ability: {
+      monitorName: upper ? ability.toUpperCase() : ability,
+      policyName: ability,
+      dynamic: !upper,
+    },
+    argument,
+    domain,
+    record: '',
+    position: { file: 'gen.log', line: 1 },
+  };
+}
+
+const DOMAINS = ['root', 'non-root'] as const;
+
+/**
+ * A generated policy with every type it names declared (`type X;` first): the evaluator denies a
+ * type the policy does not declare (`no-type`) before asking the grant model.
+ */
+function declaredModel(file: PolicyFile): PolicyModel {
+  const text = printPolicy(file);
+  const first = modelOf(text);
+  const names = new Set<string>(first.grants.keys());
+  for (const g of first.grants.values()) for (const o of g.connects.keys()) names.add(o);
+  const decls = [...names]
+    .filter((n) => isIdentifier(n) && n !== 'self' && !first.attributes.has(n))
+    .sort()
+    .map((n) => `type ${n};\n`)
+    .join('');
+  return modelOf(decls + text);
+}
+
+describe('answers agree with the evaluator on trace events (generated policies)', () => {
+  it('who-connects O and connects T list exactly the CHANNEL_CONNECT checks evaluate() allows', () => {
+    let allowed = 0;
+    fc.assert(
+      fc.property(policyFileArbitrary, (file) => {
+        const model = declaredModel(file);
+        const types = [...model.types.keys()];
+        for (const subject of types) {
+          const connects = new Set(
+            ask(model, `connects ${subject}`)
+              .rows.map((r) => r.object)
+              .filter((o) => o !== '*'),
+          );
+          for (const object of types) {
+            const granted = DOMAINS.some(
+              (d) =>
+                evaluate(
+                  model,
+                  abilityCheck(subject, d, 'channel_connect', {
+                    kind: 'type-id',
+                    typeName: object,
+                  }),
+                ).allowed,
+            );
+            if (granted) allowed++;
+            const who = ask(model, `who-connects ${object}`).rows.some((r) => r.type === subject);
+            expect([subject, object, who, connects.has(object)]).toEqual([
+              subject,
+              object,
+              granted,
+              granted,
+            ]);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 19 },
+    );
+    expect(allowed).toBeGreaterThan(0);
+  });
+
+  it('ability NAME:V lists exactly the types whose check of V evaluate() allows', () => {
+    let allowed = 0;
+    fc.assert(
+      fc.property(policyFileArbitrary, fc.bigInt({ min: 0n, max: 2n ** 32n }), (file, v) => {
+        const model = declaredModel(file);
+        const abilities = new Set<string>();
+        for (const g of model.grants.values()) for (const a of g.abilities.keys()) abilities.add(a);
+        for (const ability of abilities) {
+          const words = `ability ${ability}:${v}`;
+          if (!parseQuestion([words]).ok) continue;
+          const listed = new Set(ask(model, words).rows.map((r) => r.type));
+          for (const type of model.types.keys()) {
+            const granted = DOMAINS.some(
+              (d) =>
+                evaluate(model, abilityCheck(type, d, ability, { kind: 'value', value: `${v}` }))
+                  .allowed,
+            );
+            if (granted) allowed++;
+            expect([type, ability, listed.has(type)]).toEqual([type, ability, granted]);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 19 },
+    );
+    expect(allowed).toBeGreaterThan(0);
+  });
+
+  it.each(['attach', 'link'] as const)(
+    '%s PATH: a sure answer exactly when evaluate() allows that record',
+    (kind) => {
+      let allowed = 0;
+      fc.assert(
+        fc.property(
+          policyFileArbitrary,
+          fc.constantFrom('/', '/dev/fsF1', '/dev/socket/x', '/tmp/libc.so', '/dev/ttyp3'),
+          (file, p) => {
+            const model = declaredModel(file);
+            // The paths asked: a fixed one, and each literal path of the policy's own rules.
+            const own = [...model.grants.values()].flatMap((g) =>
+              (kind === 'attach' ? g.attaches : g.links)
+                .map((r) => r.path)
+                .filter((x) => !/[*?[]|\.\.\.$/.test(x) && parseQuestion([`${kind} ${x}`]).ok),
+            );
+            for (const q of [p, ...own]) check(model, q);
+          },
+        ),
+        { numRuns: 150, seed: 19 },
+      );
+      expect(allowed).toBeGreaterThan(0);
+
+      function check(model: PolicyModel, p: string): void {
+        const rows = ask(model, `${kind} ${p}`).rows;
+        for (const type of model.types.keys()) {
+          const event: TraceEvent = {
+            kind,
+            severity: 'error',
+            process: 'proc/boot/prog',
+            pid: '1',
+            securityType: type,
+            path: p,
+            failure: { reason: 'no rule', code: 'no-rule' },
+            record: '',
+            position: { file: 'gen.log', line: 1 },
+          };
+          const granted = evaluate(model, event).allowed;
+          if (granted) allowed++;
+          const sure = rows.some((r) => r.type === type && r.certainty === 'yes');
+          expect([type, p, sure]).toEqual([type, p, granted]);
+        }
+      }
+    },
+  );
 });
 
 describe('query on the sample (goldens, exit codes)', () => {

@@ -21,17 +21,36 @@ export interface TidyProof {
   unexplained: DiffEntry[];
 }
 
+/** The stated widenings, indexed: attribute memberships and globs by their types. */
+interface Stated {
+  /** `ATTRIBUTE\0TYPE` for each type of an attribute proposal. */
+  memberships: Set<string>;
+  /** `attach|link\0TYPE` → the glob proposals of that kind about the type. */
+  globs: Map<string, Proposal[]>;
+}
+
+function stated(proposals: readonly Proposal[]): Stated {
+  const out: Stated = { memberships: new Set(), globs: new Map() };
+  for (const p of proposals) {
+    if (p.attribute !== undefined)
+      for (const t of p.types) out.memberships.add(`${p.attribute}\0${t}`);
+    if (p.glob === undefined) continue;
+    for (const t of p.types) {
+      const key = `${p.glob.kind}\0${t}`;
+      const list = out.globs.get(key);
+      if (list) list.push(p);
+      else out.globs.set(key, [p]);
+    }
+  }
+  return out;
+}
+
 /** True when a stated widening accounts for the difference. */
-function explained(e: DiffEntry, proposals: readonly Proposal[]): boolean {
+function explained(e: DiffEntry, s: Stated): boolean {
   if (e.kind === 'attribute')
-    return (
-      e.change === 'added' &&
-      proposals.some((p) => p.attribute === e.object && p.types.includes(e.type))
-    );
+    return e.change === 'added' && s.memberships.has(`${e.object}\0${e.type}`);
   if (e.kind !== 'attach' && e.kind !== 'link') return false;
-  const globs = proposals.filter(
-    (p) => p.glob?.kind === e.kind && p.types.includes(e.type) && p.glob !== undefined,
-  );
+  const globs = s.globs.get(`${e.kind}\0${e.type}`) ?? [];
   const path = (text: string | undefined): string | undefined => text?.split(' ')[2];
   const oldPath = path(e.old);
   const newPath = path(e.new);
@@ -52,5 +71,6 @@ export function proveTidy(
   proposals: readonly Proposal[],
 ): TidyProof {
   const { entries } = diffPolicies(before, after);
-  return { entries, unexplained: entries.filter((e) => !explained(e, proposals)) };
+  const s = stated(proposals);
+  return { entries, unexplained: entries.filter((e) => !explained(e, s)) };
 }

@@ -4,18 +4,22 @@
  *
  * - `merge`: the ability blocks of one subject with the same flags, the
  *   connect rules of one subject, and the attach (or link) rules of one
- *   subject, in one file, become the first of them; repeated items go.
- *   Equivalent: the grant model merges subranges across blocks with the same
- *   flags, and a block's flags alone decide its domains.
+ *   subject become the first of them, in any file of the policy (the files
+ *   are one policy, concatenated); repeated items go. A rule using a name
+ *   declared after the first stays, so no name is used before its
+ *   declaration. Equivalent: the grant model merges subranges across blocks
+ *   with the same flags, and a block's flags alone decide its domains.
  * - `glob`: numbered paths of one subject's attach or link rules with the same
  *   prefix (`/dev/ttyp0` … `/dev/ttyp4`) become one glob (`/dev/ttyp*`, the
  *   rule plan/collapse-paths.ts uses for learned paths). Widens: the glob
  *   admits every name that starts with the prefix.
  * - `attribute`: types with identical grants (the semantic diff's facts), each
- *   declared once, in no attribute, granted only by rules naming it alone,
- *   become members of a new attribute that takes the first member's rules;
- *   the other members' rules go. Widens: a type declared later with the
- *   attribute gets its grants.
+ *   declared once, in no attribute, granted only by rules naming it alone
+ *   that follow its declaration (in any file), become members of a new
+ *   attribute, declared before the member declared first, that takes the
+ *   rules of the lead (the first by name of the members declared in that
+ *   file); the other members' rules go. Widens: a type declared later with
+ *   the attribute gets its grants.
  *
  * Every rule the tool writes is a node (policy/nodes.ts) printed by
  * policy/print.ts; edits replace a statement or a name by its span and cut
@@ -40,6 +44,7 @@ import { allowAbility, identifierName, pathSpec, subjectName } from '../policy/n
 import { printItemNode, printRuleLine, printStatement } from '../policy/print';
 import { isIdentifier, isSafeLiteralPath } from '../policy/lexical';
 import { NUMBERED } from '../plan/collapse-paths';
+import { normaliseAbilityName } from '../qnx/abilities';
 import { diffPolicies } from './policy-diff';
 import { lineCut } from './remove-grants';
 import { lineEndOf } from '../policy/line-ends';
@@ -130,20 +135,28 @@ const flagsOf = (s: AllowAbility): string =>
 export function planTidy(policy: Policy, model: PolicyModel, options: TidyOptions): TidyPlan {
   const plan: TidyPlan = { proposals: [], refused: [], edits: [] };
   const taken = new Set<Statement>();
-  proposeAttributes(policy, model, options, plan, taken);
-  for (const f of policy.files) {
-    const groups = new Map<string, Statement[]>();
-    for (const s of f.statements) {
-      if (taken.has(s) || !s.position) continue;
-      const subject = loneSubject(s);
-      if (subject === undefined) continue;
-      const key =
-        s.type === 'allow-ability'
-          ? `${s.type}\0${subject}\0${flagsOf(s)}`
-          : `${s.type}\0${subject}`;
-      groups.set(key, [...(groups.get(key) ?? []), s]);
-    }
-    for (const list of groups.values()) {
+  const order = concatenationOrder(policy);
+  proposeAttributes(policy, model, options, plan, taken, order);
+  // One policy, as secpolcompile concatenates it: the rules of one subject are merged across files,
+  // into the first of them.
+  const groups = new Map<string, Statement[]>();
+  for (const s of policy.files.flatMap((f) => f.statements)) {
+    if (taken.has(s) || !s.position) continue;
+    const subject = loneSubject(s);
+    if (subject === undefined) continue;
+    const key =
+      s.type === 'allow-ability' ? `${s.type}\0${subject}\0${flagsOf(s)}` : `${s.type}\0${subject}`;
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
+  }
+  const declared = declarationOrder(policy, order);
+  for (const all of groups.values()) {
+    // The rules that may join the first; those left form the next group, and so on.
+    for (let rest = all; rest.length > 0;) {
+      const list = joinable(rest, declared, order);
+      const joined = new Set(list);
+      rest = rest.filter((s) => !joined.has(s));
       const first = list[0]!;
       if (first.type === 'allow-ability') mergeAbilities(list as AllowAbility[], plan);
       else if (first.type === 'allow-connect') mergeConnects(list as AllowConnect[], plan);
@@ -153,6 +166,62 @@ export function planTidy(policy: Policy, model: PolicyModel, options: TidyOption
   plan.proposals.sort(byPlace);
   plan.refused.sort(byPlace);
   return plan;
+}
+
+/** Each statement's place in the policy as secpolcompile reads it: the files concatenated in order. */
+function concatenationOrder(policy: Policy): Map<Statement, number> {
+  return new Map(policy.files.flatMap((f) => f.statements).map((s, i) => [s, i]));
+}
+
+/** A declared name's key: types, attributes and ranges by name, abilities normalised. */
+const abilityKey = (name: string): string => `ability\0${normaliseAbilityName(name)}`;
+
+/** Where each name is first declared (`type`, `attribute`, `ability`, `range`), as a place in the policy. */
+function declarationOrder(policy: Policy, order: Map<Statement, number>): Map<string, number> {
+  const at = new Map<string, number>();
+  const note = (key: string, s: Statement): void => {
+    if (!at.has(key)) at.set(key, order.get(s)!);
+  };
+  for (const s of policy.files.flatMap((f) => f.statements)) {
+    if (s.type === 'type-decl' || s.type === 'attribute-decl' || s.type === 'range-decl')
+      note(s.name.value, s);
+    else if (s.type === 'ability-decl') note(abilityKey(s.name.value), s);
+  }
+  return at;
+}
+
+/** The declared names a rule uses besides its subject (objects, relabel types, abilities, ranges). */
+function usedNames(s: Statement): string[] {
+  if (s.type === 'allow-connect') return s.objects.names.map((n) => n.value);
+  if (s.type === 'allow-attach' || s.type === 'allow-link')
+    return s.paths.flatMap((p) => (p.relabel ? [p.relabel.value] : []));
+  if (s.type !== 'allow-ability') return [];
+  return s.items.flatMap((i) =>
+    i.type === 'ability-grant'
+      ? [
+          abilityKey(i.name.value),
+          ...(i.ranges ?? []).flatMap((r) => (r.type === 'range-name' ? [r.name.value] : [])),
+        ]
+      : i.type === 'gain-priv'
+        ? [abilityKey(i.ability.value)]
+        : [],
+  );
+}
+
+/**
+ * The rules of a group that may join the first: those whose names are declared before it (or
+ * nowhere), so the merged rule, at the first one's place, never uses a name before its
+ * declaration. The others stay where they are (and are merged among themselves).
+ */
+function joinable(
+  list: Statement[],
+  declared: Map<string, number>,
+  order: Map<Statement, number>,
+): Statement[] {
+  const first = order.get(list[0]!)!;
+  return list.filter(
+    (s, i) => i === 0 || usedNames(s).every((n) => (declared.get(n) ?? -1) < first),
+  );
 }
 
 function byPlace(a: Proposal, b: Proposal): number {
@@ -180,7 +249,18 @@ function rewrite(list: Statement[], node: Statement, plan: TidyPlan): void {
   const file = first.position!.file;
   const printed = printStatement(node).replace(/\n$/, '');
   plan.edits.push({ file, ...spanOf(first), text: printed });
-  for (const s of list.slice(1)) plan.edits.push({ file, ...spanOf(s), text: '' });
+  // A rule of another file is cut from that file.
+  for (const s of list.slice(1))
+    plan.edits.push({ file: s.position!.file, ...spanOf(s), text: '' });
+}
+
+/** For rules merged across files: ` (FILE:LINE joins it, …)`, naming the rules of the other files. */
+function joining(list: Statement[]): string {
+  const file = list[0]!.position!.file;
+  const others = list.filter((s) => s.position!.file !== file);
+  if (others.length === 0) return '';
+  const places = others.map((s) => `${s.position!.file}:${s.position!.start.line}`);
+  return ` (${places.join(', ')} ${places.length === 1 ? 'joins' : 'join'} it)`;
 }
 
 /** A node's own fields without the comments the parser attached (those stay in the text). */
@@ -205,7 +285,7 @@ function mergeAbilities(list: AllowAbility[], plan: TidyPlan): void {
     types: [subject],
     does:
       list.length > 1
-        ? `merge ${list.length} ability blocks of ${subject} with the same flags into one${dropped(all.length - items.length, 'item')}`
+        ? `merge ${list.length} ability blocks of ${subject} with the same flags into one${dropped(all.length - items.length, 'item')}${joining(list)}`
         : `drop ${all.length - items.length} repeated item(s) of ${subject}'s ability block`,
   });
 }
@@ -232,7 +312,7 @@ function mergeConnects(list: AllowConnect[], plan: TidyPlan): void {
     kind: 'merge',
     at: atOf(list[0]!),
     types: [subject],
-    does: `merge ${list.length} connect rule(s) of ${subject} into ${printRuleLine(node)}`,
+    does: `merge ${list.length} connect rule(s) of ${subject} into ${printRuleLine(node)}${joining(list)}`,
   });
 }
 
@@ -289,7 +369,7 @@ function mergePaths(
       types: [subject],
       does:
         list.length > 1
-          ? `merge ${list.length} allow_${kind} rules of ${subject} into one${dropped(all.length - distinct(all).length, 'path')}`
+          ? `merge ${list.length} allow_${kind} rules of ${subject} into one${dropped(all.length - distinct(all).length, 'path')}${joining(list)}`
           : `drop ${all.length - distinct(all).length} repeated path(s) of ${subject}'s allow_${kind} rule`,
     });
   for (const g of globs) plan.proposals.push(g);
@@ -316,6 +396,7 @@ function proposeAttributes(
   options: TidyOptions,
   plan: TidyPlan,
   taken: Set<Statement>,
+  order: Map<Statement, number>,
 ): void {
   const statements = policy.files.flatMap((f) => f.statements);
   const decls = new Map<string, TypeDecl[]>();
@@ -335,16 +416,11 @@ function proposeAttributes(
     const d = decls.get(type);
     if (refused.has(type) || !d || d.length !== 1 || d[0]!.attributes.length > 0) continue;
     if (model.attributes.has(type) || !rules.has(type)) continue;
-    // The declaration and every rule of a member in one file, after the declaration: the
-    // attribute is declared there, before any rule names it.
-    const file = d[0]!.position!.file;
-    const after = d[0]!.position!.start.offset;
-    if (
-      !rules.get(type)!.every((s) => s.position!.file === file && s.position!.start.offset > after)
-    )
-      continue;
-    const key = `${file}\0${signature}`;
-    bySignature.set(key, [...(bySignature.get(key) ?? []), type]);
+    // Every rule of a member after its declaration in the concatenated policy (any file): the
+    // attribute is declared before the first member's declaration, so before any rule names it.
+    const after = order.get(d[0]!)!;
+    if (!rules.get(type)!.every((s) => order.get(s)! > after)) continue;
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), type]);
   }
   const names = new Set([
     ...model.types.keys(),
@@ -354,21 +430,28 @@ function proposeAttributes(
   for (const members of bySignature.values()) {
     if (members.length < 2) continue;
     members.sort();
-    const attribute = freshName(`${members[0]!.replace(/_t$/, '')}_alike`, names);
-    names.add(attribute);
-    const lead = members[0]!;
     const firstDecl = members
       .map((m) => decls.get(m)![0]!)
-      .sort((a, b) => a.position!.start.offset - b.position!.start.offset)[0]!;
+      .sort((a, b) => order.get(a)! - order.get(b)!)[0]!;
+    // The lead (whose rules the attribute takes) is the first by name of the members declared in
+    // the file the attribute is declared in, so the attribute and its rules stay in one file.
+    const lead = members.find(
+      (m) => decls.get(m)![0]!.position!.file === firstDecl.position!.file,
+    )!;
+    const attribute = freshName(`${lead.replace(/_t$/, '')}_alike`, names);
+    names.add(attribute);
     const proposal: Proposal = {
       kind: 'attribute',
       at: atOf(firstDecl),
       types: members,
-      does: `attribute ${attribute} for ${members.join(', ')} (identical grants): ${lead}'s rules name ${attribute}, the others' rules go`,
+      does: `attribute ${attribute} for ${members.join(', ')} (identical grants${declaredIn(
+        members.map((m) => decls.get(m)![0]!),
+        order,
+      )}): ${lead}'s rules name ${attribute}, the others' rules go`,
       widens: `every type declared later with ${attribute} gets the grants of ${members.join(', ')}`,
       attribute,
     };
-    // Rules already changed by an earlier attribute, or in another file than their declaration, stay.
+    // Rules already changed by an earlier attribute stay.
     const own = members.flatMap((m) => rules.get(m)!);
     if (options.equivalentOnly || own.some((s) => taken.has(s))) {
       if (options.equivalentOnly) plan.refused.push(proposal);
@@ -403,6 +486,13 @@ function proposeAttributes(
       }
     }
   }
+}
+
+/** `, declared in a.secpol, b.secpol` (in policy order) when the members are declared in several files. */
+function declaredIn(decls: TypeDecl[], order: Map<Statement, number>): string {
+  const inOrder = [...decls].sort((a, b) => order.get(a)! - order.get(b)!);
+  const files = [...new Set(inOrder.map((d) => d.position!.file))];
+  return files.length > 1 ? `, declared in ${files.join(', ')}` : '';
 }
 
 const dropped = (n: number, what: string): string =>

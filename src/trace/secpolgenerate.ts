@@ -172,7 +172,10 @@ export class SecpolgenerateParser {
       });
       return;
     }
-    this.notUnderstood(this.line, 'not a saved-state entry this reader knows');
+    this.notUnderstood(
+      this.line,
+      'neither an errors-view rule (`allow ...;`) nor a saved-state entry (`type NAME`, `used`, `attach PATH`) this reader knows',
+    );
   }
 
   /** The line of the statement's next word `word` after the previous one looked up. */

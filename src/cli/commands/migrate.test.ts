@@ -5,6 +5,7 @@
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../test-utils/run-cli';
@@ -38,6 +39,34 @@ describe('secpol-learn migrate (samples/migrate-7.1-8.0)', () => {
     });
     expect(r.code).toBe(1);
     expectGolden(r.stdout, path.join(SAMPLE, golden));
+  });
+
+  it('POLICY TRACES: a positional file of secpolmonitor records is read as a trace, gzip too', async () => {
+    const dir = copy();
+    writeFileSync(
+      path.join(dir, 'trace.log.gz'),
+      gzipSync(readFileSync(path.join(dir, 'trace.log'))),
+    );
+    const named = await runCli([...base, '--trace', 'trace.log'], { cwd: dir });
+    for (const trace of ['trace.log', 'trace.log.gz']) {
+      const r = await runCli([...base, trace], { cwd: dir });
+      expect([trace, r.code]).toEqual([trace, 1]);
+      expect(r.stdout).toBe(named.stdout.replace(/trace\.log:/g, `${trace}:`));
+      expect(r.stderr).toContain(
+        `secpol-learn migrate: ${trace} is read as a trace (it holds secpolmonitor records, not a policy)\n`,
+      );
+    }
+    // A policy with a syntax error stays a policy: code frames and exit 2, not read as a trace.
+    writeFileSync(path.join(dir, 'bad.secpol'), 'type a_t\nallow a_t self:ability qnet;\n');
+    const bad = await runCli([...base, 'bad.secpol'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.secpol:1:');
+    // Traces alone: no policy to migrate.
+    const alone = await runCli(['migrate', '--from', '7.1', '--to', '8.0', 'trace.log'], {
+      cwd: dir,
+    });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('a policy file is required');
   });
 
   it('--write gives the bytes of the patch applied, and lint --qnx 8.0 passes on them', async () => {

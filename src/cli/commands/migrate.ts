@@ -1,5 +1,5 @@
 /**
- * `secpol-learn migrate --from R1 --to R2 POLICY... [--trace FILE...]
+ * `secpol-learn migrate --from R1 --to R2 POLICY... [TRACES...] [--trace FILE...]
  * [--format text|json|patch|markdown] [--write]`: carries a policy's
  * abilities to another QNX release (docs/migrate.md). A thin shell over
  * src/review/migrate.ts (the plan and the new texts), migrate-traces.ts (ability
@@ -14,6 +14,7 @@ import { parsePolicyFiles } from '../learn-inputs';
 import { distinctFiles, writePolicies } from '../policy-file-io';
 import { listOf } from '../review-inputs';
 import { readTraceEvents } from '../read-traces';
+import { sortMigrateInputs } from '../migrate-inputs';
 import { migratePolicy } from '../../review/migrate';
 import { OtherReleaseCheck } from '../../review/migrate-traces';
 import { migrationDiffParts } from '../../render/migration-diff';
@@ -42,7 +43,8 @@ export const migrateCommand: CommandImpl = {
   builder: (y) =>
     y
       .positional('policies', {
-        describe: 'the policy files (several files are one policy, as secpolcompile reads them)',
+        describe:
+          'the policy files (several files are one policy, as secpolcompile reads them), then any traces: a file holding secpolmonitor records and not a policy is read as a trace',
         type: 'string',
         array: true,
       })
@@ -91,6 +93,10 @@ export const migrateCommand: CommandImpl = {
       .example(
         '$0 migrate --from 7.1 --to 8.0 policy.secpol --trace boot.log',
         'also warn about ability checks recorded on a 7.x target',
+      )
+      .example(
+        '$0 migrate --from 7.1 --to 8.0 policy.secpol boot.log',
+        'the same: a file of secpolmonitor records is read as a trace',
       ),
   run: async (args, io) => {
     const from = release(args, 'from');
@@ -99,7 +105,9 @@ export const migrateCommand: CommandImpl = {
     const files = listOf(args.policies);
     if (files.length === 0) throw new UsageError('a policy file is required');
     if (files.includes('-')) throw new UsageError('migrate reads policies from files, not `-`');
-    const parsed = await parsePolicyFiles(await distinctFiles(files, io.cwd), io);
+    const inputs = await sortMigrateInputs(files, io);
+    if (inputs.policies.length === 0) throw new UsageError('a policy file is required');
+    const parsed = await parsePolicyFiles(await distinctFiles(inputs.policies, io.cwd), io);
     if (!parsed) return ExitCode.USAGE;
     const sources = parsed.sources;
     const m = migratePolicy(
@@ -111,7 +119,7 @@ export const migrateCommand: CommandImpl = {
 
     const check = new OtherReleaseCheck(to);
     const kept = new FirstByPlace(MAX_LISTED_LINES);
-    const traces = listOf(args.trace);
+    const traces = [...new Set([...listOf(args.trace), ...inputs.traces])];
     if (traces.length > 0)
       await readTraceEvents(traces, { names: [], abilities: false, paths: false }, io, {
         onEvent: (e) => check.add(e),

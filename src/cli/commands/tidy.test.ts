@@ -14,6 +14,7 @@ import { expectGolden } from '../../test-utils/golden';
 import { parsePolicies } from '../../policy/parse';
 import { buildModel } from '../../policy/model/build-model';
 import { diffPolicies } from '../../review/policy-diff';
+import * as tidyModule from '../../review/tidy';
 
 const SAMPLE = path.join('samples', 'tidy-query');
 const POLICY = path.join(SAMPLE, 'policy.secpol');
@@ -111,6 +112,65 @@ describe('tidy on the sample', () => {
   );
 });
 
+describe('tidy of a policy split over two files (samples/tidy-query/split)', () => {
+  const SPLIT = path.join(SAMPLE, 'split');
+  const FILES = ['base.secpol', 'services.secpol'];
+
+  it.each([
+    ['expected.tidy-split.txt', []],
+    ['expected.tidy-split.patch', ['--format', 'patch']],
+  ])('%s: attributes and merges across files, one diff per file', async (golden, options) => {
+    const r = await runCli(['tidy', ...options, ...FILES.map((f) => path.join(SPLIT, f))]);
+    expect(r.code).toBe(0);
+    expectGolden(r.stdout, path.join(SPLIT, golden));
+  });
+
+  it('the patch edits both files and git apply gives what --write writes, proven', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-tidy-split-'));
+    for (const side of ['a', 'b'])
+      for (const f of FILES)
+        writeFileSync(
+          path.join(dir, `${side}-${f}`),
+          readFileSync(path.join(ROOT, SPLIT, f), 'utf8'),
+        );
+    const patch = await runCliBytes(['tidy', '--format', 'patch', ...FILES.map((f) => `a-${f}`)], {
+      cwd: dir,
+    });
+    expect(patch.code).toBe(0);
+    const text = patch.stdout.toString('utf8');
+    expect(text.match(/^--- a\/.*$/gm)).toEqual(['--- a/a-base.secpol', '--- a/a-services.secpol']);
+    writeFileSync(path.join(dir, 'out.patch'), patch.stdout);
+    execFileSync('git', ['apply', '--whitespace=nowarn', 'out.patch'], { cwd: dir, stdio: 'pipe' });
+    const w = await runCli(['tidy', '--write', ...FILES.map((f) => `b-${f}`)], { cwd: dir });
+    expect(w.code).toBe(0);
+    for (const f of FILES)
+      expect(readFileSync(path.join(dir, `a-${f}`), 'utf8')).toBe(
+        readFileSync(path.join(dir, `b-${f}`), 'utf8'),
+      );
+    // The two files tidied are one policy granting the original's grants plus the stated widenings.
+    const policyOf = (side: string) =>
+      buildModel(
+        parsePolicies(
+          FILES.map((f) => ({
+            file: f,
+            text: readFileSync(path.join(dir, `${side}-${f}`), 'utf8'),
+          })),
+        ).policy,
+      );
+    const original = buildModel(
+      parsePolicies(
+        FILES.map((f) => ({ file: f, text: readFileSync(path.join(ROOT, SPLIT, f), 'utf8') })),
+      ).policy,
+    );
+    const kinds = diffPolicies(original, policyOf('a')).entries.map((e) => `${e.kind} ${e.type}`);
+    expect([...new Set(kinds)].sort()).toEqual([
+      'attach devc_pty_t',
+      'attribute audio_log_t',
+      'attribute slogger_t',
+    ]);
+  });
+});
+
 describe('tidy exit codes', () => {
   it('2 without a file, for standard input, for --write with --format patch, for a missing file', async () => {
     expect((await runCli(['tidy'])).code).toBe(2);
@@ -128,6 +188,63 @@ describe('tidy exit codes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/input\.secpol:\d+:\d+/);
     expect(r.stdout).toBe('');
+  });
+
+  it('1 when the proof finds a difference no proposal states: no patch, nothing written', async () => {
+    // A planner bug simulated: one more edit, widening a grant, that no proposal states.
+    const real = tidyModule.planTidy;
+    const spy = jest.spyOn(tidyModule, 'planTidy').mockImplementation((policy, model, options) => {
+      const plan = real(policy, model, options);
+      const text = readFileSync(path.join(ROOT, POLICY), 'utf8');
+      const at = text.indexOf('allow random_t self:ability { pathspace };');
+      plan.edits.push({
+        file: POLICY,
+        start: at,
+        end: at + 'allow random_t self:ability { pathspace };'.length,
+        text: 'allow random_t self:ability { pathspace io };',
+      });
+      return plan;
+    });
+    try {
+      for (const options of [[], ['--equivalent-only']]) {
+        const patch = await runCli(['tidy', ...options, '--format', 'patch', POLICY]);
+        expect(patch.code).toBe(1);
+        expect(patch.stdout).toBe('');
+        const text = await runCli(['tidy', ...options, POLICY]);
+        expect(text.code).toBe(1);
+        expect(text.stdout).toContain('proof FAILED');
+        expect(text.stdout).toContain('io');
+      }
+      const dir = mkdtempSync(path.join(tmpdir(), 'secpol-tidy-'));
+      const bytes = readFileSync(path.join(ROOT, POLICY));
+      writeFileSync(path.join(dir, 'p.secpol'), bytes);
+      spy.mockImplementation((policy, model, options) => {
+        const plan = real(policy, model, options);
+        plan.edits.push({ file: 'p.secpol', start: 0, end: 0, text: 'type smuggled_t;\n' });
+        return plan;
+      });
+      const w = await runCli(['tidy', '--write', 'p.secpol'], { cwd: dir });
+      expect(w.code).toBe(1);
+      expect(readFileSync(path.join(dir, 'p.secpol')).equals(bytes)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('--equivalent-only: 1 when the refactor is proven only up to a stated widening', async () => {
+    // A widening proposal that slipped past the refusal: stated, but --equivalent-only refuses any difference.
+    const real = tidyModule.planTidy;
+    const spy = jest
+      .spyOn(tidyModule, 'planTidy')
+      .mockImplementation((policy, model) => real(policy, model, { equivalentOnly: false }));
+    try {
+      const r = await runCli(['tidy', '--equivalent-only', '--format', 'patch', POLICY]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect((await runCli(['tidy', '--format', 'patch', POLICY])).code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('0 and "nothing to tidy" for a tidy policy', async () => {
