@@ -14,7 +14,7 @@ import type { CommandImpl } from '../command';
 import { judgeSummary } from '../../review/trace-review';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
-import { hardenFromSummary } from '../../review/harden';
+import { hardenFromSummary, hardenPolicy, type HardenResult } from '../../review/harden';
 import { removeGrants } from '../../review/remove-grants';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
@@ -32,7 +32,7 @@ import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { withWaive } from '../load-waivers';
 import { reviewWaiverWarnings } from '../../review/waivers';
-import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
+import { formatDiagnosticLine, type Diagnostic } from '../../diagnostics/diagnostic';
 
 export const hardenCommand: CommandImpl = {
   builder: (y) =>
@@ -63,15 +63,20 @@ export const hardenCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
-    // Waivers are not grants: harden judges the policy's grants, which they never change. Their
-    // warnings (expired, covering no failure) need the verdicts, before harden consumes the tally.
-    const waiverWarnings = input.waivers
-      ? reviewWaiverWarnings(input.waivers, judgeSummary(input.model, scan.summary))
-      : [];
-    const h = hardenFromSummary(input.model, scan.summary, {
+    const files = {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
-    });
+    };
+    // Waivers are not grants: harden judges the policy's grants, which they never change. Their
+    // warnings (expired, covering no failure) need every verdict: with --waive the tally is judged
+    // once and both read that judgement; without, atom by atom, never all held (hardenFromSummary).
+    let waiverWarnings: Diagnostic[] = [];
+    let h: HardenResult;
+    if (input.waivers) {
+      const review = judgeSummary(input.model, scan.summary);
+      waiverWarnings = reviewWaiverWarnings(input.waivers, review);
+      h = hardenPolicy(input.model, review, files);
+    } else h = hardenFromSummary(input.model, scan.summary, files);
     const sources = input.loaded.sources;
     // The removal diff, for the formats that print it only (its cost grows with the removals).
     const removalParts = (): ReturnType<typeof unifiedDiffParts> => {
