@@ -1,6 +1,6 @@
 /**
  * `secpol-learn review [TRACE...] --policy FILE... [--answers FILE]
- * [--deny-file FILE] [--waive FILE] [--write] [--follow]`: aa-logprof for
+ * [--deny-file FILE] [--waive FILE...] [--write] [--follow]`: aa-logprof for
  * QNX. The failures are planned as `suggest` plans them; each planned group
  * (type, access) is asked about on a terminal (src/cli/review-prompt.ts),
  * and the decisions become the patch (stdout, or `--write`), guard rules
@@ -49,7 +49,7 @@ import { visible } from '../../diagnostics/safe-text';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import type { PolicyPatch } from '../../plan/patch';
 import { waivedBy } from '../../review/session/waived';
-import { loadWaivers } from '../load-waivers';
+import { loadWaivers, waiveFiles } from '../load-waivers';
 
 const KEYS_HELP = `Keys: ${REVIEW_KEYS.map((k) => `${k.key} ${k.name}`).join(' · ')}`;
 
@@ -154,7 +154,9 @@ export const reviewCommand: CommandImpl = {
       })
       .option('waive', {
         type: 'string',
-        describe: '`w` appends waiver entries (# reason:, # until:, the statement) to this file',
+        array: true,
+        describe:
+          'waiver files (repeatable): what they waive is not asked; `w` appends waiver entries (# reason:, # until:, the statement) to the last one named, created when absent',
       })
       .option('explain', {
         type: 'boolean',
@@ -192,11 +194,13 @@ export const reviewCommand: CommandImpl = {
       throw new UsageError('--policy must name a file (standard input is for traces)');
     const answersFile = args.answers as string | undefined;
     const denyFile = args['deny-file'] as string | undefined;
-    const waiveFile = args.waive as string | undefined;
+    // `w` appends to the last waiver file named; every one is read (the last only when it exists).
+    const waiveNames = waiveFiles(args);
+    const waiveFile = waiveNames[waiveNames.length - 1];
     for (const [name, f] of [
       ['--answers', answersFile],
       ['--deny-file', denyFile],
-      ['--waive', waiveFile],
+      ...waiveNames.map((w) => ['--waive', w] as const),
     ] as const)
       if (f === '-')
         throw new UsageError(`${name} must name a file (standard input is for traces)`);
@@ -214,11 +218,13 @@ export const reviewCommand: CommandImpl = {
       throw new UsageError('--interactive needs a terminal (standard error and the keyboard)');
     if (!input && answers === undefined && answersFile !== undefined)
       throw new InputError(answersFile, 'no such file (a replay needs the answers file)');
-    // The waiver file `w` appends to is read too when it exists: what it waives is not asked again.
-    const waivers =
-      waiveFile !== undefined && (await exists(path.resolve(io.cwd, waiveFile)))
-        ? await loadWaivers(args, parsed.policy, qnx, io)
-        : undefined;
+    // The waiver files are read: what they waive is not asked again. The one `w` appends to (the
+    // last) may not exist yet; any other must (a misspelt name is an error, exit 2).
+    const toRead =
+      waiveFile !== undefined && !(await exists(path.resolve(io.cwd, waiveFile)))
+        ? waiveNames.slice(0, -1)
+        : waiveNames;
+    const waivers = await loadWaivers({ waive: toRead }, parsed.policy, qnx, io);
     if (waivers === 'failed') return ExitCode.USAGE;
     for (const d of waivers?.diagnostics ?? []) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     const session = (patch: PolicyPatch): SessionState =>
