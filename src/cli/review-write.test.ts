@@ -2,7 +2,8 @@
  * `review --write`: the reviewed patch goes into the policy files with
  * `suggest --write`'s guarantees (one transaction, `FILE.orig` kept). When
  * every group is allowed as suggested, the written policy is `suggest
- * --write`'s byte for byte; a `never` decision leaves its item out.
+ * --write`'s byte for byte; a `never` decision leaves its item out. Replayed
+ * afterwards (CI), the allows the policy now grants are not stale answers.
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,41 @@ describe('review --write', () => {
       cwd: reviewed,
     });
     expect(again.code).toBe(0);
+  });
+
+  it('then the CI replay of the same answers (docs/workflows.md §5): exit 0, the allows are not stale', async () => {
+    const cwd = withAnswers((i) => (i === 1 ? { choice: 'never' } : { choice: 'allow' }));
+    const local = await runCli([...REVIEW, '--write', '--deny-file', 'never.secpol'], { cwd });
+    expect(local.code).toBe(0);
+    const ci = await runCli([...REVIEW, '--deny-file', 'never.secpol', '--no-interactive'], {
+      cwd,
+    });
+    expect(ci.code).toBe(0);
+    expect(ci.stderr).not.toContain('[stale-answer]');
+    expect(ci.stderr).toContain(
+      'answers.json: 3 allow answer(s) already granted by the policy (applied earlier): kept, nothing to do\n',
+    );
+    expect(ci.stderr).toMatch(
+      /secpol-learn review: 1 group\(s\); 1 decided, 0 waived, 0 with no decision; 0 guard rule\(s\)/,
+    );
+    expect(ci.stdout).not.toMatch(/^allow/m);
+    // An answer about an access nobody needs any more is still stale.
+    const doc = JSON.parse(readFileSync(path.join(cwd, 'answers.json'), 'utf8')) as {
+      decisions: object[];
+    };
+    doc.decisions.push({
+      type: 'old_t',
+      kind: 'ability',
+      domain: 'root',
+      object: 'io',
+      choice: 'allow',
+    });
+    writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify(doc, null, 2));
+    const stale = await runCli([...REVIEW, '--no-interactive'], { cwd });
+    expect(stale.stderr).toMatch(
+      /^answers\.json:\d+: warning: stale answer \(old_t ability io\): no failure of the traces needs it any more \[stale-answer\]$/m,
+    );
+    expect(stale.stderr.match(/\[stale-answer\]/g)).toHaveLength(1);
   });
 
   it('a never decision is not written; the rest is', async () => {

@@ -40,7 +40,14 @@ import {
   type LoadedPolicies,
 } from '../learn-inputs';
 import { startSession, pending, type SessionState } from '../../review/session/session';
-import { answersText, readAnswers, replay, type ReadAnswer } from '../../review/session/answers';
+import {
+  answersText,
+  readAnswers,
+  replay,
+  type ReadAnswer,
+  type StaleAnswer,
+} from '../../review/session/answers';
+import { keyId } from '../../review/session/groups';
 import { guardEntries, reviewedPatch, waiverEntries } from '../../review/session/outputs';
 import { inquirerPrompter, REVIEW_KEYS, runPrompts } from '../review-prompt';
 import { followLive } from '../review-live';
@@ -248,9 +255,18 @@ export const reviewCommand: CommandImpl = {
     let kept: ReadAnswer[] = [];
     const replayed = (r: Pick<LearnResult, 'patch'>): SessionState => {
       const rep = replay(session(r.patch), answers ?? []);
+      // An allow the policy now grants (written by an earlier `review --write`) is not stale: its
+      // failure still happens and is allowed. Counted, kept in the answers file, not warned about.
+      const granted = grantedKeys(r.patch);
+      const inPolicy = rep.stale.filter((s) => isGranted(s, granted));
       for (const s of rep.stale)
+        if (!inPolicy.includes(s))
+          io.stderr.write(
+            `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
+          );
+      if (inPolicy.length > 0)
         io.stderr.write(
-          `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
+          `${answersFile}: ${inPolicy.length} allow answer(s) already granted by the policy (applied earlier): kept, nothing to do\n`,
         );
       kept = [...rep.stale, ...rep.waived];
       return rep.state;
@@ -329,6 +345,35 @@ export const reviewCommand: CommandImpl = {
     return prompter ? ExitCode.OK : ExitCode.FINDING;
   },
 };
+
+/**
+ * The group keys (`keyId`) of the accesses the policy already allows: `settypeid` is an
+ * ability group (`settypeid:TARGET`); domains are part of ability keys only.
+ */
+function grantedKeys(patch: PolicyPatch): Set<string> {
+  const out = new Set<string>();
+  for (const a of patch.alreadyAllowed) {
+    const ability = a.kind === 'ability' || a.kind === 'settypeid';
+    out.add(
+      keyId({
+        type: a.type,
+        kind: a.kind === 'settypeid' ? 'ability' : a.kind,
+        ...(ability && a.domain ? { domain: a.domain } : {}),
+        object: a.kind === 'settypeid' ? `settypeid:${a.object}` : a.object,
+      }),
+    );
+  }
+  return out;
+}
+
+/** An answer that allowed (as suggested or edited) an access the policy now grants. */
+function isGranted(s: StaleAnswer, granted: Set<string>): boolean {
+  const { type, kind, domain, object, choice } = s.answer;
+  return (
+    (choice === 'allow' || choice === 'allow-edited') &&
+    granted.has(keyId({ type, kind, ...(domain ? { domain } : {}), object }))
+  );
+}
 
 /** The decisions of a live session as answers, to replay on the final plan. */
 function asAnswers(state: SessionState): ReadAnswer[] {
