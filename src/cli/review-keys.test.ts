@@ -5,14 +5,22 @@
  * confirmed, what the edited item also allows: the values beyond the
  * suggestion and the other groups of the session it covers.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../test-utils/run-cli';
 import { learnFromTraces, planPolicyPatch } from '../api/learning';
 import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
-import { startSession } from '../review/session/session';
+import {
+  coveredByEdits,
+  decide,
+  pending,
+  startSession,
+  undo,
+  type SessionState,
+} from '../review/session/session';
 import { answersText } from '../review/session/answers';
 import { REVIEW_KEYS, runPrompts, type Prompter } from './review-prompt';
 
@@ -149,5 +157,55 @@ describe('the review keys', () => {
     expect(r.answers).toMatchObject({
       decisions: [{ kind: 'ability', choice: 'allow-edited', edit: '0-31' }],
     });
+  });
+
+  it('a group an edit also allows is not asked (nor undecided in a replay); undo asks it again', async () => {
+    const taken = await session([
+      'a', // interrupt
+      'a', // connect
+      'g', // /dev/ttyp0 globbed: it also allows /dev/ttyp1
+      '/dev/ttyp*',
+      'y',
+    ]);
+    // The session ended: /dev/ttyp1 was never asked, and the answers hold the edit alone for it.
+    expect(taken.out).not.toContain('[4/4]');
+    expect(taken.asked.filter((q) => q.includes('your choice'))).toHaveLength(3);
+    expect(taken.answers).toMatchObject({
+      decisions: [
+        { kind: 'ability', choice: 'allow' },
+        { kind: 'connect', choice: 'allow' },
+        { kind: 'attach', object: '/dev/ttyp0', choice: 'allow-edited', edit: '/dev/ttyp*' },
+      ],
+    });
+    expect((taken.answers as { decisions: unknown[] }).decisions).toHaveLength(3);
+    // Undo takes the edit back: /dev/ttyp1 is to decide again (the pure core the prompts drive).
+    const { policy } = parsePolicies([{ file: 'policy.secpol', text: POLICY }]);
+    const plan = planPolicyPatch(learnFromTraces([{ file: 'trace.log', text: TRACE }]), { policy });
+    const start = startSession(plan.patch);
+    const edited = decide(start, 'player_t attach /dev/ttyp0', {
+      choice: 'allow-edited',
+      edit: '/dev/ttyp*',
+    });
+    if ('error' in edited) throw new Error(edited.error);
+    const ids = (st: SessionState): string[] => pending(st).map((g) => g.id);
+    expect(ids(edited.state)).not.toContain('player_t attach /dev/ttyp1');
+    expect(coveredByEdits(edited.state)).toEqual(
+      new Map([['player_t attach /dev/ttyp1', 'player_t attach /dev/ttyp0']]),
+    );
+    expect(ids(undo(edited.state))).toEqual(ids(start));
+    expect(ids(start)).toContain('player_t attach /dev/ttyp1');
+    // The replay of the taken session's answers: nothing undecided, the glob alone is granted.
+    const dir = mkdtempSync(path.join(tmpdir(), 'review-covered-'));
+    writeFileSync(path.join(dir, 'trace.log'), TRACE);
+    writeFileSync(path.join(dir, 'policy.secpol'), POLICY);
+    writeFileSync(path.join(dir, 'answers.json'), JSON.stringify(taken.answers));
+    const r = await runCli(
+      ['review', 'trace.log', '--policy', 'policy.secpol', '--answers', 'answers.json'],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('4 group(s); 4 decided, 0 waived, 0 with no decision');
+    expect(r.stdout).toContain('allow_attach player_t /dev/ttyp*;');
+    expect(r.stdout).not.toContain('/dev/ttyp1');
   });
 });
