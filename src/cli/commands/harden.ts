@@ -11,10 +11,10 @@
  * (docs/review.md, "Waivers").
  */
 import type { CommandImpl } from '../command';
-import { judgeSummary } from '../../review/trace-review';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
-import { hardenFromSummary, hardenPolicy, type HardenResult } from '../../review/harden';
+import { hardenFromSummary } from '../../review/harden';
+import { WaiverUseTally } from '../../review/review-waiver-use';
 import { removeGrants } from '../../review/remove-grants';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
@@ -31,8 +31,7 @@ import { formatSarif, toSarif } from '../../render/sarif';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { withWaive } from '../load-waivers';
-import { reviewWaiverWarnings } from '../../review/waivers';
-import { formatDiagnosticLine, type Diagnostic } from '../../diagnostics/diagnostic';
+import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 
 export const hardenCommand: CommandImpl = {
   builder: (y) =>
@@ -68,15 +67,16 @@ export const hardenCommand: CommandImpl = {
       policyFiles: input.loaded.sources.map((s) => s.file),
     };
     // Waivers are not grants: harden judges the policy's grants, which they never change. Their
-    // warnings (expired, covering no failure) need every verdict: with --waive the tally is judged
-    // once and both read that judgement; without, atom by atom, never all held (hardenFromSummary).
-    let waiverWarnings: Diagnostic[] = [];
-    let h: HardenResult;
-    if (input.waivers) {
-      const review = judgeSummary(input.model, scan.summary);
-      waiverWarnings = reviewWaiverWarnings(input.waivers, review);
-      h = hardenPolicy(input.model, review, files);
-    } else h = hardenFromSummary(input.model, scan.summary, files);
+    // warnings (expired, covering no failure) read the same judgement, group by group, as harden
+    // judges the tally atom by atom: the trace is judged once and the verdicts are never all held.
+    const waiverUse = input.waivers ? new WaiverUseTally(input.waivers) : undefined;
+    const h = hardenFromSummary(
+      input.model,
+      scan.summary,
+      files,
+      waiverUse && ((g) => waiverUse.add(g)),
+    );
+    const waiverWarnings = waiverUse?.warnings() ?? [];
     const sources = input.loaded.sources;
     // The removal diff, for the formats that print it only (its cost grows with the removals).
     const removalParts = (): ReturnType<typeof unifiedDiffParts> => {
