@@ -166,10 +166,16 @@ describe('the review keys', () => {
       'g', // /dev/ttyp0 globbed: it also allows /dev/ttyp1
       '/dev/ttyp*',
       'y',
+      'q', // nothing left to ask: save
     ]);
-    // The session ended: /dev/ttyp1 was never asked, and the answers hold the edit alone for it.
+    // /dev/ttyp1 was never asked, and the answers hold the edit alone for it.
     expect(taken.out).not.toContain('[4/4]');
-    expect(taken.asked.filter((q) => q.includes('your choice'))).toHaveLength(3);
+    expect(taken.asked.filter((q) => q.includes('your choice'))).toEqual([
+      '4 to decide; your choice [agtnwesq]',
+      '3 to decide; your choice [atnwesuq]',
+      '2 to decide; your choice [agtnwesuq]',
+      'nothing left to ask; your choice [uq]',
+    ]);
     expect(taken.answers).toMatchObject({
       decisions: [
         { kind: 'ability', choice: 'allow' },
@@ -178,7 +184,19 @@ describe('the review keys', () => {
       ],
     });
     expect((taken.answers as { decisions: unknown[] }).decisions).toHaveLength(3);
-    // Undo takes the edit back: /dev/ttyp1 is to decide again (the pure core the prompts drive).
+    // `u` once nothing is left to ask takes the edit back: /dev/ttyp0, then /dev/ttyp1, are asked.
+    const undone = await session(['a', 'a', 'g', '/dev/ttyp*', 'y', 'u', 'n', 'a', 'q']);
+    expect(undone.out).toContain('  undone\n');
+    expect(undone.out).toContain('[4/4] player_t needs /dev/ttyp1 (attach)');
+    expect(undone.answers).toMatchObject({
+      decisions: [
+        { kind: 'ability', choice: 'allow' },
+        { kind: 'connect', choice: 'allow' },
+        { kind: 'attach', object: '/dev/ttyp0', choice: 'never' },
+        { kind: 'attach', object: '/dev/ttyp1', choice: 'allow' },
+      ],
+    });
+    // The same in the pure core the prompts drive.
     const { policy } = parsePolicies([{ file: 'policy.secpol', text: POLICY }]);
     const plan = planPolicyPatch(learnFromTraces([{ file: 'trace.log', text: TRACE }]), { policy });
     const start = startSession(plan.patch);

@@ -66,6 +66,8 @@ describe('review on a pseudo-terminal', () => {
     await when(/reason \(why/, 'ln probes /tmp\r');
     await when(/until \(YYYY/, '2027-06-30\r');
     await when(/\[4\/4\][^]*your choice \(/, 'a\r');
+    // Nothing left to ask: the last decision could still be undone (u); save (q).
+    await when(/nothing left to ask; your choice \(/, 'q\r');
     const code = await exited;
     const shown = plain(screen);
     // The bar was drawn while the trace was read, erased (`\r ESC[K`), and only then came the
