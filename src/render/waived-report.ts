@@ -2,9 +2,9 @@
  * What `suggest --waive` reports on stderr before its summary: each access a
  * waiver kept out of the patch (`FILE:LINE: waived by WFILE:WLINE, not
  * suggested: ...`), the waiver warnings (expired, matched no failure), then
- * the count of waived records. The CLI's words, for the library
- * (`formatPlanSummary`); src/api/api.test.ts compares them with the CLI's
- * golden stderr.
+ * the count of waived records. The one printer of these lines: `suggest`
+ * writes them and the library's `formatPlanSummary` returns them (golden
+ * samples/waivers/expected.suggest.stderr.txt; src/api/api.test.ts).
  */
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import type { WaivedJson } from './json';
