@@ -2,7 +2,8 @@
  * `review --waive FILE...` (repeatable, as on check, suggest, explain and
  * harden): every waiver file is read and what it waives is not asked; `w`
  * decisions are appended to the last file named (created when absent), never
- * to the others; a file other than the last that does not exist is an error.
+ * to the others; a file other than the last that does not exist is an error;
+ * a waiver that covers nothing planned is reported as stale.
  */
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,5 +59,26 @@ describe('review --waive FILE...', () => {
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/nope\.secpol: no such file/);
     expect(existsSync(path.join(cwd, 'other.secpol'))).toBe(false);
+  });
+
+  it('names a waiver that covers no planned access as stale, as suggest --waive does', async () => {
+    const cwd = sampleCopy();
+    writeFileSync(
+      path.join(cwd, 'team.secpol'),
+      `${TEAM}\n# reason: the old decoder's JIT probe\nallow devb_t self:ability prot_exec;\n`,
+    );
+    const r = await runCli(replay(['team.secpol', 'mine.secpol']), { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.includes('waiver'))).toEqual([
+      'team.secpol:5:1: warning: waiver matched no failure: remove it, or the failure no longer happens [stale-waiver]',
+      expect.stringMatching(
+        /^secpol-learn review: .* 1 waived, .* 2 waiver\(s\) added$/,
+      ) as unknown,
+    ]);
+    // The waivers `w` appended are read the next time: they cover their groups, nothing is stale.
+    const again = await runCli(replay(['mine.secpol']), { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('[stale-waiver]');
+    expect(again.stderr).toMatch(/ 2 waived, /);
   });
 });

@@ -47,7 +47,14 @@ import {
   type ReadAnswer,
   type StaleAnswer,
 } from '../../review/session/answers';
-import { keyId } from '../../review/session/groups';
+import { isAsked, itemAccesses, keyId } from '../../review/session/groups';
+import {
+  staleWaivers,
+  useWaiver,
+  waiverFor,
+  type WaiverSet,
+  type WaiverUse,
+} from '../../review/waivers';
 import { guardEntries, reviewedPatch, waiverEntries } from '../../review/session/outputs';
 import { inquirerPrompter, REVIEW_KEYS, runPrompts } from '../review-prompt';
 import { followLive } from '../review-live';
@@ -330,6 +337,10 @@ export const reviewCommand: CommandImpl = {
         .catch((error: unknown) => {
           throw new FileError(answersFile, 'write', error);
         });
+    // A waiver in force that covers no planned access is stale, as `suggest --waive` says.
+    if (waivers)
+      for (const d of staleWaivers(waivers.set, waiversUsed(waivers.set, result.patch)))
+        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     reportToStderr(final, io);
     const left = pending(state);
     io.stderr.write(
@@ -373,6 +384,19 @@ function isGranted(s: StaleAnswer, granted: Set<string>): boolean {
     (choice === 'allow' || choice === 'allow-edited') &&
     granted.has(keyId({ type, kind, ...(domain ? { domain } : {}), object }))
   );
+}
+
+/** The waivers that cover an access some item of the plan would grant (each once). */
+function waiversUsed(set: WaiverSet, patch: PolicyPatch): WaiverUse {
+  const used: WaiverUse = new Map();
+  for (const change of patch.changes)
+    if (isAsked(change))
+      for (const item of change.items)
+        for (const access of itemAccesses(change, item.node)) {
+          const w = waiverFor(set, access);
+          if (w) useWaiver(used, w, 1);
+        }
+  return used;
 }
 
 /** The decisions of a live session as answers, to replay on the final plan. */
