@@ -90,6 +90,7 @@ describe('public API', () => {
         'formatExplanation',
         'formatExplanationJson',
         'parseWaiverTexts',
+        'waiverWarnings',
       ].sort(),
     );
   });

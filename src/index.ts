@@ -131,7 +131,15 @@ export {
   patchPolicyTexts,
   planPolicyPatch,
 } from './api/learning';
-export type { LearnFilter, PlanPolicyOptions, PolicySources, TraceLearning } from './api/learning';
+export type {
+  LearnFilter,
+  Plan,
+  PlanPolicyOptions,
+  PolicySources,
+  TraceLearning,
+} from './api/learning';
+export type { WaivedJson } from './render/json';
+export type { WaivedRequirement } from './review/waivers';
 export type { PolicyText } from './render/apply-patch';
 export type { InferResult } from './infer/infer-requirements';
 export type { Evidence, Requirement, RequirementSet } from './infer/requirement';
@@ -165,8 +173,8 @@ export type {
 // ── Review ────────────────────────────────────────────────────────────────────
 // What `check` and `explain` do: traces judged against a policy
 // (`reviewTraces`), the CI gate's decision (`checkTraces`, with waivers read
-// by `parseWaiverTexts`) and audit2why's explanation (`explainTraces`), each
-// with its text and JSON.
+// by `parseWaiverTexts`) and audit2why's explanation (`explainTraces`, with
+// the same waivers, and `waiverWarnings`), each with its text and JSON.
 
 export {
   checkTraces,
@@ -176,8 +184,9 @@ export {
   formatExplanation,
   formatExplanationJson,
   reviewTraces,
+  waiverWarnings,
 } from './api/review';
-export type { CheckOptions, ReviewedTraces, ReviewOptions } from './api/review';
+export type { CheckOptions, ExplainOptions, ReviewedTraces, ReviewOptions } from './api/review';
 export { parseWaiverTexts } from './api/waivers';
 export type { WaiverTextOptions } from './api/waivers';
 export type { ParsedWaivers, Waiver, WaiverSet } from './review/waivers';

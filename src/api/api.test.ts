@@ -29,7 +29,9 @@ import {
   formatExplanation,
   formatExplanationJson,
   reviewTraces,
+  waiverWarnings,
 } from './review';
+import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parseTraceText, type TraceText } from './traces';
 import type { LearnFilter } from './learning';
 import { buildModel } from '../policy/model/build-model';
@@ -385,6 +387,59 @@ describe('waivers, risk, types, tidy, query and migrate give the CLI golden file
       'w.secpol:1:error',
     ]);
     expect(() => parseWaiverTexts([], { today: '15/01/2027' })).toThrow(/YYYY-MM-DD/);
+  });
+
+  describe('suggest and explain with waivers (samples/waivers), as suggest --waive and explain --waive', () => {
+    const { traces, texts } = inputs('waivers');
+    const { policy } = parsePolicies(texts);
+    const waivers = parseWaiverTexts(
+      [{ file: 'waivers.secpol', text: sample('waivers', 'waivers.secpol') }],
+      { today: '2027-01-15', policy },
+    );
+    const base = ['--policy', 'policy.secpol', '--waive', 'waivers.secpol', 'trace.log'];
+    const cli = (args: string[]): ReturnType<typeof runCli> =>
+      runCli(args, {
+        cwd: path.join(samples, 'waivers'),
+        env: { SECPOL_LEARN_TODAY: '2027-01-15' },
+      });
+
+    it('planPolicyPatch({ waivers }): the rules, the JSON and the summary of suggest --waive', () => {
+      const learned = learnFromTraces(traces);
+      const plan = planPolicyPatch(learned, { policy, waivers });
+      expect(formatRules(plan)).toBe(sample('waivers', 'expected.suggest.secpol'));
+      expect(formatPlanSummary(plan)).toBe(sample('waivers', 'expected.suggest.stderr.txt'));
+      const patch = formatPatch(plan, { texts, policy });
+      expect(formatPlanJson(plan, { patch })).toBe(sample('waivers', 'expected.suggest.json'));
+      expect(plan.waived!.waived.map((w) => `${w.access} ${w.waiver.line}`)).toEqual([
+        'ability setuid (0) as root 6',
+        'ability priority (63) as root 10',
+      ]);
+      // The learning is not changed: a plan without waivers suggests the waived accesses.
+      const plain = planPolicyPatch(learned, { policy });
+      expect(plain.waived).toBeUndefined();
+      expect(formatRules(plain)).toMatch(/setuid:0/);
+      expect(formatPlanJson(plain)).not.toMatch(/waive/);
+      // A whole draft (generate) is not waived, as generate takes no --waive.
+      expect(planPolicyPatch(learned, { mode: 'generate', waivers }).waived).toBeUndefined();
+    });
+
+    it('explainTraces({ waivers }) and waiverWarnings: explain --waive text, json and stderr', async () => {
+      const reviewed = reviewTraces(traces, policy);
+      const explanation = explainTraces(reviewed, { waivers });
+      expect(formatExplanation(explanation)).toBe(sample('waivers', 'expected.explain.txt'));
+      const text = await cli(['explain', ...base]);
+      const json = await cli(['explain', ...base, '--format', 'json']);
+      expect(formatExplanationJson(explanation)).toBe(json.stdout);
+      expect(formatExplanationJson(explanation)).toContain('"reason": "waived"');
+      // The CLI's stderr: the warnings, then its count line.
+      const warnings = waiverWarnings(reviewed, waivers).map((d) => `${formatDiagnosticLine(d)}\n`);
+      expect(warnings).toEqual([
+        'waivers.secpol:13:1: warning: waiver matched no failure: remove it, or the failure no longer happens [stale-waiver]\n',
+      ]);
+      expect(text.stderr.startsWith(warnings.join(''))).toBe(true);
+      // Without waivers nothing is explained by a waiver.
+      expect(formatExplanationJson(explainTraces(reviewed))).not.toMatch(/waive/);
+    });
   });
 
   it.each(['review-harden', 'seed-walkthrough', 'merge-into-blocks'])(

@@ -16,14 +16,22 @@ import type { TraceEvent } from '../trace/event';
 import type { Policy, PolicyFile } from '../policy/ast';
 import { oneOrMany } from '../arrays';
 import { buildGuardModel, refuseGuarded } from '../review/guards';
+import {
+  staleWaivers,
+  waiveRequirements,
+  type ParsedWaivers,
+  type WaiverUse,
+} from '../review/waivers';
+import { byPlace } from '../diagnostics/first-by-place';
 import { buildModel } from '../policy/model/build-model';
 import type { NamedRangeValues } from '../policy/model/types';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import { collapsePaths } from '../plan/collapse-paths';
 import { learn, type LearnResult } from '../plan/learn';
 import { applyPatch, type PolicyText } from '../render/apply-patch';
-import { toJson } from '../render/json';
+import { toJson, type WaivedJson } from '../render/json';
 import { learnReport } from '../render/learn-report';
+import { waivedReport } from '../render/waived-report';
 import { templatesFrom, type Templates } from '../render/templates';
 import { formatUnifiedDiff } from '../render/unified-diff';
 import { toDraftView, toSnippetView } from '../render/view-model';
@@ -110,6 +118,11 @@ export interface Plan extends LearnResult {
   collapsed: boolean;
   /** The first lines the traces held that were not understood, each with `FILE:LINE` (the summary lists them). */
   notUnderstood: Diagnostic[];
+  /**
+   * With `waivers`: the failures they covered (not planned), by place, and the
+   * waiver warnings (expired, matched no failure), by place.
+   */
+  waived?: WaivedJson;
 }
 
 /** Options of `planPolicyPatch`. */
@@ -132,6 +145,13 @@ export interface PlanPolicyOptions {
    * refused record. Each file is judged on its own, as on the command line.
    */
   deny?: PolicyFile | readonly PolicyFile[];
+  /**
+   * Waivers (`parseWaiverTexts`, `--waive`): the failures they cover are not
+   * planned (`suggest` mode only, as the CLI; guards are judged first). The
+   * plan's `waived` names each with its waiver, and warns about the expired
+   * waivers and those that matched no failure.
+   */
+  waivers?: Pick<ParsedWaivers, 'set' | 'diagnostics'>;
 }
 
 /** Plans the patch that grants what the traces need and the policy does not grant yet. */
@@ -139,13 +159,24 @@ export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOpti
   const mode = options.mode ?? 'suggest';
   const qnx = options.qnx ?? DEFAULT_QNX_VERSION;
   const policy = options.policy;
-  // The guards remove requirements: from a copy, so one learning serves several plans.
-  const inferred = options.deny ? copyInferred(learning.inferred) : learning.inferred;
+  const waivers = mode === 'suggest' ? options.waivers : undefined;
+  // Guards and waivers remove requirements: from a copy, so one learning serves several plans.
+  const inferred = options.deny || waivers ? copyInferred(learning.inferred) : learning.inferred;
   if (options.deny)
     refuseGuarded(
       inferred,
       oneOrMany(options.deny).map((f) => buildGuardModel(f, policy, qnx)),
     );
+  let waived: WaivedJson | undefined;
+  if (waivers) {
+    const used: WaiverUse = new Map();
+    const list = waiveRequirements(inferred, waivers.set, used);
+    const warnings = [
+      ...waivers.diagnostics.filter((d) => d.severity === 'warning'),
+      ...staleWaivers(waivers.set, used),
+    ];
+    waived = { waived: list, warnings: warnings.sort(byPlace) };
+  }
   const result = learn(
     inferred,
     policy && {
@@ -162,7 +193,12 @@ export function planPolicyPatch(learning: TraceLearning, options: PlanPolicyOpti
     },
   );
   if (options.collapse) result.patch = collapsePaths(result.patch);
-  return { ...result, collapsed: options.collapse ?? false, notUnderstood: learning.notUnderstood };
+  return {
+    ...result,
+    collapsed: options.collapse ?? false,
+    notUnderstood: learning.notUnderstood,
+    ...(waived ? { waived } : {}),
+  };
 }
 
 /** A copy of `inferred` that `refuseGuarded` may change: own maps, sets, lists and requirements. */
@@ -247,20 +283,28 @@ export function formatPatch(
   );
 }
 
-/** The plan as `suggest --format json` prints it (schema `secpol-learn/patch`), with the diff when given. */
+/**
+ * The plan as `suggest --format json` prints it (schema `secpol-learn/patch`),
+ * with the diff when given, and what waivers kept out when the plan had `waivers`.
+ */
 export function formatPlanJson(plan: Plan, options: { patch?: string } = {}): string {
-  return toJson(plan, options.patch !== undefined ? { patch: options.patch } : {});
+  return toJson(plan, {
+    ...(options.patch !== undefined ? { patch: options.patch } : {}),
+    ...(plan.waived ? { waivers: plan.waived } : {}),
+  });
 }
 
 /**
  * What `suggest` writes on standard error: the lines not understood, then
- * refused records, review items, what was already allowed and the counts.
+ * (with waivers) each waived access, the waiver warnings and their count,
+ * then refused records, review items, what was already allowed and the counts.
  */
 export function formatPlanSummary(plan: Plan): string {
   const more = plan.unknownCount - plan.notUnderstood.length;
   return (
     plan.notUnderstood.map((d) => `${formatDiagnosticLine(d)}\n`).join('') +
     (more > 0 ? `secpol-learn: ${more} more line(s) not understood, not listed\n` : '') +
+    (plan.waived ? waivedReport(plan.waived) : '') +
     learnReport(plan)
   );
 }

@@ -22,7 +22,7 @@ import {
   uncoveredLine,
   waiverLines,
 } from '../render/check-output';
-import type { ParsedWaivers } from '../review/waivers';
+import { reviewWaiverWarnings, type ParsedWaivers } from '../review/waivers';
 import { buildGuardModel, guardViolations } from '../review/guards';
 import { explainJson, explainText } from '../render/explain-output';
 import { checkResult, type CheckResult } from '../review/check-result';
@@ -175,12 +175,34 @@ export function formatCheckJson(result: CheckResult): string {
   return checkJson(result);
 }
 
+/** Options of `explainTraces`. */
+export interface ExplainOptions {
+  /**
+   * Waivers (`parseWaiverTexts`, `--waive`): a failure the policy denies and a
+   * waiver covers is explained by its waiver (reason `waived`).
+   */
+  waivers?: Pick<ParsedWaivers, 'set'>;
+}
+
 /** Why each failure of the traces happened, grouped by reason, with the rule that would allow it (audit2why). */
-export function explainTraces(reviewed: ReviewedTraces): Explanation {
-  return explainFailures(reviewed.review, {
-    traceFiles: reviewed.traceFiles,
-    policyFiles: reviewed.policyFiles,
-  });
+export function explainTraces(reviewed: ReviewedTraces, options: ExplainOptions = {}): Explanation {
+  return explainFailures(
+    reviewed.review,
+    { traceFiles: reviewed.traceFiles, policyFiles: reviewed.policyFiles },
+    options.waivers?.set,
+  );
+}
+
+/**
+ * The waiver warnings `explain --waive` writes on standard error (and
+ * `harden --waive`): the expired waivers and those that cover no failure the
+ * policy denies, by place (`formatDiagnosticLine` prints each as the CLI).
+ */
+export function waiverWarnings(
+  reviewed: ReviewedTraces,
+  waivers: Pick<ParsedWaivers, 'set' | 'diagnostics'>,
+): Diagnostic[] {
+  return reviewWaiverWarnings(waivers, reviewed.review);
 }
 
 /** `explain`'s text: a heading per reason, then per failure its why, rule, consulted rules and hint. */

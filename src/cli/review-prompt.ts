@@ -49,6 +49,9 @@ export const REVIEW_KEYS: readonly KeyChoice[] = [
   { key: 'q', name: 'save and quit' },
 ];
 
+/** The keys once every group is decided: take the last decision back, or save. */
+const LAST_KEYS: readonly KeyChoice[] = REVIEW_KEYS.filter((k) => k.key === 'u' || k.key === 'q');
+
 /** What the session shows beside the core's groups. */
 export interface PromptContext {
   prompter: Prompter;
@@ -152,7 +155,21 @@ async function promptLoop(start: SessionState, ctx: PromptContext): Promise<Sess
       state = next;
       continue;
     }
-    if (!g) return state;
+    if (!g) {
+      if (ctx.live || state.decisions.length === 0) return state;
+      // Everything is decided: the last decision can still be taken back before saving.
+      let key: string;
+      try {
+        key = await ctx.prompter.key('nothing left to ask; your choice', LAST_KEYS);
+      } catch (error) {
+        if (isExit(error)) return state;
+        throw error;
+      }
+      if (key !== 'u') return state;
+      say('  undone');
+      state = undo(state);
+      continue;
+    }
     try {
       state = await askOne(state, g, ctx, say);
     } catch (error) {

@@ -9,6 +9,7 @@ import { track } from '../test-utils/children';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { writeFastClock } from '../test-utils/fast-clock';
 
 const ROOT_DIR = path.join(__dirname, '..', '..');
 const SEED = path.join(ROOT_DIR, 'samples', 'seed-walkthrough');
@@ -23,7 +24,9 @@ describe('review on a pseudo-terminal', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'review-pty-'));
     for (const f of ['trace.log', 'policy.secpol'])
       copyFileSync(path.join(SEED, f), path.join(dir, f));
-    const cmd = `'${process.execPath}' '${DIST_BIN}' review trace.log --policy policy.secpol --answers answers.json --deny-file never.secpol --waive waivers.secpol > out.secpol`;
+    // The fast clock makes the progress bar draw on the first bytes read (src/test-utils/fast-clock.ts).
+    const clock = writeFastClock(dir);
+    const cmd = `'${process.execPath}' --require '${clock}' '${DIST_BIN}' review trace.log --policy policy.secpol --answers answers.json --deny-file never.secpol --waive waivers.secpol > out.secpol`;
     const child = track(
       spawn('script', ['-qfec', cmd, '/dev/null'], {
         cwd: dir,
@@ -63,8 +66,21 @@ describe('review on a pseudo-terminal', () => {
     await when(/reason \(why/, 'ln probes /tmp\r');
     await when(/until \(YYYY/, '2027-06-30\r');
     await when(/\[4\/4\][^]*your choice \(/, 'a\r');
+    // Nothing left to ask: the last decision could still be undone (u); save (q).
+    await when(/nothing left to ask; your choice \(/, 'q\r');
     const code = await exited;
     const shown = plain(screen);
+    // The bar was drawn while the trace was read, erased (`\r ESC[K`), and only then came the
+    // first group: it is never drawn over or after a prompt.
+    const firstGroup = screen.indexOf('[1/4]');
+    const bars = [...screen.matchAll(/reading traces \[[#-]{24}\] +\d+%/g)].map((m) => m.index);
+    expect(bars.length).toBeGreaterThan(0);
+    const lastBar = bars[bars.length - 1]!;
+    expect(lastBar).toBeLessThan(firstGroup);
+    const erased = screen.indexOf('\r\x1b[K', lastBar);
+    expect(erased).toBeGreaterThan(lastBar);
+    expect(erased).toBeLessThan(firstGroup);
+    expect(screen.slice(firstGroup)).not.toContain('reading traces');
     expect(shown).toContain('[1/4] fs_nonuser_t needs fs_t (connect)');
     expect(shown).toContain('policy:    no channel connect rule');
     expect(shown).toContain(

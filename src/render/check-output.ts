@@ -38,7 +38,11 @@ export function waiverLines(r: CheckResult): string[] {
   if (!r.waivers) return [];
   return [
     ...r.waivers.counts.map(waivedLine),
-    ...r.waivers.warnings.map((d) => formatDiagnosticLine(d)),
+    // Under --strict an expired or stale waiver fails the gate: it is printed as the error it is
+    // (SARIF gives it level error too).
+    ...r.waivers.warnings.map((d) =>
+      formatDiagnosticLine(r.strict ? { ...d, severity: 'error' } : d),
+    ),
   ];
 }
 

@@ -161,17 +161,22 @@ export function hardenPolicy(
  * review tally atom by atom: each atom is released once judged and observed,
  * so the verdicts are never all held (a trace of a million distinct
  * records). Consumes the summary (its atoms are gone afterwards).
+ * `onJudged` sees each judged group once, before it is released.
  */
 export function hardenFromSummary(
   model: PolicyModel,
   summary: ReviewSummary,
   files: { traceFiles: string[]; policyFiles: string[] },
+  onJudged?: (g: EventGroup) => void,
 ): HardenResult {
   const o = emptyObservation();
   const used = new Set<string>();
   const atoms: Array<ReviewAtom | undefined> = summary.atoms;
   for (let i = 0; i < atoms.length; i++) {
-    observe(o, judgeAtom(model, atoms[i]!, used));
+    const g = judgeAtom(model, atoms[i]!, used);
+    observe(o, g);
+    // Another reader of the same judgement (harden --waive's waiver use), group by group.
+    onJudged?.(g);
     atoms[i] = undefined;
   }
   summary.atoms = [];

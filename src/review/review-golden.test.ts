@@ -250,3 +250,44 @@ describe('exit codes', () => {
     expect(r.stdout).not.toContain('[unused-grant]');
   });
 });
+
+describe('check --waive --strict: an expired or stale waiver is an error', () => {
+  const cwd = path.join(samples, 'waivers');
+  const base = ['check', '--policy', 'policy.secpol', '--waive', 'waivers.secpol', 'trace.log'];
+  const stale =
+    'waivers.secpol:13:1: SEVERITY: waiver matched no failure: remove it, or the failure no longer happens [stale-waiver]';
+  const expired =
+    'waivers.secpol:6:1: SEVERITY: waiver expired on 2027-06-30: it no longer applies [expired-waiver]';
+  const lines = (stderr: string, severity: string): string[] =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith(`waivers.secpol:`) && l.includes(`: ${severity}: `));
+
+  it('a warning without --strict, an error line with it (exit 1 either way here: /dev/player is uncovered)', async () => {
+    const env = { SECPOL_LEARN_TODAY: '2027-01-15' };
+    const plain = await runCli(base, { cwd, env });
+    expect(lines(plain.stderr, 'warning')).toEqual([stale.replace('SEVERITY', 'warning')]);
+    expect(lines(plain.stderr, 'error')).toEqual([]);
+    const strict = await runCli([...base, '--strict'], { cwd, env });
+    expect(strict.code).toBe(1);
+    expect(lines(strict.stderr, 'error')).toEqual([stale.replace('SEVERITY', 'error')]);
+    expect(lines(strict.stderr, 'warning')).toEqual([]);
+    expect(strict.stderr).toContain('1 waiver warning(s) (--strict: fail)');
+    const sarif = await runCli([...base, '--strict', '--format', 'sarif'], { cwd, env });
+    const results = (
+      JSON.parse(sarif.stdout) as {
+        runs: Array<{ results: Array<{ ruleId: string; level: string }> }>;
+      }
+    ).runs[0]!.results;
+    expect(results.filter((r) => r.ruleId === 'stale-waiver').map((r) => r.level)).toEqual([
+      'error',
+    ]);
+  });
+
+  it('expired: an error line under --strict, at the waiver', async () => {
+    const env = { SECPOL_LEARN_TODAY: '2027-07-01' };
+    const strict = await runCli([...base, '--strict'], { cwd, env });
+    expect(strict.code).toBe(1);
+    expect(lines(strict.stderr, 'error')).toContain(expired.replace('SEVERITY', 'error'));
+  });
+});

@@ -11,10 +11,10 @@
  * (docs/review.md, "Waivers").
  */
 import type { CommandImpl } from '../command';
-import { judgeSummary } from '../../review/trace-review';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 import { hardenFromSummary } from '../../review/harden';
+import { WaiverUseTally } from '../../review/review-waiver-use';
 import { removeGrants } from '../../review/remove-grants';
 import { unifiedDiffParts } from '../../render/unified-diff';
 import { diffBytes } from '../patch-bytes';
@@ -31,7 +31,6 @@ import { formatSarif, toSarif } from '../../render/sarif';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { withWaive } from '../load-waivers';
-import { reviewWaiverWarnings } from '../../review/waivers';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 
 export const hardenCommand: CommandImpl = {
@@ -63,15 +62,21 @@ export const hardenCommand: CommandImpl = {
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
     const scan = await scanTraces(args, input.model, io);
-    // Waivers are not grants: harden judges the policy's grants, which they never change. Their
-    // warnings (expired, covering no failure) need the verdicts, before harden consumes the tally.
-    const waiverWarnings = input.waivers
-      ? reviewWaiverWarnings(input.waivers, judgeSummary(input.model, scan.summary))
-      : [];
-    const h = hardenFromSummary(input.model, scan.summary, {
+    const files = {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
-    });
+    };
+    // Waivers are not grants: harden judges the policy's grants, which they never change. Their
+    // warnings (expired, covering no failure) read the same judgement, group by group, as harden
+    // judges the tally atom by atom: the trace is judged once and the verdicts are never all held.
+    const waiverUse = input.waivers ? new WaiverUseTally(input.waivers) : undefined;
+    const h = hardenFromSummary(
+      input.model,
+      scan.summary,
+      files,
+      waiverUse && ((g) => waiverUse.add(g)),
+    );
+    const waiverWarnings = waiverUse?.warnings() ?? [];
     const sources = input.loaded.sources;
     // The removal diff, for the formats that print it only (its cost grows with the removals).
     const removalParts = (): ReturnType<typeof unifiedDiffParts> => {

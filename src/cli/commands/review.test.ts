@@ -190,7 +190,7 @@ describe('review prompts (injected input)', () => {
   });
 
   it('says why a choice is not taken and asks again', async () => {
-    const r = await session(['w', '', '', 's', 'g', 'x;y', 's', 's', 's']);
+    const r = await session(['w', '', '', 's', 'g', 'x;y', 's', 's', 's', 'q']);
     expect(r.out).toContain('  not taken: a waiver needs a reason\n');
     expect(r.out).toContain('  not taken: `x;y` is not one path');
     expect(JSON.parse(r.answers)).toMatchObject({ decisions: [] });

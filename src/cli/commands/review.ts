@@ -1,6 +1,6 @@
 /**
  * `secpol-learn review [TRACE...] --policy FILE... [--answers FILE]
- * [--deny-file FILE] [--waive FILE] [--write] [--follow]`: aa-logprof for
+ * [--deny-file FILE] [--waive FILE...] [--write] [--follow]`: aa-logprof for
  * QNX. The failures are planned as `suggest` plans them; each planned group
  * (type, access) is asked about on a terminal (src/cli/review-prompt.ts),
  * and the decisions become the patch (stdout, or `--write`), guard rules
@@ -40,7 +40,21 @@ import {
   type LoadedPolicies,
 } from '../learn-inputs';
 import { startSession, pending, type SessionState } from '../../review/session/session';
-import { answersText, readAnswers, replay, type ReadAnswer } from '../../review/session/answers';
+import {
+  answersText,
+  readAnswers,
+  replay,
+  type ReadAnswer,
+  type StaleAnswer,
+} from '../../review/session/answers';
+import { isAsked, itemAccesses, keyId } from '../../review/session/groups';
+import {
+  staleWaivers,
+  useWaiver,
+  waiverFor,
+  type WaiverSet,
+  type WaiverUse,
+} from '../../review/waivers';
 import { guardEntries, reviewedPatch, waiverEntries } from '../../review/session/outputs';
 import { inquirerPrompter, REVIEW_KEYS, runPrompts } from '../review-prompt';
 import { followLive } from '../review-live';
@@ -49,7 +63,7 @@ import { visible } from '../../diagnostics/safe-text';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import type { PolicyPatch } from '../../plan/patch';
 import { waivedBy } from '../../review/session/waived';
-import { loadWaivers } from '../load-waivers';
+import { loadWaivers, waiveFiles } from '../load-waivers';
 
 const KEYS_HELP = `Keys: ${REVIEW_KEYS.map((k) => `${k.key} ${k.name}`).join(' · ')}`;
 
@@ -154,7 +168,9 @@ export const reviewCommand: CommandImpl = {
       })
       .option('waive', {
         type: 'string',
-        describe: '`w` appends waiver entries (# reason:, # until:, the statement) to this file',
+        array: true,
+        describe:
+          'waiver files (repeatable): what they waive is not asked; `w` appends waiver entries (# reason:, # until:, the statement) to the last one named, created when absent',
       })
       .option('explain', {
         type: 'boolean',
@@ -192,11 +208,13 @@ export const reviewCommand: CommandImpl = {
       throw new UsageError('--policy must name a file (standard input is for traces)');
     const answersFile = args.answers as string | undefined;
     const denyFile = args['deny-file'] as string | undefined;
-    const waiveFile = args.waive as string | undefined;
+    // `w` appends to the last waiver file named; every one is read (the last only when it exists).
+    const waiveNames = waiveFiles(args);
+    const waiveFile = waiveNames[waiveNames.length - 1];
     for (const [name, f] of [
       ['--answers', answersFile],
       ['--deny-file', denyFile],
-      ['--waive', waiveFile],
+      ...waiveNames.map((w) => ['--waive', w] as const),
     ] as const)
       if (f === '-')
         throw new UsageError(`${name} must name a file (standard input is for traces)`);
@@ -214,11 +232,13 @@ export const reviewCommand: CommandImpl = {
       throw new UsageError('--interactive needs a terminal (standard error and the keyboard)');
     if (!input && answers === undefined && answersFile !== undefined)
       throw new InputError(answersFile, 'no such file (a replay needs the answers file)');
-    // The waiver file `w` appends to is read too when it exists: what it waives is not asked again.
-    const waivers =
-      waiveFile !== undefined && (await exists(path.resolve(io.cwd, waiveFile)))
-        ? await loadWaivers(args, parsed.policy, qnx, io)
-        : undefined;
+    // The waiver files are read: what they waive is not asked again. The one `w` appends to (the
+    // last) may not exist yet; any other must (a misspelt name is an error, exit 2).
+    const toRead =
+      waiveFile !== undefined && !(await exists(path.resolve(io.cwd, waiveFile)))
+        ? waiveNames.slice(0, -1)
+        : waiveNames;
+    const waivers = await loadWaivers({ waive: toRead }, parsed.policy, qnx, io);
     if (waivers === 'failed') return ExitCode.USAGE;
     for (const d of waivers?.diagnostics ?? []) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     const session = (patch: PolicyPatch): SessionState =>
@@ -242,9 +262,18 @@ export const reviewCommand: CommandImpl = {
     let kept: ReadAnswer[] = [];
     const replayed = (r: Pick<LearnResult, 'patch'>): SessionState => {
       const rep = replay(session(r.patch), answers ?? []);
+      // An allow the policy now grants (written by an earlier `review --write`) is not stale: its
+      // failure still happens and is allowed. Counted, kept in the answers file, not warned about.
+      const granted = grantedKeys(r.patch);
+      const inPolicy = rep.stale.filter((s) => isGranted(s, granted));
       for (const s of rep.stale)
+        if (!inPolicy.includes(s))
+          io.stderr.write(
+            `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
+          );
+      if (inPolicy.length > 0)
         io.stderr.write(
-          `${answersFile}:${s.line}: warning: stale answer (${visible(`${s.answer.type} ${s.answer.kind} ${s.answer.object}`)}): ${visible(s.why)} [stale-answer]\n`,
+          `${answersFile}: ${inPolicy.length} allow answer(s) already granted by the policy (applied earlier): kept, nothing to do\n`,
         );
       kept = [...rep.stale, ...rep.waived];
       return rep.state;
@@ -308,6 +337,10 @@ export const reviewCommand: CommandImpl = {
         .catch((error: unknown) => {
           throw new FileError(answersFile, 'write', error);
         });
+    // A waiver in force that covers no planned access is stale, as `suggest --waive` says.
+    if (waivers)
+      for (const d of staleWaivers(waivers.set, waiversUsed(waivers.set, result.patch)))
+        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     reportToStderr(final, io);
     const left = pending(state);
     io.stderr.write(
@@ -323,6 +356,48 @@ export const reviewCommand: CommandImpl = {
     return prompter ? ExitCode.OK : ExitCode.FINDING;
   },
 };
+
+/**
+ * The group keys (`keyId`) of the accesses the policy already allows: `settypeid` is an
+ * ability group (`settypeid:TARGET`); domains are part of ability keys only.
+ */
+function grantedKeys(patch: PolicyPatch): Set<string> {
+  const out = new Set<string>();
+  for (const a of patch.alreadyAllowed) {
+    const ability = a.kind === 'ability' || a.kind === 'settypeid';
+    out.add(
+      keyId({
+        type: a.type,
+        kind: a.kind === 'settypeid' ? 'ability' : a.kind,
+        ...(ability && a.domain ? { domain: a.domain } : {}),
+        object: a.kind === 'settypeid' ? `settypeid:${a.object}` : a.object,
+      }),
+    );
+  }
+  return out;
+}
+
+/** An answer that allowed (as suggested or edited) an access the policy now grants. */
+function isGranted(s: StaleAnswer, granted: Set<string>): boolean {
+  const { type, kind, domain, object, choice } = s.answer;
+  return (
+    (choice === 'allow' || choice === 'allow-edited') &&
+    granted.has(keyId({ type, kind, ...(domain ? { domain } : {}), object }))
+  );
+}
+
+/** The waivers that cover an access some item of the plan would grant (each once). */
+function waiversUsed(set: WaiverSet, patch: PolicyPatch): WaiverUse {
+  const used: WaiverUse = new Map();
+  for (const change of patch.changes)
+    if (isAsked(change))
+      for (const item of change.items)
+        for (const access of itemAccesses(change, item.node)) {
+          const w = waiverFor(set, access);
+          if (w) useWaiver(used, w, 1);
+        }
+  return used;
+}
 
 /** The decisions of a live session as answers, to replay on the final plan. */
 function asAnswers(state: SessionState): ReadAnswer[] {

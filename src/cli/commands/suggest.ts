@@ -47,9 +47,9 @@ import {
   type ParsedWaivers,
   type WaiverUse,
 } from '../../review/waivers';
-import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { byPlace } from '../../diagnostics/first-by-place';
 import type { WaivedJson } from '../../render/json';
+import { waivedReport } from '../../render/waived-report';
 import {
   inferFromTraces,
   learnOptions,
@@ -187,16 +187,7 @@ export const suggestCommand: CommandImpl = {
       // One transaction over every file of the policy (docs/reliability.md).
       await writePolicies(loaded.sources, patched!, io);
     }
-    if (waived) {
-      for (const w of waived.waived)
-        io.stderr.write(
-          `${w.file}:${w.line}: waived by ${w.waiver.file}:${w.waiver.line}, not suggested: ${w.type} ${w.access} (${w.process}, ${w.records} record(s))\n`,
-        );
-      for (const d of waived.warnings) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-      io.stderr.write(
-        `secpol-learn: ${waived.waived.reduce((n, w) => n + w.records, 0)} failure record(s) waived (${waived.waived.length} access(es)), not suggested\n`,
-      );
-    }
+    if (waived) io.stderr.write(waivedReport(waived));
     io.stderr.write(out.report);
     return ExitCode.OK;
   },

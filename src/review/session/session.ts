@@ -8,7 +8,7 @@
 import type { PolicyPatch } from '../../plan/patch';
 import type { AbilityItem, PathSpec } from '../../policy/ast';
 import { reviewGroups, type ReviewGroup } from './groups';
-import { readEdit } from './edit';
+import { alsoAllows, readEdit } from './edit';
 import { hasUnsafeCharacter, visible } from '../../diagnostics/safe-text';
 
 /** A decision about one group (the keys of the prompt: a g t n w s). */
@@ -67,10 +67,34 @@ export function decisionFor(state: SessionState, id: string): Decision | undefin
   return undefined;
 }
 
-/** Groups still to ask about, in the plan's order (not waived, no decision). */
+/**
+ * Groups an edited allow (`g`) of another group also allows, by the one grant
+ * model (`alsoAllows`): id → the id of the group whose edit covers it. They are
+ * granted by that edit, so they are not asked, and a replay does not list them
+ * as undecided; undoing the edit asks them again.
+ */
+export function coveredByEdits(state: SessionState): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of state.decisions) {
+    if (d.choice !== 'allow-edited' || decisionFor(state, d.group) !== d) continue;
+    const g = groupOf(state, d.group)!;
+    const r = readEdit(g, d.edit);
+    if (!('node' in r)) continue;
+    for (const id of alsoAllows(g, state.groups, state.patch.changes, r.node).groups)
+      if (!out.has(id)) out.set(id, d.group);
+  }
+  return out;
+}
+
+/** Groups still to ask about, in the plan's order (not waived, no decision, not covered by an edit). */
 export function pending(state: SessionState): ReviewGroup[] {
   const decided = new Set(state.decisions.map((d) => d.group));
-  return state.groups.filter((g) => !decided.has(g.id) && !state.waived.has(g.id));
+  const covered = state.decisions.some((d) => d.choice === 'allow-edited')
+    ? coveredByEdits(state)
+    : undefined;
+  return state.groups.filter(
+    (g) => !decided.has(g.id) && !state.waived.has(g.id) && !covered?.has(g.id),
+  );
 }
 
 /** The next group to ask about. */
