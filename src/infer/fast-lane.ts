@@ -255,7 +255,7 @@ export class FastLane implements RecordLane {
     private readonly review?: ReviewTally,
   ) {}
 
-  /** Review: the atom of the matched record, or undefined and its (new) value text and index key. */
+  /** Review: the atom of the matched record, or undefined and its (new) value text and family key. */
   private reviewAtom: TalliedAtom | undefined = undefined;
   private reviewValue = '';
   private reviewKey = '';
@@ -387,7 +387,7 @@ export class FastLane implements RecordLane {
     if (this.review !== undefined) {
       const at = { file: this.file, line: this.line };
       // The record before this line, closed since `match`, may have made the atom: it is earlier.
-      const a = this.reviewAtom ?? this.review.find(this.reviewKey);
+      const a = this.reviewAtom ?? this.review.find(this.reviewKey, this.reviewValue);
       if (a !== undefined) this.review.count(a, s.failed, at);
       else {
         const record = this.bytes.toString('latin1', this.record, this.end);
@@ -498,8 +498,8 @@ export class FastLane implements RecordLane {
       value = n === undefined ? undefined : n + s.valueSuffix;
     }
     if (value === undefined) return false;
-    const key = `${s.familyKey}\0${value}`;
-    const a = this.review!.find(key);
+    const key = s.familyKey;
+    const a = this.review!.find(key, value);
     if (a === undefined) {
       const b = this.bytes;
       for (let k = this.record + 1; k < this.end; k++) {

@@ -28,6 +28,7 @@ import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
+import { AtomIndex } from './atom-index';
 
 /** How many denied places each atom lists (the first by place); the rest are counted. */
 export const MAX_GROUP_PLACES = 8;
@@ -169,17 +170,17 @@ function familyOf(e: ProcessEvent, object: string): AtomFamily {
 /**
  * A family's key: type, process, kind, object and domain joined by NUL (NUL
  * cannot occur in a parsed record, so keys of different families never
- * collide). An atom's index key is it, NUL and the value.
+ * collide): the first level of the tally's index (src/infer/atom-index.ts).
  */
 export function familyKey(f: AtomFamily): string {
-  return `${f.type}\0${f.process}\0${f.kind}\0${f.object}\0${f.domain}`;
+  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
+  return [f.type, f.process, f.kind, f.object, f.domain].join('\0');
 }
 
-/** An event's index key: familyKey of its family, NUL and its value (without making the family). */
-function eventKey(e: ProcessEvent, object: string, value: string): string {
-  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
+/** An event's family key (familyKey, without making the family). */
+function eventFamilyKey(e: ProcessEvent, object: string): string {
   const domain = e.kind === 'ability' ? e.domain : '';
-  return [e.securityType, e.process, e.kind, object, domain, value].join('\0');
+  return [e.securityType, e.process, e.kind, object, domain].join('\0');
 }
 
 /** How an atom holds its first record: the text alone when parsing it gives this very event. */
@@ -286,8 +287,8 @@ function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
 export class ReviewTally {
   /** The atom of the last record `add` counted (the review fast lane learns a skeleton's family from it). */
   lastAtom: TalliedAtom | undefined = undefined;
-  /** Atoms by family key, NUL and value (until `result`). */
-  private readonly index = new Map<string, TalliedAtom>();
+  /** Atoms by family key, then value (until `result`). */
+  private readonly index = new AtomIndex();
   private readonly summary: ReviewSummary = emptyReviewSummary();
 
   /** Counts one record; returns its atom (none for a record of unknown form). */
@@ -300,11 +301,11 @@ export class ReviewTally {
     }
     const object = eventObject(e);
     const value = argumentText(e);
-    const key = eventKey(e, object, value);
-    let a = this.index.get(key);
+    const family = eventFamilyKey(e, object);
+    let a = this.index.get(family, value);
     if (a === undefined) {
       a = new TalliedAtom(familyOf(e, object), value, firstOf(e), e.position, 0, 0, NO_PLACES);
-      this.index.set(key, a);
+      this.index.set(family, a);
       s.atoms.push(a);
     } else if (earlier(e, a)) a.setFirst(e); // pieces may arrive in any order
     this.count(a, e.severity === 'error', e.position);
@@ -335,15 +336,15 @@ export class ReviewTally {
   }
 
   /**
-   * The atom of index key `key` (familyKey, NUL, value), if counted: the
-   * review fast lane finds a record's atom by it.
+   * The atom of family key `family` (familyKey) and value text `value`, if
+   * counted: the review fast lane finds a record's atom by them.
    */
-  find(key: string): TalliedAtom | undefined {
-    return this.index.get(key);
+  find(family: string, value: string): TalliedAtom | undefined {
+    return this.index.get(family, value);
   }
 
   /**
-   * Counts the first record of a new atom of `family` (index key `key`; the
+   * Counts the first record of a new atom of `family` (family key `key`; the
    * review fast lane's: `record` is the text the parser would give, whose
    * parse is the family's event with this `value`).
    */
@@ -462,13 +463,13 @@ function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
  * back).
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const index = new Map<string, TalliedAtom>();
+  const index = new AtomIndex();
   const out = emptyReviewSummary();
   for (const s of summaries) {
     for (const held of s.atoms) {
       const a = talliedAtom(held);
-      const key = `${familyKey(a.family)}\0${a.value}`;
-      const had = index.get(key);
+      const key = familyKey(a.family);
+      const had = index.get(key, a.value);
       index.set(key, had === undefined ? a : mergeAtoms(had, a));
     }
     out.events += s.events;
