@@ -11,13 +11,17 @@
  * are the atoms' own value strings. A trace of a million distinct types pays
  * one entry per family, as before (no Map for a family of one atom).
  */
-import type { TalliedAtom } from './review-tally';
 
-export class AtomIndex {
-  private readonly families = new Map<string, TalliedAtom | Map<string, TalliedAtom>>();
+/** What the index holds: atoms, each with its value text (review-tally.ts's TalliedAtom). */
+interface Valued {
+  readonly value: string;
+}
+
+export class AtomIndex<A extends Valued> {
+  private readonly families = new Map<string, A | Map<string, A>>();
 
   /** The atom of family key `family` and value text `value`, if held. */
-  get(family: string, value: string): TalliedAtom | undefined {
+  get(family: string, value: string): A | undefined {
     const f = this.families.get(family);
     if (f === undefined) return undefined;
     if (f instanceof Map) return f.get(value);
@@ -25,7 +29,7 @@ export class AtomIndex {
   }
 
   /** Holds `a` (family key `family`) in place of any atom of its family and value. */
-  set(family: string, a: TalliedAtom): void {
+  set(family: string, a: A): void {
     const f = this.families.get(family);
     if (f === undefined) this.families.set(family, a);
     else if (f instanceof Map) f.set(a.value, a);
@@ -41,7 +45,7 @@ export class AtomIndex {
   }
 
   /** Every atom held, by family in first-set order, then value in first-set order. */
-  *values(): IterableIterator<TalliedAtom> {
+  *values(): IterableIterator<A> {
     for (const f of this.families.values()) {
       if (f instanceof Map) yield* f.values();
       else yield f;

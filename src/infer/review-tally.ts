@@ -288,7 +288,7 @@ export class ReviewTally {
   /** The atom of the last record `add` counted (the review fast lane learns a skeleton's family from it). */
   lastAtom: TalliedAtom | undefined = undefined;
   /** Atoms by family key, then value (until `result`). */
-  private readonly index = new AtomIndex();
+  private readonly index = new AtomIndex<TalliedAtom>();
   private readonly summary: ReviewSummary = emptyReviewSummary();
 
   /** Counts one record; returns its atom (none for a record of unknown form). */
@@ -463,7 +463,7 @@ function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
  * back).
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const index = new AtomIndex();
+  const index = new AtomIndex<TalliedAtom>();
   const out = emptyReviewSummary();
   for (const s of summaries) {
     for (const held of s.atoms) {
