@@ -90,13 +90,19 @@ export class TalliedAtom implements ReviewAtom {
   constructor(
     readonly family: AtomFamily,
     readonly value: string,
-    /** The first record's text when parsing it gives its event, else that event. */
-    private first: string | ProcessEvent,
+    /**
+     * The first record's text when parsing it gives its event, else that
+     * event; or the shape of its text (the review lane's atoms: the text is
+     * the shape's pieces around `firstPid` and the value's digits).
+     */
+    private first: string | ProcessEvent | RecordShape,
     /** The first record's place. */
     public position: TracePosition,
     public failures: number,
     public successes: number,
     public failurePlaces: TracePosition[],
+    /** The first record's pid, when `first` is a shape. */
+    private firstPid = -1,
   ) {}
 
   /** Type, process, kind, object, value and domain joined by NUL (never collide: NUL is in no record). */
@@ -112,24 +118,62 @@ export class TalliedAtom implements ReviewAtom {
   /** The first record's canonical text. */
   get record(): string {
     const f = this.first;
-    return typeof f === 'string' ? f : f.record;
+    if (typeof f === 'string') return f;
+    return isShape(f) ? shapedRecord(f, this.firstPid, this.value) : f.record;
   }
 
   /** The first record's event: parsed again from its text (a new object on each call). */
   get event(): ProcessEvent {
     const f = this.first;
-    return typeof f === 'string' ? (parseRecord(f, this.position) as ProcessEvent) : f;
+    if (typeof f !== 'string' && !isShape(f)) return f;
+    return parseRecord(this.record, this.position) as ProcessEvent;
   }
 
   /** Makes `e` this atom's first record. */
   setFirst(e: ProcessEvent): void {
     this.first = firstOf(e);
+    this.firstPid = -1;
     this.position = e.position;
   }
 
-  /** The first record as held (for a merge: the other atom's, unparsed). */
-  heldFirst(): string | ProcessEvent {
-    return this.first;
+  /** The first record as held (for a merge: the other atom's, unparsed), and its pid if a shape. */
+  heldFirst(): [string | ProcessEvent | RecordShape, number] {
+    return [this.first, this.firstPid];
+  }
+}
+
+/**
+ * A record's text without its digit runs (the review lane's skeleton: one
+ * shared by every atom the lane makes for it): the literal pieces around the
+ * runs, and how the runs after the pid are read from an atom's value text.
+ * The runs are canonical decimals (no hex, no leading zero; the lane leaves
+ * other records to the parser), so the text rebuilt is the record's own.
+ */
+export interface RecordShape {
+  /** One more than the runs: the text before the pid, between runs, after the last. */
+  readonly pieces: readonly string[];
+  /** The runs after the pid: none; the value; `START-END`; the number before ` (TYPE)`. */
+  readonly runs: 'none' | 'value' | 'range' | 'type-id';
+}
+
+function isShape(f: ProcessEvent | RecordShape): f is RecordShape {
+  return 'pieces' in f;
+}
+
+/** The record text of shape `shape` with pid `pid` and value text `value`. */
+export function shapedRecord(shape: RecordShape, pid: number, value: string): string {
+  const p = shape.pieces;
+  switch (shape.runs) {
+    case 'none':
+      return [p[0], pid, p[1]].join('');
+    case 'value':
+      return [p[0], pid, p[1], value, p[2]].join('');
+    case 'range': {
+      const dash = value.indexOf('-');
+      return [p[0], pid, p[1], value.slice(0, dash), p[2], value.slice(dash + 1), p[3]].join('');
+    }
+    case 'type-id':
+      return [p[0], pid, p[1], value.slice(0, value.indexOf(' ')), p[2]].join('');
   }
 }
 
@@ -345,18 +389,19 @@ export class ReviewTally {
 
   /**
    * Counts the first record of a new atom of `family` (family key `key`; the
-   * review fast lane's: `record` is the text the parser would give, whose
-   * parse is the family's event with this `value`).
+   * review fast lane's: `record` is the text the parser would give, or its
+   * shape with pid `pid`; its parse is the family's event with this `value`).
    */
   addFirst(
     family: AtomFamily,
     key: string,
     value: string,
-    record: string,
+    record: string | RecordShape,
     position: TracePosition,
     failed: boolean,
+    pid = -1,
   ): void {
-    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES);
+    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES, pid);
     this.index.set(key, a);
     this.summary.atoms.push(a);
     this.count(a, failed, position);
@@ -444,14 +489,16 @@ export function linkingProcesses(atoms: readonly ReviewAtom[]): Set<string> {
 function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
   const places = [...a.failurePlaces, ...b.failurePlaces].sort(byPlace);
   const first = earlier(b, a) ? b : a;
+  const [held, pid] = first.heldFirst();
   return new TalliedAtom(
     a.family,
     a.value,
-    first.heldFirst(),
+    held,
     first.position,
     a.failures + b.failures,
     a.successes + b.successes,
     places.length === 0 ? NO_PLACES : places.slice(0, MAX_GROUP_PLACES),
+    pid,
   );
 }
 
