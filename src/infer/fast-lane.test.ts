@@ -5,6 +5,7 @@ import { expectSameReview, review } from '../test-utils/review-both-ways';
 import { TracePushParser } from '../trace/push-parser';
 import { FastLane } from './fast-lane';
 import { RequirementAccumulator } from './requirement-accumulator';
+import { TalliedAtom } from './review-tally';
 
 // The lane must be invisible: see learn-both-ways.ts.
 
@@ -477,5 +478,36 @@ describe('the fast lane learns what the parser learns', () => {
     expect(taken).toBeGreaterThan(300);
     expect(unknownTaken).toBeGreaterThan(50);
     expect(reviewTaken).toBeGreaterThan(300);
+  });
+
+  test('review: a new value the lane counts keeps its record as the skeleton shape and pid, rebuilt to the same text', () => {
+    // Every argument form, a range both ways, a logger prefix, a wrapped record; pids with a
+    // leading zero and past 15 digits keep their text (the pid would not read back as a Number).
+    const forms = (i: number, pid: string): string[] => [
+      `error: usr/sbin/sshd (pid:${pid}) type fs_t lacks ability SETUID(${i}) as root`,
+      `info: proc/boot/io-sock (pid:${pid}) type io_sock_t uses ability MAP_FIXED(${i}-${i * 7}) as non-root`,
+      `error: proc/boot/io-sock (pid:${pid}) type io_sock_t lacks ability MAP_FIXED(${i} - ${i * 3}) as root`,
+      `info: sbin/devf-ram (pid:${pid}) type fs_t uses ability SETTYPEID(${i}) (fs_user_t) as root`,
+      `[12:00:0${i % 10}] error: sbin/devf-ram (pid:${pid}) type fs_t lacks ability IO as root`,
+      `error: usr/bin/touch (pid:${pid}) of type default failed to attach to path /tmp/${i}: no rule`,
+      `info: usr/sbin/sshd (pid:${pid}) type fs_t uses`,
+      `   ability SETGID(${i}) as root`,
+    ];
+    const lines: string[] = [];
+    for (let i = 1; i <= 40; i++) {
+      const pid = i % 5 === 0 ? `0${i}` : i % 7 === 0 ? `1234567890123456${i}` : String(100 + i);
+      lines.push(...forms(i, pid));
+    }
+    const traces = [{ file: 's.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const reviewed = review(traces, true);
+    expectSameReview(reviewed, review(traces, false));
+    const held = reviewed.summary.atoms.map((a) => (a as TalliedAtom).heldFirst()[0]);
+    const shapes = held.filter((f) => typeof f === 'object' && 'pieces' in f).length;
+    const texts = held.filter((f) => typeof f === 'string').length;
+    // Each form's first record is the parser's (a text), and so is every record with a zero-led
+    // or overlong pid; the other new values are the lane's (shapes).
+    expect(shapes).toBeGreaterThan(100);
+    expect(texts).toBeGreaterThan(50);
+    for (const a of reviewed.summary.atoms) expect(a.event.record).toBe((a as TalliedAtom).record);
   });
 });

@@ -70,7 +70,13 @@ import {
   isTrailingBlank,
 } from '../trace/grammar';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
-import { familyKey, type AtomFamily, type ReviewTally, type TalliedAtom } from './review-tally';
+import {
+  familyKey,
+  type AtomFamily,
+  type RecordShape,
+  type ReviewTally,
+  type TalliedAtom,
+} from './review-tally';
 import {
   DECIMAL_RUN,
   HEX_RUN,
@@ -127,6 +133,8 @@ class Skeleton {
   familyKey = '';
   /** Review, a type id: what follows the number in the value text (` (fs_t)`). */
   valueSuffix = '';
+  /** Review: the records' text around their digit runs (decimal runs only), for the atoms made. */
+  shape: RecordShape | undefined = undefined;
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -255,7 +263,7 @@ export class FastLane implements RecordLane {
     private readonly review?: ReviewTally,
   ) {}
 
-  /** Review: the atom of the matched record, or undefined and its (new) value text and index key. */
+  /** Review: the atom of the matched record, or undefined and its (new) value text and family key. */
   private reviewAtom: TalliedAtom | undefined = undefined;
   private reviewValue = '';
   private reviewKey = '';
@@ -387,11 +395,26 @@ export class FastLane implements RecordLane {
     if (this.review !== undefined) {
       const at = { file: this.file, line: this.line };
       // The record before this line, closed since `match`, may have made the atom: it is earlier.
-      const a = this.reviewAtom ?? this.review.find(this.reviewKey);
+      const a = this.reviewAtom ?? this.review.find(this.reviewKey, this.reviewValue);
       if (a !== undefined) this.review.count(a, s.failed, at);
       else {
-        const record = this.bytes.toString('latin1', this.record, this.end);
-        this.review.addFirst(s.family!, this.reviewKey, this.reviewValue, record, at, s.failed);
+        // The record's text as its skeleton's shape and its pid (the value's digits are the
+        // atom's value text), when the pid reads back as the same digits; else the text.
+        const pid = this.pidNumber();
+        if (s.shape !== undefined && pid >= 0) {
+          this.review.addFirst(
+            s.family!,
+            this.reviewKey,
+            this.reviewValue,
+            s.shape,
+            at,
+            s.failed,
+            pid,
+          );
+        } else {
+          const record = this.bytes.toString('latin1', this.record, this.end);
+          this.review.addFirst(s.family!, this.reviewKey, this.reviewValue, record, at, s.failed);
+        }
       }
       return;
     }
@@ -466,6 +489,7 @@ export class FastLane implements RecordLane {
       if (event.kind === 'ability' && event.argument.kind === 'type-id') {
         s.valueSuffix = ` (${event.argument.typeName})`;
       }
+      s.shape = recordShape(p.skeleton, arg, s.valueSuffix !== '');
     } else if (added === 1 && refused === 0) {
       s.outcome = Outcome.Atom;
       s.atom = acc.lastAtom;
@@ -487,19 +511,25 @@ export class FastLane implements RecordLane {
    * read it.
    */
   private matchReview(s: Skeleton, file: string, line: number): boolean {
+    // Each value text one flat string (a slice of the record, or joined): a new atom keeps it,
+    // and its index hashes it; a concatenation would be a tree of strings, flattened on hashing.
     let value: string | undefined = '';
     if (s.arg === Arg.Value) value = this.canonical(1);
     else if (s.arg === Arg.Range) {
       const start = this.canonical(1);
       const end = this.canonical(2);
-      value = start === undefined || end === undefined ? undefined : `${start}-${end}`;
+      const bounds = this.runs.bounds;
+      if (start === undefined || end === undefined) value = undefined;
+      else if (bounds[3]! + 1 === bounds[4]! && this.bytes[bounds[3]!] === 45) {
+        value = this.bytes.toString('latin1', bounds[2], bounds[5]);
+      } else value = [start, end].join('-');
     } else if (s.valueSuffix !== '') {
       const n = this.canonical(1);
-      value = n === undefined ? undefined : n + s.valueSuffix;
+      value = n === undefined ? undefined : [n, s.valueSuffix].join('');
     }
     if (value === undefined) return false;
-    const key = `${s.familyKey}\0${value}`;
-    const a = this.review!.find(key);
+    const key = s.familyKey;
+    const a = this.review!.find(key, value);
     if (a === undefined) {
       const b = this.bytes;
       for (let k = this.record + 1; k < this.end; k++) {
@@ -737,6 +767,14 @@ export class FastLane implements RecordLane {
     return n;
   }
 
+  /** The pid as a Number when its digits are that Number's text (no leading zero, exact), else -1. */
+  private pidNumber(): number {
+    const from = this.runs.bounds[0]!;
+    const to = this.runs.bounds[1]!;
+    if (to - from > MAX_EXACT_DIGITS || (this.bytes[from] === 48 && to - from > 1)) return -1;
+    return this.number(0);
+  }
+
   /** The pid's text, or undefined when the atom's pid list is full and it sorts after the last. */
   private pidUnlessUnlisted(atom: Atom): string | undefined {
     const last = atom.lastListedPid();
@@ -842,6 +880,20 @@ function isMonth(b: Uint8Array, start: number, end: number): boolean {
   return MONTH_CODES.has(
     ((b[start]! | 32) << 16) | ((b[start + 1]! | 32) << 8) | (b[start + 2]! | 32),
   );
+}
+
+/**
+ * The shape of a skeleton's records (`skeleton`: its text, each run a mark
+ * byte) whose argument is `arg` (`typeId`: a type id's number), or undefined
+ * when a run is hex (the lane's atoms are made of decimal runs only).
+ */
+function recordShape(skeleton: string, arg: Arg, typeId: boolean): RecordShape | undefined {
+  if (skeleton.includes(String.fromCharCode(HEX_RUN))) return undefined;
+  const pieces = skeleton.split(String.fromCharCode(DECIMAL_RUN));
+  const runs =
+    arg === Arg.Value ? 'value' : arg === Arg.Range ? 'range' : typeId ? 'type-id' : 'none';
+  const expected = runs === 'none' ? 2 : runs === 'range' ? 4 : 3;
+  return pieces.length === expected ? { pieces, runs } : undefined;
 }
 
 /** True when a digit run and the parser's canonical decimal are one number. */

@@ -213,7 +213,7 @@ function firstByKey(events: TraceEvent[]): Map<string, ProcessEvent> {
 }
 
 describe('compact atoms (a record text, not an event)', () => {
-  const held = (a: ReviewAtom): unknown => (a as TalliedAtom).heldFirst();
+  const held = (a: ReviewAtom): unknown => (a as TalliedAtom).heldFirst()[0];
 
   it('keeps only the text of records the parser read, and parses back the very first event', () => {
     const events = sampleEvents();

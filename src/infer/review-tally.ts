@@ -28,6 +28,7 @@ import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
+import { AtomIndex } from './atom-index';
 
 /** How many denied places each atom lists (the first by place); the rest are counted. */
 export const MAX_GROUP_PLACES = 8;
@@ -89,13 +90,19 @@ export class TalliedAtom implements ReviewAtom {
   constructor(
     readonly family: AtomFamily,
     readonly value: string,
-    /** The first record's text when parsing it gives its event, else that event. */
-    private first: string | ProcessEvent,
+    /**
+     * The first record's text when parsing it gives its event, else that
+     * event; or the shape of its text (the review lane's atoms: the text is
+     * the shape's pieces around `firstPid` and the value's digits).
+     */
+    private first: string | ProcessEvent | RecordShape,
     /** The first record's place. */
     public position: TracePosition,
     public failures: number,
     public successes: number,
     public failurePlaces: TracePosition[],
+    /** The first record's pid, when `first` is a shape. */
+    private firstPid = -1,
   ) {}
 
   /** Type, process, kind, object, value and domain joined by NUL (never collide: NUL is in no record). */
@@ -111,24 +118,62 @@ export class TalliedAtom implements ReviewAtom {
   /** The first record's canonical text. */
   get record(): string {
     const f = this.first;
-    return typeof f === 'string' ? f : f.record;
+    if (typeof f === 'string') return f;
+    return isShape(f) ? shapedRecord(f, this.firstPid, this.value) : f.record;
   }
 
   /** The first record's event: parsed again from its text (a new object on each call). */
   get event(): ProcessEvent {
     const f = this.first;
-    return typeof f === 'string' ? (parseRecord(f, this.position) as ProcessEvent) : f;
+    if (typeof f !== 'string' && !isShape(f)) return f;
+    return parseRecord(this.record, this.position) as ProcessEvent;
   }
 
   /** Makes `e` this atom's first record. */
   setFirst(e: ProcessEvent): void {
     this.first = firstOf(e);
+    this.firstPid = -1;
     this.position = e.position;
   }
 
-  /** The first record as held (for a merge: the other atom's, unparsed). */
-  heldFirst(): string | ProcessEvent {
-    return this.first;
+  /** The first record as held (for a merge: the other atom's, unparsed), and its pid if a shape. */
+  heldFirst(): [string | ProcessEvent | RecordShape, number] {
+    return [this.first, this.firstPid];
+  }
+}
+
+/**
+ * A record's text without its digit runs (the review lane's skeleton: one
+ * shared by every atom the lane makes for it): the literal pieces around the
+ * runs, and how the runs after the pid are read from an atom's value text.
+ * The runs are canonical decimals (no hex, no leading zero; the lane leaves
+ * other records to the parser), so the text rebuilt is the record's own.
+ */
+export interface RecordShape {
+  /** One more than the runs: the text before the pid, between runs, after the last. */
+  readonly pieces: readonly string[];
+  /** The runs after the pid: none; the value; `START-END`; the number before ` (TYPE)`. */
+  readonly runs: 'none' | 'value' | 'range' | 'type-id';
+}
+
+function isShape(f: ProcessEvent | RecordShape): f is RecordShape {
+  return 'pieces' in f;
+}
+
+/** The record text of shape `shape` with pid `pid` and value text `value`. */
+export function shapedRecord(shape: RecordShape, pid: number, value: string): string {
+  const p = shape.pieces;
+  switch (shape.runs) {
+    case 'none':
+      return [p[0], pid, p[1]].join('');
+    case 'value':
+      return [p[0], pid, p[1], value, p[2]].join('');
+    case 'range': {
+      const dash = value.indexOf('-');
+      return [p[0], pid, p[1], value.slice(0, dash), p[2], value.slice(dash + 1), p[3]].join('');
+    }
+    case 'type-id':
+      return [p[0], pid, p[1], value.slice(0, value.indexOf(' ')), p[2]].join('');
   }
 }
 
@@ -169,17 +214,17 @@ function familyOf(e: ProcessEvent, object: string): AtomFamily {
 /**
  * A family's key: type, process, kind, object and domain joined by NUL (NUL
  * cannot occur in a parsed record, so keys of different families never
- * collide). An atom's index key is it, NUL and the value.
+ * collide): the first level of the tally's index (src/infer/atom-index.ts).
  */
 export function familyKey(f: AtomFamily): string {
-  return `${f.type}\0${f.process}\0${f.kind}\0${f.object}\0${f.domain}`;
+  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
+  return [f.type, f.process, f.kind, f.object, f.domain].join('\0');
 }
 
-/** An event's index key: familyKey of its family, NUL and its value (without making the family). */
-function eventKey(e: ProcessEvent, object: string, value: string): string {
-  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
+/** An event's family key (familyKey, without making the family). */
+function eventFamilyKey(e: ProcessEvent, object: string): string {
   const domain = e.kind === 'ability' ? e.domain : '';
-  return [e.securityType, e.process, e.kind, object, domain, value].join('\0');
+  return [e.securityType, e.process, e.kind, object, domain].join('\0');
 }
 
 /** How an atom holds its first record: the text alone when parsing it gives this very event. */
@@ -286,8 +331,8 @@ function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
 export class ReviewTally {
   /** The atom of the last record `add` counted (the review fast lane learns a skeleton's family from it). */
   lastAtom: TalliedAtom | undefined = undefined;
-  /** Atoms by family key, NUL and value (until `result`). */
-  private readonly index = new Map<string, TalliedAtom>();
+  /** Atoms by family key, then value (until `result`). */
+  private readonly index = new AtomIndex<TalliedAtom>();
   private readonly summary: ReviewSummary = emptyReviewSummary();
 
   /** Counts one record; returns its atom (none for a record of unknown form). */
@@ -300,11 +345,11 @@ export class ReviewTally {
     }
     const object = eventObject(e);
     const value = argumentText(e);
-    const key = eventKey(e, object, value);
-    let a = this.index.get(key);
+    const family = eventFamilyKey(e, object);
+    let a = this.index.get(family, value);
     if (a === undefined) {
       a = new TalliedAtom(familyOf(e, object), value, firstOf(e), e.position, 0, 0, NO_PLACES);
-      this.index.set(key, a);
+      this.index.set(family, a);
       s.atoms.push(a);
     } else if (earlier(e, a)) a.setFirst(e); // pieces may arrive in any order
     this.count(a, e.severity === 'error', e.position);
@@ -335,27 +380,28 @@ export class ReviewTally {
   }
 
   /**
-   * The atom of index key `key` (familyKey, NUL, value), if counted: the
-   * review fast lane finds a record's atom by it.
+   * The atom of family key `family` (familyKey) and value text `value`, if
+   * counted: the review fast lane finds a record's atom by them.
    */
-  find(key: string): TalliedAtom | undefined {
-    return this.index.get(key);
+  find(family: string, value: string): TalliedAtom | undefined {
+    return this.index.get(family, value);
   }
 
   /**
-   * Counts the first record of a new atom of `family` (index key `key`; the
-   * review fast lane's: `record` is the text the parser would give, whose
-   * parse is the family's event with this `value`).
+   * Counts the first record of a new atom of `family` (family key `key`; the
+   * review fast lane's: `record` is the text the parser would give, or its
+   * shape with pid `pid`; its parse is the family's event with this `value`).
    */
   addFirst(
     family: AtomFamily,
     key: string,
     value: string,
-    record: string,
+    record: string | RecordShape,
     position: TracePosition,
     failed: boolean,
+    pid = -1,
   ): void {
-    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES);
+    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES, pid);
     this.index.set(key, a);
     this.summary.atoms.push(a);
     this.count(a, failed, position);
@@ -443,14 +489,16 @@ export function linkingProcesses(atoms: readonly ReviewAtom[]): Set<string> {
 function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
   const places = [...a.failurePlaces, ...b.failurePlaces].sort(byPlace);
   const first = earlier(b, a) ? b : a;
+  const [held, pid] = first.heldFirst();
   return new TalliedAtom(
     a.family,
     a.value,
-    first.heldFirst(),
+    held,
     first.position,
     a.failures + b.failures,
     a.successes + b.successes,
     places.length === 0 ? NO_PLACES : places.slice(0, MAX_GROUP_PLACES),
+    pid,
   );
 }
 
@@ -462,13 +510,13 @@ function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
  * back).
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const index = new Map<string, TalliedAtom>();
+  const index = new AtomIndex<TalliedAtom>();
   const out = emptyReviewSummary();
   for (const s of summaries) {
     for (const held of s.atoms) {
       const a = talliedAtom(held);
-      const key = `${familyKey(a.family)}\0${a.value}`;
-      const had = index.get(key);
+      const key = familyKey(a.family);
+      const had = index.get(key, a.value);
       index.set(key, had === undefined ? a : mergeAtoms(had, a));
     }
     out.events += s.events;

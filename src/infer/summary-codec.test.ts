@@ -13,6 +13,8 @@ import { SummaryDecoder, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
 import { SummaryLineReader, MAX_SUMMARY_LINE, startsAsSummary } from './summary-lines';
 import { ATOM_FIELDS, EVIDENCE_FIELDS } from './summary-fields';
 import type { Summary } from './summary';
+// Review atoms compare by what they tell (the lane's hold a record's shape).
+import '../test-utils/atom-equality';
 import { InputError } from '../errors';
 
 const SAMPLES = path.resolve(__dirname, '..', '..', 'samples');

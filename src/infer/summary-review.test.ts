@@ -15,6 +15,8 @@ import type { Summary } from './summary';
 import { SecpolgenerateParser } from '../trace/secpolgenerate';
 import type { TraceEvent } from '../trace/event';
 import { emptyReviewSummary, tallyEvents, type ReviewSummary } from './review-tally';
+// Review atoms compare by what they tell (the lane's hold a record's shape).
+import '../test-utils/atom-equality';
 
 const SAMPLES = path.resolve(__dirname, '..', '..', 'samples');
 

@@ -201,7 +201,13 @@ function shiftLines(r: ShardResult, offset: number): void {
     shift(ev.last);
     shift(ev.firstFailure);
   }
-  for (const a of r.review?.atoms ?? []) for (const p of atomPlaces(a)) shift(p);
+  // A review atom's places are its own (one record counts into one atom), and its first place
+  // may be its first failure place: shifted without the set, which would hold every place.
+  for (const a of r.review?.atoms ?? []) {
+    const [first, ...failures] = atomPlaces(a);
+    first!.line += offset;
+    for (const p of failures) if (p !== first) p.line += offset;
+  }
   for (const u of r.review?.unknown ?? []) shift(u.position);
   for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
 }
