@@ -10,7 +10,12 @@ import type { CliIo } from './io';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
-import { decodePolicyBytes, readPolicyFile, type PolicySource } from './policy-file-io';
+import {
+  decodePolicyBytes,
+  distinctFiles,
+  readPolicyFile,
+  type PolicySource,
+} from './policy-file-io';
 import { FileError } from '../errors';
 import { buildModel } from '../policy/model/build-model';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
@@ -58,13 +63,17 @@ async function readPolicySource(file: string, io: CliIo): Promise<PolicySource> 
 /**
  * Reads and parses policy files. A policy that does not parse is input the
  * user must fix: code frames on stderr, then `undefined` (the command exits 2).
+ * A file named twice (the same name, `./name`, a symlink or a hard link) is
+ * one file of the policy, read once: every command that takes policy files
+ * reads them here, so none declares a file's rules twice or patches it twice.
  */
 export async function parsePolicyFiles(
   files: string[],
   io: CliIo,
 ): Promise<ParsedPolicies | undefined> {
   const sources: PolicySource[] = [];
-  for (const file of files) sources.push(await readPolicySource(file, io));
+  for (const file of await distinctFiles(files, io.cwd))
+    sources.push(await readPolicySource(file, io));
   const parsed: PolicyFile[] = [];
   let failed = false;
   for (const src of sources) {

@@ -26,6 +26,7 @@ import {
 } from '../../render/launch-types';
 import { decodePolicyBytes } from '../policy-bytes';
 import { diffBytes, type FileEncoding } from '../patch-bytes';
+import { distinctFiles } from '../policy-file-io';
 import { inferFromTraces, parsePolicyFiles, qnxFrom, withModel } from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
 import { withColor, qnxOption } from '../shared-options';
@@ -99,8 +100,10 @@ export const typesCommand: CommandImpl = {
     const policyFiles = (args.policy as string[] | undefined) ?? [];
     if (policyFiles.includes('-'))
       throw new UsageError('--policy must name a file (standard input is for traces)');
+    // A buildfile named twice (or by a second name) is one file: reported and patched once.
     const sources: FileEncoding[] = [];
-    for (const f of files) sources.push(await readBuildfile(f, io.cwd));
+    for (const f of await distinctFiles(files, io.cwd))
+      sources.push(await readBuildfile(f, io.cwd));
     const parsed = policyFiles.length > 0 ? await parsePolicyFiles(policyFiles, io) : undefined;
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
