@@ -135,8 +135,11 @@ async function learnTraceFiles(
   // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
   const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
   const sink = watch ? watch(learner.sink()) : learner.sink();
-  await readTraceEvents(traceFiles, traceFilterFrom(args), io, sink, follow);
-  return learner.result();
+  const records = await readTraceEvents(traceFiles, traceFilterFrom(args), io, sink, follow);
+  const result = learner.result();
+  // A sink's learner sees events, not the parser's summaries: the reader counted the records.
+  for (const [file, n] of records) result.records[file] = n;
+  return result;
 }
 
 /**
@@ -205,6 +208,8 @@ export async function inferFromTraces(
   eventCount: number;
   traceFiles: string[];
   notUnderstood: number;
+  /** The secpolmonitor records read from each trace (before the filters), by name. */
+  records: Readonly<Record<string, number>>;
 }> {
   const summary = await readLearningInputs(traces, args, io, {
     ...(follow ? { follow } : {}),
@@ -221,7 +226,28 @@ export async function inferFromTraces(
     // The traces read, and those the summaries were learned from.
     traceFiles: summary.inputs.map((i) => i.file),
     notUnderstood: notUnderstoodCount,
+    records: learned.records,
   };
+}
+
+/**
+ * A gate that read nothing judged nothing (docs/cli.md, "Inputs that held
+ * nothing"): names on stderr each trace from which no secpolmonitor record was
+ * read and returns true, unless `--allow-empty` accepts them. The gates are
+ * `check`, `review --no-interactive` (a replay) and `types --check`.
+ */
+export function refuseEmptyInputs(
+  read: { traceFiles: readonly string[]; records: Readonly<Record<string, number>> },
+  args: Record<string, unknown>,
+  io: CliIo,
+): boolean {
+  if (args.allowEmpty) return false;
+  const empty = read.traceFiles.filter((file) => (read.records[file] ?? 0) === 0);
+  for (const file of empty)
+    io.stderr.write(
+      `secpol-learn: ${file === '-' ? 'standard input' : file}: no secpolmonitor record read (empty, binary, or no line understood); nothing was checked (--allow-empty to accept)\n`,
+    );
+  return empty.length > 0;
 }
 
 /** Writes refused records, review items, what was already allowed and the summary on stderr. */

@@ -27,7 +27,13 @@ import {
 import { decodePolicyBytes } from '../policy-bytes';
 import { diffBytes, type FileEncoding } from '../patch-bytes';
 import { distinctFiles } from '../policy-file-io';
-import { inferFromTraces, parsePolicyFiles, qnxFrom, withModel } from '../learn-inputs';
+import {
+  inferFromTraces,
+  parsePolicyFiles,
+  qnxFrom,
+  refuseEmptyInputs,
+  withModel,
+} from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
 import { withColor, qnxOption } from '../shared-options';
 import { loadRangeOption } from '../load-ranges';
@@ -73,7 +79,13 @@ export const typesCommand: CommandImpl = {
         .option('check', {
           type: 'boolean',
           default: false,
-          describe: 'exit 1 when a long-running launch is untyped or of the wrong type',
+          describe:
+            'exit 1 when a long-running launch is untyped or of the wrong type (exit 2 when a trace held no record)',
+        })
+        .option('allow-empty', {
+          type: 'boolean',
+          default: false,
+          describe: 'with --check: pass a trace from which no secpolmonitor record was read',
         })
         .option('qnx', qnxOption())
         .option('ranges', {
@@ -111,11 +123,10 @@ export const typesCommand: CommandImpl = {
     const buildfiles = sources.map((s) => parseBuildfile(s.text, { file: s.file }));
     for (const b of buildfiles)
       for (const d of b.diagnostics) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-    const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
-      (args.traces as string[] | undefined) ?? [],
-      args,
-      io,
-    );
+    const read = await inferFromTraces((args.traces as string[] | undefined) ?? [], args, io);
+    const { inferred, eventCount, traceFiles, notUnderstood } = read;
+    // `--check` is a gate: a trace that held no record must not let every launch look "not in the traces".
+    if (args.check && refuseEmptyInputs(read, args, io)) return ExitCode.USAGE;
     const loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
     // The one -c plan: the types `generate -c` (or `suggest -c --policy`) gives.
     const learned = learn(inferred, loaded?.input, {
