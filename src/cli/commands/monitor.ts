@@ -291,11 +291,14 @@ async function openOutputFile(
   });
   if (failure) throw new FileError(name, 'write', failure);
   let done = false;
+  // Ends the stream and waits for 'close', which a file stream emits after its 'error': a write
+  // that failed late (a full disk when the buffer is flushed) is in `failure` by then. Resolving
+  // on `end`'s callback instead renamed an empty file over FILE and exited 0.
   const end = (): Promise<void> =>
     new Promise<void>((res) => {
-      if (stream.closed || stream.destroyed) res();
-      else stream.end(() => res());
-      stream.once('error', () => res());
+      if (stream.closed) return res();
+      stream.once('close', () => res());
+      if (!stream.destroyed && !stream.writableEnded) stream.end();
     });
   return {
     stream,
