@@ -64,7 +64,7 @@ export const monitorCommand: CommandImpl = {
       .option('o', {
         alias: 'output',
         type: 'string',
-        describe: 'write events to FILE instead of stdout',
+        describe: 'write events to FILE instead of stdout (`-`: stdout)',
       })
       .option('S', {
         alias: 'subranges',
@@ -107,7 +107,8 @@ export const monitorCommand: CommandImpl = {
     const options = monitorOptions(args);
     const traces = ((args.traces as string[] | undefined) ?? []).map(String);
     if (traces.length === 0) traces.push('-');
-    const outName = typeof args.o === 'string' ? args.o : undefined;
+    // `-o -` is standard output, as `-` is standard input everywhere (never a file named `-`).
+    const outName = typeof args.o === 'string' && args.o !== '-' ? args.o : undefined;
     const outPath = outName !== undefined ? path.resolve(io.cwd, outName) : undefined;
     if (outName !== undefined) await refuseInputAsOutput(outName, outPath!, traces, io);
     // `-o FILE` is opened once the first input is: an unreadable input leaves FILE as it was.
