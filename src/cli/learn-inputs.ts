@@ -4,19 +4,12 @@
  * stderr), streaming traces into one inference result (one thread or
  * sharded), the stderr report, and the options they share.
  */
-import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
-import {
-  decodePolicyBytes,
-  distinctFiles,
-  readPolicyFile,
-  type PolicySource,
-} from './policy-file-io';
-import { FileError } from '../errors';
+import { distinctFiles, readPolicyInput, type PolicySource } from './policy-file-io';
 import { buildModel } from '../policy/model/build-model';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
@@ -48,18 +41,6 @@ export interface LoadedPolicies {
   input: PolicyInput;
 }
 
-/** A policy file's text; `-` is standard input (for `diff -`: the commands that read traces refuse it). */
-async function readPolicySource(file: string, io: CliIo): Promise<PolicySource> {
-  if (file !== '-') return readPolicyFile(path.resolve(io.cwd, file), file);
-  const chunks: Buffer[] = [];
-  try {
-    for await (const c of io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  } catch (error) {
-    throw new FileError('standard input', 'read a policy from', error);
-  }
-  return { file: '-', ...decodePolicyBytes(Buffer.concat(chunks)) };
-}
-
 /**
  * Reads and parses policy files. A policy that does not parse is input the
  * user must fix: code frames on stderr, then `undefined` (the command exits 2).
@@ -73,7 +54,7 @@ export async function parsePolicyFiles(
 ): Promise<ParsedPolicies | undefined> {
   const sources: PolicySource[] = [];
   for (const file of await distinctFiles(files, io.cwd))
-    sources.push(await readPolicySource(file, io));
+    sources.push(await readPolicyInput(file, io));
   const parsed: PolicyFile[] = [];
   let failed = false;
   for (const src of sources) {
