@@ -42,6 +42,8 @@ const CASES: Array<[string, string[], string[]]> = [
   ['check', ['check', 'trace.log'], ['--policy', 'policy.secpol']],
   ['explain', ['explain', 'trace.log'], ['--policy', 'policy.secpol']],
   ['tidy', ['tidy', '--format', 'patch'], ['policy.secpol']],
+  ['lint', ['lint'], ['policy.secpol']],
+  ['lint --policy', ['lint'], ['--policy', 'policy.secpol']],
   ['types --format patch', ['types', 'launch.log', '--format', 'patch'], ['-b', 'board.build']],
   ['types --policy', ['types', 'launch.log', '-b', 'board.build'], ['--policy', 'policy.secpol']],
 ];

@@ -82,10 +82,15 @@ export const lintCommand: CommandImpl = {
         'machine-readable findings, with named range values',
       ),
   run: async (args, io) => {
-    const files = [
-      ...((args.files as string[] | undefined) ?? []),
-      ...((args.policy as string[] | undefined) ?? []),
-    ];
+    // A file named twice (`./name`, a symlink, a hard link) is one file of the policy, as for every
+    // command (docs/reliability.md): its rules are not reported as duplicates of themselves.
+    const files = await distinctFiles(
+      [
+        ...((args.files as string[] | undefined) ?? []),
+        ...((args.policy as string[] | undefined) ?? []),
+      ],
+      io.cwd,
+    );
     const waivers = waiveFiles(args);
     if (files.length === 0 && waivers.length === 0)
       throw new UsageError('name at least one policy file (or a waiver file with --waive)');
