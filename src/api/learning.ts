@@ -100,7 +100,7 @@ export function learnFromEvents(events: Iterable<TraceEvent>): TraceLearning {
   return {
     inferred: inferRequirements(list),
     traceFiles: [...new Set(list.map((e) => e.position.file))].sort(),
-    eventCount: list.filter((e) => e.kind !== 'unknown').length,
+    eventCount: list.filter((e) => e.kind !== 'unknown' && !e.altered).length,
     notUnderstood: notUnderstood.sorted(),
     notUnderstoodCount: notUnderstood.count,
   };
