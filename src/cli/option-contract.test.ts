@@ -86,3 +86,15 @@ describe('arguments with control, bidirectional or invisible characters', () => 
     expect(r.stderr).toContain('cannot read');
   });
 });
+
+describe('`-` where a file is named that is not a trace', () => {
+  it.each([
+    [['suggest', TRACE, '--ranges', '-']],
+    [['check', '--policy', POLICY, '--ranges', '-', TRACE]],
+    [['lint', POLICY, '--ranges', '-']],
+  ])('--ranges - is refused in words (it looked for a file named `-`): %j', async (argv) => {
+    const r = await runCli(argv, { stdin: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--ranges must name a file, not standard input (-)');
+  });
+});
