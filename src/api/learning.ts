@@ -102,11 +102,13 @@ export function learnFromTraces(traces: TraceText[], filter: LearnFilter = {}): 
 export function learnFromEvents(events: Iterable<TraceEvent>): TraceLearning {
   const list = [...events];
   const notUnderstood = new FirstByPlace(MAX_LISTED_LINES);
-  for (const e of list) if (e.kind === 'unknown') notUnderstood.add(unknownRecordNote(e.position));
+  // An altered record's line is already among the parser's diagnostics (trace/event.ts AlteredMark).
+  for (const e of list)
+    if (e.kind === 'unknown' && !e.altered) notUnderstood.add(unknownRecordNote(e.position));
   return {
     inferred: inferRequirements(list),
     traceFiles: [...new Set(list.map((e) => e.position.file))].sort(),
-    eventCount: list.filter((e) => e.kind !== 'unknown').length,
+    eventCount: list.filter((e) => e.kind !== 'unknown' && !e.altered).length,
     notUnderstood: notUnderstood.sorted(),
     notUnderstoodCount: notUnderstood.count,
   };

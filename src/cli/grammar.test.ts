@@ -13,6 +13,7 @@ import { usageWords } from './usage-words';
 import { ioErrorWords } from '../errors';
 
 const POLICY = 'samples/seed-walkthrough/policy.secpol';
+const OTHER_POLICY = 'samples/multi-process-boot/policy.secpol';
 const TRACE = 'samples/seed-walkthrough/trace.log';
 const OTHER = 'samples/multi-process-boot/trace.log';
 const RAW = /\bE[A-Z]{3,}\b|Z_[A-Z_]+|non-option|Argument:|Given:|YError/;
@@ -85,8 +86,27 @@ describe('the same long name and meaning everywhere', () => {
   });
 
   it('--policy is repeatable on lint, and generate takes it as --base', async () => {
-    const lint = await runCli(['lint', '--format', 'json', '--policy', POLICY, '--policy', POLICY]);
-    expect(JSON.parse(lint.stdout).files).toEqual([POLICY, POLICY]);
+    const lint = await runCli([
+      'lint',
+      '--format',
+      'json',
+      '--policy',
+      POLICY,
+      '--policy',
+      OTHER_POLICY,
+    ]);
+    expect(JSON.parse(lint.stdout).files).toEqual([POLICY, OTHER_POLICY]);
+    // The same file named twice is one file of the policy (docs/reliability.md).
+    const twice = await runCli([
+      'lint',
+      '--format',
+      'json',
+      '--policy',
+      POLICY,
+      '--policy',
+      POLICY,
+    ]);
+    expect(JSON.parse(twice.stdout).files).toEqual([POLICY]);
     const viaBase = await runCli(['generate', '--base', POLICY, TRACE]);
     const viaPolicy = await runCli(['generate', '--policy', POLICY, TRACE]);
     expect(viaBase.code).toBe(0);

@@ -4,14 +4,12 @@
  * stderr), streaming traces into one inference result (one thread or
  * sharded), the stderr report, and the options they share.
  */
-import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
-import { decodePolicyBytes, readPolicyFile, type PolicySource } from './policy-file-io';
-import { FileError } from '../errors';
+import { distinctFiles, readPolicyInput, type PolicySource } from './policy-file-io';
 import { buildModel } from '../policy/model/build-model';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
@@ -43,28 +41,20 @@ export interface LoadedPolicies {
   input: PolicyInput;
 }
 
-/** A policy file's text; `-` is standard input (for `diff -`: the commands that read traces refuse it). */
-async function readPolicySource(file: string, io: CliIo): Promise<PolicySource> {
-  if (file !== '-') return readPolicyFile(path.resolve(io.cwd, file), file);
-  const chunks: Buffer[] = [];
-  try {
-    for await (const c of io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  } catch (error) {
-    throw new FileError('standard input', 'read a policy from', error);
-  }
-  return { file: '-', ...decodePolicyBytes(Buffer.concat(chunks)) };
-}
-
 /**
  * Reads and parses policy files. A policy that does not parse is input the
  * user must fix: code frames on stderr, then `undefined` (the command exits 2).
+ * A file named twice (the same name, `./name`, a symlink or a hard link) is
+ * one file of the policy, read once: every command that takes policy files
+ * reads them here, so none declares a file's rules twice or patches it twice.
  */
 export async function parsePolicyFiles(
   files: string[],
   io: CliIo,
 ): Promise<ParsedPolicies | undefined> {
   const sources: PolicySource[] = [];
-  for (const file of files) sources.push(await readPolicySource(file, io));
+  for (const file of await distinctFiles(files, io.cwd))
+    sources.push(await readPolicyInput(file, io));
   const parsed: PolicyFile[] = [];
   let failed = false;
   for (const src of sources) {
@@ -126,8 +116,11 @@ async function learnTraceFiles(
   // bounded: a gigabyte of garbage must not become a gigabyte of diagnostics).
   const learner = new ShardLearner(traceFilterFrom(args), MAX_LISTED_LINES);
   const sink = watch ? watch(learner.sink()) : learner.sink();
-  await readTraceEvents(traceFiles, traceFilterFrom(args), io, sink, follow);
-  return learner.result();
+  const records = await readTraceEvents(traceFiles, traceFilterFrom(args), io, sink, follow);
+  const result = learner.result();
+  // A sink's learner sees events, not the parser's summaries: the reader counted the records.
+  for (const [file, n] of records) result.records[file] = n;
+  return result;
 }
 
 /**
@@ -196,6 +189,8 @@ export async function inferFromTraces(
   eventCount: number;
   traceFiles: string[];
   notUnderstood: number;
+  /** The secpolmonitor records read from each trace (before the filters), by name. */
+  records: Readonly<Record<string, number>>;
 }> {
   const summary = await readLearningInputs(traces, args, io, {
     ...(follow ? { follow } : {}),
@@ -212,7 +207,28 @@ export async function inferFromTraces(
     // The traces read, and those the summaries were learned from.
     traceFiles: summary.inputs.map((i) => i.file),
     notUnderstood: notUnderstoodCount,
+    records: learned.records,
   };
+}
+
+/**
+ * A gate that read nothing judged nothing (docs/cli.md, "Inputs that held
+ * nothing"): names on stderr each trace from which no secpolmonitor record was
+ * read and returns true, unless `--allow-empty` accepts them. The gates are
+ * `check`, `review --no-interactive` (a replay) and `types --check`.
+ */
+export function refuseEmptyInputs(
+  read: { traceFiles: readonly string[]; records: Readonly<Record<string, number>> },
+  args: Record<string, unknown>,
+  io: CliIo,
+): boolean {
+  if (args.allowEmpty) return false;
+  const empty = read.traceFiles.filter((file) => (read.records[file] ?? 0) === 0);
+  for (const file of empty)
+    io.stderr.write(
+      `secpol-learn: ${file === '-' ? 'standard input' : file}: no secpolmonitor record read (empty, binary, or no line understood); nothing was checked (--allow-empty to accept)\n`,
+    );
+  return empty.length > 0;
 }
 
 /** Writes refused records, review items, what was already allowed and the summary on stderr. */

@@ -7,13 +7,15 @@
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { CliIo } from './io';
-import { InputError, ioErrorWords } from '../errors';
+import { InputError, UsageError, ioErrorWords } from '../errors';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { parseRangeFile } from '../policy/model/range-file';
 import type { NamedRangeValues } from '../policy/model/types';
 
 /** The text of the range file `file` (as the user named it). */
 export async function readRangeText(file: string, io: CliIo): Promise<string> {
+  // Not a file named `-` ("-: no such file"): standard input holds the traces or the policy.
+  if (file === '-') throw new UsageError('--ranges must name a file, not standard input (-)');
   try {
     return await readFile(path.resolve(io.cwd, file), 'utf8');
   } catch (error) {

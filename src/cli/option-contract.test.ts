@@ -55,3 +55,46 @@ describe('option contract (docs/cli.md)', () => {
     }
   });
 });
+
+describe('arguments with control, bidirectional or invisible characters', () => {
+  const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+  // A device's log collected by a glob: its name clears the screen and reverses what follows.
+  const HOSTILE = 'tr\x1b[2J\u202eace.log';
+
+  it.each([
+    [['check', '--policy', POLICY, HOSTILE], 4],
+    [['suggest', TRACE, '--policy', `p\x1b]0;x\x07.secpol`], 4],
+    [['monitor', '-v', TRACE, '-o', `out\u2066.txt`], 5],
+    [['lint', `a\u200b.secpol`], 2],
+    [['check', '--policy', POLICY, '--qnx', '\x1b[31m8.0', TRACE], 5],
+    [['types', '-b', 'board\u202e.build', TRACE], 3],
+  ])('are refused before anything is read, named with `?` (case %#)', async (argv, n) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^secpol-learn: argument ${n} \\(\`[^\`]*\\?[^\`]*\`\\) has a control, bidirectional or invisible character`,
+      ),
+    );
+    expect(r.stderr).not.toMatch(RAW);
+  });
+
+  it('a tab or a non-ASCII letter in a name is not refused', async () => {
+    const r = await runCli(['check', '--policy', POLICY, 'caf\u00e9\tlog']);
+    expect(r.stderr).not.toContain('has a control');
+    expect(r.stderr).toContain('cannot read');
+  });
+});
+
+describe('`-` where a file is named that is not a trace', () => {
+  it.each([
+    [['suggest', TRACE, '--ranges', '-']],
+    [['check', '--policy', POLICY, '--ranges', '-', TRACE]],
+    [['lint', POLICY, '--ranges', '-']],
+  ])('--ranges - is refused in words (it looked for a file named `-`): %j', async (argv) => {
+    const r = await runCli(argv, { stdin: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--ranges must name a file, not standard input (-)');
+  });
+});

@@ -11,10 +11,17 @@
  * - an option that takes a value and is given none is a usage error;
  * - `-` is an argument like any other (standard input), wherever it appears:
  *   yargs drops a lone `-` from variadic positionals, so it is carried through
- *   the parser as a token no command line can contain (argv strings hold no NUL).
+ *   the parser as a token no command line can contain (argv strings hold no NUL);
+ * - an argument with a control, bidirectional or invisible character is
+ *   refused before anything is read (`unsafeArgument`): file names and values
+ *   from the command line are printed in every report, diagnostic and usage
+ *   message, and a trace file named `tr\e[2J\u202eace.log` (a device's log,
+ *   collected by a glob) would otherwise clear or reorder the terminal of
+ *   whoever runs the command.
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors';
+import { hasUnsafeCharacter, visible } from '../diagnostics/safe-text';
 
 const STDIN_TOKEN = '\u0000-';
 
@@ -79,4 +86,15 @@ export function refuseRepeats(
       throw new UsageError(`${shown} was given more than once; it takes one value`);
     }
   }
+}
+
+/**
+ * The refusal for the first argument holding a control, bidirectional or
+ * invisible character (safe-text.ts `visible`), naming it with each such
+ * character as `?`; undefined when every argument is safe.
+ */
+export function unsafeArgument(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex(hasUnsafeCharacter);
+  if (i < 0) return undefined;
+  return `argument ${i + 1} (\`${visible(argv[i]!)}\`) has a control, bidirectional or invisible character (shown as \`?\`), which every report would print; rename the file or give the value without it`;
 }

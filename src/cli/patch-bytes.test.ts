@@ -150,3 +150,51 @@ describe('a character the policy encoding cannot hold', () => {
     expect(r.stdout.toString('utf8')).toContain('+\t/dev/snd/Ļx');
   });
 });
+
+describe('a trace path with a latin1 character, for a latin1 policy', () => {
+  // `é` from a UTF-8 trace is the bytes C3 A9; written into a latin1 file it would be one byte E9:
+  // a rule for a path the trace never recorded.
+  const trace = Buffer.from(
+    'error: usr/sbin/audio_srv (pid:501) of type audio_t failed to attach to path /dev/snd/café: no rule\n',
+    'utf8',
+  );
+
+  it.each([
+    ['suggest', '--policy', '--format', 'patch'],
+    ['suggest', '--policy', '--write'],
+    ['generate', '--base'],
+  ])(
+    '%s %s %s is refused with FILE:LINE, and the policy is unchanged',
+    async (command, option, ...rest) => {
+      const before = Buffer.from(TEXT, 'latin1');
+      const dir = tempDir(before);
+      fs.writeFileSync(path.join(dir, 'trace.log'), trace);
+      const r = await runCliBytes([command!, 'trace.log', option!, 'policy.secpol', ...rest], {
+        cwd: dir,
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /policy\.secpol:\d+: U\+00E9 cannot be written into this file \(the file is not UTF-8, and written as one byte/,
+      );
+      expect(fs.readFileSync(path.join(dir, 'policy.secpol'))).toEqual(before);
+      expect(fs.existsSync(path.join(dir, 'policy.secpol.orig'))).toBe(false);
+    },
+  );
+
+  it("fmt --write keeps the file's own latin1 words byte for byte", async () => {
+    const dir = tempDir(
+      Buffer.from(
+        '# café ½\ntype audio_t;\nallow_attach audio_t {  /dev/café  /dev/x };\n',
+        'latin1',
+      ),
+    );
+    const r = await runCliBytes(['fmt', '--write', 'policy.secpol'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'policy.secpol'))).toEqual(
+      Buffer.from(
+        '# café ½\ntype audio_t;\nallow_attach audio_t {\n    /dev/café\n    /dev/x\n};\n',
+        'latin1',
+      ),
+    );
+  });
+});

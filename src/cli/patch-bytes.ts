@@ -23,12 +23,13 @@ export interface FileEncoding {
 
 /** The diff's bytes: each file's hunks in its encoding (refused as `--write` refuses). */
 export function diffBytes(parts: readonly DiffPart[], sources: readonly FileEncoding[]): Buffer {
-  const encodingOf = new Map(sources.map((s) => [s.file, s.encoding]));
+  const sourceOf = new Map(sources.map((s) => [s.file, s]));
   const out: Buffer[] = [];
   for (const p of parts) {
-    const encoding = encodingOf.get(p.file) ?? 'utf8';
+    const source = sourceOf.get(p.file);
+    const encoding = source?.encoding ?? 'utf8';
     // The check names the line of the patched file, as `--write` would; the body then encodes.
-    encodePolicyText(p.after, encoding, p.file);
+    encodePolicyText(p.after, encoding, p.file, 1, source?.text);
     out.push(Buffer.from(p.header, 'utf8'), Buffer.from(p.body, encoding));
   }
   return Buffer.concat(out);
@@ -68,6 +69,8 @@ export function draftBytes(
         b.after.endsWith('\n') ? b.after : b.after + lineEndOf(b.text),
         b.encoding,
         b.file,
+        1,
+        b.text,
       ),
     ]),
   );
@@ -84,7 +87,8 @@ export function draftBytes(
       line += baseLines;
     }
     out.push(
-      encodePolicyText(generated(piece), first.encoding, 'the draft (standard output)', line),
+      // Every word of the generated text is the tool's or the trace's: none is the base's own.
+      encodePolicyText(generated(piece), first.encoding, 'the draft (standard output)', line, ''),
     );
     line += newlines(piece);
   });

@@ -39,29 +39,58 @@ export function digestOf(bytes: Uint8Array): string {
 const NOT_LATIN1 = /[\u0100-\u{10ffff}]/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** A word of policy text (between blanks and punctuation) holding a non-ASCII latin1 character. */
+const NON_ASCII_WORD = /[^\s;{},]*[\u0080-\u00ff][^\s;{},]*/g;
+
 /**
  * Encodes `text` in the file's encoding; throws InputError naming `file:LINE`
  * and the character when the encoding cannot hold it (`firstLine`: the line
  * number of the text's first line, when it is part of a larger output).
+ *
+ * `own`: the file's own text, when `text` adds to it. In a latin1 file a
+ * non-ASCII word that `own` does not hold came from a trace, whose bytes
+ * were UTF-8: written as one latin1 byte per character it would name another
+ * path (`/dev/café` as `caf` 0xE9, not `caf` 0xC3 0xA9) than the trace
+ * recorded, so it is refused too. The file's own words (a latin1 comment that
+ * `fmt` re-indents) are kept byte for byte.
  */
 export function encodePolicyText(
   text: string,
   encoding: PolicyEncoding,
   file: string,
   firstLine = 1,
+  own?: string,
 ): Buffer {
   const bad = (encoding === 'latin1' ? NOT_LATIN1 : LONE_SURROGATE).exec(text);
   if (bad) {
-    const line = firstLine - 1 + text.slice(0, bad.index).split('\n').length;
-    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     const why =
       encoding === 'latin1'
         ? 'the file is not UTF-8, so it is kept byte for byte and can hold U+0000..U+00FF only'
         : 'a lone surrogate is not UTF-8';
-    throw new InputError(
-      `${file}:${line}`,
-      `U+${code} cannot be written into this file (${why}); nothing written`,
-    );
+    refuse(text, bad.index, file, firstLine, why);
+  }
+  if (encoding === 'latin1' && own !== undefined) {
+    const known = new Set(own.match(NON_ASCII_WORD) ?? []);
+    for (const m of text.matchAll(NON_ASCII_WORD)) {
+      if (known.has(m[0])) continue;
+      const at = m.index + m[0].search(/[\u0080-\u00ff]/);
+      refuse(
+        text,
+        at,
+        file,
+        firstLine,
+        'the file is not UTF-8, and written as one byte it would not be the UTF-8 bytes the trace recorded',
+      );
+    }
   }
   return Buffer.from(text, encoding);
+}
+
+function refuse(text: string, index: number, file: string, firstLine: number, why: string): never {
+  const line = firstLine - 1 + text.slice(0, index).split('\n').length;
+  const code = text.codePointAt(index)!.toString(16).toUpperCase().padStart(4, '0');
+  throw new InputError(
+    `${file}:${line}`,
+    `U+${code} cannot be written into this file (${why}); nothing written`,
+  );
 }

@@ -38,6 +38,22 @@ export async function readPolicyFile(file: string, name: string = file): Promise
 }
 
 /**
+ * A policy named on the command line: `-` is standard input (read once; it
+ * has no digest, so it can never be written back), any other name a file
+ * relative to the command's directory.
+ */
+export async function readPolicyInput(file: string, io: CliIo): Promise<PolicySource> {
+  if (file !== '-') return readPolicyFile(path.resolve(io.cwd, file), file);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const c of io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+  } catch (error) {
+    throw new FileError('standard input', 'read a policy from', error);
+  }
+  return { file: '-', ...decodePolicyBytes(Buffer.concat(chunks)) };
+}
+
+/**
  * Replaces `file` with `text` as a one-file transaction without a backup
  * (locked, temporary file, fsync, rename; mode, owner, symlink and hard links
  * kept). Throws InputError/FileError (exit 2) in words.

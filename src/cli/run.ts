@@ -19,6 +19,7 @@ import { ExitCode, InputError, UsageError } from '../errors';
 import {
   positionalNames,
   protectDash,
+  unsafeArgument,
   refuseRepeats,
   requireValues,
   restoreDash,
@@ -46,6 +47,13 @@ export async function run(
     argv,
     commands.map((c) => c.command.split(' ')[0]!),
   );
+  // Nothing is read or parsed for a command line that would put raw control characters into
+  // its own messages (option-contract.ts).
+  const unsafe = unsafeArgument(argv);
+  if (unsafe !== undefined) {
+    io.stderr.write(`secpol-learn: ${unsafe}\n`);
+    return ExitCode.USAGE;
+  }
   const tokens = protectDash(argv);
   // The help a usage error points to: the subcommand's when one is named.
   const named = commands.find(

@@ -129,6 +129,88 @@ describe('--write on a file system that refuses', () => {
   );
 });
 
+/** Fills the file system of `dir` to the last byte (64 KiB files, then 4 KiB ones). */
+function fill(dir: string): void {
+  let n = 0;
+  for (const size of [64 * 1024, 4096]) {
+    try {
+      for (;;) writeFileSync(path.join(dir, `fill${n++}`), Buffer.alloc(size, 0x23));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    }
+  }
+}
+
+describe('every writer on a full disk', () => {
+  const samples = path.join(__dirname, '..', '..', 'samples');
+  const boot = path.join(samples, 'multi-process-boot');
+  const migrateSample = path.join(samples, 'migrate-7.1-8.0');
+  const answers = path.join(samples, 'review-session', 'answers.json');
+  // Each writer, the file it writes (`p.secpol`, or `out.txt` for monitor) and what `p.secpol` holds.
+  const WRITERS: Array<[string, string[], string, string]> = [
+    [
+      'fmt --write',
+      ['fmt', '--write', 'p.secpol'],
+      'p.secpol',
+      'type  a_t;\nallow a_t self:ability {  io };\n',
+    ],
+    [
+      'migrate --write',
+      ['migrate', '--from', '7.1', '--to', '8.0', '--write', 'p.secpol'],
+      'p.secpol',
+      readFileSync(path.join(migrateSample, 'policy.secpol'), 'utf8'),
+    ],
+    [
+      'tidy --write',
+      ['tidy', '--write', 'p.secpol'],
+      'p.secpol',
+      readFileSync(path.join(boot, 'policy.secpol'), 'utf8'),
+    ],
+    [
+      'review --write',
+      [
+        'review',
+        path.join(boot, 'trace.log'),
+        '--policy',
+        'p.secpol',
+        '--no-interactive',
+        '--answers',
+        answers,
+        '--write',
+      ],
+      'p.secpol',
+      readFileSync(path.join(boot, 'policy.secpol'), 'utf8'),
+    ],
+    // Its write failed when the buffer was flushed: an empty file was renamed over out.txt, exit 0.
+    ['monitor -o', ['monitor', '-o', 'out.txt', path.join(boot, 'trace.log')], 'out.txt', POLICY],
+  ];
+  const full = ROOT ? it.each(WRITERS) : it.skip.each(WRITERS);
+  if (!ROOT)
+    process.stderr.write('write-faults: full-disk writers skipped (needs root to mount a tmpfs)\n');
+  full(
+    '%s: one line in words, exit 2, nothing changed or left',
+    async (_label, argv, written, policy) => {
+      const dir = tmpfs(256);
+      if (!dir) throw new Error('mount -t tmpfs failed as root');
+      mounted.push(dir);
+      writeFileSync(path.join(dir, 'p.secpol'), policy);
+      if (written !== 'p.secpol') writeFileSync(path.join(dir, written), 'old output\n');
+      const before = readFileSync(path.join(dir, written));
+      fill(dir);
+      const r = await runCli(argv, { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^secpol-learn: cannot write ${written.replace('.', '\\.')}: no space left on device$`,
+          'm',
+        ),
+      );
+      expect(readFileSync(path.join(dir, written))).toEqual(before);
+      expect(extra(dir, ['p.secpol', written]).filter((f) => !/^fill\d+$/.test(f))).toEqual([]);
+    },
+  );
+});
+
 /** Runs the CLI as a child process (paths in `args` absolute); resolves to its exit code and stderr. */
 function cli(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {

@@ -320,6 +320,15 @@ describe('monitor -o', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  it('-o - is standard output, never a file named `-`', async () => {
+    const dir = workdir();
+    const dash = await runCli(['monitor', '-ap', '-o', '-', 'trace.log'], { cwd: dir });
+    const plain = await runCli(['monitor', '-ap', 'trace.log'], { cwd: dir });
+    expect(dash).toEqual(plain);
+    expect(plain.stdout).toContain('devf-ram');
+    expect(existsSync(path.join(dir, '-'))).toBe(false);
+  });
+
   it('says in words when the output cannot be created', async () => {
     const dir = workdir();
     const r = await runCli(['monitor', '-ap', '-o', 'no/such/dir/out.txt', 'trace.log'], {

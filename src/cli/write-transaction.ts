@@ -245,7 +245,7 @@ async function prepare(t: Target): Promise<boolean> {
     );
   }
   const text = usesCrlf(t.old.toString('latin1')) ? toCrlf(t.text) : t.text;
-  t.bytes = encodePolicyText(text, t.encoding, t.name);
+  t.bytes = encodePolicyText(text, t.encoding, t.name, 1, t.old.toString('latin1'));
   return !t.bytes.equals(t.old);
 }
 

@@ -62,6 +62,26 @@ describe('formatDiagnostic', () => {
     expect(frame(0)).toBe('p.secpol:0:1: error: expected `;`, found `allow`\n');
   });
 
+  it('frames each file from its own text when several files and equal copies interleave', () => {
+    // `diff p.secpol copy.secpol`: equal texts in two objects, and files framed in turn.
+    const text = Array.from({ length: 300 }, (_, i) => `line ${i + 1};`).join('\n');
+    const copy = text.split('').join('');
+    const other = Array.from({ length: 300 }, (_, i) => `other ${i + 1};`).join('\n');
+    const frame = (file: string, source: string, line: number): string =>
+      formatDiagnostic({ ...base, file, line, column: 1 }, source);
+    for (let line = 1; line <= 300; line += 37) {
+      expect(frame('a.secpol', text, line)).toContain(`${line} | line ${line};\n`);
+      expect(frame('b.secpol', copy, line)).toContain(`${line} | line ${line};\n`);
+      expect(frame('c.secpol', other, line)).toContain(`${line} | other ${line};\n`);
+      // A name framed again with other text (a file rewritten between runs of the library).
+      expect(frame('a.secpol', other, line)).toContain(`${line} | other ${line};\n`);
+      expect(frame('a.secpol', text, line)).toContain(`${line} | line ${line};\n`);
+    }
+    // More files than the index keeps: still each file's own line.
+    for (let f = 0; f < 20; f++)
+      expect(frame(`f${f}.secpol`, `${f}a\n${f}b`, 2)).toContain(`2 | ${f}b\n`);
+  });
+
   it('shows control characters of the message and the line as `?`, carets still aligned', () => {
     const d: Diagnostic = {
       ...base,

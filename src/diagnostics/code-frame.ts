@@ -24,7 +24,7 @@ import { visible } from './safe-text';
 /** Formats `d` with a code frame taken from `sourceText` (the frame is omitted when the line is absent). */
 export function formatDiagnostic(d: Diagnostic, sourceText: string): string {
   const head = formatDiagnosticLine(d);
-  const line = sourceLine(sourceText, d.line);
+  const line = sourceLine(d.file, sourceText, d.line);
   if (line === undefined || d.column === undefined) return `${head}\n`;
   const gutter = String(d.line);
   const pad = ' '.repeat(gutter.length);
@@ -61,21 +61,38 @@ const FRAME_WIDTH = 160;
 /** Characters shown before the column in a long line's window. */
 const CONTEXT = 60;
 
-/** Line starts of the last text framed: a lint run frames thousands of diagnostics of one file. */
-let indexed: { text: string; starts: number[] } | undefined;
+/**
+ * Line starts of the texts framed last, by file name: a run frames thousands of diagnostics
+ * of a few files. Keyed by name so that the check `entry.text === text` is the same string
+ * object (a pointer compare): one entry for every text made `===` compare two equal copies
+ * character by character (`diff p.secpol copy.secpol`: two files with the same bytes), once
+ * per diagnostic, which made a diff of two erroneous copies quadratic in its syntax errors
+ * (130,000 errors: 21 s; docs/performance.md).
+ */
+const indexed = new Map<string, { text: string; starts: number[] }>();
+/** How many files' line starts are kept (the oldest is dropped first). */
+const INDEXED_FILES = 8;
 
-/** Offsets where each line of `text` starts (index 0 is line 1). */
-function lineStarts(text: string): number[] {
-  if (indexed?.text === text) return indexed.starts;
+/** Offsets where each line of `text` (the text of `file`) starts (index 0 is line 1). */
+function lineStarts(file: string, text: string): number[] {
+  const entry = indexed.get(file);
+  if (entry?.text === text) {
+    // An equal copy (`diff p.secpol p.secpol` reads the file twice): keep this object, so the
+    // next frames of it compare pointers.
+    entry.text = text;
+    return entry.starts;
+  }
   const starts = [0];
   for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
-  indexed = { text, starts };
+  indexed.delete(file);
+  if (indexed.size >= INDEXED_FILES) indexed.delete(indexed.keys().next().value!);
+  indexed.set(file, { text, starts });
   return starts;
 }
 
-/** Line `line` (1-based) of `text` without its line ending, or undefined past the end. */
-function sourceLine(text: string, line: number): string | undefined {
-  const starts = lineStarts(text);
+/** Line `line` (1-based) of `text` (the text of `file`) without its line ending, or undefined past the end. */
+function sourceLine(file: string, text: string, line: number): string | undefined {
+  const starts = lineStarts(file, text);
   const start = starts[line - 1];
   if (start === undefined || line < 1) return undefined;
   const next = starts[line];

@@ -7,6 +7,7 @@
  * line (and the column for policy text), so a person can jump to it.
  * Modelled on vfile-message (reason, place, ruleId, fatal).
  */
+import { visible } from './safe-text';
 
 /** How bad a diagnostic is: `error` fails the command, `warning` and `info` do not. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -51,18 +52,7 @@ export function formatPlace(d: { file: string; line: number; column?: number }):
 /** One-line form: `FILE:LINE[:COL]: severity: message [ruleId]`. */
 export function formatDiagnosticLine(d: Diagnostic): string {
   const rule = d.ruleId ? ` [${d.ruleId}]` : '';
-  return printable(`${formatPlace(d)}: ${d.severity}: ${d.message}${rule}`);
+  // Controls, bidirectional and invisible characters as `?` (safe-text.ts): a place or a message
+  // quoting a policy token must not drive a terminal, reorder or hide text.
+  return visible(`${formatPlace(d)}: ${d.severity}: ${d.message}${rule}`);
 }
-
-/**
- * `text` with each control character (C0 but tab, DEL, C1) shown as `?`, one for one,
- * so code-frame carets stay aligned; `text` itself when it has none. For anything printed
- * to a terminal from a file: a message may quote a policy token (a policy from a pull
- * request must not drive the terminal of whoever lints it), and the trace reader reads
- * trace lines through it. No secpolmonitor field and no secpol token holds one.
- */
-export function printable(text: string): string {
-  return CONTROL.test(text) ? text.replace(CONTROLS, '?') : text;
-}
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;

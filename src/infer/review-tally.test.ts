@@ -246,7 +246,9 @@ describe('compact atoms (a record text, not an event)', () => {
         const first = firstByKey(events);
         for (const a of s.atoms) {
           expect(a.event).toEqual(first.get(a.key));
-          expect(typeof held(a)).toBe('string');
+          // A record the parser altered (a character read as `?`) keeps its event whole: parsing
+          // its text again would lose the `altered` mark (trace/event.ts AlteredMark).
+          expect(typeof held(a)).toBe(a.event.altered ? 'object' : 'string');
         }
       }),
       { numRuns: 200 },

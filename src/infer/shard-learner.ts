@@ -150,12 +150,17 @@ export class ShardLearner {
   private readonly learn = (e: TraceEvent): void => {
     const tally = this.tally;
     if (tally) {
-      if (e.kind === 'unknown') this.note(unjudgedRecordNote(e.position));
-      else this.eventCount++;
+      // An altered record's line was reported by the parser (event.ts AlteredMark): not twice.
+      if (e.kind === 'unknown') {
+        if (!e.altered) this.note(unjudgedRecordNote(e.position));
+      } else this.eventCount++;
       const atom = tally.add(e);
       if (atom && this.onReviewed && e.kind !== 'unknown') this.onReviewed(e, atom);
       return;
     }
+    // An altered record is its line's parser warning alone (trace/event.ts AlteredMark): no event
+    // learned from, no second note.
+    if (e.altered) return;
     if (e.kind !== 'unknown') this.eventCount++;
     else this.note(unknownRecordNote(e.position));
     this.accumulator.add(e);

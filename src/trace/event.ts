@@ -41,6 +41,8 @@ export interface ProcessEventBase {
   /** The record, unwrapped and stripped of prefixes: one canonical secpolmonitor line. */
   record: string;
   position: TracePosition;
+  /** Set when a line of the record held characters the parser read as `?` (see AlteredMark). */
+  altered?: true;
 }
 
 /** An ability name in both spellings. */
@@ -114,7 +116,18 @@ export interface UnknownEvent {
   time?: number;
   record: string;
   position: TracePosition;
+  /** As on ProcessEventBase: a line of the record held characters the parser read as `?`. */
+  altered?: true;
 }
+
+/**
+ * `altered`: a line of the record held control, bidirectional or invisible
+ * characters, which the parser read as `?` and reported once, with FILE:LINE,
+ * as a line not understood (`trace-control-character`). The event is still
+ * judged (a gate never loses a failure to an escape sequence), but learning
+ * neither learns it nor reports or counts it again: one line, one report.
+ */
+export type AlteredMark = Pick<ProcessEventBase, 'altered'>;
 
 /** Every event of the monitor core. */
 export type TraceEvent = AbilityEvent | AttachEvent | LinkEvent | UnknownEvent;

@@ -463,6 +463,39 @@ describe('escape sequences and invisible characters in text records', () => {
     ]);
   });
 
+  test('a record with an escape sequence is marked altered, with its line reported once', () => {
+    const { events, diagnostics, summary } = parseTraceText(
+      [
+        'error: a (pid:1) of type t failed to attach to path /dev/ser1: no rule',
+        'error: a (pid:1) of type t failed to attach to path /dev/se\x1b[1mr1: no rule',
+        // Wrapped: the control is on the continuation line; the record starts on line 3.
+        'error: a (pid:1) of type t failed to attach to path',
+        '  /dev/se\x07r2: no rule',
+        // Cut short by the `?`: still its one warning, no `trace-truncated-record` beside it.
+        'error: a (pid:1) of type t attached \x1b[1mchannel',
+        // The same text as line 2 after the parser's `?`, but a literal `?`: not altered.
+        'error: a (pid:1) of type t failed to attach to path /dev/se?[1mr1: no rule',
+      ].join('\n'),
+      'c.log',
+    );
+    expect(events.map((e) => [e.position.line, e.kind, e.altered ?? false])).toEqual([
+      [1, 'attach', false],
+      [2, 'attach', true],
+      [3, 'attach', true],
+      [5, 'unknown', true],
+      [6, 'attach', false],
+    ]);
+    expect(diagnostics.map((d) => `${d.line} ${d.ruleId}`)).toEqual([
+      '2 trace-control-character',
+      '4 trace-control-character',
+      '5 trace-control-character',
+    ]);
+    expect(summary.diagnostics).toBe(3);
+    expect(summary.truncatedRecords).toBe(0);
+    // A clean event has no `altered` field at all: JSON output of clean traces is unchanged.
+    expect('altered' in events[0]!).toBe(false);
+  });
+
   test('a byte-order mark starting the file is not part of line 1; one elsewhere is read as `?`', () => {
     const record = 'error: a (pid:1) of type t failed to attach to path /dev/ser1: no rule';
     const { events, diagnostics } = parseTraceText(`\ufeff${record}\n\ufeff${record}\n`, 'b.log');

@@ -122,6 +122,8 @@ export class TracePushParser {
   private openText: string | undefined = undefined;
   private openLine = 0;
   private openTime: number | undefined = undefined;
+  /** A line of the open record held characters read as `?` (the event is marked `altered`). */
+  private openAltered = false;
   /** The last record's event, for repeats. */
   private lastEvent: TraceEvent | undefined = undefined;
   private ended = false;
@@ -296,10 +298,14 @@ export class TracePushParser {
       this.openText = start.record;
       this.openLine = this.lineNo;
       this.openTime = start.time;
+      this.openAltered = controls;
       return;
     }
     if (isContinuationStart(first) && this.openText !== undefined) {
-      if (controls) this.diagnose(this.lineNo, unsafeNote, 'trace-control-character');
+      if (controls) {
+        this.diagnose(this.lineNo, unsafeNote, 'trace-control-character');
+        this.openAltered = true;
+      }
       // A continuation: join with one space, as the page wraps mid-message.
       if (this.openText.length < MAX_LINE_BYTES) this.openText += ' ' + line.trim();
       return;
@@ -330,6 +336,11 @@ export class TracePushParser {
       last !== undefined && text === last.record
         ? repeatEvent(last, position, time)
         : parseRecord(text, position, time);
+    // The line's one report was its `trace-control-character` warning; learners read the mark
+    // and do not report the record again (event.ts AlteredMark).
+    const altered = this.openAltered;
+    if (event !== undefined && altered) event.altered = true;
+    this.openAltered = false;
     this.lastEvent = event;
     if (event === undefined) {
       this.laneRecord = false;
@@ -350,7 +361,8 @@ export class TracePushParser {
         break;
       case 'unknown':
         summary.events.unknown++;
-        if (looksTruncated(text)) {
+        // An altered record already has its line's one warning; `?` may be what cut it short.
+        if (!altered && looksTruncated(text)) {
           summary.truncatedRecords++;
           this.diagnose(
             line,

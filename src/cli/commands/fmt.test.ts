@@ -93,7 +93,8 @@ describe('secpol-learn fmt', () => {
 
   it('rejects --check with --write, and a missing file name', async () => {
     expect((await runCli(['fmt', '--check', '--write', 'x'])).code).toBe(2);
-    expect((await runCli(['fmt', '-'])).code).toBe(2);
+    // `-` is standard input (below), no longer a missing name.
+    expect((await runCli(['fmt'])).code).toBe(2);
   });
 
   it('has --help with examples', async () => {
@@ -101,5 +102,27 @@ describe('secpol-learn fmt', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('fmt --check');
+  });
+});
+
+describe('fmt with standard input (-)', () => {
+  it('formats and checks standard input as it does a file, and never writes it back', async () => {
+    const cwd = workdir({});
+    expect(await runCli(['fmt', '-'], { cwd, stdin: UGLY })).toEqual({
+      code: 0,
+      stdout: PRETTY,
+      stderr: '',
+    });
+    expect(await runCli(['fmt', '--check', '-'], { cwd, stdin: UGLY })).toEqual({
+      code: 1,
+      stdout: '-\n',
+      stderr: '',
+    });
+    const write = await runCli(['fmt', '--write', '-'], { cwd, stdin: UGLY });
+    expect(write.code).toBe(2);
+    expect(write.stderr).toContain('standard input (-) cannot be written back');
+    const twice = await runCli(['fmt', '-', '-'], { cwd, stdin: UGLY });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('standard input (-) can be named once');
   });
 });

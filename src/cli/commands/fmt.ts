@@ -17,7 +17,7 @@ import { ExitCode, UsageError } from '../../errors';
 import { formatDiagnostic } from '../../diagnostics/code-frame';
 import { parsePolicy } from '../../policy/parse';
 import { printPolicy } from '../../policy/print';
-import { readPolicyFile, type PolicySource } from '../policy-file-io';
+import { readPolicyInput, type PolicySource } from '../policy-file-io';
 import { toCrlf, usesCrlf } from '../policy-bytes';
 import { backupName, writeTransaction, type FileWrite } from '../write-transaction';
 
@@ -51,13 +51,16 @@ export const fmtCommand: CommandImpl = {
     const check = Boolean(args.check);
     const write = Boolean(args.write);
     if (check && write) throw new UsageError('--check and --write cannot be used together');
-    // yargs drops a bare `-`, so standard input is not offered: name files.
-    if (files.length === 0) throw new UsageError('Name at least one policy file.');
+    if (files.length === 0)
+      throw new UsageError('Name at least one policy file (`-`: standard input).');
+    // `-` is standard input, as everywhere (docs/cli.md): formatted or checked, never written back.
+    if (files.includes('-') && write)
+      throw new UsageError('--write needs policy files: standard input (-) cannot be written back');
+    if (files.filter((f) => f === '-').length > 1)
+      throw new UsageError('standard input (-) can be named once');
     // Read everything first: an unreadable file stops the run before any write.
     const sources: PolicySource[] = [];
-    for (const file of files) {
-      sources.push(await readPolicyFile(pathIn(io, file), file));
-    }
+    for (const file of files) sources.push(await readPolicyInput(file, io));
     let exitCode: number = ExitCode.OK;
     const writes: FileWrite[] = [];
     for (const src of sources) {

@@ -97,3 +97,16 @@ describe('secpol-learn lint', () => {
     expect(r.stdout).toContain('--qnx 8.0 --strict');
   });
 });
+
+describe('lint with standard input (-)', () => {
+  it('lints standard input as the file `-` (it tried to open a file named `-`)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-lint-stdin-'));
+    const r = await runCli(['lint', '-'], {
+      cwd: dir,
+      stdin: 'type a_t;\nallow a_t self:ability {\n',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).toMatch(/^-:\d+:\d+: error: /m);
+    expect(r.stderr).not.toContain('cannot read');
+  });
+});

@@ -14,7 +14,7 @@ import { ExitCode, UsageError } from '../../errors';
 import { readRangeText } from '../load-ranges';
 import type { Diagnostic } from '../../diagnostics/diagnostic';
 import { parsePolicies } from '../../policy/parse';
-import { readPolicyFile, type PolicySource } from '../policy-file-io';
+import { readPolicyFile, readPolicyInput, type PolicySource } from '../policy-file-io';
 import { lintPolicy } from '../../policy/lint';
 import { parseRangeFile } from '../../policy/model/range-file';
 import { DEFAULT_QNX_VERSION, QNX_VERSIONS, isQnxVersion } from '../../qnx/abilities';
@@ -82,10 +82,15 @@ export const lintCommand: CommandImpl = {
         'machine-readable findings, with named range values',
       ),
   run: async (args, io) => {
-    const files = [
-      ...((args.files as string[] | undefined) ?? []),
-      ...((args.policy as string[] | undefined) ?? []),
-    ];
+    // A file named twice (`./name`, a symlink, a hard link) is one file of the policy, as for every
+    // command (docs/reliability.md): its rules are not reported as duplicates of themselves.
+    const files = await distinctFiles(
+      [
+        ...((args.files as string[] | undefined) ?? []),
+        ...((args.policy as string[] | undefined) ?? []),
+      ],
+      io.cwd,
+    );
     const waivers = waiveFiles(args);
     if (files.length === 0 && waivers.length === 0)
       throw new UsageError('name at least one policy file (or a waiver file with --waive)');
@@ -93,8 +98,11 @@ export const lintCommand: CommandImpl = {
       throw new UsageError('--waive must name a file (standard input is for traces)');
     const qnx = String(args.qnx ?? DEFAULT_QNX_VERSION);
     if (!isQnxVersion(qnx)) throw new UsageError(`--qnx must be one of ${QNX_VERSIONS.join(', ')}`);
+    // `-` is standard input, as everywhere (docs/cli.md): `git show HEAD:p.secpol | secpol-learn lint -`.
+    if (files.filter((f) => f === '-').length > 1)
+      throw new UsageError('standard input (-) can be named once');
     const sources: PolicySource[] = [];
-    for (const file of files) sources.push(await readPolicyFile(path.resolve(io.cwd, file), file));
+    for (const file of files) sources.push(await readPolicyInput(file, io));
     const texts = new Map<string, string>(sources.map((s) => [s.file, s.text]));
     const diagnostics: Diagnostic[] = [];
     let ranges;

@@ -64,7 +64,7 @@ export const monitorCommand: CommandImpl = {
       .option('o', {
         alias: 'output',
         type: 'string',
-        describe: 'write events to FILE instead of stdout',
+        describe: 'write events to FILE instead of stdout (`-`: stdout)',
       })
       .option('S', {
         alias: 'subranges',
@@ -107,7 +107,8 @@ export const monitorCommand: CommandImpl = {
     const options = monitorOptions(args);
     const traces = ((args.traces as string[] | undefined) ?? []).map(String);
     if (traces.length === 0) traces.push('-');
-    const outName = typeof args.o === 'string' ? args.o : undefined;
+    // `-o -` is standard output, as `-` is standard input everywhere (never a file named `-`).
+    const outName = typeof args.o === 'string' && args.o !== '-' ? args.o : undefined;
     const outPath = outName !== undefined ? path.resolve(io.cwd, outName) : undefined;
     if (outName !== undefined) await refuseInputAsOutput(outName, outPath!, traces, io);
     // `-o FILE` is opened once the first input is: an unreadable input leaves FILE as it was.
@@ -291,11 +292,14 @@ async function openOutputFile(
   });
   if (failure) throw new FileError(name, 'write', failure);
   let done = false;
+  // Ends the stream and waits for 'close', which a file stream emits after its 'error': a write
+  // that failed late (a full disk when the buffer is flushed) is in `failure` by then. Resolving
+  // on `end`'s callback instead renamed an empty file over FILE and exited 0.
   const end = (): Promise<void> =>
     new Promise<void>((res) => {
-      if (stream.closed || stream.destroyed) res();
-      else stream.end(() => res());
-      stream.once('error', () => res());
+      if (stream.closed) return res();
+      stream.once('close', () => res());
+      if (!stream.destroyed && !stream.writableEnded) stream.end();
     });
   return {
     stream,

@@ -36,6 +36,7 @@ import {
   parsePolicyFiles,
   withModel,
   qnxFrom,
+  refuseEmptyInputs,
   reportToStderr,
   type LoadedPolicies,
 } from '../learn-inputs';
@@ -182,6 +183,12 @@ export const reviewCommand: CommandImpl = {
         default: false,
         describe: 'apply the reviewed patch to the --policy files (atomically, keeping FILE.orig)',
       })
+      .option('allow-empty', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'with --no-interactive (a replay, a gate): pass a trace from which no secpolmonitor record was read',
+      })
       .option('follow', {
         type: 'boolean',
         default: false,
@@ -303,6 +310,8 @@ export const reviewCommand: CommandImpl = {
       } else {
         const read = await inferFromTraces(traces, args, io, follow);
         follow?.dispose();
+        // A replay is a gate: a trace that held no record must not pass with "0 group(s)".
+        if (!prompter && refuseEmptyInputs(read, args, io)) return ExitCode.USAGE;
         result = plan(read.inferred, read);
         state = replayed(result);
         if (prompter)

@@ -26,7 +26,14 @@ import {
 } from '../../render/launch-types';
 import { decodePolicyBytes } from '../policy-bytes';
 import { diffBytes, type FileEncoding } from '../patch-bytes';
-import { inferFromTraces, parsePolicyFiles, qnxFrom, withModel } from '../learn-inputs';
+import { distinctFiles } from '../policy-file-io';
+import {
+  inferFromTraces,
+  parsePolicyFiles,
+  qnxFrom,
+  refuseEmptyInputs,
+  withModel,
+} from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
 import { withColor, qnxOption } from '../shared-options';
 import { loadRangeOption } from '../load-ranges';
@@ -72,7 +79,13 @@ export const typesCommand: CommandImpl = {
         .option('check', {
           type: 'boolean',
           default: false,
-          describe: 'exit 1 when a long-running launch is untyped or of the wrong type',
+          describe:
+            'exit 1 when a long-running launch is untyped or of the wrong type (exit 2 when a trace held no record)',
+        })
+        .option('allow-empty', {
+          type: 'boolean',
+          default: false,
+          describe: 'with --check: pass a trace from which no secpolmonitor record was read',
         })
         .option('qnx', qnxOption())
         .option('ranges', {
@@ -99,8 +112,10 @@ export const typesCommand: CommandImpl = {
     const policyFiles = (args.policy as string[] | undefined) ?? [];
     if (policyFiles.includes('-'))
       throw new UsageError('--policy must name a file (standard input is for traces)');
+    // A buildfile named twice (or by a second name) is one file: reported and patched once.
     const sources: FileEncoding[] = [];
-    for (const f of files) sources.push(await readBuildfile(f, io.cwd));
+    for (const f of await distinctFiles(files, io.cwd))
+      sources.push(await readBuildfile(f, io.cwd));
     const parsed = policyFiles.length > 0 ? await parsePolicyFiles(policyFiles, io) : undefined;
     if (policyFiles.length > 0 && !parsed) return ExitCode.USAGE;
     const ranges = await loadRangeOption(args, io);
@@ -108,11 +123,10 @@ export const typesCommand: CommandImpl = {
     const buildfiles = sources.map((s) => parseBuildfile(s.text, { file: s.file }));
     for (const b of buildfiles)
       for (const d of b.diagnostics) io.stderr.write(`${formatDiagnosticLine(d)}\n`);
-    const { inferred, eventCount, traceFiles, notUnderstood } = await inferFromTraces(
-      (args.traces as string[] | undefined) ?? [],
-      args,
-      io,
-    );
+    const read = await inferFromTraces((args.traces as string[] | undefined) ?? [], args, io);
+    const { inferred, eventCount, traceFiles, notUnderstood } = read;
+    // `--check` is a gate: a trace that held no record must not let every launch look "not in the traces".
+    if (args.check && refuseEmptyInputs(read, args, io)) return ExitCode.USAGE;
     const loaded = parsed && withModel(parsed, qnxFrom(args), ranges);
     // The one -c plan: the types `generate -c` (or `suggest -c --policy`) gives.
     const learned = learn(inferred, loaded?.input, {

@@ -50,6 +50,7 @@ function asInferred(
     eventCount: par.eventCount,
     traceFiles: files,
     notUnderstood: par.notUnderstoodCount,
+    records: par.records,
   };
 }
 
