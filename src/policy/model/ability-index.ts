@@ -11,9 +11,11 @@
  * Reads answer as the expanded map did, in the same order: `get(ability)`
  * lists the entries of that ability in policy order, and `keys()` /
  * iteration give the abilities in the order they were first granted.
- * `get` and `has` cost one map lookup plus one per share of the type (none
- * for a type named only by single-subject blocks); only iteration visits
- * every ability of every share, so set-aware readers use `parts()` instead.
+ * For a type named only by single-subject blocks `get` is one map lookup,
+ * as before; with shares, the first `get` of an ability costs one lookup per
+ * share and the answer is kept, so asking again is one lookup. `has` costs
+ * one lookup per share. Only iteration visits every ability of every share,
+ * so set-aware readers use `parts()` instead.
  * See docs/policy-model.md, "Cost".
  */
 
@@ -46,9 +48,16 @@ export class AbilityIndex<V> implements AbilityLookup<V> {
    */
   private singleSeqs: Map<string, number[]> | undefined;
   private readonly shares: Array<{ seq: number; items: BlockItems<V> }> = [];
+  /**
+   * What `get` answered for a type with shares (null: none), so a repeated query (the evaluator
+   * asks the same few abilities of a type again and again) costs one lookup, not one per share.
+   * Holds only what was asked; iteration does not fill it.
+   */
+  private answered: Map<string, readonly V[] | null> | undefined;
 
   /** Adds one entry of `ability`. */
   add(ability: string, value: V): void {
+    this.answered = undefined;
     const list = this.singles.get(ability);
     if (list) list.push(value);
     else this.singles.set(ability, [value]);
@@ -61,21 +70,42 @@ export class AbilityIndex<V> implements AbilityLookup<V> {
 
   /** Adds this type's share of a block's items. */
   addShare(items: BlockItems<V>): void {
+    this.answered = undefined;
     this.singleSeqs ??= new Map();
     this.shares.push({ seq: this.seq++, items });
   }
 
   /** The entries of `ability`, in policy order; undefined when none. */
   get(ability: string): readonly V[] | undefined {
+    if (this.shares.length === 0) return this.singles.get(ability);
+    const answered = (this.answered ??= new Map());
+    const known = answered.get(ability);
+    if (known !== undefined) return known ?? undefined;
+    const list = this.collect(ability);
+    answered.set(ability, list ?? null);
+    return list;
+  }
+
+  /** `get` without keeping the answer (iteration visits each ability once). */
+  private collect(ability: string): readonly V[] | undefined {
     const own = this.singles.get(ability);
     if (this.shares.length === 0) return own;
-    let hits: Array<{ seq: number; list: readonly V[] }> | undefined;
+    // One part holding the ability (the common case) answers with its own list.
+    let only: readonly V[] | undefined = own;
+    let parts = own ? 1 : 0;
     for (const s of this.shares) {
       const list = s.items.get(ability);
-      if (list) (hits ??= []).push({ seq: s.seq, list });
+      if (list) {
+        only = list;
+        parts++;
+      }
     }
-    if (!hits) return own;
-    if (!own && hits.length === 1) return hits[0]!.list;
+    if (parts <= 1) return only;
+    const hits: Array<{ seq: number; list: readonly V[] }> = [];
+    for (const s of this.shares) {
+      const list = s.items.get(ability);
+      if (list) hits.push({ seq: s.seq, list });
+    }
     // Merge by sequence: single entries before the first share have none (they come first).
     const seqs = this.singleSeqs?.get(ability) ?? [];
     const before = (own?.length ?? 0) - seqs.length;
@@ -123,12 +153,12 @@ export class AbilityIndex<V> implements AbilityLookup<V> {
 
   /** The entries of every ability, in `keys()` order. */
   *values(): IterableIterator<readonly V[]> {
-    for (const a of this.keys()) yield this.get(a)!;
+    for (const a of this.keys()) yield this.collect(a)!;
   }
 
   /** Every ability with its entries, as the expanded map. */
   *[Symbol.iterator](): IterableIterator<[string, readonly V[]]> {
-    for (const a of this.keys()) yield [a, this.get(a)!];
+    for (const a of this.keys()) yield [a, this.collect(a)!];
   }
 
   /** The type's own entries and its shares, without expanding anything. */
