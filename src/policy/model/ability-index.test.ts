@@ -204,7 +204,7 @@ describe('ability blocks kept as sets', () => {
     expect(index.get('w')).toBeUndefined();
   });
 
-  it('builds a 3,000 × 3,000 block once, and lint and allows answer from it', () => {
+  it('builds a 3,000 × 3,000 block once, and allows, diff, harden and lint answer from it', () => {
     const n = 3_000;
     const types = Array.from({ length: n }, (_, i) => `t${i}`);
     const abilities = Array.from({ length: n }, (_, i) => `app/a${i}`);
@@ -234,6 +234,17 @@ describe('ability blocks kept as sets', () => {
     expect(allowed(`t${n - 1}`, 'app/a0')).toBe(true);
     expect(allowed('t7', `app/a${n - 1}`)).toBe(true);
     expect(allowed('t7', 'app/other')).toBe(false);
+    // diff and harden read the block once, not per subject (expanded: 9M facts, out of memory).
+    const again = buildModel(policy);
+    expect(diffPolicies(model, again).entries).toEqual([]);
+    const seen = eventOf('error: usr/bin/x (pid:1) type t7 lacks ability app/a5 as root', true);
+    const h = hardenPolicy(model, reviewEvents(model, [seen]), {
+      traceFiles: ['trace.log'],
+      policyFiles: ['test.secpol'],
+    });
+    expect(h.findings.filter((f) => f.code === 'type-not-seen')).toHaveLength(n - 1);
+    // t7's own repeat of app/a5 allowed nothing (the block did): the one removal.
+    expect(h.removals.map((o) => o.line)).toEqual([2 * n + 2]);
     // One duplicate, found without expanding the block for the other 2,999 subjects.
     expect(
       lintPolicy(policy)
