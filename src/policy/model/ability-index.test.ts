@@ -14,6 +14,8 @@ import { parseTraceText } from '../../trace/push-parser';
 import { hardenPolicy } from '../../review/harden';
 import { reviewEvents } from '../../review/trace-review';
 import { diffPolicies } from '../../review/policy-diff';
+import { findCoverage } from '../../plan/coverage';
+import { inferRequirements } from '../../infer/infer-requirements';
 import { policyFrom } from '../../test-utils/policy-builders';
 import type { AllowAbility, Policy, Statement } from '../ast';
 import type { AbilityDomain, ProcessEvent } from '../../trace/event';
@@ -113,7 +115,7 @@ const eventOf = (line: string, ok: boolean): ProcessEvent => {
 };
 
 describe('ability blocks kept as sets', () => {
-  it('answer as the blocks written one subject per statement (allows, evaluate, lint, harden, diff)', () => {
+  it('answer as the blocks written one subject per statement (allows, evaluate, findCoverage, lint, harden, diff)', () => {
     const records = fc.array(fc.tuple(record, fc.boolean()), { minLength: 1, maxLength: 5 });
     fc.assert(
       fc.property(policyText, policyText, records, (text1, text2, rs) => {
@@ -139,7 +141,12 @@ describe('ability blocks kept as sets', () => {
                 expect(text(allows(ms, q))).toBe(text(allows(me, q)));
               }
         const events = rs.map(([r, ok]) => eventOf(r, ok));
-        for (const e of events) expect(text(evaluate(ms, e))).toBe(text(evaluate(me, e)));
+        for (const e of events) {
+          expect(text(evaluate(ms, e))).toBe(text(evaluate(me, e)));
+          // The planner's already-allowed test (suggest).
+          for (const req of inferRequirements([e]).requirements.byKey.values())
+            expect(text(findCoverage(ms, req))).toBe(text(findCoverage(me, req)));
+        }
         // Lint: the same diagnostics (the expanded form repeats a statement's own at its place).
         const diags = (p: Policy): string[] => [
           ...new Set(lintPolicy(p).diagnostics.map((d) => text(d))),
