@@ -16,7 +16,7 @@
  * Trace text reaches a suggested rule only through validateEvent. Does no I/O.
  */
 import type { ProcessEvent } from '../trace/event';
-import type { AbilityGrantInfo, Origin, PolicyModel } from '../policy/model/types';
+import type { AbilityGrantInfo, Origin, PolicyModel, TypeGrants } from '../policy/model/types';
 import type { BlockItems } from '../policy/model/ability-index';
 import type { AllowAttach, AllowConnect, AllowLink } from '../policy/ast';
 import { allowPaths, pathSpec } from '../policy/nodes';
@@ -128,6 +128,16 @@ function grantsOf(
   return { grants: out, shares };
 }
 
+/** The first grant of `g` that `used` does not hold, in `grantsOf`'s order (no list is built). */
+function firstUnused(g: TypeGrants, used: ReadonlySet<string>): Origin | undefined {
+  for (const [, list] of g.abilities)
+    for (const x of list) if (!used.has(placeKey(x.origin))) return x.origin;
+  for (const { grant: c } of g.connects.rules())
+    if (c.via === 'allow-connect' && !used.has(placeKey(c.origin))) return c.origin;
+  for (const r of [...g.attaches, ...g.links]) if (!used.has(placeKey(r.origin))) return r.origin;
+  return undefined;
+}
+
 const broadEntries = new WeakMap<BlockItems<AbilityGrantInfo>, Array<[string, AbilityGrantInfo]>>();
 
 /** The entries of a shared block the over-broad checks may report (found once per block). */
@@ -237,10 +247,10 @@ function hardenFrom(
     line: x.line,
     column: x.column,
   });
-  // A type the traces did not see, declared, is reported once whatever its grants: its shared
-  // blocks are read per block (held by an unseen type; holding an unused grant), not expanded.
+  // A type the traces did not see is reported once whatever its grants: its shared blocks are
+  // read per block (held by an unseen type; holding an unused grant), not expanded.
   const { grants, shares } = hasSuccesses
-    ? grantsOf(model, (t) => seenTypes.has(t) || !model.types.has(t))
+    ? grantsOf(model, (t) => seenTypes.has(t))
     : { grants: [], shares: new Map<string, ReadonlyArray<BlockItems<AbilityGrantInfo>>>() };
   const unseenBlocks = new Set<BlockItems<AbilityGrantInfo>>();
   for (const list of shares.values()) for (const block of list) unseenBlocks.add(block);
@@ -263,6 +273,22 @@ function hardenFrom(
   const removed = new Set<string>();
   const unseenReported = new Set<string>();
   if (hasSuccesses) {
+    // An undeclared unseen type is reported at its first unused grant, in the order of
+    // `grantsOf` (abilities as first granted, connect rules, paths): found lazily, as the
+    // loop below would, without listing its shared blocks.
+    for (const type of shares.keys()) {
+      if (model.types.has(type)) continue;
+      const first = firstUnused(model.grants.get(type)!, review.used);
+      if (!first) continue;
+      unseenReported.add(type);
+      findings.push({
+        code: 'type-not-seen',
+        type,
+        grant: `type ${type}`,
+        ...at(first),
+        message: `no process of type ${type} ran in the traces: its grants cannot be judged and are kept`,
+      });
+    }
     // An origin shared by several types (an attribute subject) is used when any of them used it.
     for (const g of grants) {
       const key = placeKey(g.origin);
@@ -298,6 +324,7 @@ function hardenFrom(
     }
     for (const [type, list] of shares) {
       if (unseenReported.has(type)) continue;
+      // (Declared types here: the undeclared ones were reported above when they hold one.)
       const unused = list.some((block) => unusedBlocks.has(block));
       if (!unused) continue;
       unseenReported.add(type);
