@@ -5,7 +5,8 @@
  * (test-utils/hostile-corpus.ts): keyword and block-flag ability names, a
  * trace type equal to the policy's attribute, control, bidirectional,
  * zero-width and escape characters, every encoding of trace and policy (BOM,
- * CRLF, Latin-1, invalid UTF-8), a large set statement, repeated options
+ * CRLF, Latin-1, invalid UTF-8), large set statements (a connect set and an
+ * ability block as wide as it), repeated options
  * (`--policy` twice, `--deny` twice, `-f` twice) and `-` at any place.
  *
  * Asserts: no command fails with an internal error or prints a raw control

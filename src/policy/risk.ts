@@ -9,10 +9,11 @@
  * subranges, type names), never from trace text, so it is safe as a comment.
  */
 import type { AbilityGrant, AbilityItem, PathSpec, RangeValue } from './ast';
-import type { PolicyModel } from './model/types';
+import type { Origin, PolicyModel } from './model/types';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { toSubrange } from './model/build-model';
 import { gainedAbilities } from './model/gained-abilities';
+import { AbilityIndex } from './model/ability-index';
 import { allowPaths, pathSpec } from './nodes';
 import { ruleText } from './grant-text';
 
@@ -168,7 +169,7 @@ function settypeidRisks(subject: string, item: AbilityGrant, model: PolicyModel)
     if (r.type !== 'range-name') continue;
     for (const target of settypeidTargets(model, r.name.value, subject)) {
       const gained = gainedAbilities(
-        { ...source, gainPriv: new Map() },
+        { ...source, gainPriv: new AbilityIndex<Origin>() },
         model.grants.get(target),
       ).map((x) => (x.range ? `${x.ability}: range` : x.ability));
       if (gained.length > 0)

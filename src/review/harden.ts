@@ -16,7 +16,8 @@
  * Trace text reaches a suggested rule only through validateEvent. Does no I/O.
  */
 import type { ProcessEvent } from '../trace/event';
-import type { Origin, PolicyModel } from '../policy/model/types';
+import type { AbilityGrantInfo, Origin, PolicyModel, TypeGrants } from '../policy/model/types';
+import type { BlockItems } from '../policy/model/ability-index';
 import type { AllowAttach, AllowConnect, AllowLink } from '../policy/ast';
 import { allowPaths, pathSpec } from '../policy/nodes';
 import { validateEvent } from '../infer/validate-event';
@@ -83,9 +84,17 @@ interface Grant {
 
 const dom = (d: { nonRoot: boolean }): string => (d.nonRoot ? 'root and non-root' : 'root only');
 
-/** Every grant of the model with its origin, one per (type, origin). */
-function grantsOf(model: PolicyModel): Grant[] {
+/**
+ * Every grant of the model with its origin, one per (type, origin). The ability blocks a type
+ * shares with other subjects (policy/model/ability-index.ts) are listed only for a type `whole`
+ * accepts; for the others they are returned apart, by type, unexpanded.
+ */
+function grantsOf(
+  model: PolicyModel,
+  whole: (type: string) => boolean,
+): { grants: Grant[]; shares: Map<string, ReadonlyArray<BlockItems<AbilityGrantInfo>>> } {
   const out: Grant[] = [];
+  const shares = new Map<string, ReadonlyArray<BlockItems<AbilityGrantInfo>>>();
   const seen = new Set<string>();
   const add = (type: string, summary: string, origin: Origin, rule?: GrantRule): void => {
     const k = `${type}\0${placeKey(origin)}`;
@@ -95,20 +104,60 @@ function grantsOf(model: PolicyModel): Grant[] {
   };
   const addRule = (type: string, rule: GrantRule, origin: Origin): void =>
     add(type, ruleText(rule), origin, rule);
+  const addAbility = (type: string, x: AbilityGrantInfo): void =>
+    add(
+      type,
+      x.fromDefaultPriv
+        ? `default_priv (${dom(x.domains)})`
+        : `${printAbilityItem(abilityGrantNode(x))} (${dom(x.domains)})`,
+      x.origin,
+    );
   for (const [type, g] of model.grants) {
-    for (const [, list] of g.abilities)
-      for (const x of list)
-        add(
-          type,
-          x.fromDefaultPriv
-            ? `default_priv (${dom(x.domains)})`
-            : `${printAbilityItem(abilityGrantNode(x))} (${dom(x.domains)})`,
-          x.origin,
-        );
+    const parts = g.abilities.parts();
+    if (parts.shares.length === 0 || whole(type))
+      for (const [, list] of g.abilities) for (const x of list) addAbility(type, x);
+    else {
+      for (const [, list] of parts.singles) for (const x of list) addAbility(type, x);
+      shares.set(type, parts.shares);
+    }
     // One grant per rule: a set of objects is not expanded (it is one origin).
     for (const { grant: c } of g.connects.rules())
       if (c.via === 'allow-connect') addRule(type, connectRule(type, c), c.origin);
     for (const r of [...g.attaches, ...g.links]) addRule(type, pathRule(type, r), r.origin);
+  }
+  return { grants: out, shares };
+}
+
+/** The first grant of `g` that `used` does not hold, in `grantsOf`'s order (no list is built). */
+function firstUnused(g: TypeGrants, used: ReadonlySet<string>): Origin | undefined {
+  for (const [, list] of g.abilities)
+    for (const x of list) if (!used.has(placeKey(x.origin))) return x.origin;
+  for (const { grant: c } of g.connects.rules())
+    if (c.via === 'allow-connect' && !used.has(placeKey(c.origin))) return c.origin;
+  for (const r of [...g.attaches, ...g.links]) if (!used.has(placeKey(r.origin))) return r.origin;
+  return undefined;
+}
+
+const broadEntries = new WeakMap<BlockItems<AbilityGrantInfo>, Array<[string, AbilityGrantInfo]>>();
+
+/** The entries of a shared block the over-broad checks may report (found once per block). */
+function mayBeBroad(block: BlockItems<AbilityGrantInfo>): Array<[string, AbilityGrantInfo]> {
+  let out = broadEntries.get(block);
+  if (!out) {
+    out = [];
+    for (const [ability, list] of block)
+      for (const x of list)
+        if (
+          x.fromDefaultPriv ||
+          ability === 'iofunc/read' ||
+          ability === 'io' ||
+          (!x.ranges && (ID_ABILITIES.has(ability) || ADDRESS_ABILITIES.has(ability))) ||
+          (x.ranges &&
+            !VADDR_ABILITIES.has(ability) &&
+            x.ranges.some((r) => r.kind === 'interval' && (r.open || r.end - r.start + 1n > WIDE)))
+        )
+          out.push([ability, x]);
+    broadEntries.set(block, out);
   }
   return out;
 }
@@ -203,7 +252,21 @@ function hardenFrom(
     line: x.line,
     column: x.column,
   });
-  const grants = grantsOf(model);
+  // A type the traces did not see is reported once whatever its grants: its shared blocks are
+  // read per block (held by an unseen type; holding an unused grant), not expanded.
+  const { grants, shares } = hasSuccesses
+    ? grantsOf(model, (t) => seenTypes.has(t))
+    : { grants: [], shares: new Map<string, ReadonlyArray<BlockItems<AbilityGrantInfo>>>() };
+  const unseenBlocks = new Set<BlockItems<AbilityGrantInfo>>();
+  for (const list of shares.values()) for (const block of list) unseenBlocks.add(block);
+  const heldUnseen = new Set<string>();
+  const unusedBlocks = new Set<BlockItems<AbilityGrantInfo>>();
+  for (const block of unseenBlocks)
+    for (const entries of block.values())
+      for (const x of entries) {
+        heldUnseen.add(placeKey(x.origin));
+        if (!review.used.has(placeKey(x.origin))) unusedBlocks.add(block);
+      }
   // The grants of each origin (an attribute subject gives one origin several types), and the
   // origins to remove: built once, so the loop below is linear in the grants.
   const byOrigin = new Map<string, Grant[]>();
@@ -215,6 +278,22 @@ function hardenFrom(
   const removed = new Set<string>();
   const unseenReported = new Set<string>();
   if (hasSuccesses) {
+    // An undeclared unseen type is reported at its first unused grant, in the order of
+    // `grantsOf` (abilities as first granted, connect rules, paths): found lazily, as the
+    // loop below would, without listing its shared blocks.
+    for (const type of shares.keys()) {
+      if (model.types.has(type)) continue;
+      const first = firstUnused(model.grants.get(type)!, review.used);
+      if (!first) continue;
+      unseenReported.add(type);
+      findings.push({
+        code: 'type-not-seen',
+        type,
+        grant: `type ${type}`,
+        ...at(first),
+        message: `no process of type ${type} ran in the traces: its grants cannot be judged and are kept`,
+      });
+    }
     // An origin shared by several types (an attribute subject) is used when any of them used it.
     for (const g of grants) {
       const key = placeKey(g.origin);
@@ -232,7 +311,8 @@ function hardenFrom(
         });
         continue;
       }
-      const sharedUsed = byOrigin.get(key)!.some((h) => h !== g && !seenTypes.has(h.type));
+      const sharedUsed =
+        heldUnseen.has(key) || byOrigin.get(key)!.some((h) => h !== g && !seenTypes.has(h.type));
       if (sharedUsed) continue; // the same rule also serves a type the traces say nothing about
       findings.push({
         code: 'unused-grant',
@@ -246,6 +326,20 @@ function hardenFrom(
         removed.add(key);
         removals.push(g.origin);
       }
+    }
+    for (const [type, list] of shares) {
+      if (unseenReported.has(type)) continue;
+      // (Declared types here: the undeclared ones were reported above when they hold one.)
+      const unused = list.some((block) => unusedBlocks.has(block));
+      if (!unused) continue;
+      unseenReported.add(type);
+      findings.push({
+        code: 'type-not-seen',
+        type,
+        grant: `type ${type}`,
+        ...at(model.types.get(type)!.origin),
+        message: `no process of type ${type} ran in the traces: its grants cannot be judged and are kept`,
+      });
     }
   }
   const broad = new Set<string>();
@@ -273,6 +367,54 @@ function hardenFrom(
   };
   const usedText = (x: Origin): string =>
     review.used.has(placeKey(x)) ? 'the traces use it' : 'the traces show no use of it';
+  const overAbility = (type: string, ability: string, x: AbilityGrantInfo): void => {
+    if (x.fromDefaultPriv) {
+      over(
+        x.origin,
+        type,
+        'default_priv',
+        'grants every privileged ability root has',
+        narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+      );
+      return;
+    }
+    if (ability === 'iofunc/read')
+      over(
+        x.origin,
+        type,
+        ability,
+        `reads files whatever their permissions; QNX advises fixing the permissions instead (${usedText(x.origin)})`,
+        undefined,
+      );
+    else if (ability === 'io')
+      over(
+        x.origin,
+        type,
+        ability,
+        `raw hardware I/O privilege with no narrower form; keep it for drivers only (${usedText(x.origin)})`,
+        undefined,
+      );
+    else if (!x.ranges && (ID_ABILITIES.has(ability) || ADDRESS_ABILITIES.has(ability)))
+      over(
+        x.origin,
+        type,
+        ability,
+        `${ability} without a subrange covers every value`,
+        narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+      );
+    else if (
+      x.ranges &&
+      !VADDR_ABILITIES.has(ability) &&
+      x.ranges.some((s) => s.kind === 'interval' && (s.open || s.end - s.start + 1n > WIDE))
+    )
+      over(
+        x.origin,
+        type,
+        printAbilityItem(abilityGrantNode(x)),
+        `an open-ended or wide (> ${WIDE} values) subrange`,
+        narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
+      );
+  };
   for (const [type, g] of model.grants) {
     for (const r of g.attaches)
       if (r.path === '/...') {
@@ -287,55 +429,17 @@ function hardenFrom(
           anywhere,
         );
       }
-    for (const [ability, list] of g.abilities)
-      for (const x of list) {
-        if (x.fromDefaultPriv) {
-          over(
-            x.origin,
-            type,
-            'default_priv',
-            'grants every privileged ability root has',
-            narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
-          );
-          continue;
-        }
-        if (ability === 'iofunc/read')
-          over(
-            x.origin,
-            type,
-            ability,
-            `reads files whatever their permissions; QNX advises fixing the permissions instead (${usedText(x.origin)})`,
-            undefined,
-          );
-        else if (ability === 'io')
-          over(
-            x.origin,
-            type,
-            ability,
-            `raw hardware I/O privilege with no narrower form; keep it for drivers only (${usedText(x.origin)})`,
-            undefined,
-          );
-        else if (!x.ranges && (ID_ABILITIES.has(ability) || ADDRESS_ABILITIES.has(ability)))
-          over(
-            x.origin,
-            type,
-            ability,
-            `${ability} without a subrange covers every value`,
-            narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
-          );
-        else if (
-          x.ranges &&
-          !VADDR_ABILITIES.has(ability) &&
-          x.ranges.some((s) => s.kind === 'interval' && (s.open || s.end - s.start + 1n > WIDE))
-        )
-          over(
-            x.origin,
-            type,
-            printAbilityItem(abilityGrantNode(x)),
-            `an open-ended or wide (> ${WIDE} values) subrange`,
-            narrowerText(o.byGrant.get(placeKey(x.origin)) ?? [], type, 'ability'),
-          );
-      }
+    // A shared block's items are read once; only those that may be broad are looked at per type.
+    const parts = g.abilities.parts();
+    if (parts.shares.length === 0)
+      for (const [ability, list] of g.abilities)
+        for (const x of list) overAbility(type, ability, x);
+    else {
+      for (const [ability, list] of parts.singles)
+        for (const x of list) overAbility(type, ability, x);
+      for (const block of parts.shares)
+        for (const [ability, x] of mayBeBroad(block)) overAbility(type, ability, x);
+    }
   }
   const firstOfType = o.firstOfType;
   for (const [type, processes] of [...o.processes].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -18,7 +18,8 @@
  * widened ↔ narrowed. Does no I/O.
  */
 import type { NumberLiteral, RangeValue } from '../policy/ast';
-import type { Origin, PolicyModel } from '../policy/model/types';
+import type { AbilityGrantInfo, NegationInfo, Origin, PolicyModel } from '../policy/model/types';
+import type { BlockItems } from '../policy/model/ability-index';
 import type { ConnectSet } from '../policy/model/connect-index';
 import { abilityValues } from '../policy/grants';
 import { abilityItemText, anyTypeConnectText, connectRuleOf, ruleText } from '../policy/grant-text';
@@ -129,7 +130,11 @@ function factKey(f: Pick<Fact, 'kind' | 'type' | 'domain' | 'object'>): string {
 }
 
 /** Every fact of a model, by key; `sameSets`: types whose connect sets equal the other policy's. */
-function factsOf(model: PolicyModel, sameSets: ReadonlySet<string>): Map<string, Fact> {
+function factsOf(
+  model: PolicyModel,
+  sameSets: ReadonlySet<string>,
+  sameBlocks: ReadonlyMap<string, readonly string[]>,
+): Map<string, Fact> {
   const out = new Map<string, Fact>();
   const put = (f: Fact): void => {
     const k = factKey(f);
@@ -181,7 +186,16 @@ function factsOf(model: PolicyModel, sameSets: ReadonlySet<string>): Map<string,
       at: place(d.origin),
     });
   for (const [type, g] of model.grants) {
-    for (const [ability, grants] of g.abilities) {
+    // Shared ability blocks both policies grant this type alike are left out but for the
+    // abilities a grant or negation of the type's own may change (see typesWithSameAbilityBlocks).
+    const candidates = sameBlocks.get(type);
+    const abilities: Iterable<[string, readonly AbilityGrantInfo[]]> = candidates
+      ? candidates.flatMap((x): Array<[string, readonly AbilityGrantInfo[]]> => {
+          const list = g.abilities.get(x);
+          return list ? [[x, list]] : [];
+        })
+      : g.abilities;
+    for (const [ability, grants] of abilities) {
       for (const domain of ['root', 'non-root'] as const) {
         // The grant model's normalisation: negations applied, subranges merged, names kept.
         const v = abilityValues(model, type, ability, domain);
@@ -259,6 +273,56 @@ function typesWithSameConnectSets(a: PolicyModel, b: PolicyModel): Set<string> {
   return out;
 }
 
+/**
+ * The types whose shared ability blocks (policy/model/ability-index.ts) are the same blocks in
+ * both policies, with the abilities still to compare: those a single-subject grant or negation
+ * of the type names in either policy. Every other ability of such a type comes from the same
+ * blocks on both sides and holds the same values. A block is named by an id of its content
+ * (read once per block), so a block of S subjects and I items costs I, not S × I.
+ */
+function typesWithSameAbilityBlocks(a: PolicyModel, b: PolicyModel): Map<string, string[]> {
+  const ids = new Map<string, number>();
+  const idOf = new Map<object, number>();
+  const blockId = (block: BlockItems<AbilityGrantInfo | NegationInfo>): number => {
+    let id = idOf.get(block);
+    if (id === undefined) {
+      const parts: string[] = [];
+      for (const [ability, list] of block)
+        for (const x of list) {
+          const r = 'ranges' in x ? (x.ranges?.map((v) => v.text).join(',') ?? '') : '';
+          const flags =
+            'fromDefaultPriv' in x ? `${x.fromDefaultPriv}${x.noinherit}${x.unlock}` : 'neg';
+          parts.push(`${ability}\0${r}\0${x.domains.root}${x.domains.nonRoot}${flags}`);
+        }
+      const key = parts.sort().join('\n');
+      id = ids.get(key) ?? ids.size;
+      ids.set(key, id);
+      idOf.set(block, id);
+    }
+    return id;
+  };
+  const signature = (model: PolicyModel, type: string): string | undefined => {
+    const g = model.grants.get(type);
+    if (!g) return undefined;
+    const sig = (list: ReadonlyArray<BlockItems<AbilityGrantInfo | NegationInfo>>): string =>
+      [...new Set(list.map(blockId))].sort((x, y) => x - y).join(',');
+    return `${sig(g.abilities.parts().shares)}|${sig(g.negations.parts().shares)}`;
+  };
+  const out = new Map<string, string[]>();
+  for (const type of a.grants.keys()) {
+    const sig = signature(a, type);
+    if (sig === undefined || sig === '|' || sig !== signature(b, type)) continue;
+    const own = new Set<string>();
+    for (const m of [a, b]) {
+      const g = m.grants.get(type)!;
+      for (const x of g.abilities.parts().singles.keys()) own.add(x);
+      for (const x of g.negations.parts().singles.keys()) own.add(x);
+    }
+    out.set(type, [...own]);
+  }
+  return out;
+}
+
 function compareEntries(a: DiffEntry, b: DiffEntry): number {
   const ka = [a.type, a.kind, a.object, a.domain ?? '', a.change];
   const kb = [b.type, b.kind, b.object, b.domain ?? '', b.change];
@@ -269,8 +333,9 @@ function compareEntries(a: DiffEntry, b: DiffEntry): number {
 /** The semantic difference from `before` to `after`. */
 export function diffPolicies(before: PolicyModel, after: PolicyModel): PolicyDiff {
   const same = typesWithSameConnectSets(before, after);
-  const a = factsOf(before, same);
-  const b = factsOf(after, same);
+  const sameBlocks = typesWithSameAbilityBlocks(before, after);
+  const a = factsOf(before, same, sameBlocks);
+  const b = factsOf(after, same, sameBlocks);
   const entries: DiffEntry[] = [];
   const entry = (change: ChangeKind, f: Fact, old?: Fact, now?: Fact): DiffEntry => ({
     change,

@@ -131,7 +131,10 @@ export function encodeText(text: string, encoding: Encoding): Buffer {
   }
 }
 
-/** A hostile policy's text: an attribute with members, a large set statement, non-ASCII comments. */
+/**
+ * A hostile policy's text: an attribute with members, large set statements (a connect set and an
+ * ability block of as many subjects as items), non-ASCII comments.
+ */
 export function policyText(setSize: number): string {
   const set = Array.from({ length: setSize }, (_, i) => `h${i}_t`);
   return [
@@ -148,6 +151,8 @@ export function policyText(setSize: number): string {
     '};',
     ...set.map((t) => `type ${t};`),
     `allow {${set.join(' ')}} {${set.join(' ')}}:channel connect;`,
+    ...set.map((_, i) => `ability h${i}_ab;`),
+    `allow {${set.join(' ')}} self:ability {${set.map((_, i) => ` h${i}_ab`).join('')} };`,
     'allow_attach p0_t /dev/null;',
     '',
   ].join('\n');

@@ -25,9 +25,12 @@ import {
 } from '../../qnx/abilities';
 import { MAX_VALUE } from './range-file';
 import { ConnectIndex, connectSet, type ConnectSet } from './connect-index';
+import { AbilityIndex } from './ability-index';
 import type {
+  AbilityGrantInfo,
   Declaration,
   Domains,
+  NegationInfo,
   NamedRangeValues,
   Origin,
   PolicyModel,
@@ -164,9 +167,9 @@ export function grantsOf(model: PolicyModel, type: string): TypeGrants {
   let g = model.grants.get(type);
   if (!g) {
     g = {
-      abilities: new Map(),
-      negations: new Map(),
-      gainPriv: new Map(),
+      abilities: new AbilityIndex(),
+      negations: new AbilityIndex(),
+      gainPriv: new AbilityIndex(),
       connects: new ConnectIndex(type),
       attaches: [],
       links: [],
@@ -242,17 +245,58 @@ function addRule(model: PolicyModel, s: Statement, file: string): void {
   }
 }
 
-/** An item of an ability block with what it grants, shared by the block's subjects. */
-interface BlockItem {
-  item: AllowAbility['items'][number];
+/** A `channel_connect` grant of an ability block: the objects (`*` for any type), a set when several. */
+interface BlockConnect {
   origin: Origin;
-  ranges?: Subrange[] | undefined;
-  /** `channel_connect` items: the objects (`*` for any type), as a shared set when several. */
-  objects?: string[];
+  objects: string[];
   set?: ConnectSet;
 }
 
+/** What one ability block grants, built once for all its subjects. */
+interface BlockGrants {
+  abilities: Map<string, AbilityGrantInfo[]>;
+  negations: Map<string, NegationInfo[]>;
+  gainPriv: Map<string, Origin[]>;
+  connects: BlockConnect[];
+}
+
 function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): void {
+  const block = blockGrants(model, s, file);
+  const subjects = expandSet(model, s.subjects);
+  const blockOrigin = originOf(s, file);
+  // A block of several subjects is kept once and each subject holds a share of it (ability-index.ts);
+  // a block of one subject, or of one entry, costs the same either way and stays in the type's map.
+  const shared = subjects.length > 1;
+  for (const subject of subjects) {
+    const g = grantsOf(model, subject);
+    g.abilityBlocks.push(blockOrigin);
+    addBlock(g.abilities, block.abilities, shared);
+    addBlock(g.negations, block.negations, shared);
+    addBlock(g.gainPriv, block.gainPriv, shared);
+    for (const { origin, objects, set } of block.connects) {
+      // `channel_connect:O` is the same grant as `allow S O:channel connect`.
+      if (set) g.connects.addSet({ set, via: 'ability', domains: block.domains, origin });
+      else
+        for (const object of objects)
+          g.connects.add({ object, via: 'ability', domains: block.domains, origin });
+    }
+  }
+}
+
+function addBlock<V>(index: AbilityIndex<V>, items: Map<string, V[]>, shared: boolean): void {
+  let entries = 0;
+  for (const list of items.values()) entries += list.length;
+  if (entries === 0) return;
+  if (shared && entries > 1) index.addShare(items);
+  else for (const [ability, list] of items) for (const v of list) index.add(ability, v);
+}
+
+/** The grants of one ability block, in item order, as every subject receives them. */
+function blockGrants(
+  model: PolicyModel,
+  s: AllowAbility,
+  file: string,
+): BlockGrants & { domains: Domains } {
   const flags = new Set(s.items.filter((i) => i.type === 'ability-flag').map((i) => i.name));
   // [INF] A block without `nonroot` grants the root domain only; with it, both domains.
   const domains: Domains = { root: true, nonRoot: flags.has('nonroot') };
@@ -263,66 +307,60 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
       .filter((i): i is AbilityGrant => i.type === 'ability-grant' && i.negated)
       .map((i) => normaliseAbilityName(i.name.value)),
   );
-  const blockOrigin = originOf(s, file);
-  // What each item grants, once for every subject: origins, subranges and connect objects are
-  // shared, so a block costs one entry per (subject, item), never per (subject, object).
-  const items = s.items.map((item): BlockItem => {
+  const out: BlockGrants & { domains: Domains } = {
+    abilities: new Map(),
+    negations: new Map(),
+    gainPriv: new Map(),
+    connects: [],
+    domains,
+  };
+  for (const item of s.items) {
     const origin = originOf(s, file, item);
-    if (item.type !== 'ability-grant' || item.negated) return { item, origin };
-    const ranges = item.ranges?.map((r) => toSubrange(r));
-    if (normaliseAbilityName(item.name.value) !== 'channel_connect')
-      return { item, origin, ranges };
-    const objects = ranges
-      ? ranges.flatMap((r) => (r.kind === 'name' ? expandName(model, r.name) : []))
-      : ['*'];
-    const set = objects.length > 1 ? connectSet(objects) : undefined;
-    return { item, origin, ranges, objects, ...(set ? { set } : {}) };
-  });
-  for (const subject of expandSet(model, s.subjects)) {
-    const g = grantsOf(model, subject);
-    g.abilityBlocks.push(blockOrigin);
-    for (const { item, origin, ranges, objects, set } of items) {
-      if (item.type === 'ability-flag') {
-        if (item.name !== 'default_priv') continue;
-        // default_priv = every static ability of the version, minus the block's own negations.
-        for (const info of staticAbilities(model.qnx)) {
-          if (negatedHere.has(info.name)) continue;
-          push(g.abilities, info.name, {
-            ability: info.name,
-            domains,
-            noinherit,
-            unlock,
-            fromDefaultPriv: true,
-            origin,
-          });
-          if (info.name === 'channel_connect')
-            g.connects.add({ object: '*', via: 'ability', domains, origin });
-        }
-      } else if (item.type === 'gain-priv') {
-        push(g.gainPriv, normaliseAbilityName(item.ability.value), origin);
-      } else {
-        const ability = normaliseAbilityName(item.name.value);
-        if (item.negated) {
-          push(g.negations, ability, { ability, domains, origin });
-          continue;
-        }
-        push(g.abilities, ability, {
-          ability,
-          ...(ranges ? { ranges } : {}),
+    if (item.type === 'ability-flag') {
+      if (item.name !== 'default_priv') continue;
+      // default_priv = every static ability of the version, minus the block's own negations.
+      for (const info of staticAbilities(model.qnx)) {
+        if (negatedHere.has(info.name)) continue;
+        push(out.abilities, info.name, {
+          ability: info.name,
           domains,
           noinherit,
           unlock,
-          fromDefaultPriv: false,
+          fromDefaultPriv: true,
           origin,
         });
-        // `channel_connect:O` is the same grant as `allow S O:channel connect`.
-        if (set) g.connects.addSet({ set, via: 'ability', domains, origin });
-        else
-          for (const object of objects ?? [])
-            g.connects.add({ object, via: 'ability', domains, origin });
+        if (info.name === 'channel_connect') out.connects.push({ origin, objects: ['*'] });
       }
+    } else if (item.type === 'gain-priv') {
+      push(out.gainPriv, normaliseAbilityName(item.ability.value), origin);
+    } else {
+      const ability = normaliseAbilityName(item.name.value);
+      if (item.negated) {
+        push(out.negations, ability, { ability, domains, origin });
+        continue;
+      }
+      const ranges = item.ranges?.map((r) => toSubrange(r));
+      push(out.abilities, ability, {
+        ability,
+        ...(ranges ? { ranges } : {}),
+        domains,
+        noinherit,
+        unlock,
+        fromDefaultPriv: false,
+        origin,
+      });
+      if (ability !== 'channel_connect') continue;
+      const objects = ranges
+        ? ranges.flatMap((r) => (r.kind === 'name' ? expandName(model, r.name) : []))
+        : ['*'];
+      out.connects.push({
+        origin,
+        objects,
+        ...(objects.length > 1 ? { set: connectSet(objects) } : {}),
+      });
     }
   }
+  return out;
 }
 
 /** Converts one written subrange to a BigInt interval or a name. */

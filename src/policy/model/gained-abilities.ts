@@ -45,7 +45,7 @@ export function gainedAbilities(
  * True when every subrange of `x` lies inside one subrange of `mine`'s, merged as
  * secpolcompile merges them (touching or overlapping subranges join; names by name).
  */
-function coveredBy(x: AbilityGrantInfo, mine: AbilityGrantInfo[]): boolean {
+function coveredBy(x: AbilityGrantInfo, mine: readonly AbilityGrantInfo[]): boolean {
   if (mine.some((m) => !m.ranges)) return true;
   if (!x.ranges) return false;
   const subs = mine.flatMap((m) => m.ranges!);

@@ -10,6 +10,7 @@
 import type { AbilityItem, PathSpec, Statement } from '../ast';
 import type { QnxVersion } from '../../qnx/abilities';
 import type { ConnectIndex } from './connect-index';
+import type { AbilityIndex } from './ability-index';
 
 /** Where a grant was written: the statement, the item inside it, and its place. */
 export interface Origin {
@@ -76,11 +77,15 @@ export interface PathRule {
 
 /** Everything one type is granted. */
 export interface TypeGrants {
-  /** Granted abilities by normalised name. */
-  abilities: Map<string, AbilityGrantInfo[]>;
-  negations: Map<string, NegationInfo[]>;
-  /** `gain_priv:ABILITY` items by normalised ability name. */
-  gainPriv: Map<string, Origin[]>;
+  /**
+   * Granted abilities by normalised name; a block of several subjects is kept once and shared
+   * (ability-index.ts), so read with `get`/`has` or iterate, as a map.
+   */
+  abilities: AbilityIndex<AbilityGrantInfo>;
+  /** `-ability` items by normalised name, shared as `abilities`. */
+  negations: AbilityIndex<NegationInfo>;
+  /** `gain_priv:ABILITY` items by normalised ability name, shared as `abilities`. */
+  gainPriv: AbilityIndex<Origin>;
   /** Connect permissions by object type (`*` = any type); sets kept as sets (connect-index.ts). */
   connects: ConnectIndex<ConnectGrant>;
   attaches: PathRule[];

@@ -8,7 +8,8 @@
  * are reported once per written item.
  */
 import type { LintPass } from '../lint-types';
-import type { Origin } from '../model/types';
+import type { AbilityGrantInfo, Origin } from '../model/types';
+import type { AbilityIndexParts, BlockItems } from '../model/ability-index';
 import { eachStatement, namePlace } from './walk';
 
 /** Reports repeated declarations and grants. */
@@ -52,16 +53,18 @@ export const reportDuplicateRule: LintPass = (policy, model, session) => {
     }
   });
   for (const [type, g] of model.grants) {
-    for (const [ability, grants] of g.abilities) {
-      const seen = new Map<string, Origin>();
-      for (const x of grants) {
-        if (x.fromDefaultPriv) continue;
-        const key = `${x.ranges?.map((r) => r.text).join(',') ?? ''}|${x.domains.root}|${x.domains.nonRoot}`;
-        const first = seen.get(key);
-        if (first) dup(`grant of \`${ability}\` to ${type}`, x.origin, first);
-        else seen.set(key, x.origin);
+    // Shared ability blocks are expanded only for a type that may hold a duplicate grant.
+    if (mayRepeat(g.abilities.parts()))
+      for (const [ability, grants] of g.abilities) {
+        const seen = new Map<string, Origin>();
+        for (const x of grants) {
+          if (x.fromDefaultPriv) continue;
+          const key = `${x.ranges?.map((r) => r.text).join(',') ?? ''}|${x.domains.root}|${x.domains.nonRoot}`;
+          const first = seen.get(key);
+          if (first) dup(`grant of \`${ability}\` to ${type}`, x.origin, first);
+          else seen.set(key, x.origin);
+        }
       }
-    }
     // Sets are expanded only for a type that may hold a duplicate connect.
     if (g.connects.mayRepeat('allow-connect'))
       for (const [object, list] of g.connects) {
@@ -80,3 +83,62 @@ export const reportDuplicateRule: LintPass = (policy, model, session) => {
     }
   }
 };
+
+/** The abilities a shared block grants by name (not through `default_priv`), and whether one repeats. */
+interface BlockNames {
+  names: Set<string>;
+  repeats: boolean;
+}
+
+const blockNames = new WeakMap<BlockItems<AbilityGrantInfo>, BlockNames>();
+const blockMeets = new WeakMap<BlockNames, WeakMap<BlockNames, boolean>>();
+
+function namesOf(items: BlockItems<AbilityGrantInfo>): BlockNames {
+  let b = blockNames.get(items);
+  if (!b) {
+    b = { names: new Set(), repeats: false };
+    for (const [ability, list] of items) {
+      const named = list.filter((x) => !x.fromDefaultPriv).length;
+      if (named > 0) b.names.add(ability);
+      if (named > 1) b.repeats = true;
+    }
+    blockNames.set(items, b);
+  }
+  return b;
+}
+
+/** True when two blocks grant an ability of the same name (cached per pair of blocks). */
+function meet(a: BlockNames, b: BlockNames): boolean {
+  const [small, large] = a.names.size <= b.names.size ? [a, b] : [b, a];
+  let byLarge = blockMeets.get(small);
+  if (!byLarge) blockMeets.set(small, (byLarge = new WeakMap()));
+  let hit = byLarge.get(large);
+  if (hit === undefined) {
+    hit = [...small.names].some((n) => large.names.has(n));
+    byLarge.set(large, hit);
+  }
+  return hit;
+}
+
+/**
+ * True when a type's abilities may hold two named grants of one ability (the only case with a
+ * duplicate): decided per block, so a block of S subjects and I items is read once, not S × I.
+ */
+function mayRepeat(parts: AbilityIndexParts<AbilityGrantInfo>): boolean {
+  if (parts.shares.length === 0) return true;
+  const own = new Set<string>();
+  for (const [ability, list] of parts.singles) {
+    const named = list.filter((x) => !x.fromDefaultPriv).length;
+    if (named > 1) return true;
+    if (named > 0) own.add(ability);
+  }
+  const blocks = parts.shares.map(namesOf);
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (b.repeats) return true;
+    const [small, large] = own.size <= b.names.size ? [own, b.names] : [b.names, own];
+    for (const n of small) if (large.has(n)) return true;
+    for (let j = i + 1; j < blocks.length; j++) if (meet(b, blocks[j]!)) return true;
+  }
+  return false;
+}
