@@ -22,7 +22,8 @@ import {
   type SessionState,
 } from '../review/session/session';
 import { answersText } from '../review/session/answers';
-import { REVIEW_KEYS, runPrompts, type Prompter } from './review-prompt';
+import { REVIEW_KEYS, runPrompts } from './review-prompt';
+import { scripted } from '../test-utils/scripted-prompter';
 
 const DOC = readFileSync(path.join(__dirname, '..', '..', 'docs', 'review.md'), 'utf8');
 
@@ -42,22 +43,6 @@ const POLICY = [
   'allow drv_t self:ability { interrupt:0-31 };',
   '',
 ].join('\n');
-
-/** A prompter answering from a list; records each question with the keys it offered. */
-function scripted(answers: string[]): Prompter & { asked: string[] } {
-  const asked: string[] = [];
-  const next = (q: string, def?: string): Promise<string> => {
-    asked.push(q);
-    const a = answers.shift();
-    if (a === undefined) throw new Error(`no scripted answer for: ${q}`);
-    return Promise.resolve(a === '' && def !== undefined ? def : a);
-  };
-  return {
-    asked,
-    key: (message, keys) => next(`${message} [${keys.map((k) => k.key).join('')}]`),
-    text: (message, def) => next(`${message}${def !== undefined ? ` (${def})` : ''}`, def),
-  };
-}
 
 async function session(
   keys: string[],

@@ -16,7 +16,8 @@ import { parsePolicies } from '../../policy/parse';
 import { buildModel } from '../../policy/model/build-model';
 import { startSession } from '../../review/session/session';
 import { answersText } from '../../review/session/answers';
-import { runPrompts, type Prompter } from '../review-prompt';
+import { runPrompts } from '../review-prompt';
+import { scripted } from '../../test-utils/scripted-prompter';
 
 const samples = path.join(__dirname, '..', '..', '..', 'samples');
 const SAMPLE = path.join(samples, 'review-session');
@@ -113,23 +114,6 @@ describe('review --answers (replay)', () => {
     expect(r.stderr).toContain('review needs --policy');
   });
 });
-
-/** A prompter answering from a script, recording what it was asked. */
-function scripted(answers: string[]): Prompter & { asked: string[] } {
-  const asked: string[] = [];
-  // As @inquirer/prompts' input: an empty answer is the default.
-  const next = (q: string, def?: string): Promise<string> => {
-    asked.push(q);
-    const a = answers.shift();
-    if (a === undefined) throw new Error(`no scripted answer for: ${q}`);
-    return Promise.resolve(a === '' && def !== undefined ? def : a);
-  };
-  return {
-    asked,
-    key: (message, keys) => next(`${message} [${keys.map((k) => k.key).join('')}]`),
-    text: (message, def) => next(`${message}${def !== undefined ? ` (${def})` : ''}`, def),
-  };
-}
 
 describe('review prompts (injected input)', () => {
   const seed = path.join(samples, 'seed-walkthrough');
