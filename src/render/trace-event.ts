@@ -18,6 +18,17 @@ export function formatEvent(e: TraceEvent): string {
   return visible(eventLine(e));
 }
 
+/**
+ * The canonical line of an event the trace parser made (src/trace/push-parser.ts),
+ * the same text as `formatEvent` without scanning it again: the parser reads
+ * every line through `visible` (and refuses a JSON record that needs it), and
+ * the line is made of that text's parts and ASCII. Events built elsewhere go
+ * through `formatEvent`.
+ */
+export function formatParsedEvent(e: TraceEvent): string {
+  return eventLine(e);
+}
+
 function eventLine(e: TraceEvent): string {
   if (e.kind === 'unknown') return e.record;
   const who = `${e.severity}: ${e.process === '' ? '-' : e.process} (pid:${e.pid})`;
