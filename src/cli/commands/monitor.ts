@@ -24,6 +24,7 @@ import { withColor } from '../shared-options';
 import type { TraceSummary } from '../../trace/push-parser';
 import { formatEventJson, formatParsedEvent } from '../../render/trace-event';
 import { LineBatch } from '../line-batch';
+import { drained } from '../drained';
 import { monitorReport } from '../../render/monitor-report';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
 
@@ -158,11 +159,7 @@ export const monitorCommand: CommandImpl = {
               const bytes = batch.take();
               if (output) await output.write(bytes);
               // A closed reader (`| head`) destroys the stream: no drain will come.
-              else if (!out.write(bytes) && !out.destroyed)
-                await new Promise((res) => {
-                  out.once('drain', res);
-                  out.once('close', res);
-                });
+              else if (!out.write(bytes) && !out.destroyed) await drained(out, 'close');
             },
           });
           summaries.push(summary);
@@ -308,11 +305,7 @@ async function openOutputFile(
     stream,
     write: async (bytes) => {
       if (failure) throw new FileError(name, 'write', failure);
-      if (!stream.write(bytes))
-        await new Promise<void>((res) => {
-          stream.once('drain', res);
-          stream.once('error', () => res());
-        });
+      if (!stream.write(bytes)) await drained(stream, 'error');
       if (failure) throw new FileError(name, 'write', failure);
     },
     commit: async () => {
