@@ -1,6 +1,11 @@
 import { parseTraceText } from '../trace/push-parser';
 import { generatedTrace } from '../test-utils/generated-trace';
-import { formatEvent, formatParsedEvent } from './trace-event';
+import {
+  formatEvent,
+  formatEventJson,
+  formatParsedEvent,
+  formatParsedEventJson,
+} from './trace-event';
 
 describe('formatParsedEvent', () => {
   test("the parser's events print as formatEvent prints them, controls and invisible characters included", async () => {
@@ -13,10 +18,17 @@ describe('formatParsedEvent', () => {
       'error: bin/g (pid:6) type t lacks ability CHANNEL_CONNECT(7) (fs_\ufeffuser_t) as root',
       '{"schema":"secpol-learn/trace-event@1","record":"error: bin/h (pid:7) type t lacks ability IO as root"}',
     ];
-    const generated = (await generatedTrace(3, 2000, 0)).toString('latin1');
+    const generated = (await generatedTrace(3, 2000)).toString('latin1');
     const events = parseTraceText(`${hostile.join('\n')}\n${generated}`).events;
     expect(events.length).toBeGreaterThan(1500);
-    for (const e of events) expect(formatParsedEvent(e)).toBe(formatEvent(e));
+    for (const e of events) {
+      expect(formatParsedEvent(e)).toBe(formatEvent(e));
+      expect(formatParsedEventJson(e)).toBe(formatEventJson(e));
+    }
+    // Times, wrapped records and altered marks are in some of the objects compared.
+    const json = events.map(formatEventJson).join('\n');
+    expect(json).toContain('"time":');
+    expect(json).toContain('"altered":true');
     // The events held those characters before the parser read them as `?`.
     expect(events.slice(0, 6).every((e) => formatEvent(e).includes('?'))).toBe(true);
   });

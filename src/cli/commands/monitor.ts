@@ -22,7 +22,7 @@ import { NO_PROGRESS, fileSizes, traceProgress } from '../progress';
 import { isTerminal } from '../color';
 import { withColor } from '../shared-options';
 import type { TraceSummary } from '../../trace/push-parser';
-import { formatEventJson, formatParsedEvent } from '../../render/trace-event';
+import { formatParsedEvent, formatParsedEventJson } from '../../render/trace-event';
 import { LineBatch } from '../line-batch';
 import { drained } from '../drained';
 import { monitorReport } from '../../render/monitor-report';
@@ -140,7 +140,7 @@ export const monitorCommand: CommandImpl = {
             times: json || options.interval !== undefined,
             onEvent: (e) => {
               if (!filter.accept(e)) return;
-              if (json) batch.addLine(formatEventJson(e));
+              if (json) batch.addLine(formatParsedEventJson(e));
               else if (verbose)
                 batch.addLine(`${e.position.file}:${e.position.line}: ${formatParsedEvent(e)}`);
               else batch.addLine(formatParsedEvent(e));
