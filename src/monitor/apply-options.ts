@@ -94,7 +94,7 @@ export class MonitorFilter {
   private readonly names: Set<string> | undefined;
   private readonly ranged: Set<string>;
   private readonly maxRemembered: number;
-  /** The bound of each id map: a tenth of `maxRemembered` (they hold full check texts, a few hundred bytes each). */
+  /** The bound of each id map (checks, processes): a tenth of `maxRemembered`. */
   private readonly maxIds: number;
   /** True when every numeric key is an exact integer (the bound is not huge). */
   private readonly numericKeys: boolean;
