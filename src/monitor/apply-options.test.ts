@@ -174,3 +174,75 @@ describe('repeats: ability checks only (the page: -r "notify repeated ability ch
     expect(new Set(pathTexts).size).toBeLessThan(pathTexts.length);
   });
 });
+
+describe('dedup identity: numeric keys and the check tree say what the joined text said', () => {
+  /** The first of each (process, pid, full check text), as the filter did with one key string per pair. */
+  const reference = (events: ReturnType<typeof parseTraceText>['events'], o: MonitorOptions) => {
+    const seen = new Set<string>();
+    return events.filter((e) => {
+      if (e.kind !== 'ability') return true;
+      const a = e.ability;
+      const withArg = !a.dynamic || (o.ranged ?? []).includes(a.policyName);
+      const arg = withArg ? formatEvent(e).replace(/^.* ability [^ (]*(.*) as .*$/, '$1') : '';
+      const key = [
+        e.process,
+        o.combine ? '' : e.pid,
+        e.severity,
+        e.securityType,
+        a.policyName,
+        e.domain,
+        arg,
+      ].join('\0');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+
+  test('a generated trace: the same events kept as the reference, with and without -c', async () => {
+    const text = (await generatedTrace(7, 4000, 0)).toString('latin1');
+    const all = parseTraceText(text).events;
+    for (const combine of [false, true]) {
+      const o: MonitorOptions = { successes: true, unnamed: true, combine };
+      const f = new MonitorFilter(o);
+      const kept = all.filter((e) => f.accept(e));
+      expect(f.stats.forgotten).toBe(0);
+      expect(f.stats.repeats).toBeGreaterThan(0);
+      // Everything but the dedup (kinds, names, unknown forms) as the filter decides it with -r.
+      const r = new MonitorFilter({ ...o, repeats: true });
+      const passing = all.filter((e) => r.accept(e));
+      expect(kept.map(formatEvent)).toEqual(reference(passing, o).map(formatEvent));
+    }
+  });
+
+  test('pids: 7 and 007 are two processes; pids past the numeric range still repeat', () => {
+    const line = (pid: string, arg = 1): string =>
+      `error: sbin/a (pid:${pid}) type t lacks ability SETUID(${arg}) as root`;
+    const pids = ['7', '007', '7', '007', '99999999', '99999999', '123456789012', '123456789012'];
+    const f = new MonitorFilter({});
+    const shown = parseTraceText(pids.map((p) => line(p)).join('\n')).events.filter((e) =>
+      f.accept(e),
+    );
+    expect(shown.map((e) => (e.kind === 'ability' ? e.pid : ''))).toEqual([
+      '7',
+      '007',
+      '99999999',
+      '123456789012',
+    ]);
+    expect(f.stats.repeats).toBe(4);
+  });
+
+  test('checks differing in one part only are distinct: severity, type, domain, argument', () => {
+    const lines = [
+      'error: sbin/a (pid:1) type t lacks ability SETUID(1) as root',
+      'info: sbin/a (pid:1) type t uses ability SETUID(1) as root',
+      'error: sbin/a (pid:1) type u lacks ability SETUID(1) as root',
+      'error: sbin/a (pid:1) type t lacks ability SETUID(1) as non-root',
+      'error: sbin/a (pid:1) type t lacks ability SETUID(2) as root',
+      'error: sbin/a (pid:1) type t lacks ability SETGID(1) as root',
+    ];
+    const f = new MonitorFilter({ successes: true });
+    const events = parseTraceText([...lines, ...lines].join('\n')).events;
+    expect(events.filter((e) => f.accept(e)).map(formatEvent)).toEqual(lines);
+  });
+});

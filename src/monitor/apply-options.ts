@@ -71,17 +71,33 @@ export class MonitorFilter {
     forgotten: 0,
   };
   /**
-   * (process, check) pairs seen, oldest first, as short keys `PROCESS:CHECK[:PID]`
-   * of numbers from the two id maps: about 60 bytes each instead of 300 for the
-   * full text, and short-lived enough that V8 collects the forgotten ones early.
+   * (process, check) pairs seen, oldest first, as keys of numbers from the two
+   * id maps: one number `(PROCESS * maxIds + CHECK) * PID_LIMIT + PID` when the
+   * pid is a canonical decimal under PID_LIMIT (no string built or hashed per
+   * record), else the text `PROCESS:CHECK:PID`; a pair always gets the same one
+   * of the two forms, and a number never equals a string, so the keys are as
+   * distinct as the pairs. With `-c`, `PROCESS * maxIds + CHECK`.
    */
-  private readonly seen = new Set<string>();
-  private readonly checkIds = new Map<string, number>();
+  private readonly seen = new Set<string | number>();
+  /**
+   * Check ids by the check's parts, one level each (severity, security type,
+   * ability, domain, argument text and `-i` phase): the first four are the
+   * parser's interned strings, whose hashes V8 keeps, so no check text is
+   * built or hashed per record. The same ids as a map of the joined text: no
+   * part holds a NUL (the parser reads it as `?`), so the parts are as
+   * distinct as the text.
+   */
+  private checkIds: CheckTree = new Map();
+  private checkCount = 0;
   private readonly processIds = new Map<string, number>();
   private readonly firstTime = new Map<string, number>();
   private readonly names: Set<string> | undefined;
   private readonly ranged: Set<string>;
   private readonly maxRemembered: number;
+  /** The bound of each id map (checks, processes): a tenth of `maxRemembered`. */
+  private readonly maxIds: number;
+  /** True when every numeric key is an exact integer (the bound is not huge). */
+  private readonly numericKeys: boolean;
 
   /** `maxRemembered`: the dedup memory's bound in (process, check) pairs (tests make it small). */
   constructor(
@@ -91,6 +107,8 @@ export class MonitorFilter {
     this.names = options.names && options.names.length > 0 ? new Set(options.names) : undefined;
     this.ranged = new Set(options.ranged ?? []);
     this.maxRemembered = Math.max(1, maxRemembered);
+    this.maxIds = Math.max(16, Math.floor(this.maxRemembered / 10));
+    this.numericKeys = this.maxIds * this.maxIds * PID_LIMIT <= Number.MAX_SAFE_INTEGER;
   }
 
   /** True when the event passes the options (and records it for dedup). */
@@ -144,30 +162,40 @@ export class MonitorFilter {
     return true;
   }
 
-  /** The short dedup key of an ability event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
-  private dedupKey(e: Extract<TraceEvent, { kind: 'ability' }>, phase: string): string {
-    // The id maps hold full check texts (a few hundred bytes each): a tenth of the bound.
-    const maxIds = Math.max(16, Math.floor(this.maxRemembered / 10));
-    if (this.checkIds.size >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
-    const check = checkKey(e, this.ranged) + phase;
-    let c = this.checkIds.get(check);
+  /** The dedup key of an ability event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
+  private dedupKey(e: Extract<TraceEvent, { kind: 'ability' }>, phase: string): string | number {
+    const maxIds = this.maxIds;
+    if (this.checkCount >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
+    const a = e.ability;
+    const withArg = !a.dynamic || this.ranged.has(a.policyName) || this.ranged.has(a.monitorName);
+    const leaf = level(
+      level(level(level(this.checkIds, e.severity), e.securityType), a.policyName),
+      e.domain,
+    );
+    const argument = (withArg ? argumentText(e.argument) : '') + phase;
+    let c = leaf.get(argument);
     if (c === undefined) {
-      c = this.checkIds.size;
-      this.checkIds.set(check, c);
+      c = this.checkCount++;
+      leaf.set(argument, c);
     }
     let p = this.processIds.get(e.process);
     if (p === undefined) {
       p = this.processIds.size;
       this.processIds.set(e.process, p);
     }
-    return this.options.combine ? `${p}:${c}` : `${p}:${c}:${e.pid}`;
+    if (!this.numericKeys) return this.options.combine ? `${p}:${c}` : `${p}:${c}:${e.pid}`;
+    const pair = p * maxIds + c;
+    if (this.options.combine) return pair;
+    const pid = pidNumber(e.pid);
+    return pid >= 0 ? pair * PID_LIMIT + pid : `${p}:${c}:${e.pid}`;
   }
 
   /** Forgets every check (shown again if repeated): the ids start over. */
   private forgetAll(): void {
     this.stats.forgotten += this.seen.size;
     this.seen.clear();
-    this.checkIds.clear();
+    this.checkIds = new Map();
+    this.checkCount = 0;
     this.processIds.clear();
   }
 
@@ -179,8 +207,24 @@ export class MonitorFilter {
   }
 }
 
+/** Pids below this are part of a numeric dedup key (QNX pids seen in traces are far below it). */
+const PID_LIMIT = 1 << 26;
+
+/** A pid text as a number when it is canonical decimal (no sign, no leading zero) below PID_LIMIT; else -1. */
+function pidNumber(pid: string): number {
+  const n = pid.length;
+  if (n === 0 || n > 8 || (n > 1 && pid.charCodeAt(0) === 48)) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = pid.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v < PID_LIMIT ? v : -1;
+}
+
 /** Drops the oldest quarter of a Set's or Map's entries (insertion order); returns how many. */
-function forgetOldest(memory: Set<string> | Map<string, number>): number {
+function forgetOldest<K>(memory: Set<K> | Map<K, number>): number {
   const drop = Math.max(1, Math.floor(memory.size / 4));
   let dropped = 0;
   for (const key of memory.keys()) {
@@ -191,11 +235,17 @@ function forgetOldest(memory: Set<string> | Map<string, number>): number {
   return dropped;
 }
 
-/** The identity of an ability check: what `-r` off collapses. A dynamic ability's argument counts only with `-S`. */
-function checkKey(e: Extract<TraceEvent, { kind: 'ability' }>, ranged: Set<string>): string {
-  const a = e.ability;
-  const withArg = !a.dynamic || ranged.has(a.policyName) || ranged.has(a.monitorName);
-  return `${e.severity}\0${e.securityType}\0${a.policyName}\0${e.domain}\0${withArg ? argumentText(e.argument) : ''}`;
+/** The identity of an ability check, what `-r` off collapses, level by level (a dynamic ability's argument counts only with `-S`). */
+type CheckTree = Map<string, Map<string, Map<string, Map<string, Map<string, number>>>>>;
+
+/** The map under `key` in `tree`, made when missing. */
+function level<V>(tree: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let sub = tree.get(key);
+  if (sub === undefined) {
+    sub = new Map();
+    tree.set(key, sub);
+  }
+  return sub;
 }
 
 /** Streams the events of `events` that pass `options`; the filter's stats are returned at the end. */

@@ -18,6 +18,17 @@ export function formatEvent(e: TraceEvent): string {
   return visible(eventLine(e));
 }
 
+/**
+ * The canonical line of an event the trace parser made (src/trace/push-parser.ts),
+ * the same text as `formatEvent` without scanning it again: the parser reads
+ * every line through `visible` (and refuses a JSON record that needs it), and
+ * the line is made of that text's parts and ASCII. Events built elsewhere go
+ * through `formatEvent`.
+ */
+export function formatParsedEvent(e: TraceEvent): string {
+  return eventLine(e);
+}
+
 function eventLine(e: TraceEvent): string {
   if (e.kind === 'unknown') return e.record;
   const who = `${e.severity}: ${e.process === '' ? '-' : e.process} (pid:${e.pid})`;
@@ -39,4 +50,18 @@ function eventLine(e: TraceEvent): string {
 /** The JSON Lines object of an event: the schema marker, then the event's fields. */
 export function formatEventJson(e: TraceEvent): string {
   return escapeJsonControls(JSON.stringify({ schema: TRACE_EVENT_SCHEMA, ...e }));
+}
+
+/** `{"schema":"…",` : the start of every JSON Lines object. */
+const JSON_HEAD = `{"schema":${JSON.stringify(TRACE_EVENT_SCHEMA)},`;
+
+/**
+ * The JSON Lines object of an event the trace parser made, the same text as
+ * `formatEventJson`: its strings went through `visible`, which replaces every
+ * character `escapeJsonControls` escapes, and the event has no `schema` field
+ * of its own, so the schema marker and the event's JSON are joined as text
+ * (no copy of the event, no second scan).
+ */
+export function formatParsedEventJson(e: TraceEvent): string {
+  return JSON_HEAD + JSON.stringify(e).slice(1);
 }

@@ -121,6 +121,17 @@ describe('monitor command', () => {
     expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(4);
   });
 
+  test('-o over many slow batches (1 MiB chunks, each waiting for a drain): every line written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'monitor-'));
+    const trace = path.join(dir, 'trace.log');
+    const out = path.join(dir, 'out.txt');
+    const line = 'error: sbin/a (pid:1) of type t failed to attach to path /x: no rule\n';
+    writeFileSync(trace, line.repeat(200_000));
+    const r = await runCli(['monitor', '-o', out, trace]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(line.repeat(200_000));
+  });
+
   test('an unreadable file exits 2 with one line naming it', async () => {
     const r = await runCli(['monitor', 'no/such/trace.log']);
     expect(r.code).toBe(2);

@@ -22,7 +22,9 @@ import { NO_PROGRESS, fileSizes, traceProgress } from '../progress';
 import { isTerminal } from '../color';
 import { withColor } from '../shared-options';
 import type { TraceSummary } from '../../trace/push-parser';
-import { formatEvent, formatEventJson } from '../../render/trace-event';
+import { formatParsedEvent, formatParsedEventJson } from '../../render/trace-event';
+import { LineBatch } from '../line-batch';
+import { drained } from '../drained';
 import { monitorReport } from '../../render/monitor-report';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
 
@@ -129,16 +131,19 @@ export const monitorCommand: CommandImpl = {
           if (outName !== undefined && !output)
             output = await openOutputFile(outPath!, outName, Boolean(args.follow));
           const out = output?.stream ?? io.stdout;
-          // Lines are batched per chunk read and written once, waiting when the output is slow.
-          let pending: string[] = [];
+          // Lines are batched per chunk read as UTF-8 bytes and written once, waiting when the
+          // output is slow.
+          const batch = new LineBatch();
           const summary = await pushTrace(input, {
             file,
             // Times are printed only in JSON and used only by -i: otherwise not read (docs/performance.md).
             times: json || options.interval !== undefined,
             onEvent: (e) => {
               if (!filter.accept(e)) return;
-              const place = verbose ? `${e.position.file}:${e.position.line}: ` : '';
-              pending.push(json ? formatEventJson(e) : place + formatEvent(e), '\n');
+              if (json) batch.addLine(formatParsedEventJson(e));
+              else if (verbose)
+                batch.addLine(`${e.position.file}:${e.position.line}: ${formatParsedEvent(e)}`);
+              else batch.addLine(formatParsedEvent(e));
             },
             onBytes: (n) => progress.advance(n),
             ...(verbose
@@ -150,16 +155,11 @@ export const monitorCommand: CommandImpl = {
                 }
               : {}),
             afterChunk: async () => {
-              if (pending.length === 0) return;
-              const text = pending.join('');
-              pending = [];
-              if (output) await output.write(text);
+              if (batch.empty) return;
+              const bytes = batch.take();
+              if (output) await output.write(bytes);
               // A closed reader (`| head`) destroys the stream: no drain will come.
-              else if (!out.write(text) && !out.destroyed)
-                await new Promise((res) => {
-                  out.once('drain', res);
-                  out.once('close', res);
-                });
+              else if (!out.write(bytes) && !out.destroyed) await drained(out, 'close');
             },
           });
           summaries.push(summary);
@@ -247,8 +247,8 @@ async function refuseInputAsOutput(
 /** Where `-o` writes: a stream, with commit (at the end) and abort (always, after). */
 interface OutputFile {
   stream: Writable;
-  /** Writes text, waiting when the file is slow; throws FileError when it cannot be written. */
-  write: (text: string) => Promise<void>;
+  /** Writes bytes, waiting when the file is slow; throws FileError when it cannot be written. */
+  write: (bytes: Uint8Array) => Promise<void>;
   commit: () => Promise<void>;
   abort: () => Promise<void>;
 }
@@ -303,13 +303,9 @@ async function openOutputFile(
     });
   return {
     stream,
-    write: async (text) => {
+    write: async (bytes) => {
       if (failure) throw new FileError(name, 'write', failure);
-      if (!stream.write(text))
-        await new Promise<void>((res) => {
-          stream.once('drain', res);
-          stream.once('error', () => res());
-        });
+      if (!stream.write(bytes)) await drained(stream, 'error');
       if (failure) throw new FileError(name, 'write', failure);
     },
     commit: async () => {

@@ -1,0 +1,44 @@
+/**
+ * Output lines gathered as UTF-8 bytes, written once per batch: each line is
+ * encoded straight into one buffer, with no array of strings to join and no
+ * second encoding by the stream. `take` hands the bytes over and starts a new
+ * buffer (a stream may still hold the old one until it is written), sized
+ * as the last batch was, so one batch per chunk read allocates once.
+ */
+export class LineBatch {
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(private capacity = 1 << 16) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  /** True when nothing was added since the last `take`. */
+  get empty(): boolean {
+    return this.used === 0;
+  }
+
+  /** Appends `text` and a newline, encoded as the stream would encode the string (UTF-8). */
+  addLine(text: string): void {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
+    const room = text.length * 3 + 1;
+    if (this.used + room > this.buffer.length) this.grow(room);
+    this.used += this.buffer.write(text, this.used, 'utf8');
+    this.buffer[this.used++] = 10;
+  }
+
+  /** The bytes added since the last `take`; the batch starts empty again. */
+  take(): Buffer {
+    const bytes = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(this.capacity);
+    this.used = 0;
+    return bytes;
+  }
+
+  private grow(room: number): void {
+    while (this.capacity < this.used + room) this.capacity *= 2;
+    const larger = Buffer.allocUnsafe(this.capacity);
+    this.buffer.copy(larger, 0, 0, this.used);
+    this.buffer = larger;
+  }
+}
