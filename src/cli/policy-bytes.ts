@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
+import type { PolicyFile } from '../policy/ast';
 
 export { toCrlf, usesCrlf } from '../policy/line-ends';
 
@@ -29,6 +30,17 @@ export function decodePolicyBytes(bytes: Uint8Array): { text: string; encoding: 
   } catch {
     return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin1' };
   }
+}
+
+/**
+ * `ast` (parsed from a file read in `encoding`), marked so the model judges a
+ * latin1 file's paths by their bytes as the trace reads them (PolicyFile.encoding,
+ * src/policy/model/path-bytes.ts). Every CLI path from policy bytes to a model
+ * goes through here; the text and the AST keep the file's own characters.
+ */
+export function readAs<F extends PolicyFile>(ast: F, encoding: PolicyEncoding): F {
+  if (encoding === 'latin1') ast.encoding = 'latin1';
+  return ast;
 }
 
 /** The SHA-256 of a file's bytes: how a writer sees that the file changed since it was read. */

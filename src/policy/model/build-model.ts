@@ -13,6 +13,7 @@ import type {
   AllowAbility,
   Name,
   Policy,
+  PolicyFile,
   RangeValue,
   Statement,
   TypeSet,
@@ -26,6 +27,7 @@ import {
 import { MAX_VALUE } from './range-file';
 import { ConnectIndex, connectSet, type ConnectSet } from './connect-index';
 import { AbilityIndex } from './ability-index';
+import { traceReadingOfLatin1 } from './path-bytes';
 import type {
   AbilityGrantInfo,
   Declaration,
@@ -61,11 +63,11 @@ export function buildModel(policy: Policy, options: BuildModelOptions = {}): Pol
     hasRangeFile: options.ranges !== undefined,
   };
   // Declarations first: a rule may use an attribute declared later in the file set.
-  const rules: Array<{ statement: Statement; file: string }> = [];
+  const rules: Array<{ statement: Statement; file: PolicyFile }> = [];
   for (const file of policy.files) {
     for (const statement of file.statements) {
       declare(model, statement, file.file);
-      rules.push({ statement, file: file.file });
+      rules.push({ statement, file });
     }
   }
   for (const [name, range] of model.ranges) range.values = options.ranges?.get(name);
@@ -198,7 +200,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function addRule(model: PolicyModel, s: Statement, file: string): void {
+function addRule(model: PolicyModel, s: Statement, source: PolicyFile): void {
+  const file = source.file;
   switch (s.type) {
     case 'allow-ability':
       addAbilityBlock(model, s, file);
@@ -225,12 +228,16 @@ function addRule(model: PolicyModel, s: Statement, file: string): void {
     case 'allow-attach':
     case 'allow-link': {
       const kind = s.type === 'allow-attach' ? 'attach' : 'link';
+      // A latin1 file's paths are judged by their bytes, as the trace reads them (path-bytes.ts).
+      const paths = s.paths.map((p) =>
+        source.encoding === 'latin1' ? traceReadingOfLatin1(p.path) : p.path,
+      );
       for (const subject of expandName(model, s.subject.value)) {
         const g = grantsOf(model, subject);
-        for (const p of s.paths) {
+        for (const [i, p] of s.paths.entries()) {
           const rule = {
             kind,
-            path: p.path,
+            path: paths[i]!,
             ...(p.fileType !== undefined ? { fileType: p.fileType } : {}),
             ...(p.relabel ? { relabel: p.relabel.value } : {}),
             origin: originOf(s, file, p),
