@@ -4,7 +4,7 @@
  * test) and `harden` read its paths the way the trace reader reads the same
  * bytes (src/policy/model/path-bytes.ts).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../test-utils/run-cli';
@@ -121,5 +121,21 @@ describe('a latin1 policy judged by its bytes', () => {
     const r = await runCli(['check', '--policy', typed, trace]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('typed.secpol:1:');
+  });
+});
+
+describe('writing a trace path into a latin1 policy', () => {
+  it("refuses a trace's `/dev/café` next to the file's own `caf` 0xE9 (the same characters, other bytes)", async () => {
+    const target = file('write.secpol', header, 'allow_attach devc_t /dev/caf', [0xe9], ';\n');
+    const before = readFileSync(target);
+    const r = await runCli(['suggest', '--policy', target, '--write', trace]);
+    expect(r.stderr).toContain(
+      `${target}:3: U+00E9 cannot be written into this file (the file is not UTF-8, and written as one byte it would not be the UTF-8 bytes the trace recorded); nothing written`,
+    );
+    expect(r.code).toBe(2);
+    expect(readFileSync(target)).toEqual(before);
+    const patch = await runCli(['suggest', '--policy', target, '--format', 'patch', trace]);
+    expect(patch.code).toBe(2);
+    expect(patch.stdout).toBe('');
   });
 });
