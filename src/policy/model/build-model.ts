@@ -25,11 +25,19 @@ import {
   type QnxVersion,
 } from '../../qnx/abilities';
 import { MAX_VALUE } from './range-file';
-import { ConnectIndex, connectSet, type ConnectSet } from './connect-index';
+import {
+  ConnectIndex,
+  connectBlock,
+  connectSet,
+  type ConnectBlock,
+  type ConnectSet,
+  type ConnectSetGrant,
+} from './connect-index';
 import { AbilityIndex } from './ability-index';
 import { traceReadingOfLatin1 } from './path-bytes';
 import type {
   AbilityGrantInfo,
+  ConnectGrant,
   Declaration,
   Domains,
   NegationInfo,
@@ -274,12 +282,18 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
   // A block of several subjects is kept once and each subject holds a share of it (ability-index.ts);
   // a block of one subject, or of one entry, costs the same either way and stays in the type's map.
   const shared = subjects.length > 1;
+  // A shared block's connect items are indexed once too; each subject holds a reference.
+  const connects = shared ? connectsOfBlock(block) : undefined;
   for (const subject of subjects) {
     const g = grantsOf(model, subject);
     g.abilityBlocks.push(blockOrigin);
     addBlock(g.abilities, block.abilities, shared);
     addBlock(g.negations, block.negations, shared);
     addBlock(g.gainPriv, block.gainPriv, shared);
+    if (connects) {
+      g.connects.addBlock(connects);
+      continue;
+    }
     for (const { origin, objects, set } of block.connects) {
       // `channel_connect:O` is the same grant as `allow S O:channel connect`.
       if (set) g.connects.addSet({ set, via: 'ability', domains: block.domains, origin });
@@ -288,6 +302,19 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
           g.connects.add({ object, via: 'ability', domains: block.domains, origin });
     }
   }
+}
+
+/** A block's connect grants as every subject receives them, in item order (connect-index.ts). */
+function connectsOfBlock(block: BlockGrants & { domains: Domains }): ConnectBlock<ConnectGrant> {
+  const items: Array<{ grant: ConnectGrant } | { share: ConnectSetGrant<ConnectGrant> }> = [];
+  for (const { origin, objects, set } of block.connects) {
+    // `channel_connect:O` is the same grant as `allow S O:channel connect`.
+    if (set) items.push({ share: { set, via: 'ability', domains: block.domains, origin } });
+    else
+      for (const object of objects)
+        items.push({ grant: { object, via: 'ability', domains: block.domains, origin } });
+  }
+  return connectBlock(items);
 }
 
 function addBlock<V>(index: AbilityIndex<V>, items: Map<string, V[]>, shared: boolean): void {
