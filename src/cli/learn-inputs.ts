@@ -10,6 +10,7 @@ import { formatDiagnostic } from '../diagnostics/code-frame';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { parsePolicy } from '../policy/parse';
 import { distinctFiles, readPolicyInput, type PolicySource } from './policy-file-io';
+import { readAs } from './policy-bytes';
 import { buildModel } from '../policy/model/build-model';
 import { DEFAULT_QNX_VERSION, type QnxVersion } from '../qnx/abilities';
 import type { InferResult } from '../infer/infer-requirements';
@@ -47,6 +48,7 @@ export interface LoadedPolicies {
  * A file named twice (the same name, `./name`, a symlink or a hard link) is
  * one file of the policy, read once: every command that takes policy files
  * reads them here, so none declares a file's rules twice or patches it twice.
+ * A latin1 file's AST is marked (readAs) so its model judges paths by bytes.
  */
 export async function parsePolicyFiles(
   files: string[],
@@ -61,7 +63,7 @@ export async function parsePolicyFiles(
     const { ast, diagnostics } = parsePolicy(src.text, { file: src.file });
     for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, src.text));
     if (diagnostics.some((d) => d.severity === 'error')) failed = true;
-    parsed.push(ast);
+    parsed.push(readAs(ast, src.encoding));
   }
   if (failed) return undefined;
   return { sources, policy: { type: 'policy', files: parsed } };

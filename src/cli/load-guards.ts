@@ -18,6 +18,7 @@ import { distinctFiles, readPolicyFile } from './policy-file-io';
 import { parsePolicy } from '../policy/parse';
 import { formatDiagnostic } from '../diagnostics/code-frame';
 import { buildGuardModel } from '../review/guards';
+import { readAs } from './policy-bytes';
 
 /** The guard model of each of `files`, or undefined when one does not parse (the command exits 2). */
 export async function loadGuardFiles(
@@ -36,7 +37,7 @@ export async function loadGuardFiles(
     const { ast, diagnostics } = parsePolicy(src.text, { file: src.file });
     for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, src.text));
     if (diagnostics.some((d) => d.severity === 'error')) failed = true;
-    else models.push(buildGuardModel(ast, policy, qnx));
+    else models.push(buildGuardModel(readAs(ast, src.encoding), policy, qnx));
   }
   return failed ? undefined : models;
 }

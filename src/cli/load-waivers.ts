@@ -12,6 +12,7 @@
  * (docs/review.md): the golden outputs and the docs' sessions fix it so that
  * they do not expire.
  */
+import { readAs } from './policy-bytes';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io';
@@ -72,7 +73,7 @@ export async function loadWaivers(
     const { ast, diagnostics } = parsePolicy(src.text, { file: src.file });
     for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, src.text));
     if (diagnostics.some((d) => d.severity === 'error')) failed = true;
-    parsed.push(ast);
+    parsed.push(readAs(ast, src.encoding));
   }
   if (failed) return 'failed';
   const result = parseWaivers(parsed, { today, qnx, ...(policy ? { policy } : {}) });

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
+import type { PolicyFile } from '../policy/ast';
 
 export { toCrlf, usesCrlf } from '../policy/line-ends';
 
@@ -29,6 +30,17 @@ export function decodePolicyBytes(bytes: Uint8Array): { text: string; encoding: 
   } catch {
     return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin1' };
   }
+}
+
+/**
+ * `ast` (parsed from a file read in `encoding`), marked so the model judges a
+ * latin1 file's paths by their bytes as the trace reads them (PolicyFile.encoding,
+ * src/policy/model/path-bytes.ts). Every CLI path from policy bytes to a model
+ * goes through here; the text and the AST keep the file's own characters.
+ */
+export function readAs<F extends PolicyFile>(ast: F, encoding: PolicyEncoding): F {
+  if (encoding === 'latin1') ast.encoding = 'latin1';
+  return ast;
 }
 
 /** The SHA-256 of a file's bytes: how a writer sees that the file changed since it was read. */
@@ -51,8 +63,10 @@ const NON_ASCII_WORD = /[^\s;{},]*[\u0080-\u00ff][^\s;{},]*/g;
  * non-ASCII word that `own` does not hold came from a trace, whose bytes
  * were UTF-8: written as one latin1 byte per character it would name another
  * path (`/dev/café` as `caf` 0xE9, not `caf` 0xC3 0xA9) than the trace
- * recorded, so it is refused too. The file's own words (a latin1 comment that
- * `fmt` re-indents) are kept byte for byte.
+ * recorded, so it is refused too, and so is one more occurrence of a word the
+ * file holds (the trace's `/dev/café` next to the file's own `caf` 0xE9, which
+ * does not cover it: src/policy/model/path-bytes.ts). The file's own words (a
+ * latin1 comment that `fmt` re-indents) are kept byte for byte.
  */
 export function encodePolicyText(
   text: string,
@@ -70,9 +84,14 @@ export function encodePolicyText(
     refuse(text, bad.index, file, firstLine, why);
   }
   if (encoding === 'latin1' && own !== undefined) {
-    const known = new Set(own.match(NON_ASCII_WORD) ?? []);
+    // Counted, not just known: a trace's `/dev/café` is the same characters as the file's own
+    // latin1 `caf` 0xE9, so one more of a word the file holds is a trace's word too.
+    const known = new Map<string, number>();
+    for (const w of own.match(NON_ASCII_WORD) ?? []) known.set(w, (known.get(w) ?? 0) + 1);
     for (const m of text.matchAll(NON_ASCII_WORD)) {
-      if (known.has(m[0])) continue;
+      const left = known.get(m[0]) ?? 0;
+      known.set(m[0], left - 1);
+      if (left > 0) continue;
       const at = m.index + m[0].search(/[\u0080-\u00ff]/);
       refuse(
         text,

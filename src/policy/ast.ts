@@ -229,6 +229,12 @@ export interface PolicyFile {
   /** Comments after the last statement. */
   trailingComments?: Comment[];
   position?: Position;
+  /**
+   * `latin1` when the file's bytes are not UTF-8 and its text holds one character per byte (set
+   * by the CLI, which reads the bytes): the model then judges its paths by their bytes
+   * (model/path-bytes.ts). The text, and so printing, keeps the file's own characters.
+   */
+  encoding?: 'latin1';
 }
 
 /** A whole policy: files concatenated in order, as secpolcompile does. */

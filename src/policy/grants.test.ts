@@ -9,7 +9,14 @@
 import { parsePolicies } from './parse';
 import { buildModel } from './model/build-model';
 import { parseRangeFile } from './model/range-file';
-import { abilityValues, allows, ruleOrigin, type Access, type GrantAnswer } from './grants';
+import {
+  abilityValues,
+  allows,
+  domainGrants,
+  ruleOrigin,
+  type Access,
+  type GrantAnswer,
+} from './grants';
 import { evaluate } from './evaluate';
 import { parseTraceText } from '../trace/push-parser';
 import { inferRequirements } from '../infer/infer-requirements';
@@ -209,5 +216,45 @@ allow devb_t self:ability { io };
     expect(diffPolicies(a, d).entries.map((e) => `${e.change} ${e.new}`)).toEqual([
       'narrowed setuid:1000-1008,1010-1019',
     ]);
+  });
+});
+
+describe('the domainGrants cache is kept per list, not per type', () => {
+  const n = 200;
+  const types = Array.from({ length: n }, (_, i) => `t${i}`);
+  const abilities = Array.from({ length: n }, (_, i) => `custom_${i}`);
+  const text = [
+    ...types.map((t) => `type ${t};`),
+    ...abilities.map((a) => `ability ${a};`),
+    `allow {${types.join(' ')}} self:ability {${abilities.map((a, i) => `${a}:${i}-${i + 9}`).join(' ')}};`,
+    // t0 also holds custom_0 from a block of its own: its lists are its own.
+    'allow t0 self:ability custom_0:100;',
+  ].join('\n');
+  const { model } = modelOf(text);
+
+  it('every subject of a shared block holding an ability through it alone shares one normalisation', () => {
+    // A reader asking every (type, ability) pair (diff) keeps one per (block, ability, domain).
+    const first = domainGrants(model, 't1', 'custom_5', 'root');
+    for (const t of types.slice(2)) expect(domainGrants(model, t, 'custom_5', 'root')).toBe(first);
+    expect(domainGrants(model, 't1', 'custom_5', 'non-root')).not.toBe(first);
+    // A type whose grants of the ability come from two blocks has its own, with both.
+    const own = domainGrants(model, 't0', 'custom_0', 'root')!;
+    expect(own).not.toBe(domainGrants(model, 't1', 'custom_0', 'root'));
+    expect(own.grants).toHaveLength(2);
+  });
+
+  it('answers stay right when a type is asked more abilities than it keeps answers for', () => {
+    for (let round = 0; round < 2; round++)
+      for (const [i, a] of abilities.entries()) {
+        const v = abilityValues(model, 't0', a, 'root');
+        expect(v?.intervals).toEqual(
+          i === 0
+            ? [
+                [0n, 9n],
+                [100n, 100n],
+              ]
+            : [[BigInt(i), BigInt(i + 9)]],
+        );
+      }
   });
 });

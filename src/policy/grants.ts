@@ -16,9 +16,11 @@
  *   plain trace path but never surely does: the monitor does not print file
  *   types, so it is reported as `may`, never as `by`.
  *
- * Indexes are built once per (type, ability) on first use and kept while the
- * model lives, so each distinct access costs a few Map lookups and one scan
- * of the merged subranges. Pure: no I/O, the model is not changed.
+ * Indexes are built once per (grant list, negation list, domain) on first use
+ * and kept while the lists live: once per (type, ability) for a type's own
+ * grants, once per (block, ability) for a shared block's (`domainGrants`), so
+ * each distinct access costs a few Map lookups and one scan of the merged
+ * subranges. Pure: no I/O, the model is not changed.
  */
 import type { AbilityDomain } from '../trace/event';
 import { matchingRules, mayMatchRules } from './path-rules';
@@ -30,7 +32,6 @@ import type {
   PathRule,
   PolicyModel,
   Subrange,
-  TypeGrants,
 } from './model/types';
 
 /** The value an ability access asks for. */
@@ -119,9 +120,29 @@ export type ValueSet =
 const inDomain = (d: Domains, domain: AbilityDomain): boolean =>
   domain === 'root' ? d.root : d.nonRoot;
 
-const indexes = new WeakMap<TypeGrants, Map<string, DomainGrants>>();
+/** The normalisation of an ability's domain grants, by the lists it is made of (see domainGrants). */
+interface Normalised {
+  root?: DomainGrants;
+  nonRoot?: DomainGrants;
+}
 
-/** The normalised grants of `ability` for `type` in `domain` (built once, then cached). */
+/** Stands for "no list": a type with no grant (or no negation) of the ability. */
+const NO_LIST: readonly never[] = [];
+
+/** Grants list → negations list → the normalisation per domain; dropped with the lists. */
+const normalised = new WeakMap<
+  readonly AbilityGrantInfo[],
+  WeakMap<readonly NegationInfo[], Normalised>
+>();
+
+/**
+ * The normalised grants of `ability` for `type` in `domain`. Kept by the lists the type holds
+ * (its grants and negations of the ability), not by type: every subject of a shared ability
+ * block that holds the ability through that block alone gets the block's own lists
+ * (ability-index.ts), so they share one normalisation per (block, ability, domain), and a reader
+ * asking every (type, ability) pair of a block of S subjects and I items keeps I of them, not
+ * S × I. A type's own lists (single-subject blocks, several parts) are its own, as before.
+ */
 export function domainGrants(
   model: PolicyModel,
   type: string,
@@ -130,20 +151,23 @@ export function domainGrants(
 ): DomainGrants | undefined {
   const g = model.grants.get(type);
   if (!g) return undefined;
-  let byKey = indexes.get(g);
-  if (!byKey) indexes.set(g, (byKey = new Map()));
-  const key = `${domain}\0${ability}`;
-  let d = byKey.get(key);
-  if (!d) {
-    d = normalise(g, ability, domain);
-    byKey.set(key, d);
-  }
-  return d;
+  const grants = g.abilities.get(ability) ?? NO_LIST;
+  const negations = g.negations.get(ability) ?? NO_LIST;
+  let byNegations = normalised.get(grants);
+  if (!byNegations) normalised.set(grants, (byNegations = new WeakMap()));
+  let n = byNegations.get(negations);
+  if (!n) byNegations.set(negations, (n = {}));
+  const slot = domain === 'root' ? 'root' : 'nonRoot';
+  return (n[slot] ??= normalise(grants, negations, domain));
 }
 
-function normalise(g: TypeGrants, ability: string, domain: AbilityDomain): DomainGrants {
-  const grants = (g.abilities.get(ability) ?? []).filter((x) => inDomain(x.domains, domain));
-  const negation = (g.negations.get(ability) ?? []).find((n) => inDomain(n.domains, domain));
+function normalise(
+  all: readonly AbilityGrantInfo[],
+  negations: readonly NegationInfo[],
+  domain: AbilityDomain,
+): DomainGrants {
+  const grants = all.filter((x) => inDomain(x.domains, domain));
+  const negation = negations.find((n) => inDomain(n.domains, domain));
   const whole = grants.find((x) => !x.ranges);
   return {
     grants,

@@ -12,7 +12,12 @@
  * the PATTERN and LEADING_DIR flags, so fnmatch runs without FNM_PATHNAME
  * (`*` and `?` match `/`); `/x/...` matches `/x` itself and every path below
  * it (FNM_LEADING_DIR semantics); `/...` matches every path.
+ *
+ * A rule path holding a lone surrogate (a latin1 policy's bytes that are not
+ * UTF-8, model/path-bytes.ts) matches no path at all, whatever its wildcards:
+ * the trace shows such bytes as U+FFFD, which says nothing of the bytes.
  */
+import { holdsUnreadableBytes } from './model/path-bytes';
 
 type Token =
   | { t: 'char'; c: string }
@@ -24,7 +29,8 @@ type Token =
 export interface PathPattern {
   /** The rule path as written. */
   source: string;
-  kind: 'exact' | 'glob' | 'leading-dir';
+  /** `unreadable`: bytes that are not UTF-8, matching nothing. */
+  kind: 'exact' | 'glob' | 'leading-dir' | 'unreadable';
   /** Tests one attached or linked path. */
   matches(path: string): boolean;
 }
@@ -50,6 +56,7 @@ export function matchPath(pattern: string, path: string): boolean {
 }
 
 function compile(source: string): PathPattern {
+  if (holdsUnreadableBytes(source)) return { source, kind: 'unreadable', matches: () => false };
   const leading = source === '/...' || source.endsWith('/...');
   const body = leading ? source.slice(0, -4) : source;
   if (!GLOB.test(body)) {

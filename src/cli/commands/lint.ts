@@ -27,6 +27,7 @@ import { appendAll } from '../../arrays';
 import { todayFrom, waiveFiles, withWaive } from '../load-waivers';
 import { parseWaivers } from '../../review/waivers';
 import { distinctFiles } from '../policy-file-io';
+import { readAs } from '../policy-bytes';
 import type { PolicyFile } from '../../policy/ast';
 
 export const lintCommand: CommandImpl = {
@@ -117,6 +118,7 @@ export const lintCommand: CommandImpl = {
       sources.map((s) => ({ file: s.file, text: s.text })),
     );
     appendAll(diagnostics, syntax);
+    policy.files.forEach((f, i) => readAs(f, sources[i]!.encoding));
     const linted =
       files.length > 0 ? lintPolicy(policy, { qnx, ...(ranges ? { ranges } : {}) }) : undefined;
     if (linted) appendAll(diagnostics, linted.diagnostics);
@@ -129,7 +131,10 @@ export const lintCommand: CommandImpl = {
         texts.set(src.file, src.text);
         const r = parsePolicies([{ file: src.file, text: src.text }]);
         appendAll(diagnostics, r.diagnostics);
-        appendAll(parsed, r.policy.files);
+        appendAll(
+          parsed,
+          r.policy.files.map((f) => readAs(f, src.encoding)),
+        );
       }
       appendAll(diagnostics, parseWaivers(parsed, { today, qnx, policy }).diagnostics);
     }

@@ -17,6 +17,7 @@ import { ExitCode, UsageError } from '../../errors';
 import { parsePolicyFiles, qnxFrom } from '../learn-inputs';
 import { buildModel } from '../../policy/model/build-model';
 import { parsePolicies } from '../../policy/parse';
+import { readAs } from '../policy-bytes';
 import { formatDiagnosticLine } from '../../diagnostics/diagnostic';
 import { applyEdits, planTidy } from '../../review/tidy';
 import { proveTidy } from '../../review/tidy-proof';
@@ -78,6 +79,8 @@ export const tidyCommand: CommandImpl = {
       plan.edits,
     );
     const reparsed = parsePolicies(after);
+    // The tidied text is judged as the original was: a latin1 file's paths by their bytes.
+    reparsed.policy.files.forEach((f, i) => readAs(f, sources[i]!.encoding));
     const broken = reparsed.diagnostics.filter((d) => d.severity === 'error');
     if (broken.length > 0) {
       // The planner writes nodes the parser reads back; a failure here is a bug, and nothing is written.

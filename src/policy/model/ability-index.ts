@@ -13,11 +13,18 @@
  * iteration give the abilities in the order they were first granted.
  * For a type named only by single-subject blocks `get` is one map lookup,
  * as before; with shares, the first `get` of an ability costs one lookup per
- * share and the answer is kept, so asking again is one lookup. `has` costs
+ * share and the answer is kept (at most MAX_ANSWERED per type), so asking
+ * again is one lookup. `has` costs
  * one lookup per share. Only iteration visits every ability of every share,
  * so set-aware readers use `parts()` instead.
  * See docs/policy-model.md, "Cost".
  */
+
+/**
+ * How many `get` answers a type with shares keeps; past that they are dropped and kept anew
+ * (a dropped answer costs one lookup per share again, never a wrong answer).
+ */
+const MAX_ANSWERED = 64;
 
 /** The entries of one block by ability, in block order; shared by all its subjects. */
 export type BlockItems<V> = ReadonlyMap<string, readonly V[]>;
@@ -78,10 +85,13 @@ export class AbilityIndex<V> implements AbilityLookup<V> {
   /** The entries of `ability`, in policy order; undefined when none. */
   get(ability: string): readonly V[] | undefined {
     if (this.shares.length === 0) return this.singles.get(ability);
-    const answered = (this.answered ??= new Map());
+    let answered = (this.answered ??= new Map());
     const known = answered.get(ability);
     if (known !== undefined) return known ?? undefined;
     const list = this.collect(ability);
+    // Bounded: a reader asking every ability of every subject of a shared block (diff) would
+    // otherwise keep subjects × items answers; the evaluator's few hot abilities fit.
+    if (answered.size >= MAX_ANSWERED) answered = this.answered = new Map();
     answered.set(ability, list ?? null);
     return list;
   }

@@ -13,6 +13,7 @@ import type {
   AllowAbility,
   Name,
   Policy,
+  PolicyFile,
   RangeValue,
   Statement,
   TypeSet,
@@ -24,10 +25,19 @@ import {
   type QnxVersion,
 } from '../../qnx/abilities';
 import { MAX_VALUE } from './range-file';
-import { ConnectIndex, connectSet, type ConnectSet } from './connect-index';
+import {
+  ConnectIndex,
+  connectBlock,
+  connectSet,
+  type ConnectBlock,
+  type ConnectSet,
+  type ConnectSetGrant,
+} from './connect-index';
 import { AbilityIndex } from './ability-index';
+import { traceReadingOfLatin1 } from './path-bytes';
 import type {
   AbilityGrantInfo,
+  ConnectGrant,
   Declaration,
   Domains,
   NegationInfo,
@@ -61,11 +71,11 @@ export function buildModel(policy: Policy, options: BuildModelOptions = {}): Pol
     hasRangeFile: options.ranges !== undefined,
   };
   // Declarations first: a rule may use an attribute declared later in the file set.
-  const rules: Array<{ statement: Statement; file: string }> = [];
+  const rules: Array<{ statement: Statement; file: PolicyFile }> = [];
   for (const file of policy.files) {
     for (const statement of file.statements) {
       declare(model, statement, file.file);
-      rules.push({ statement, file: file.file });
+      rules.push({ statement, file });
     }
   }
   for (const [name, range] of model.ranges) range.values = options.ranges?.get(name);
@@ -198,7 +208,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function addRule(model: PolicyModel, s: Statement, file: string): void {
+function addRule(model: PolicyModel, s: Statement, source: PolicyFile): void {
+  const file = source.file;
   switch (s.type) {
     case 'allow-ability':
       addAbilityBlock(model, s, file);
@@ -225,12 +236,16 @@ function addRule(model: PolicyModel, s: Statement, file: string): void {
     case 'allow-attach':
     case 'allow-link': {
       const kind = s.type === 'allow-attach' ? 'attach' : 'link';
+      // A latin1 file's paths are judged by their bytes, as the trace reads them (path-bytes.ts).
+      const paths = s.paths.map((p) =>
+        source.encoding === 'latin1' ? traceReadingOfLatin1(p.path) : p.path,
+      );
       for (const subject of expandName(model, s.subject.value)) {
         const g = grantsOf(model, subject);
-        for (const p of s.paths) {
+        for (const [i, p] of s.paths.entries()) {
           const rule = {
             kind,
-            path: p.path,
+            path: paths[i]!,
             ...(p.fileType !== undefined ? { fileType: p.fileType } : {}),
             ...(p.relabel ? { relabel: p.relabel.value } : {}),
             origin: originOf(s, file, p),
@@ -267,12 +282,18 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
   // A block of several subjects is kept once and each subject holds a share of it (ability-index.ts);
   // a block of one subject, or of one entry, costs the same either way and stays in the type's map.
   const shared = subjects.length > 1;
+  // A shared block's connect items are indexed once too; each subject holds a reference.
+  const connects = shared ? connectsOfBlock(block) : undefined;
   for (const subject of subjects) {
     const g = grantsOf(model, subject);
     g.abilityBlocks.push(blockOrigin);
     addBlock(g.abilities, block.abilities, shared);
     addBlock(g.negations, block.negations, shared);
     addBlock(g.gainPriv, block.gainPriv, shared);
+    if (connects) {
+      g.connects.addBlock(connects);
+      continue;
+    }
     for (const { origin, objects, set } of block.connects) {
       // `channel_connect:O` is the same grant as `allow S O:channel connect`.
       if (set) g.connects.addSet({ set, via: 'ability', domains: block.domains, origin });
@@ -281,6 +302,19 @@ function addAbilityBlock(model: PolicyModel, s: AllowAbility, file: string): voi
           g.connects.add({ object, via: 'ability', domains: block.domains, origin });
     }
   }
+}
+
+/** A block's connect grants as every subject receives them, in item order (connect-index.ts). */
+function connectsOfBlock(block: BlockGrants & { domains: Domains }): ConnectBlock<ConnectGrant> {
+  const items: Array<{ grant: ConnectGrant } | { share: ConnectSetGrant<ConnectGrant> }> = [];
+  for (const { origin, objects, set } of block.connects) {
+    // `channel_connect:O` is the same grant as `allow S O:channel connect`.
+    if (set) items.push({ share: { set, via: 'ability', domains: block.domains, origin } });
+    else
+      for (const object of objects)
+        items.push({ grant: { object, via: 'ability', domains: block.domains, origin } });
+  }
+  return connectBlock(items);
 }
 
 function addBlock<V>(index: AbilityIndex<V>, items: Map<string, V[]>, shared: boolean): void {

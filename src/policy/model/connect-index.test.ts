@@ -165,3 +165,40 @@ allow a b:channel connect;
     ]);
   });
 });
+
+describe("a shared ability block's channel_connect items", () => {
+  const policy = policyFrom(
+    [
+      'type a; type b; type c; type d;',
+      'allow a d:channel connect;',
+      'allow { a b c } self:ability { channel_connect:d channel_connect:b,c };',
+      'allow a b:channel connect;',
+    ].join('\n'),
+  );
+  const model = buildModel(policy);
+
+  it('are indexed once for the block: every subject reads the same grants', () => {
+    const ofA = model.grants.get('a')!.connects.get('d')!;
+    const ofB = model.grants.get('b')!.connects.get('d')!;
+    expect(ofB).toHaveLength(1);
+    expect(ofA[1]).toBe(ofB[0]);
+  });
+
+  it("keep policy order with the type's own rules", () => {
+    const a = model.grants.get('a')!.connects;
+    expect(a.get('b')!.map((g) => `${g.via}@${g.origin.line}`)).toEqual([
+      'ability@3',
+      'allow-connect@4',
+    ]);
+    expect(a.rules().map(({ grant, set }) => `${grant.object}${set ? '+' : ''}`)).toEqual([
+      'd',
+      'd',
+      'b+',
+      'b',
+    ]);
+    expect([...a.singleObjects()].map(([o, l]) => `${o}:${l.length}`)).toEqual(['d:2', 'b:1']);
+    expect(a.sets()).toHaveLength(1);
+    expect(a.has('c')).toBe(true);
+    expect(model.grants.get('c')!.connects.has('a')).toBe(false);
+  });
+});

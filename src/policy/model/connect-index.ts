@@ -48,13 +48,87 @@ export type ConnectSetGrant<G extends ConnectGrantLike> = Omit<G, 'object'> & { 
 type Entry<G extends ConnectGrantLike> =
   { seq: number; grant: G } | { seq: number; share: ConnectSetGrant<G> };
 
+/**
+ * The `channel_connect` items of one ability block of several subjects, in item order, built
+ * once and shared: each subject holds one reference (`addBlock`), not one grant per item.
+ */
+export interface ConnectBlock<G extends ConnectGrantLike> {
+  /** One per grant: an item's single object, or an item's set of several. */
+  items: ReadonlyArray<{ grant: G } | { share: ConnectSetGrant<G> }>;
+  /** Single-object items by object: their positions in `items`, ascending. */
+  singles: ReadonlyMap<string, readonly number[]>;
+  /** Positions of the set items. */
+  sets: readonly number[];
+}
+
+/** Indexes a block's connect grants (`items` in policy order) for `addBlock`. */
+export function connectBlock<G extends ConnectGrantLike>(
+  items: ReadonlyArray<{ grant: G } | { share: ConnectSetGrant<G> }>,
+): ConnectBlock<G> {
+  const singles = new Map<string, number[]>();
+  const sets: number[] = [];
+  items.forEach((item, i) => {
+    if ('share' in item) sets.push(i);
+    else {
+      const list = singles.get(item.grant.object);
+      if (list) list.push(i);
+      else singles.set(item.grant.object, [i]);
+    }
+  });
+  return { items, singles, sets };
+}
+
 /** The connects of one type (`subject`). */
 export class ConnectIndex<G extends ConnectGrantLike> {
   private seq = 0;
   private readonly singles = new Map<string, Array<{ seq: number; grant: G }>>();
   private readonly shares: Array<{ seq: number; share: ConnectSetGrant<G> }> = [];
+  /** Shared blocks; a block's item i has the sequence number `seq + i`. */
+  private readonly blocks: Array<{ seq: number; block: ConnectBlock<G> }> = [];
 
   constructor(private readonly subject: string) {}
+
+  /** Adds this type's reference to a shared block's connect items. */
+  addBlock(block: ConnectBlock<G>): void {
+    if (block.items.length === 0) return;
+    this.blocks.push({ seq: this.seq, block });
+    this.seq += block.items.length;
+  }
+
+  /** Every single-object grant (own and the blocks'), in policy order. */
+  private allSingles(): Array<{ seq: number; grant: G }> {
+    const all: Array<{ seq: number; grant: G }> = [];
+    for (const list of this.singles.values()) appendAll(all, list);
+    for (const { seq, block } of this.blocks)
+      block.items.forEach((item, i) => {
+        if ('grant' in item) all.push({ seq: seq + i, grant: item.grant });
+      });
+    return this.blocks.length === 0 ? all : all.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Every share of a set (own and the blocks'), in policy order. */
+  private allShares(): Array<{ seq: number; share: ConnectSetGrant<G> }> {
+    if (this.blocks.length === 0) return this.shares;
+    const all = [...this.shares];
+    for (const { seq, block } of this.blocks)
+      for (const i of block.sets) {
+        const item = block.items[i]!;
+        if ('share' in item) all.push({ seq: seq + i, share: item.share });
+      }
+    return all.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The single-object grants by object, objects in the order first granted. */
+  private singlesByObject(): Map<string, Array<{ seq: number; grant: G }>> {
+    if (this.blocks.length === 0) return this.singles;
+    const out = new Map<string, Array<{ seq: number; grant: G }>>();
+    for (const e of this.allSingles()) {
+      const list = out.get(e.grant.object);
+      if (list) list.push(e);
+      else out.set(e.grant.object, [e]);
+    }
+    return out;
+  }
 
   /** Adds a grant of one object. */
   add(grant: G): void {
@@ -80,6 +154,18 @@ export class ConnectIndex<G extends ConnectGrantLike> {
     const found: Entry<G>[] = [...(this.singles.get(object) ?? [])];
     for (const s of this.shares)
       for (let n = this.occurrences(s.share, object); n > 0; n--) found.push(s);
+    for (const { seq, block } of this.blocks) {
+      for (const i of block.singles.get(object) ?? []) {
+        const item = block.items[i]!;
+        if ('grant' in item) found.push({ seq: seq + i, grant: item.grant });
+      }
+      for (const i of block.sets) {
+        const item = block.items[i]!;
+        if (!('share' in item)) continue;
+        for (let n = this.occurrences(item.share, object); n > 0; n--)
+          found.push({ seq: seq + i, share: item.share });
+      }
+    }
     if (found.length === 0) return undefined;
     found.sort((a, b) => a.seq - b.seq);
     return found.map((e) => ('grant' in e ? e.grant : this.grantOf(e.share, object)));
@@ -88,15 +174,24 @@ export class ConnectIndex<G extends ConnectGrantLike> {
   /** True when some rule grants `object`. */
   has(object: string): boolean {
     return (
-      this.singles.has(object) || this.shares.some((s) => this.occurrences(s.share, object) > 0)
+      this.singles.has(object) ||
+      this.shares.some((s) => this.occurrences(s.share, object) > 0) ||
+      this.blocks.some(
+        ({ block }) =>
+          block.singles.has(object) ||
+          block.sets.some((i) => {
+            const item = block.items[i]!;
+            return 'share' in item && this.occurrences(item.share, object) > 0;
+          }),
+      )
     );
   }
 
   /** The objects, in the order they were first granted (expands sets). */
   *keys(): IterableIterator<string> {
     const firsts: Entry<G>[] = [];
-    for (const list of this.singles.values()) firsts.push(list[0]!);
-    appendAll(firsts, this.shares);
+    for (const list of this.singlesByObject().values()) firsts.push(list[0]!);
+    appendAll(firsts, this.allShares());
     firsts.sort((a, b) => a.seq - b.seq);
     const seen = new Set<string>();
     for (const e of firsts) {
@@ -119,9 +214,7 @@ export class ConnectIndex<G extends ConnectGrantLike> {
    * share is given with its first object (the subject for `self`) and the set.
    */
   rules(): Array<{ grant: G; set?: ConnectSet }> {
-    const all: Entry<G>[] = [];
-    for (const list of this.singles.values()) for (const e of list) all.push(e);
-    for (const s of this.shares) all.push(s);
+    const all: Entry<G>[] = [...this.allSingles(), ...this.allShares()];
     all.sort((a, b) => a.seq - b.seq);
     return all.map((e) =>
       'grant' in e
@@ -132,12 +225,12 @@ export class ConnectIndex<G extends ConnectGrantLike> {
 
   /** The shares of sets, in policy order. */
   sets(): readonly ConnectSetGrant<G>[] {
-    return this.shares.map((s) => s.share);
+    return this.allShares().map((s) => s.share);
   }
 
   /** The single-object grants by object. */
   *singleObjects(): IterableIterator<[string, G[]]> {
-    for (const [o, list] of this.singles) yield [o, list.map((e) => e.grant)];
+    for (const [o, list] of this.singlesByObject()) yield [o, list.map((e) => e.grant)];
   }
 
   /** The first object of a share for this subject. */
@@ -157,8 +250,10 @@ export class ConnectIndex<G extends ConnectGrantLike> {
    * intersection of two sets is found once, whatever the number of subjects sharing them).
    */
   mayRepeat(via: G['via']): boolean {
-    const shares = this.shares.map((s) => s.share).filter((s) => s.via === via);
-    for (const [object, list] of this.singles) {
+    const shares = this.allShares()
+      .map((s) => s.share)
+      .filter((s) => s.via === via);
+    for (const [object, list] of this.singlesByObject()) {
       const rules = new Set(
         list.filter((e) => e.grant.via === via).map((e) => e.grant.origin.statement),
       );

@@ -69,6 +69,11 @@ export interface ConnectGrant {
 /** One `allow_attach` / `allow_link` path of a type. */
 export interface PathRule {
   kind: 'attach' | 'link';
+  /**
+   * The path as a trace shows it: as written, except in a latin1 file (PolicyFile.encoding),
+   * whose bytes are read as UTF-8, bytes that are not UTF-8 as lone surrogates (path-bytes.ts).
+   * The written text stays in `origin.item`.
+   */
   path: string;
   fileType?: string;
   relabel?: string;
