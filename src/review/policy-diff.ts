@@ -129,11 +129,14 @@ function factKey(f: Pick<Fact, 'kind' | 'type' | 'domain' | 'object'>): string {
   return [f.kind, f.type, f.domain ?? '', f.object].join('\0');
 }
 
-/** Every fact of a model, by key; `sameSets`: types whose connect sets equal the other policy's. */
+/**
+ * Every fact of a model, by key; `sameSets`: types whose connect sets equal the other policy's;
+ * `toCompare`: for a type holding shared ability blocks, the only abilities to read.
+ */
 function factsOf(
   model: PolicyModel,
   sameSets: ReadonlySet<string>,
-  sameBlocks: ReadonlyMap<string, readonly string[]>,
+  toCompare: ReadonlyMap<string, readonly string[]>,
 ): Map<string, Fact> {
   const out = new Map<string, Fact>();
   const put = (f: Fact): void => {
@@ -186,9 +189,9 @@ function factsOf(
       at: place(d.origin),
     });
   for (const [type, g] of model.grants) {
-    // Shared ability blocks both policies grant this type alike are left out but for the
-    // abilities a grant or negation of the type's own may change (see typesWithSameAbilityBlocks).
-    const candidates = sameBlocks.get(type);
+    // A type holding shared ability blocks is compared only on the abilities that may differ
+    // (see abilitiesToCompare): expanding its blocks would cost subjects × items.
+    const candidates = toCompare.get(type);
     const abilities: Iterable<[string, readonly AbilityGrantInfo[]]> = candidates
       ? candidates.flatMap((x): Array<[string, readonly AbilityGrantInfo[]]> => {
           const list = g.abilities.get(x);
@@ -274,47 +277,91 @@ function typesWithSameConnectSets(a: PolicyModel, b: PolicyModel): Set<string> {
 }
 
 /**
- * The types whose shared ability blocks (policy/model/ability-index.ts) are the same blocks in
- * both policies, with the abilities still to compare: those a single-subject grant or negation
- * of the type names in either policy. Every other ability of such a type comes from the same
- * blocks on both sides and holds the same values. A block is named by an id of its content
- * (read once per block), so a block of S subjects and I items costs I, not S × I.
+ * The abilities still to compare for each type holding shared ability blocks
+ * (policy/model/ability-index.ts) in either policy: those a single-subject grant or negation of
+ * the type names in either policy, and those whose entries in the type's shared blocks differ
+ * between the policies. Every other ability of such a type comes from blocks holding the same
+ * entries for it on both sides, so it holds the same values. The comparison is made once per
+ * group of types sharing the same blocks on both sides (a block of S subjects and I items, even
+ * one that differs between the policies, costs about I per group, not S × I): an ability's
+ * entries in a block are named by an id of their content, read once per block and ability.
  */
-function typesWithSameAbilityBlocks(a: PolicyModel, b: PolicyModel): Map<string, string[]> {
+function abilitiesToCompare(a: PolicyModel, b: PolicyModel): Map<string, string[]> {
+  type Block = BlockItems<AbilityGrantInfo | NegationInfo>;
   const ids = new Map<string, number>();
-  const idOf = new Map<object, number>();
-  const blockId = (block: BlockItems<AbilityGrantInfo | NegationInfo>): number => {
-    let id = idOf.get(block);
-    if (id === undefined) {
-      const parts: string[] = [];
-      for (const [ability, list] of block)
-        for (const x of list) {
+  const contentIds = new Map<Block, Map<string, number>>();
+  /** The id of each ability's entries in `block`, by ability. */
+  const contentOf = (block: Block): Map<string, number> => {
+    let m = contentIds.get(block);
+    if (m === undefined) {
+      m = new Map();
+      for (const [ability, list] of block) {
+        const parts = list.map((x) => {
           const r = 'ranges' in x ? (x.ranges?.map((v) => v.text).join(',') ?? '') : '';
           const flags =
             'fromDefaultPriv' in x ? `${x.fromDefaultPriv}${x.noinherit}${x.unlock}` : 'neg';
-          parts.push(`${ability}\0${r}\0${x.domains.root}${x.domains.nonRoot}${flags}`);
-        }
-      const key = parts.sort().join('\n');
-      id = ids.get(key) ?? ids.size;
-      ids.set(key, id);
-      idOf.set(block, id);
+          return `${r}\0${x.domains.root}${x.domains.nonRoot}${flags}`;
+        });
+        const key = `${ability}\n${parts.sort().join('\n')}`;
+        const id = ids.get(key) ?? ids.size;
+        ids.set(key, id);
+        m.set(ability, id);
+      }
+      contentIds.set(block, m);
     }
+    return m;
+  };
+  const blockIds = new Map<Block, number>();
+  const blockId = (block: Block): number => {
+    let id = blockIds.get(block);
+    if (id === undefined) blockIds.set(block, (id = blockIds.size));
     return id;
   };
-  const signature = (model: PolicyModel, type: string): string | undefined => {
+  const sharesOf = (model: PolicyModel, type: string): { grants: Block[]; negations: Block[] } => {
     const g = model.grants.get(type);
-    if (!g) return undefined;
-    const sig = (list: ReadonlyArray<BlockItems<AbilityGrantInfo | NegationInfo>>): string =>
-      [...new Set(list.map(blockId))].sort((x, y) => x - y).join(',');
-    return `${sig(g.abilities.parts().shares)}|${sig(g.negations.parts().shares)}`;
+    return {
+      grants: g ? [...g.abilities.parts().shares] : [],
+      negations: g ? [...g.negations.parts().shares] : [],
+    };
   };
+  const key = (x: { grants: Block[]; negations: Block[] }): string =>
+    `${x.grants.map(blockId).join(',')}|${x.negations.map(blockId).join(',')}`;
+  /** Per ability, the sorted content ids of its entries across `blocks`. */
+  const byAbility = (blocks: Block[]): Map<string, string> => {
+    const lists = new Map<string, number[]>();
+    for (const block of blocks)
+      for (const [ability, id] of contentOf(block)) {
+        const list = lists.get(ability);
+        if (list) list.push(id);
+        else lists.set(ability, [id]);
+      }
+    return new Map([...lists].map(([x, l]) => [x, l.sort((p, q) => p - q).join(',')]));
+  };
+  const differing = (before: Block[], after: Block[], out: Set<string>): void => {
+    const x = byAbility(before);
+    const y = byAbility(after);
+    for (const [ability, ids] of x) if (y.get(ability) !== ids) out.add(ability);
+    for (const ability of y.keys()) if (!x.has(ability)) out.add(ability);
+  };
+  const groups = new Map<string, string[]>();
   const out = new Map<string, string[]>();
-  for (const type of a.grants.keys()) {
-    const sig = signature(a, type);
-    if (sig === undefined || sig === '|' || sig !== signature(b, type)) continue;
-    const own = new Set<string>();
+  for (const type of new Set([...a.grants.keys(), ...b.grants.keys()])) {
+    const sa = sharesOf(a, type);
+    const sb = sharesOf(b, type);
+    if (sa.grants.length + sa.negations.length + sb.grants.length + sb.negations.length === 0)
+      continue;
+    const group = `${key(sa)}/${key(sb)}`;
+    let shared = groups.get(group);
+    if (shared === undefined) {
+      const d = new Set<string>();
+      differing(sa.grants, sb.grants, d);
+      differing(sa.negations, sb.negations, d);
+      groups.set(group, (shared = [...d]));
+    }
+    const own = new Set<string>(shared);
     for (const m of [a, b]) {
-      const g = m.grants.get(type)!;
+      const g = m.grants.get(type);
+      if (!g) continue;
       for (const x of g.abilities.parts().singles.keys()) own.add(x);
       for (const x of g.negations.parts().singles.keys()) own.add(x);
     }
@@ -333,9 +380,9 @@ function compareEntries(a: DiffEntry, b: DiffEntry): number {
 /** The semantic difference from `before` to `after`. */
 export function diffPolicies(before: PolicyModel, after: PolicyModel): PolicyDiff {
   const same = typesWithSameConnectSets(before, after);
-  const sameBlocks = typesWithSameAbilityBlocks(before, after);
-  const a = factsOf(before, same, sameBlocks);
-  const b = factsOf(after, same, sameBlocks);
+  const toCompare = abilitiesToCompare(before, after);
+  const a = factsOf(before, same, toCompare);
+  const b = factsOf(after, same, toCompare);
   const entries: DiffEntry[] = [];
   const entry = (change: ChangeKind, f: Fact, old?: Fact, now?: Fact): DiffEntry => ({
     change,
