@@ -67,7 +67,7 @@ const CONTEXT = 60;
  * object (a pointer compare): one entry for every text made `===` compare two equal copies
  * character by character (`diff p.secpol copy.secpol`: two files with the same bytes), once
  * per diagnostic, which made a diff of two erroneous copies quadratic in its syntax errors
- * (130,000 errors: 21 s; docs/performance.md).
+ * (measured in docs/performance.md).
  */
 const indexed = new Map<string, { text: string; starts: number[] }>();
 /** How many files' line starts are kept (the oldest is dropped first). */
