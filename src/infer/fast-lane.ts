@@ -85,7 +85,7 @@ import {
   digitsEnd,
   hexDigitsEnd,
   isHexDigit,
-} from './skeleton-table';
+} from '../trace/skeleton-table';
 import { MAX_EXACT_DIGITS } from './value-set';
 import { fromCharCodes } from '../arrays';
 
