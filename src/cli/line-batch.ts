@@ -27,15 +27,6 @@ export class LineBatch {
     this.buffer[this.used++] = 10;
   }
 
-  /** Appends `bytes[start, end)` (printable ASCII: the same bytes as the line's UTF-8) and a newline. */
-  addBytes(bytes: Uint8Array, start: number, end: number): void {
-    const room = end - start + 1;
-    if (this.used + room > this.buffer.length) this.grow(room);
-    this.buffer.set(bytes.subarray(start, end), this.used);
-    this.used += end - start;
-    this.buffer[this.used++] = 10;
-  }
-
   /** The bytes added since the last `take`; the batch starts empty again. */
   take(): Buffer {
     const bytes = this.buffer.subarray(0, this.used);

@@ -85,7 +85,7 @@ import {
   digitsEnd,
   hexDigitsEnd,
   isHexDigit,
-} from '../trace/skeleton-table';
+} from './skeleton-table';
 import { MAX_EXACT_DIGITS } from './value-set';
 import { fromCharCodes } from '../arrays';
 

@@ -113,34 +113,6 @@ export class MonitorFilter {
 
   /** True when the event passes the options (and records it for dedup). */
   accept(e: TraceEvent): boolean {
-    return this.decide(e, undefined, undefined);
-  }
-
-  /**
-   * The record lane's `accept` (record-lane.ts): true when a record that is
-   * `e` but for its pid (the canonical decimal `pid`, below PID_LIMIT) and its
-   * argument text (`argument`, as argumentText prints it; read only when
-   * `keysArgument(e)`) passes, with the same counts and memory as `accept`.
-   * Only when `laneReady` and without `-i`.
-   */
-  acceptLike(e: TraceEvent, pid: number, argument: string): boolean {
-    return this.decide(e, pid, argument);
-  }
-
-  /** True when the lane may call `acceptLike`: no `-i`, and every dedup key with a canonical pid is a number. */
-  get laneReady(): boolean {
-    return this.options.interval === undefined && this.numericKeys;
-  }
-
-  /** True when an ability check's argument text is part of its identity (not dynamic, or `-S`). */
-  keysArgument(e: TraceEvent): boolean {
-    if (e.kind !== 'ability') return false;
-    const a = e.ability;
-    return !a.dynamic || this.ranged.has(a.policyName) || this.ranged.has(a.monitorName);
-  }
-
-  /** `accept`, with the pid and argument text given (the lane) or read from `e` (undefined). */
-  private decide(e: TraceEvent, pid: number | undefined, argument: string | undefined): boolean {
     this.stats.seen++;
     const o = this.options;
     if (e.kind === 'unknown') {
@@ -172,7 +144,7 @@ export class MonitorFilter {
       }
     }
     if (dedup) {
-      const key = this.dedupKey(e, phase, pid, argument);
+      const key = this.dedupKey(e, phase);
       if (this.seen.has(key)) {
         this.stats.repeats++;
         return false;
@@ -191,12 +163,7 @@ export class MonitorFilter {
   }
 
   /** The dedup key of an ability event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
-  private dedupKey(
-    e: Extract<TraceEvent, { kind: 'ability' }>,
-    phase: string,
-    pidGiven: number | undefined,
-    argumentGiven: string | undefined,
-  ): string | number {
+  private dedupKey(e: Extract<TraceEvent, { kind: 'ability' }>, phase: string): string | number {
     const maxIds = this.maxIds;
     if (this.checkCount >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
     const a = e.ability;
@@ -205,7 +172,7 @@ export class MonitorFilter {
       level(level(level(this.checkIds, e.severity), e.securityType), a.policyName),
       e.domain,
     );
-    const argument = (withArg ? (argumentGiven ?? argumentText(e.argument)) : '') + phase;
+    const argument = (withArg ? argumentText(e.argument) : '') + phase;
     let c = leaf.get(argument);
     if (c === undefined) {
       c = this.checkCount++;
@@ -219,7 +186,7 @@ export class MonitorFilter {
     if (!this.numericKeys) return this.options.combine ? `${p}:${c}` : `${p}:${c}:${e.pid}`;
     const pair = p * maxIds + c;
     if (this.options.combine) return pair;
-    const pid = pidGiven ?? pidNumber(e.pid);
+    const pid = pidNumber(e.pid);
     return pid >= 0 ? pair * PID_LIMIT + pid : `${p}:${c}:${e.pid}`;
   }
 
@@ -241,7 +208,7 @@ export class MonitorFilter {
 }
 
 /** Pids below this are part of a numeric dedup key (QNX pids seen in traces are far below it). */
-export const PID_LIMIT = 1 << 26;
+const PID_LIMIT = 1 << 26;
 
 /** A pid text as a number when it is canonical decimal (no sign, no leading zero) below PID_LIMIT; else -1. */
 function pidNumber(pid: string): number {

@@ -27,7 +27,6 @@ import { LineBatch } from '../line-batch';
 import { drained } from '../drained';
 import { monitorReport } from '../../render/monitor-report';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
-import { MonitorLane } from '../../monitor/record-lane';
 
 /** secpolmonitor's flags: its letter, a long name, what it does (docs/cli.md). */
 const FLAGS: Array<[string, string, string]> = [
@@ -135,21 +134,10 @@ export const monitorCommand: CommandImpl = {
           // Lines are batched per chunk read as UTF-8 bytes and written once, waiting when the
           // output is slow.
           const batch = new LineBatch();
-          // Records seen before up to their digits are filtered and printed from their bytes
-          // (src/monitor/record-lane.ts); the parser asks a lane only when it reads no times.
-          const lane =
-            !json && filter.laneReady
-              ? new MonitorLane(filter, formatParsedEvent, (bytes, start, end, f, line) => {
-                  if (verbose)
-                    batch.addLine(`${f}:${line}: ${bytes.toString('latin1', start, end)}`);
-                  else batch.addBytes(bytes, start, end);
-                })
-              : undefined;
           const summary = await pushTrace(input, {
             file,
             // Times are printed only in JSON and used only by -i: otherwise not read (docs/performance.md).
             times: json || options.interval !== undefined,
-            ...(lane ? { lane } : {}),
             onEvent: (e) => {
               if (!filter.accept(e)) return;
               if (json) batch.addLine(formatParsedEventJson(e));

@@ -15,7 +15,7 @@
  * Never shrinks; holds at most `maxSkeletons` skeletons and at most `maxChain`
  * under one hash (`add` refuses more).
  */
-import { MAX_PID_CHARS, SURE_HEX_DIGITS, SURE_VALUE_DIGITS } from './grammar';
+import { MAX_PID_CHARS, SURE_HEX_DIGITS, SURE_VALUE_DIGITS } from '../trace/grammar';
 
 /** Skeleton mark bytes: a run of decimal digits; a run of hex digits. */
 export const DECIMAL_RUN = 0;

@@ -1,5 +1,5 @@
 import { MAX_ABILITY_VALUE } from '../qnx/abilities';
-import { MAX_PID_CHARS, SURE_HEX_DIGITS, SURE_VALUE_DIGITS } from './grammar';
+import { MAX_PID_CHARS, SURE_HEX_DIGITS, SURE_VALUE_DIGITS } from '../trace/grammar';
 import { DECIMAL_RUN, HEX_RUN, Runs, SkeletonTable } from './skeleton-table';
 
 const D = String.fromCharCode(DECIMAL_RUN);
