@@ -171,6 +171,13 @@ describe('secpolgenerate saved state (names mode)', () => {
     // `used` with no type before it is not this form: the monitor parser names it.
     expect(read('used\n').diagnostics.map((d) => d.line)).toEqual([1]);
   });
+
+  it('leaves out a line with a control or bidirectional character, named, so none reaches a report', () => {
+    const r = read('type a_t\nattach /dev/a\x1b[31mRED\u202eb\nattach /dev/ok\n', 's.txt');
+    expect(r.events.map(brief)).toEqual(['3 info a_t attach /dev/ok']);
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(['s.txt:2']);
+    expect(JSON.stringify(r)).not.toMatch(/\x1b|\u202e|\\u001b|\\u202e/);
+  });
 });
 
 describe('detection by content', () => {

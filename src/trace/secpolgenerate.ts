@@ -26,6 +26,7 @@
  * nothing is guessed.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import { hasUnsafeCharacter } from '../diagnostics/safe-text';
 import type { AbilityArgument, TraceEvent } from './event';
 import { emptyTraceSummary, type TraceSummary } from './push-parser';
 
@@ -135,6 +136,13 @@ export class SecpolgenerateParser {
     this.line++;
     this.summary.lines++;
     const line = raw.replace(/^\uFEFF/, '');
+    // A line with a control, bidirectional or invisible character is named and left out whole:
+    // none of its text may reach a report, a terminal or a rule (docs/safe-output.md).
+    if (hasUnsafeCharacter(line))
+      return this.notUnderstood(
+        this.line,
+        'holds a control, bidirectional or invisible character; left out',
+      );
     const bare = line.replace(/#.*$/, '').trim();
     if (this.statement === '' && bare === '') return;
     if (this.statement === '' && !/^allow/.test(bare)) return this.stateLine(bare);
