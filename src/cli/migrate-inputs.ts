@@ -7,9 +7,12 @@
  * in policy words (`allow ...`, `type NAME`), so it is never taken for a trace
  * here: name it with `--trace`. Anything else is a policy, so a policy with a
  * syntax error still gets its code frames and exit 2. Each file read as a
- * trace is named on stderr: nothing is decided silently.
+ * trace is named on stderr: nothing is decided silently. Only the file's
+ * first 64 KiB (cut at its last line end) are looked at, so a trace of
+ * gigabytes is sorted in bounded memory: a policy's head holds no record,
+ * and a trace's head does not parse as a policy.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CliIo } from './io';
 import { FileError } from '../errors';
@@ -24,6 +27,22 @@ export interface MigrateInputs {
 }
 
 const GZIP = [0x1f, 0x8b];
+const HEAD_BYTES = 64 * 1024;
+
+/** The first HEAD_BYTES of a file, cut after its last line end when it is longer. */
+async function head(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    const bytes = buffer.subarray(0, bytesRead);
+    if (bytesRead < HEAD_BYTES) return bytes;
+    const end = bytes.lastIndexOf(0x0a);
+    return end > 0 ? bytes.subarray(0, end + 1) : bytes;
+  } finally {
+    await handle.close();
+  }
+}
 
 /** True when the trace reader reads a record of a known form from `bytes`. */
 function holdsRecords(file: string, bytes: Buffer): boolean {
@@ -46,7 +65,7 @@ export async function sortMigrateInputs(files: string[], io: CliIo): Promise<Mig
   for (const file of files) {
     let bytes: Buffer;
     try {
-      bytes = await readFile(path.resolve(io.cwd, file));
+      bytes = await head(path.resolve(io.cwd, file));
     } catch (error) {
       throw new FileError(file, 'read policy', error);
     }

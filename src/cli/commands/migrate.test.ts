@@ -56,6 +56,11 @@ describe('secpol-learn migrate (samples/migrate-7.1-8.0)', () => {
         `secpol-learn migrate: ${trace} is read as a trace (it holds secpolmonitor records, not a policy)\n`,
       );
     }
+    // Sorted by its first 64 KiB (cut at a line end): a trace longer than that is still a trace.
+    const record = readFileSync(path.join(dir, 'trace.log'), 'utf8');
+    writeFileSync(path.join(dir, 'long.log'), record.repeat(Math.ceil(200_000 / record.length)));
+    const long = await runCli([...base, 'long.log'], { cwd: dir });
+    expect(long.stderr).toContain('secpol-learn migrate: long.log is read as a trace');
     // A policy with a syntax error stays a policy: code frames and exit 2, not read as a trace.
     writeFileSync(path.join(dir, 'bad.secpol'), 'type a_t\nallow a_t self:ability qnet;\n');
     const bad = await runCli([...base, 'bad.secpol'], { cwd: dir });
