@@ -61,8 +61,9 @@ describe('a latin1 policy judged by its bytes', () => {
   it('explain: not allowed by the 0xE9 rule, allowed by the C3 A9 rule', async () => {
     const no = await runCli(['explain', '--policy', latinE, trace]);
     expect(no.stdout).toContain('== no attach rule (1) ==');
-    // The rule consulted is shown as a UTF-8 reader sees the byte 0xE9: U+FFFD.
-    expect(no.stdout).toContain('latin-e.secpol:2:21 allow_attach devc_t /dev/caf\ufffd');
+    // The rule consulted is shown as the file writes it (latin1 0xE9 is é), never a lone surrogate.
+    expect(no.stdout).toContain('latin-e.secpol:2:21 allow_attach devc_t /dev/caf\u00e9');
+    expect(no.stdout).not.toMatch(/[\udc00-\udfff]/);
     const yes = await runCli(['explain', '--policy', utf8Bytes, trace]);
     expect(yes.stdout).toContain('== already allowed now');
     expect(yes.stdout).toContain('allowed now by ' + utf8Bytes + ':3');
@@ -137,5 +138,53 @@ describe('writing a trace path into a latin1 policy', () => {
     const patch = await runCli(['suggest', '--policy', target, '--format', 'patch', trace]);
     expect(patch.code).toBe(2);
     expect(patch.stdout).toBe('');
+  });
+});
+
+describe('a latin1 path that is not UTF-8 is shown as the file writes it', () => {
+  // `cat` 0xE8: `è` in latin1.
+  const latinG = file('latin-g.secpol', header, 'allow_attach devc_t /dev/caf', [0xe8], ';\n');
+
+  it('diff: text and JSON show é and è (distinct bytes stay distinct), never a lone surrogate', async () => {
+    const text = await runCli(['diff', latinE, latinG]);
+    expect(text.stdout).toContain('+ added devc_t attach: allow_attach devc_t /dev/cafè');
+    expect(text.stdout).toContain('- removed devc_t attach: allow_attach devc_t /dev/café');
+    const json = await runCli(['diff', latinE, latinG, '--format', 'json']);
+    expect(json.stdout).not.toMatch(/\\udc|[\udc00-\udfff]/);
+    const objects = (JSON.parse(json.stdout) as { entries: Array<{ object: string }> }).entries
+      .map((e) => e.object)
+      .sort();
+    expect(objects).toEqual(['/dev/cafè', '/dev/café']);
+  });
+
+  it('harden: the grant is shown as written', async () => {
+    const r = await runCli(['harden', '--policy', latinG, success, '--format', 'json']);
+    expect(r.stdout).not.toMatch(/\\udc|[\udc00-\udfff]/);
+    expect(r.stdout).toContain('allow_attach devc_t /dev/cafè');
+  });
+});
+
+describe('tidy over latin1 files', () => {
+  it("proves a glob over a latin1 file's own non-UTF-8 paths; --write refuses the new word", async () => {
+    const lines = [0, 1, 2, 3].map((n) => ['allow_attach devc_t /dev/tty', [0xe9], `${n};\n`]);
+    const p = file('ttys.secpol', header, ...lines.flat());
+    const before = readFileSync(p);
+    const r = await runCli(['tidy', p]);
+    expect(r.stdout).toContain('/dev/tty\u00e9*');
+    expect(r.stderr).toContain('0 unexplained');
+    expect(r.code).toBe(0);
+    // A non-ASCII word the latin1 file does not hold yet is refused (policy-bytes.ts), nothing written.
+    const w = await runCli(['tidy', p, '--write']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('U+00E9 cannot be written into this file');
+    expect(readFileSync(p).equals(before)).toBe(true);
+  });
+
+  it('does not move a latin1 path rule into a UTF-8 file (its bytes would change)', async () => {
+    const a = file('utf8-part.secpol', header, 'allow_attach devc_t /dev/x;\n');
+    const b = file('latin-part.secpol', 'allow_attach devc_t /dev/caf', [0xe9], ';\n');
+    const r = await runCli(['tidy', a, b]);
+    expect(r.stdout).toContain('nothing to tidy');
+    expect(r.code).toBe(0);
   });
 });

@@ -3,7 +3,8 @@
  * encoded straight into one buffer, with no array of strings to join and no
  * second encoding by the stream. `take` hands the bytes over and starts a new
  * buffer (a stream may still hold the old one until it is written), sized
- * as the last batch was, so one batch per chunk read allocates once.
+ * as the largest batch so far (capacity only grows), so one batch per chunk
+ * read allocates once.
  */
 export class LineBatch {
   private buffer: Buffer;

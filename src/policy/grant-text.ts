@@ -22,6 +22,7 @@ import type {
 import { allowPaths, identifierName, pathSpec, rangeName } from './nodes';
 import { printAbilityItem, printPathSpec, printStatement } from './print';
 import type { AbilityGrantInfo, ConnectGrant, PathRule } from './model/types';
+import { shownPath } from './model/path-bytes';
 
 /** A name as a parsed policy wrote it (see above: may be one a generated rule could not use). */
 const policyName = (value: string): Name => ({ type: 'name', value });
@@ -116,6 +117,7 @@ export function pathSpecText(r: PathRule): string {
   return printPathSpec(pathSpecOf(r));
 }
 
+// A latin1 file's bytes that are not UTF-8 are shown as the file's latin1 characters (path-bytes.ts).
 function pathSpecOf(r: PathRule): PathSpec {
-  return pathSpec(r.path, r.fileType, r.relabel);
+  return pathSpec(shownPath(r.path), r.fileType, r.relabel);
 }

@@ -20,6 +20,7 @@
 import type { NumberLiteral, RangeValue } from '../policy/ast';
 import type { AbilityGrantInfo, NegationInfo, Origin, PolicyModel } from '../policy/model/types';
 import type { BlockItems } from '../policy/model/ability-index';
+import { shownPath } from '../policy/model/path-bytes';
 import type { ConnectSet } from '../policy/model/connect-index';
 import { abilityValues } from '../policy/grants';
 import { abilityItemText, anyTypeConnectText, connectRuleOf, ruleText } from '../policy/grant-text';
@@ -384,14 +385,16 @@ export function diffPolicies(before: PolicyModel, after: PolicyModel): PolicyDif
   const a = factsOf(before, same, toCompare);
   const b = factsOf(after, same, toCompare);
   const entries: DiffEntry[] = [];
+  // Facts are keyed by the model's paths (distinct bytes stay distinct); entries show them as
+  // written (path-bytes.ts `shownPath`).
   const entry = (change: ChangeKind, f: Fact, old?: Fact, now?: Fact): DiffEntry => ({
     change,
     kind: f.kind,
     type: f.type,
     ...(f.domain ? { domain: f.domain } : {}),
-    object: f.object,
-    ...(old ? { old: old.text, oldAt: old.at } : {}),
-    ...(now ? { new: now.text, newAt: now.at } : {}),
+    object: shownPath(f.object),
+    ...(old ? { old: shownPath(old.text), oldAt: old.at } : {}),
+    ...(now ? { new: shownPath(now.text), newAt: now.at } : {}),
   });
   for (const [k, f] of a) {
     const g = b.get(k);

@@ -138,14 +138,21 @@ export function planTidy(policy: Policy, model: PolicyModel, options: TidyOption
   const order = concatenationOrder(policy);
   proposeAttributes(policy, model, options, plan, taken, order);
   // One policy, as secpolcompile concatenates it: the rules of one subject are merged across files,
-  // into the first of them.
+  // into the first of them. Path rules join only rules of files of the same encoding: a latin1
+  // file's path moved into a UTF-8 file would name other bytes (src/policy/model/path-bytes.ts).
   const groups = new Map<string, Statement[]>();
-  for (const s of policy.files.flatMap((f) => f.statements)) {
+  for (const { s, encoding } of policy.files.flatMap((f) =>
+    f.statements.map((s) => ({ s, encoding: f.encoding ?? 'utf8' })),
+  )) {
     if (taken.has(s) || !s.position) continue;
     const subject = loneSubject(s);
     if (subject === undefined) continue;
     const key =
-      s.type === 'allow-ability' ? `${s.type}\0${subject}\0${flagsOf(s)}` : `${s.type}\0${subject}`;
+      s.type === 'allow-ability'
+        ? `${s.type}\0${subject}\0${flagsOf(s)}`
+        : s.type === 'allow-attach' || s.type === 'allow-link'
+          ? `${s.type}\0${subject}\0${encoding}`
+          : `${s.type}\0${subject}`;
     const group = groups.get(key);
     if (group) group.push(s);
     else groups.set(key, [s]);

@@ -54,3 +54,16 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function holdsUnreadableBytes(path: string): boolean {
   return LONE_SURROGATE.test(path);
 }
+
+/**
+ * How a path of the model is shown: the latin1 character of each byte that
+ * `traceReadingOfLatin1` kept as U+DC00 + byte (so a rule quoted in a
+ * message, JSON or a diff reads as the file's own latin1 text, never as a
+ * lone surrogate); any other path unchanged. For display only: the model's
+ * own form stays the key, so distinct bytes stay distinct.
+ */
+export function shownPath(path: string): string {
+  return holdsUnreadableBytes(path)
+    ? path.replace(/[\udc80-\udcff]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xdc00))
+    : path;
+}
