@@ -12,13 +12,13 @@
  * gigabytes is sorted in bounded memory: a policy's head holds no record,
  * and a trace's head does not parse as a policy.
  */
-import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CliIo } from './io';
 import { FileError } from '../errors';
 import { parsePolicy } from '../policy/parse';
 import { TraceInputParser, startsAsSecpolgenerate } from '../trace/trace-input';
 import { decodePolicyBytes } from './policy-file-io';
+import { readHead } from './read-chunks';
 
 /** The positional files of `migrate`, sorted. */
 export interface MigrateInputs {
@@ -31,17 +31,10 @@ const HEAD_BYTES = 64 * 1024;
 
 /** The first HEAD_BYTES of a file, cut after its last line end when it is longer. */
 async function head(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    const bytes = buffer.subarray(0, bytesRead);
-    if (bytesRead < HEAD_BYTES) return bytes;
-    const end = bytes.lastIndexOf(0x0a);
-    return end > 0 ? bytes.subarray(0, end + 1) : bytes;
-  } finally {
-    await handle.close();
-  }
+  const bytes = await readHead(file, HEAD_BYTES);
+  if (bytes.length < HEAD_BYTES) return bytes;
+  const end = bytes.lastIndexOf(0x0a);
+  return end > 0 ? bytes.subarray(0, end + 1) : bytes;
 }
 
 /** True when the trace reader reads a record of a known form from `bytes`. */

@@ -10,7 +10,7 @@
  * thread pool) while the caller parses this chunk: with one, the reading
  * thread sat idle for each read.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Bytes per read: the default 64 KiB costs a round trip per ~700 lines. */
 export const CHUNK_BYTES = 1 << 20;
@@ -56,4 +56,16 @@ export async function* readChunks(
  */
 export function streamOf(handle: FileHandle): AsyncIterable<Buffer> {
   return handle.createReadStream({ highWaterMark: CHUNK_BYTES, autoClose: false });
+}
+
+/** The first `size` bytes of the file at `file` (fewer when it is shorter): what a reader is chosen by. */
+export async function readHead(file: string, size = 64 * 1024): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }

@@ -22,7 +22,7 @@ import { traceProgress } from '../progress';
 import type { TraceFilter } from '../../infer/trace-filter';
 import type { TracePosition } from '../../trace/event';
 import { FileError } from '../../errors';
-import { readChunks } from '../read-chunks';
+import { readChunks, readHead } from '../read-chunks';
 import { startsAsGzip } from '../../trace/parse-trace';
 import { startsAsSecpolgenerate } from '../../trace/trace-input';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
@@ -301,15 +301,8 @@ async function readStream(
 }
 
 /** The first bytes of a file (what the reader is chosen by); `file` as named, for errors. */
-async function firstBytes(p: string, file: string): Promise<Buffer> {
-  const fh = await fs.open(p, 'r').catch((error: unknown) => {
+function firstBytes(p: string, file: string): Promise<Buffer> {
+  return readHead(p).catch((error: unknown) => {
     throw new FileError(file, 'read', error);
   });
-  try {
-    const b = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await fh.read(b, 0, b.length, 0);
-    return b.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
