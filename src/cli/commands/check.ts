@@ -38,6 +38,7 @@ import {
 } from '../../render/check-output';
 import { formatSarif, toSarif } from '../../render/sarif';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
+import { refuseEmptyInputs } from '../learn-inputs';
 import { withWaive } from '../load-waivers';
 import { waiverForEvent } from '../../review/waivers';
 
@@ -117,14 +118,11 @@ export const checkCommand: CommandImpl = {
       follow?.dispose();
     }
     // A gate that read nothing judged nothing: an empty, binary or foreign input is not a pass.
-    const empty = [...scan.records].filter(([, n]) => n === 0).map(([file]) => file);
-    if (empty.length > 0 && !args.allowEmpty) {
-      for (const file of empty)
-        io.stderr.write(
-          `secpol-learn: ${file === '-' ? 'standard input' : file}: no secpolmonitor record read (empty, binary, or no line understood); nothing was checked (--allow-empty to accept)\n`,
-        );
-      return ExitCode.USAGE;
-    }
+    const read = {
+      traceFiles: [...scan.records.keys()],
+      records: Object.fromEntries(scan.records),
+    };
+    if (refuseEmptyInputs(read, args, io)) return ExitCode.USAGE;
     const checkInput = {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),
