@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: measures the built CLI on generated traces of 100k, 1M and
- * 10M lines (`--quick`: 100k and 1M): `monitor`, `suggest` and `generate` as
- * child processes (wall time and peak RSS via `/usr/bin/time -v` when present),
- * `suggest` on the trace as standard input and gzipped,
- * `check`, `explain` and `harden` (all threads) against a policy of its types,
- * `wc -l` on the same file in the same run, start-up (`--help`, a 10-line
- * trace), a 10,000-type policy (lint, suggest over 1M lines against it),
+ * 10M lines (`--quick`: 100k and 1M): `monitor` (plain and `-aps`), `suggest` and
+ * `generate` as child processes (wall time and peak RSS via `/usr/bin/time -v`
+ * when present), `suggest` on the trace as standard input and gzipped,
+ * `check`, `explain`, `harden` and `review --no-interactive` (all threads)
+ * against a policy of its types, `summarize`, `wc -l` on the same file in the
+ * same run, start-up (`--help`, `suggest` and `check` of a 10-line trace), a
+ * 10,000-type policy (lint, suggest over 1M lines against it),
  * scaling inputs timed at two sizes (many requirements, a type with many
  * paths, many executables, large policies), every trace-reading command over
  * 1M distinct failures against the 1 GB budget (not with `--quick`), and
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
     const one = { SECPOL_LEARN_THREADS: '1' };
     const runs: Array<[string, string[], Record<string, string>, string, string?]> = [
       ['monitor', ['monitor', file], {}, '1'],
+      ['monitor -aps', ['monitor', '-aps', file], {}, '1'],
       ['suggest', ['suggest', file], one, '1'],
       ['suggest', ['suggest', file], {}, all],
       ['generate', ['generate', file], one, '1'],
@@ -204,6 +206,14 @@ async function main(): Promise<void> {
       ['check', ['check', '--policy', reviewPolicy, file], {}, all],
       ['explain', ['explain', '--policy', reviewPolicy, file], {}, all],
       ['harden', ['harden', '--policy', reviewPolicy, file], {}, all],
+      // The other trace readers: the learner's result as a summary file, and review's CI mode.
+      ['summarize', ['summarize', file], {}, all],
+      [
+        'review --no-interactive',
+        ['review', '--no-interactive', '--policy', reviewPolicy, file],
+        {},
+        all,
+      ],
     ];
     for (const [name, args, env, threads, stdinFile] of runs) {
       const m = measure(process.execPath, [BIN, ...args], env, stdinFile);
@@ -224,16 +234,19 @@ async function main(): Promise<void> {
   // measured the machine's load.
   const helpMs: number[] = [];
   const smallMs: number[] = [];
+  const smallCheckMs: number[] = [];
   for (let i = 0; i < 5; i++) {
     helpMs.push(measure(process.execPath, [BIN, '--help']).seconds * 1000);
     smallMs.push(measure(process.execPath, [BIN, 'suggest', tiny]).seconds * 1000);
+    const check = ['check', '--policy', reviewPolicy, tiny];
+    smallCheckMs.push(measure(process.execPath, [BIN, ...check]).seconds * 1000);
   }
   const spread = (ms: number[]): string => {
     const sorted = [...ms].sort((a, b) => a - b);
     return `${fmt(sorted[2]!, 0)} ms (${fmt(sorted[0]!, 0)}–${fmt(sorted[4]!, 0)})`;
   };
   notes.push(
-    `- Start-up, median of five runs (fastest–slowest): \`secpol-learn --help\` ${spread(helpMs)}; \`suggest\` on a 10-line trace ${spread(smallMs)}.`,
+    `- Start-up, median of five runs (fastest–slowest): \`secpol-learn --help\` ${spread(helpMs)}; \`suggest\` on a 10-line trace ${spread(smallMs)}; \`check\` on it ${spread(smallCheckMs)}.`,
   );
 
   // Large policy: 10,000 types, lint, then suggest over the 1M-line trace against it.
