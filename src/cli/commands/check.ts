@@ -44,6 +44,7 @@ import { refuseEmptyInputs } from '../learn-inputs';
 import { withWaive } from '../load-waivers';
 import { waiverForEvent } from '../../review/waivers';
 import { skipLines, writeLines } from '../write-lines';
+import { emptyReviewSummary } from '../../infer/review-tally';
 
 export const checkCommand: CommandImpl = {
   builder: (y) =>
@@ -146,6 +147,8 @@ export const checkCommand: CommandImpl = {
       for (const v of checkInput.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     } else if (format === 'json') {
       const result = checkSummaryResult(input.model, scan.summary, checkInput);
+      // Judged: the atoms go before the document, about as large as they are, is built.
+      scan.summary = emptyReviewSummary();
       io.stdout.write(checkJson(result));
       verdict = checkVerdict(result);
     } else {
