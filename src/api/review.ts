@@ -25,7 +25,7 @@ import {
 import { reviewWaiverWarnings, type ParsedWaivers } from '../review/waivers';
 import { buildGuardModel, guardViolations } from '../review/guards';
 import { explainJson, explainText } from '../render/explain-output';
-import { checkResult, type CheckResult } from '../review/check-result';
+import { checkResult, checkVerdict, type CheckResult } from '../review/check-result';
 import { explainFailures, type Explanation } from '../review/explain';
 import { TraceReviewer, type TraceReview } from '../review/trace-review';
 import type { LearnFilter } from './learning';
@@ -158,13 +158,14 @@ export function checkTraces(reviewed: ReviewedTraces, options: CheckOptions = {}
  */
 export function formatCheck(result: CheckResult): string {
   const more = result.summary.notUnderstood - result.notUnderstood.length;
+  const verdict = checkVerdict(result);
   return [
     ...result.uncovered.map(uncoveredLine),
     ...result.guardViolations.map(guardLine),
     ...result.notUnderstood.map(formatDiagnosticLine),
     ...(more > 0 ? [`secpol-learn: ${more} more line(s) not understood, not listed`] : []),
-    ...waiverLines(result),
-    checkSummary(result),
+    ...waiverLines(verdict),
+    checkSummary(verdict),
   ]
     .map((line) => `${line}\n`)
     .join('');

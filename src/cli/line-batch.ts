@@ -19,6 +19,11 @@ export class LineBatch {
     return this.used === 0;
   }
 
+  /** Bytes added since the last `take`. */
+  get length(): number {
+    return this.used;
+  }
+
   /** Appends `text` and a newline, encoded as the stream would encode the string (UTF-8). */
   addLine(text: string): void {
     // A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).

@@ -6,6 +6,8 @@
 import {
   CHECK_SCHEMA_VERSION,
   type CheckResult,
+  type CheckVerdict,
+  type JudgedFailure,
   type UncoveredFailure,
   type WaiverCount,
 } from '../review/check-result';
@@ -33,8 +35,22 @@ export function waivedLine(w: WaiverCount): string {
   return `${w.records} failure record(s) waived (${w.file}:${w.line}${until}): ${w.reason}`;
 }
 
+/**
+ * `check`'s uncovered lines as it judges them (`checkStream`): one per
+ * failure no waiver covers, in place order; returns the verdict, which the
+ * lines after them need (`waiverLines`, `checkSummary`).
+ */
+export function* uncoveredLines(
+  judged: Generator<JudgedFailure, CheckVerdict, undefined>,
+): Generator<string, CheckVerdict, undefined> {
+  let next = judged.next();
+  for (; !next.done; next = judged.next())
+    if (!next.value.waiver) yield uncoveredLine(next.value.failure);
+  return next.value;
+}
+
 /** The lines `check` writes on stderr about `--waive`: each waiver used, then the warnings. */
-export function waiverLines(r: CheckResult): string[] {
+export function waiverLines(r: CheckVerdict): string[] {
   if (!r.waivers) return [];
   return [
     ...r.waivers.counts.map(waivedLine),
@@ -47,17 +63,14 @@ export function waiverLines(r: CheckResult): string[] {
 }
 
 /** The one-line summary `check` writes on stderr. */
-export function checkSummary(r: CheckResult): string {
+export function checkSummary(r: CheckVerdict): string {
   const s = r.summary;
   const parts = [
     `${s.failures} failure record(s), ${s.successes} success record(s)`,
     `${s.uncovered} uncovered (${s.uncoveredRecords} record(s))`,
   ];
   const w = r.waivers;
-  if (w)
-    parts.push(
-      `${w.waived.length} waived (${w.waived.reduce((n, x) => n + x.count, 0)} record(s))`,
-    );
+  if (w) parts.push(`${w.waived} waived (${w.waivedRecords} record(s))`);
   parts.push(`${s.notUnderstood} line(s) not understood${r.strict ? ' (--strict: fail)' : ''}`);
   if (w && w.warnings.length > 0)
     parts.push(`${w.warnings.length} waiver warning(s)${r.strict ? ' (--strict: fail)' : ''}`);

@@ -2,15 +2,16 @@
  * `check`'s decision as data: which recorded failures the policy does not
  * allow, which guard rules it breaks, which trace lines were not read, and
  * whether the gate passes. Printed as text, JSON (schema `secpol-learn/check`)
- * or SARIF by src/render/check-output.ts. Does no I/O.
+ * or SARIF by src/render/check-output.ts. Does no I/O. The failures are
+ * judged from a review tally by src/review/check-stream.ts (text streamed,
+ * or collected into a `CheckResult`), or here from a whole judgement
+ * (`checkResult`); both count and decide with `CheckCounts` and `decide`.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { GuardViolation } from './guards';
 import {
   argumentText,
-  coveredAsLink,
   describeAccess,
-  judgeAtom,
   type EventGroup,
   type TraceReview,
   uncoveredGroups,
@@ -21,12 +22,11 @@ import {
   useWaiver,
   waiverForEvent,
   waiverRef,
+  type Waiver,
   type WaiverRef,
   type WaiverSet,
   type WaiverUse,
 } from './waivers';
-import type { PolicyModel } from '../policy/model/types';
-import { linkingProcesses, type ReviewAtom, type ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -128,71 +128,83 @@ export interface CheckInput {
 }
 
 /**
- * Decides the gate: fails on uncovered failures a waiver does not cover, guard violations, and
- * (strict) lines not read and waiver warnings. `waivers.warnings` holds the expired ones
- * (parseWaivers); the stale ones are found here.
+ * Decides the gate from a whole judgement (SARIF, library callers): each
+ * uncovered failure group, split by the waivers and sorted by place as
+ * `checkStream` orders them, counted and decided as there.
  */
 export function checkResult(review: TraceReview, input: CheckInput): CheckResult {
-  const sorter = new UncoveredSorter(input.waivers?.set);
-  for (const g of uncoveredGroups(review)) sorter.add(g);
-  return decide(sorter, review, input);
+  const set = input.waivers?.set;
+  const judged = uncoveredGroups(review)
+    .map((g): JudgedFailure => ({
+      failure: uncoveredOf(g),
+      waiver: set && waiverForEvent(set, g.event),
+    }))
+    .sort((a, b) => byPlace(a.failure, b.failure));
+  const counts = new CheckCounts();
+  const lists = new FailureLists();
+  for (const j of judged) {
+    counts.add(j);
+    lists.add(j);
+  }
+  return collectedResult(decide(counts, review, input), input, lists);
+}
+
+/** A failure the policy does not allow, and the waiver that covers it (`undefined`: uncovered). */
+export interface JudgedFailure {
+  failure: UncoveredFailure;
+  waiver: Waiver | undefined;
 }
 
 /**
- * `checkResult` of the review tally judged against `model`, equal to
- * `checkResult(judgeSummary(model, summary), input)` at a fraction of the
- * memory: only atoms with failures are judged, each is released from the
- * summary once judged, and only the uncovered failures are kept. Consumes
- * the summary (its atoms are gone afterwards).
+ * `check`'s decision without its lists of failures: the counts, the waivers
+ * used and their warnings, and the verdict (what the text prints after the
+ * uncovered lines).
  */
-export function checkSummaryResult(
-  model: PolicyModel,
-  summary: ReviewSummary,
-  input: CheckInput,
-): CheckResult {
-  const linking = linkingProcesses(summary.atoms);
-  const atoms: Array<ReviewAtom | undefined> = summary.atoms;
-  const used = new Set<string>();
-  const sorter = new UncoveredSorter(input.waivers?.set);
-  for (let i = 0; i < atoms.length; i++) {
-    const a = atoms[i]!;
-    atoms[i] = undefined;
-    if (a.failures === 0) continue;
-    const g = judgeAtom(model, a, used);
-    used.clear();
-    if (!g.verdict.allowed && !coveredAsLink(g, linking)) sorter.add(g);
-  }
-  summary.atoms = [];
-  return decide(sorter, summary, input);
+export interface CheckVerdict {
+  summary: CheckResult['summary'];
+  /** Present when `--waive` was given. */
+  waivers?: {
+    /** Failures a waiver covered, and their records. */
+    waived: number;
+    waivedRecords: number;
+    counts: WaiverCount[];
+    warnings: Diagnostic[];
+  };
+  strict: boolean;
+  passed: boolean;
 }
 
-/** Uncovered failures, split into those a waiver covers (counted per waiver) and the others. */
-class UncoveredSorter {
-  readonly uncovered: UncoveredFailure[] = [];
-  readonly waived: WaivedFailure[] = [];
+/** What the gate counts of the judged failures: uncovered and waived ones, and records per waiver. */
+export class CheckCounts {
+  uncovered = 0;
+  uncoveredRecords = 0;
+  waived = 0;
+  waivedRecords = 0;
   readonly used: WaiverUse = new Map();
-  constructor(private readonly set: WaiverSet | undefined) {}
 
-  add(g: EventGroup): void {
-    const w = this.set && waiverForEvent(this.set, g.event);
-    if (!w) this.uncovered.push(uncoveredOf(g));
-    else {
-      useWaiver(this.used, w, g.failures);
-      this.waived.push({ ...uncoveredOf(g), waiver: waiverRef(w) });
+  add(j: JudgedFailure): void {
+    const n = j.failure.count;
+    if (!j.waiver) {
+      this.uncovered++;
+      this.uncoveredRecords += n;
+    } else {
+      useWaiver(this.used, j.waiver, n);
+      this.waived++;
+      this.waivedRecords += n;
     }
   }
 }
 
-function decide(
-  found: UncoveredSorter,
+/** The gate's verdict from the counts of every judged failure. */
+export function decide(
+  found: CheckCounts,
   totals: { events: number; failures: number; successes: number },
   input: CheckInput,
-): CheckResult {
-  const uncovered = found.uncovered.sort(byPlace);
-  const waived = found.waived.sort(byPlace);
+): CheckVerdict {
   const used = found.used;
-  const waivers: CheckWaivers | undefined = input.waivers && {
-    waived,
+  const waivers: CheckVerdict['waivers'] = input.waivers && {
+    waived: found.waived,
+    waivedRecords: found.waivedRecords,
     counts: input.waivers.set.waivers.flatMap((w) =>
       used.has(w) ? [{ ...waiverRef(w), records: used.get(w)! }] : [],
     ),
@@ -200,25 +212,71 @@ function decide(
   };
   const notUnderstood = input.notUnderstoodCount;
   return {
-    traceFiles: [...input.traceFiles].sort(),
-    policyFiles: input.policyFiles,
     summary: {
       events: totals.events,
       failures: totals.failures,
       successes: totals.successes,
-      uncovered: uncovered.length,
-      uncoveredRecords: uncovered.reduce((n, u) => n + u.count, 0),
+      uncovered: found.uncovered,
+      uncoveredRecords: found.uncoveredRecords,
       notUnderstood,
       guardViolations: input.guardViolations.length,
     },
-    uncovered,
-    notUnderstood: input.notUnderstood,
-    guardViolations: input.guardViolations,
     ...(waivers ? { waivers } : {}),
     strict: input.strict,
     passed:
-      uncovered.length === 0 &&
+      found.uncovered === 0 &&
       input.guardViolations.length === 0 &&
       !(input.strict && (notUnderstood > 0 || (waivers?.warnings.length ?? 0) > 0)),
+  };
+}
+
+/** The judged failures listed in the order added: the uncovered ones, and the waived ones with their waiver. */
+export class FailureLists {
+  readonly uncovered: UncoveredFailure[] = [];
+  readonly waived: WaivedFailure[] = [];
+
+  add(j: JudgedFailure): void {
+    if (!j.waiver) this.uncovered.push(j.failure);
+    else this.waived.push({ ...j.failure, waiver: waiverRef(j.waiver) });
+  }
+}
+
+/** The whole result: the verdict with the judged failures (added in place order) listed. */
+export function collectedResult(
+  verdict: CheckVerdict,
+  input: CheckInput,
+  lists: FailureLists,
+): CheckResult {
+  const w = verdict.waivers;
+  return {
+    traceFiles: [...input.traceFiles].sort(),
+    policyFiles: input.policyFiles,
+    summary: verdict.summary,
+    uncovered: lists.uncovered,
+    notUnderstood: input.notUnderstood,
+    guardViolations: input.guardViolations,
+    ...(w ? { waivers: { waived: lists.waived, counts: w.counts, warnings: w.warnings } } : {}),
+    strict: verdict.strict,
+    passed: verdict.passed,
+  };
+}
+
+/** The verdict of a whole result (its text's last lines: `waiverLines`, `checkSummary`). */
+export function checkVerdict(r: CheckResult): CheckVerdict {
+  const w = r.waivers;
+  return {
+    summary: r.summary,
+    ...(w
+      ? {
+          waivers: {
+            waived: w.waived.length,
+            waivedRecords: w.waived.reduce((n, x) => n + x.count, 0),
+            counts: w.counts,
+            warnings: w.warnings,
+          },
+        }
+      : {}),
+    strict: r.strict,
+    passed: r.passed,
   };
 }

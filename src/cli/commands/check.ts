@@ -22,7 +22,8 @@ import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
-import { checkResult, checkSummaryResult, uncoveredOf } from '../../review/check-result';
+import { checkResult, checkVerdict, uncoveredOf } from '../../review/check-result';
+import { checkStream, checkSummaryResult } from '../../review/check-stream';
 import { judgeSummary } from '../../review/trace-review';
 import type { EventGroup } from '../../review/trace-review';
 import { startFollow } from '../follow';
@@ -33,6 +34,7 @@ import {
   checkSummary,
   guardLine,
   uncoveredLine,
+  uncoveredLines,
   WAIVER_RULES,
   waiverLines,
 } from '../../render/check-output';
@@ -41,6 +43,8 @@ import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../revi
 import { refuseEmptyInputs } from '../learn-inputs';
 import { withWaive } from '../load-waivers';
 import { waiverForEvent } from '../../review/waivers';
+import { skipLines, writeLines } from '../write-lines';
+import { emptyReviewSummary } from '../../infer/review-tally';
 
 export const checkCommand: CommandImpl = {
   builder: (y) =>
@@ -134,14 +138,23 @@ export const checkCommand: CommandImpl = {
         : {}),
       strict: Boolean(args.strict),
     };
-    // SARIF relates each finding to the rules consulted: it keeps every verdict. Text and JSON
-    // keep only the uncovered failures (check-result.ts, checkSummaryResult).
-    const review = format === 'sarif' ? judgeSummary(input.model, scan.summary) : undefined;
-    const result = review
-      ? checkResult(review, checkInput)
-      : checkSummaryResult(input.model, scan.summary, checkInput);
-    if (format === 'json') io.stdout.write(checkJson(result));
-    else if (review)
+    let verdict;
+    if (format === 'text') {
+      // Streamed (src/review/check-stream.ts): each uncovered line written as it is judged, in
+      // place order; no list of failures is held. --follow printed them as they arrived.
+      const lines = uncoveredLines(checkStream(input.model, scan.summary, checkInput));
+      verdict = follow ? skipLines(lines) : await writeLines(io.stdout, lines, red);
+      for (const v of checkInput.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
+    } else if (format === 'json') {
+      const result = checkSummaryResult(input.model, scan.summary, checkInput);
+      // Judged: the atoms go before the document, about as large as they are, is built.
+      scan.summary = emptyReviewSummary();
+      io.stdout.write(checkJson(result));
+      verdict = checkVerdict(result);
+    } else {
+      // SARIF relates each finding to the rules consulted: it keeps every verdict.
+      const review = judgeSummary(input.model, scan.summary);
+      const result = checkResult(review, checkInput);
       io.stdout.write(
         formatSarif(
           toSarif(
@@ -151,12 +164,10 @@ export const checkCommand: CommandImpl = {
           ),
         ),
       );
-    else {
-      if (!follow) for (const u of result.uncovered) io.stdout.write(`${red(uncoveredLine(u))}\n`);
-      for (const v of result.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
+      verdict = checkVerdict(result);
     }
-    for (const line of waiverLines(result)) io.stderr.write(`${line}\n`);
-    io.stderr.write(`${checkSummary(result)}\n`);
-    return result.passed ? ExitCode.OK : ExitCode.FINDING;
+    for (const line of waiverLines(verdict)) io.stderr.write(`${line}\n`);
+    io.stderr.write(`${checkSummary(verdict)}\n`);
+    return verdict.passed ? ExitCode.OK : ExitCode.FINDING;
   },
 };

@@ -1,0 +1,39 @@
+import type { Writable } from 'node:stream';
+import { drained } from './drained';
+import { LineBatch } from './line-batch';
+
+/** About what one write hands the stream. */
+const BATCH_BYTES = 1 << 16;
+
+/**
+ * Writes each line of `lines` (`paint`ed, then a newline) to `out` as it is
+ * produced, in batches of about 64 KiB, waiting for 'drain' when the stream
+ * asks to, so a slow reader holds the producer rather than a backlog of
+ * text; returns the generator's value. A closed reader (`| head`) destroys
+ * the stream: no drain will come, and the lines left are produced and dropped.
+ */
+export async function writeLines<R>(
+  out: Writable,
+  lines: Generator<string, R, undefined>,
+  paint: (line: string) => string = (line) => line,
+): Promise<R> {
+  const batch = new LineBatch();
+  const flush = async (): Promise<void> => {
+    const bytes = batch.take();
+    if (!out.destroyed && !out.write(bytes) && !out.destroyed) await drained(out, 'close');
+  };
+  let next = lines.next();
+  for (; !next.done; next = lines.next()) {
+    batch.addLine(paint(next.value));
+    if (batch.length >= BATCH_BYTES) await flush();
+  }
+  if (!batch.empty) await flush();
+  return next.value;
+}
+
+/** Runs `lines` to its end without writing them (what `writeLines` returns, nothing printed). */
+export function skipLines<R>(lines: Generator<string, R, undefined>): R {
+  let next = lines.next();
+  while (!next.done) next = lines.next();
+  return next.value;
+}

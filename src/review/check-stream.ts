@@ -1,0 +1,71 @@
+/**
+ * `check` judging a review tally in the order its lines are printed: the
+ * failing atoms ordered by their first failure place (failure-order.ts),
+ * each judged once and handed on as it is judged, with the waiver that
+ * covers it. The text of `check` writes each uncovered line as it comes and
+ * holds no list of failures; `checkSummaryResult` (JSON, library callers)
+ * collects the same stream into a `CheckResult`.
+ */
+import {
+  CheckCounts,
+  collectedResult,
+  decide,
+  FailureLists,
+  uncoveredOf,
+  type CheckInput,
+  type CheckResult,
+  type CheckVerdict,
+  type JudgedFailure,
+} from './check-result';
+import { failurePlaceOrder } from './failure-order';
+import { coveredAsLink, judgeAtom } from './trace-review';
+import { waiverForEvent } from './waivers';
+import type { PolicyModel } from '../policy/model/types';
+import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
+
+/**
+ * Each failure of the tally that the policy does not allow, judged and
+ * yielded in place order (the order of `checkResult`'s lists), waived or
+ * not; returns the gate's verdict once the last is judged. Lazy: nothing is
+ * read before the first `next`, and each failure is judged at its own.
+ * The summary is read, not changed.
+ */
+export function* checkStream(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
+): Generator<JudgedFailure, CheckVerdict, undefined> {
+  const atoms = summary.atoms;
+  const linking = linkingProcesses(atoms);
+  const waivers = input.waivers?.set;
+  const counts = new CheckCounts();
+  // The grants a verdict used: harden's concern, not the gate's.
+  const used = new Set<string>();
+  for (const i of failurePlaceOrder(atoms)) {
+    const g = judgeAtom(model, atoms.at(i)!, used);
+    used.clear();
+    if (g.verdict.allowed || coveredAsLink(g, linking)) continue;
+    const judged = { failure: uncoveredOf(g), waiver: waivers && waiverForEvent(waivers, g.event) };
+    counts.add(judged);
+    yield judged;
+  }
+  return decide(counts, summary, input);
+}
+
+/**
+ * `checkResult` of the review tally judged against `model`, equal to
+ * `checkResult(judgeSummary(model, summary), input)` at a fraction of the
+ * memory: `checkStream` collected, only atoms with failures judged and only
+ * the failures the policy does not allow kept.
+ */
+export function checkSummaryResult(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
+): CheckResult {
+  const lists = new FailureLists();
+  const stream = checkStream(model, summary, input);
+  let next = stream.next();
+  for (; !next.done; next = stream.next()) lists.add(next.value);
+  return collectedResult(next.value, input, lists);
+}
