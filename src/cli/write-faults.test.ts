@@ -244,6 +244,41 @@ describe('standard output that cannot be written', () => {
       closeSync(fd);
     }
   });
+
+  full(
+    'check on a full disk still prints its verdict on stderr after the write error, exit 2',
+    () => {
+      const fd = openSync('/dev/full', 'w');
+      try {
+        const sample = path.join('samples', 'waivers');
+        const r = spawnSync(
+          process.execPath,
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            BIN,
+            'check',
+            '--policy',
+            path.join(sample, 'policy.secpol'),
+            path.join(sample, 'trace.log'),
+          ],
+          {
+            cwd: path.join(__dirname, '..', '..'),
+            stdio: ['ignore', fd, 'pipe'],
+            encoding: 'utf8',
+          },
+        );
+        expect(r.status).toBe(2);
+        const lines = r.stderr.trimEnd().split('\n');
+        expect(lines[lines.length - 2]).toMatch(/^secpol-learn check: FAIL: \d+ failure record/);
+        expect(lines[lines.length - 1]).toBe(
+          'secpol-learn: cannot write standard output: no space left on device',
+        );
+      } finally {
+        closeSync(fd);
+      }
+    },
+  );
 });
 
 describe('--write with other writers', () => {

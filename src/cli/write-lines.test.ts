@@ -70,6 +70,37 @@ describe('writeLines', () => {
     expect(out.taken).toBe(0);
   });
 
+  it('a reader that goes away while a batch waits for drain: the wait ends, the rest is dropped', async () => {
+    const out = new SlowReader();
+    const produced = { bytes: 0 };
+    const lines = numbered(20_000, produced);
+    const watched = (function* (): Generator<string, string, undefined> {
+      let next = lines.next();
+      for (; !next.done; next = lines.next()) {
+        // Past the first batch the stream is waiting for drain: the reader leaves then.
+        if (produced.bytes > 3 * (1 << 16) && !out.destroyed) setImmediate(() => out.destroy());
+        yield next.value;
+      }
+      return next.value;
+    })();
+    await expect(writeLines(out, watched)).resolves.toBe('done');
+    expect(out.taken).toBeLessThan(produced.bytes);
+  });
+
+  it('a write that fails on a stream that does not destroy itself (a full disk) does not hang it', async () => {
+    const out = new Writable({
+      highWaterMark: 1 << 10,
+      autoDestroy: false,
+      write: (_chunk, _enc, cb) => setImmediate(() => cb(new Error('ENOSPC'))),
+    });
+    const errors: Error[] = [];
+    out.on('error', (e) => errors.push(e));
+    const produced = { bytes: 0 };
+    await expect(writeLines(out, numbered(5_000, produced))).resolves.toBe('done');
+    expect(errors).toHaveLength(1);
+    expect(out.destroyed).toBe(false);
+  });
+
   it('skipLines runs the generator to its end', () => {
     const produced = { bytes: 0 };
     expect(skipLines(numbered(10, produced))).toBe('done');

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { drained } from './drained';
+import { drained, gone } from './drained';
 import { LineBatch } from './line-batch';
 
 /** About what one write hands the stream. */
@@ -10,7 +10,9 @@ const BATCH_BYTES = 1 << 16;
  * produced, in batches of about 64 KiB, waiting for 'drain' when the stream
  * asks to, so a slow reader holds the producer rather than a backlog of
  * text; returns the generator's value. A closed reader (`| head`) destroys
- * the stream: no drain will come, and the lines left are produced and dropped.
+ * the stream, a failed write (a full disk) leaves it errored: no drain will
+ * come, and the lines left are produced and dropped (the CLI reports the
+ * write error; the caller still prints what follows the lines).
  */
 export async function writeLines<R>(
   out: Writable,
@@ -20,7 +22,7 @@ export async function writeLines<R>(
   const batch = new LineBatch();
   const flush = async (): Promise<void> => {
     const bytes = batch.take();
-    if (!out.destroyed && !out.write(bytes) && !out.destroyed) await drained(out, 'close');
+    if (!gone(out) && !out.write(bytes) && !gone(out)) await drained(out);
   };
   let next = lines.next();
   for (; !next.done; next = lines.next()) {

@@ -24,7 +24,7 @@ import { withColor } from '../shared-options';
 import type { TraceSummary } from '../../trace/push-parser';
 import { formatParsedEvent, formatParsedEventJson } from '../../render/trace-event';
 import { LineBatch } from '../line-batch';
-import { drained } from '../drained';
+import { drained, gone } from '../drained';
 import { monitorReport } from '../../render/monitor-report';
 import { MonitorFilter, type MonitorOptions } from '../../monitor/apply-options';
 
@@ -158,8 +158,8 @@ export const monitorCommand: CommandImpl = {
               if (batch.empty) return;
               const bytes = batch.take();
               if (output) await output.write(bytes);
-              // A closed reader (`| head`) destroys the stream: no drain will come.
-              else if (!out.write(bytes) && !out.destroyed) await drained(out, 'close');
+              // A closed reader (`| head`) destroys the stream, a failed write errs it: no drain comes.
+              else if (!out.write(bytes) && !gone(out)) await drained(out);
             },
           });
           summaries.push(summary);
@@ -305,7 +305,7 @@ async function openOutputFile(
     stream,
     write: async (bytes) => {
       if (failure) throw new FileError(name, 'write', failure);
-      if (!stream.write(bytes)) await drained(stream, 'error');
+      if (!stream.write(bytes)) await drained(stream);
       if (failure) throw new FileError(name, 'write', failure);
     },
     commit: async () => {
