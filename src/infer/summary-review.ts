@@ -173,7 +173,7 @@ export function readReviewAtom(line: ReviewAtomLine): ReviewAtom {
   const problem = countsProblem(e, line);
   if (problem !== undefined) throw new FieldProblem(problem);
   // The tally's own atom with the line's counts (not a copy: its key and event are derived).
-  const atom = tallyEvents([e]).atoms[0]!;
+  const atom = tallyEvents([e]).atoms.at(0)!;
   atom.failures = line.failures;
   atom.successes = line.successes;
   atom.failurePlaces = line.failurePlaces;

@@ -26,7 +26,7 @@ import {
   type WaiverUse,
 } from './waivers';
 import type { PolicyModel } from '../policy/model/types';
-import { linkingProcesses, type ReviewAtom, type ReviewSummary } from '../infer/review-tally';
+import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
 
 /** Version of the `check --format json` document. */
 export const CHECK_SCHEMA_VERSION = 1;
@@ -151,12 +151,9 @@ export function checkSummaryResult(
   input: CheckInput,
 ): CheckResult {
   const linking = linkingProcesses(summary.atoms);
-  const atoms: Array<ReviewAtom | undefined> = summary.atoms;
   const used = new Set<string>();
   const sorter = new UncoveredSorter(input.waivers?.set);
-  for (let i = 0; i < atoms.length; i++) {
-    const a = atoms[i]!;
-    atoms[i] = undefined;
+  for (const a of summary.atoms) {
     if (a.failures === 0) continue;
     const g = judgeAtom(model, a, used);
     used.clear();
