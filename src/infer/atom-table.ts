@@ -94,9 +94,10 @@ const INITIAL_ROWS = 16;
 /** Most failure places a row holds (review-tally.ts's MAX_GROUP_PLACES). */
 export const MAX_PLACES = 8;
 
+/** `a` in a new column of `size` rows (cut when shorter). */
 function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
   const out = new (a.constructor as new (n: number) => T)(size);
-  out.set(a);
+  out.set(size < a.length ? a.subarray(0, size) : a);
   return out;
 }
 
@@ -379,10 +380,13 @@ export class AtomTable {
   }
 
   /**
-   * Drops what only adding rows needs (the hash and the maps by name) from a
-   * table handed over, which is mostly read; they are made again if asked for.
+   * Cuts the columns to the rows and drops what only adding rows needs (the
+   * hash and the maps by name) from a table handed over, which is mostly
+   * read; they are made again if asked for.
    */
   seal(): void {
+    // Columns cut to the rows (a structured clone copies a column's whole buffer).
+    if (this.family.length > this.size) this.resize(this.size);
     this.slots = undefined;
     this.familyIds = undefined;
     this.textIds = undefined;
@@ -514,8 +518,17 @@ export class AtomTable {
     return this.held.length - 1;
   }
 
+  /** Makes room for `rows` rows in all (a merge knows an upper bound: no copy while it grows). */
+  reserve(rows: number): void {
+    if (rows > this.family.length) this.resize(rows);
+  }
+
   private growRows(): void {
-    const n = Math.max(INITIAL_ROWS, Math.ceil(this.size * 1.5));
+    this.resize(Math.max(INITIAL_ROWS, Math.ceil(this.size * 1.5)));
+  }
+
+  /** Columns of `n` rows (at least `size`). */
+  private resize(n: number): void {
     this.family = grown(this.family, n);
     this.kind = grown(this.kind, n);
     this.a = grown(this.a, n);

@@ -545,39 +545,73 @@ export function linkingProcesses(atoms: AtomList): Set<string> {
 }
 
 /**
+ * Atoms gathered one by one or list by list (a merge, a summary file read),
+ * merged by key into one table as they come (as two atoms of one key merge:
+ * counts added, places by place, the earlier first record), without an
+ * object per atom held.
+ */
+export class AtomCollector {
+  private readonly table = new AtomTable();
+  // The re-keying of the last table met (a list's rows come together; an atom read from a file
+  // brings a table of its own, not to be held).
+  private lastFrom: AtomTable | undefined = undefined;
+  private lastRemap: ReturnType<AtomTable['remapFrom']> | undefined = undefined;
+
+  /** Adds an atom (a view is copied from its row; any other made from its fields). */
+  add(atom: ReviewAtom): void {
+    const a = talliedAtom(atom);
+    this.addRow(a.table, a.row);
+  }
+
+  /** Adds every atom of `atoms`, in order (rows cloned from a worker get their methods back). */
+  addList(atoms: AtomList): void {
+    const list = atomList(atoms);
+    if (list instanceof AtomRows) {
+      for (let i = 0; i < list.length; i++) this.addRow(list.table, list.row(i));
+    } else for (const a of list) this.add(a);
+  }
+
+  /** Makes room for `atoms` atoms (an upper bound: the columns are not copied while they come). */
+  reserve(atoms: number): void {
+    this.table.reserve(atoms);
+  }
+
+  /** The atoms gathered, in atom order; the collector is done. */
+  result(): AtomRows {
+    this.lastFrom = undefined;
+    this.lastRemap = undefined;
+    return orderedRows(this.table);
+  }
+
+  private addRow(from: AtomTable, r: number): void {
+    if (from !== this.lastFrom) {
+      this.lastFrom = from;
+      this.lastRemap = this.table.remapFrom(from);
+    }
+    this.table.copyRow(from, r, this.lastRemap!, rowRecord);
+  }
+}
+
+/**
  * Merges summaries (per piece, per thread, per machine): associative and
  * commutative; atoms and unknown records by place, as one reader of all the
  * records in place order would give them. Inputs are not modified: their
  * rows are copied into a new table, families, texts and files re-keyed by
- * name (rows cloned from a worker get their methods back).
+ * name.
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const table = new AtomTable();
-  const remaps = new Map<AtomTable, ReturnType<AtomTable['remapFrom']>>();
-  const remap = (from: AtomTable): ReturnType<AtomTable['remapFrom']> => {
-    let m = remaps.get(from);
-    if (m === undefined) remaps.set(from, (m = table.remapFrom(from)));
-    return m;
-  };
+  const atoms = new AtomCollector();
+  atoms.reserve(summaries.reduce((n, s) => n + atomList(s.atoms).length, 0));
   const out = emptyReviewSummary();
   for (const s of summaries) {
-    const list = atomList(s.atoms);
-    if (list instanceof AtomRows) {
-      const m = remap(list.table);
-      for (let i = 0; i < list.length; i++) table.copyRow(list.table, list.row(i), m, rowRecord);
-    } else {
-      for (const held of list) {
-        const a = talliedAtom(held);
-        table.copyRow(a.table, a.row, remap(a.table), rowRecord);
-      }
-    }
+    atoms.addList(s.atoms);
     out.events += s.events;
     out.failures += s.failures;
     out.successes += s.successes;
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
   }
-  out.atoms = orderedRows(table);
+  out.atoms = atoms.result();
   out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;
   return out;

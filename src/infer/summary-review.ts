@@ -21,8 +21,8 @@ import { TracePushParser } from '../trace/push-parser';
 import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
-  mergeReviewSummaries,
   tallyEvents,
+  type AtomCollector,
   type ReviewAtom,
   type ReviewSummary,
 } from './review-tally';
@@ -203,26 +203,35 @@ export function addUnknown(list: UnknownEvent[], u: UnknownEvent): UnknownEvent[
     .slice(0, MAX_UNKNOWN);
 }
 
-/** The review summary of atoms and unknown records read (duplicates merged, ordered as the tally orders). */
+/**
+ * The review summary of atoms and unknown records read (`atoms`: every atom
+ * line's, duplicates merged, in the tally's order).
+ */
 export function reviewSummaryOf(
-  atoms: ReviewAtom[],
+  atoms: AtomCollector,
   unknown: UnknownEvent[],
   unknownCount: number,
 ): ReviewSummary {
   const s: ReviewSummary = {
-    atoms,
+    atoms: atoms.result(),
     events: 0,
     failures: 0,
     successes: 0,
     unknown,
     unknownCount: Math.max(unknownCount, unknown.length),
   };
-  for (const a of atoms) {
+  for (const a of s.atoms) {
     s.failures += a.failures;
     s.successes += a.successes;
   }
   s.events = s.failures + s.successes;
-  return mergeReviewSummaries(s);
+  // The unknown records by place, then text, the first MAX_UNKNOWN (as the tally keeps them).
+  unknown.sort(
+    (a, b) =>
+      byPlace(a.position, b.position) || (a.record < b.record ? -1 : a.record > b.record ? 1 : 0),
+  );
+  if (unknown.length > MAX_UNKNOWN) unknown.length = MAX_UNKNOWN;
+  return s;
 }
 
 /**
