@@ -89,8 +89,11 @@ function decimalAt(s: string, from: number, to: number): number {
   return v;
 }
 
-/** Initial rows and hash slots; both grow by half (rows) or double (slots). */
-const INITIAL_ROWS = 16;
+/**
+ * Initial rows (the slots: twice as many); rows grow by half, slots double.
+ * Small: a summary file's atom line is read through a table of its own.
+ */
+const INITIAL_ROWS = 4;
 /** Most failure places a row holds (review-tally.ts's MAX_GROUP_PLACES). */
 export const MAX_PLACES = 8;
 
@@ -140,13 +143,14 @@ export class AtomTable {
 
   /**
    * Row + 1 per slot (0: empty); a power of two, at least twice the rows.
-   * This and the maps by name are dropped by `seal` and made again when asked for.
+   * This and the maps by name are made when first asked for, dropped by
+   * `seal` and made again if asked for.
    */
   private slots: Int32Array | undefined = new Int32Array(INITIAL_ROWS * 2);
-  private familyIds: Map<string, number> | undefined = new Map();
-  private textIds: Map<string, number> | undefined = new Map();
-  private fileIds: Map<string, number> | undefined = new Map();
-  private shapeIds: Map<RecordShape, number> | undefined = new Map();
+  private familyIds: Map<string, number> | undefined = undefined;
+  private textIds: Map<string, number> | undefined = undefined;
+  private fileIds: Map<string, number> | undefined = undefined;
+  private shapeIds: Map<RecordShape, number> | undefined = undefined;
   private lastFileName: string | undefined = undefined;
   private lastFileId = -1;
 
@@ -516,6 +520,22 @@ export class AtomTable {
     }
     this.held.push(held);
     return this.held.length - 1;
+  }
+
+  /** Empties the table (a scratch table used again; its columns are kept). */
+  clear(): void {
+    this.size = 0;
+    this.families.length = 0;
+    this.texts.length = 0;
+    this.files.length = 0;
+    this.held.length = 0;
+    this.more.clear();
+    this.slots?.fill(0);
+    this.familyIds = undefined;
+    this.textIds = undefined;
+    this.fileIds = undefined;
+    this.shapeIds = undefined;
+    this.lastFileName = undefined;
   }
 
   /** Makes room for `rows` rows in all (a merge knows an upper bound: no copy while it grows). */

@@ -557,10 +557,38 @@ export class AtomCollector {
   private lastFrom: AtomTable | undefined = undefined;
   private lastRemap: ReturnType<AtomTable['remapFrom']> | undefined = undefined;
 
+  /** A one-row table used again for each atom made from its fields (`addEvent`). */
+  private readonly scratch = new AtomTable();
+
   /** Adds an atom (a view is copied from its row; any other made from its fields). */
   add(atom: ReviewAtom): void {
-    const a = talliedAtom(atom);
-    this.addRow(a.table, a.row);
+    if (atom instanceof TalliedAtom) this.addRow(atom.table, atom.row);
+    else this.addEvent(atom.event, atom.failures, atom.successes, atom.failurePlaces);
+  }
+
+  /**
+   * Adds the atom of event `e` (its first record) with these counts and
+   * failure places (by place; a summary file's atom line), as the tally
+   * would hold it.
+   */
+  addEvent(e: ProcessEvent, failures: number, successes: number, places: TracePosition[]): void {
+    const t = this.scratch;
+    t.clear();
+    const object = eventObject(e);
+    const family = t.familyId(eventFamilyKey(e, object), () => familyOf(e, object));
+    const v = t.valueKey(argumentText(e));
+    const at = t.fileId(e.position.file);
+    const r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, at, e.position.line);
+    t.failures[r] = failures;
+    t.successes[r] = successes;
+    t.setPlacePairs(
+      r,
+      places.flatMap((p) => [t.fileId(p.file), p.line]),
+    );
+    // Its ids are new each time: re-keyed afresh.
+    this.lastFrom = undefined;
+    this.addRow(t, r);
+    this.lastFrom = undefined;
   }
 
   /** Adds every atom of `atoms`, in order (rows cloned from a worker get their methods back). */

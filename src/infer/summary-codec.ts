@@ -312,7 +312,7 @@ export class SummaryDecoder {
         return;
       case 'review-atom': {
         const a = readRecord(REVIEW_ATOM_FIELDS, v, 'the access');
-        this.reviewAtoms.add(within('the access', () => readReviewAtom(a)));
+        within('the access', () => readReviewAtom(a, this.reviewAtoms));
         return;
       }
       case 'unknown': {

@@ -21,7 +21,6 @@ import { TracePushParser } from '../trace/push-parser';
 import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
-  tallyEvents,
   type AtomCollector,
   type ReviewAtom,
   type ReviewSummary,
@@ -166,18 +165,17 @@ function countsProblem(e: ProcessEvent, a: ReviewAtomLine): string | undefined {
   return undefined;
 }
 
-/** The atom a line stands for, made by the tally from its parsed record; FieldProblem when it does not fit. */
-export function readReviewAtom(line: ReviewAtomLine): ReviewAtom {
+/**
+ * Adds the atom a line stands for to `atoms`, made as the tally makes it
+ * from its parsed record, with the line's counts; FieldProblem (nothing
+ * added) when it does not fit.
+ */
+export function readReviewAtom(line: ReviewAtomLine, atoms: AtomCollector): void {
   const e = parseRecordText(line.record, line.first);
   if (e.kind === 'unknown') throw new FieldProblem('the record is of an unknown form');
   const problem = countsProblem(e, line);
   if (problem !== undefined) throw new FieldProblem(problem);
-  // The tally's own atom with the line's counts (not a copy: its key and event are derived).
-  const atom = tallyEvents([e]).atoms.at(0)!;
-  atom.failures = line.failures;
-  atom.successes = line.successes;
-  atom.failurePlaces = line.failurePlaces;
-  return atom;
+  atoms.addEvent(e, line.failures, line.successes, line.failurePlaces);
 }
 
 /** The record of an unknown form a line stands for; FieldProblem when its text reads as another. */
