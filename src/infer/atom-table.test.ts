@@ -27,9 +27,10 @@ interface Op {
   failed: boolean;
 }
 
+/** Records of any value, and of a few (so some atoms pass MAX_PLACES failures). */
 const opArb: fc.Arbitrary<Op> = fc.record({
   family: fc.nat(families.length - 1),
-  value: valueText,
+  value: fc.oneof(valueText, fc.constant('1')),
   file: fc.constantFrom('a.log', 'b.log', 'c.log'),
   line: fc.integer({ min: 1, max: 40 }),
   failed: fc.boolean(),
@@ -151,6 +152,23 @@ describe('AtomTable', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('keeps the first MAX_PLACES failure places, records arriving in place order or not', () => {
+    for (const lines of [
+      Array.from({ length: 12 }, (_, i) => i + 1),
+      Array.from({ length: 12 }, (_, i) => 12 - i),
+      [5, 1, 9, 2, 12, 3, 11, 4, 10, 6, 8, 7],
+    ]) {
+      const t = new AtomTable();
+      countInto(
+        t,
+        lines.map((line) => ({ family: 0, value: '1', file: 'a.log', line, failed: true })),
+      );
+      expect(t.failurePlaces(0)).toEqual(
+        Array.from({ length: MAX_PLACES }, (_, i) => ({ file: 'a.log', line: i + 1 })),
+      );
+    }
   });
 
   it('shifts every line it holds', () => {
