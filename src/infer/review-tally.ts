@@ -200,7 +200,9 @@ export class AtomRows implements AtomList {
 /** A list as given, or rows cloned across threads (fields without methods) given their methods back. */
 export function atomList(atoms: AtomList): AtomList {
   if (Array.isArray(atoms) || atoms instanceof AtomRows) return atoms;
-  const rows = atoms as unknown as AtomRows;
+  const rows = atoms as Partial<AtomRows>;
+  // Any other list (a library caller's) is taken as it is.
+  if (typeof rows.table !== 'object' || !Array.isArray(rows.table.families)) return atoms;
   revivedTable(rows.table);
   return Object.setPrototypeOf(rows, AtomRows.prototype) as AtomRows;
 }
