@@ -141,9 +141,9 @@ export function checkResult(review: TraceReview, input: CheckInput): CheckResult
 /**
  * `checkResult` of the review tally judged against `model`, equal to
  * `checkResult(judgeSummary(model, summary), input)` at a fraction of the
- * memory: only atoms with failures are judged, each is released from the
- * summary once judged, and only the uncovered failures are kept. Consumes
- * the summary (its atoms are gone afterwards).
+ * memory: only atoms with failures are judged, one at a time, and only the
+ * uncovered failures are kept. Consumes the summary (its atoms, columns
+ * released whole, are gone afterwards).
  */
 export function checkSummaryResult(
   model: PolicyModel,

@@ -207,10 +207,10 @@ export function hardenPolicy(
 
 /**
  * `hardenPolicy(model, judgeSummary(model, summary), files)`, judging the
- * review tally atom by atom: each atom is released once judged and observed,
+ * review tally atom by atom: each group is dropped once judged and observed,
  * so the verdicts are never all held (a trace of a million distinct
- * records). Consumes the summary (its atoms are gone afterwards).
- * `onJudged` sees each judged group once, before it is released.
+ * records). Consumes the summary (its atoms, columns released whole, are
+ * gone afterwards). `onJudged` sees each judged group once, before it is dropped.
  */
 export function hardenFromSummary(
   model: PolicyModel,
