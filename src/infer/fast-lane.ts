@@ -70,13 +70,8 @@ import {
   isTrailingBlank,
 } from '../trace/grammar';
 import type { Atom, RequirementAccumulator } from './requirement-accumulator';
-import {
-  familyKey,
-  type AtomFamily,
-  type RecordShape,
-  type ReviewTally,
-  type TalliedAtom,
-} from './review-tally';
+import type { RecordShape, ReviewTally } from './review-tally';
+import { MAX_VALUE_DIGITS, ValueKind } from './atom-table';
 import {
   DECIMAL_RUN,
   HEX_RUN,
@@ -128,11 +123,10 @@ class Skeleton {
   kind: 'ability' | 'attach' | 'link' | 'unknown' = 'ability';
   failed = false;
   arg = Arg.Whole;
-  /** Review: the skeleton's family (shared by the atoms the lane makes) and its key. */
-  family: AtomFamily | undefined = undefined;
-  familyKey = '';
-  /** Review, a type id: what follows the number in the value text (` (fs_t)`). */
-  valueSuffix = '';
+  /** Review: the skeleton's family's id in the tally's table (shared by the atoms the lane makes). */
+  family = -1;
+  /** Review, a type id: the text id of what follows the number in the value text (` (fs_t)`), or -1. */
+  valueSuffix = -1;
   /** Review: the records' text around their digit runs (decimal runs only), for the atoms made. */
   shape: RecordShape | undefined = undefined;
 }
@@ -263,10 +257,11 @@ export class FastLane implements RecordLane {
     private readonly review?: ReviewTally,
   ) {}
 
-  /** Review: the atom of the matched record, or undefined and its (new) value text and family key. */
-  private reviewAtom: TalliedAtom | undefined = undefined;
-  private reviewValue = '';
-  private reviewKey = '';
+  /** Review: the row of the matched record's atom, or -1 and its (new) value key. */
+  private reviewAtom = -1;
+  private reviewKind = ValueKind.None;
+  private reviewA = 0;
+  private reviewB = 0;
 
   /** How many skeletons are kept: the lane's memory. */
   get skeletons(): number {
@@ -392,29 +387,35 @@ export class FastLane implements RecordLane {
       return;
     }
     this.taken++;
-    if (this.review !== undefined) {
-      const at = { file: this.file, line: this.line };
+    const review = this.review;
+    if (review !== undefined) {
+      const file = review.table.fileId(this.file);
       // The record before this line, closed since `match`, may have made the atom: it is earlier.
-      const a = this.reviewAtom ?? this.review.find(this.reviewKey, this.reviewValue);
-      if (a !== undefined) this.review.count(a, s.failed, at);
+      const a =
+        this.reviewAtom >= 0
+          ? this.reviewAtom
+          : review.table.find(s.family, this.reviewKind, this.reviewA, this.reviewB);
+      if (a >= 0) review.count(a, s.failed, file, this.line);
       else {
         // The record's text as its skeleton's shape and its pid (the value's digits are the
         // atom's value text), when the pid reads back as the same digits; else the text.
         const pid = this.pidNumber();
-        if (s.shape !== undefined && pid >= 0) {
-          this.review.addFirst(
-            s.family!,
-            this.reviewKey,
-            this.reviewValue,
-            s.shape,
-            at,
-            s.failed,
-            pid,
-          );
-        } else {
-          const record = this.bytes.toString('latin1', this.record, this.end);
-          this.review.addFirst(s.family!, this.reviewKey, this.reviewValue, record, at, s.failed);
-        }
+        const record =
+          s.shape !== undefined && pid >= 0
+            ? s.shape
+            : this.bytes.toString('latin1', this.record, this.end);
+        const k = this.reviewKind;
+        review.addFirst(
+          s.family,
+          k,
+          this.reviewA,
+          this.reviewB,
+          record,
+          file,
+          this.line,
+          s.failed,
+          pid,
+        );
       }
       return;
     }
@@ -482,14 +483,14 @@ export class FastLane implements RecordLane {
     if (this.review !== undefined) {
       // The record's atom is in its family's map from now on: later records find theirs there.
       const atom = this.review.lastAtom;
-      if (atom === undefined) return;
+      if (atom < 0) return;
+      const table = this.review.table;
       s.outcome = Outcome.Atom;
-      s.family = atom.family;
-      s.familyKey = familyKey(atom.family);
+      s.family = table.family[atom]!;
       if (event.kind === 'ability' && event.argument.kind === 'type-id') {
-        s.valueSuffix = ` (${event.argument.typeName})`;
+        s.valueSuffix = table.textId(` (${event.argument.typeName})`);
       }
-      s.shape = recordShape(p.skeleton, arg, s.valueSuffix !== '');
+      s.shape = recordShape(p.skeleton, arg, s.valueSuffix >= 0);
     } else if (added === 1 && refused === 0) {
       s.outcome = Outcome.Atom;
       s.atom = acc.lastAtom;
@@ -504,58 +505,66 @@ export class FastLane implements RecordLane {
 
   /**
    * Review: finds the matched record's atom (skeleton `s`'s family, the value
-   * text of its digit runs): `reviewAtom` when it exists and its first record
-   * is before `file:line`; none (`reviewValue` set) when the record can be its
-   * first, its text being the parser's (no run of blanks, which the parser
-   * would join: a joined wrapped record has none). False when the parser must
-   * read it.
+   * key of its digit runs): `reviewAtom` when it exists and its first record
+   * is before `file:line`; none (`reviewKind` and the value numbers set) when
+   * the record can be its first, its text being the parser's (no run of
+   * blanks, which the parser would join: a joined wrapped record has none).
+   * False when the parser must read it.
    */
   private matchReview(s: Skeleton, file: string, line: number): boolean {
-    // Each value text one flat string (a slice of the record, or joined): a new atom keeps it,
-    // and its index hashes it; a concatenation would be a tree of strings, flattened on hashing.
-    let value: string | undefined = '';
-    if (s.arg === Arg.Value) value = this.canonical(1);
-    else if (s.arg === Arg.Range) {
-      const start = this.canonical(1);
-      const end = this.canonical(2);
-      const bounds = this.runs.bounds;
-      if (start === undefined || end === undefined) value = undefined;
-      else if (bounds[3]! + 1 === bounds[4]! && this.bytes[bounds[3]!] === 45) {
-        value = this.bytes.toString('latin1', bounds[2], bounds[5]);
-      } else value = [start, end].join('-');
-    } else if (s.valueSuffix !== '') {
-      const n = this.canonical(1);
-      value = n === undefined ? undefined : [n, s.valueSuffix].join('');
+    // The value as numbers, read from the digit runs (no string made): canonical decimals only.
+    let kind = ValueKind.None;
+    let a = 0;
+    let b = 0;
+    if (s.arg === Arg.Value) {
+      kind = ValueKind.Decimal;
+      a = this.canonical(1);
+      if (a < 0) return false;
+    } else if (s.arg === Arg.Range) {
+      kind = ValueKind.Range;
+      a = this.canonical(1);
+      b = this.canonical(2);
+      if (a < 0 || b < 0) return false;
+    } else if (s.valueSuffix >= 0) {
+      kind = ValueKind.TypeId;
+      a = this.canonical(1);
+      b = s.valueSuffix;
+      if (a < 0) return false;
     }
-    if (value === undefined) return false;
-    const key = s.familyKey;
-    const a = this.review!.find(key, value);
-    if (a === undefined) {
-      const b = this.bytes;
+    const table = this.review!.table;
+    const r = table.find(s.family, kind, a, b);
+    if (r < 0) {
+      const bytes = this.bytes;
       for (let k = this.record + 1; k < this.end; k++) {
-        if (b[k] === 9 || (b[k] === 32 && b[k - 1] === 32)) return false;
+        if (bytes[k] === 9 || (bytes[k] === 32 && bytes[k - 1] === 32)) return false;
       }
-      this.reviewAtom = undefined;
-      this.reviewValue = value;
-      this.reviewKey = key;
+      this.reviewAtom = -1;
+      this.reviewKind = kind;
+      this.reviewA = a;
+      this.reviewB = b;
       return true;
     }
-    const first = a.position;
-    if (file === first.file ? line <= first.line : file < first.file) return false;
-    this.reviewAtom = a;
+    const firstFile = table.firstFile[r]!;
+    const before =
+      table.files[firstFile] === file
+        ? line <= table.firstLine[r]!
+        : file < table.files[firstFile]!;
+    if (before) return false;
+    this.reviewAtom = r;
     return true;
   }
 
   /**
-   * Run `r` as the parser's canonical decimal (argument-value text), when its
-   * digits are that text already: decimal, no leading zero. Else undefined.
+   * Run `r` as a Number when its digits are the parser's canonical decimal
+   * (argument-value text) of an exact Number: decimal, no leading zero, at
+   * most MAX_VALUE_DIGITS digits. Else -1.
    */
-  private canonical(r: number): string | undefined {
-    if ((this.runs.hex >> r) & 1) return undefined;
+  private canonical(r: number): number {
+    if ((this.runs.hex >> r) & 1) return -1;
     const from = this.runs.bounds[2 * r]!;
     const to = this.runs.bounds[2 * r + 1]!;
-    if (this.bytes[from] === 48 && to - from > 1) return undefined;
-    return this.bytes.toString('latin1', from, to);
+    if ((this.bytes[from] === 48 && to - from > 1) || to - from > MAX_VALUE_DIGITS) return -1;
+    return this.number(r);
   }
 
   /**

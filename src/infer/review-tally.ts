@@ -11,11 +11,12 @@
  * trace, and merged (`mergeReviewSummaries`, associative and commutative;
  * property-tested); the policy judges each atom once afterwards
  * (src/review/trace-review.ts). Memory grows with distinct atoms, never with
- * records: an atom keeps two counts, at most MAX_GROUP_PLACES places and its
- * first record's text (TalliedAtom).
+ * records: the tally's atoms are rows of typed columns (src/infer/atom-table.ts:
+ * two counts, at most MAX_GROUP_PLACES places and the first record), read
+ * through `AtomList` as `ReviewAtom` views (TalliedAtom).
  *
  * Plain data (for summaries written to files and results of worker threads):
- * strings, numbers, arrays and trace events; no Map inside an atom.
+ * typed arrays, strings, numbers, arrays and trace events.
  */
 import type {
   AbilityArgument,
@@ -28,10 +29,21 @@ import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
-import { AtomIndex } from './atom-index';
+import {
+  AtomTable,
+  MAX_PLACES,
+  isShape,
+  revivedTable,
+  type AtomFamily,
+  type HeldFirst,
+  type RecordShape,
+  type ValueKind,
+} from './atom-table';
+
+export { familyKey, type AtomFamily, type RecordShape } from './atom-table';
 
 /** How many denied places each atom lists (the first by place); the rest are counted. */
-export const MAX_GROUP_PLACES = 8;
+export const MAX_GROUP_PLACES = MAX_PLACES;
 
 /** How many records of an unknown form are kept (the first by place); the rest are counted. */
 export const MAX_UNKNOWN = 1000;
@@ -45,9 +57,9 @@ export const MAX_UNKNOWN = 1000;
  * - `failures`, `successes`: denied and permitted records;
  * - `failurePlaces`: the first places of denied records, by place (at most MAX_GROUP_PLACES).
  *
- * The tally's atoms are `TalliedAtom`s, which derive `key`, `event` and
- * `object` on demand (see there); any object with these fields is an atom to
- * `mergeReviewSummaries` (summaries read back from files).
+ * The tally's atoms are `TalliedAtom` views of table rows, which derive
+ * every field on demand (see there); any object with these fields is an atom
+ * to `mergeReviewSummaries` (tests, library callers).
  */
 export interface ReviewAtom {
   readonly key: string;
@@ -60,104 +72,163 @@ export interface ReviewAtom {
 }
 
 /**
- * What every atom of one (type, process, kind, object, domain) has in
- * common. Atoms the review fast lane makes share their skeleton's family
- * object (a trace of random `MAP_FIXED` ranges has millions of atoms in a few
- * families); an atom the parser's event made has its own (no index of
- * families: a trace of a million distinct types would pay a map entry and a
- * key per family).
+ * The atoms of a summary, read-only, in first-record order: a plain array
+ * is one (tests, summaries built by hand); the tally's are rows of a table
+ * (`AtomRows`). Get an array with `[...atoms]`.
  */
-export interface AtomFamily {
-  readonly type: string;
-  readonly process: string;
-  readonly kind: ProcessEvent['kind'];
-  readonly object: string;
-  /** `root`/`non-root` for an ability, `''` for a path. */
-  readonly domain: string;
+export interface AtomList extends Iterable<ReviewAtom> {
+  readonly length: number;
+  at(i: number): ReviewAtom | undefined;
+  map<U>(f: (a: ReviewAtom, i: number) => U): U[];
 }
 
 /**
- * A review atom as the tally holds it: its family, its value, its first
- * record's text and place, the counts and the first failure places: about
- * two thirds of what holding the first record's event and a key cost. The
- * event is parsed again from the record text when asked for (`event`): the
- * tally keeps the text alone only when that parse gives the very event
+ * A review atom as the tally holds it: row `row` of `table`, read on each
+ * ask (a view: made per use, holding nothing of its own). The event is
+ * parsed again from the first record's text when asked for (`event`): the
+ * table keeps the text alone only when that parse gives the very event
  * counted (always for records the trace stage read; a made-up event is kept
- * whole). Every field is plain data, so an atom survives a structured clone
- * (worker threads) and `talliedAtom` (the merge) gives it its methods back.
+ * whole), or the shape of the text (the review lane's atoms).
  */
 export class TalliedAtom implements ReviewAtom {
   constructor(
-    readonly family: AtomFamily,
-    readonly value: string,
-    /**
-     * The first record's text when parsing it gives its event, else that
-     * event; or the shape of its text (the review lane's atoms: the text is
-     * the shape's pieces around `firstPid` and the value's digits).
-     */
-    private first: string | ProcessEvent | RecordShape,
-    /** The first record's place. */
-    public position: TracePosition,
-    public failures: number,
-    public successes: number,
-    public failurePlaces: TracePosition[],
-    /** The first record's pid, when `first` is a shape. */
-    private firstPid = -1,
+    readonly table: AtomTable,
+    readonly row: number,
   ) {}
+
+  get family(): AtomFamily {
+    return this.table.families[this.table.family[this.row]!]!;
+  }
+
+  get value(): string {
+    return this.table.value(this.row);
+  }
 
   /** Type, process, kind, object, value and domain joined by NUL (never collide: NUL is in no record). */
   get key(): string {
-    const f = this.family;
-    return [f.type, f.process, f.kind, f.object, this.value, f.domain].join('\0');
+    return rowKey(this.table, this.row);
   }
 
   get object(): string {
     return this.family.object;
   }
 
+  /** The first record's place. */
+  get position(): TracePosition {
+    return rowPosition(this.table, this.row);
+  }
+
   /** The first record's canonical text. */
   get record(): string {
-    const f = this.first;
-    if (typeof f === 'string') return f;
-    return isShape(f) ? shapedRecord(f, this.firstPid, this.value) : f.record;
+    return rowRecord(this.table, this.row);
   }
 
   /** The first record's event: parsed again from its text (a new object on each call). */
   get event(): ProcessEvent {
-    const f = this.first;
-    if (typeof f !== 'string' && !isShape(f)) return f;
-    return parseRecord(this.record, this.position) as ProcessEvent;
+    return rowEvent(this.table, this.row);
   }
 
-  /** Makes `e` this atom's first record. */
-  setFirst(e: ProcessEvent): void {
-    this.first = firstOf(e);
-    this.firstPid = -1;
-    this.position = e.position;
+  get failures(): number {
+    return this.table.failures[this.row]!;
   }
 
-  /** The first record as held (for a merge: the other atom's, unparsed), and its pid if a shape. */
-  heldFirst(): [string | ProcessEvent | RecordShape, number] {
-    return [this.first, this.firstPid];
+  set failures(n: number) {
+    this.table.failures[this.row] = n;
+  }
+
+  get successes(): number {
+    return this.table.successes[this.row]!;
+  }
+
+  set successes(n: number) {
+    this.table.successes[this.row] = n;
+  }
+
+  get failurePlaces(): TracePosition[] {
+    return this.table.failurePlaces(this.row);
+  }
+
+  set failurePlaces(places: TracePosition[]) {
+    const t = this.table;
+    t.setPlacePairs(
+      this.row,
+      places.flatMap((p) => [t.fileId(p.file), p.line]),
+    );
+  }
+
+  /** The first record as held (a shape, a text or an event), and its pid if a shape. */
+  heldFirst(): [HeldFirst, number] {
+    const t = this.table;
+    return [t.held[t.first[this.row]!]!, t.pid[this.row]!];
   }
 }
 
-/**
- * A record's text without its digit runs (the review lane's skeleton: one
- * shared by every atom the lane makes for it): the literal pieces around the
- * runs, and how the runs after the pid are read from an atom's value text.
- * The runs are canonical decimals (no hex, no leading zero; the lane leaves
- * other records to the parser), so the text rebuilt is the record's own.
- */
-export interface RecordShape {
-  /** One more than the runs: the text before the pid, between runs, after the last. */
-  readonly pieces: readonly string[];
-  /** The runs after the pid: none; the value; `START-END`; the number before ` (TYPE)`. */
-  readonly runs: 'none' | 'value' | 'range' | 'type-id';
+/** A table's rows as an AtomList, in `order` (none: row order). Crosses threads as plain data (`atomList`). */
+export class AtomRows implements AtomList {
+  constructor(
+    readonly table: AtomTable,
+    readonly order: Int32Array | undefined,
+  ) {}
+
+  get length(): number {
+    return this.table.size;
+  }
+
+  /** The row of the `i`th atom. */
+  row(i: number): number {
+    return this.order === undefined ? i : this.order[i]!;
+  }
+
+  at(i: number): TalliedAtom | undefined {
+    const n = this.table.size;
+    const k = i < 0 ? i + n : i;
+    return k >= 0 && k < n ? new TalliedAtom(this.table, this.row(k)) : undefined;
+  }
+
+  map<U>(f: (a: ReviewAtom, i: number) => U): U[] {
+    const out: U[] = [];
+    for (let i = 0; i < this.table.size; i++)
+      out.push(f(new TalliedAtom(this.table, this.row(i)), i));
+    return out;
+  }
+
+  *[Symbol.iterator](): IterableIterator<TalliedAtom> {
+    for (let i = 0; i < this.table.size; i++) yield new TalliedAtom(this.table, this.row(i));
+  }
 }
 
-function isShape(f: ProcessEvent | RecordShape): f is RecordShape {
-  return 'pieces' in f;
+/** A list as given, or rows cloned across threads (fields without methods) given their methods back. */
+export function atomList(atoms: AtomList): AtomList {
+  if (Array.isArray(atoms) || atoms instanceof AtomRows) return atoms;
+  const rows = atoms as Partial<AtomRows>;
+  // Any other list (a library caller's) is taken as it is.
+  if (typeof rows.table !== 'object' || !Array.isArray(rows.table.families)) return atoms;
+  revivedTable(rows.table);
+  return Object.setPrototypeOf(rows, AtomRows.prototype) as AtomRows;
+}
+
+/** Row `r`'s key (TalliedAtom.key). */
+function rowKey(t: AtomTable, r: number): string {
+  const f = t.families[t.family[r]!]!;
+  return [f.type, f.process, f.kind, f.object, t.value(r), f.domain].join('\0');
+}
+
+function rowPosition(t: AtomTable, r: number): TracePosition {
+  return { file: t.files[t.firstFile[r]!]!, line: t.firstLine[r]! };
+}
+
+/** Row `r`'s first record's text. */
+function rowRecord(t: AtomTable, r: number): string {
+  const f = t.held[t.first[r]!]!;
+  if (typeof f === 'string') return f;
+  return isShape(f) ? shapedRecord(f, t.pid[r]!, t.value(r)) : f.record;
+}
+
+/** Row `r`'s first record's event: the one held, or parsed again from its text. */
+function rowEvent(t: AtomTable, r: number): ProcessEvent {
+  const f = t.held[t.first[r]!]!;
+  if (typeof f !== 'string' && !isShape(f)) return f;
+  return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
 }
 
 /** The record text of shape `shape` with pid `pid` and value text `value`. */
@@ -180,7 +251,7 @@ export function shapedRecord(shape: RecordShape, pid: number, value: string): st
 /** The review summary of some records: atoms by the place of their first record, and counts. */
 export interface ReviewSummary {
   /** Distinct accesses, ordered by their earliest record. */
-  atoms: ReviewAtom[];
+  atoms: AtomList;
   /** Records of a known form. */
   events: number;
   failures: number;
@@ -209,16 +280,6 @@ function familyOf(e: ProcessEvent, object: string): AtomFamily {
     object,
     domain: e.kind === 'ability' ? e.domain : '',
   };
-}
-
-/**
- * A family's key: type, process, kind, object and domain joined by NUL (NUL
- * cannot occur in a parsed record, so keys of different families never
- * collide): the first level of the tally's index (src/infer/atom-index.ts).
- */
-export function familyKey(f: AtomFamily): string {
-  // One flat string (join): a template's pieces would stay a tree of cons strings in the index.
-  return [f.type, f.process, f.kind, f.object, f.domain].join('\0');
 }
 
 /** An event's family key (familyKey, without making the family). */
@@ -283,25 +344,31 @@ function sameKeys(a: object, b: object): boolean {
   return ka.length === kb.length && ka.every((k) => k in b);
 }
 
-/** True when record `e` comes before atom `a`'s first (place, then text: the same whatever the merge order). */
-function earlier(e: { position: TracePosition; record: string }, a: TalliedAtom): boolean {
-  const c = byPlace(e.position, a.position);
-  return c < 0 || (c === 0 && e.record < a.record);
+/**
+ * The order of a table's rows: by their first record's place (a tie, only
+ * possible for made-up records, by record text, then key), so it is total.
+ */
+function rowOrder(t: AtomTable, x: number, y: number): number {
+  const c = t.comparePlaces(t.firstFile[x]!, t.firstLine[x]!, t.firstFile[y]!, t.firstLine[y]!);
+  if (c !== 0) return c;
+  const rx = rowRecord(t, x);
+  const ry = rowRecord(t, y);
+  if (rx !== ry) return rx < ry ? -1 : 1;
+  const kx = rowKey(t, x);
+  const ky = rowKey(t, y);
+  return kx < ky ? -1 : kx > ky ? 1 : 0;
 }
 
-/**
- * The order of atoms: by their first record's place (a tie, only possible for
- * made-up records, by record text, then key), so it is total.
- */
-function atomOrder(a: TalliedAtom, b: TalliedAtom): number {
-  const c = byPlace(a.position, b.position);
-  if (c !== 0) return c;
-  const ra = a.record;
-  const rb = b.record;
-  if (ra !== rb) return ra < rb ? -1 : 1;
-  const ka = a.key;
-  const kb = b.key;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** A table's rows in atom order, the table sealed (handed over): no order array when already in it. */
+function orderedRows(t: AtomTable): AtomRows {
+  t.seal();
+  let sorted = true;
+  for (let r = 1; r < t.size && sorted; r++) sorted = rowOrder(t, r - 1, r) <= 0;
+  if (sorted) return new AtomRows(t, undefined);
+  const order = new Int32Array(t.size);
+  for (let r = 0; r < t.size; r++) order[r] = r;
+  order.sort((x, y) => rowOrder(t, x, y));
+  return new AtomRows(t, order);
 }
 
 /** The order of unknown records: by place, then text. */
@@ -311,28 +378,12 @@ function unknownOrder(a: UnknownEvent, b: UnknownEvent): number {
   );
 }
 
-/** Inserts `p` into the sorted `places`, keeping the first MAX_GROUP_PLACES (ties keep arrival order). */
-function addPlace(places: TracePosition[], p: TracePosition): TracePosition[] {
-  // The first place as a one-slot array: a first `push` into an empty array reserves 17.
-  if (places.length === 0) return [p];
-  const last = places[places.length - 1]!;
-  if (byPlace(p, last) >= 0) {
-    if (places.length < MAX_GROUP_PLACES) places.push(p);
-    return places;
-  }
-  let i = places.length - 1;
-  while (i > 0 && byPlace(p, places[i - 1]!) < 0) i--;
-  places.splice(i, 0, p);
-  if (places.length > MAX_GROUP_PLACES) places.length = MAX_GROUP_PLACES;
-  return places;
-}
-
 /** Counts records into review atoms; `add` per record, `result` once. */
 export class ReviewTally {
-  /** The atom of the last record `add` counted (the review fast lane learns a skeleton's family from it). */
-  lastAtom: TalliedAtom | undefined = undefined;
-  /** Atoms by family key, then value (until `result`). */
-  private readonly index = new AtomIndex<TalliedAtom>();
+  /** The row of the last record `add` counted, or -1 (the review fast lane learns a skeleton's family from it). */
+  lastAtom = -1;
+  /** The atoms (until `result`). */
+  readonly table = new AtomTable();
   private readonly summary: ReviewSummary = emptyReviewSummary();
 
   /** Counts one record; returns its atom (none for a record of unknown form). */
@@ -343,35 +394,36 @@ export class ReviewTally {
       if (s.unknown.length < MAX_UNKNOWN) s.unknown.push(e);
       return undefined;
     }
+    const t = this.table;
     const object = eventObject(e);
-    const value = argumentText(e);
-    const family = eventFamilyKey(e, object);
-    let a = this.index.get(family, value);
-    if (a === undefined) {
-      a = new TalliedAtom(familyOf(e, object), value, firstOf(e), e.position, 0, 0, NO_PLACES);
-      this.index.set(family, a);
-      s.atoms.push(a);
-    } else if (earlier(e, a)) a.setFirst(e); // pieces may arrive in any order
-    this.count(a, e.severity === 'error', e.position);
-    this.lastAtom = a;
-    return a;
+    const family = t.familyId(eventFamilyKey(e, object), () => familyOf(e, object));
+    const v = t.valueKey(argumentText(e));
+    const file = t.fileId(e.position.file);
+    const line = e.position.line;
+    let r = t.find(family, v.kind, v.a, v.b);
+    if (r < 0) r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, file, line);
+    else {
+      // Pieces may arrive in any order: an earlier record (place, then text) becomes the first.
+      const c = t.comparePlaces(file, line, t.firstFile[r]!, t.firstLine[r]!);
+      if (c < 0 || (c === 0 && e.record < rowRecord(t, r))) {
+        t.setFirst(r, firstOf(e), -1, file, line);
+      }
+    }
+    this.count(r, e.severity === 'error', file, line);
+    this.lastAtom = r;
+    return new TalliedAtom(t, r);
   }
 
   /**
-   * Counts one more record of atom `a`, at `position`, a place after its
-   * first record's (the review fast lane's records: src/infer/fast-lane.ts).
+   * Counts one more record of row `r`, at `file:line` (a file id), a place
+   * after its first record's (the review fast lane's records: src/infer/fast-lane.ts).
    */
-  count(a: TalliedAtom, failed: boolean, position: TracePosition): void {
+  count(r: number, failed: boolean, file: number, line: number): void {
     const s = this.summary;
     s.events++;
-    if (failed) {
-      a.failures++;
-      s.failures++;
-      a.failurePlaces = addPlace(a.failurePlaces, position);
-    } else {
-      a.successes++;
-      s.successes++;
-    }
+    if (failed) s.failures++;
+    else s.successes++;
+    this.table.count(r, failed, file, line);
   }
 
   /** Records of a known form counted so far. */
@@ -380,31 +432,25 @@ export class ReviewTally {
   }
 
   /**
-   * The atom of family key `family` (familyKey) and value text `value`, if
-   * counted: the review fast lane finds a record's atom by them.
-   */
-  find(family: string, value: string): TalliedAtom | undefined {
-    return this.index.get(family, value);
-  }
-
-  /**
-   * Counts the first record of a new atom of `family` (family key `key`; the
-   * review fast lane's: `record` is the text the parser would give, or its
-   * shape with pid `pid`; its parse is the family's event with this `value`).
+   * Counts the first record of a new atom of family id `family` and value
+   * key (`kind`, `a`, `b`) (the review fast lane's: `record` is the text the
+   * parser would give, or its shape with pid `pid`; its parse is the
+   * family's event with this value). Returns its row.
    */
   addFirst(
-    family: AtomFamily,
-    key: string,
-    value: string,
+    family: number,
+    kind: ValueKind,
+    a: number,
+    b: number,
     record: string | RecordShape,
-    position: TracePosition,
+    file: number,
+    line: number,
     failed: boolean,
     pid = -1,
-  ): void {
-    const a = new TalliedAtom(family, value, record, position, 0, 0, NO_PLACES, pid);
-    this.index.set(key, a);
-    this.summary.atoms.push(a);
-    this.count(a, failed, position);
+  ): number {
+    const r = this.table.add(family, kind, a, b, record, pid, file, line);
+    this.count(r, failed, file, line);
+    return r;
   }
 
   /**
@@ -414,19 +460,12 @@ export class ReviewTally {
    */
   result(): ReviewSummary {
     const s = this.summary;
-    this.index.clear();
-    this.lastAtom = undefined;
-    (s.atoms as TalliedAtom[]).sort(atomOrder);
+    this.lastAtom = -1;
+    s.atoms = orderedRows(this.table);
     s.unknown.sort(unknownOrder);
     return s;
   }
 }
-
-/**
- * The failure places of an atom with no failure: shared, never written
- * (addPlace returns a new array for a first place; merges build new arrays).
- */
-const NO_PLACES: TracePosition[] = [];
 
 /** Counts a finite list of records (tests, library callers). */
 export function tallyEvents(events: Iterable<TraceEvent>): ReviewSummary {
@@ -440,92 +479,169 @@ export function emptyReviewSummary(): ReviewSummary {
   return { atoms: [], events: 0, failures: 0, successes: 0, unknown: [], unknownCount: 0 };
 }
 
-/** The fields a TalliedAtom holds, as a structured clone (a worker's result) leaves them. */
-type HeldAtom = Pick<
-  TalliedAtom,
-  'family' | 'value' | 'position' | 'failures' | 'successes' | 'failurePlaces'
->;
-
-/**
- * Any atom as a TalliedAtom: itself; one cloned across threads (its fields
- * without its methods) given them back; any other (read from a summary file)
- * made from its fields.
- */
-export function talliedAtom(a: ReviewAtom | HeldAtom): TalliedAtom {
+/** Any atom as a TalliedAtom: itself, or one made from its fields (an atom built by hand). */
+export function talliedAtom(a: ReviewAtom): TalliedAtom {
   if (a instanceof TalliedAtom) return a;
-  if ('family' in a && typeof a.family === 'object') {
-    return Object.setPrototypeOf(a, TalliedAtom.prototype) as TalliedAtom;
-  }
-  const r = a as ReviewAtom;
-  const e = r.event;
-  return new TalliedAtom(
-    familyOf(e, r.object),
-    r.value,
+  const e = a.event;
+  const t = new AtomTable();
+  const v = t.valueKey(a.value);
+  const family = t.familyId(eventFamilyKey(e, a.object), () => familyOf(e, a.object));
+  const r = t.add(
+    family,
+    v.kind,
+    v.a,
+    v.b,
     firstOf(e),
-    e.position,
-    r.failures,
-    r.successes,
-    r.failurePlaces,
+    -1,
+    t.fileId(e.position.file),
+    e.position.line,
   );
+  const atom = new TalliedAtom(t, r);
+  atom.failures = a.failures;
+  atom.successes = a.successes;
+  atom.failurePlaces = a.failurePlaces;
+  return atom;
 }
 
-/** The places an atom holds (its first record's, its failures'): what a shard's line shift moves. */
+/** The places an atom holds (its first record's, its failures'). */
 export function atomPlaces(a: ReviewAtom): TracePosition[] {
   const t = talliedAtom(a);
   return [t.position, ...t.failurePlaces];
 }
 
+/**
+ * Adds `offset` to every line the atoms hold (a shard's lines shifted to
+ * its file's; a worker's rows, cloned, are given their methods back).
+ */
+export function shiftAtomLines(atoms: AtomList, offset: number): void {
+  const list = atomList(atoms);
+  if (list instanceof AtomRows) {
+    list.table.shiftLines(offset);
+    return;
+  }
+  for (const a of list) {
+    if (a instanceof TalliedAtom) {
+      // One row of its own table (an atom read back from a summary file).
+      a.table.shiftLines(offset);
+      continue;
+    }
+    a.event.position.line += offset;
+    for (const p of a.failurePlaces) if (p !== a.event.position) p.line += offset;
+  }
+}
+
 /** The processes that created or tried to create links, read from the atoms' families. */
-export function linkingProcesses(atoms: readonly ReviewAtom[]): Set<string> {
+export function linkingProcesses(atoms: AtomList): Set<string> {
   const out = new Set<string>();
-  for (const a of atoms) {
+  const list = atomList(atoms);
+  if (list instanceof AtomRows) {
+    // Every family of a table is some row's.
+    for (const f of list.table.families) if (f.kind === 'link') out.add(f.process);
+    return out;
+  }
+  for (const a of list) {
     const f = talliedAtom(a).family;
     if (f.kind === 'link') out.add(f.process);
   }
   return out;
 }
 
-/** Merges two atoms of one key into a new one (inputs unchanged). */
-function mergeAtoms(a: TalliedAtom, b: TalliedAtom): TalliedAtom {
-  const places = [...a.failurePlaces, ...b.failurePlaces].sort(byPlace);
-  const first = earlier(b, a) ? b : a;
-  const [held, pid] = first.heldFirst();
-  return new TalliedAtom(
-    a.family,
-    a.value,
-    held,
-    first.position,
-    a.failures + b.failures,
-    a.successes + b.successes,
-    places.length === 0 ? NO_PLACES : places.slice(0, MAX_GROUP_PLACES),
-    pid,
-  );
+/**
+ * Atoms gathered one by one or list by list (a merge, a summary file read),
+ * merged by key into one table as they come (as two atoms of one key merge:
+ * counts added, places by place, the earlier first record), without an
+ * object per atom held.
+ */
+export class AtomCollector {
+  private readonly table = new AtomTable();
+  // The re-keying of the last table met (a list's rows come together; an atom read from a file
+  // brings a table of its own, not to be held).
+  private lastFrom: AtomTable | undefined = undefined;
+  private lastRemap: ReturnType<AtomTable['remapFrom']> | undefined = undefined;
+
+  /** A one-row table used again for each atom made from its fields (`addEvent`). */
+  private readonly scratch = new AtomTable();
+
+  /** Adds an atom (a view is copied from its row; any other made from its fields). */
+  add(atom: ReviewAtom): void {
+    if (atom instanceof TalliedAtom) this.addRow(atom.table, atom.row);
+    else this.addEvent(atom.event, atom.failures, atom.successes, atom.failurePlaces);
+  }
+
+  /**
+   * Adds the atom of event `e` (its first record) with these counts and
+   * failure places (by place; a summary file's atom line), as the tally
+   * would hold it.
+   */
+  addEvent(e: ProcessEvent, failures: number, successes: number, places: TracePosition[]): void {
+    const t = this.scratch;
+    t.clear();
+    const object = eventObject(e);
+    const family = t.familyId(eventFamilyKey(e, object), () => familyOf(e, object));
+    const v = t.valueKey(argumentText(e));
+    const at = t.fileId(e.position.file);
+    const r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, at, e.position.line);
+    t.failures[r] = failures;
+    t.successes[r] = successes;
+    t.setPlacePairs(
+      r,
+      places.flatMap((p) => [t.fileId(p.file), p.line]),
+    );
+    // Its ids are new each time: re-keyed afresh.
+    this.lastFrom = undefined;
+    this.addRow(t, r);
+    this.lastFrom = undefined;
+  }
+
+  /** Adds every atom of `atoms`, in order (rows cloned from a worker get their methods back). */
+  addList(atoms: AtomList): void {
+    const list = atomList(atoms);
+    if (list instanceof AtomRows) {
+      for (let i = 0; i < list.length; i++) this.addRow(list.table, list.row(i));
+    } else for (const a of list) this.add(a);
+  }
+
+  /** Makes room for `atoms` atoms (an upper bound: the columns are not copied while they come). */
+  reserve(atoms: number): void {
+    this.table.reserve(atoms);
+  }
+
+  /** The atoms gathered, in atom order; the collector is done. */
+  result(): AtomRows {
+    this.lastFrom = undefined;
+    this.lastRemap = undefined;
+    return orderedRows(this.table);
+  }
+
+  private addRow(from: AtomTable, r: number): void {
+    if (from !== this.lastFrom) {
+      this.lastFrom = from;
+      this.lastRemap = this.table.remapFrom(from);
+    }
+    this.table.copyRow(from, r, this.lastRemap!, rowRecord);
+  }
 }
 
 /**
  * Merges summaries (per piece, per thread, per machine): associative and
  * commutative; atoms and unknown records by place, as one reader of all the
- * records in place order would give them. Inputs are not modified (atoms
- * only in one input are shared; atoms cloned from a worker get their methods
- * back).
+ * records in place order would give them. Inputs are not modified: their
+ * rows are copied into a new table, families, texts and files re-keyed by
+ * name.
  */
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
-  const index = new AtomIndex<TalliedAtom>();
+  const atoms = new AtomCollector();
+  atoms.reserve(summaries.reduce((n, s) => n + atomList(s.atoms).length, 0));
   const out = emptyReviewSummary();
   for (const s of summaries) {
-    for (const held of s.atoms) {
-      const a = talliedAtom(held);
-      const key = familyKey(a.family);
-      const had = index.get(key, a.value);
-      index.set(key, had === undefined ? a : mergeAtoms(had, a));
-    }
+    atoms.addList(s.atoms);
     out.events += s.events;
     out.failures += s.failures;
     out.successes += s.successes;
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
   }
-  out.atoms = [...index.values()].sort(atomOrder);
+  out.atoms = atoms.result();
   out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;
   return out;

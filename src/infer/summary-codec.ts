@@ -21,7 +21,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { InputError } from '../errors';
 import type { ProcessEvent, UnknownEvent } from '../trace/event';
-import type { ReviewAtom } from './review-tally';
+import { AtomCollector } from './review-tally';
 import {
   addUnknown,
   readReviewAtom,
@@ -204,7 +204,8 @@ export class SummaryDecoder {
   private readonly refused = new FirstByPlace(MAX_REFUSED);
   private readonly notUnderstood = new FirstByPlace(MAX_LISTED_LINES);
   private badLines = 0;
-  private readonly reviewAtoms: ReviewAtom[] = [];
+  /** Atom lines read, merged by key as read (one table, no object per atom). */
+  private readonly reviewAtoms = new AtomCollector();
   private unknown: UnknownEvent[] = [];
   private unknownRead = 0;
 
@@ -311,7 +312,7 @@ export class SummaryDecoder {
         return;
       case 'review-atom': {
         const a = readRecord(REVIEW_ATOM_FIELDS, v, 'the access');
-        this.reviewAtoms.push(within('the access', () => readReviewAtom(a)));
+        within('the access', () => readReviewAtom(a, this.reviewAtoms));
         return;
       }
       case 'unknown': {

@@ -87,8 +87,8 @@ describe('the review part of a summary', () => {
     expect(back.atoms.map((a) => a.event.record)).toEqual([
       'error: - (pid:-) type fs_t lacks ability SETUID(1000 - 1005) as non-root',
     ]);
-    expect(back.atoms[0]!.failures).toBe(1);
-    expect(back.atoms[0]!.event.position).toEqual(events[0]!.position);
+    expect(back.atoms.at(0)!.failures).toBe(1);
+    expect(back.atoms.at(0)!.event.position).toEqual(events[0]!.position);
   });
 
   it('round-trips every item of the secpolgenerate sample, connects to a type without its id included', () => {

@@ -21,8 +21,7 @@ import { TracePushParser } from '../trace/push-parser';
 import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
-  mergeReviewSummaries,
-  tallyEvents,
+  type AtomCollector,
   type ReviewAtom,
   type ReviewSummary,
 } from './review-tally';
@@ -166,18 +165,17 @@ function countsProblem(e: ProcessEvent, a: ReviewAtomLine): string | undefined {
   return undefined;
 }
 
-/** The atom a line stands for, made by the tally from its parsed record; FieldProblem when it does not fit. */
-export function readReviewAtom(line: ReviewAtomLine): ReviewAtom {
+/**
+ * Adds the atom a line stands for to `atoms`, made as the tally makes it
+ * from its parsed record, with the line's counts; FieldProblem (nothing
+ * added) when it does not fit.
+ */
+export function readReviewAtom(line: ReviewAtomLine, atoms: AtomCollector): void {
   const e = parseRecordText(line.record, line.first);
   if (e.kind === 'unknown') throw new FieldProblem('the record is of an unknown form');
   const problem = countsProblem(e, line);
   if (problem !== undefined) throw new FieldProblem(problem);
-  // The tally's own atom with the line's counts (not a copy: its key and event are derived).
-  const atom = tallyEvents([e]).atoms[0]!;
-  atom.failures = line.failures;
-  atom.successes = line.successes;
-  atom.failurePlaces = line.failurePlaces;
-  return atom;
+  atoms.addEvent(e, line.failures, line.successes, line.failurePlaces);
 }
 
 /** The record of an unknown form a line stands for; FieldProblem when its text reads as another. */
@@ -203,26 +201,35 @@ export function addUnknown(list: UnknownEvent[], u: UnknownEvent): UnknownEvent[
     .slice(0, MAX_UNKNOWN);
 }
 
-/** The review summary of atoms and unknown records read (duplicates merged, ordered as the tally orders). */
+/**
+ * The review summary of atoms and unknown records read (`atoms`: every atom
+ * line's, duplicates merged, in the tally's order).
+ */
 export function reviewSummaryOf(
-  atoms: ReviewAtom[],
+  atoms: AtomCollector,
   unknown: UnknownEvent[],
   unknownCount: number,
 ): ReviewSummary {
   const s: ReviewSummary = {
-    atoms,
+    atoms: atoms.result(),
     events: 0,
     failures: 0,
     successes: 0,
     unknown,
     unknownCount: Math.max(unknownCount, unknown.length),
   };
-  for (const a of atoms) {
+  for (const a of s.atoms) {
     s.failures += a.failures;
     s.successes += a.successes;
   }
   s.events = s.failures + s.successes;
-  return mergeReviewSummaries(s);
+  // The unknown records by place, then text, the first MAX_UNKNOWN (as the tally keeps them).
+  unknown.sort(
+    (a, b) =>
+      byPlace(a.position, b.position) || (a.record < b.record ? -1 : a.record > b.record ? 1 : 0),
+  );
+  if (unknown.length > MAX_UNKNOWN) unknown.length = MAX_UNKNOWN;
+  return s;
 }
 
 /**

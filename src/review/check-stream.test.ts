@@ -8,7 +8,12 @@ import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { formatCheck } from '../api/review';
 import { parseWaiverTexts } from '../api/waivers';
 import { bigPolicy } from '../bench/bench-inputs';
-import { TalliedAtom, tallyEvents, type ReviewSummary } from '../infer/review-tally';
+import {
+  TalliedAtom,
+  tallyEvents,
+  type ReviewAtom,
+  type ReviewSummary,
+} from '../infer/review-tally';
 import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
 import type { PolicyModel } from '../policy/model/types';
@@ -150,11 +155,11 @@ describe('check streamed', () => {
   });
 
   it('orders failures by file (as byPlace compares names), then line, ties in atom order', () => {
-    const atom = (file: string, line: number, failures = 1): ReviewSummary['atoms'][number] =>
+    const atom = (file: string, line: number, failures = 1): ReviewAtom =>
       ({
         failures,
         failurePlaces: failures > 0 ? [{ file, line }] : [],
-      }) as unknown as ReviewSummary['atoms'][number];
+      }) as unknown as ReviewAtom;
     const atoms = [
       atom('b', 2),
       atom('a', 9),

@@ -244,7 +244,7 @@ export function explainSummary(
   const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
   const bySection: number[][] = REASON_TITLES.map(() => []);
   for (let i = 0; i < atoms.length; i++) {
-    const a = atoms[i]!;
+    const a = atoms.at(i)!;
     const event = a.event;
     const v = evaluate(model, event);
     if (a.successes > 0 || v.allowed) noteOk(context.okTypes, { event, object: a.object });
@@ -252,17 +252,20 @@ export function explainSummary(
     const s = a.failures > 0 ? sectionOf.get(v.allowed ? 'allowed-now' : v.reason) : undefined;
     if (s !== undefined) bySection[s]!.push(i);
   }
-  const firstFailure = (i: number): TracePosition =>
-    atoms[i]!.failurePlaces[0] ?? atomPlaces(atoms[i]!)[0]!;
+  const firstFailure = (i: number): TracePosition => {
+    const a = atoms.at(i)!;
+    return a.failurePlaces[0] ?? atomPlaces(a)[0]!;
+  };
   let groups = 0;
   for (let s = 0; s < REASON_TITLES.length; s++) {
     const list = bySection[s]!;
     if (list.length === 0) continue;
     // Stable, as explainFailures sorts each section's failures by place.
-    list.sort((x, y) => byPlace(firstFailure(x), firstFailure(y)));
+    const places = new Map(list.map((i) => [i, firstFailure(i)]));
+    list.sort((x, y) => byPlace(places.get(x)!, places.get(y)!));
     visit.section(REASON_TITLES[s]![0], REASON_TITLES[s]![1], list.length);
     for (const i of list) {
-      const a = atoms[i]!;
+      const a = atoms.at(i)!;
       const event = a.event;
       visit.failure(explainOne(atomGroup(a, event, evaluate(model, event)), context));
     }

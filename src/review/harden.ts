@@ -23,7 +23,7 @@ import { allowPaths, pathSpec } from '../policy/nodes';
 import { validateEvent } from '../infer/validate-event';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
 import { judgeAtom, placeKey, type EventGroup, type TraceReview } from './trace-review';
-import type { ReviewAtom, ReviewSummary } from '../infer/review-tally';
+import type { ReviewSummary } from '../infer/review-tally';
 import { printAbilityItem } from '../policy/print';
 import { abilityGrantNode, connectRule, pathRule, ruleText } from '../policy/grant-text';
 import { narrowerText } from './narrower-rule';
@@ -207,10 +207,10 @@ export function hardenPolicy(
 
 /**
  * `hardenPolicy(model, judgeSummary(model, summary), files)`, judging the
- * review tally atom by atom: each atom is released once judged and observed,
+ * review tally atom by atom: each group is dropped once judged and observed,
  * so the verdicts are never all held (a trace of a million distinct
- * records). Consumes the summary (its atoms are gone afterwards).
- * `onJudged` sees each judged group once, before it is released.
+ * records). Consumes the summary (its atoms, columns released whole, are
+ * gone afterwards). `onJudged` sees each judged group once, before it is dropped.
  */
 export function hardenFromSummary(
   model: PolicyModel,
@@ -220,13 +220,11 @@ export function hardenFromSummary(
 ): HardenResult {
   const o = emptyObservation();
   const used = new Set<string>();
-  const atoms: Array<ReviewAtom | undefined> = summary.atoms;
-  for (let i = 0; i < atoms.length; i++) {
-    const g = judgeAtom(model, atoms[i]!, used);
+  for (const a of summary.atoms) {
+    const g = judgeAtom(model, a, used);
     observe(o, g);
     // Another reader of the same judgement (harden --waive's waiver use), group by group.
     onJudged?.(g);
-    atoms[i] = undefined;
   }
   summary.atoms = [];
   return hardenFrom(

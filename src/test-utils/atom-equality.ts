@@ -3,9 +3,11 @@
  * compare whole summaries: an atom the review lane made holds its first
  * record as its skeleton's shape and pid, one read back from a summary file
  * or counted by the parser holds the text (src/infer/review-tally.ts,
- * TalliedAtom). Importing this module installs the tester.
+ * TalliedAtom); and of atom lists by their atoms in order (a table's rows
+ * are laid out as they were counted or merged). Importing this module
+ * installs the testers.
  */
-import { TalliedAtom } from '../infer/review-tally';
+import { AtomRows, TalliedAtom } from '../infer/review-tally';
 
 const atomView = (x: TalliedAtom): unknown[] => [
   x.family,
@@ -20,11 +22,24 @@ const atomView = (x: TalliedAtom): unknown[] => [
 // @types/jest does not declare Jest 30's addEqualityTesters.
 (
   expect as unknown as {
-    addEqualityTesters(testers: Array<(a: unknown, b: unknown) => boolean | undefined>): void;
+    addEqualityTesters(
+      testers: Array<(a: unknown, b: unknown, testers: unknown[]) => boolean | undefined>,
+    ): void;
   }
 ).addEqualityTesters([
   function (this: { equals: (a: unknown, b: unknown) => boolean }, a: unknown, b: unknown) {
     if (!(a instanceof TalliedAtom) || !(b instanceof TalliedAtom)) return undefined;
     return this.equals(atomView(a), atomView(b));
+  },
+  function (
+    this: { equals: (a: unknown, b: unknown, testers: unknown[]) => boolean },
+    a: unknown,
+    b: unknown,
+    testers: unknown[],
+  ) {
+    if (!(a instanceof AtomRows) && !(b instanceof AtomRows)) return undefined;
+    const items = (x: unknown): unknown => (x instanceof AtomRows ? [...x] : x);
+    // The atoms compare by the tester above: passed on.
+    return this.equals(items(a), items(b), testers);
   },
 ]);

@@ -28,7 +28,7 @@ import { startsAsSecpolgenerate } from '../../trace/trace-input';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
-import { atomPlaces } from '../../infer/review-tally';
+import { shiftAtomLines } from '../../infer/review-tally';
 import { shardRanges } from './shard-ranges';
 
 /**
@@ -201,13 +201,9 @@ function shiftLines(r: ShardResult, offset: number): void {
     shift(ev.last);
     shift(ev.firstFailure);
   }
-  // A review atom's places are its own (one record counts into one atom), and its first place
-  // may be its first failure place: shifted without the set, which would hold every place.
-  for (const a of r.review?.atoms ?? []) {
-    const [first, ...failures] = atomPlaces(a);
-    first!.line += offset;
-    for (const p of failures) if (p !== first) p.line += offset;
-  }
+  // A review atom's places are its own (one record counts into one atom): shifted in its table's
+  // columns, without the set, which would hold every place.
+  if (r.review) shiftAtomLines(r.review.atoms, offset);
   for (const u of r.review?.unknown ?? []) shift(u.position);
   for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
 }

@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { AtomTable, MAX_PLACES, familyKey, revivedTable, type AtomFamily } from './atom-table';
+import { byPlace } from '../diagnostics/first-by-place';
+import type { TracePosition } from '../trace/event';
+
+/** Value texts: canonical numbers, ranges and type ids, and texts that only look like them. */
+const valueText = fc.oneof(
+  fc.constantFrom('', '0', '7', '007', '1-5', '1-05', '5-1', '1 (fs_t)', '01 (fs_t)', 'fs_t'),
+  fc.constantFrom('999999999999999', '1000000000000000', '9007199254740993', '-3', '1-', '-1-2'),
+  fc.nat().map(String),
+  fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`),
+  fc.tuple(fc.nat(), fc.constantFrom('a_t', 'b_t')).map(([a, t]) => `${a} (${t})`),
+  fc.string({ maxLength: 6 }),
+);
+
+const families: AtomFamily[] = [
+  { type: 'a_t', process: 'p', kind: 'ability', object: 'setuid', domain: 'root' },
+  { type: 'a_t', process: 'p', kind: 'ability', object: 'setuid', domain: 'non-root' },
+  { type: 'b_t', process: 'q', kind: 'attach', object: '/dev/x', domain: '' },
+];
+
+interface Op {
+  family: number;
+  value: string;
+  file: string;
+  line: number;
+  failed: boolean;
+}
+
+/** Records of any value, and of a few (so some atoms pass MAX_PLACES failures). */
+const opArb: fc.Arbitrary<Op> = fc.record({
+  family: fc.nat(families.length - 1),
+  value: fc.oneof(valueText, fc.constant('1')),
+  file: fc.constantFrom('a.log', 'b.log', 'c.log'),
+  line: fc.integer({ min: 1, max: 40 }),
+  failed: fc.boolean(),
+});
+
+/** Counts `ops` into `t` as the tally does: the earliest record (by place) is the first. */
+function countInto(t: AtomTable, ops: Op[]): void {
+  for (const o of ops) {
+    const f = families[o.family]!;
+    const family = t.familyId(familyKey(f), () => f);
+    const v = t.valueKey(o.value);
+    const file = t.fileId(o.file);
+    let r = t.find(family, v.kind, v.a, v.b);
+    if (r < 0) r = t.add(family, v.kind, v.a, v.b, `${o.file}:${o.line}`, -1, file, o.line);
+    else if (t.comparePlaces(file, o.line, t.firstFile[r]!, t.firstLine[r]!) < 0) {
+      t.setFirst(r, `${o.file}:${o.line}`, -1, file, o.line);
+    }
+    t.count(r, o.failed, file, o.line);
+  }
+}
+
+interface Expected {
+  first: TracePosition;
+  failures: number;
+  successes: number;
+  places: TracePosition[];
+}
+
+/** The reference: a Map of objects by family and value text. */
+function reference(ops: Op[]): Map<string, Expected> {
+  const out = new Map<string, Expected>();
+  for (const o of ops) {
+    const key = `${o.family}\0${o.value}`;
+    const p = { file: o.file, line: o.line };
+    let e = out.get(key);
+    if (e === undefined) out.set(key, (e = { first: p, failures: 0, successes: 0, places: [] }));
+    if (byPlace(p, e.first) < 0) e.first = p;
+    if (o.failed) {
+      e.failures++;
+      e.places = [...e.places, p].sort(byPlace).slice(0, MAX_PLACES);
+    } else e.successes++;
+  }
+  return out;
+}
+
+/** The table's rows as the reference's entries. */
+function rows(t: AtomTable): Map<string, Expected> {
+  const out = new Map<string, Expected>();
+  for (let r = 0; r < t.size; r++) {
+    // By key: a table cloned across threads holds copies of the families.
+    const key0 = familyKey(t.families[t.family[r]!]!);
+    const family = families.findIndex((f) => familyKey(f) === key0);
+    const key = `${family}\0${t.value(r)}`;
+    expect(out.has(key)).toBe(false);
+    const first = { file: t.files[t.firstFile[r]!]!, line: t.firstLine[r]! };
+    expect(t.held[t.first[r]!]).toBe(`${first.file}:${first.line}`);
+    out.set(key, {
+      first,
+      failures: t.failures[r]!,
+      successes: t.successes[r]!,
+      places: t.failurePlaces(r),
+    });
+  }
+  return out;
+}
+
+describe('AtomTable', () => {
+  it('gives back every value text from its key', () => {
+    fc.assert(
+      fc.property(fc.array(valueText, { maxLength: 30 }), (values) => {
+        const t = new AtomTable();
+        const family = t.familyId('f', () => families[0]!);
+        for (const v of values) {
+          const k = t.valueKey(v);
+          let r = t.find(family, k.kind, k.a, k.b);
+          if (r < 0) r = t.add(family, k.kind, k.a, k.b, '', -1, t.fileId('a.log'), 1);
+          expect(t.value(r)).toBe(v);
+        }
+        expect(t.size).toBe(new Set(values).size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts records as a Map of objects by family and value does', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
+        const t = new AtomTable();
+        countInto(t, ops);
+        expect(rows(t)).toEqual(reference(ops));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('copies rows of other tables (cloned across threads) as one table of all the records', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 120 }),
+        fc.array(opArb, { maxLength: 120 }),
+        (x, y) => {
+          const [tx, ty] = [x, y].map((ops) => {
+            const t = new AtomTable();
+            countInto(t, ops);
+            t.seal();
+            return revivedTable(structuredClone(t));
+          }) as [AtomTable, AtomTable];
+          const out = new AtomTable();
+          for (const t of [tx, ty]) {
+            const m = out.remapFrom(t);
+            for (let r = 0; r < t.size; r++)
+              out.copyRow(t, r, m, (s, i) => String(s.held[s.first[i]!]));
+          }
+          expect(rows(out)).toEqual(reference([...x, ...y]));
+          // A table handed over is still counted into: its hash and maps are made again.
+          countInto(tx, y);
+          expect(rows(tx)).toEqual(reference([...x, ...y]));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps the first MAX_PLACES failure places, records arriving in place order or not', () => {
+    for (const lines of [
+      Array.from({ length: 12 }, (_, i) => i + 1),
+      Array.from({ length: 12 }, (_, i) => 12 - i),
+      [5, 1, 9, 2, 12, 3, 11, 4, 10, 6, 8, 7],
+    ]) {
+      const t = new AtomTable();
+      countInto(
+        t,
+        lines.map((line) => ({ family: 0, value: '1', file: 'a.log', line, failed: true })),
+      );
+      expect(t.failurePlaces(0)).toEqual(
+        Array.from({ length: MAX_PLACES }, (_, i) => ({ file: 'a.log', line: i + 1 })),
+      );
+    }
+  });
+
+  it('shifts every line it holds', () => {
+    const t = new AtomTable();
+    const ops: Op[] = Array.from({ length: 12 }, (_, i) => ({
+      family: 0,
+      value: '1',
+      file: 'a.log',
+      line: 12 - i,
+      failed: true,
+    }));
+    countInto(t, ops);
+    t.shiftLines(100);
+    expect(t.size).toBe(1);
+    expect([t.firstLine[0], t.failures[0]]).toEqual([101, 12]);
+    expect(t.failurePlaces(0)).toEqual(
+      Array.from({ length: MAX_PLACES }, (_, i) => ({ file: 'a.log', line: 101 + i })),
+    );
+  });
+});

@@ -1,0 +1,603 @@
+/**
+ * The review tally's atoms in typed columns (src/infer/review-tally.ts): one
+ * row per atom, no JavaScript object per atom. A row holds its family's id
+ * (families stay objects, shared: the review lane's skeletons give theirs),
+ * its value as numbers where the value text is canonical (none, one
+ * decimal, `START-END`, a type id's number with its ` (TYPE)` suffix as a
+ * text id) or else as an interned text, the counts, its first record's place
+ * and its first failure place as (file id, line), and its first record
+ * through an index into a side array (a shape shared by the lane's atoms, a
+ * text, or an event). Failure places after the first live in a side map, only
+ * for rows with more than one failure.
+ *
+ * Rows are found by an open-addressing hash over a typed array, keyed by
+ * (family id, value kind, value numbers): no string is made to look one up.
+ * The value numbers are a function of the value text alone (`valueKey`), so
+ * equal texts are equal keys in every table (a merge re-keys families, texts
+ * and files by name).
+ *
+ * Plain data: typed arrays, arrays and maps, so a table crosses worker
+ * threads by structured clone and gets its methods back (`revivedTable`).
+ */
+import type { ProcessEvent, TracePosition } from '../trace/event';
+
+/** What every atom of one (type, process, kind, object, domain) has in common. */
+export interface AtomFamily {
+  readonly type: string;
+  readonly process: string;
+  readonly kind: ProcessEvent['kind'];
+  readonly object: string;
+  /** `root`/`non-root` for an ability, `''` for a path. */
+  readonly domain: string;
+}
+
+/**
+ * A record's text without its digit runs (the review lane's skeleton: one
+ * shared by every atom the lane makes for it): the literal pieces around the
+ * runs, and how the runs after the pid are read from an atom's value text.
+ * The runs are canonical decimals (no hex, no leading zero; the lane leaves
+ * other records to the parser), so the text rebuilt is the record's own.
+ */
+export interface RecordShape {
+  /** One more than the runs: the text before the pid, between runs, after the last. */
+  readonly pieces: readonly string[];
+  /** The runs after the pid: none; the value; `START-END`; the number before ` (TYPE)`. */
+  readonly runs: 'none' | 'value' | 'range' | 'type-id';
+}
+
+/** How a first record is held: its text, its event (kept whole), or a shape (with the row's pid). */
+export type HeldFirst = string | ProcessEvent | RecordShape;
+
+export function isShape(f: HeldFirst): f is RecordShape {
+  return typeof f !== 'string' && 'pieces' in f;
+}
+
+/** How a row's value is held (`a`, `b`: the value numbers). */
+export const enum ValueKind {
+  /** `''`. */
+  None = 0,
+  /** One canonical decimal: `a`. */
+  Decimal = 1,
+  /** `a-b`, both canonical decimals. */
+  Range = 2,
+  /** A canonical decimal `a` and the text `b` after it (` (fs_t)`). */
+  TypeId = 3,
+  /** Any other text: text id `a`. */
+  Text = 4,
+}
+
+/** Digits of a canonical decimal held as a Number: 15, always exact (below 2^53). */
+export const MAX_VALUE_DIGITS = 15;
+
+/** A value key: kind and numbers (text ids for texts and type-id suffixes). */
+export interface ValueKey {
+  kind: ValueKind;
+  a: number;
+  b: number;
+}
+
+/** The canonical decimal in `s[from, to)` as a Number, or -1 (a leading zero, a non-digit, too long). */
+function decimalAt(s: string, from: number, to: number): number {
+  const n = to - from;
+  if (n < 1 || n > MAX_VALUE_DIGITS || (n > 1 && s.charCodeAt(from) === 48)) return -1;
+  let v = 0;
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Initial rows (the slots: twice as many); rows grow by half, slots double.
+ * Small: a summary file's atom line is read through a table of its own.
+ */
+const INITIAL_ROWS = 4;
+/** Most failure places a row holds (review-tally.ts's MAX_GROUP_PLACES). */
+export const MAX_PLACES = 8;
+
+/** `a` in a new column of `size` rows (cut when shorter). */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  const out = new (a.constructor as new (n: number) => T)(size);
+  out.set(size < a.length ? a.subarray(0, size) : a);
+  return out;
+}
+
+/** Re-keyings of one table's ids into another's, filled as met (-1: not yet). */
+interface Remap {
+  families: Int32Array;
+  texts: Int32Array;
+  files: Int32Array;
+}
+
+export class AtomTable {
+  /** Families by id. */
+  readonly families: AtomFamily[] = [];
+  /** Value texts and type-id suffixes by id. */
+  readonly texts: string[] = [];
+  /** File names by id. */
+  readonly files: string[] = [];
+  /** First records as held (a shape once for all its rows). */
+  readonly held: HeldFirst[] = [];
+  /** Rows. */
+  size = 0;
+
+  family = new Int32Array(INITIAL_ROWS);
+  kind = new Uint8Array(INITIAL_ROWS);
+  a = new Float64Array(INITIAL_ROWS);
+  b = new Float64Array(INITIAL_ROWS);
+  failures = new Float64Array(INITIAL_ROWS);
+  successes = new Float64Array(INITIAL_ROWS);
+  firstFile = new Int32Array(INITIAL_ROWS);
+  firstLine = new Float64Array(INITIAL_ROWS);
+  /** The first failure place (when `failures` > 0). */
+  failFile = new Int32Array(INITIAL_ROWS);
+  failLine = new Float64Array(INITIAL_ROWS);
+  /** Index into `held`. */
+  first = new Int32Array(INITIAL_ROWS);
+  /** The first record's pid, when it is held as a shape. */
+  pid = new Float64Array(INITIAL_ROWS);
+  /** Failure places 2..MAX_PLACES by place, as (file id, line) pairs: rows with two failures or more. */
+  readonly more = new Map<number, number[]>();
+
+  /**
+   * Row + 1 per slot (0: empty); a power of two, at least twice the rows.
+   * This and the maps by name are made when first asked for, dropped by
+   * `seal` and made again if asked for.
+   */
+  private slots: Int32Array | undefined = new Int32Array(INITIAL_ROWS * 2);
+  private familyIds: Map<string, number> | undefined = undefined;
+  private textIds: Map<string, number> | undefined = undefined;
+  private fileIds: Map<string, number> | undefined = undefined;
+  private shapeIds: Map<RecordShape, number> | undefined = undefined;
+  private lastFileName: string | undefined = undefined;
+  private lastFileId = -1;
+
+  private get hash(): Int32Array {
+    if (this.slots === undefined) {
+      let n = INITIAL_ROWS * 2;
+      while (n < this.size * 2) n *= 2;
+      this.rehash(n);
+    }
+    return this.slots!;
+  }
+
+  private get familyMap(): Map<string, number> {
+    return (this.familyIds ??= new Map(this.families.map((f, i) => [familyKey(f), i])));
+  }
+
+  private get textMap(): Map<string, number> {
+    return (this.textIds ??= new Map(this.texts.map((t, i) => [t, i])));
+  }
+
+  private get fileMap(): Map<string, number> {
+    return (this.fileIds ??= new Map(this.files.map((f, i) => [f, i])));
+  }
+
+  private get shapeMap(): Map<RecordShape, number> {
+    if (this.shapeIds === undefined) {
+      this.shapeIds = new Map();
+      this.held.forEach((h, i) => {
+        if (isShape(h)) this.shapeIds!.set(h, i);
+      });
+    }
+    return this.shapeIds;
+  }
+
+  /** The id of the family of key `key` (made by `make` when new). */
+  familyId(key: string, make: () => AtomFamily): number {
+    const ids = this.familyMap;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = this.families.length;
+      this.families.push(make());
+      ids.set(key, id);
+    }
+    return id;
+  }
+
+  textId(text: string): number {
+    const ids = this.textMap;
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.texts.push(text);
+      ids.set(text, id);
+    }
+    return id;
+  }
+
+  /** A file's id (the last one asked for is remembered: records come file by file). */
+  fileId(name: string): number {
+    if (name === this.lastFileName) return this.lastFileId;
+    const ids = this.fileMap;
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = this.files.length;
+      this.files.push(name);
+      ids.set(name, id);
+    }
+    this.lastFileName = name;
+    this.lastFileId = id;
+    return id;
+  }
+
+  /** The key of value text `v`: numbers when canonical, else its text id. */
+  valueKey(v: string): ValueKey {
+    if (v === '') return { kind: ValueKind.None, a: 0, b: 0 };
+    const n = decimalAt(v, 0, v.length);
+    if (n >= 0) return { kind: ValueKind.Decimal, a: n, b: 0 };
+    const dash = v.indexOf('-');
+    if (dash > 0) {
+      const s = decimalAt(v, 0, dash);
+      const e = s < 0 ? -1 : decimalAt(v, dash + 1, v.length);
+      if (e >= 0) return { kind: ValueKind.Range, a: s, b: e };
+    }
+    const space = v.indexOf(' ');
+    if (space > 0) {
+      const t = decimalAt(v, 0, space);
+      if (t >= 0) return { kind: ValueKind.TypeId, a: t, b: this.textId(v.slice(space)) };
+    }
+    return { kind: ValueKind.Text, a: this.textId(v), b: 0 };
+  }
+
+  /** Row `i`'s value text. */
+  value(i: number): string {
+    switch (this.kind[i] as ValueKind) {
+      case ValueKind.None:
+        return '';
+      case ValueKind.Decimal:
+        return String(this.a[i]);
+      case ValueKind.Range:
+        return [this.a[i], this.b[i]].join('-');
+      case ValueKind.TypeId:
+        return [this.a[i], this.texts[this.b[i]!]].join('');
+      default:
+        return this.texts[this.a[i]!]!;
+    }
+  }
+
+  /** The row of (family, value key), or -1. */
+  find(family: number, kind: ValueKind, a: number, b: number): number {
+    const slots = this.hash;
+    const mask = slots.length - 1;
+    for (let s = hashOf(family, kind, a, b) & mask; ; s = (s + 1) & mask) {
+      const r = slots[s]! - 1;
+      if (r < 0) return -1;
+      if (
+        this.family[r] === family &&
+        this.kind[r] === kind &&
+        this.a[r] === a &&
+        this.b[r] === b
+      ) {
+        return r;
+      }
+    }
+  }
+
+  /**
+   * A new row (not yet in the table: `find` gave -1), with no record
+   * counted, its first record `held` (with `pid` for a shape) at `file:line`.
+   */
+  add(
+    family: number,
+    kind: ValueKind,
+    a: number,
+    b: number,
+    held: HeldFirst,
+    pid: number,
+    file: number,
+    line: number,
+  ): number {
+    const r = this.size;
+    if (r === this.family.length) this.growRows();
+    this.family[r] = family;
+    this.kind[r] = kind;
+    this.a[r] = a;
+    this.b[r] = b;
+    this.firstFile[r] = file;
+    this.firstLine[r] = line;
+    this.first[r] = this.hold(held);
+    this.pid[r] = pid;
+    const slots = this.hash;
+    this.size = r + 1;
+    if (this.size * 2 > slots.length) this.rehash(slots.length * 2);
+    else this.slot(r);
+    return r;
+  }
+
+  /** Makes `held` at `file:line` row `r`'s first record. */
+  setFirst(r: number, held: HeldFirst, pid: number, file: number, line: number): void {
+    const old = this.held[this.first[r]!]!;
+    // A text or an event is the row's own: replaced in place; a shape is shared.
+    if (!isShape(old) && !isShape(held)) this.held[this.first[r]!] = held;
+    else this.first[r] = this.hold(held);
+    this.pid[r] = pid;
+    this.firstFile[r] = file;
+    this.firstLine[r] = line;
+  }
+
+  /** Counts a record of row `r` at `file:line`. */
+  count(r: number, failed: boolean, file: number, line: number): void {
+    if (!failed) {
+      this.successes[r]!++;
+      return;
+    }
+    const before = this.failures[r]!;
+    this.failures[r] = before + 1;
+    if (before === 0) {
+      this.failFile[r] = file;
+      this.failLine[r] = line;
+    } else this.addPlace(r, file, line);
+  }
+
+  /** -1, 0, 1 as place (file id `fa`, `la`) is before, at, after (`fb`, `lb`): by file name, then line. */
+  comparePlaces(fa: number, la: number, fb: number, lb: number): number {
+    if (fa === fb) return la - lb;
+    return this.files[fa]! < this.files[fb]! ? -1 : 1;
+  }
+
+  /** Row `r`'s failure places by place, as (file id, line) pairs. */
+  placePairs(r: number): number[] {
+    if (this.failures[r] === 0) return [];
+    const more = this.more.get(r);
+    return more === undefined
+      ? [this.failFile[r]!, this.failLine[r]!]
+      : [this.failFile[r]!, this.failLine[r]!, ...more];
+  }
+
+  /** Sets row `r`'s failure places (pairs, by place, at most MAX_PLACES; none only with no failure). */
+  setPlacePairs(r: number, pairs: readonly number[]): void {
+    if (pairs.length === 0) {
+      this.more.delete(r);
+      return;
+    }
+    this.failFile[r] = pairs[0]!;
+    this.failLine[r] = pairs[1]!;
+    if (pairs.length > 2) this.more.set(r, pairs.slice(2));
+    else this.more.delete(r);
+  }
+
+  /** Row `r`'s failure places as positions. */
+  failurePlaces(r: number): TracePosition[] {
+    const pairs = this.placePairs(r);
+    const out: TracePosition[] = [];
+    for (let k = 0; k < pairs.length; k += 2) {
+      out.push({ file: this.files[pairs[k]!]!, line: pairs[k + 1]! });
+    }
+    return out;
+  }
+
+  /** Adds `offset` to every line the table holds (a shard's lines, shifted to the file's). */
+  shiftLines(offset: number): void {
+    for (let r = 0; r < this.size; r++) {
+      this.firstLine[r]! += offset;
+      if (this.failures[r]! > 0) this.failLine[r]! += offset;
+      // An event held whole carries the first place too (assigned: idempotent).
+      const f = this.held[this.first[r]!]!;
+      if (typeof f !== 'string' && !isShape(f)) f.position.line = this.firstLine[r]!;
+    }
+    for (const pairs of this.more.values()) {
+      for (let k = 1; k < pairs.length; k += 2) pairs[k]! += offset;
+    }
+  }
+
+  /**
+   * Cuts the columns to the rows and drops what only adding rows needs (the
+   * hash and the maps by name) from a table handed over, which is mostly
+   * read; they are made again if asked for.
+   */
+  seal(): void {
+    // Columns cut to the rows (a structured clone copies a column's whole buffer).
+    if (this.family.length > this.size) this.resize(this.size);
+    this.slots = undefined;
+    this.familyIds = undefined;
+    this.textIds = undefined;
+    this.fileIds = undefined;
+    this.shapeIds = undefined;
+    this.lastFileName = undefined;
+  }
+
+  /** Re-keyings of `from`'s ids into this table, to copy its rows (`copyRow`). */
+  remapFrom(from: AtomTable): Remap {
+    return {
+      families: new Int32Array(from.families.length).fill(-1),
+      texts: new Int32Array(from.texts.length).fill(-1),
+      files: new Int32Array(from.files.length).fill(-1),
+    };
+  }
+
+  /**
+   * Counts row `r` of table `from` into this table (`m`: `remapFrom(from)`):
+   * a new row, or merged into the row of its key; `record(...)` gives a
+   * row's record text for a tie of first places.
+   */
+  copyRow(from: AtomTable, r: number, m: Remap, record: (t: AtomTable, r: number) => string): void {
+    const f = from.family[r]!;
+    let family = m.families[f]!;
+    if (family < 0) {
+      const fam = from.families[f]!;
+      family = m.families[f] = this.familyId(familyKey(fam), () => fam);
+    }
+    const kind = from.kind[r]! as ValueKind;
+    let a = from.a[r]!;
+    let b = from.b[r]!;
+    if (kind === ValueKind.Text) a = this.remapText(from, m, a);
+    else if (kind === ValueKind.TypeId) b = this.remapText(from, m, b);
+    const file = this.remapFile(from, m, from.firstFile[r]!);
+    const line = from.firstLine[r]!;
+    const pairs = from.placePairs(r);
+    for (let k = 0; k < pairs.length; k += 2) pairs[k] = this.remapFile(from, m, pairs[k]!);
+    const held = from.held[from.first[r]!]!;
+    const at = this.find(family, kind, a, b);
+    if (at < 0) {
+      const n = this.add(family, kind, a, b, held, from.pid[r]!, file, line);
+      this.failures[n] = from.failures[r]!;
+      this.successes[n] = from.successes[r]!;
+      this.setPlacePairs(n, pairs);
+      return;
+    }
+    // Merged as two atoms of one key merge: the earlier first record (place, then text).
+    const c = this.comparePlaces(file, line, this.firstFile[at]!, this.firstLine[at]!);
+    if (c < 0 || (c === 0 && record(from, r) < record(this, at))) {
+      this.setFirst(at, held, from.pid[r]!, file, line);
+    }
+    if (pairs.length > 0) this.setPlacePairs(at, this.mergedPlaces(this.placePairs(at), pairs));
+    this.failures[at]! += from.failures[r]!;
+    this.successes[at]! += from.successes[r]!;
+  }
+
+  /** The first MAX_PLACES of two place lists (pairs), by place; a tie keeps `x`'s first. */
+  private mergedPlaces(x: number[], y: number[]): number[] {
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (out.length < 2 * MAX_PLACES && (i < x.length || j < y.length)) {
+      const takeY =
+        i >= x.length ||
+        (j < y.length && this.comparePlaces(y[j]!, y[j + 1]!, x[i]!, x[i + 1]!) < 0);
+      if (takeY) {
+        out.push(y[j]!, y[j + 1]!);
+        j += 2;
+      } else {
+        out.push(x[i]!, x[i + 1]!);
+        i += 2;
+      }
+    }
+    return out;
+  }
+
+  /** Inserts a second or later failure place into row `r`'s, by place, ties after (review-tally.ts's addPlace). */
+  private addPlace(r: number, file: number, line: number): void {
+    const more = this.more.get(r);
+    if (more === undefined) {
+      if (this.comparePlaces(file, line, this.failFile[r]!, this.failLine[r]!) >= 0) {
+        this.more.set(r, [file, line]);
+      } else {
+        this.more.set(r, [this.failFile[r]!, this.failLine[r]!]);
+        this.failFile[r] = file;
+        this.failLine[r] = line;
+      }
+      return;
+    }
+    const n = more.length;
+    if (this.comparePlaces(file, line, more[n - 2]!, more[n - 1]!) >= 0) {
+      if (n < 2 * (MAX_PLACES - 1)) more.push(file, line);
+      return;
+    }
+    const pairs = [this.failFile[r]!, this.failLine[r]!, ...more];
+    let k = pairs.length - 2;
+    while (k > 0 && this.comparePlaces(file, line, pairs[k - 2]!, pairs[k - 1]!) < 0) k -= 2;
+    pairs.splice(k, 0, file, line);
+    if (pairs.length > 2 * MAX_PLACES) pairs.length = 2 * MAX_PLACES;
+    this.setPlacePairs(r, pairs);
+  }
+
+  private remapText(from: AtomTable, m: Remap, id: number): number {
+    let to = m.texts[id]!;
+    if (to < 0) to = m.texts[id] = this.textId(from.texts[id]!);
+    return to;
+  }
+
+  private remapFile(from: AtomTable, m: Remap, id: number): number {
+    let to = m.files[id]!;
+    if (to < 0) to = m.files[id] = this.fileId(from.files[id]!);
+    return to;
+  }
+
+  /** The index of `held` in `held` (a shape once). */
+  private hold(held: HeldFirst): number {
+    if (isShape(held)) {
+      const ids = this.shapeMap;
+      let id = ids.get(held);
+      if (id === undefined) {
+        id = this.held.length;
+        this.held.push(held);
+        ids.set(held, id);
+      }
+      return id;
+    }
+    this.held.push(held);
+    return this.held.length - 1;
+  }
+
+  /** Empties the table (a scratch table used again; its columns are kept). */
+  clear(): void {
+    this.size = 0;
+    this.families.length = 0;
+    this.texts.length = 0;
+    this.files.length = 0;
+    this.held.length = 0;
+    this.more.clear();
+    this.slots?.fill(0);
+    this.familyIds = undefined;
+    this.textIds = undefined;
+    this.fileIds = undefined;
+    this.shapeIds = undefined;
+    this.lastFileName = undefined;
+  }
+
+  /** Makes room for `rows` rows in all (a merge knows an upper bound: no copy while it grows). */
+  reserve(rows: number): void {
+    if (rows > this.family.length) this.resize(rows);
+  }
+
+  private growRows(): void {
+    this.resize(Math.max(INITIAL_ROWS, Math.ceil(this.size * 1.5)));
+  }
+
+  /** Columns of `n` rows (at least `size`). */
+  private resize(n: number): void {
+    this.family = grown(this.family, n);
+    this.kind = grown(this.kind, n);
+    this.a = grown(this.a, n);
+    this.b = grown(this.b, n);
+    this.failures = grown(this.failures, n);
+    this.successes = grown(this.successes, n);
+    this.firstFile = grown(this.firstFile, n);
+    this.firstLine = grown(this.firstLine, n);
+    this.failFile = grown(this.failFile, n);
+    this.failLine = grown(this.failLine, n);
+    this.first = grown(this.first, n);
+    this.pid = grown(this.pid, n);
+  }
+
+  private rehash(slots: number): void {
+    this.slots = new Int32Array(slots);
+    for (let r = 0; r < this.size; r++) this.slot(r);
+  }
+
+  private slot(r: number): void {
+    const slots = this.slots!;
+    const mask = slots.length - 1;
+    let s = hashOf(this.family[r]!, this.kind[r]!, this.a[r]!, this.b[r]!) & mask;
+    while (slots[s] !== 0) s = (s + 1) & mask;
+    slots[s] = r + 1;
+  }
+}
+
+/** A hash of a row's key, mixed so that its low bits depend on every number. */
+function hashOf(family: number, kind: number, a: number, b: number): number {
+  let h = Math.imul(family ^ (kind << 28), 0x9e3779b1);
+  h = Math.imul(h ^ (a | 0), 0x85ebca6b);
+  h = Math.imul(h ^ ((a / 4294967296) | 0), 0xc2b2ae35);
+  h = Math.imul(h ^ (b | 0), 0x27d4eb2f);
+  h = Math.imul(h ^ ((b / 4294967296) | 0), 0x165667b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/**
+ * A family's key: type, process, kind, object and domain joined by NUL (NUL
+ * cannot occur in a parsed record, so keys of different families never
+ * collide).
+ */
+export function familyKey(f: AtomFamily): string {
+  // One flat string (join): a template's pieces would stay a tree of cons strings in a map.
+  return [f.type, f.process, f.kind, f.object, f.domain].join('\0');
+}
+
+/** A table cloned across threads (its fields without its methods) given them back. */
+export function revivedTable(t: AtomTable): AtomTable {
+  return t instanceof AtomTable ? t : (Object.setPrototypeOf(t, AtomTable.prototype) as AtomTable);
+}
