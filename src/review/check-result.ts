@@ -135,10 +135,7 @@ export interface CheckInput {
 export function checkResult(review: TraceReview, input: CheckInput): CheckResult {
   const set = input.waivers?.set;
   const judged = uncoveredGroups(review)
-    .map((g): JudgedFailure => ({
-      failure: uncoveredOf(g),
-      waiver: set && waiverForEvent(set, g.event),
-    }))
+    .map((g) => judgedFailure(g, set))
     .sort((a, b) => byPlace(a.failure, b.failure));
   const counts = new CheckCounts();
   const lists = new FailureLists();
@@ -153,6 +150,11 @@ export function checkResult(review: TraceReview, input: CheckInput): CheckResult
 export interface JudgedFailure {
   failure: UncoveredFailure;
   waiver: Waiver | undefined;
+}
+
+/** An uncovered failure group as the gate lists it, with the waiver in `set` that covers it. */
+export function judgedFailure(g: EventGroup, set: WaiverSet | undefined): JudgedFailure {
+  return { failure: uncoveredOf(g), waiver: set && waiverForEvent(set, g.event) };
 }
 
 /**

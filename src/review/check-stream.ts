@@ -11,7 +11,7 @@ import {
   collectedResult,
   decide,
   FailureLists,
-  uncoveredOf,
+  judgedFailure,
   type CheckInput,
   type CheckResult,
   type CheckVerdict,
@@ -19,7 +19,6 @@ import {
 } from './check-result';
 import { failurePlaceOrder } from './failure-order';
 import { coveredAsLink, judgeAtom } from './trace-review';
-import { waiverForEvent } from './waivers';
 import type { PolicyModel } from '../policy/model/types';
 import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
 
@@ -27,7 +26,7 @@ import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
  * Each failure of the tally that the policy does not allow, judged and
  * yielded in place order (the order of `checkResult`'s lists), waived or
  * not; returns the gate's verdict once the last is judged. Lazy: nothing is
- * read before the first `next`, and each failure is judged at its own.
+ * read before the first `next`, and each failure is judged in its turn.
  * The summary is read, not changed.
  */
 export function* checkStream(
@@ -45,7 +44,7 @@ export function* checkStream(
     const g = judgeAtom(model, atoms.at(i)!, used);
     used.clear();
     if (g.verdict.allowed || coveredAsLink(g, linking)) continue;
-    const judged = { failure: uncoveredOf(g), waiver: waivers && waiverForEvent(waivers, g.event) };
+    const judged = judgedFailure(g, waivers);
     counts.add(judged);
     yield judged;
   }

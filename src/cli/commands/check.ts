@@ -147,7 +147,7 @@ export const checkCommand: CommandImpl = {
       for (const v of checkInput.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     } else if (format === 'json') {
       const result = checkSummaryResult(input.model, scan.summary, checkInput);
-      // Judged: the atoms go before the document, about as large as they are, is built.
+      // Judged: the atoms are let go before the document is built (docs/performance.md).
       scan.summary = emptyReviewSummary();
       io.stdout.write(checkJson(result));
       verdict = checkVerdict(result);
