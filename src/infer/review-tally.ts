@@ -97,7 +97,7 @@ export class TalliedAtom implements ReviewAtom {
   ) {}
 
   get family(): AtomFamily {
-    return this.table.families[this.table.family[this.row]!]!;
+    return this.table.families[this.table.family.at(this.row)]!;
   }
 
   get value(): string {
@@ -129,19 +129,19 @@ export class TalliedAtom implements ReviewAtom {
   }
 
   get failures(): number {
-    return this.table.failures[this.row]!;
+    return this.table.failures.at(this.row);
   }
 
   set failures(n: number) {
-    this.table.failures[this.row] = n;
+    this.table.failures.set(this.row, n);
   }
 
   get successes(): number {
-    return this.table.successes[this.row]!;
+    return this.table.successes.at(this.row);
   }
 
   set successes(n: number) {
-    this.table.successes[this.row] = n;
+    this.table.successes.set(this.row, n);
   }
 
   get failurePlaces(): TracePosition[] {
@@ -159,7 +159,7 @@ export class TalliedAtom implements ReviewAtom {
   /** The first record as held (a shape, a text or an event), and its pid if a shape. */
   heldFirst(): [HeldFirst, number] {
     const t = this.table;
-    return [t.held[t.first[this.row]!]!, t.pid[this.row]!];
+    return [t.held[t.first.at(this.row)]!, t.pid.at(this.row)];
   }
 }
 
@@ -209,24 +209,24 @@ export function atomList(atoms: AtomList): AtomList {
 
 /** Row `r`'s key (TalliedAtom.key). */
 function rowKey(t: AtomTable, r: number): string {
-  const f = t.families[t.family[r]!]!;
+  const f = t.families[t.family.at(r)]!;
   return [f.type, f.process, f.kind, f.object, t.value(r), f.domain].join('\0');
 }
 
 function rowPosition(t: AtomTable, r: number): TracePosition {
-  return { file: t.files[t.firstFile[r]!]!, line: t.firstLine[r]! };
+  return { file: t.files[t.firstFile.at(r)]!, line: t.firstLine.at(r) };
 }
 
 /** Row `r`'s first record's text. */
 function rowRecord(t: AtomTable, r: number): string {
-  const f = t.held[t.first[r]!]!;
+  const f = t.held[t.first.at(r)]!;
   if (typeof f === 'string') return f;
-  return isShape(f) ? shapedRecord(f, t.pid[r]!, t.value(r)) : f.record;
+  return isShape(f) ? shapedRecord(f, t.pid.at(r), t.value(r)) : f.record;
 }
 
 /** Row `r`'s first record's event: the one held, or parsed again from its text. */
 function rowEvent(t: AtomTable, r: number): ProcessEvent {
-  const f = t.held[t.first[r]!]!;
+  const f = t.held[t.first.at(r)]!;
   if (typeof f !== 'string' && !isShape(f)) return f;
   return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
 }
@@ -349,7 +349,12 @@ function sameKeys(a: object, b: object): boolean {
  * possible for made-up records, by record text, then key), so it is total.
  */
 function rowOrder(t: AtomTable, x: number, y: number): number {
-  const c = t.comparePlaces(t.firstFile[x]!, t.firstLine[x]!, t.firstFile[y]!, t.firstLine[y]!);
+  const c = t.comparePlaces(
+    t.firstFile.at(x),
+    t.firstLine.at(x),
+    t.firstFile.at(y),
+    t.firstLine.at(y),
+  );
   if (c !== 0) return c;
   const rx = rowRecord(t, x);
   const ry = rowRecord(t, y);
@@ -404,7 +409,7 @@ export class ReviewTally {
     if (r < 0) r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, file, line);
     else {
       // Pieces may arrive in any order: an earlier record (place, then text) becomes the first.
-      const c = t.comparePlaces(file, line, t.firstFile[r]!, t.firstLine[r]!);
+      const c = t.comparePlaces(file, line, t.firstFile.at(r), t.firstLine.at(r));
       if (c < 0 || (c === 0 && e.record < rowRecord(t, r))) {
         t.setFirst(r, firstOf(e), -1, file, line);
       }
@@ -581,8 +586,8 @@ export class AtomCollector {
     const v = t.valueKey(argumentText(e));
     const at = t.fileId(e.position.file);
     const r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, at, e.position.line);
-    t.failures[r] = failures;
-    t.successes[r] = successes;
+    t.failures.set(r, failures);
+    t.successes.set(r, successes);
     t.setPlacePairs(
       r,
       places.flatMap((p) => [t.fileId(p.file), p.line]),
