@@ -575,6 +575,11 @@ export class AtomTable {
     this.room = i * BLOCK_ROWS + rows;
   }
 
+  /** The columns' blocks' buffers (each block owns its buffer whole). */
+  buffers(): ArrayBuffer[] {
+    return this.columns().flatMap((c) => c.blocks.map((b) => b.buffer as ArrayBuffer));
+  }
+
   /** Every column. */
   columns(): AnyColumn[] {
     return [

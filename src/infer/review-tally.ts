@@ -197,6 +197,14 @@ export class AtomRows implements AtomList {
   }
 }
 
+/** The buffers of a list's columns (none for a plain array): a worker's result transfers them, not copies. */
+export function atomBuffers(atoms: AtomList): ArrayBuffer[] {
+  if (!(atoms instanceof AtomRows)) return [];
+  const out = atoms.table.buffers();
+  if (atoms.order !== undefined) out.push(atoms.order.buffer as ArrayBuffer);
+  return out;
+}
+
 /** A list as given, or rows cloned across threads (fields without methods) given their methods back. */
 export function atomList(atoms: AtomList): AtomList {
   if (Array.isArray(atoms) || atoms instanceof AtomRows) return atoms;
@@ -558,7 +566,7 @@ export function linkingProcesses(atoms: AtomList): Set<string> {
  * object per atom held.
  */
 export class AtomCollector {
-  private readonly table = new AtomTable();
+  private table = new AtomTable();
   // The re-keying of the last table met (a list's rows come together; an atom read from a file
   // brings a table of its own, not to be held).
   private lastFrom: AtomTable | undefined = undefined;
@@ -606,6 +614,14 @@ export class AtomCollector {
     } else for (const a of list) this.add(a);
   }
 
+  /** Takes `table` over as the atoms gathered so far (none yet; the table is not used elsewhere again). */
+  adopt(table: AtomTable): void {
+    if (this.table.size > 0) throw new Error('AtomCollector.adopt: atoms gathered already');
+    this.table = table;
+    this.lastFrom = undefined;
+    this.lastRemap = undefined;
+  }
+
   /** Makes room for `atoms` atoms (an upper bound: the columns are not copied while they come). */
   reserve(atoms: number): void {
     this.table.reserve(atoms);
@@ -637,15 +653,33 @@ export class AtomCollector {
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
   const atoms = new AtomCollector();
   atoms.reserve(summaries.reduce((n, s) => n + atomList(s.atoms).length, 0));
+  return mergedInto(atoms, summaries);
+}
+
+/**
+ * As `mergeReviewSummaries`, but the first summary's table (a shard's,
+ * not used again) is taken over and the others' rows counted into it: no
+ * copy of its rows, and its blocks are not held twice. Same result: the
+ * rows are ordered by place at the end, whatever their ids.
+ */
+export function mergeOwnedReviewSummaries(summaries: ReviewSummary[]): ReviewSummary {
+  const atoms = new AtomCollector();
+  const first = summaries[0] === undefined ? undefined : atomList(summaries[0].atoms);
+  if (first instanceof AtomRows) atoms.adopt(first.table);
+  return mergedInto(atoms, summaries, first instanceof AtomRows ? 1 : 0);
+}
+
+/** Counts `summaries` (from the `from`th atoms: the ones before are in `atoms` already) into one. */
+function mergedInto(atoms: AtomCollector, summaries: ReviewSummary[], from = 0): ReviewSummary {
   const out = emptyReviewSummary();
-  for (const s of summaries) {
-    atoms.addList(s.atoms);
+  summaries.forEach((s, i) => {
+    if (i >= from) atoms.addList(s.atoms);
     out.events += s.events;
     out.failures += s.failures;
     out.successes += s.successes;
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
-  }
+  });
   out.atoms = atoms.result();
   out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;
