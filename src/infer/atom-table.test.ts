@@ -45,7 +45,7 @@ function countInto(t: AtomTable, ops: Op[]): void {
     const file = t.fileId(o.file);
     let r = t.find(family, v.kind, v.a, v.b);
     if (r < 0) r = t.add(family, v.kind, v.a, v.b, `${o.file}:${o.line}`, -1, file, o.line);
-    else if (t.comparePlaces(file, o.line, t.firstFile[r]!, t.firstLine[r]!) < 0) {
+    else if (t.comparePlaces(file, o.line, t.firstFile.at(r), t.firstLine.at(r)) < 0) {
       t.setFirst(r, `${o.file}:${o.line}`, -1, file, o.line);
     }
     t.count(r, o.failed, file, o.line);
@@ -81,16 +81,16 @@ function rows(t: AtomTable): Map<string, Expected> {
   const out = new Map<string, Expected>();
   for (let r = 0; r < t.size; r++) {
     // By key: a table cloned across threads holds copies of the families.
-    const key0 = familyKey(t.families[t.family[r]!]!);
+    const key0 = familyKey(t.families[t.family.at(r)]!);
     const family = families.findIndex((f) => familyKey(f) === key0);
     const key = `${family}\0${t.value(r)}`;
     expect(out.has(key)).toBe(false);
-    const first = { file: t.files[t.firstFile[r]!]!, line: t.firstLine[r]! };
-    expect(t.held[t.first[r]!]).toBe(`${first.file}:${first.line}`);
+    const first = { file: t.files[t.firstFile.at(r)]!, line: t.firstLine.at(r) };
+    expect(t.held[t.first.at(r)]).toBe(`${first.file}:${first.line}`);
     out.set(key, {
       first,
-      failures: t.failures[r]!,
-      successes: t.successes[r]!,
+      failures: t.failures.at(r),
+      successes: t.successes.at(r),
       places: t.failurePlaces(r),
     });
   }
@@ -142,7 +142,7 @@ describe('AtomTable', () => {
           for (const t of [tx, ty]) {
             const m = out.remapFrom(t);
             for (let r = 0; r < t.size; r++)
-              out.copyRow(t, r, m, (s, i) => String(s.held[s.first[i]!]));
+              out.copyRow(t, r, m, (s, i) => String(s.held[s.first.at(i)]));
           }
           expect(rows(out)).toEqual(reference([...x, ...y]));
           // A table handed over is still counted into: its hash and maps are made again.
@@ -183,7 +183,7 @@ describe('AtomTable', () => {
     countInto(t, ops);
     t.shiftLines(100);
     expect(t.size).toBe(1);
-    expect([t.firstLine[0], t.failures[0]]).toEqual([101, 12]);
+    expect([t.firstLine.at(0), t.failures.at(0)]).toEqual([101, 12]);
     expect(t.failurePlaces(0)).toEqual(
       Array.from({ length: MAX_PLACES }, (_, i) => ({ file: 'a.log', line: 101 + i })),
     );

@@ -16,10 +16,22 @@
  * equal texts are equal keys in every table (a merge re-keys families, texts
  * and files by name).
  *
- * Plain data: typed arrays, arrays and maps, so a table crosses worker
- * threads by structured clone and gets its methods back (`revivedTable`).
+ * The columns are blocks of typed arrays, narrow where the values allow
+ * (src/infer/atom-columns.ts). Plain data: typed arrays, arrays and maps,
+ * so a table crosses worker threads by structured clone and gets its
+ * methods back (`revivedTable`).
  */
 import type { ProcessEvent, TracePosition } from '../trace/event';
+import {
+  BLOCK_ROWS,
+  ByteColumn,
+  IdColumn,
+  IntColumn,
+  UintColumn,
+  blockOf,
+  revivedColumn,
+  type AnyColumn,
+} from './atom-columns';
 
 /** What every atom of one (type, process, kind, object, domain) has in common. */
 export interface AtomFamily {
@@ -90,19 +102,13 @@ function decimalAt(s: string, from: number, to: number): number {
 }
 
 /**
- * Initial rows (the slots: twice as many); rows grow by half, slots double.
- * Small: a summary file's atom line is read through a table of its own.
+ * Initial rows (the slots: twice as many); the first block doubles up to a
+ * whole block, slots double. Small: a summary file's atom line is read
+ * through a table of its own.
  */
 const INITIAL_ROWS = 4;
 /** Most failure places a row holds (review-tally.ts's MAX_GROUP_PLACES). */
 export const MAX_PLACES = 8;
-
-/** `a` in a new column of `size` rows (cut when shorter). */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
-  const out = new (a.constructor as new (n: number) => T)(size);
-  out.set(size < a.length ? a.subarray(0, size) : a);
-  return out;
-}
 
 /** Re-keyings of one table's ids into another's, filled as met (-1: not yet). */
 interface Remap {
@@ -123,26 +129,30 @@ export class AtomTable {
   /** Rows. */
   size = 0;
 
-  family = new Int32Array(INITIAL_ROWS);
-  kind = new Uint8Array(INITIAL_ROWS);
-  a = new Float64Array(INITIAL_ROWS);
-  b = new Float64Array(INITIAL_ROWS);
-  failures = new Float64Array(INITIAL_ROWS);
-  successes = new Float64Array(INITIAL_ROWS);
-  firstFile = new Int32Array(INITIAL_ROWS);
-  firstLine = new Float64Array(INITIAL_ROWS);
+  /** Rows the columns have room for (their blocks' rows). */
+  private room = 0;
+
+  readonly family = new IdColumn();
+  readonly kind = new ByteColumn();
+  readonly a = new UintColumn();
+  readonly b = new UintColumn();
+  readonly failures = new UintColumn();
+  readonly successes = new UintColumn();
+  readonly firstFile = new IdColumn();
+  readonly firstLine = new UintColumn();
   /** The first failure place (when `failures` > 0). */
-  failFile = new Int32Array(INITIAL_ROWS);
-  failLine = new Float64Array(INITIAL_ROWS);
+  readonly failFile = new IdColumn();
+  readonly failLine = new UintColumn();
   /** Index into `held`. */
-  first = new Int32Array(INITIAL_ROWS);
+  readonly first = new IdColumn();
   /** The first record's pid, when it is held as a shape. */
-  pid = new Float64Array(INITIAL_ROWS);
+  readonly pid = new IntColumn();
   /** Failure places 2..MAX_PLACES by place, as (file id, line) pairs: rows with two failures or more. */
   readonly more = new Map<number, number[]>();
 
   /**
-   * Row + 1 per slot (0: empty); a power of two, at least twice the rows.
+   * Row + 1 per slot (0: empty); a power of two, at most three quarters
+   * full (linear probing: `fits`).
    * This and the maps by name are made when first asked for, dropped by
    * `seal` and made again if asked for.
    */
@@ -157,7 +167,7 @@ export class AtomTable {
   private get hash(): Int32Array {
     if (this.slots === undefined) {
       let n = INITIAL_ROWS * 2;
-      while (n < this.size * 2) n *= 2;
+      while (!fits(this.size, n)) n *= 2;
       this.rehash(n);
     }
     return this.slots!;
@@ -244,17 +254,17 @@ export class AtomTable {
 
   /** Row `i`'s value text. */
   value(i: number): string {
-    switch (this.kind[i] as ValueKind) {
+    switch (this.kind.at(i) as ValueKind) {
       case ValueKind.None:
         return '';
       case ValueKind.Decimal:
-        return String(this.a[i]);
+        return String(this.a.at(i));
       case ValueKind.Range:
-        return [this.a[i], this.b[i]].join('-');
+        return [this.a.at(i), this.b.at(i)].join('-');
       case ValueKind.TypeId:
-        return [this.a[i], this.texts[this.b[i]!]].join('');
+        return [this.a.at(i), this.texts[this.b.at(i)]].join('');
       default:
-        return this.texts[this.a[i]!]!;
+        return this.texts[this.a.at(i)]!;
     }
   }
 
@@ -266,10 +276,10 @@ export class AtomTable {
       const r = slots[s]! - 1;
       if (r < 0) return -1;
       if (
-        this.family[r] === family &&
-        this.kind[r] === kind &&
-        this.a[r] === a &&
-        this.b[r] === b
+        this.family.at(r) === family &&
+        this.kind.at(r) === kind &&
+        this.a.at(r) === a &&
+        this.b.at(r) === b
       ) {
         return r;
       }
@@ -291,44 +301,44 @@ export class AtomTable {
     line: number,
   ): number {
     const r = this.size;
-    if (r === this.family.length) this.growRows();
-    this.family[r] = family;
-    this.kind[r] = kind;
-    this.a[r] = a;
-    this.b[r] = b;
-    this.firstFile[r] = file;
-    this.firstLine[r] = line;
-    this.first[r] = this.hold(held);
-    this.pid[r] = pid;
+    if (r === this.room) this.growRows();
+    this.family.set(r, family);
+    this.kind.set(r, kind);
+    this.a.set(r, a);
+    this.b.set(r, b);
+    this.firstFile.set(r, file);
+    this.firstLine.set(r, line);
+    this.first.set(r, this.hold(held));
+    this.pid.set(r, pid);
     const slots = this.hash;
     this.size = r + 1;
-    if (this.size * 2 > slots.length) this.rehash(slots.length * 2);
+    if (!fits(this.size, slots.length)) this.rehash(slots.length * 2);
     else this.slot(r);
     return r;
   }
 
   /** Makes `held` at `file:line` row `r`'s first record. */
   setFirst(r: number, held: HeldFirst, pid: number, file: number, line: number): void {
-    const old = this.held[this.first[r]!]!;
+    const old = this.held[this.first.at(r)]!;
     // A text or an event is the row's own: replaced in place; a shape is shared.
-    if (!isShape(old) && !isShape(held)) this.held[this.first[r]!] = held;
-    else this.first[r] = this.hold(held);
-    this.pid[r] = pid;
-    this.firstFile[r] = file;
-    this.firstLine[r] = line;
+    if (!isShape(old) && !isShape(held)) this.held[this.first.at(r)] = held;
+    else this.first.set(r, this.hold(held));
+    this.pid.set(r, pid);
+    this.firstFile.set(r, file);
+    this.firstLine.set(r, line);
   }
 
   /** Counts a record of row `r` at `file:line`. */
   count(r: number, failed: boolean, file: number, line: number): void {
     if (!failed) {
-      this.successes[r]!++;
+      this.successes.set(r, this.successes.at(r) + 1);
       return;
     }
-    const before = this.failures[r]!;
-    this.failures[r] = before + 1;
+    const before = this.failures.at(r);
+    this.failures.set(r, before + 1);
     if (before === 0) {
-      this.failFile[r] = file;
-      this.failLine[r] = line;
+      this.failFile.set(r, file);
+      this.failLine.set(r, line);
     } else this.addPlace(r, file, line);
   }
 
@@ -340,11 +350,11 @@ export class AtomTable {
 
   /** Row `r`'s failure places by place, as (file id, line) pairs. */
   placePairs(r: number): number[] {
-    if (this.failures[r] === 0) return [];
+    if (this.failures.at(r) === 0) return [];
     const more = this.more.get(r);
     return more === undefined
-      ? [this.failFile[r]!, this.failLine[r]!]
-      : [this.failFile[r]!, this.failLine[r]!, ...more];
+      ? [this.failFile.at(r), this.failLine.at(r)]
+      : [this.failFile.at(r), this.failLine.at(r), ...more];
   }
 
   /** Sets row `r`'s failure places (pairs, by place, at most MAX_PLACES; none only with no failure). */
@@ -353,8 +363,8 @@ export class AtomTable {
       this.more.delete(r);
       return;
     }
-    this.failFile[r] = pairs[0]!;
-    this.failLine[r] = pairs[1]!;
+    this.failFile.set(r, pairs[0]!);
+    this.failLine.set(r, pairs[1]!);
     if (pairs.length > 2) this.more.set(r, pairs.slice(2));
     else this.more.delete(r);
   }
@@ -372,11 +382,11 @@ export class AtomTable {
   /** Adds `offset` to every line the table holds (a shard's lines, shifted to the file's). */
   shiftLines(offset: number): void {
     for (let r = 0; r < this.size; r++) {
-      this.firstLine[r]! += offset;
-      if (this.failures[r]! > 0) this.failLine[r]! += offset;
+      this.firstLine.set(r, this.firstLine.at(r) + offset);
+      if (this.failures.at(r) > 0) this.failLine.set(r, this.failLine.at(r) + offset);
       // An event held whole carries the first place too (assigned: idempotent).
-      const f = this.held[this.first[r]!]!;
-      if (typeof f !== 'string' && !isShape(f)) f.position.line = this.firstLine[r]!;
+      const f = this.held[this.first.at(r)]!;
+      if (typeof f !== 'string' && !isShape(f)) f.position.line = this.firstLine.at(r);
     }
     for (const pairs of this.more.values()) {
       for (let k = 1; k < pairs.length; k += 2) pairs[k]! += offset;
@@ -389,8 +399,11 @@ export class AtomTable {
    * read; they are made again if asked for.
    */
   seal(): void {
-    // Columns cut to the rows (a structured clone copies a column's whole buffer).
-    if (this.family.length > this.size) this.resize(this.size);
+    // The last block cut to the rows (a structured clone copies a block's whole buffer).
+    if (this.room > this.size) {
+      const last = this.size === 0 ? 0 : blockOf(this.size - 1);
+      this.sizeBlock(last, this.size - last * BLOCK_ROWS);
+    }
     this.slots = undefined;
     this.familyIds = undefined;
     this.textIds = undefined;
@@ -414,38 +427,38 @@ export class AtomTable {
    * row's record text for a tie of first places.
    */
   copyRow(from: AtomTable, r: number, m: Remap, record: (t: AtomTable, r: number) => string): void {
-    const f = from.family[r]!;
+    const f = from.family.at(r);
     let family = m.families[f]!;
     if (family < 0) {
       const fam = from.families[f]!;
       family = m.families[f] = this.familyId(familyKey(fam), () => fam);
     }
-    const kind = from.kind[r]! as ValueKind;
-    let a = from.a[r]!;
-    let b = from.b[r]!;
+    const kind = from.kind.at(r) as ValueKind;
+    let a = from.a.at(r);
+    let b = from.b.at(r);
     if (kind === ValueKind.Text) a = this.remapText(from, m, a);
     else if (kind === ValueKind.TypeId) b = this.remapText(from, m, b);
-    const file = this.remapFile(from, m, from.firstFile[r]!);
-    const line = from.firstLine[r]!;
+    const file = this.remapFile(from, m, from.firstFile.at(r));
+    const line = from.firstLine.at(r);
     const pairs = from.placePairs(r);
     for (let k = 0; k < pairs.length; k += 2) pairs[k] = this.remapFile(from, m, pairs[k]!);
-    const held = from.held[from.first[r]!]!;
+    const held = from.held[from.first.at(r)]!;
     const at = this.find(family, kind, a, b);
     if (at < 0) {
-      const n = this.add(family, kind, a, b, held, from.pid[r]!, file, line);
-      this.failures[n] = from.failures[r]!;
-      this.successes[n] = from.successes[r]!;
+      const n = this.add(family, kind, a, b, held, from.pid.at(r), file, line);
+      this.failures.set(n, from.failures.at(r));
+      this.successes.set(n, from.successes.at(r));
       this.setPlacePairs(n, pairs);
       return;
     }
     // Merged as two atoms of one key merge: the earlier first record (place, then text).
-    const c = this.comparePlaces(file, line, this.firstFile[at]!, this.firstLine[at]!);
+    const c = this.comparePlaces(file, line, this.firstFile.at(at), this.firstLine.at(at));
     if (c < 0 || (c === 0 && record(from, r) < record(this, at))) {
-      this.setFirst(at, held, from.pid[r]!, file, line);
+      this.setFirst(at, held, from.pid.at(r), file, line);
     }
     if (pairs.length > 0) this.setPlacePairs(at, this.mergedPlaces(this.placePairs(at), pairs));
-    this.failures[at]! += from.failures[r]!;
-    this.successes[at]! += from.successes[r]!;
+    this.failures.set(at, this.failures.at(at) + from.failures.at(r));
+    this.successes.set(at, this.successes.at(at) + from.successes.at(r));
   }
 
   /** The first MAX_PLACES of two place lists (pairs), by place; a tie keeps `x`'s first. */
@@ -472,12 +485,12 @@ export class AtomTable {
   private addPlace(r: number, file: number, line: number): void {
     const more = this.more.get(r);
     if (more === undefined) {
-      if (this.comparePlaces(file, line, this.failFile[r]!, this.failLine[r]!) >= 0) {
+      if (this.comparePlaces(file, line, this.failFile.at(r), this.failLine.at(r)) >= 0) {
         this.more.set(r, [file, line]);
       } else {
-        this.more.set(r, [this.failFile[r]!, this.failLine[r]!]);
-        this.failFile[r] = file;
-        this.failLine[r] = line;
+        this.more.set(r, [this.failFile.at(r), this.failLine.at(r)]);
+        this.failFile.set(r, file);
+        this.failLine.set(r, line);
       }
       return;
     }
@@ -486,7 +499,7 @@ export class AtomTable {
       if (n < 2 * (MAX_PLACES - 1)) more.push(file, line);
       return;
     }
-    const pairs = [this.failFile[r]!, this.failLine[r]!, ...more];
+    const pairs = [this.failFile.at(r), this.failLine.at(r), ...more];
     let k = pairs.length - 2;
     while (k > 0 && this.comparePlaces(file, line, pairs[k - 2]!, pairs[k - 1]!) < 0) k -= 2;
     pairs.splice(k, 0, file, line);
@@ -538,29 +551,51 @@ export class AtomTable {
     this.lastFileName = undefined;
   }
 
-  /** Makes room for `rows` rows in all (a merge knows an upper bound: no copy while it grows). */
+  /**
+   * Makes room for `rows` rows in all, within the first block (a merge
+   * knows an upper bound; later blocks come as rows arrive, never copied).
+   */
   reserve(rows: number): void {
-    if (rows > this.family.length) this.resize(rows);
+    if (rows > this.room && this.room < BLOCK_ROWS) this.sizeBlock(0, Math.min(rows, BLOCK_ROWS));
   }
 
+  /** Room for row `size`: the first block doubled (up to a whole block), or a new block. */
   private growRows(): void {
-    this.resize(Math.max(INITIAL_ROWS, Math.ceil(this.size * 1.5)));
+    const i = blockOf(this.size);
+    const current = this.room - i * BLOCK_ROWS;
+    this.sizeBlock(
+      i,
+      i > 0 ? BLOCK_ROWS : Math.max(INITIAL_ROWS, Math.min(BLOCK_ROWS, current * 2)),
+    );
   }
 
-  /** Columns of `n` rows (at least `size`). */
-  private resize(n: number): void {
-    this.family = grown(this.family, n);
-    this.kind = grown(this.kind, n);
-    this.a = grown(this.a, n);
-    this.b = grown(this.b, n);
-    this.failures = grown(this.failures, n);
-    this.successes = grown(this.successes, n);
-    this.firstFile = grown(this.firstFile, n);
-    this.firstLine = grown(this.firstLine, n);
-    this.failFile = grown(this.failFile, n);
-    this.failLine = grown(this.failLine, n);
-    this.first = grown(this.first, n);
-    this.pid = grown(this.pid, n);
+  /** Block `i` of every column made `rows` rows long (new, grown or cut: the last block). */
+  private sizeBlock(i: number, rows: number): void {
+    for (const c of this.columns()) c.sized(i, rows);
+    this.room = i * BLOCK_ROWS + rows;
+  }
+
+  /** The columns' blocks' buffers (each block owns its buffer whole). */
+  buffers(): ArrayBuffer[] {
+    return this.columns().flatMap((c) => c.blocks.map((b) => b.buffer as ArrayBuffer));
+  }
+
+  /** Every column. */
+  columns(): AnyColumn[] {
+    return [
+      this.family,
+      this.kind,
+      this.a,
+      this.b,
+      this.failures,
+      this.successes,
+      this.firstFile,
+      this.firstLine,
+      this.failFile,
+      this.failLine,
+      this.first,
+      this.pid,
+    ];
   }
 
   private rehash(slots: number): void {
@@ -571,10 +606,18 @@ export class AtomTable {
   private slot(r: number): void {
     const slots = this.slots!;
     const mask = slots.length - 1;
-    let s = hashOf(this.family[r]!, this.kind[r]!, this.a[r]!, this.b[r]!) & mask;
+    let s = hashOf(this.family.at(r), this.kind.at(r), this.a.at(r), this.b.at(r)) & mask;
     while (slots[s] !== 0) s = (s + 1) & mask;
     slots[s] = r + 1;
   }
+}
+
+/**
+ * Whether `rows` rows fit `slots` slots: at most three quarters full (at
+ * most half, the slots would cost 8-16 B per row instead of 5.3-10.7).
+ */
+function fits(rows: number, slots: number): boolean {
+  return rows * 4 <= slots * 3;
 }
 
 /** A hash of a row's key, mixed so that its low bits depend on every number. */
@@ -599,5 +642,13 @@ export function familyKey(f: AtomFamily): string {
 
 /** A table cloned across threads (its fields without its methods) given them back. */
 export function revivedTable(t: AtomTable): AtomTable {
-  return t instanceof AtomTable ? t : (Object.setPrototypeOf(t, AtomTable.prototype) as AtomTable);
+  const c: AtomTable = t;
+  if (t instanceof AtomTable) return t;
+  for (const id of [c.family, c.firstFile, c.failFile, c.first]) revivedColumn(id, IdColumn);
+  revivedColumn(c.kind, ByteColumn);
+  for (const n of [c.a, c.b, c.failures, c.successes, c.firstLine, c.failLine]) {
+    revivedColumn(n, UintColumn);
+  }
+  revivedColumn(c.pid, IntColumn);
+  return Object.setPrototypeOf(c, AtomTable.prototype) as AtomTable;
 }

@@ -486,7 +486,7 @@ export class FastLane implements RecordLane {
       if (atom < 0) return;
       const table = this.review.table;
       s.outcome = Outcome.Atom;
-      s.family = table.family[atom]!;
+      s.family = table.family.at(atom);
       if (event.kind === 'ability' && event.argument.kind === 'type-id') {
         s.valueSuffix = table.textId(` (${event.argument.typeName})`);
       }
@@ -544,10 +544,10 @@ export class FastLane implements RecordLane {
       this.reviewB = b;
       return true;
     }
-    const firstFile = table.firstFile[r]!;
+    const firstFile = table.firstFile.at(r);
     const before =
       table.files[firstFile] === file
-        ? line <= table.firstLine[r]!
+        ? line <= table.firstLine.at(r)
         : file < table.files[firstFile]!;
     if (before) return false;
     this.reviewAtom = r;

@@ -9,6 +9,8 @@ import {
   atomList,
   atomPlaces,
   linkingProcesses,
+  atomBuffers,
+  mergeOwnedReviewSummaries,
   mergeReviewSummaries,
   tallyEvents,
   type ReviewAtom,
@@ -113,6 +115,22 @@ describe('review tally', () => {
         expect(canon(mergeReviewSummaries(mergeReviewSummaries(sb, sa), sc))).toBe(
           canon(mergeReviewSummaries(sa, mergeReviewSummaries(sc, sb))),
         );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('merges shards it owns (the first table counted into, columns transferred) as it merges copies', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb), fc.array(eventArb), fc.array(eventArb), (a, b, c) => {
+        const pieces = [a, b, c].map((x) => tallyEvents(inPlaceOrder(x)));
+        const whole = canon(mergeReviewSummaries(...pieces));
+        // As a worker hands its result over: the column buffers moved, not copied.
+        const moved = pieces.map((s) => structuredClone(s, { transfer: atomBuffers(s.atoms) }));
+        expect(pieces.every((s) => atomBuffers(s.atoms).every((b) => b.byteLength === 0))).toBe(
+          true,
+        );
+        expect(canon(mergeOwnedReviewSummaries(moved))).toBe(whole);
       }),
       { numRuns: 200 },
     );

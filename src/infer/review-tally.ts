@@ -97,7 +97,7 @@ export class TalliedAtom implements ReviewAtom {
   ) {}
 
   get family(): AtomFamily {
-    return this.table.families[this.table.family[this.row]!]!;
+    return this.table.families[this.table.family.at(this.row)]!;
   }
 
   get value(): string {
@@ -129,19 +129,19 @@ export class TalliedAtom implements ReviewAtom {
   }
 
   get failures(): number {
-    return this.table.failures[this.row]!;
+    return this.table.failures.at(this.row);
   }
 
   set failures(n: number) {
-    this.table.failures[this.row] = n;
+    this.table.failures.set(this.row, n);
   }
 
   get successes(): number {
-    return this.table.successes[this.row]!;
+    return this.table.successes.at(this.row);
   }
 
   set successes(n: number) {
-    this.table.successes[this.row] = n;
+    this.table.successes.set(this.row, n);
   }
 
   get failurePlaces(): TracePosition[] {
@@ -159,7 +159,7 @@ export class TalliedAtom implements ReviewAtom {
   /** The first record as held (a shape, a text or an event), and its pid if a shape. */
   heldFirst(): [HeldFirst, number] {
     const t = this.table;
-    return [t.held[t.first[this.row]!]!, t.pid[this.row]!];
+    return [t.held[t.first.at(this.row)]!, t.pid.at(this.row)];
   }
 }
 
@@ -197,6 +197,14 @@ export class AtomRows implements AtomList {
   }
 }
 
+/** The buffers of a list's columns (none for a plain array): a worker's result transfers them, not copies. */
+export function atomBuffers(atoms: AtomList): ArrayBuffer[] {
+  if (!(atoms instanceof AtomRows)) return [];
+  const out = atoms.table.buffers();
+  if (atoms.order !== undefined) out.push(atoms.order.buffer as ArrayBuffer);
+  return out;
+}
+
 /** A list as given, or rows cloned across threads (fields without methods) given their methods back. */
 export function atomList(atoms: AtomList): AtomList {
   if (Array.isArray(atoms) || atoms instanceof AtomRows) return atoms;
@@ -209,24 +217,24 @@ export function atomList(atoms: AtomList): AtomList {
 
 /** Row `r`'s key (TalliedAtom.key). */
 function rowKey(t: AtomTable, r: number): string {
-  const f = t.families[t.family[r]!]!;
+  const f = t.families[t.family.at(r)]!;
   return [f.type, f.process, f.kind, f.object, t.value(r), f.domain].join('\0');
 }
 
 function rowPosition(t: AtomTable, r: number): TracePosition {
-  return { file: t.files[t.firstFile[r]!]!, line: t.firstLine[r]! };
+  return { file: t.files[t.firstFile.at(r)]!, line: t.firstLine.at(r) };
 }
 
 /** Row `r`'s first record's text. */
 function rowRecord(t: AtomTable, r: number): string {
-  const f = t.held[t.first[r]!]!;
+  const f = t.held[t.first.at(r)]!;
   if (typeof f === 'string') return f;
-  return isShape(f) ? shapedRecord(f, t.pid[r]!, t.value(r)) : f.record;
+  return isShape(f) ? shapedRecord(f, t.pid.at(r), t.value(r)) : f.record;
 }
 
 /** Row `r`'s first record's event: the one held, or parsed again from its text. */
 function rowEvent(t: AtomTable, r: number): ProcessEvent {
-  const f = t.held[t.first[r]!]!;
+  const f = t.held[t.first.at(r)]!;
   if (typeof f !== 'string' && !isShape(f)) return f;
   return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
 }
@@ -349,7 +357,12 @@ function sameKeys(a: object, b: object): boolean {
  * possible for made-up records, by record text, then key), so it is total.
  */
 function rowOrder(t: AtomTable, x: number, y: number): number {
-  const c = t.comparePlaces(t.firstFile[x]!, t.firstLine[x]!, t.firstFile[y]!, t.firstLine[y]!);
+  const c = t.comparePlaces(
+    t.firstFile.at(x),
+    t.firstLine.at(x),
+    t.firstFile.at(y),
+    t.firstLine.at(y),
+  );
   if (c !== 0) return c;
   const rx = rowRecord(t, x);
   const ry = rowRecord(t, y);
@@ -404,7 +417,7 @@ export class ReviewTally {
     if (r < 0) r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, file, line);
     else {
       // Pieces may arrive in any order: an earlier record (place, then text) becomes the first.
-      const c = t.comparePlaces(file, line, t.firstFile[r]!, t.firstLine[r]!);
+      const c = t.comparePlaces(file, line, t.firstFile.at(r), t.firstLine.at(r));
       if (c < 0 || (c === 0 && e.record < rowRecord(t, r))) {
         t.setFirst(r, firstOf(e), -1, file, line);
       }
@@ -553,7 +566,7 @@ export function linkingProcesses(atoms: AtomList): Set<string> {
  * object per atom held.
  */
 export class AtomCollector {
-  private readonly table = new AtomTable();
+  private table = new AtomTable();
   // The re-keying of the last table met (a list's rows come together; an atom read from a file
   // brings a table of its own, not to be held).
   private lastFrom: AtomTable | undefined = undefined;
@@ -581,8 +594,8 @@ export class AtomCollector {
     const v = t.valueKey(argumentText(e));
     const at = t.fileId(e.position.file);
     const r = t.add(family, v.kind, v.a, v.b, firstOf(e), -1, at, e.position.line);
-    t.failures[r] = failures;
-    t.successes[r] = successes;
+    t.failures.set(r, failures);
+    t.successes.set(r, successes);
     t.setPlacePairs(
       r,
       places.flatMap((p) => [t.fileId(p.file), p.line]),
@@ -599,6 +612,14 @@ export class AtomCollector {
     if (list instanceof AtomRows) {
       for (let i = 0; i < list.length; i++) this.addRow(list.table, list.row(i));
     } else for (const a of list) this.add(a);
+  }
+
+  /** Takes `table` over as the atoms gathered so far (none yet; the table is not used elsewhere again). */
+  adopt(table: AtomTable): void {
+    if (this.table.size > 0) throw new Error('AtomCollector.adopt: atoms gathered already');
+    this.table = table;
+    this.lastFrom = undefined;
+    this.lastRemap = undefined;
   }
 
   /** Makes room for `atoms` atoms (an upper bound: the columns are not copied while they come). */
@@ -632,15 +653,33 @@ export class AtomCollector {
 export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSummary {
   const atoms = new AtomCollector();
   atoms.reserve(summaries.reduce((n, s) => n + atomList(s.atoms).length, 0));
+  return mergedInto(atoms, summaries);
+}
+
+/**
+ * As `mergeReviewSummaries`, but the first summary's table (a shard's,
+ * not used again) is taken over and the others' rows counted into it: no
+ * copy of its rows, and its blocks are not held twice. Same result: the
+ * rows are ordered by place at the end, whatever their ids.
+ */
+export function mergeOwnedReviewSummaries(summaries: ReviewSummary[]): ReviewSummary {
+  const atoms = new AtomCollector();
+  const first = summaries[0] === undefined ? undefined : atomList(summaries[0].atoms);
+  if (first instanceof AtomRows) atoms.adopt(first.table);
+  return mergedInto(atoms, summaries, first instanceof AtomRows ? 1 : 0);
+}
+
+/** Counts `summaries` (from the `from`th atoms: the ones before are in `atoms` already) into one. */
+function mergedInto(atoms: AtomCollector, summaries: ReviewSummary[], from = 0): ReviewSummary {
   const out = emptyReviewSummary();
-  for (const s of summaries) {
-    atoms.addList(s.atoms);
+  summaries.forEach((s, i) => {
+    if (i >= from) atoms.addList(s.atoms);
     out.events += s.events;
     out.failures += s.failures;
     out.successes += s.successes;
     out.unknownCount += s.unknownCount;
     for (const u of s.unknown) out.unknown.push(u);
-  }
+  });
   out.atoms = atoms.result();
   out.unknown.sort(unknownOrder);
   if (out.unknown.length > MAX_UNKNOWN) out.unknown.length = MAX_UNKNOWN;

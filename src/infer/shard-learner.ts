@@ -36,6 +36,8 @@ export interface PieceParser {
 import type { ProcessEvent } from '../trace/event';
 import {
   ReviewTally,
+  atomBuffers,
+  mergeOwnedReviewSummaries,
   mergeReviewSummaries,
   type ReviewAtom,
   type ReviewSummary,
@@ -193,8 +195,26 @@ export class ShardLearner {
   }
 }
 
+/** The buffers a shard result's message transfers (its atoms' columns: moved to the reader, not copied). */
+export function resultBuffers(r: ShardResult): ArrayBuffer[] {
+  return r.review === undefined ? [] : atomBuffers(r.review.atoms);
+}
+
+/** The shards' review summaries merged (`owned`: the first's table counted into). */
+function mergedReviews(reviews: ReviewSummary[], owned: boolean): ReviewSummary {
+  if (owned) return mergeOwnedReviewSummaries(reviews);
+  // As many summaries as shards, far below the argument limit.
+  // eslint-disable-next-line no-restricted-syntax
+  return mergeReviewSummaries(...reviews);
+}
+
 /** Merges shard results (lines already shifted): the one-thread result, diagnostics in place order. */
-export function mergeShards(results: ShardResult[], maxListed: number): ShardResult {
+export function mergeShards(
+  results: ShardResult[],
+  maxListed: number,
+  /** The results are this call's (shards, not used again): the first's atoms are counted into. */
+  owned = false,
+): ShardResult {
   // One result per shard: as many as the byte ranges of the inputs, far below the argument limit.
   // eslint-disable-next-line no-restricted-syntax
   const inferred = mergeInferResults(...results.map((r) => r.inferred));
@@ -215,8 +235,6 @@ export function mergeShards(results: ShardResult[], maxListed: number): ShardRes
     notUnderstoodCount: results.reduce((a, r) => a + r.notUnderstoodCount, 0),
     lines: results.reduce((a, r) => a + r.lines, 0),
     records,
-    // As many summaries as shards, far below the argument limit.
-    // eslint-disable-next-line no-restricted-syntax
-    ...(reviews.length > 0 ? { review: mergeReviewSummaries(...reviews) } : {}),
+    ...(reviews.length > 0 ? { review: mergedReviews(reviews, owned) } : {}),
   };
 }

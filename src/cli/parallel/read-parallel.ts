@@ -181,7 +181,7 @@ export async function readTracesParallel(
     if (offset > 0) shiftLines(results[i]!, offset);
     offset += results[i]!.lines;
   }
-  return mergeShards(results, maxListed);
+  return mergeShards(results, maxListed, true);
 }
 
 /** Adds `offset` to every line number a shard result holds (each position object once: they are shared). */

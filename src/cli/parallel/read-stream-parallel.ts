@@ -163,7 +163,7 @@ export async function readStreamParallel(
     if (whole) here.endPiece(whole);
     const results = [here.result()];
     for (const w of workers) results.push(await w.finish());
-    return mergeShards(results, task.maxListed);
+    return mergeShards(results, task.maxListed, true);
   } finally {
     for (const w of workers) w.stop();
   }

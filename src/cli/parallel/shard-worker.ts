@@ -7,13 +7,16 @@
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { resultBuffers } from '../../infer/shard-learner';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 
 if (parentPort) {
   const port = parentPort;
-  const post = (m: ShardWorkerMessage): void => port.postMessage(m);
+  const post = (m: ShardWorkerMessage, transfer: ArrayBuffer[] = []): void =>
+    port.postMessage(m, transfer);
   inferShard(workerData as ShardTask, (bytes) => post({ bytes })).then(
-    (result) => post({ result }),
+    // The atoms' columns are moved, not copied (the worker holds nothing afterwards).
+    (result) => post({ result }, resultBuffers(result)),
     (error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       post({ error: String((error as Error).message ?? error), ...(code ? { code } : {}) });

@@ -2,12 +2,12 @@
  * The worker-thread entry of parallel learning from a stream
  * (read-stream-parallel.ts): learns each `{ batch, length, firstLine }` it is sent
  * into one ShardLearner and answers `{ done }` with the batch's memory; on `{ end }` posts
- * `{ result }` (structured clone). Errors are posted as `{ error }`.
+ * `{ result }` (structured clone, the atoms' column buffers transferred). Errors are posted as `{ error }`.
  *
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ShardLearner } from '../../infer/shard-learner';
+import { ShardLearner, resultBuffers } from '../../infer/shard-learner';
 import type { StreamTask } from './read-stream-parallel';
 
 if (parentPort) {
@@ -25,7 +25,9 @@ if (parentPort) {
           // The memory goes back to be filled again (transferred, not copied).
           port.postMessage({ done: m.batch }, [m.batch]);
         } else if (m.end) {
-          port.postMessage({ result: learner.result() });
+          const result = learner.result();
+          // The atoms' columns are moved, not copied (the worker holds nothing afterwards).
+          port.postMessage({ result }, resultBuffers(result));
         }
       } catch (error) {
         port.postMessage({ error: String(error) });

@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { BLOCK_ROWS, IntColumn, UintColumn } from './atom-columns';
+import { AtomTable, familyKey, revivedTable, type AtomFamily } from './atom-table';
+
+const family: AtomFamily = {
+  type: 'a_t',
+  process: 'p',
+  kind: 'ability',
+  object: 'setuid',
+  domain: 'root',
+};
+
+/** A table of `n` rows, values 0..n-1 (one family, line = value + 1). */
+function tableOf(n: number): AtomTable {
+  const t = new AtomTable();
+  const f = t.familyId(familyKey(family), () => family);
+  const file = t.fileId('a.log');
+  for (let v = 0; v < n; v++) {
+    const r = t.add(f, 1, v, 0, `r${v}`, v, file, v + 1);
+    t.count(r, v % 3 === 0, file, v + 1);
+  }
+  return t;
+}
+
+/** Values around the narrow types' limits, and any double. */
+const edgeValue = fc.oneof(
+  fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, -1, -(2 ** 31)),
+  fc.constantFrom(-(2 ** 31) - 1, 0.5, -0.5, 1e300, Number.MAX_SAFE_INTEGER + 2),
+  fc.nat(),
+  fc.integer(),
+  fc.double({ noNaN: true }),
+);
+
+describe('columns in blocks', () => {
+  it('hold every row across block boundaries, sealed, cloned and grown again', () => {
+    const n = 2 * BLOCK_ROWS + 5;
+    const t = tableOf(n);
+    expect(t.family.blocks.length).toBe(3);
+    t.seal();
+    // The last block cut to its rows.
+    expect(t.a.blocks[2]!.length).toBe(5);
+    const c = revivedTable(structuredClone(t));
+    const f = c.familyId(familyKey(family), () => family);
+    const got: number[][] = [];
+    const want: number[][] = [];
+    for (let v = 0; v < n; v++) {
+      const r = c.find(f, 1, v, 0);
+      got.push([r, c.firstLine.at(r), c.pid.at(r), c.failures.at(r), c.successes.at(r)]);
+      want.push([v, v + 1, v, v % 3 === 0 ? 1 : 0, v % 3 === 0 ? 0 : 1]);
+    }
+    expect(got).toEqual(want);
+    // Rows added after the hand-over grow the cut block and make new ones.
+    for (let v = n; v < n + BLOCK_ROWS; v++)
+      c.add(f, 1, v, 0, `r${v}`, v, c.fileId('a.log'), v + 1);
+    for (let v = 0; v < n + BLOCK_ROWS; v += 997)
+      expect(c.value(c.find(f, 1, v, 0))).toBe(String(v));
+    expect(c.family.blocks.length).toBe(4);
+  });
+
+  it('make the first block small for a small table', () => {
+    const t = tableOf(3);
+    expect(t.columns().reduce((n, c) => n + c.bytes(), 0)).toBeLessThan(200);
+  });
+});
+
+describe('narrow columns', () => {
+  it('read back every value set exactly, widening for good when one does not fit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3 * 70 - 1), edgeValue), { maxLength: 60 }), (sets) => {
+        for (const column of [new UintColumn(), new IntColumn()]) {
+          const rows = 3 * 70;
+          column.sized(0, rows);
+          const expected = new Array<number>(rows).fill(0);
+          let fits = true;
+          for (const [r, v] of sets) {
+            column.set(r, v);
+            expected[r] = v;
+            fits &&= column instanceof UintColumn ? v >>> 0 === v : (v | 0) === v;
+            expect(column.wide).toBe(!fits);
+          }
+          for (let r = 0; r < rows; r++)
+            expect(Object.is(column.at(r) + 0, expected[r]! + 0)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keep counts past 2^32 merged from tables (fleet summaries)', () => {
+    const parts = [0, 1, 2].map(() => {
+      const t = tableOf(BLOCK_ROWS + 2);
+      t.failures.set(0, 2 ** 32 - 1);
+      t.successes.set(BLOCK_ROWS + 1, 2 ** 31 + 7);
+      t.seal();
+      return revivedTable(structuredClone(t));
+    });
+    const out = new AtomTable();
+    for (const t of parts) {
+      const m = out.remapFrom(t);
+      for (let r = 0; r < t.size; r++)
+        out.copyRow(t, r, m, (s, i) => String(s.held[s.first.at(i)]));
+    }
+    expect(out.failures.wide).toBe(true);
+    expect(out.failures.at(0)).toBe(3 * (2 ** 32 - 1));
+    expect(out.successes.at(BLOCK_ROWS + 1)).toBe(3 * (2 ** 31 + 7));
+    expect(out.failures.at(3)).toBe(3);
+    expect(out.successes.at(1)).toBe(3);
+  });
+
+  it('keep lines past 2^32 and pids past 2^31 (shifted, or read so)', () => {
+    const t = tableOf(10);
+    t.shiftLines(2 ** 32);
+    expect(t.firstLine.wide).toBe(true);
+    expect(t.firstLine.at(9)).toBe(2 ** 32 + 10);
+    expect(t.failLine.at(9)).toBe(2 ** 32 + 10);
+    expect(t.failurePlaces(0)).toEqual([{ file: 'a.log', line: 2 ** 32 + 1 }]);
+    const f = t.familyId(familyKey(family), () => family);
+    const r = t.add(f, 1, 2 ** 40, 0, 'x', 2 ** 31, t.fileId('a.log'), 1);
+    expect([t.pid.wide, t.pid.at(r), t.a.at(r), t.value(r)]).toEqual([
+      true,
+      2 ** 31,
+      2 ** 40,
+      String(2 ** 40),
+    ]);
+    expect(t.pid.at(3)).toBe(3);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The atom table's columns (src/infer/atom-table.ts) in fixed-size blocks:
+ * row `r` is at `blocks[r >> BLOCK_SHIFT][r & BLOCK_MASK]`. A new block is
+ * made as rows arrive, none is copied when the table grows (only the first
+ * block grows by doubling up to BLOCK_ROWS, so a small table stays small),
+ * and the slack is at most one block.
+ *
+ * Numbers that are nearly always small integers (counts, lines, pids, value
+ * numbers) are held narrow (`Uint32Array`, `Int32Array` for a pid) until a
+ * value that does not fit exactly is set: the column then becomes
+ * `Float64Array` blocks for good, so every value reads back exactly.
+ *
+ * One class per element type, so that each `at`/`set` sees one or two array
+ * types only. Plain data (arrays of typed arrays and a flag): a column
+ * crosses worker threads by structured clone and gets its methods back
+ * (`revivedColumn`).
+ */
+
+/** Rows per block (a power of two). */
+export const BLOCK_SHIFT = 14;
+export const BLOCK_ROWS = 1 << BLOCK_SHIFT;
+const BLOCK_MASK = BLOCK_ROWS - 1;
+
+type Block = Int32Array | Uint32Array | Uint8Array | Float64Array;
+
+/** Blocks of one column; `sized` gives block `i` `rows` rows (a new block, or block 0 grown or cut). */
+abstract class Column<B extends Block> {
+  blocks: B[] = [];
+
+  protected abstract make(rows: number): B;
+
+  sized(i: number, rows: number): void {
+    const old = this.blocks[i];
+    const block = this.make(rows);
+    if (old !== undefined) block.set(rows < old.length ? old.subarray(0, rows) : old);
+    this.blocks[i] = block;
+  }
+
+  /** Bytes held (a test's and a measurement's). */
+  bytes(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.byteLength;
+    return n;
+  }
+}
+
+/** Ids (family, file, first record): never negative past -1, never past 2^31-1. */
+export class IdColumn extends Column<Int32Array> {
+  protected make(rows: number): Int32Array {
+    return new Int32Array(rows);
+  }
+
+  at(r: number): number {
+    return this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK]!;
+  }
+
+  set(r: number, v: number): void {
+    this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK] = v;
+  }
+}
+
+/** Value kinds. */
+export class ByteColumn extends Column<Uint8Array> {
+  protected make(rows: number): Uint8Array {
+    return new Uint8Array(rows);
+  }
+
+  at(r: number): number {
+    return this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK]!;
+  }
+
+  set(r: number, v: number): void {
+    this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK] = v;
+  }
+}
+
+/** Numbers held as `Uint32Array` while every one is an integer in [0, 2^32-1], else `Float64Array`. */
+export class UintColumn extends Column<Uint32Array | Float64Array> {
+  /** Float64 blocks (for good). */
+  wide = false;
+
+  protected make(rows: number): Uint32Array | Float64Array {
+    return this.wide ? new Float64Array(rows) : new Uint32Array(rows);
+  }
+
+  at(r: number): number {
+    return this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK]!;
+  }
+
+  set(r: number, v: number): void {
+    // NaN, fractions, negatives and numbers past 2^32-1 do not survive `>>> 0`.
+    if (v >>> 0 !== v && !this.wide) this.widen();
+    this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK] = v;
+  }
+
+  private widen(): void {
+    this.wide = true;
+    // One block at a time: the old and the new of one block are held at once.
+    for (let i = 0; i < this.blocks.length; i++)
+      this.blocks[i] = Float64Array.from(this.blocks[i]!);
+  }
+}
+
+/** Numbers held as `Int32Array` while every one is an integer in [-2^31, 2^31-1], else `Float64Array`. */
+export class IntColumn extends Column<Int32Array | Float64Array> {
+  /** Float64 blocks (for good). */
+  wide = false;
+
+  protected make(rows: number): Int32Array | Float64Array {
+    return this.wide ? new Float64Array(rows) : new Int32Array(rows);
+  }
+
+  at(r: number): number {
+    return this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK]!;
+  }
+
+  set(r: number, v: number): void {
+    if ((v | 0) !== v && !this.wide) this.widen();
+    this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK] = v;
+  }
+
+  private widen(): void {
+    this.wide = true;
+    for (let i = 0; i < this.blocks.length; i++)
+      this.blocks[i] = Float64Array.from(this.blocks[i]!);
+  }
+}
+
+export type AnyColumn = IdColumn | ByteColumn | UintColumn | IntColumn;
+
+/** The block of row `r`. */
+export function blockOf(r: number): number {
+  return r >> BLOCK_SHIFT;
+}
+
+/** A column cloned across threads (its fields without its methods) given them back, as a `kind` one. */
+export function revivedColumn<C extends AnyColumn>(c: C, kind: new () => C): C {
+  return c instanceof kind ? c : (Object.setPrototypeOf(c, kind.prototype) as C);
+}
