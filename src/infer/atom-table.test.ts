@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { AtomTable, MAX_PLACES, familyKey, revivedTable, type AtomFamily } from './atom-table';
+import {
+  AtomTable,
+  MAX_PLACES,
+  familyKey,
+  hashOf,
+  revivedTable,
+  type AtomFamily,
+} from './atom-table';
 import { byPlace } from '../diagnostics/first-by-place';
 import type { TracePosition } from '../trace/event';
 
@@ -187,5 +194,30 @@ describe('AtomTable', () => {
     expect(t.failurePlaces(0)).toEqual(
       Array.from({ length: MAX_PLACES }, (_, i) => ({ file: 'a.log', line: 101 + i })),
     );
+  });
+
+  it('values made to collide under its seed do not make look-ups walk a cluster: the seed is drawn again', () => {
+    // What a traced process can log (`setuid(N)`): values whose hash under seed 7 ends in ten
+    // zero bits, so they share one slot at every table size up to 1,024 slots (300 rows: 512).
+    const t = new AtomTable(7);
+    const f = families[0]!;
+    const family = t.familyId(familyKey(f), () => f);
+    const file = t.fileId('a.log');
+    const kind = t.valueKey('1').kind;
+    const crafted: number[] = [];
+    for (let v = 0; crafted.length < 300; v++) {
+      if ((hashOf(7, family, kind, v, 0) & 0x3ff) === 0) crafted.push(v);
+    }
+    crafted.forEach((v, i) => {
+      const k = t.valueKey(String(v));
+      expect(t.find(family, k.kind, k.a, k.b)).toBe(-1);
+      t.add(family, k.kind, k.a, k.b, `a.log:${i + 1}`, -1, file, i + 1);
+    });
+    expect(t.reseeds).toBeGreaterThan(0);
+    expect(t.longestProbe()).toBeLessThanOrEqual(64);
+    crafted.forEach((v, i) => {
+      const k = t.valueKey(String(v));
+      expect(t.find(family, k.kind, k.a, k.b)).toBe(i);
+    });
   });
 });

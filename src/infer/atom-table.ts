@@ -157,6 +157,22 @@ export class AtomTable {
    * `seal` and made again if asked for.
    */
   private slots: Int32Array | undefined = new Int32Array(INITIAL_ROWS * 2);
+  /**
+   * The hash's seed: random per table, and drawn again when an insert walks
+   * past MAX_PROBE slots (hashOf). Values come from the traced processes,
+   * which choose them (`setuid(N)`, `mmap(MAP_FIXED)`): with a fixed hash, a
+   * process could log values that all land in one cluster and make every
+   * look-up walk it (quadratic time for the CI gate). Rows are ordered by
+   * arrival, never by hash, so the output does not depend on the seed.
+   */
+  private seed: number;
+  /** Times the seed was drawn again (at most MAX_RESEEDS). */
+  reseeds = 0;
+
+  /** `seed`: the hash's first seed (tests; random otherwise). */
+  constructor(seed: number = newSeed()) {
+    this.seed = seed;
+  }
   private familyIds: Map<string, number> | undefined = undefined;
   private textIds: Map<string, number> | undefined = undefined;
   private fileIds: Map<string, number> | undefined = undefined;
@@ -272,7 +288,7 @@ export class AtomTable {
   find(family: number, kind: ValueKind, a: number, b: number): number {
     const slots = this.hash;
     const mask = slots.length - 1;
-    for (let s = hashOf(family, kind, a, b) & mask; ; s = (s + 1) & mask) {
+    for (let s = hashOf(this.seed, family, kind, a, b) & mask; ; s = (s + 1) & mask) {
       const r = slots[s]! - 1;
       if (r < 0) return -1;
       if (
@@ -313,7 +329,11 @@ export class AtomTable {
     const slots = this.hash;
     this.size = r + 1;
     if (!fits(this.size, slots.length)) this.rehash(slots.length * 2);
-    else this.slot(r);
+    else if (this.slot(r) > MAX_PROBE && this.reseeds < MAX_RESEEDS) {
+      this.reseeds++;
+      this.seed = newSeed();
+      this.rehash(slots.length);
+    }
     return r;
   }
 
@@ -342,7 +362,7 @@ export class AtomTable {
     } else this.addPlace(r, file, line);
   }
 
-  /** -1, 0, 1 as place (file id `fa`, `la`) is before, at, after (`fb`, `lb`): by file name, then line. */
+  /** Negative, 0, positive as place (file id `fa`, `la`) is before, at, after (`fb`, `lb`): by file name, then line. */
   comparePlaces(fa: number, la: number, fb: number, lb: number): number {
     if (fa === fb) return la - lb;
     return this.files[fa]! < this.files[fb]! ? -1 : 1;
@@ -603,13 +623,44 @@ export class AtomTable {
     for (let r = 0; r < this.size; r++) this.slot(r);
   }
 
-  private slot(r: number): void {
+  /** Puts row `r` in the first free slot from its hash; returns how many slots it walked past. */
+  private slot(r: number): number {
     const slots = this.slots!;
     const mask = slots.length - 1;
-    let s = hashOf(this.family.at(r), this.kind.at(r), this.a.at(r), this.b.at(r)) & mask;
-    while (slots[s] !== 0) s = (s + 1) & mask;
+    let s =
+      hashOf(this.seed, this.family.at(r), this.kind.at(r), this.a.at(r), this.b.at(r)) & mask;
+    let walked = 0;
+    for (; slots[s] !== 0; walked++) s = (s + 1) & mask;
     slots[s] = r + 1;
+    return walked;
   }
+
+  /** The longest walk from a row's hash to its slot (tests: what a look-up can cost). */
+  longestProbe(): number {
+    const slots = this.hash;
+    const mask = slots.length - 1;
+    let longest = 0;
+    for (let s = 0; s < slots.length; s++) {
+      const r = slots[s]! - 1;
+      if (r < 0) continue;
+      const h = hashOf(this.seed, this.family.at(r), this.kind.at(r), this.a.at(r), this.b.at(r));
+      longest = Math.max(longest, (s - (h & mask) + slots.length) & mask);
+    }
+    return longest;
+  }
+}
+
+/**
+ * An insert that walks past this many slots draws a new seed: at three
+ * quarters full, linear probing walks a few slots on average, so a walk this
+ * long means values made to collide under the current seed.
+ */
+const MAX_PROBE = 64;
+/** Seeds drawn again at most (each costs a rehash of the table). */
+const MAX_RESEEDS = 16;
+
+function newSeed(): number {
+  return (Math.random() * 4294967296) >>> 0;
 }
 
 /**
@@ -620,14 +671,22 @@ function fits(rows: number, slots: number): boolean {
   return rows * 4 <= slots * 3;
 }
 
-/** A hash of a row's key, mixed so that its low bits depend on every number. */
-function hashOf(family: number, kind: number, a: number, b: number): number {
-  let h = Math.imul(family ^ (kind << 28), 0x9e3779b1);
+/**
+ * A hash of a row's key under `seed`: each number mixed in, then MurmurHash3's
+ * finaliser (fmix32), so that every bit of the key and the seed reaches the
+ * low bits the slots are chosen by.
+ */
+export function hashOf(seed: number, family: number, kind: number, a: number, b: number): number {
+  let h = Math.imul(seed ^ family ^ (kind << 28), 0x9e3779b1);
   h = Math.imul(h ^ (a | 0), 0x85ebca6b);
   h = Math.imul(h ^ ((a / 4294967296) | 0), 0xc2b2ae35);
   h = Math.imul(h ^ (b | 0), 0x27d4eb2f);
   h = Math.imul(h ^ ((b / 4294967296) | 0), 0x165667b1);
-  return (h ^ (h >>> 15)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**

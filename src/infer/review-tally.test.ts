@@ -12,6 +12,7 @@ import {
   atomBuffers,
   mergeOwnedReviewSummaries,
   mergeReviewSummaries,
+  shiftAtomLines,
   tallyEvents,
   type ReviewAtom,
   type ReviewSummary,
@@ -340,5 +341,23 @@ describe('compact atoms (a record text, not an event)', () => {
       pathEvent({ kind: 'attach', type: 'a_t', path: '/dev/x', process: 'bin/at', line: 2 }),
     ]);
     expect([...linkingProcesses(s.atoms)]).toEqual(['bin/mk']);
+  });
+
+  it('shifts the lines of a list of atoms once, however many of them share one table', () => {
+    const events = [1, 2, 3].map((line) =>
+      parseTraceText(
+        `error: bin/x (pid:1) type a_t lacks ability SETUID(${line}) as root\n`,
+        'x.log',
+        false,
+      ).events.map((e) => ({ ...e, position: { file: 'x.log', line } })),
+    );
+    const s = tallyEvents(events.flat());
+    const views = [...s.atoms];
+    shiftAtomLines(views, 10);
+    expect(views.map((a) => [a.event.position.line, a.failurePlaces[0]!.line])).toEqual([
+      [11, 11],
+      [12, 12],
+      [13, 13],
+    ]);
   });
 });

@@ -532,10 +532,12 @@ export function shiftAtomLines(atoms: AtomList, offset: number): void {
     list.table.shiftLines(offset);
     return;
   }
+  // Views of one table (a list of them, an atom read back from a summary file): the table once.
+  const tables = new Set<AtomTable>();
   for (const a of list) {
     if (a instanceof TalliedAtom) {
-      // One row of its own table (an atom read back from a summary file).
-      a.table.shiftLines(offset);
+      if (!tables.has(a.table)) a.table.shiftLines(offset);
+      tables.add(a.table);
       continue;
     }
     a.event.position.line += offset;
