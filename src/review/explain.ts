@@ -24,7 +24,8 @@ import { byPlace } from '../diagnostics/first-by-place';
 import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
 import { evaluate } from '../policy/evaluate';
 import type { PolicyModel } from '../policy/model/types';
-import { atomPlaces, linkingProcesses, type ReviewSummary } from '../infer/review-tally';
+import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
+import { failurePlaceOrder } from './failure-order';
 
 /** Version of the `explain --format json` document. */
 export const EXPLAIN_SCHEMA_VERSION = 1;
@@ -109,18 +110,47 @@ function placed(
 /** What explaining one failure group needs besides the group: the wrong-type evidence and the linking processes. */
 interface ExplainContext {
   /** Where each (process, access) succeeded or is allowed, by type. */
-  okTypes: Map<string, Map<string, TracePosition>>;
+  okTypes: Map<string, OkPlaces>;
   linking: Set<string>;
   /** `--waive`: a failure the policy denies and a waiver covers is explained by its waiver. */
   waivers?: WaiverSet;
 }
 
-/** Notes a group that succeeded or is allowed as wrong-type evidence. */
+/**
+ * The first place per type where one (process, access) succeeded or is
+ * allowed: one type's held alone (most accesses are one type's; a trace of a
+ * million distinct values paid a Map per access), a Map from the second.
+ */
+type OkPlaces = OkPlace | Map<string, TracePosition>;
+
+interface OkPlace {
+  readonly type: string;
+  readonly position: TracePosition;
+}
+
+/** Notes a group that succeeded or is allowed as wrong-type evidence (the first place per type). */
 function noteOk(ok: ExplainContext['okTypes'], g: Pick<EventGroup, 'event' | 'object'>): void {
   const k = sameAccessKey(g);
-  const m = ok.get(k) ?? new Map<string, TracePosition>();
-  if (!m.has(g.event.securityType)) m.set(g.event.securityType, g.event.position);
-  ok.set(k, m);
+  const type = g.event.securityType;
+  const had = ok.get(k);
+  if (had === undefined) ok.set(k, { type, position: g.event.position });
+  else if (had instanceof Map) {
+    if (!had.has(type)) had.set(type, g.event.position);
+  } else if (had.type !== type) {
+    ok.set(
+      k,
+      new Map([
+        [had.type, had.position],
+        [type, g.event.position],
+      ]),
+    );
+  }
+}
+
+/** The types and places of `places` (none when undefined), in the order noted. */
+function okEntries(places: OkPlaces | undefined): Array<[string, TracePosition]> {
+  if (places === undefined) return [];
+  return places instanceof Map ? [...places] : [[places.type, places.position]];
 }
 
 /**
@@ -138,7 +168,7 @@ function explainOne(g: EventGroup, c: ExplainContext): ExplainedFailure {
       ? waiverForEvent(c.waivers, e)
       : undefined;
   const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
-  const others = [...(c.okTypes.get(sameAccessKey(g)) ?? new Map<string, TracePosition>())]
+  const others = okEntries(c.okTypes.get(sameAccessKey(g)))
     .filter(([t]) => t !== e.securityType)
     .sort(([a], [b]) => (a < b ? -1 : 1));
   // The monitor words a failed link like a failed attach; a linking process gets the link rule, as suggest emits it.
@@ -219,6 +249,9 @@ export function explainFailures(
   };
 }
 
+/** An atom in no section (no failure, or a reason explain does not print). */
+const NO_SECTION = 255;
+
 /** Receives a streamed explanation: each section's heading, then its failures in order. */
 export interface ExplainVisitor {
   section(reason: string, title: string, count: number): void;
@@ -242,7 +275,9 @@ export function explainSummary(
   const linking = linkingProcesses(atoms);
   const context: ExplainContext = { okTypes: new Map(), linking };
   const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
-  const bySection: number[][] = REASON_TITLES.map(() => []);
+  // Each atom's section (NO_SECTION: none, or no failure) and how many each section holds.
+  const sectionOfAtom = new Uint8Array(atoms.length).fill(NO_SECTION);
+  const counts = new Array<number>(REASON_TITLES.length).fill(0);
   for (let i = 0; i < atoms.length; i++) {
     const a = atoms.at(i)!;
     const event = a.event;
@@ -250,27 +285,25 @@ export function explainSummary(
     if (a.successes > 0 || v.allowed) noteOk(context.okTypes, { event, object: a.object });
     // A reason without a section is not printed, as explainFailures leaves it out.
     const s = a.failures > 0 ? sectionOf.get(v.allowed ? 'allowed-now' : v.reason) : undefined;
-    if (s !== undefined) bySection[s]!.push(i);
+    if (s !== undefined) {
+      sectionOfAtom[i] = s;
+      counts[s]!++;
+    }
   }
-  const firstFailure = (i: number): TracePosition => {
-    const a = atoms.at(i)!;
-    return a.failurePlaces[0] ?? atomPlaces(a)[0]!;
-  };
+  // Every failing atom by its first failure place, ties in atom order: each section's failures
+  // in the order explainFailures sorts them (stable, by place), without an object per atom.
+  const order = failurePlaceOrder(atoms);
   let groups = 0;
   for (let s = 0; s < REASON_TITLES.length; s++) {
-    const list = bySection[s]!;
-    if (list.length === 0) continue;
-    // Stable, as explainFailures sorts each section's failures by place.
-    const places = new Map(list.map((i) => [i, firstFailure(i)]));
-    list.sort((x, y) => byPlace(places.get(x)!, places.get(y)!));
-    visit.section(REASON_TITLES[s]![0], REASON_TITLES[s]![1], list.length);
-    for (const i of list) {
+    if (counts[s] === 0) continue;
+    visit.section(REASON_TITLES[s]![0], REASON_TITLES[s]![1], counts[s]!);
+    for (const i of order) {
+      if (sectionOfAtom[i] !== s) continue;
       const a = atoms.at(i)!;
       const event = a.event;
       visit.failure(explainOne(atomGroup(a, event, evaluate(model, event)), context));
     }
-    groups += list.length;
-    bySection[s] = [];
+    groups += counts[s]!;
   }
   return groups;
 }

@@ -170,6 +170,26 @@ describe('review path against the reference reviewer', () => {
     expectSameReview(model, events);
     expect(reviewEvents(model, events).groups).toHaveLength(5);
   });
+
+  it("explain names every other type the access succeeded as, at each type's first place", () => {
+    const trace = [
+      'info: usr/bin/x (pid:1) type c_t uses ability SETUID(5) as root',
+      'info: usr/bin/x (pid:1) type b_t uses ability SETUID(5) as root',
+      'info: usr/bin/x (pid:1) type c_t uses ability SETUID(5) as root',
+      'error: usr/bin/x (pid:1) type a_t lacks ability SETUID(5) as root',
+      'info: usr/bin/y (pid:2) type b_t uses ability SETUID(6) as root',
+      'error: usr/bin/y (pid:2) type a_t lacks ability SETUID(6) as root',
+    ].join('\n');
+    const model = modelOf('type a_t;\ntype b_t;\ntype c_t;\n');
+    const { events } = parseTraceText(trace, 't.log');
+    expectSameReview(model, events);
+    let text = '';
+    const visitor = explainTextStream((t) => (text += t));
+    explainSummary(model, tallyEvents(events), visitor);
+    visitor.end();
+    expect(text).toContain('usr/bin/x did this as b_t (t.log:2), c_t (t.log:1): launch it with');
+    expect(text).toContain('usr/bin/y did this as b_t (t.log:5): launch it with');
+  });
 });
 
 describeWithCorpus('review path against the reference reviewer: real-world corpus', () => {
