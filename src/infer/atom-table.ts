@@ -425,6 +425,11 @@ export class AtomTable {
       this.sizeBlock(last, this.size - last * BLOCK_ROWS);
     }
     this.slots = undefined;
+    this.dropMaps();
+  }
+
+  /** Drops the maps by name (made again from the arrays when next asked for). */
+  private dropMaps(): void {
     this.familyIds = undefined;
     this.textIds = undefined;
     this.fileIds = undefined;
@@ -564,11 +569,7 @@ export class AtomTable {
     this.held.length = 0;
     this.more.clear();
     this.slots?.fill(0);
-    this.familyIds = undefined;
-    this.textIds = undefined;
-    this.fileIds = undefined;
-    this.shapeIds = undefined;
-    this.lastFileName = undefined;
+    this.dropMaps();
   }
 
   /**
