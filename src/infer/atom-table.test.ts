@@ -220,4 +220,15 @@ describe('AtomTable', () => {
       expect(t.find(family, k.kind, k.a, k.b)).toBe(i);
     });
   });
+
+  it('ordinary values never make it draw a new seed', () => {
+    for (const value of [
+      (i: number): number => i,
+      (i: number): number => (i * 2654435761) % 2 ** 40,
+    ]) {
+      const t = new AtomTable(1);
+      for (let i = 0; i < 200_000; i++) t.add(0, 1, value(i), 0, 'x', -1, 0, i + 1);
+      expect(t.reseeds).toBe(0);
+    }
+  });
 });
