@@ -658,13 +658,11 @@ export class AtomTable {
 
 /**
  * A long walk from a row's hash to its slot. Linear probing at up to three
- * quarters full walks past 64 slots for about one insert in 2,000 with any
- * good hash (a reviewer counted 449-512 per million, sequential and random
- * values alike); values made to collide under the seed walk that far on
- * nearly every insert. So the seed is drawn again only when long walks
- * outnumber 16 + one in 256 of the rows: never for ordinary values (tested
- * on 200,000 sequential and 200,000 random ones), after a few hundred
- * inserts for crafted ones.
+ * quarters full walks this far now and then with any good hash (the rate is
+ * in docs/safe-output.md), while values made to collide under the seed walk
+ * that far on nearly every insert. So the seed is drawn again only when long
+ * walks outnumber 16 + one in 256 of the rows: never for ordinary values
+ * (tested), after a few hundred inserts for crafted ones.
  */
 const MAX_PROBE = 64;
 /** Seeds drawn again at most (each costs a rehash of the table). */
