@@ -110,6 +110,14 @@ const INITIAL_ROWS = 4;
 /** Most failure places a row holds (review-tally.ts's MAX_GROUP_PLACES). */
 export const MAX_PLACES = 8;
 
+/** Appends `value` to `list` as the id of `key` in `ids` (a key not yet there); returns its id. */
+function interned<K, V>(ids: Map<K, number>, list: V[], key: K, value: V): number {
+  const id = list.length;
+  list.push(value);
+  ids.set(key, id);
+  return id;
+}
+
 /** Re-keyings of one table's ids into another's, filled as met (-1: not yet). */
 interface Remap {
   families: Int32Array;
@@ -215,37 +223,18 @@ export class AtomTable {
 
   /** The id of the family of key `key` (made by `make` when new). */
   familyId(key: string, make: () => AtomFamily): number {
-    const ids = this.familyMap;
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = this.families.length;
-      this.families.push(make());
-      ids.set(key, id);
-    }
-    return id;
+    const id = this.familyMap.get(key);
+    return id ?? interned(this.familyMap, this.families, key, make());
   }
 
   textId(text: string): number {
-    const ids = this.textMap;
-    let id = ids.get(text);
-    if (id === undefined) {
-      id = this.texts.length;
-      this.texts.push(text);
-      ids.set(text, id);
-    }
-    return id;
+    return this.textMap.get(text) ?? interned(this.textMap, this.texts, text, text);
   }
 
   /** A file's id (the last one asked for is remembered: records come file by file). */
   fileId(name: string): number {
     if (name === this.lastFileName) return this.lastFileId;
-    const ids = this.fileMap;
-    let id = ids.get(name);
-    if (id === undefined) {
-      id = this.files.length;
-      this.files.push(name);
-      ids.set(name, id);
-    }
+    const id = this.fileMap.get(name) ?? interned(this.fileMap, this.files, name, name);
     this.lastFileName = name;
     this.lastFileId = id;
     return id;
@@ -551,16 +540,8 @@ export class AtomTable {
 
   /** The index of `held` in `held` (a shape once). */
   private hold(held: HeldFirst): number {
-    if (isShape(held)) {
-      const ids = this.shapeMap;
-      let id = ids.get(held);
-      if (id === undefined) {
-        id = this.held.length;
-        this.held.push(held);
-        ids.set(held, id);
-      }
-      return id;
-    }
+    if (isShape(held))
+      return this.shapeMap.get(held) ?? interned(this.shapeMap, this.held, held, held);
     this.held.push(held);
     return this.held.length - 1;
   }

@@ -240,7 +240,7 @@ function rowEvent(t: AtomTable, r: number): ProcessEvent {
 }
 
 /** The record text of shape `shape` with pid `pid` and value text `value`. */
-export function shapedRecord(shape: RecordShape, pid: number, value: string): string {
+function shapedRecord(shape: RecordShape, pid: number, value: string): string {
   const p = shape.pieces;
   switch (shape.runs) {
     case 'none':
@@ -493,7 +493,7 @@ export function emptyReviewSummary(): ReviewSummary {
 }
 
 /** Any atom as a TalliedAtom: itself, or one made from its fields (an atom built by hand). */
-export function talliedAtom(a: ReviewAtom): TalliedAtom {
+function talliedAtom(a: ReviewAtom): TalliedAtom {
   if (a instanceof TalliedAtom) return a;
   const e = a.event;
   const t = new AtomTable();
