@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BLOCK_ROWS, IntColumn, UintColumn } from './atom-columns';
+import { BLOCK_ROWS, CountColumn, IntColumn, SmallIdColumn, UintColumn } from './atom-columns';
 import { AtomTable, familyKey, revivedTable, type AtomFamily } from './atom-table';
 
 const family: AtomFamily = {
@@ -100,11 +100,49 @@ describe('narrow columns', () => {
       for (let r = 0; r < t.size; r++)
         out.copyRow(t, r, m, (s, i) => String(s.held[s.first.at(i)]));
     }
-    expect(out.failures.wide).toBe(true);
+    // Only the blocks of the rows counted past 255 are wide.
+    expect([out.failures.wideBlock(0), out.failures.wideBlock(1)]).toEqual([true, false]);
+    expect([out.successes.wideBlock(0), out.successes.wideBlock(1)]).toEqual([false, true]);
     expect(out.failures.at(0)).toBe(3 * (2 ** 32 - 1));
     expect(out.successes.at(BLOCK_ROWS + 1)).toBe(3 * (2 ** 31 + 7));
     expect(out.failures.at(3)).toBe(3);
     expect(out.successes.at(1)).toBe(3);
+  });
+
+  it('hold small counts and ids in a byte per row, a block widened alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3 * 70 - 1), edgeValue), { maxLength: 60 }), (sets) => {
+        const counts = new CountColumn();
+        const ids = new SmallIdColumn();
+        const rows = 3 * 70;
+        for (const c of [counts, ids]) c.sized(0, rows);
+        const expected = new Array<number>(rows).fill(0);
+        const expectedIds = new Array<number>(rows).fill(0);
+        for (const [r, v] of sets) {
+          counts.set(r, v);
+          expected[r] = v;
+          // Ids are int32s.
+          ids.set(r, v | 0);
+          expectedIds[r] = v | 0;
+        }
+        for (let r = 0; r < rows; r++) {
+          expect(Object.is(counts.at(r) + 0, expected[r]! + 0)).toBe(true);
+          expect(ids.at(r)).toBe(expectedIds[r]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const c = new CountColumn();
+    c.sized(0, 4);
+    c.set(1, 256);
+    c.sized(0, 8);
+    expect([c.wideBlock(0), c.at(1)]).toEqual([true, 256]);
+  });
+
+  it('hold a row of small values in 30 B (family, files and counts a byte each)', () => {
+    const t = tableOf(2 * BLOCK_ROWS);
+    const bytes = t.columns().reduce((n, c) => n + c.bytes(), 0);
+    expect(bytes / t.size).toBe(30);
   });
 
   it('keep lines past 2^32 and pids past 2^31 (shifted, or read so)', () => {

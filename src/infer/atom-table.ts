@@ -25,8 +25,10 @@ import type { ProcessEvent, TracePosition } from '../trace/event';
 import {
   BLOCK_ROWS,
   ByteColumn,
+  CountColumn,
   IdColumn,
   IntColumn,
+  SmallIdColumn,
   UintColumn,
   blockOf,
   revivedColumn,
@@ -140,16 +142,16 @@ export class AtomTable {
   /** Rows the columns have room for (their blocks' rows). */
   private room = 0;
 
-  readonly family = new IdColumn();
+  readonly family = new SmallIdColumn();
   readonly kind = new ByteColumn();
   readonly a = new UintColumn();
   readonly b = new UintColumn();
-  readonly failures = new UintColumn();
-  readonly successes = new UintColumn();
-  readonly firstFile = new IdColumn();
+  readonly failures = new CountColumn();
+  readonly successes = new CountColumn();
+  readonly firstFile = new SmallIdColumn();
   readonly firstLine = new UintColumn();
   /** The first failure place (when `failures` > 0). */
-  readonly failFile = new IdColumn();
+  readonly failFile = new SmallIdColumn();
   readonly failLine = new UintColumn();
   /** Index into `held`. */
   readonly first = new IdColumn();
@@ -693,11 +695,11 @@ export function familyKey(f: AtomFamily): string {
 export function revivedTable(t: AtomTable): AtomTable {
   const c: AtomTable = t;
   if (t instanceof AtomTable) return t;
-  for (const id of [c.family, c.firstFile, c.failFile, c.first]) revivedColumn(id, IdColumn);
+  revivedColumn(c.first, IdColumn);
+  for (const id of [c.family, c.firstFile, c.failFile]) revivedColumn(id, SmallIdColumn);
   revivedColumn(c.kind, ByteColumn);
-  for (const n of [c.a, c.b, c.failures, c.successes, c.firstLine, c.failLine]) {
-    revivedColumn(n, UintColumn);
-  }
+  for (const n of [c.a, c.b, c.firstLine, c.failLine]) revivedColumn(n, UintColumn);
+  for (const n of [c.failures, c.successes]) revivedColumn(n, CountColumn);
   revivedColumn(c.pid, IntColumn);
   return Object.setPrototypeOf(c, AtomTable.prototype) as AtomTable;
 }
