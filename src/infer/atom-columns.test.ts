@@ -145,6 +145,29 @@ describe('narrow columns', () => {
     expect(bytes / t.size).toBe(30);
   });
 
+  it("hold a range's end as its length: addresses past 2^32 leave b narrow, values exact", () => {
+    const t = new AtomTable();
+    const f = t.familyId(familyKey(family), () => family);
+    const file = t.fileId('a.log');
+    const ranges = [
+      [322861374720, 322861429279],
+      [2 ** 53 - 2, 2 ** 53 - 1],
+      [7, 7],
+    ] as const;
+    for (const [s, e] of ranges) t.add(f, 2, s, e, 'r', 1, file, 1);
+    expect([t.a.wide, t.b.wide]).toEqual([true, false]);
+    // An end before its start is held exactly too (the column widens).
+    t.add(f, 2, 9, 3, 'r', 1, file, 1);
+    const out = new AtomTable();
+    const m = out.remapFrom(t);
+    for (let r = 0; r < t.size; r++) out.copyRow(t, r, m, () => 'r');
+    for (const table of [t, out]) {
+      const got = [...ranges, [9, 3]].map(([s, e]) => table.value(table.find(0, 2, s, e)));
+      expect(got).toEqual([...ranges, [9, 3]].map(([s, e]) => `${s}-${e}`));
+    }
+    expect(t.find(f, 2, 322861374720, 322861429280)).toBe(-1);
+  });
+
   it('keep lines past 2^32 and pids past 2^31 (shifted, or read so)', () => {
     const t = tableOf(10);
     t.shiftLines(2 ** 32);
