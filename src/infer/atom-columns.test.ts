@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BLOCK_ROWS, IntColumn, UintColumn } from './atom-columns';
+import { BLOCK_ROWS, CountColumn, IntColumn, SmallIdColumn, UintColumn } from './atom-columns';
 import { AtomTable, familyKey, revivedTable, type AtomFamily } from './atom-table';
 
 const family: AtomFamily = {
@@ -100,11 +100,72 @@ describe('narrow columns', () => {
       for (let r = 0; r < t.size; r++)
         out.copyRow(t, r, m, (s, i) => String(s.held[s.first.at(i)]));
     }
-    expect(out.failures.wide).toBe(true);
+    // Only the blocks of the rows counted past 255 are wide.
+    expect([out.failures.wideBlock(0), out.failures.wideBlock(1)]).toEqual([true, false]);
+    expect([out.successes.wideBlock(0), out.successes.wideBlock(1)]).toEqual([false, true]);
     expect(out.failures.at(0)).toBe(3 * (2 ** 32 - 1));
     expect(out.successes.at(BLOCK_ROWS + 1)).toBe(3 * (2 ** 31 + 7));
     expect(out.failures.at(3)).toBe(3);
     expect(out.successes.at(1)).toBe(3);
+  });
+
+  it('hold small counts and ids in a byte per row, a block widened alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3 * 70 - 1), edgeValue), { maxLength: 60 }), (sets) => {
+        const counts = new CountColumn();
+        const ids = new SmallIdColumn();
+        const rows = 3 * 70;
+        for (const c of [counts, ids]) c.sized(0, rows);
+        const expected = new Array<number>(rows).fill(0);
+        const expectedIds = new Array<number>(rows).fill(0);
+        for (const [r, v] of sets) {
+          counts.set(r, v);
+          expected[r] = v;
+          // Ids are int32s.
+          ids.set(r, v | 0);
+          expectedIds[r] = v | 0;
+        }
+        for (let r = 0; r < rows; r++) {
+          expect(Object.is(counts.at(r) + 0, expected[r]! + 0)).toBe(true);
+          expect(ids.at(r)).toBe(expectedIds[r]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const c = new CountColumn();
+    c.sized(0, 4);
+    c.set(1, 256);
+    c.sized(0, 8);
+    expect([c.wideBlock(0), c.at(1)]).toEqual([true, 256]);
+  });
+
+  it('hold a row of small values in 30 B (family, files and counts a byte each)', () => {
+    const t = tableOf(2 * BLOCK_ROWS);
+    const bytes = t.columns().reduce((n, c) => n + c.bytes(), 0);
+    expect(bytes / t.size).toBe(30);
+  });
+
+  it("hold a range's end as its length: addresses past 2^32 leave b narrow, values exact", () => {
+    const t = new AtomTable();
+    const f = t.familyId(familyKey(family), () => family);
+    const file = t.fileId('a.log');
+    const ranges = [
+      [322861374720, 322861429279],
+      [2 ** 53 - 2, 2 ** 53 - 1],
+      [7, 7],
+    ] as const;
+    for (const [s, e] of ranges) t.add(f, 2, s, e, 'r', 1, file, 1);
+    expect([t.a.wide, t.b.wide]).toEqual([true, false]);
+    // An end before its start is held exactly too (the column widens).
+    t.add(f, 2, 9, 3, 'r', 1, file, 1);
+    const out = new AtomTable();
+    const m = out.remapFrom(t);
+    for (let r = 0; r < t.size; r++) out.copyRow(t, r, m, () => 'r');
+    for (const table of [t, out]) {
+      const got = [...ranges, [9, 3]].map(([s, e]) => table.value(table.find(0, 2, s, e)));
+      expect(got).toEqual([...ranges, [9, 3]].map(([s, e]) => `${s}-${e}`));
+    }
+    expect(t.find(f, 2, 322861374720, 322861429280)).toBe(-1);
   });
 
   it('keep lines past 2^32 and pids past 2^31 (shifted, or read so)', () => {

@@ -8,7 +8,9 @@
  * Numbers that are nearly always small integers (counts, lines, pids, value
  * numbers) are held narrow (`Uint32Array`, `Int32Array` for a pid) until a
  * value that does not fit exactly is set: the column then becomes
- * `Float64Array` blocks for good, so every value reads back exactly.
+ * `Float64Array` blocks for good, so every value reads back exactly. Counts
+ * and the ids of files and families are held in a byte per row, a block at
+ * a time made wide when a value does not fit (`ByteOrWideColumn`).
  *
  * One class per element type, so that each `at`/`set` sees one or two array
  * types only. Plain data (arrays of typed arrays and a flag): a column
@@ -126,7 +128,72 @@ export class IntColumn extends Column<Int32Array | Float64Array> {
   }
 }
 
-export type AnyColumn = IdColumn | ByteColumn | UintColumn | IntColumn;
+/**
+ * Small non-negative integers (counts, ids of files and families): `Uint8Array`
+ * blocks, each made wide (`Float64Array` or `Int32Array`, the subclass's) for
+ * good when a value set in it is not an integer in [0, 255]. Block by block,
+ * not the whole column: the rows counted often (counts past 255) and the
+ * families met late (ids past 255) are a few blocks' rows, while most of a
+ * large table's rows are values seen once, of a handful of files.
+ */
+abstract class ByteOrWideColumn<W extends Float64Array | Int32Array> extends Column<
+  Uint8Array | W
+> {
+  protected abstract makeWide(rows: number): W;
+
+  protected make(rows: number): Uint8Array {
+    return new Uint8Array(rows);
+  }
+
+  /** Block `i` given `rows` rows, its type kept (a wide block stays wide). */
+  override sized(i: number, rows: number): void {
+    const old = this.blocks[i];
+    const block =
+      old === undefined || old instanceof Uint8Array ? this.make(rows) : this.makeWide(rows);
+    if (old !== undefined) block.set(rows < old.length ? old.subarray(0, rows) : old);
+    this.blocks[i] = block;
+  }
+
+  at(r: number): number {
+    return this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK]!;
+  }
+
+  set(r: number, v: number): void {
+    const i = r >> BLOCK_SHIFT;
+    // NaN, fractions, negatives and numbers past 255 do not survive `& 255`.
+    if ((v & 255) !== v && this.blocks[i] instanceof Uint8Array) this.widen(i);
+    this.blocks[i]![r & BLOCK_MASK] = v;
+  }
+
+  /** Whether block `i` is wide (tests). */
+  wideBlock(i: number): boolean {
+    return !(this.blocks[i] instanceof Uint8Array);
+  }
+
+  private widen(i: number): void {
+    const old = this.blocks[i]!;
+    const wide = this.makeWide(old.length);
+    wide.set(old);
+    this.blocks[i] = wide;
+  }
+}
+
+/** Counts: any number, exactly (a wide block is `Float64Array`). */
+export class CountColumn extends ByteOrWideColumn<Float64Array> {
+  protected makeWide(rows: number): Float64Array {
+    return new Float64Array(rows);
+  }
+}
+
+/** Ids of files and families: integers in [-2^31, 2^31-1] (a wide block is `Int32Array`). */
+export class SmallIdColumn extends ByteOrWideColumn<Int32Array> {
+  protected makeWide(rows: number): Int32Array {
+    return new Int32Array(rows);
+  }
+}
+
+export type AnyColumn =
+  IdColumn | ByteColumn | UintColumn | IntColumn | CountColumn | SmallIdColumn;
 
 /** The block of row `r`. */
 export function blockOf(r: number): number {

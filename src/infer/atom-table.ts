@@ -25,8 +25,10 @@ import type { ProcessEvent, TracePosition } from '../trace/event';
 import {
   BLOCK_ROWS,
   ByteColumn,
+  CountColumn,
   IdColumn,
   IntColumn,
+  SmallIdColumn,
   UintColumn,
   blockOf,
   revivedColumn,
@@ -140,16 +142,17 @@ export class AtomTable {
   /** Rows the columns have room for (their blocks' rows). */
   private room = 0;
 
-  readonly family = new IdColumn();
+  readonly family = new SmallIdColumn();
   readonly kind = new ByteColumn();
   readonly a = new UintColumn();
+  /** `b`, a range's end held as its length (`heldB`). */
   readonly b = new UintColumn();
-  readonly failures = new UintColumn();
-  readonly successes = new UintColumn();
-  readonly firstFile = new IdColumn();
+  readonly failures = new CountColumn();
+  readonly successes = new CountColumn();
+  readonly firstFile = new SmallIdColumn();
   readonly firstLine = new UintColumn();
   /** The first failure place (when `failures` > 0). */
-  readonly failFile = new IdColumn();
+  readonly failFile = new SmallIdColumn();
   readonly failLine = new UintColumn();
   /** Index into `held`. */
   readonly first = new IdColumn();
@@ -267,7 +270,7 @@ export class AtomTable {
       case ValueKind.Decimal:
         return String(this.a.at(i));
       case ValueKind.Range:
-        return [this.a.at(i), this.b.at(i)].join('-');
+        return [this.a.at(i), this.a.at(i) + this.b.at(i)].join('-');
       case ValueKind.TypeId:
         return [this.a.at(i), this.texts[this.b.at(i)]].join('');
       default:
@@ -279,6 +282,7 @@ export class AtomTable {
   find(family: number, kind: ValueKind, a: number, b: number): number {
     const slots = this.hash;
     const mask = slots.length - 1;
+    b = heldB(kind, a, b);
     for (let s = hashOf(this.seed, family, kind, a, b) & mask; ; s = (s + 1) & mask) {
       const r = slots[s]! - 1;
       if (r < 0) return -1;
@@ -312,7 +316,7 @@ export class AtomTable {
     this.family.set(r, family);
     this.kind.set(r, kind);
     this.a.set(r, a);
-    this.b.set(r, b);
+    this.b.set(r, heldB(kind, a, b));
     this.firstFile.set(r, file);
     this.firstLine.set(r, line);
     this.first.set(r, this.hold(held));
@@ -454,7 +458,7 @@ export class AtomTable {
     }
     const kind = from.kind.at(r) as ValueKind;
     let a = from.a.at(r);
-    let b = from.b.at(r);
+    let b = kind === ValueKind.Range ? a + from.b.at(r) : from.b.at(r);
     if (kind === ValueKind.Text) a = this.remapText(from, m, a);
     else if (kind === ValueKind.TypeId) b = this.remapText(from, m, b);
     const file = this.remapFile(from, m, from.firstFile.at(r));
@@ -649,6 +653,15 @@ const MAX_PROBE = 64;
 /** Seeds drawn again at most (each costs a rehash of the table). */
 const MAX_RESEEDS = 16;
 
+/**
+ * How `b` is held: a range's end as its length from `a` (exact: both are
+ * integers below 2^53), which fits the narrow column where the end itself,
+ * an address past 2^32, would make the whole column `Float64Array`.
+ */
+function heldB(kind: ValueKind, a: number, b: number): number {
+  return kind === ValueKind.Range ? b - a : b;
+}
+
 function newSeed(): number {
   return (Math.random() * 4294967296) >>> 0;
 }
@@ -693,11 +706,11 @@ export function familyKey(f: AtomFamily): string {
 export function revivedTable(t: AtomTable): AtomTable {
   const c: AtomTable = t;
   if (t instanceof AtomTable) return t;
-  for (const id of [c.family, c.firstFile, c.failFile, c.first]) revivedColumn(id, IdColumn);
+  revivedColumn(c.first, IdColumn);
+  for (const id of [c.family, c.firstFile, c.failFile]) revivedColumn(id, SmallIdColumn);
   revivedColumn(c.kind, ByteColumn);
-  for (const n of [c.a, c.b, c.failures, c.successes, c.firstLine, c.failLine]) {
-    revivedColumn(n, UintColumn);
-  }
+  for (const n of [c.a, c.b, c.firstLine, c.failLine]) revivedColumn(n, UintColumn);
+  for (const n of [c.failures, c.successes]) revivedColumn(n, CountColumn);
   revivedColumn(c.pid, IntColumn);
   return Object.setPrototypeOf(c, AtomTable.prototype) as AtomTable;
 }

@@ -1,45 +1,94 @@
 /**
  * The order `check` prints its failures in, found without an object per
  * atom: each failing atom's first failure place as a file rank and a line in
- * typed arrays, then a sort of indices.
+ * typed arrays, then a sort of indices. The arrays are sized by the failing
+ * atoms alone (counted first), and the one for lines holds the atoms'
+ * indices once the sort is done, so the order costs 16 B per failing atom
+ * while it is built and 4 B after (docs/performance.md, "check's memory").
  */
 import { byPlace } from '../diagnostics/first-by-place';
-import { atomPlaces, type ReviewSummary } from '../infer/review-tally';
+import { AtomRows, atomPlaces, type ReviewSummary } from '../infer/review-tally';
+
+/** A failing atom's first failure place: (file name, line), read from its table when it has one. */
+interface FailurePlaces {
+  /** Whether atom `i` has failures. */
+  fails(i: number): boolean;
+  /** Atom `i`'s first failure place (a failing atom's), its file as an id into `files`. */
+  file(i: number): number;
+  line(i: number): number;
+  /** File names by id (no name twice). */
+  files: readonly string[];
+}
 
 /**
  * The indices of the atoms with failures, ordered by their first failure
  * place as `byPlace` orders places (file, then line); atoms of one place in
  * their order in `atoms` (what a stable sort of them by place gives).
- * Reads the atoms through `length` and `at` only.
+ * Reads the atoms through `length` and `at` only, or a table's columns.
  */
 export function failurePlaceOrder(atoms: ReviewSummary['atoms']): Uint32Array {
   const n = atoms.length;
-  const atomAt = new Uint32Array(n);
-  const fileOf = new Uint32Array(n);
-  // A line as a double: exact past 2^32, which a Uint32Array would wrap.
-  const lineOf = new Float64Array(n);
-  const fileIds = new Map<string, number>();
+  const places = atoms instanceof AtomRows ? tablePlaces(atoms) : listPlaces(atoms);
   let m = 0;
-  for (let i = 0; i < n; i++) {
-    const a = atoms.at(i)!;
-    if (a.failures === 0) continue;
-    const p = a.failurePlaces[0] ?? atomPlaces(a)[0]!;
-    let id = fileIds.get(p.file);
-    if (id === undefined) fileIds.set(p.file, (id = fileIds.size));
-    atomAt[m] = i;
-    fileOf[m] = id;
-    lineOf[m] = p.line;
-    m++;
+  for (let i = 0; i < n; i++) if (places.fails(i)) m++;
+  const fileOf = new Uint32Array(m);
+  // A line as a double: exact past 2^32, which a Uint32Array would wrap.
+  const lineOf = new Float64Array(m);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!places.fails(i)) continue;
+    fileOf[k] = places.file(i);
+    lineOf[k] = places.line(i);
+    k++;
   }
-  const rank = new Uint32Array(fileIds.size);
-  [...fileIds.keys()]
-    .sort((x, y) => byPlace({ file: x, line: 0 }, { file: y, line: 0 }))
-    .forEach((file, r) => (rank[fileIds.get(file)!] = r));
+  // Files ranked by name once their ids are all known (a list's are given as met).
+  const rank = new Uint32Array(places.files.length);
+  places.files
+    .map((file, id) => ({ file, id }))
+    .sort((x, y) => byPlace({ file: x.file, line: 0 }, { file: y.file, line: 0 }))
+    .forEach((f, r) => (rank[f.id] = r));
   for (let k = 0; k < m; k++) fileOf[k] = rank[fileOf[k]!]!;
   const order = new Uint32Array(m);
   for (let k = 0; k < m; k++) order[k] = k;
   // The index breaks ties: the order does not rest on the sort being stable.
   order.sort((x, y) => fileOf[x]! - fileOf[y]! || lineOf[x]! - lineOf[y]! || x - y);
+  // The lines are read: their array holds the kth failing atom's index instead.
+  const atomAt = lineOf;
+  for (let i = 0, k = 0; i < n; i++) if (places.fails(i)) atomAt[k++] = i;
   for (let k = 0; k < m; k++) order[k] = atomAt[order[k]!]!;
   return order;
+}
+
+/** The places of a table's rows, read from its columns (no atom object made). */
+function tablePlaces(rows: AtomRows): FailurePlaces {
+  const t = rows.table;
+  return {
+    fails: (i) => t.failures.at(rows.row(i)) > 0,
+    file: (i) => t.failFile.at(rows.row(i)),
+    line: (i) => t.failLine.at(rows.row(i)),
+    files: t.files,
+  };
+}
+
+/** The places of any list's atoms (a test's, a library caller's), files given ids as met. */
+function listPlaces(atoms: ReviewSummary['atoms']): FailurePlaces {
+  const files: string[] = [];
+  const ids = new Map<string, number>();
+  const first = (i: number): { file: string; line: number } => {
+    const a = atoms.at(i)!;
+    return a.failurePlaces[0] ?? atomPlaces(a)[0]!;
+  };
+  return {
+    fails: (i) => atoms.at(i)!.failures > 0,
+    file: (i) => {
+      const name = first(i).file;
+      let id = ids.get(name);
+      if (id === undefined) {
+        ids.set(name, (id = files.length));
+        files.push(name);
+      }
+      return id;
+    },
+    line: (i) => first(i).line,
+    files,
+  };
 }

@@ -1,0 +1,48 @@
+/**
+ * The failure order (failure-order.ts) read from a tally's columns: the
+ * same order as its atoms read one by one, and no atom object made for it.
+ */
+import { TalliedAtom, tallyEvents, type ReviewAtom } from '../infer/review-tally';
+import { parseTraceText } from '../trace/push-parser';
+import { generatedTrace } from '../test-utils/generated-trace';
+import type { TraceEvent } from '../trace/event';
+import { failurePlaceOrder } from './failure-order';
+
+async function events(): Promise<TraceEvent[]> {
+  const out: TraceEvent[] = [];
+  for (const [file, seed] of [
+    ['z.log', 31],
+    ['B.log', 32],
+    ['a.log', 33],
+  ] as const)
+    out.push(...parseTraceText(await generatedTrace(seed, 2000), file).events);
+  return out;
+}
+
+describe('failurePlaceOrder', () => {
+  it("reads a tally's places from its columns: the order of its atoms read one by one", async () => {
+    const summary = tallyEvents(await events());
+    const asArray: ReviewAtom[] = [...summary.atoms];
+    const want = [...failurePlaceOrder(asArray)];
+    expect(want.length).toBeGreaterThan(100);
+    const places = jest.spyOn(TalliedAtom.prototype, 'failurePlaces', 'get');
+    const failures = jest.spyOn(TalliedAtom.prototype, 'failures', 'get');
+    try {
+      expect([...failurePlaceOrder(summary.atoms)]).toEqual(want);
+      // No atom view per atom (each would be an object, and its places an array of objects).
+      expect(places).not.toHaveBeenCalled();
+      expect(failures).not.toHaveBeenCalled();
+    } finally {
+      places.mockRestore();
+      failures.mockRestore();
+    }
+  });
+
+  it('keeps lines past 2^32 exact and orders an empty list', () => {
+    const atom = (line: number): ReviewAtom =>
+      ({ failures: 1, failurePlaces: [{ file: 'a', line }] }) as unknown as ReviewAtom;
+    const atoms = [atom(2 ** 32 + 1), atom(2 ** 32), atom(1)];
+    expect([...failurePlaceOrder(atoms)]).toEqual([2, 1, 0]);
+    expect([...failurePlaceOrder([])]).toEqual([]);
+  });
+});
