@@ -20,6 +20,9 @@
  */
 import type {
   AbilityArgument,
+  AbilityEvent,
+  AttachEvent,
+  LinkEvent,
   ProcessEvent,
   TraceEvent,
   TracePosition,
@@ -84,11 +87,12 @@ export interface AtomList extends Iterable<ReviewAtom> {
 
 /**
  * A review atom as the tally holds it: row `row` of `table`, read on each
- * ask (a view: made per use, holding nothing of its own). The event is
- * parsed again from the first record's text when asked for (`event`): the
- * table keeps the text alone only when that parse gives the very event
- * counted (always for records the trace stage read; a made-up event is kept
- * whole), or the shape of the text (the review lane's atoms).
+ * ask (a view: made per use, holding nothing of its own). The event is made
+ * when asked for (`event`): the table keeps the text alone only when its
+ * parse gives the very event counted (always for records the trace stage
+ * read; a made-up event is kept whole), and a text is parsed again; or it
+ * keeps the shape of the text (the review lane's atoms), whose event is
+ * built from the shape's without a parse.
  */
 export class TalliedAtom implements ReviewAtom {
   constructor(
@@ -123,7 +127,7 @@ export class TalliedAtom implements ReviewAtom {
     return rowRecord(this.table, this.row);
   }
 
-  /** The first record's event: parsed again from its text (a new object on each call). */
+  /** The first record's event: built from its shape, or parsed again from its text (a new object on each call). */
   get event(): ProcessEvent {
     return rowEvent(this.table, this.row);
   }
@@ -146,6 +150,15 @@ export class TalliedAtom implements ReviewAtom {
 
   get failurePlaces(): TracePosition[] {
     return this.table.failurePlaces(this.row);
+  }
+
+  /** The first failure place (`failurePlaces[0]`, the others not read). */
+  get firstFailurePlace(): TracePosition | undefined {
+    const t = this.table;
+    const r = this.row;
+    // A row with failures holds its first place in these columns (AtomTable.placePairs).
+    if (t.failures.at(r) === 0) return undefined;
+    return { file: t.files[t.failFile.at(r)]!, line: t.failLine.at(r) };
   }
 
   set failurePlaces(places: TracePosition[]) {
@@ -232,11 +245,144 @@ function rowRecord(t: AtomTable, r: number): string {
   return isShape(f) ? shapedRecord(f, t.pid.at(r), t.value(r)) : f.record;
 }
 
-/** Row `r`'s first record's event: the one held, or parsed again from its text. */
+/**
+ * Row `r`'s first record's event: the one held; built from its shape's
+ * event (`shapeEvent`) with the row's pid, value and place; else parsed
+ * again from its text. Each call makes a new object.
+ */
 function rowEvent(t: AtomTable, r: number): ProcessEvent {
   const f = t.held[t.first.at(r)]!;
   if (typeof f !== 'string' && !isShape(f)) return f;
+  if (typeof f !== 'string') {
+    const model = shapeEvent(f);
+    if (model !== undefined)
+      return shapedEvent(model, f, t.pid.at(r), t.value(r), rowPosition(t, r));
+  }
   return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
+}
+
+/**
+ * The event of each shape met: parsed once from the shape with sample runs,
+ * or null when the shape's event cannot be built (`shapeEvent`). Weak: a
+ * shape lives as long as a table holds it.
+ */
+const shapeEvents = new WeakMap<RecordShape, ProcessEvent | null>();
+
+let lastShape: RecordShape | undefined = undefined;
+let lastModel: ProcessEvent | undefined = undefined;
+
+/** Sample runs (pid, value text) of a shape: short ones and long ones. */
+const SHAPE_SAMPLES: readonly (readonly [number, Record<RecordShape['runs'], string>])[] = [
+  [0, { none: '', value: '0', range: '0-0', 'type-id': '0 ' }],
+  [
+    2 ** 31 - 1,
+    {
+      none: '',
+      value: '999999999999999',
+      range: '123456789012345-999999999999999',
+      'type-id': '999999999999999 ',
+    },
+  ],
+];
+
+/**
+ * The event of `shape`'s record with sample runs, which `shapedEvent` gives
+ * any row's pid and value: what the parser reads from the literal pieces
+ * (severity, process, type, kind, ability, domain, path) does not depend on
+ * the runs. Checked, not assumed: for each sample the built event must be
+ * the parse itself, field by field and in the parser's key order; a shape
+ * that fails (or reads as no event) is undefined, and its rows are parsed.
+ */
+function shapeEvent(shape: RecordShape): ProcessEvent | undefined {
+  // Rows in a row often share a shape: the last one answers without a look-up.
+  if (shape === lastShape) return lastModel;
+  let model = shapeEvents.get(shape);
+  if (model === undefined) {
+    const at: TracePosition = { file: '', line: 1 };
+    const [pid, values] = SHAPE_SAMPLES[0]!;
+    const parsed = parseRecord(shapedRecord(shape, pid, values[shape.runs]), at);
+    model = parsed === undefined || parsed.kind === 'unknown' ? null : parsed;
+    for (const [p, v] of SHAPE_SAMPLES) {
+      if (model === null) break;
+      const value = v[shape.runs];
+      const built = shapedEvent(model, shape, p, value, at);
+      const again = parseRecord(shapedRecord(shape, p, value), at);
+      if (JSON.stringify(built) !== JSON.stringify(again)) model = null;
+    }
+    shapeEvents.set(shape, model);
+  }
+  lastShape = shape;
+  lastModel = model ?? undefined;
+  return lastModel;
+}
+
+/**
+ * The event of a row of `shape` (pid `pid`, value text `value`, first place
+ * `position`), built from the shape's event `model`: equal, field by field
+ * and in key order, to the parse of its record text (the literals are the
+ * parser's, src/trace/record.ts). The argument's numbers are the value's
+ * digits: a shape's runs are canonical decimals, as the parser prints them.
+ */
+function shapedEvent(
+  model: ProcessEvent,
+  shape: RecordShape,
+  pid: number,
+  value: string,
+  position: TracePosition,
+): ProcessEvent {
+  const record = shapedRecord(shape, pid, value);
+  if (model.kind === 'ability') {
+    const e: AbilityEvent = {
+      kind: 'ability',
+      severity: model.severity,
+      process: model.process,
+      pid: String(pid),
+      securityType: model.securityType,
+      record,
+      position,
+      ability: model.ability,
+      argument: shapedArgument(model.argument, shape.runs, value),
+      domain: model.domain,
+    };
+    return e;
+  }
+  const e: AttachEvent | LinkEvent = {
+    kind: model.kind,
+    severity: model.severity,
+    process: model.process,
+    pid: String(pid),
+    securityType: model.securityType,
+    record,
+    position,
+    path: model.path,
+  };
+  if (model.failure !== undefined)
+    e.failure = { reason: model.failure.reason, code: model.failure.code };
+  return e;
+}
+
+/** The argument of a shaped row: `model`'s (a shape's event) with the value text's numbers. */
+function shapedArgument(
+  model: AbilityArgument,
+  runs: RecordShape['runs'],
+  value: string,
+): AbilityArgument {
+  switch (runs) {
+    case 'none':
+      return model;
+    case 'value':
+      return { kind: 'value', value };
+    case 'range': {
+      const dash = value.indexOf('-');
+      return { kind: 'range', start: value.slice(0, dash), end: value.slice(dash + 1) };
+    }
+    case 'type-id':
+      return {
+        kind: 'type-id',
+        value: value.slice(0, value.indexOf(' ')),
+        typeName: (model as { typeName: string }).typeName,
+      };
+  }
 }
 
 /** The record text of shape `shape` with pid `pid` and value text `value`. */
@@ -514,6 +660,11 @@ function talliedAtom(a: ReviewAtom): TalliedAtom {
   atom.successes = a.successes;
   atom.failurePlaces = a.failurePlaces;
   return atom;
+}
+
+/** An atom's first failure place (`failurePlaces[0]`; a tallied atom's without the others). */
+export function firstFailurePlace(a: ReviewAtom): TracePosition | undefined {
+  return a instanceof TalliedAtom ? a.firstFailurePlace : a.failurePlaces[0];
 }
 
 /** The places an atom holds (its first record's, its failures'). */
