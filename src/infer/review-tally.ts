@@ -40,7 +40,7 @@ import {
   type AtomFamily,
   type HeldFirst,
   type RecordShape,
-  type ValueKind,
+  ValueKind,
 } from './atom-table';
 
 export { familyKey, type AtomFamily, type RecordShape } from './atom-table';
@@ -251,14 +251,43 @@ function rowRecord(t: AtomTable, r: number): string {
  * again from its text. Each call makes a new object.
  */
 function rowEvent(t: AtomTable, r: number): ProcessEvent {
-  const f = t.held[t.first.at(r)]!;
+  const held = t.first.at(r);
+  const f = t.held[held]!;
   if (typeof f !== 'string' && !isShape(f)) return f;
   if (typeof f !== 'string') {
-    const model = shapeEvent(f);
-    if (model !== undefined)
-      return shapedEvent(model, f, t.pid.at(r), t.value(r), rowPosition(t, r));
+    const model = heldModel(t, held, f);
+    const runs = model === undefined ? undefined : rowRuns(t, r, f.runs);
+    if (runs !== undefined)
+      return shapedEvent(model!, f, String(t.pid.at(r)), runs[0], runs[1], rowPosition(t, r));
   }
   return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
+}
+
+/** The runs of a shape with none after the pid. */
+const NO_RUNS: readonly [string, string] = ['', ''];
+
+/**
+ * Row `r`'s runs after the pid as the parser prints them (the value; a
+ * range's start and end; a type id's number), from its value numbers (a
+ * Number's text is its canonical decimal); undefined when the row's value
+ * is not held as its shape's runs (then its text is parsed).
+ */
+function rowRuns(
+  t: AtomTable,
+  r: number,
+  runs: RecordShape['runs'],
+): readonly [string, string] | undefined {
+  const k = t.kind.at(r) as ValueKind;
+  switch (runs) {
+    case 'none':
+      return k === ValueKind.None ? NO_RUNS : undefined;
+    case 'value':
+      return k === ValueKind.Decimal ? [String(t.a.at(r)), ''] : undefined;
+    case 'range':
+      return k === ValueKind.Range ? [String(t.a.at(r)), String(t.b.at(r))] : undefined;
+    case 'type-id':
+      return k === ValueKind.TypeId ? [String(t.a.at(r)), ''] : undefined;
+  }
 }
 
 /**
@@ -268,22 +297,40 @@ function rowEvent(t: AtomTable, r: number): ProcessEvent {
  */
 const shapeEvents = new WeakMap<RecordShape, ProcessEvent | null>();
 
-let lastShape: RecordShape | undefined = undefined;
-let lastModel: ProcessEvent | undefined = undefined;
+/**
+ * The last table asked (weakly held) and its shapes' events by index into
+ * its `held`: a row's shape's event without a look-up by shape.
+ */
+let lastTable: WeakRef<AtomTable> | undefined = undefined;
+let lastModels: (ProcessEvent | null | undefined)[] = [];
 
-/** Sample runs (pid, value text) of a shape: short ones and long ones. */
-const SHAPE_SAMPLES: readonly (readonly [number, Record<RecordShape['runs'], string>])[] = [
-  [0, { none: '', value: '0', range: '0-0', 'type-id': '0 ' }],
-  [
-    2 ** 31 - 1,
-    {
-      none: '',
-      value: '999999999999999',
-      range: '123456789012345-999999999999999',
-      'type-id': '999999999999999 ',
-    },
-  ],
+/** The event of shape `shape`, held at index `held` of table `t` (`shapeEvent`). */
+function heldModel(t: AtomTable, held: number, shape: RecordShape): ProcessEvent | undefined {
+  if (lastTable?.deref() !== t) {
+    lastTable = new WeakRef(t);
+    lastModels = [];
+  }
+  let model = lastModels[held];
+  if (model === undefined) lastModels[held] = model = shapeEvent(shape) ?? null;
+  return model ?? undefined;
+}
+
+/** Sample runs of a shape (pid, value numbers): short ones and long ones. */
+const SHAPE_SAMPLES: readonly (readonly [number, number, number])[] = [
+  [0, 0, 0],
+  [2 ** 31 - 1, 123456789012345, 999999999999999],
 ];
+
+/** A shape's value text with value numbers `a`, `b` (as the table prints it; a type id's suffix aside). */
+function sampleValue(runs: RecordShape['runs'], a: number, b: number): string {
+  return runs === 'none'
+    ? ''
+    : runs === 'range'
+      ? `${a}-${b}`
+      : runs === 'value'
+        ? `${a}`
+        : `${a} `;
+}
 
 /**
  * The event of `shape`'s record with sample runs, which `shapedEvent` gives
@@ -294,54 +341,59 @@ const SHAPE_SAMPLES: readonly (readonly [number, Record<RecordShape['runs'], str
  * that fails (or reads as no event) is undefined, and its rows are parsed.
  */
 function shapeEvent(shape: RecordShape): ProcessEvent | undefined {
-  // Rows in a row often share a shape: the last one answers without a look-up.
-  if (shape === lastShape) return lastModel;
   let model = shapeEvents.get(shape);
   if (model === undefined) {
     const at: TracePosition = { file: '', line: 1 };
-    const [pid, values] = SHAPE_SAMPLES[0]!;
-    const parsed = parseRecord(shapedRecord(shape, pid, values[shape.runs]), at);
+    const [pid, a, b] = SHAPE_SAMPLES[0]!;
+    const parsed = parseRecord(shapedRecord(shape, pid, sampleValue(shape.runs, a, b)), at);
     model = parsed === undefined || parsed.kind === 'unknown' ? null : parsed;
-    for (const [p, v] of SHAPE_SAMPLES) {
+    for (const [p, x, y] of SHAPE_SAMPLES) {
       if (model === null) break;
-      const value = v[shape.runs];
-      const built = shapedEvent(model, shape, p, value, at);
-      const again = parseRecord(shapedRecord(shape, p, value), at);
+      const runs =
+        shape.runs === 'none' ? NO_RUNS : [String(x), shape.runs === 'range' ? String(y) : ''];
+      const built = shapedEvent(model, shape, String(p), runs[0]!, runs[1]!, at);
+      const again = parseRecord(shapedRecord(shape, p, sampleValue(shape.runs, x, y)), at);
       if (JSON.stringify(built) !== JSON.stringify(again)) model = null;
     }
     shapeEvents.set(shape, model);
   }
-  lastShape = shape;
-  lastModel = model ?? undefined;
-  return lastModel;
+  return model ?? undefined;
 }
 
 /**
- * The event of a row of `shape` (pid `pid`, value text `value`, first place
- * `position`), built from the shape's event `model`: equal, field by field
- * and in key order, to the parse of its record text (the literals are the
- * parser's, src/trace/record.ts). The argument's numbers are the value's
- * digits: a shape's runs are canonical decimals, as the parser prints them.
+ * The event of a row of `shape` (pid `pid`, runs after it `x`, `y` as
+ * `rowRuns` gives them, first place `position`), built from the shape's
+ * event `model`: equal, field by field and in key order, to the parse of
+ * its record text (the literals are the parser's, src/trace/record.ts).
+ * The record text is concatenated, not joined: a rope, made flat only if
+ * it is read.
  */
 function shapedEvent(
   model: ProcessEvent,
   shape: RecordShape,
-  pid: number,
-  value: string,
+  pid: string,
+  x: string,
+  y: string,
   position: TracePosition,
 ): ProcessEvent {
-  const record = shapedRecord(shape, pid, value);
+  const p = shape.pieces;
+  const record =
+    shape.runs === 'none'
+      ? p[0]! + pid + p[1]!
+      : shape.runs === 'range'
+        ? p[0]! + pid + p[1]! + x + p[2]! + y + p[3]!
+        : p[0]! + pid + p[1]! + x + p[2]!;
   if (model.kind === 'ability') {
     const e: AbilityEvent = {
       kind: 'ability',
       severity: model.severity,
       process: model.process,
-      pid: String(pid),
+      pid,
       securityType: model.securityType,
       record,
       position,
       ability: model.ability,
-      argument: shapedArgument(model.argument, shape.runs, value),
+      argument: shapedArgument(model.argument, shape.runs, x, y),
       domain: model.domain,
     };
     return e;
@@ -350,7 +402,7 @@ function shapedEvent(
     kind: model.kind,
     severity: model.severity,
     process: model.process,
-    pid: String(pid),
+    pid,
     securityType: model.securityType,
     record,
     position,
@@ -361,27 +413,22 @@ function shapedEvent(
   return e;
 }
 
-/** The argument of a shaped row: `model`'s (a shape's event) with the value text's numbers. */
+/** The argument of a shaped row: `model`'s (a shape's event) with the row's runs `x`, `y`. */
 function shapedArgument(
   model: AbilityArgument,
   runs: RecordShape['runs'],
-  value: string,
+  x: string,
+  y: string,
 ): AbilityArgument {
   switch (runs) {
     case 'none':
       return model;
     case 'value':
-      return { kind: 'value', value };
-    case 'range': {
-      const dash = value.indexOf('-');
-      return { kind: 'range', start: value.slice(0, dash), end: value.slice(dash + 1) };
-    }
+      return { kind: 'value', value: x };
+    case 'range':
+      return { kind: 'range', start: x, end: y };
     case 'type-id':
-      return {
-        kind: 'type-id',
-        value: value.slice(0, value.indexOf(' ')),
-        typeName: (model as { typeName: string }).typeName,
-      };
+      return { kind: 'type-id', value: x, typeName: (model as { typeName: string }).typeName };
   }
 }
 
