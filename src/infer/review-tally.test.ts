@@ -472,6 +472,40 @@ describe("a shaped atom's event (built from its shape, not parsed)", () => {
     );
   });
 
+  it("reads a row's shape afresh when its table was cleared and holds another there", () => {
+    const tally = new ReviewTally();
+    const t = tally.table;
+    const shapeOf = (process: string): RecordShape => ({
+      pieces: [`error: ${process} (pid:`, ') type fs_t lacks ability SETUID(', ') as root'],
+      runs: 'value',
+    });
+    const eventOf = (process: string): ProcessEvent => {
+      const family = t.familyId(process, () => ({
+        type: 'fs_t',
+        process,
+        kind: 'ability',
+        object: 'setuid',
+        domain: 'root',
+      }));
+      const v = t.valueKey('5');
+      const r = tally.addFirst(
+        family,
+        v.kind,
+        v.a,
+        v.b,
+        shapeOf(process),
+        t.fileId('a'),
+        1,
+        true,
+        3,
+      );
+      return new TalliedAtom(t, r).event;
+    };
+    expect(eventOf('a').process).toBe('a');
+    t.clear();
+    expect(eventOf('b').process).toBe('b');
+  });
+
   it('builds the events of a shape without parsing each row (rows parsed only when held as text)', () => {
     const tally = new ReviewTally();
     const t = tally.table;

@@ -299,20 +299,26 @@ const shapeEvents = new WeakMap<RecordShape, ProcessEvent | null>();
 
 /**
  * The last table asked (weakly held) and its shapes' events by index into
- * its `held`: a row's shape's event without a look-up by shape.
+ * its `held`, with the shape each was made for (an index is checked, not
+ * trusted: a cleared table holds others): a row's shape's event without a
+ * look-up by shape.
  */
 let lastTable: WeakRef<AtomTable> | undefined = undefined;
-let lastModels: (ProcessEvent | null | undefined)[] = [];
+let lastShapes: (RecordShape | undefined)[] = [];
+let lastModels: (ProcessEvent | null)[] = [];
 
 /** The event of shape `shape`, held at index `held` of table `t` (`shapeEvent`). */
 function heldModel(t: AtomTable, held: number, shape: RecordShape): ProcessEvent | undefined {
   if (lastTable?.deref() !== t) {
     lastTable = new WeakRef(t);
+    lastShapes = [];
     lastModels = [];
   }
-  let model = lastModels[held];
-  if (model === undefined) lastModels[held] = model = shapeEvent(shape) ?? null;
-  return model ?? undefined;
+  if (lastShapes[held] !== shape) {
+    lastShapes[held] = shape;
+    lastModels[held] = shapeEvent(shape) ?? null;
+  }
+  return lastModels[held] ?? undefined;
 }
 
 /** Sample runs of a shape (pid, value numbers): short ones and long ones. */
