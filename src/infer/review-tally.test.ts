@@ -14,6 +14,9 @@ import {
   mergeReviewSummaries,
   shiftAtomLines,
   tallyEvents,
+  ReviewTally,
+  argumentText,
+  type RecordShape,
   type ReviewAtom,
   type ReviewSummary,
 } from './review-tally';
@@ -21,6 +24,8 @@ import { abilityEvent, pathEvent } from './test-events';
 import type { ProcessEvent, TraceEvent } from '../trace/event';
 import '../test-utils/atom-equality';
 import { parseTraceText } from '../trace/push-parser';
+import * as record from '../trace/record';
+import { parseRecord } from '../trace/record';
 import { hostileRecord, recordLine } from '../test-utils/hostile-corpus';
 
 /** Random records over few keys and places, so atoms repeat and places tie across files. */
@@ -359,5 +364,185 @@ describe('compact atoms (a record text, not an event)', () => {
       [12, 12],
       [13, 13],
     ]);
+  });
+});
+
+describe("a shaped atom's event (built from its shape, not parsed)", () => {
+  /** Names with the characters records carry, and some the parser treats specially. */
+  const name = fc.constantFrom('sbin/devf-ram', 'a', '-', 'x(1)', 'p (pid:', 'u-2', 'b)c');
+  const type = fc.constantFrom('fs_t', 'a_t', '-', 't(1)', 'x-y', 'default');
+  const ability = fc.constantFrom('IO', 'SETUID', 'MAP_FIXED', 'iofunc/exec', 'A (x)', 'a b');
+  // Up to 15 digits: held as numbers (the built event); 16: held as text (parsed).
+  const number = fc.oneof(
+    fc.integer({ min: 0, max: 9 }),
+    fc.integer({ min: 0, max: 999_999_999_999_999 }),
+    fc.constant(2 ** 53 - 1),
+  );
+  /** A skeleton's pieces and its value text: records as the review lane shapes them. */
+  const shaped = fc.oneof(
+    fc
+      .record({
+        severity: fc.constantFrom('info', 'error'),
+        process: name,
+        type,
+        ability,
+        domain: fc.constantFrom('root', 'non-root', 'nobody'),
+        runs: fc.constantFrom('none', 'value', 'range', 'type-id'),
+        dash: fc.constantFrom('-', ' - ', '--'),
+        typeName: fc.constantFrom('fs_t', 'x-1', 'a b'),
+        a: number,
+        b: number,
+      })
+      .map((f) => {
+        const verb = f.severity === 'info' ? 'uses' : 'lacks';
+        const head = [
+          `${f.severity}: ${f.process} (pid:`,
+          `) type ${f.type} ${verb} ability ${f.ability}`,
+        ];
+        const tail = ` as ${f.domain}`;
+        const v = ((): [RecordShape, string] => {
+          switch (f.runs as RecordShape['runs']) {
+            case 'none':
+              return [{ pieces: [head[0]!, head[1]! + tail], runs: 'none' }, ''];
+            case 'value':
+              return [
+                { pieces: [...head.slice(0, 1), `${head[1]}(`, `)${tail}`], runs: 'value' },
+                `${f.a}`,
+              ];
+            case 'range':
+              return [
+                { pieces: [...head.slice(0, 1), `${head[1]}(`, f.dash, `)${tail}`], runs: 'range' },
+                `${f.a}-${f.b}`,
+              ];
+            case 'type-id':
+              return [
+                { pieces: [head[0]!, `${head[1]}(`, `) (${f.typeName})${tail}`], runs: 'type-id' },
+                `${f.a} (${f.typeName})`,
+              ];
+          }
+        })();
+        return v;
+      }),
+    fc
+      .record({
+        severity: fc.constantFrom('info', 'error'),
+        process: name,
+        type,
+        form: fc.constantFrom(
+          'attached channel to path ',
+          'created link to path ',
+          'failed to attach to path ',
+          'failed to link to path ',
+        ),
+        path: fc.constantFrom('/dev/x', '/a b', '/tmp/: no rule', '/p: conflict', '/q bad op', ''),
+      })
+      .map((f): [RecordShape, string] => [
+        {
+          pieces: [`${f.severity}: ${f.process} (pid:`, `) of type ${f.type} ${f.form}${f.path}`],
+          runs: 'none',
+        },
+        '',
+      ]),
+  );
+
+  it('equals the parse of its record text, field by field and in key order', () => {
+    fc.assert(
+      fc.property(shaped, fc.integer({ min: 0, max: 2 ** 31 - 1 }), ([shape, value], pid) => {
+        const tally = new ReviewTally();
+        const t = tally.table;
+        const family = t.familyId('f', () => ({
+          type: 't',
+          process: 'p',
+          kind: 'ability',
+          object: 'o',
+          domain: '',
+        }));
+        const v = t.valueKey(value);
+        const r = tally.addFirst(family, v.kind, v.a, v.b, shape, t.fileId('a.log'), 7, true, pid);
+        const atom = new TalliedAtom(t, r);
+        const parsed = parseRecord(atom.record, { file: 'a.log', line: 7 });
+        // The lane shapes only records the parser reads as a process event.
+        fc.pre(parsed !== undefined && parsed.kind !== 'unknown');
+        const event = atom.event;
+        expect(event).toStrictEqual(parsed);
+        expect(JSON.stringify(event)).toBe(JSON.stringify(parsed));
+        expect(atom.event).not.toBe(event);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reads a row's shape afresh when its table was cleared and holds another there", () => {
+    const tally = new ReviewTally();
+    const t = tally.table;
+    const shapeOf = (process: string): RecordShape => ({
+      pieces: [`error: ${process} (pid:`, ') type fs_t lacks ability SETUID(', ') as root'],
+      runs: 'value',
+    });
+    const eventOf = (process: string): ProcessEvent => {
+      const family = t.familyId(process, () => ({
+        type: 'fs_t',
+        process,
+        kind: 'ability',
+        object: 'setuid',
+        domain: 'root',
+      }));
+      const v = t.valueKey('5');
+      const r = tally.addFirst(
+        family,
+        v.kind,
+        v.a,
+        v.b,
+        shapeOf(process),
+        t.fileId('a'),
+        1,
+        true,
+        3,
+      );
+      return new TalliedAtom(t, r).event;
+    };
+    expect(eventOf('a').process).toBe('a');
+    t.clear();
+    expect(eventOf('b').process).toBe('b');
+  });
+
+  it('builds the events of a shape without parsing each row (rows parsed only when held as text)', () => {
+    const tally = new ReviewTally();
+    const t = tally.table;
+    const family = t.familyId('f', () => ({
+      type: 'fs_t',
+      process: 'a',
+      kind: 'ability',
+      object: 'setuid',
+      domain: 'root',
+    }));
+    const shape: RecordShape = {
+      pieces: ['error: a (pid:', ') type fs_t lacks ability SETUID(', ') as root'],
+      runs: 'value',
+    };
+    const rows = [1, 2, 3].map((n) => {
+      const v = t.valueKey(String(n));
+      return tally.addFirst(family, v.kind, v.a, v.b, shape, t.fileId('a.log'), n, true, 40 + n);
+    });
+    const hex = tally.add(
+      parseTraceText('error: a (pid:9) type fs_t lacks ability SETUID(0x10) as root\n', 'a.log')
+        .events[0]!,
+    )!;
+    // The shape's own event is parsed once, when first asked for.
+    expect(new TalliedAtom(t, rows[0]!).event.pid).toBe('41');
+    const spy = jest.spyOn(record, 'parseRecord');
+    try {
+      const events = rows.map((r) => new TalliedAtom(t, r).event);
+      expect(events.map((e) => [e.pid, e.kind === 'ability' && argumentText(e)])).toEqual([
+        ['41', '1'],
+        ['42', '2'],
+        ['43', '3'],
+      ]);
+      expect(spy).not.toHaveBeenCalled();
+      expect(hex.event).toMatchObject({ pid: '9', argument: { kind: 'value', value: '16' } });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -20,6 +20,9 @@
  */
 import type {
   AbilityArgument,
+  AbilityEvent,
+  AttachEvent,
+  LinkEvent,
   ProcessEvent,
   TraceEvent,
   TracePosition,
@@ -37,7 +40,7 @@ import {
   type AtomFamily,
   type HeldFirst,
   type RecordShape,
-  type ValueKind,
+  ValueKind,
 } from './atom-table';
 
 export { familyKey, type AtomFamily, type RecordShape } from './atom-table';
@@ -84,11 +87,12 @@ export interface AtomList extends Iterable<ReviewAtom> {
 
 /**
  * A review atom as the tally holds it: row `row` of `table`, read on each
- * ask (a view: made per use, holding nothing of its own). The event is
- * parsed again from the first record's text when asked for (`event`): the
- * table keeps the text alone only when that parse gives the very event
- * counted (always for records the trace stage read; a made-up event is kept
- * whole), or the shape of the text (the review lane's atoms).
+ * ask (a view: made per use, holding nothing of its own). The event is made
+ * when asked for (`event`): the table keeps the text alone only when its
+ * parse gives the very event counted (always for records the trace stage
+ * read; a made-up event is kept whole), and a text is parsed again; or it
+ * keeps the shape of the text (the review lane's atoms), whose event is
+ * built from the shape's without a parse.
  */
 export class TalliedAtom implements ReviewAtom {
   constructor(
@@ -123,7 +127,7 @@ export class TalliedAtom implements ReviewAtom {
     return rowRecord(this.table, this.row);
   }
 
-  /** The first record's event: parsed again from its text (a new object on each call). */
+  /** The first record's event: built from its shape, or parsed again from its text (a new object on each call). */
   get event(): ProcessEvent {
     return rowEvent(this.table, this.row);
   }
@@ -146,6 +150,15 @@ export class TalliedAtom implements ReviewAtom {
 
   get failurePlaces(): TracePosition[] {
     return this.table.failurePlaces(this.row);
+  }
+
+  /** The first failure place (`failurePlaces[0]`, the others not read). */
+  get firstFailurePlace(): TracePosition | undefined {
+    const t = this.table;
+    const r = this.row;
+    // A row with failures holds its first place in these columns (AtomTable.placePairs).
+    if (t.failures.at(r) === 0) return undefined;
+    return { file: t.files[t.failFile.at(r)]!, line: t.failLine.at(r) };
   }
 
   set failurePlaces(places: TracePosition[]) {
@@ -232,11 +245,197 @@ function rowRecord(t: AtomTable, r: number): string {
   return isShape(f) ? shapedRecord(f, t.pid.at(r), t.value(r)) : f.record;
 }
 
-/** Row `r`'s first record's event: the one held, or parsed again from its text. */
+/**
+ * Row `r`'s first record's event: the one held; built from its shape's
+ * event (`shapeEvent`) with the row's pid, value and place; else parsed
+ * again from its text. Each call makes a new object.
+ */
 function rowEvent(t: AtomTable, r: number): ProcessEvent {
-  const f = t.held[t.first.at(r)]!;
+  const held = t.first.at(r);
+  const f = t.held[held]!;
   if (typeof f !== 'string' && !isShape(f)) return f;
+  if (typeof f !== 'string') {
+    const model = heldModel(t, held, f);
+    const runs = model === undefined ? undefined : rowRuns(t, r, f.runs);
+    if (runs !== undefined)
+      return shapedEvent(model!, f, String(t.pid.at(r)), runs[0], runs[1], rowPosition(t, r));
+  }
   return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
+}
+
+/** The runs of a shape with none after the pid. */
+const NO_RUNS: readonly [string, string] = ['', ''];
+
+/**
+ * Row `r`'s runs after the pid as the parser prints them (the value; a
+ * range's start and end; a type id's number), from its value numbers (a
+ * Number's text is its canonical decimal); undefined when the row's value
+ * is not held as its shape's runs (then its text is parsed).
+ */
+function rowRuns(
+  t: AtomTable,
+  r: number,
+  runs: RecordShape['runs'],
+): readonly [string, string] | undefined {
+  const k = t.kind.at(r) as ValueKind;
+  switch (runs) {
+    case 'none':
+      return k === ValueKind.None ? NO_RUNS : undefined;
+    case 'value':
+      return k === ValueKind.Decimal ? [String(t.a.at(r)), ''] : undefined;
+    case 'range':
+      return k === ValueKind.Range ? [String(t.a.at(r)), String(t.b.at(r))] : undefined;
+    case 'type-id':
+      return k === ValueKind.TypeId ? [String(t.a.at(r)), ''] : undefined;
+  }
+}
+
+/**
+ * The event of each shape met: parsed once from the shape with sample runs,
+ * or null when the shape's event cannot be built (`shapeEvent`). Weak: a
+ * shape lives as long as a table holds it.
+ */
+const shapeEvents = new WeakMap<RecordShape, ProcessEvent | null>();
+
+/**
+ * The last table asked (weakly held) and its shapes' events by index into
+ * its `held`, with the shape each was made for (an index is checked, not
+ * trusted: a cleared table holds others): a row's shape's event without a
+ * look-up by shape.
+ */
+let lastTable: WeakRef<AtomTable> | undefined = undefined;
+let lastShapes: (RecordShape | undefined)[] = [];
+let lastModels: (ProcessEvent | null)[] = [];
+
+/** The event of shape `shape`, held at index `held` of table `t` (`shapeEvent`). */
+function heldModel(t: AtomTable, held: number, shape: RecordShape): ProcessEvent | undefined {
+  if (lastTable?.deref() !== t) {
+    lastTable = new WeakRef(t);
+    lastShapes = [];
+    lastModels = [];
+  }
+  if (lastShapes[held] !== shape) {
+    lastShapes[held] = shape;
+    lastModels[held] = shapeEvent(shape) ?? null;
+  }
+  return lastModels[held] ?? undefined;
+}
+
+/** Sample runs of a shape (pid, value numbers): short ones and long ones. */
+const SHAPE_SAMPLES: readonly (readonly [number, number, number])[] = [
+  [0, 0, 0],
+  [2 ** 31 - 1, 123456789012345, 999999999999999],
+];
+
+/** A shape's value text with value numbers `a`, `b` (as the table prints it; a type id's suffix aside). */
+function sampleValue(runs: RecordShape['runs'], a: number, b: number): string {
+  return runs === 'none'
+    ? ''
+    : runs === 'range'
+      ? `${a}-${b}`
+      : runs === 'value'
+        ? `${a}`
+        : `${a} `;
+}
+
+/**
+ * The event of `shape`'s record with sample runs, which `shapedEvent` gives
+ * any row's pid and value: what the parser reads from the literal pieces
+ * (severity, process, type, kind, ability, domain, path) does not depend on
+ * the runs. Checked, not assumed: for each sample the built event must be
+ * the parse itself, field by field and in the parser's key order; a shape
+ * that fails (or reads as no event) is undefined, and its rows are parsed.
+ */
+function shapeEvent(shape: RecordShape): ProcessEvent | undefined {
+  let model = shapeEvents.get(shape);
+  if (model === undefined) {
+    const at: TracePosition = { file: '', line: 1 };
+    const [pid, a, b] = SHAPE_SAMPLES[0]!;
+    const parsed = parseRecord(shapedRecord(shape, pid, sampleValue(shape.runs, a, b)), at);
+    model = parsed === undefined || parsed.kind === 'unknown' ? null : parsed;
+    for (const [p, x, y] of SHAPE_SAMPLES) {
+      if (model === null) break;
+      const runs =
+        shape.runs === 'none' ? NO_RUNS : [String(x), shape.runs === 'range' ? String(y) : ''];
+      const built = shapedEvent(model, shape, String(p), runs[0]!, runs[1]!, at);
+      const again = parseRecord(shapedRecord(shape, p, sampleValue(shape.runs, x, y)), at);
+      if (JSON.stringify(built) !== JSON.stringify(again)) model = null;
+    }
+    shapeEvents.set(shape, model);
+  }
+  return model ?? undefined;
+}
+
+/**
+ * The event of a row of `shape` (pid `pid`, runs after it `x`, `y` as
+ * `rowRuns` gives them, first place `position`), built from the shape's
+ * event `model`: equal, field by field and in key order, to the parse of
+ * its record text (the literals are the parser's, src/trace/record.ts).
+ * The record text is concatenated, not joined: a rope, made flat only if
+ * it is read.
+ */
+function shapedEvent(
+  model: ProcessEvent,
+  shape: RecordShape,
+  pid: string,
+  x: string,
+  y: string,
+  position: TracePosition,
+): ProcessEvent {
+  const p = shape.pieces;
+  const record =
+    shape.runs === 'none'
+      ? p[0]! + pid + p[1]!
+      : shape.runs === 'range'
+        ? p[0]! + pid + p[1]! + x + p[2]! + y + p[3]!
+        : p[0]! + pid + p[1]! + x + p[2]!;
+  if (model.kind === 'ability') {
+    const e: AbilityEvent = {
+      kind: 'ability',
+      severity: model.severity,
+      process: model.process,
+      pid,
+      securityType: model.securityType,
+      record,
+      position,
+      ability: model.ability,
+      argument: shapedArgument(model.argument, shape.runs, x, y),
+      domain: model.domain,
+    };
+    return e;
+  }
+  const e: AttachEvent | LinkEvent = {
+    kind: model.kind,
+    severity: model.severity,
+    process: model.process,
+    pid,
+    securityType: model.securityType,
+    record,
+    position,
+    path: model.path,
+  };
+  if (model.failure !== undefined)
+    e.failure = { reason: model.failure.reason, code: model.failure.code };
+  return e;
+}
+
+/** The argument of a shaped row: `model`'s (a shape's event) with the row's runs `x`, `y`. */
+function shapedArgument(
+  model: AbilityArgument,
+  runs: RecordShape['runs'],
+  x: string,
+  y: string,
+): AbilityArgument {
+  switch (runs) {
+    case 'none':
+      return model;
+    case 'value':
+      return { kind: 'value', value: x };
+    case 'range':
+      return { kind: 'range', start: x, end: y };
+    case 'type-id':
+      return { kind: 'type-id', value: x, typeName: (model as { typeName: string }).typeName };
+  }
 }
 
 /** The record text of shape `shape` with pid `pid` and value text `value`. */
@@ -514,6 +713,11 @@ function talliedAtom(a: ReviewAtom): TalliedAtom {
   atom.successes = a.successes;
   atom.failurePlaces = a.failurePlaces;
   return atom;
+}
+
+/** An atom's first failure place (`failurePlaces[0]`; a tallied atom's without the others). */
+export function firstFailurePlace(a: ReviewAtom): TracePosition | undefined {
+  return a instanceof TalliedAtom ? a.firstFailurePlace : a.failurePlaces[0];
 }
 
 /** The places an atom holds (its first record's, its failures'). */

@@ -8,6 +8,8 @@
  * (`checkResult`); both count and decide with `CheckCounts` and `decide`.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
+import type { ProcessEvent, TracePosition } from '../trace/event';
+import type { Verdict } from '../policy/evaluate';
 import type { GuardViolation } from './guards';
 import {
   argumentText,
@@ -95,21 +97,52 @@ export interface CheckResult {
 
 /** A failure group as an uncovered failure (its first denied records so far). */
 export function uncoveredOf(g: EventGroup): UncoveredFailure {
-  const e = g.event;
-  const first = g.failurePlaces[0] ?? e.position;
-  const v = g.verdict;
+  return failureOf(g.event, g.object, g.failures, g.failurePlaces[0], g.verdict);
+}
+
+/**
+ * An uncovered failure from what `uncoveredOf` reads of a group: its event,
+ * object, failure count, first failure place and verdict (`checkStream`
+ * judges an atom without making its group).
+ */
+export function failureOf(
+  e: ProcessEvent,
+  object: string,
+  count: number,
+  firstFailure: TracePosition | undefined,
+  v: Verdict,
+): UncoveredFailure {
+  const first = firstFailure ?? e.position;
+  const reason = v.allowed ? 'allowed' : v.reason;
+  const message = v.allowed ? '' : v.message;
+  // Two literals, not a spread: the key order of the JSON document, without a copy per failure.
+  if (e.kind === 'ability')
+    return {
+      file: first.file,
+      line: first.line,
+      count,
+      type: e.securityType,
+      process: e.process,
+      kind: e.kind,
+      object,
+      value: argumentText(e),
+      domain: e.domain,
+      reason,
+      message,
+      record: e.record,
+      access: describeAccess(e),
+    };
   return {
     file: first.file,
     line: first.line,
-    count: g.failures,
+    count,
     type: e.securityType,
     process: e.process,
     kind: e.kind,
-    object: g.object,
-    value: argumentText(e),
-    ...(e.kind === 'ability' ? { domain: e.domain } : {}),
-    reason: v.allowed ? 'allowed' : v.reason,
-    message: v.allowed ? '' : v.message,
+    object,
+    value: '',
+    reason,
+    message,
     record: e.record,
     access: describeAccess(e),
   };
@@ -154,7 +187,16 @@ export interface JudgedFailure {
 
 /** An uncovered failure group as the gate lists it, with the waiver in `set` that covers it. */
 export function judgedFailure(g: EventGroup, set: WaiverSet | undefined): JudgedFailure {
-  return { failure: uncoveredOf(g), waiver: set && waiverForEvent(set, g.event) };
+  return judgedAs(uncoveredOf(g), g.event, set);
+}
+
+/** Failure `failure` (of event `e`) as the gate lists it, with the waiver in `set` that covers it. */
+export function judgedAs(
+  failure: UncoveredFailure,
+  e: ProcessEvent,
+  set: WaiverSet | undefined,
+): JudgedFailure {
+  return { failure, waiver: set && waiverForEvent(set, e) };
 }
 
 /**

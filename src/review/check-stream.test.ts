@@ -10,6 +10,7 @@ import { parseWaiverTexts } from '../api/waivers';
 import { bigPolicy } from '../bench/bench-inputs';
 import {
   TalliedAtom,
+  firstFailurePlace,
   tallyEvents,
   type ReviewAtom,
   type ReviewSummary,
@@ -151,6 +152,28 @@ describe('check streamed', () => {
       expect(judged).toHaveBeenCalledTimes(failing);
     } finally {
       judged.mockRestore();
+    }
+  });
+
+  it('judges an atom without its group: no key made, only the first failure place read', () => {
+    const input: CheckInput = {
+      traceFiles: ['z.log', 'B.log', 'a.log'],
+      policyFiles: ['p.secpol'],
+      notUnderstood: [],
+      notUnderstoodCount: 0,
+      guardViolations: [],
+      strict: false,
+    };
+    const summary = tallyEvents(events);
+    for (const a of summary.atoms)
+      expect(firstFailurePlace(a)).toEqual(a.failures > 0 ? a.failurePlaces[0] : undefined);
+    const whole = checkResult(judgeSummary(model, tallyEvents(events)), input);
+    const key = jest.spyOn(TalliedAtom.prototype, 'key', 'get');
+    try {
+      expect(checkSummaryResult(model, summary, input)).toEqual(whole);
+      expect(key).not.toHaveBeenCalled();
+    } finally {
+      key.mockRestore();
     }
   });
 

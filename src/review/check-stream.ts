@@ -11,16 +11,18 @@ import {
   collectedResult,
   decide,
   FailureLists,
-  judgedFailure,
+  failureOf,
+  judgedAs,
   type CheckInput,
   type CheckResult,
   type CheckVerdict,
   type JudgedFailure,
 } from './check-result';
 import { failurePlaceOrder } from './failure-order';
-import { coveredAsLink, judgeAtom } from './trace-review';
+import { coveredAsLink } from './trace-review';
 import type { PolicyModel } from '../policy/model/types';
-import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
+import { evaluate } from '../policy/evaluate';
+import { firstFailurePlace, linkingProcesses, type ReviewSummary } from '../infer/review-tally';
 
 /**
  * Each failure of the tally that the policy does not allow, judged and
@@ -38,13 +40,15 @@ export function* checkStream(
   const linking = linkingProcesses(atoms);
   const waivers = input.waivers?.set;
   const counts = new CheckCounts();
-  // The grants a verdict used: harden's concern, not the gate's.
-  const used = new Set<string>();
   for (const i of failurePlaceOrder(atoms)) {
-    const g = judgeAtom(model, atoms.at(i)!, used);
-    used.clear();
-    if (g.verdict.allowed || coveredAsLink(g, linking)) continue;
-    const judged = judgedFailure(g, waivers);
+    // The atom judged as judgeAtom does, without its group: the gate reads its event, verdict,
+    // object, count and first failure place only (the grants used are harden's concern).
+    const a = atoms.at(i)!;
+    const event = a.event;
+    const verdict = evaluate(model, event);
+    if (verdict.allowed || coveredAsLink({ event, verdict }, linking)) continue;
+    const failure = failureOf(event, a.object, a.failures, firstFailurePlace(a), verdict);
+    const judged = judgedAs(failure, event, waivers);
     counts.add(judged);
     yield judged;
   }

@@ -57,7 +57,7 @@ export function placeKey(p: { file: string; line: number; column: number }): str
 
 /** Judges one atom, noting the grants its verdict used in `used`. */
 export function judgeAtom(model: PolicyModel, a: ReviewAtom, used: Set<string>): EventGroup {
-  // The atom's event once: a tallied atom parses it again from its record text on each ask.
+  // The atom's event once: a tallied atom makes it again on each ask.
   const event = a.event;
   const verdict = evaluate(model, event);
   if (verdict.allowed) for (const r of verdict.grants) used.add(placeKey(r));
@@ -132,7 +132,10 @@ export function linkers(review: TraceReview): Set<string> {
  * matches is covered — the same reading `suggest` uses to emit `allow_link`
  * (docs/inference.md), so a policy patched by `suggest` passes `check`.
  */
-export function coveredAsLink(g: EventGroup, linking: Set<string>): boolean {
+export function coveredAsLink(
+  g: Pick<EventGroup, 'event' | 'verdict'>,
+  linking: Set<string>,
+): boolean {
   if (g.verdict.allowed || g.verdict.reason !== 'attach-vs-link' || g.event.kind !== 'attach')
     return false;
   const p = g.event.process;
