@@ -141,7 +141,7 @@ interface Pending {
   runs: string[];
   /** Scanned as a record of unknown form: only an unknown event may come of it. */
   unknownForm: boolean;
-  /** The accumulator's counts (review: the tally's records) before the line was read. */
+  /** The accumulator's counts (review: the tally's records and unknown records) before the line was read. */
   events: number;
   added: number;
   refused: number;
@@ -206,8 +206,9 @@ function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array):
  * atom of its value text, read from its digit runs, when that atom exists and
  * its first record is earlier. A record of a new value, a value written in
  * hex or with leading zeros, or one at or before its atom's first record
- * (whose text the atom may need) is the parser's. Records of unknown form
- * are the parser's too (the tally keeps the first of them whole).
+ * (whose text the atom may need) is the parser's. A record of unknown form
+ * is the parser's while the tally keeps such records whole (the first
+ * MAX_UNKNOWN it is given); after that the lane counts and notes it.
  */
 export class FastLane implements RecordLane {
   private readonly table = new SkeletonTable<Skeleton>(MAX_SKELETONS, MAX_CHAIN);
@@ -247,8 +248,8 @@ export class FastLane implements RecordLane {
 
   /**
    * `noteUnknown` is what the caller does with a record of unknown form
-   * besides counting it (the accumulator counts): without it, such records
-   * stay the parser's.
+   * besides counting it (the accumulator, or the review tally, counts):
+   * without it, such records stay the parser's.
    */
   constructor(
     private readonly accumulator: RequirementAccumulator,
@@ -354,7 +355,12 @@ export class FastLane implements RecordLane {
         }
         break;
       }
-      // Refused and unknown records touch no atom: any place will do.
+      case Outcome.Unknown:
+        // Review: the tally keeps the first MAX_UNKNOWN records it is given whole; once it holds
+        // them, a later one is only counted and noted (the same list as the parser's alone).
+        if (this.review !== undefined && !this.review.unknownFull) return undefined;
+        break;
+      // Refused records touch no atom: any place will do.
     }
     this.found = s;
     return s.kind;
@@ -376,12 +382,13 @@ export class FastLane implements RecordLane {
         events: this.review?.events ?? 0,
         added: acc.added,
         refused: acc.refusedCount,
-        unknown: acc.unknownCount,
+        unknown: this.review?.unknownCount ?? acc.unknownCount,
       };
       return;
     }
     if (s.outcome === Outcome.Unknown) {
-      this.accumulator.countUnknown();
+      if (this.review !== undefined) this.review.countUnknown();
+      else this.accumulator.countUnknown();
       this.noteUnknown!({ file: this.file, line: this.line });
       this.unknownTaken++;
       return;
@@ -450,7 +457,7 @@ export class FastLane implements RecordLane {
     const acc = this.accumulator;
     const added = acc.added - p.added;
     const refused = acc.refusedCount - p.refused;
-    const unknown = acc.unknownCount - p.unknown;
+    const unknown = (this.review?.unknownCount ?? acc.unknownCount) - p.unknown;
     const runs = p.runs;
     if (event.kind === 'unknown') {
       if (this.noteUnknown === undefined || added + refused !== 0 || unknown !== 1) return;

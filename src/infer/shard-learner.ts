@@ -105,9 +105,14 @@ export class ShardLearner {
     const notUnderstood = this.notUnderstood;
     this.tally = mode.review ? new ReviewTally() : undefined;
     this.onReviewed = mode.onReviewed;
-    // Review: records of unknown form stay the parser's (the tally keeps the first whole).
+    // A record of unknown form the lane takes is noted as `learn` notes it (review: only once
+    // the tally keeps no more of them whole).
     this.lane = this.tally
-      ? new FastLane(this.accumulator, undefined, this.tally)
+      ? new FastLane(
+          this.accumulator,
+          (at) => notUnderstood.add(unjudgedRecordNote(at)),
+          this.tally,
+        )
       : new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
   }
 
