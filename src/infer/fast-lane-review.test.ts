@@ -1,5 +1,5 @@
 import { expectSameReview, review } from '../test-utils/review-both-ways';
-import { MAX_UNKNOWN } from './review-tally';
+import { MAX_UNKNOWN, TalliedAtom } from './review-tally';
 import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
 
 // The review lane (src/infer/fast-lane.ts with a ReviewTally) must be invisible: see
@@ -92,6 +92,70 @@ describe('the review lane', () => {
       for (const pieces of [[lines], [lines.slice(0, half), lines.slice(half)]]) {
         expect(view(learned(pieces, true, maxListed))).toStrictEqual(view(parsed));
         expect(view(learned(pieces, false, maxListed))).toStrictEqual(view(parsed));
+      }
+    }
+  });
+
+  test('hex and zero-led values: counted into the atom of their number, a new atom keeping the record as written', () => {
+    // Every skeleton met first (each twice, so the lane knows it); then records whose values
+    // are hex, zero-led or decimal, of values met and new, each form first and the other after.
+    const forms = (pid: string, v: string[]): string[] => [
+      `error: usr/sbin/sshd (pid:${pid}) type fs_t lacks ability SETUID(${v[0]}) as root`,
+      `info: sbin/a (pid:${pid}) type a_t uses ability MAP_FIXED(${v[1]} - ${v[2]}) as non-root`,
+      `error: sbin/a (pid:${pid}) type a_t lacks ability MAP_FIXED(${v[0]}-${v[3]}) as root`,
+      `info: sbin/a (pid:${pid}) type a_t uses ability CHANNEL_CONNECT(${v[3]}) (b_t) as root`,
+      `[  12.5] error: sbin/b (pid:${pid}) type b_t lacks ability PRIORITY(${v[2]}) as root`,
+      `info: sbin/b (pid:${pid}) type b_t uses`,
+      `   ability SETGID(${v[1]}) as root`,
+    ];
+    const written = [
+      (n: bigint) => n.toString(),
+      (n: bigint) => `0x${n.toString(16)}`,
+      (n: bigint) => `0X00${n.toString(16).toUpperCase()}`,
+      (n: bigint) => `000${n.toString()}`,
+    ];
+    // The records after are written in four patterns (`i % 4`): each pattern's skeletons, twice.
+    const warm: string[] = [];
+    for (let w = 0; w < 8; w++) {
+      warm.push(
+        ...forms(
+          String(7 + w),
+          [1, 2, 3, 4].map((k) => written[(w + k - 1) % 4]!(5n)),
+        ),
+      );
+    }
+    warm.push('#warm');
+    // Values within a value key's number (15 digits) and past it: as written, the parser's.
+    const edges = [999_999_999_999_999n, 10n ** 15n, 0xfffffffffffffn, 0x1fffffffffffffn];
+    const tested: string[] = [];
+    let lane = 0;
+    for (let i = 0; i < 400; i++) {
+      const number = (k: number): bigint =>
+        i % 50 === 49 ? edges[(i + k) % 4]! : BigInt(((i * 7 + k * 13) % 90) * 4096 + k);
+      const values = [0, 1, 2, 3].map(number);
+      const texts = values.map((n, k) => written[(i + k) % 4]!(n));
+      const lines = forms(String(100 + i), texts);
+      tested.push(...lines);
+      // Each record is the lane's but where a value's decimal is past 15 digits, or (hex)
+      // past 13 hex digits.
+      const fits = (n: bigint, k: number): boolean =>
+        n < 10n ** 15n && (!texts[k]!.startsWith('0') || n <= 0xfffffffffffffn);
+      const ok = values.map(fits);
+      lane += [ok[0]!, ok[1]! && ok[2]!, ok[0]! && ok[3]!, ok[3]!, ok[2]!, ok[1]!].filter(
+        Boolean,
+      ).length;
+    }
+    const text = (lines: string[]): Buffer => Buffer.from(lines.join('\n') + '\n');
+    const warmOnly = review([{ file: 'h.log', text: text(warm) }], true);
+    // A last line: the lane sees a record only when the line after it is there.
+    const traces = [{ file: 'h.log', text: text([...warm, ...tested, '#end']) }];
+    for (const chunk of [1 << 20, 0]) {
+      const withLane = review(traces, true, chunk);
+      expectSameReview(withLane, review(traces, false, chunk));
+      if (chunk === 1 << 20) expect(withLane.taken - warmOnly.taken).toBe(lane);
+      for (const a of withLane.summary.atoms) {
+        // The first record as held rebuilds the record as written.
+        expect((a as TalliedAtom).record).toBe(a.event.record);
       }
     }
   });
