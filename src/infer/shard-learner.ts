@@ -11,7 +11,8 @@
  * records into a review tally (src/infer/review-tally.ts) instead of
  * requirements: the same readers, threads and merge, another summary, and
  * the same fast lane, which counts a record of a skeleton it knows into the
- * atom of its value text (src/infer/fast-lane.ts); only `check --follow`'s
+ * atom of its value (and a record of unknown form once the tally keeps no
+ * more of them whole: src/infer/fast-lane.ts); only `check --follow`'s
  * learner, which is told every record, parses each.
  *
  * Does not read files or start threads: see src/cli/parallel/infer-shard.ts,
