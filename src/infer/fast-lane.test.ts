@@ -182,8 +182,8 @@ describe('the fast lane learns what the parser learns', () => {
     const withLane = learn(traces, true);
     expectSameLearning(withLane, learn(traces, false));
     expect(withLane.taken).toBeGreaterThan(200);
-    // Review: hex and zero-led values are the parser's (their value text is the canonical
-    // decimal); each line again, with another pid and decimal values, is counted by the lane.
+    // Review: each line again, with another pid, and with decimal values: the same atoms
+    // (fast-lane-review.test.ts pins which records the review lane takes).
     const again = lines.map((l) => l.replace(/\(pid:(\d+)\)/, '(pid:9$1)'));
     const decimal = [...lines, ...again].map((l) =>
       l.replace(/\(0x([0-9a-f]+)\)/i, '(1$1)'.replace(/[a-f]/gi, '7')),

@@ -92,6 +92,8 @@ const MAX_CHAIN = 8;
 export const MAX_RECORD = 1024;
 /** Hex digits of a value read as an exact Number (52 bits); decimal ones: MAX_EXACT_DIGITS (value-set.ts). */
 export const MAX_EXACT_HEX = 13;
+/** The least value whose decimal text is longer than a value key's number (MAX_VALUE_DIGITS digits). */
+const MAX_VALUE = 10 ** MAX_VALUE_DIGITS;
 
 const enum Arg {
   /** No argument, or a type id: every value. */
@@ -141,7 +143,7 @@ interface Pending {
   runs: string[];
   /** Scanned as a record of unknown form: only an unknown event may come of it. */
   unknownForm: boolean;
-  /** The accumulator's counts (review: the tally's records) before the line was read. */
+  /** The accumulator's counts (review: the tally's records and unknown records) before the line was read. */
   events: number;
   added: number;
   refused: number;
@@ -203,11 +205,17 @@ function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array):
  *
  * Review lane: a skeleton stands for a review atom's family (type, process,
  * kind, object, domain, severity); a later record of it is counted into the
- * atom of its value text, read from its digit runs, when that atom exists and
- * its first record is earlier. A record of a new value, a value written in
- * hex or with leading zeros, or one at or before its atom's first record
- * (whose text the atom may need) is the parser's. Records of unknown form
- * are the parser's too (the tally keeps the first of them whole).
+ * atom of its value, read from its digit runs as the parser reads them (hex
+ * and zero-led numbers as their decimal), when that atom exists and its
+ * first record is earlier. A record of a value no atom has yet makes the
+ * atom, holding its first record as the parser's event would: the
+ * skeleton's shape and the pid when every run reads back as its own digits,
+ * else the record's text (only when it has no run of blanks, which the
+ * parser would join). A value whose decimal is longer than a value key's
+ * number (MAX_VALUE_DIGITS), or a record at or before its atom's first
+ * (whose text the atom may need), is the parser's. A record of unknown form
+ * is the parser's while the tally keeps such records whole (the first
+ * MAX_UNKNOWN it is given); after that the lane counts and notes it.
  */
 export class FastLane implements RecordLane {
   private readonly table = new SkeletonTable<Skeleton>(MAX_SKELETONS, MAX_CHAIN);
@@ -247,8 +255,8 @@ export class FastLane implements RecordLane {
 
   /**
    * `noteUnknown` is what the caller does with a record of unknown form
-   * besides counting it (the accumulator counts): without it, such records
-   * stay the parser's.
+   * besides counting it (the accumulator, or the review tally, counts):
+   * without it, such records stay the parser's.
    */
   constructor(
     private readonly accumulator: RequirementAccumulator,
@@ -354,7 +362,12 @@ export class FastLane implements RecordLane {
         }
         break;
       }
-      // Refused and unknown records touch no atom: any place will do.
+      case Outcome.Unknown:
+        // Review: the tally keeps the first MAX_UNKNOWN records it is given whole; once it holds
+        // them, a later one is only counted and noted (the same list as the parser's alone).
+        if (this.review !== undefined && !this.review.unknownFull) return undefined;
+        break;
+      // Refused records touch no atom: any place will do.
     }
     this.found = s;
     return s.kind;
@@ -376,12 +389,13 @@ export class FastLane implements RecordLane {
         events: this.review?.events ?? 0,
         added: acc.added,
         refused: acc.refusedCount,
-        unknown: acc.unknownCount,
+        unknown: this.review?.unknownCount ?? acc.unknownCount,
       };
       return;
     }
     if (s.outcome === Outcome.Unknown) {
-      this.accumulator.countUnknown();
+      if (this.review !== undefined) this.review.countUnknown();
+      else this.accumulator.countUnknown();
       this.noteUnknown!({ file: this.file, line: this.line });
       this.unknownTaken++;
       return;
@@ -397,11 +411,12 @@ export class FastLane implements RecordLane {
           : review.table.find(s.family, this.reviewKind, this.reviewA, this.reviewB);
       if (a >= 0) review.count(a, s.failed, file, this.line);
       else {
-        // The record's text as its skeleton's shape and its pid (the value's digits are the
-        // atom's value text), when the pid reads back as the same digits; else the text.
+        // The record's text as its skeleton's shape and its pid, when the pid and the value's
+        // digits read back as the same digits (the value's as the atom's value text); else the
+        // text (a skeleton with a hex run has no shape).
         const pid = this.pidNumber();
         const record =
-          s.shape !== undefined && pid >= 0
+          s.shape !== undefined && pid >= 0 && !this.zeroLedValue()
             ? s.shape
             : this.bytes.toString('latin1', this.record, this.end);
         const k = this.reviewKind;
@@ -450,7 +465,7 @@ export class FastLane implements RecordLane {
     const acc = this.accumulator;
     const added = acc.added - p.added;
     const refused = acc.refusedCount - p.refused;
-    const unknown = acc.unknownCount - p.unknown;
+    const unknown = (this.review?.unknownCount ?? acc.unknownCount) - p.unknown;
     const runs = p.runs;
     if (event.kind === 'unknown') {
       if (this.noteUnknown === undefined || added + refused !== 0 || unknown !== 1) return;
@@ -512,22 +527,22 @@ export class FastLane implements RecordLane {
    * False when the parser must read it.
    */
   private matchReview(s: Skeleton, file: string, line: number): boolean {
-    // The value as numbers, read from the digit runs (no string made): canonical decimals only.
+    // The value as numbers, read from the digit runs (no string made).
     let kind = ValueKind.None;
     let a = 0;
     let b = 0;
     if (s.arg === Arg.Value) {
       kind = ValueKind.Decimal;
-      a = this.canonical(1);
+      a = this.valueNumber(1);
       if (a < 0) return false;
     } else if (s.arg === Arg.Range) {
       kind = ValueKind.Range;
-      a = this.canonical(1);
-      b = this.canonical(2);
+      a = this.valueNumber(1);
+      b = this.valueNumber(2);
       if (a < 0 || b < 0) return false;
     } else if (s.valueSuffix >= 0) {
       kind = ValueKind.TypeId;
-      a = this.canonical(1);
+      a = this.valueNumber(1);
       b = s.valueSuffix;
       if (a < 0) return false;
     }
@@ -555,16 +570,40 @@ export class FastLane implements RecordLane {
   }
 
   /**
-   * Run `r` as a Number when its digits are the parser's canonical decimal
-   * (argument-value text) of an exact Number: decimal, no leading zero, at
-   * most MAX_VALUE_DIGITS digits. Else -1.
+   * Run `r` as the Number the parser's value text for it is (normaliseNumber
+   * in src/trace/record.ts: hex and zero-led decimals become the number's
+   * canonical decimal) when that text is a value key's number (atom-table.ts:
+   * at most MAX_VALUE_DIGITS digits). Else -1.
    */
-  private canonical(r: number): number {
-    if ((this.runs.hex >> r) & 1) return -1;
-    const from = this.runs.bounds[2 * r]!;
+  private valueNumber(r: number): number {
+    const b = this.bytes;
+    let from = this.runs.bounds[2 * r]!;
     const to = this.runs.bounds[2 * r + 1]!;
-    if ((this.bytes[from] === 48 && to - from > 1) || to - from > MAX_VALUE_DIGITS) return -1;
-    return this.number(r);
+    // Leading zeros (`0x0036`, `054`) are not in the value: skipped, the last digit kept.
+    while (from < to - 1 && b[from] === 48) from++;
+    let n = 0;
+    if ((this.runs.hex >> r) & 1) {
+      // At most MAX_EXACT_HEX digits: exact; the decimal text may still be too long.
+      if (to - from > MAX_EXACT_HEX) return -1;
+      for (let k = from; k < to; k++) {
+        const c = b[k]!;
+        n = n * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+      }
+      return n < MAX_VALUE ? n : -1;
+    }
+    if (to - from > MAX_VALUE_DIGITS) return -1;
+    for (let k = from; k < to; k++) n = n * 10 + (b[k]! - 48);
+    return n;
+  }
+
+  /** True when a decimal value run has a leading zero (its digits are not the value text). */
+  private zeroLedValue(): boolean {
+    const b = this.bytes;
+    for (let r = 1; r < this.runs.count; r++) {
+      const from = this.runs.bounds[2 * r]!;
+      if (b[from] === 48 && this.runs.bounds[2 * r + 1]! - from > 1) return true;
+    }
+    return false;
   }
 
   /**

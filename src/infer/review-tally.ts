@@ -643,6 +643,21 @@ export class ReviewTally {
     return this.summary.events;
   }
 
+  /** Records of unknown form counted so far. */
+  get unknownCount(): number {
+    return this.summary.unknownCount;
+  }
+
+  /** True when the tally keeps no more records of unknown form: a later one is only counted. */
+  get unknownFull(): boolean {
+    return this.summary.unknown.length >= MAX_UNKNOWN;
+  }
+
+  /** Counts one more record of unknown form once `unknownFull` (the review fast lane's). */
+  countUnknown(): void {
+    this.summary.unknownCount++;
+  }
+
   /**
    * Counts the first record of a new atom of family id `family` and value
    * key (`kind`, `a`, `b`) (the review fast lane's: `record` is the text the

@@ -11,7 +11,8 @@
  * records into a review tally (src/infer/review-tally.ts) instead of
  * requirements: the same readers, threads and merge, another summary, and
  * the same fast lane, which counts a record of a skeleton it knows into the
- * atom of its value text (src/infer/fast-lane.ts); only `check --follow`'s
+ * atom of its value (and a record of unknown form once the tally keeps no
+ * more of them whole: src/infer/fast-lane.ts); only `check --follow`'s
  * learner, which is told every record, parses each.
  *
  * Does not read files or start threads: see src/cli/parallel/infer-shard.ts,
@@ -105,9 +106,14 @@ export class ShardLearner {
     const notUnderstood = this.notUnderstood;
     this.tally = mode.review ? new ReviewTally() : undefined;
     this.onReviewed = mode.onReviewed;
-    // Review: records of unknown form stay the parser's (the tally keeps the first whole).
+    // A record of unknown form the lane takes is noted as `learn` notes it (review: only once
+    // the tally keeps no more of them whole).
     this.lane = this.tally
-      ? new FastLane(this.accumulator, undefined, this.tally)
+      ? new FastLane(
+          this.accumulator,
+          (at) => notUnderstood.add(unjudgedRecordNote(at)),
+          this.tally,
+        )
       : new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
   }
 
