@@ -11,20 +11,18 @@
 import type { TracePosition } from '../trace/event';
 import { ruleFor } from './rule-for';
 import type { Statement } from '../policy/ast';
-import {
-  argumentText,
-  coveredAsLink,
-  describeAccess,
-  linkers,
-  type EventGroup,
-  type TraceReview,
-  atomGroup,
-} from './trace-review';
+import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
 import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
 import { evaluate } from '../policy/evaluate';
 import type { PolicyModel } from '../policy/model/types';
-import { linkingProcesses, type ReviewSummary } from '../infer/review-tally';
+import {
+  linkingProcesses,
+  TalliedAtom,
+  type ReviewAtom,
+  type ReviewSummary,
+} from '../infer/review-tally';
+import { KeyEvidence, wrongTypeEvidence, type WrongTypeEvidence } from './wrong-type-evidence';
 import { failurePlaceOrder } from './failure-order';
 
 /** Version of the `explain --format json` document. */
@@ -94,13 +92,6 @@ export interface Explanation {
   sections: ExplainSection[];
 }
 
-function sameAccessKey(g: Pick<EventGroup, 'event' | 'object'>): string {
-  const e = g.event;
-  return [e.process, e.kind, g.object, argumentText(e), e.kind === 'ability' ? e.domain : ''].join(
-    '\0',
-  );
-}
-
 function placed(
   rs: Array<{ file: string; line: number; column: number; summary: string }>,
 ): PlacedRule[] {
@@ -109,48 +100,17 @@ function placed(
 
 /** What explaining one failure group needs besides the group: the wrong-type evidence and the linking processes. */
 interface ExplainContext {
-  /** Where each (process, access) succeeded or is allowed, by type. */
-  okTypes: Map<string, OkPlaces>;
+  /** Where each (process, access) succeeded or is allowed, by type (src/review/wrong-type-evidence.ts). */
+  evidence: WrongTypeEvidence;
   linking: Set<string>;
   /** `--waive`: a failure the policy denies and a waiver covers is explained by its waiver. */
   waivers?: WaiverSet;
 }
 
-/**
- * The first place per type where one (process, access) succeeded or is
- * allowed: one type's held alone (most accesses are one type's; a trace of a
- * million distinct values paid a Map per access), a Map from the second.
- */
-type OkPlaces = OkPlace | Map<string, TracePosition>;
-
-interface OkPlace {
-  readonly type: string;
-  readonly position: TracePosition;
-}
-
-/** Notes a group that succeeded or is allowed as wrong-type evidence (the first place per type). */
-function noteOk(ok: ExplainContext['okTypes'], g: Pick<EventGroup, 'event' | 'object'>): void {
-  const k = sameAccessKey(g);
-  const type = g.event.securityType;
-  const had = ok.get(k);
-  if (had === undefined) ok.set(k, { type, position: g.event.position });
-  else if (had instanceof Map) {
-    if (!had.has(type)) had.set(type, g.event.position);
-  } else if (had.type !== type) {
-    ok.set(
-      k,
-      new Map([
-        [had.type, had.position],
-        [type, g.event.position],
-      ]),
-    );
-  }
-}
-
-/** The types and places of `places` (none when undefined), in the order noted. */
-function okEntries(places: OkPlaces | undefined): Array<[string, TracePosition]> {
-  if (places === undefined) return [];
-  return places instanceof Map ? [...places] : [[places.type, places.position]];
+/** What explaining a failure group reads of it: an EventGroup's fields but its key, and its first failure place. */
+interface FailureGroup extends Pick<EventGroup, 'event' | 'object' | 'failures' | 'verdict'> {
+  /** The first place of a denied record (none: the event's). */
+  firstFailure: TracePosition | undefined;
 }
 
 /**
@@ -158,27 +118,29 @@ function okEntries(places: OkPlaces | undefined): Array<[string, TracePosition]>
  * (`c.waivers`) is explained by its waiver (reason `waived`): its reason,
  * place and expiry.
  */
-function explainOne(g: EventGroup, c: ExplainContext): ExplainedFailure {
+function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFailure {
   const e = g.event;
   const v = g.verdict;
-  const linking = c.linking;
-  const first = g.failurePlaces[0] ?? e.position;
-  const waiver =
-    c.waivers && !v.allowed && !coveredAsLink(g, linking)
-      ? waiverForEvent(c.waivers, e)
-      : undefined;
-  const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
-  const others = okEntries(c.okTypes.get(sameAccessKey(g)))
-    .filter(([t]) => t !== e.securityType)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const first = g.firstFailure ?? e.position;
   // The monitor words a failed link like a failed attach; a linking process gets the link rule, as suggest emits it.
   const asLink =
     e.kind === 'attach' &&
     !v.allowed &&
-    (e.process === 'ln' || e.process.endsWith('/ln') || linking.has(e.process));
+    (e.process === 'ln' || e.process.endsWith('/ln') || c.linking.has(e.process));
+  // coveredAsLink (src/review/trace-review.ts) of the group.
+  const coveredLink = asLink && v.reason === 'attach-vs-link';
+  const waiver = c.waivers && !v.allowed && !coveredLink ? waiverForEvent(c.waivers, e) : undefined;
+  const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
+  // The hint is only for a failure the policy denies.
+  const others = v.allowed
+    ? []
+    : c.evidence
+        .places(i, g)
+        .filter(([t]) => t !== e.securityType)
+        .sort(([a], [b]) => (a < b ? -1 : 1));
   const rule = v.allowed ? undefined : asLink ? ruleFor({ ...e, kind: 'link' }) : ruleFor(e);
   const linkNote = asLink
-    ? coveredAsLink(g, linking)
+    ? coveredLink
       ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
       : '; the process creates links and the monitor words a failed link as an attach: the rule is allow_link'
     : '';
@@ -200,7 +162,7 @@ function explainOne(g: EventGroup, c: ExplainContext): ExplainedFailure {
     ...(rule ? { rule } : {}),
     consulted: placed(v.allowed ? v.grants : v.consulted),
     ...(!v.allowed && v.moreConsulted ? { moreConsulted: v.moreConsulted } : {}),
-    ...(others.length > 0 && !v.allowed
+    ...(others.length > 0
       ? {
           hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
         }
@@ -220,16 +182,17 @@ export function explainFailures(
   waivers?: WaiverSet,
 ): Explanation {
   const context: ExplainContext = {
-    okTypes: new Map(),
+    evidence: new KeyEvidence(),
     linking: linkers(review),
     ...(waivers ? { waivers } : {}),
   };
-  for (const g of review.groups)
-    if (g.successes > 0 || g.verdict.allowed) noteOk(context.okTypes, g);
+  review.groups.forEach((g, i) => {
+    if (g.successes > 0 || g.verdict.allowed) context.evidence.note(i, g);
+  });
   const byReason = new Map<string, ExplainedFailure[]>();
-  for (const g of review.groups) {
+  for (const [i, g] of review.groups.entries()) {
     if (g.failures === 0) continue;
-    const item = explainOne(g, context);
+    const item = explainOne({ ...g, firstFailure: g.failurePlaces[0] }, i, context);
     const list = byReason.get(item.reason) ?? [];
     list.push(item);
     byReason.set(item.reason, list);
@@ -247,6 +210,13 @@ export function explainFailures(
     failures: review.failures,
     sections,
   };
+}
+
+/** An atom's first failure place (it has failures): a tally row's read from its columns, without the others. */
+function firstFailurePlace(a: ReviewAtom): TracePosition | undefined {
+  if (!(a instanceof TalliedAtom)) return a.failurePlaces[0];
+  const t = a.table;
+  return { file: t.files[t.failFile.at(a.row)]!, line: t.failLine.at(a.row) };
 }
 
 /** An atom in no section (no failure, or a reason explain does not print). */
@@ -273,7 +243,7 @@ export function explainSummary(
 ): number {
   const atoms = summary.atoms;
   const linking = linkingProcesses(atoms);
-  const context: ExplainContext = { okTypes: new Map(), linking };
+  const context: ExplainContext = { evidence: wrongTypeEvidence(atoms), linking };
   const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
   // Each atom's section (NO_SECTION: none, or no failure) and how many each section holds.
   const sectionOfAtom = new Uint8Array(atoms.length).fill(NO_SECTION);
@@ -282,7 +252,7 @@ export function explainSummary(
     const a = atoms.at(i)!;
     const event = a.event;
     const v = evaluate(model, event);
-    if (a.successes > 0 || v.allowed) noteOk(context.okTypes, { event, object: a.object });
+    if (a.successes > 0 || v.allowed) context.evidence.note(i, { event, object: a.object });
     // A reason without a section is not printed, as explainFailures leaves it out.
     const s = a.failures > 0 ? sectionOf.get(v.allowed ? 'allowed-now' : v.reason) : undefined;
     if (s !== undefined) {
@@ -301,7 +271,14 @@ export function explainSummary(
       if (sectionOfAtom[i] !== s) continue;
       const a = atoms.at(i)!;
       const event = a.event;
-      visit.failure(explainOne(atomGroup(a, event, evaluate(model, event)), context));
+      const g: FailureGroup = {
+        event,
+        object: a.object,
+        failures: a.failures,
+        verdict: evaluate(model, event),
+        firstFailure: firstFailurePlace(a),
+      };
+      visit.failure(explainOne(g, i, context));
     }
     groups += counts[s]!;
   }
