@@ -3,14 +3,15 @@
  * them) and the review tally (as `check`, `explain` and `harden` read it),
  * into one result, so a summary serves every command.
  *
- * Files large enough for the threaded readers are read twice, once by each
- * learner, each on every core; everything else (and standard input, which
- * cannot be read twice) once, in this thread, every record handed to both
- * learners (without the fast lane, which takes records away from the sink:
- * one pass so is faster than a pass with the lane and one for the tally,
- * docs/fleet.md). Both ways give what the two readers give separately (the
- * learners' results do not depend on how the records reach them:
- * src/cli/parallel/ tests).
+ * Named files are read twice, once by each learner with its fast lane: on
+ * every core when large enough for the threaded readers, else in this thread
+ * (two passes with the lanes cost less than one pass handing every record to
+ * both, docs/performance.md "summarize (issue 18, fifth round)"). Standard
+ * input, which cannot be read twice, is read once, every record handed to
+ * both learners (without the fast lane, which takes records away from the
+ * sink). Every way gives what the two readers give separately (the learners'
+ * results do not depend on how the records reach them: src/cli/parallel/
+ * tests).
  */
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';
@@ -25,6 +26,8 @@ export async function learnAndTally(
   io: CliIo,
 ): Promise<ShardResult> {
   const filter = traceFilterFrom(args);
+  const learner = new ShardLearner(filter, MAX_LISTED_LINES);
+  const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
   if (!files.includes('-')) {
     const learned = await readTracesParallel(files, filter, io, MAX_LISTED_LINES);
     if (learned !== undefined) {
@@ -33,9 +36,15 @@ export async function learnAndTally(
       });
       if (tallied?.review) return { ...learned, review: tallied.review };
     }
+    // With a lane the reader counts the records (the lane's reach no sink).
+    const records = await readTraceEvents(files, filter, io, learner.sink());
+    await readTraceEvents(files, filter, io, tally.sink());
+    return {
+      ...learner.result(),
+      records: Object.fromEntries(records),
+      review: tally.result().review!,
+    };
   }
-  const learner = new ShardLearner(filter, MAX_LISTED_LINES);
-  const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
   const learn = learner.sink();
   const count = tally.sink();
   // The learner notes the lines not understood; the tally's notes are the same places.

@@ -20,7 +20,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { InputError } from '../errors';
-import type { ProcessEvent, UnknownEvent } from '../trace/event';
+import type { ProcessEvent, TracePosition, UnknownEvent } from '../trace/event';
 import { AtomCollector } from './review-tally';
 import {
   addUnknown,
@@ -31,6 +31,7 @@ import {
   reviewSummaryOf,
   UNKNOWN_FIELDS,
   unknownLine,
+  type ReviewAtomLine,
 } from './summary-review';
 import {
   addRequirement,
@@ -101,6 +102,26 @@ function line(entry: string, fields: Record<string, unknown>): string {
 
 const bySort = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const REVIEW_ATOM_HEAD = `{"schema":"${SUMMARY_SCHEMA}","entry":"review-atom","record":`;
+
+/**
+ * The line of a review atom, as `line` writes it from REVIEW_ATOM_FIELDS, by
+ * hand (the most numerous line): every string through JSON.stringify, so it is
+ * escaped as there; `files` holds each file name's JSON once. The counts and
+ * line numbers are safe integers (the tally's columns), written as JSON writes
+ * them. src/infer/summary-codec.test.ts compares it with `line` on hostile text.
+ */
+export function reviewAtomJson(a: ReviewAtomLine, files: Map<string, string>): string {
+  const place = (p: TracePosition): string => {
+    let file = files.get(p.file);
+    if (file === undefined) files.set(p.file, (file = JSON.stringify(p.file)));
+    return `{"file":${file},"line":${p.line}}`;
+  };
+  let places = '';
+  for (const p of a.failurePlaces) places += places === '' ? place(p) : `,${place(p)}`;
+  return `${REVIEW_ATOM_HEAD}${JSON.stringify(a.record)},"first":${place(a.first)},"failures":${a.failures},"successes":${a.successes},"failurePlaces":[${places}]}\n`;
+}
+
 /** The lines of a summary, in the format's one order. */
 export function* summaryLines(summary: Summary): Generator<string> {
   const { inferred, review } = summary.learned;
@@ -130,8 +151,8 @@ export function* summaryLines(summary: Summary): Generator<string> {
     yield line('linker', { process: p });
   for (const p of [...inferred.requirements.attachers].sort(bySort))
     yield line('attacher', { process: p });
-  for (const a of review.atoms)
-    yield line('review-atom', writeRecord(REVIEW_ATOM_FIELDS, reviewAtomLine(a)));
+  const files = new Map<string, string>();
+  for (const a of review.atoms) yield reviewAtomJson(reviewAtomLine(a), files);
   for (const u of review.unknown)
     yield line('unknown', writeRecord(UNKNOWN_FIELDS, unknownLine(u)));
   for (const d of inferred.refused) yield line('refused', writeRecord(DIAGNOSTIC_FIELDS, d));

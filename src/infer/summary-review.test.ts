@@ -9,12 +9,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { learnBytes } from '../test-utils/learn-summary';
-import { SummaryDecoder, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
+import { reviewAtomJson, SummaryDecoder, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
+import { readsAsItself, REVIEW_ATOM_FIELDS, reviewAtomLine } from './summary-review';
+import { writeRecord } from './summary-fields';
+import { TracePushParser } from '../trace/push-parser';
+import { parseRecord } from '../trace/record';
+import { isShape } from './atom-table';
 import { SummaryLineReader } from './summary-lines';
 import type { Summary } from './summary';
 import { SecpolgenerateParser } from '../trace/secpolgenerate';
-import type { TraceEvent } from '../trace/event';
-import { emptyReviewSummary, tallyEvents, type ReviewSummary } from './review-tally';
+import type { TraceEvent, TracePosition } from '../trace/event';
+import {
+  emptyReviewSummary,
+  tallyEvents,
+  TalliedAtom,
+  type ReviewAtom,
+  type ReviewSummary,
+} from './review-tally';
 // Review atoms compare by what they tell (the lane's hold a record's shape).
 import '../test-utils/atom-equality';
 
@@ -226,5 +237,130 @@ describe('the review part of a summary', () => {
       expect(r.atoms).toHaveLength(2);
       expect([r.events, r.failures, r.successes]).toEqual([3, 2, 1]);
     });
+  });
+});
+
+/** Record texts a hostile trace may hold: quotes, backslashes, controls, blanks, non-ASCII, surrogates. */
+const HOSTILE_RECORDS = [
+  'error: a (pid:1) type t_t lacks ability IO as root',
+  'info: a (pid:1) type t_t uses ability SETUID(1000) as non-root',
+  'error: a (pid:2) type t_t lacks ability PATHSPACE as root',
+  'info: a (pid:1) type t_t uses ability CHANNEL_CONNECT(3) (fs_t) as root',
+  'error: a (pid:1) type t_t created link to path /a"b\\c',
+  "error: a (pid:1) of type t_t failed to attach to path /q'r: EPERM",
+  'error: a (pid:1) type t_t sent an unregistered sigevent',
+  'info:',
+  'error: a (pid:1) type t_t lacks ability IO as root ',
+  'error: a (pid:1)  type t_t lacks ability IO as root',
+  'error: a (pid:1) type t_t lacks ability IO as root\r',
+  'error: a (pid:1) type t_t lacks\tability IO as root',
+  'error: a\u001b[31m (pid:1) type t_t lacks ability IO as root',
+  'error: a (pid:1) type t_t lacks ability IO as root\u007f',
+  'error: \u00e9t\u00e9 (pid:1) type t_t lacks ability IO as root',
+  'error: a (pid:1) of type t_t created link to path /x\u2028y',
+  'error: a (pid:1) of type t_t created link to path /x\u2029y',
+  'error: a (pid:1) of type t_t created link to path /\ud800z',
+  'error: a (pid:1) of type t_t created link to path /\udfff',
+  'error: a (pid:1) of type t_t created link to path /\ud83d\ude00',
+  '\ufeffinfo: a (pid:1) type t_t uses ability IO as root',
+  'Jan 1 00:00:00 info: a (pid:1) type t_t uses ability IO as root',
+  '{"schema":"secpol-learn/trace-event@1","record":"info: a (pid:1) type t_t uses ability IO as root"}',
+  ' info: a (pid:1) type t_t uses ability IO as root',
+  `error: a (pid:1) of type t_t created link to path /${'x'.repeat(70_000)}`,
+];
+
+describe('writing review atoms without parsing them again', () => {
+  it('a text that reads as itself is what the trace parser reads from it alone (parseRecordText)', () => {
+    const itself: string[] = [];
+    for (const text of HOSTILE_RECORDS) {
+      if (!readsAsItself(text)) continue;
+      itself.push(text);
+      for (const line of [1, 7]) {
+        const place = { file: 'h.log', line };
+        const events: TraceEvent[] = [];
+        let warned = false;
+        const parser = new TracePushParser({
+          file: place.file,
+          firstLine: line,
+          times: false,
+          onEvent: (e) => events.push(e),
+          onDiagnostic: () => (warned = true),
+        });
+        parser.feed(Buffer.from(`${text}\n`));
+        parser.end();
+        expect(events).toEqual([parseRecord(text, place)]);
+        expect(events[0]!.record).toBe(text);
+        if (events[0]!.kind !== 'unknown') expect(warned).toBe(false);
+      }
+    }
+    expect(itself).toEqual(HOSTILE_RECORDS.slice(0, 8));
+  });
+
+  it('writes every atom of sample, generated and hostile traces as it writes the atom as plain data', async () => {
+    const hostile = Buffer.from(
+      HOSTILE_RECORDS.flatMap((r) => [r, r.replace('(pid:1)', '(pid:9)'), r]).join('\n'),
+    );
+    const traces: Array<[string, Buffer]> = [
+      ['h.log', hostile],
+      ['gen.log', await generatedTrace(11, 3000, 0.05)],
+      ['s.log', fs.readFileSync(path.join(SAMPLES, 'seed-walkthrough', 'trace.log'))],
+    ];
+    let fast = 0;
+    let slow = 0;
+    // The review lane's atoms hold a shape of their record, the others its text or event.
+    let shapes = 0;
+    for (const [file, bytes] of traces)
+      for (const a of learnBytes(file, bytes).learned.review!.atoms) {
+        if (!(a instanceof TalliedAtom)) throw new Error('the tally holds rows');
+        // A plain atom is written through its event (recordOf), the way every atom was.
+        const plain: ReviewAtom = {
+          key: a.key,
+          event: a.event,
+          object: a.object,
+          value: a.value,
+          failures: a.failures,
+          successes: a.successes,
+          failurePlaces: a.failurePlaces,
+        };
+        expect(reviewAtomLine(a)).toEqual(reviewAtomLine(plain));
+        if (readsAsItself(a.event.record)) fast++;
+        else slow++;
+        if (isShape(a.heldFirst()[0])) shapes++;
+      }
+    expect(fast).toBeGreaterThan(100);
+    expect(slow).toBeGreaterThan(3);
+    expect(shapes).toBeGreaterThan(10);
+  });
+
+  it('writes an atom line by hand exactly as JSON.stringify writes it, hostile strings escaped alike', () => {
+    const strings = [
+      'plain',
+      'a"b\\c/d',
+      Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join(''),
+      '\u007f\u0085\u00ad\u2028\u2029\u202e\ufeff',
+      '\ud800',
+      'x\udfffy',
+      '\udc00\ud800',
+      '\ud83d\ude00',
+      '',
+    ];
+    const at = (file: string, line: number): TracePosition => ({ file, line });
+    const files = new Map<string, string>();
+    for (const s of strings)
+      for (const places of [
+        [],
+        [at(s, 1)],
+        Array.from({ length: 8 }, (_, i) => at(`${s}${i % 2}`, i + 1)),
+      ]) {
+        const l = {
+          record: `error: ${s}`,
+          first: at(s, Number.MAX_SAFE_INTEGER),
+          failures: places.length,
+          successes: Number.MAX_SAFE_INTEGER,
+          failurePlaces: places,
+        };
+        const expected = `${JSON.stringify({ schema: SUMMARY_SCHEMA, entry: 'review-atom', ...writeRecord(REVIEW_ATOM_FIELDS, l) })}\n`;
+        expect(reviewAtomJson(l, files)).toBe(expected);
+      }
   });
 });

@@ -16,11 +16,13 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { byPlace } from '../diagnostics/first-by-place';
 import type { ProcessEvent, TraceEvent, TracePosition, UnknownEvent } from '../trace/event';
 import { argumentText, argumentValueText } from '../trace/event-text';
-import { MAX_LINE_BYTES } from '../trace/grammar';
+import { ERROR_KEY, INFO_KEY, MAX_LINE_BYTES } from '../trace/grammar';
 import { TracePushParser } from '../trace/push-parser';
+import { isShape } from './atom-table';
 import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
+  TalliedAtom,
   type AtomCollector,
   type ReviewAtom,
   type ReviewSummary,
@@ -132,11 +134,46 @@ function recordOf(e: ProcessEvent): string {
     : `${head} created link to path ${e.path}`;
 }
 
+/**
+ * True when the trace parser, reading `text` alone as a line (parseRecordText),
+ * reads it as `parseRecord(text, place)` with that very text: printable ASCII
+ * (nothing the UTF-8 round trip, `visible` or cleanLine's escapes change), a
+ * record key first (no prefix to strip), no blank at the end (cleanLine trims
+ * it) and no run of blanks (closeRecord collapses it), no longer than a line.
+ * src/infer/summary-review.test.ts checks it against the parser on hostile text.
+ */
+export function readsAsItself(text: string): boolean {
+  return (
+    text.length <= MAX_LINE_BYTES &&
+    (text.startsWith(INFO_KEY) || text.startsWith(ERROR_KEY)) &&
+    !NOT_ITSELF.test(text)
+  );
+}
+/** A character outside printable ASCII, a run of blanks, a blank at the end. */
+const NOT_ITSELF = /[^ -~]| {2}| $/;
+
+/**
+ * The text an atom is written with (recordOf), without parsing when the tally
+ * holds its first record as a text or a shape: its event is then
+ * `parseRecord` of that text at its place (review-tally.ts, rowEvent), which a
+ * text that reads as itself gives again, the same access.
+ */
+function atomRecord(a: ReviewAtom): string {
+  if (a instanceof TalliedAtom) {
+    const [held] = a.heldFirst();
+    if (typeof held === 'string' || isShape(held)) {
+      const text = a.record;
+      if (readsAsItself(text)) return text;
+    }
+  }
+  return recordOf(a.event);
+}
+
 /** The line of an atom. */
 export function reviewAtomLine(a: ReviewAtom): ReviewAtomLine {
   return {
-    record: recordOf(a.event),
-    first: a.event.position,
+    record: atomRecord(a),
+    first: a instanceof TalliedAtom ? a.position : a.event.position,
     failures: a.failures,
     successes: a.successes,
     failurePlaces: a.failurePlaces,

@@ -15,7 +15,7 @@ import { traceFilterOptions } from '../read-traces';
 import { summaryLines } from '../../infer/summary-codec';
 import type { CliIo } from '../io';
 
-/** Bytes gathered before each write. */
+/** Characters gathered before each write. */
 const WRITE_BYTES = 1 << 20;
 
 /** Writes text, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
@@ -57,18 +57,15 @@ export const summarizeCommand: CommandImpl = {
     io.stderr.write(
       `secpol-learn summarize: ${learned.inferred.requirements.byKey.size} requirement(s) from ${learned.eventCount} event(s) in ${summary.inputs.length} input(s); ${learned.notUnderstoodCount} line(s) not understood\n`,
     );
-    let pending: string[] = [];
-    let bytes = 0;
+    let pending = '';
     for (const line of summaryLines(summary)) {
-      pending.push(line);
-      bytes += line.length;
-      if (bytes >= WRITE_BYTES) {
-        await write(io, pending.join(''));
-        pending = [];
-        bytes = 0;
+      pending += line;
+      if (pending.length >= WRITE_BYTES) {
+        await write(io, pending);
+        pending = '';
       }
     }
-    if (pending.length > 0) await write(io, pending.join(''));
+    if (pending.length > 0) await write(io, pending);
     return ExitCode.OK;
   },
 };
