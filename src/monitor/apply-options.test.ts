@@ -232,6 +232,30 @@ describe('dedup identity: numeric keys and the check tree say what the joined te
     expect(f.stats.repeats).toBe(4);
   });
 
+  test('arguments: one check per printed argument, whatever its kind (value, range, type id, none)', () => {
+    const check = (arg: string): string =>
+      `error: sbin/a (pid:1) type t lacks ability MAP_FIXED${arg} as root`;
+    const distinct = ['(1)', '(1 - 5)', '(1 - 6)', '(2 - 5)', '(1) (fs_t)', '(1) (gs_t)'];
+    const more = ['(2) (fs_t)', ' (fs_t)', '', '(15)', '(15 - 15)'];
+    // The same printed argument as one above: hex and blanks are read to the same text.
+    const repeats = ['(0x1)', '(1-5)', '(0x1 - 0x6)', '(1) (fs_t)', '(0xf)', '(0xF - 15)'];
+    const f = new MonitorFilter({});
+    const lines = [...distinct, ...more, ...repeats].map(check).join('\n');
+    const shown = parseTraceText(lines).events.filter((e) => f.accept(e));
+    expect(shown.map(formatEvent)).toEqual([...distinct, ...more].map(check));
+    expect(f.stats.repeats).toBe(repeats.length);
+  });
+
+  test('-i: a late check is another check than the same check early; late repeats are removed', () => {
+    const at = (s: number, arg: number): string =>
+      `[${s}.000] error: sbin/a (pid:1) type t lacks ability SETUID(${arg}) as root`;
+    const f = new MonitorFilter({ interval: 10 });
+    const text = [at(0, 1), at(1, 1), at(20, 1), at(21, 1), at(22, 2), at(23, 2)].join('\n');
+    const shown = parseTraceText(text).events.filter((e) => f.accept(e));
+    expect(shown.map((e) => e.time)).toEqual([0, 20, 22]);
+    expect(f.stats.repeats).toBe(3);
+  });
+
   test('checks differing in one part only are distinct: severity, type, domain, argument', () => {
     const lines = [
       'error: sbin/a (pid:1) type t lacks ability SETUID(1) as root',

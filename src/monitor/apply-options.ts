@@ -14,8 +14,8 @@
  * trace does not say when that was, so the oldest go first. Output only grows
  * by this, never loses an event. Does not parse or print: see trace/.
  */
-import type { TraceEvent } from '../trace/event';
-import { argumentText } from '../trace/event-text';
+import type { AbilityArgument, TraceEvent } from '../trace/event';
+import { KeyMemory } from './key-memory';
 
 /** secpolmonitor options, as booleans and lists. */
 export interface MonitorOptions {
@@ -76,18 +76,22 @@ export class MonitorFilter {
    * pid is a canonical decimal under PID_LIMIT (no string built or hashed per
    * record), else the text `PROCESS:CHECK:PID`; a pair always gets the same one
    * of the two forms, and a number never equals a string, so the keys are as
-   * distinct as the pairs. With `-c`, `PROCESS * maxIds + CHECK`.
+   * distinct as the pairs. With `-c`, `PROCESS * maxIds + CHECK`. Held
+   * in typed arrays, not a Set (./key-memory.ts).
    */
-  private readonly seen = new Set<string | number>();
+  private readonly seen = new KeyMemory();
   /**
    * Check ids by the check's parts, one level each (severity, security type,
-   * ability, domain, argument text and `-i` phase): the first four are the
-   * parser's interned strings, whose hashes V8 keeps, so no check text is
-   * built or hashed per record. The same ids as a map of the joined text: no
-   * part holds a NUL (the parser reads it as `?`), so the parts are as
-   * distinct as the text.
+   * ability, domain, then the argument's parts by its kind), a tree for each
+   * `-i` phase: the first four are the parser's interned strings, whose
+   * hashes V8 keeps, and the argument's parts are its own strings, so no
+   * check text is built or hashed per record. The same ids as a map of the
+   * check's text (the argument as `argumentText` prints it, then the phase):
+   * on the arguments the trace stage makes, whose numbers are canonical
+   * decimals and type names identifiers, equal parts are equal texts.
    */
   private checkIds: CheckTree = new Map();
+  private lateCheckIds: CheckTree = new Map();
   private checkCount = 0;
   private readonly processIds = new Map<string, number>();
   private readonly firstTime = new Map<string, number>();
@@ -132,7 +136,7 @@ export class MonitorFilter {
     if (!this.nameMatches(e.process)) return false;
     // Repeats are removed among ability checks only (see the contract above).
     const dedup = !o.repeats && e.kind === 'ability';
-    let phase = '';
+    let late = false;
     // -i only changes what counts as a repeat: with -r nothing is, so no times are kept.
     if (o.interval !== undefined && dedup) {
       if (e.time === undefined) this.stats.missingTimes = true;
@@ -140,17 +144,20 @@ export class MonitorFilter {
         const who = o.combine ? e.process : `${e.process}\0${e.pid}`;
         const first = this.firstTime.get(who);
         if (first === undefined) this.firstTime.set(who, e.time);
-        else if (e.time - first > o.interval) phase = '\0late';
+        else if (e.time - first > o.interval) late = true;
       }
     }
     if (dedup) {
-      const key = this.dedupKey(e, phase);
-      if (this.seen.has(key)) {
+      const key = this.dedupKey(e, late);
+      if (!this.seen.add(key)) {
         this.stats.repeats++;
         return false;
       }
-      this.seen.add(key);
-      if (this.seen.size > this.maxRemembered) this.stats.forgotten += forgetOldest(this.seen);
+      if (this.seen.size > this.maxRemembered) {
+        const drop = oldestQuarter(this.seen.size);
+        this.seen.forgetOldest(drop);
+        this.stats.forgotten += drop;
+      }
       if (this.firstTime.size > this.maxRemembered) {
         // A process whose first time is forgotten could have a late check taken for a
         // repeat: forget every check too, so nothing is ever removed wrongly.
@@ -163,21 +170,17 @@ export class MonitorFilter {
   }
 
   /** The dedup key of an ability event's (process, check); ids are dropped with the keys, never reused while a key holds them. */
-  private dedupKey(e: Extract<TraceEvent, { kind: 'ability' }>, phase: string): string | number {
+  private dedupKey(e: Extract<TraceEvent, { kind: 'ability' }>, late: boolean): string | number {
     const maxIds = this.maxIds;
     if (this.checkCount >= maxIds || this.processIds.size >= maxIds) this.forgetAll();
     const a = e.ability;
     const withArg = !a.dynamic || this.ranged.has(a.policyName) || this.ranged.has(a.monitorName);
-    const leaf = level(
-      level(level(level(this.checkIds, e.severity), e.securityType), a.policyName),
+    const tree = late ? this.lateCheckIds : this.checkIds;
+    const leaf = argumentIdsOf(
+      level(level(level(tree, e.severity), e.securityType), a.policyName),
       e.domain,
     );
-    const argument = (withArg ? argumentText(e.argument) : '') + phase;
-    let c = leaf.get(argument);
-    if (c === undefined) {
-      c = this.checkCount++;
-      leaf.set(argument, c);
-    }
+    const c = this.argumentId(leaf, withArg ? e.argument : NO_ARGUMENT);
     let p = this.processIds.get(e.process);
     if (p === undefined) {
       p = this.processIds.size;
@@ -190,11 +193,39 @@ export class MonitorFilter {
     return pid >= 0 ? pair * PID_LIMIT + pid : `${p}:${c}:${e.pid}`;
   }
 
+  /** The check id of `argument` under `ids`: its own, or a new one. */
+  private argumentId(ids: ArgumentIds, argument: AbilityArgument): number {
+    switch (argument.kind) {
+      case 'none':
+        if (ids.none < 0) ids.none = this.checkCount++;
+        return ids.none;
+      case 'value':
+        return this.idUnder((ids.values ??= new Map()), argument.value);
+      case 'range':
+        return this.idUnder(level((ids.ranges ??= new Map()), argument.start), argument.end);
+      case 'type-id':
+        return this.idUnder(
+          level((ids.typeIds ??= new Map()), argument.typeName),
+          argument.value ?? NO_VALUE,
+        );
+    }
+  }
+
+  private idUnder(ids: Map<string, number>, key: string): number {
+    let c = ids.get(key);
+    if (c === undefined) {
+      c = this.checkCount++;
+      ids.set(key, c);
+    }
+    return c;
+  }
+
   /** Forgets every check (shown again if repeated): the ids start over. */
   private forgetAll(): void {
     this.stats.forgotten += this.seen.size;
     this.seen.clear();
     this.checkIds = new Map();
+    this.lateCheckIds = new Map();
     this.checkCount = 0;
     this.processIds.clear();
   }
@@ -223,20 +254,57 @@ function pidNumber(pid: string): number {
   return v < PID_LIMIT ? v : -1;
 }
 
-/** Drops the oldest quarter of a Set's or Map's entries (insertion order); returns how many. */
-function forgetOldest<K>(memory: Set<K> | Map<K, number>): number {
-  const drop = Math.max(1, Math.floor(memory.size / 4));
+/** How many of `size` remembered entries are forgotten at once: the oldest quarter, at least one. */
+function oldestQuarter(size: number): number {
+  return Math.max(1, Math.floor(size / 4));
+}
+
+/** Drops the oldest quarter of a Map's entries (insertion order). */
+function forgetOldest<K>(memory: Map<K, number>): void {
+  const drop = oldestQuarter(memory.size);
   let dropped = 0;
   for (const key of memory.keys()) {
     if (dropped === drop) break;
     memory.delete(key);
     dropped++;
   }
-  return dropped;
 }
 
-/** The identity of an ability check, what `-r` off collapses, level by level (a dynamic ability's argument counts only with `-S`). */
-type CheckTree = Map<string, Map<string, Map<string, Map<string, Map<string, number>>>>>;
+/**
+ * The identity of an ability check, what `-r` off collapses, level by level
+ * (a dynamic ability's argument counts only with `-S`), down to its argument's
+ * ids: see ArgumentIds.
+ */
+type CheckTree = Map<string, Map<string, Map<string, Map<string, ArgumentIds>>>>;
+
+/**
+ * Check ids of one (severity, type, ability, domain) by the argument's parts:
+ * kind `none` in `none` (-1 until it has one); `value` by its value in
+ * `values`; `range` by its start in `ranges`, then its end; `type-id` by its
+ * type name in `typeIds`, then its value (NO_VALUE when it has none).
+ */
+interface ArgumentIds {
+  none: number;
+  values: Map<string, number> | undefined;
+  ranges: Map<string, Map<string, number>> | undefined;
+  typeIds: Map<string, Map<string, number>> | undefined;
+}
+
+/** A type id's value when it has none: no value is this text (values are decimals). */
+const NO_VALUE = '-';
+
+/** The argument every check has when its argument does not count (a dynamic ability without `-S`). */
+const NO_ARGUMENT: AbilityArgument = { kind: 'none' };
+
+/** The argument ids under `domain` in `tree`, made when missing. */
+function argumentIdsOf(tree: Map<string, ArgumentIds>, domain: string): ArgumentIds {
+  let ids = tree.get(domain);
+  if (ids === undefined) {
+    ids = { none: -1, values: undefined, ranges: undefined, typeIds: undefined };
+    tree.set(domain, ids);
+  }
+  return ids;
+}
 
 /** The map under `key` in `tree`, made when missing. */
 function level<V>(tree: Map<string, Map<string, V>>, key: string): Map<string, V> {
