@@ -262,6 +262,12 @@ export class AtomTable {
     return { kind: ValueKind.Text, a: this.textId(v), b: 0 };
   }
 
+  /** Row `i`'s second value number as `add` took it: a range's end (`b` holds its length). */
+  end(i: number): number {
+    const b = this.b.at(i);
+    return this.kind.at(i) === ValueKind.Range ? this.a.at(i) + b : b;
+  }
+
   /** Row `i`'s value text. */
   value(i: number): string {
     switch (this.kind.at(i) as ValueKind) {
@@ -270,7 +276,7 @@ export class AtomTable {
       case ValueKind.Decimal:
         return String(this.a.at(i));
       case ValueKind.Range:
-        return [this.a.at(i), this.a.at(i) + this.b.at(i)].join('-');
+        return [this.a.at(i), this.end(i)].join('-');
       case ValueKind.TypeId:
         return [this.a.at(i), this.texts[this.b.at(i)]].join('');
       default:

@@ -284,7 +284,7 @@ function rowRuns(
     case 'value':
       return k === ValueKind.Decimal ? [String(t.a.at(r)), ''] : undefined;
     case 'range':
-      return k === ValueKind.Range ? [String(t.a.at(r)), String(t.b.at(r))] : undefined;
+      return k === ValueKind.Range ? [String(t.a.at(r)), String(t.end(r))] : undefined;
     case 'type-id':
       return k === ValueKind.TypeId ? [String(t.a.at(r)), ''] : undefined;
   }
