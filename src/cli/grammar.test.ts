@@ -259,6 +259,26 @@ describe('pipes as trace inputs', () => {
     );
   });
 
+  it('summarize reads a process substitution and a named pipe once, like the file', async () => {
+    // Read twice, a pipe is empty the second time (the review atoms were lost) and a FIFO waits
+    // for a writer that never comes.
+    const expected = (await runCli(['summarize', TRACE])).stdout;
+    expect(expected).toContain('review-atom');
+    const fifo = path.join(dir, 'summary.fifo');
+    const r = shell(
+      `$CLI summarize <(cat ${TRACE}) > ${dir}/sub.jsonl && mkfifo ${fifo} && (cat ${TRACE} > ${fifo} &) && timeout 60 $CLI summarize ${fifo} > ${dir}/fifo.jsonl; echo "summarize $?"`,
+    );
+    expect(r.stdout).toBe('summarize 0\n');
+    const asFile = (text: string, name: RegExp): string =>
+      text.replace(name, JSON.stringify(TRACE).slice(1, -1));
+    expect(asFile(readFileSync(path.join(dir, 'sub.jsonl'), 'utf8'), /\/dev\/fd\/\d+/g)).toBe(
+      expected,
+    );
+    expect(asFile(readFileSync(path.join(dir, 'fifo.jsonl'), 'utf8'), new RegExp(fifo, 'g'))).toBe(
+      expected,
+    );
+  }, 120_000);
+
   it('monitor reads a named pipe', async () => {
     const fifo = path.join(dir, 'monitor.fifo');
     const r = shell(`mkfifo ${fifo} && (cat ${OTHER} > ${fifo} &) && $CLI monitor -aps ${fifo}`);

@@ -6,13 +6,15 @@
  * Named files are read twice, once by each learner with its fast lane: on
  * every core when large enough for the threaded readers, else in this thread
  * (two passes with the lanes cost less than one pass handing every record to
- * both, docs/performance.md "summarize (issue 18, fifth round)"). Standard
- * input, which cannot be read twice, is read once, every record handed to
- * both learners (without the fast lane, which takes records away from the
+ * both, docs/performance.md "summarize (issue 18, fifth round)"). Only regular
+ * files are read twice: standard input, a pipe (`<(…)`, `/dev/stdin`) or a
+ * FIFO would be empty, or wait for a writer, the second time. They are read
+ * once, every record handed to both learners (without the fast lane, which takes records away from the
  * sink). Every way gives what the two readers give separately (the learners'
  * results do not depend on how the records reach them: src/cli/parallel/
  * tests).
  */
+import { statSync } from 'node:fs';
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';
 import { readTracesParallel } from './parallel/read-parallel';
@@ -28,7 +30,7 @@ export async function learnAndTally(
   const filter = traceFilterFrom(args);
   const learner = new ShardLearner(filter, MAX_LISTED_LINES);
   const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
-  if (!files.includes('-')) {
+  if (files.every(readableTwice)) {
     const learned = await readTracesParallel(files, filter, io, MAX_LISTED_LINES);
     if (learned !== undefined) {
       const tallied = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
@@ -61,4 +63,15 @@ export async function learnAndTally(
     records: Object.fromEntries(records),
     review: tally.result().review!,
   };
+}
+
+/** Whether reading `file` again gives its bytes again: a regular file (not `-`, a pipe, a FIFO, a device). */
+function readableTwice(file: string): boolean {
+  if (file === '-') return false;
+  try {
+    return statSync(file).isFile();
+  } catch {
+    // The reader reports it (one pass, as for any input it cannot open).
+    return false;
+  }
 }
