@@ -9,10 +9,10 @@
  * both, docs/performance.md "summarize (issue 18, fifth round)"). Only regular
  * files are read twice: standard input, a pipe (`<(…)`, `/dev/stdin`) or a
  * FIFO would be empty, or wait for a writer, the second time. They are read
- * once, every record handed to both learners (without the fast lane, which takes records away from the
- * sink). Every way gives what the two readers give separately (the learners'
- * results do not depend on how the records reach them: src/cli/parallel/
- * tests).
+ * once, every record handed to both learners (without the fast lane, which
+ * takes records away from the sink). Every way gives what the two readers
+ * give separately (the learners' results do not depend on how the records
+ * reach them: src/cli/parallel/ tests).
  */
 import { statSync } from 'node:fs';
 import type { CliIo } from './io';
