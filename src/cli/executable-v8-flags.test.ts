@@ -59,7 +59,15 @@ describe('the executable V8 flags', () => {
     );
     expect(r.status).toBe(0);
     const set = r.stderr.split('\n').filter((l) => l.startsWith('v8-flag '));
-    expect(set).toEqual(EXECUTABLE_V8_FLAGS.map((f) => `v8-flag ${f}`));
+    // Then, should the watch look before the process ends, the young generation's again.
+    const growth = EXECUTABLE_V8_FLAGS.at(-1)!;
+    expect(growth).toBe('--semi-space-growth-factor=1');
+    expect(set.slice(0, EXECUTABLE_V8_FLAGS.length)).toEqual(
+      EXECUTABLE_V8_FLAGS.map((f) => `v8-flag ${f}`),
+    );
+    expect(new Set(set.slice(EXECUTABLE_V8_FLAGS.length))).toEqual(
+      new Set(set.length > 3 ? [`v8-flag ${growth}`] : []),
+    );
   });
 
   it('keep the young generation at its start size while the heap is small', () => {
@@ -70,6 +78,17 @@ describe('the executable V8 flags', () => {
     );
     expect(without).toBeGreaterThanOrEqual(16 * MiB); // the control: V8 grows it
     expect(withFlags).toBeLessThanOrEqual(2 * MiB);
+  });
+
+  it('keep it so after a worker thread starts (its isolate sets the growth back)', () => {
+    const afterWorker = (apply: boolean): number =>
+      inNode<number>(`
+        ${apply ? 'flags.applyExecutableV8Flags(5);' : "require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');"}
+        const { Worker } = require('node:worker_threads');
+        new Worker('0', { eval: true }).on('exit', () =>
+          setTimeout(() => ${CHURN}.then((max) => console.log(max)), 20));`);
+    expect(afterWorker(false)).toBeGreaterThanOrEqual(16 * MiB); // the control: the flag alone is undone
+    expect(afterWorker(true)).toBeLessThanOrEqual(2 * MiB);
   });
 
   it('let it grow as V8 would once the heap is large', () => {
