@@ -3,22 +3,13 @@
  * The `secpol-learn` executable: runs the CLI on the real process and exits
  * with its code. All logic lives in `cli/run.ts` and the library.
  */
-import { setFlagsFromString } from 'node:v8';
+import { applyExecutableV8Flags } from './cli/executable-v8-flags';
 import { run } from './cli/run';
 import { processIo } from './cli/io';
 import { ExitCode, ioErrorWords } from './errors';
 
 if (require.main === module) {
-  // With a large policy in the heap before the traces are read, V8's allocation-site
-  // pretenuring sometimes moves the trace stage's short-lived objects to the old
-  // generation: 445 MB and 7 s instead of 215 MB and 3.3 s (10,000-type policy, 1M
-  // lines; docs/performance.md). Off for the executable only; library users keep V8's default.
-  setFlagsFromString('--no-allocation-site-pretenuring');
-  // V8 lets the heap grow to about twice what survived the last full collection before it
-  // collects again, so a command holding a million distinct accesses peaked at about twice
-  // their size. A growth of a fifth bounds the peak near the live size, for more frequent
-  // collections where the live heap is large (docs/performance.md, "Heap growth").
-  setFlagsFromString('--heap-growing-percent=20');
+  applyExecutableV8Flags();
   // `secpol-learn check ... | head`: the reader is gone. Stop writing quietly, as Unix tools
   // do, but never let the closed pipe decide the exit status: the command runs to its end
   // (later writes to the closed stream are dropped) and exits with its own code, so
