@@ -74,6 +74,7 @@ const TRACE = [
   ...denied('nope_t', 'bin/e', 'SETUID', values),
   ...denied('init_t', 'bin/b', 'IO', ['']),
   ...denied('fs_t', 'bin/a', 'CHANNEL_CONNECT', ['7) (init_t', '8) (fs_t']),
+  ...denied('nope_t', 'bin/g', 'CHANNEL_CONNECT', ['7) (init_t', '8) (fs_t', '9) (io_t']),
   ...denied('fs_t', 'bin/a', 'SETUID', ['0x3e8', '01001', '1002']),
   'error: bin/f (pid:9) of type fs_t failed to create link to path /dev/fsF: no rule',
   'error: bin/f (pid:9) of type init_t failed to attach to path /dev/x: bad op',
@@ -99,6 +100,7 @@ describe('family verdicts', () => {
 
   it.each([
     ['an undeclared type', family('nope_t', 'setuid'), true],
+    ['channel_connect of an undeclared type', family('nope_t', 'channel_connect'), true],
     ['an ability the type is not granted', family('init_t', 'setuid'), true],
     ['an ability granted whole', family('io_t', 'setuid'), true],
     ['a negated ability', family('neg_t', 'setuid'), true],
@@ -126,7 +128,7 @@ describe('family verdicts', () => {
         judgeSummary(model, { ...summary, atoms: [rows.at(i)!] }).groups[0]!.verdict,
       );
     }
-    expect(shared).toBe(4 * 40 + 1);
+    expect(shared).toBe(4 * 40 + 1 + 3);
   });
 
   it.each([
@@ -167,15 +169,15 @@ describe('family verdicts', () => {
     const event = jest.spyOn(TalliedAtom.prototype, 'event', 'get');
     try {
       textOf(checkRows(model, summary, INPUT));
-      // Five value-free families (161 atoms: setuid of init_t, io_t, neg_t, nope_t; init_t's io),
-      // an event each; every failing atom of the others (fs_t's setuid and map_fixed values, its
+      // Six value-free families (164 atoms: setuid of init_t, io_t, neg_t, nope_t; init_t's io;
+      // nope_t's channel_connect), an event each; every failing atom of the others (fs_t's setuid and map_fixed values, its
       // connects, the paths) its own.
       const rows = summary.atoms as AtomRows;
       let alone = 0;
       for (let i = 0; i < rows.length; i++)
         if (!valueFreeFamily(model, rows.at(i)!.family) && rows.at(i)!.failures > 0) alone++;
       expect(alone).toBe(43 + 20 + 2 + 2);
-      expect(event).toHaveBeenCalledTimes(5 + alone);
+      expect(event).toHaveBeenCalledTimes(6 + alone);
     } finally {
       event.mockRestore();
     }

@@ -6,7 +6,8 @@
  * the type is declared and the ability's grants in the domain are neither
  * none, negated nor whole (grants.ts `allowsAbility`), and none of the
  * verdicts before that names the value; `channel_connect` with a type id is
- * judged by connect rules, so its families are judged per atom. Path families
+ * judged by connect rules, so its families of a declared type are judged per
+ * atom. Path families
  * hold one atom each: nothing to share.
  */
 import type { ProcessEvent } from '../trace/event';
@@ -25,9 +26,10 @@ export interface FamilyVerdict {
 
 /** Whether `model` gives every atom of ability family `f` one verdict, whatever its value. */
 export function valueFreeFamily(model: PolicyModel, f: AtomFamily): boolean {
-  if (f.kind !== 'ability' || f.object === 'channel_connect') return false;
+  if (f.kind !== 'ability') return false;
   if (!model.types.has(f.type)) return true;
-  if (f.domain !== 'root' && f.domain !== 'non-root') return false;
+  if (f.object === 'channel_connect' || (f.domain !== 'root' && f.domain !== 'non-root'))
+    return false;
   const d = domainGrants(model, f.type, f.object, f.domain);
   return (
     d === undefined || d.negation !== undefined || d.grants.length === 0 || d.whole !== undefined
