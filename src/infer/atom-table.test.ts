@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   AtomTable,
+  decimalText,
   MAX_PLACES,
   familyKey,
   hashOf,
@@ -104,6 +105,32 @@ function rows(t: AtomTable): Map<string, Expected> {
   return out;
 }
 
+describe('decimalText', () => {
+  it('prints an integer below 2^53 as String does', () => {
+    const edges = [
+      0,
+      9,
+      2 ** 30 - 1,
+      2 ** 30,
+      2 ** 32,
+      1e8,
+      1e8 - 1,
+      1e15 - 1,
+      2 ** 53 - 1,
+      2 ** 53 - 2,
+    ];
+    for (let k = 1; k < 2 ** 53 / 1e8; k = Math.floor(k * 1.7) + 1)
+      edges.push(k * 1e8 - 1, k * 1e8, k * 1e8 + 1, k * 1e8 + 99999999);
+    for (const v of edges) if (v < 2 ** 53) expect(decimalText(v)).toBe(String(v));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (v) => {
+        expect(decimalText(v)).toBe(String(v));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('AtomTable', () => {
   it('gives back every value text from its key', () => {
     fc.assert(
@@ -176,6 +203,69 @@ describe('AtomTable', () => {
         Array.from({ length: MAX_PLACES }, (_, i) => ({ file: 'a.log', line: i + 1 })),
       );
     }
+  });
+
+  it('counts records as the reference does when they arrive in place order, then out of it', () => {
+    const byPlace = (x: Op, y: Op): number =>
+      x.file === y.file ? x.line - y.line : x.file < y.file ? -1 : 1;
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 300 }),
+        fc.array(opArb, { maxLength: 40 }),
+        (sorted, after) => {
+          const ops = [...sorted].sort(byPlace);
+          const t = new AtomTable();
+          countInto(t, ops);
+          expect(rows(t)).toEqual(reference(ops));
+          countInto(t, after);
+          expect(rows(t)).toEqual(reference([...ops, ...after]));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('places set or counts set by hand end the in-order shortcut', () => {
+    const fail = (line: number): Op => ({
+      family: 0,
+      value: '1',
+      file: 'a.log',
+      line,
+      failed: true,
+    });
+    const t = new AtomTable();
+    countInto(t, [fail(10), fail(11), fail(12)]);
+    // Three places held, but a count of 9: the next failure in order must not be taken as past a full row.
+    t.setFailures(0, 9);
+    countInto(t, [fail(13)]);
+    expect(t.failurePlaces(0).map((p) => p.line)).toEqual([10, 11, 12, 13]);
+    const u = new AtomTable();
+    countInto(u, [fail(1)]);
+    u.setPlacePairs(0, [u.fileId('a.log'), 50]);
+    countInto(
+      u,
+      Array.from({ length: 9 }, (_, i) => fail(60 + i)),
+    );
+    expect(u.failurePlaces(0).map((p) => p.line)).toEqual([50, 60, 61, 62, 63, 64, 65, 66]);
+  });
+
+  it('drops a failure in place order past a full row without reading its places', () => {
+    const t = new AtomTable();
+    const more = jest.spyOn(t.more, 'get');
+    countInto(
+      t,
+      Array.from({ length: 40 }, (_, i) => ({
+        family: 0,
+        value: '1',
+        file: 'a.log',
+        line: i + 1,
+        failed: true,
+      })),
+    );
+    expect(t.failures.at(0)).toBe(40);
+    expect(t.failurePlaces(0).map((p) => p.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Places 2..MAX_PLACES were inserted (and failurePlaces read them once); none after.
+    expect(more).toHaveBeenCalledTimes(MAX_PLACES - 1 + 1);
   });
 
   it('shifts every line it holds', () => {

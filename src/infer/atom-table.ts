@@ -90,6 +90,27 @@ export interface ValueKey {
   b: number;
 }
 
+/**
+ * `String(v)` of an integer `v` in [0, 2^53): numbers past 2^30 (no small
+ * integer to V8: an address, a range's end) printed as two halves below
+ * 10^8, which V8 prints much faster than the whole.
+ */
+export function decimalText(v: number): string {
+  if (v < 1073741824) return String(v);
+  let hi = Math.floor(v / 1e8);
+  let lo = v - hi * 1e8;
+  // The quotient is rounded: at most one off either way near 2^53.
+  if (lo < 0) {
+    hi -= 1;
+    lo += 1e8;
+  } else if (lo >= 1e8) {
+    hi += 1;
+    lo -= 1e8;
+  }
+  const low = String(lo);
+  return String(hi) + '00000000'.slice(low.length) + low;
+}
+
 /** The canonical decimal in `s[from, to)` as a Number, or -1 (a leading zero, a non-digit, too long). */
 function decimalAt(s: string, from: number, to: number): number {
   const n = to - from;
@@ -160,6 +181,17 @@ export class AtomTable {
   readonly pid = new IntColumn();
   /** Failure places 2..MAX_PLACES by place, as (file id, line) pairs: rows with two failures or more. */
   readonly more = new Map<number, number[]>();
+  /**
+   * Whether every failure place held came from `count`, in place order
+   * (none set by `setPlacePairs`, no count set by `setFailures`, no line
+   * shifted): then a row holds min(failures, MAX_PLACES) places, none after
+   * the last counted (`lastFile`, `lastLine`), and a failure at or after it
+   * whose row holds MAX_PLACES would be dropped by `addPlace`: `count` drops
+   * it without reading the row's places.
+   */
+  private inOrder = true;
+  private lastFile = -1;
+  private lastLine = 0;
 
   /**
    * Row + 1 per slot (0: empty); a power of two, at most three quarters
@@ -274,11 +306,11 @@ export class AtomTable {
       case ValueKind.None:
         return '';
       case ValueKind.Decimal:
-        return String(this.a.at(i));
+        return decimalText(this.a.at(i));
       case ValueKind.Range:
-        return [this.a.at(i), this.end(i)].join('-');
+        return `${decimalText(this.a.at(i))}-${decimalText(this.end(i))}`;
       case ValueKind.TypeId:
-        return [this.a.at(i), this.texts[this.b.at(i)]].join('');
+        return decimalText(this.a.at(i)) + this.texts[this.b.at(i)]!;
       default:
         return this.texts[this.a.at(i)]!;
     }
@@ -360,10 +392,28 @@ export class AtomTable {
     }
     const before = this.failures.at(r);
     this.failures.set(r, before + 1);
+    if (this.inOrder) {
+      const last = this.lastFile;
+      if (
+        last < 0 ||
+        (file === last
+          ? line >= this.lastLine
+          : this.comparePlaces(file, line, last, this.lastLine) > 0)
+      ) {
+        this.lastFile = file;
+        this.lastLine = line;
+      } else this.inOrder = false;
+    }
     if (before === 0) {
       this.failFile.set(r, file);
       this.failLine.set(r, line);
-    } else this.addPlace(r, file, line);
+    } else if (!this.inOrder || before < MAX_PLACES) this.addPlace(r, file, line);
+  }
+
+  /** Sets row `r`'s failure count (its places are the caller's: `setPlacePairs`). */
+  setFailures(r: number, n: number): void {
+    this.inOrder = false;
+    this.failures.set(r, n);
   }
 
   /** Negative, 0, positive as place (file id `fa`, `la`) is before, at, after (`fb`, `lb`): by file name, then line. */
@@ -383,6 +433,7 @@ export class AtomTable {
 
   /** Sets row `r`'s failure places (pairs, by place, at most MAX_PLACES; none only with no failure). */
   setPlacePairs(r: number, pairs: readonly number[]): void {
+    this.inOrder = false;
     if (pairs.length === 0) {
       this.more.delete(r);
       return;
@@ -405,6 +456,7 @@ export class AtomTable {
 
   /** Adds `offset` to every line the table holds (a shard's lines, shifted to the file's). */
   shiftLines(offset: number): void {
+    this.inOrder = false;
     for (let r = 0; r < this.size; r++) {
       this.firstLine.set(r, this.firstLine.at(r) + offset);
       if (this.failures.at(r) > 0) this.failLine.set(r, this.failLine.at(r) + offset);
@@ -564,6 +616,8 @@ export class AtomTable {
     this.files.length = 0;
     this.held.length = 0;
     this.more.clear();
+    this.inOrder = true;
+    this.lastFile = -1;
     this.slots?.fill(0);
     this.dropMaps();
   }

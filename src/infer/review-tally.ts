@@ -137,7 +137,7 @@ export class TalliedAtom implements ReviewAtom {
   }
 
   set failures(n: number) {
-    this.table.failures.set(this.row, n);
+    this.table.setFailures(this.row, n);
   }
 
   get successes(): number {

@@ -11,6 +11,8 @@ import {
   type UncoveredFailure,
   type WaiverCount,
 } from '../review/check-result';
+import { FamilyFailure } from '../review/check-stream';
+import type { FamilyVerdict } from '../review/family-verdicts';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
 import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
@@ -36,17 +38,37 @@ export function waivedLine(w: WaiverCount): string {
 }
 
 /**
- * `check`'s uncovered lines as it judges them (`checkStream`): one per
- * failure no waiver covers, in place order; returns the verdict, which the
- * lines after them need (`waiverLines`, `checkSummary`).
+ * `check`'s uncovered lines as it judges them (`checkStream`, `checkRows`):
+ * one per failure no waiver covers, in place order; returns the verdict,
+ * which the lines after them need (`waiverLines`, `checkSummary`). A
+ * `FamilyFailure`'s line is its family's text around its value, each
+ * family's made once: the `uncoveredLine` of its atom.
  */
 export function* uncoveredLines(
-  judged: Generator<JudgedFailure, CheckVerdict, undefined>,
+  judged: Generator<JudgedFailure | FamilyFailure, CheckVerdict, undefined>,
 ): Generator<string, CheckVerdict, undefined> {
+  const parts: (readonly [string, string] | undefined)[] = [];
   let next = judged.next();
-  for (; !next.done; next = judged.next())
-    if (!next.value.waiver) yield uncoveredLine(next.value.failure);
+  for (; !next.done; next = judged.next()) {
+    const j = next.value;
+    if (j instanceof FamilyFailure) {
+      const [before, after] = (parts[j.familyId] ??= familyLineParts(j.shared!));
+      const value = j.value === '' ? '' : `(${j.value})`;
+      const times = j.count > 1 ? ` (${j.count} records)` : '';
+      yield `${j.file}:${j.line}: uncovered: ${before}${value}${after}${times}`;
+    } else if (!j.waiver) yield uncoveredLine(j.failure);
+  }
   return next.value;
+}
+
+/**
+ * An ability family's `uncoveredLine` text before and after its value's
+ * `(VALUE)`: `PROCESS (TYPE) ABILITY` and ` as DOMAIN: MESSAGE [REASON]`.
+ */
+function familyLineParts({ family: f, verdict: v }: FamilyVerdict): readonly [string, string] {
+  const reason = v.allowed ? 'allowed' : v.reason;
+  const message = v.allowed ? '' : v.message;
+  return [`${f.process} (${f.type}) ${f.object}`, ` as ${f.domain}: ${message} [${reason}]`];
 }
 
 /** The lines `check` writes on stderr about `--waive`: each waiver used, then the warnings. */

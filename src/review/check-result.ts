@@ -228,14 +228,18 @@ export class CheckCounts {
 
   add(j: JudgedFailure): void {
     const n = j.failure.count;
-    if (!j.waiver) {
-      this.uncovered++;
-      this.uncoveredRecords += n;
-    } else {
+    if (!j.waiver) this.addUncovered(n);
+    else {
       useWaiver(this.used, j.waiver, n);
       this.waived++;
       this.waivedRecords += n;
     }
+  }
+
+  /** An uncovered failure of `records` denied records (no waiver covers it). */
+  addUncovered(records: number): void {
+    this.uncovered++;
+    this.uncoveredRecords += records;
   }
 }
 

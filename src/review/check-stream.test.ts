@@ -139,7 +139,8 @@ describe('check streamed', () => {
     const summary = tallyEvents(events);
     const failing = failurePlaceOrder(summary.atoms).length;
     expect(failing).toBeGreaterThan(100);
-    // Each judgement asks for its atom's event once (judgeAtom); ordering them asks for none.
+    // Each judgement asks for its atom's event at most once (an atom of a family judged once
+    // may be judged without it: family-verdicts.ts); ordering them asks for none.
     const judged = jest.spyOn(TalliedAtom.prototype, 'event', 'get');
     try {
       const stream = uncoveredLines(checkStream(model, summary, input));
@@ -149,7 +150,7 @@ describe('check streamed', () => {
       expect(judged.mock.calls.length).toBeLessThan(failing / 10);
       let rest = stream.next();
       while (!rest.done) rest = stream.next();
-      expect(judged).toHaveBeenCalledTimes(failing);
+      expect(judged.mock.calls.length).toBeLessThanOrEqual(failing);
     } finally {
       judged.mockRestore();
     }

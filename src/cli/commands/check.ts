@@ -23,7 +23,7 @@ import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
 import { checkResult, checkVerdict, uncoveredOf } from '../../review/check-result';
-import { checkStream, checkSummaryResult } from '../../review/check-stream';
+import { checkRows, checkSummaryResult } from '../../review/check-stream';
 import { judgeSummary } from '../../review/trace-review';
 import type { EventGroup } from '../../review/trace-review';
 import { startFollow } from '../follow';
@@ -142,7 +142,7 @@ export const checkCommand: CommandImpl = {
     if (format === 'text') {
       // Streamed (src/review/check-stream.ts): each uncovered line written as it is judged, in
       // place order; no list of failures is held. --follow printed them as they arrived.
-      const lines = uncoveredLines(checkStream(input.model, scan.summary, checkInput));
+      const lines = uncoveredLines(checkRows(input.model, scan.summary, checkInput));
       verdict = follow ? skipLines(lines) : await writeLines(io.stdout, lines, red);
       for (const v of checkInput.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     } else if (format === 'json') {
