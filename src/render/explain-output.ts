@@ -4,9 +4,11 @@
  * the consulted rules and the hint) and the JSON document (schema
  * `secpol-learn/explain`). Rules are printed by the policy printer.
  */
+import type { Statement } from '../policy/ast';
 import { printRuleLine } from '../policy/print';
 import {
   EXPLAIN_SCHEMA_VERSION,
+  type ExplainStep,
   type ExplainVisitor,
   type ExplainedFailure,
   type Explanation,
@@ -53,9 +55,47 @@ export function explainTextStream(write: (text: string) => void): ExplainVisitor
   };
 }
 
+/**
+ * `explainText`'s lines as `explainSteps` (src/review/explain.ts) yields
+ * the explanation, for `writeLines` (src/cli/write-lines.ts): the same
+ * bytes once each piece is ended by a newline (a failure's lines are one
+ * piece, joined by newlines). Returns the number of failure groups.
+ */
+export function* explainTextLines(
+  steps: Generator<ExplainStep, number, undefined>,
+): Generator<string, number, undefined> {
+  let sections = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) {
+    const x = step.value;
+    // A failure's lines as one piece: one encoding into the batch per failure, not per line.
+    if (x.kind === 'failure') yield explainFailureLines(x.failure).join('\n');
+    else {
+      // A blank line between sections.
+      if (sections++ > 0) yield '';
+      yield explainHeading(x.title, x.count);
+    }
+  }
+  if (sections === 0) yield 'no failures recorded in the traces';
+  return step.value;
+}
+
 /** A section's heading line in text (explainText; streamed by `explain`). */
 export function explainHeading(title: string, count: number): string {
   return `== ${title} (${count}) ==`;
+}
+
+/**
+ * Rule lines by statement: `explain` shares one statement among the failures
+ * a rule naming no value allows (src/review/rule-for.ts, `ruleMemo`), so it
+ * is printed once. Weak: held as long as the statement is.
+ */
+const ruleLines = new WeakMap<Statement, string>();
+
+function ruleLine(rule: Statement): string {
+  let line = ruleLines.get(rule);
+  if (line === undefined) ruleLines.set(rule, (line = printRuleLine(rule)));
+  return line;
 }
 
 /** The text lines of one explained failure (explainText; streamed by `explain`). */
@@ -65,7 +105,7 @@ export function explainFailureLines(f: ExplainedFailure): string[] {
     `${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}${times}`,
     `  why: ${f.why}`,
   ];
-  if (f.rule) out.push(`  rule that would allow it: ${printRuleLine(f.rule)}`);
+  if (f.rule) out.push(`  rule that would allow it: ${ruleLine(f.rule)}`);
   if (f.reason !== 'allowed-now') {
     if (f.consulted.length === 0)
       out.push(`  consulted: none (no rule of ${f.type} for this access)`);

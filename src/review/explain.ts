@@ -8,20 +8,15 @@
  * reason in a fixed order, then by trace place. Printed by
  * src/render/explain-output.ts and explain-markdown.ts. Does no I/O.
  */
-import type { TracePosition } from '../trace/event';
-import { ruleFor } from './rule-for';
+import type { ProcessEvent, TracePosition } from '../trace/event';
+import { ruleMemo } from './rule-for';
 import type { Statement } from '../policy/ast';
 import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
 import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
 import { evaluate } from '../policy/evaluate';
 import type { PolicyModel } from '../policy/model/types';
-import {
-  linkingProcesses,
-  TalliedAtom,
-  type ReviewAtom,
-  type ReviewSummary,
-} from '../infer/review-tally';
+import { firstFailurePlace, linkingProcesses, type ReviewSummary } from '../infer/review-tally';
 import { KeyEvidence, wrongTypeEvidence, type WrongTypeEvidence } from './wrong-type-evidence';
 import { failurePlaceOrder } from './failure-order';
 
@@ -103,6 +98,8 @@ interface ExplainContext {
   /** Where each (process, access) succeeded or is allowed, by type (src/review/wrong-type-evidence.ts). */
   evidence: WrongTypeEvidence;
   linking: Set<string>;
+  /** The rule that would allow a record (`ruleMemo`: a rule naming no value made once per run). */
+  ruleFor: (e: ProcessEvent) => Statement | undefined;
   /** `--waive`: a failure the policy denies and a waiver covers is explained by its waiver. */
   waivers?: WaiverSet;
 }
@@ -112,6 +109,10 @@ interface FailureGroup extends Pick<EventGroup, 'event' | 'object' | 'failures' 
   /** The first place of a denied record (none: the event's). */
   firstFailure: TracePosition | undefined;
 }
+
+/** An explained failure while `explainOne` builds it: the fields after the optional `rule` are set last. */
+type Building = Omit<ExplainedFailure, 'consulted' | 'record'> &
+  Partial<Pick<ExplainedFailure, 'consulted' | 'record'>>;
 
 /**
  * Explains one failure group. A failure the policy denies and a waiver covers
@@ -138,13 +139,22 @@ function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFai
         .places(i, g)
         .filter(([t]) => t !== e.securityType)
         .sort(([a], [b]) => (a < b ? -1 : 1));
-  const rule = v.allowed ? undefined : asLink ? ruleFor({ ...e, kind: 'link' }) : ruleFor(e);
+  const rule = v.allowed ? undefined : asLink ? c.ruleFor({ ...e, kind: 'link' }) : c.ruleFor(e);
   const linkNote = asLink
     ? coveredLink
       ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
       : '; the process creates links and the monitor words a failed link as an attach: the rule is allow_link'
     : '';
-  return {
+  const why = waiver
+    ? `waived by ${waiver.file}:${waiver.line}${waiver.until ? ` until ${waiver.until}` : ''}: ${waiver.reason} (the policy denies it: ${v.allowed ? '' : v.message})`
+    : e.securityType === '-'
+      ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
+      : v.allowed
+        ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
+        : `${v.message}${linkNote}`;
+  // Built field by field, in the order JSON prints them, the optional ones only when present:
+  // no spread of a temporary object per failure.
+  const out: Building = {
     file: first.file,
     line: first.line,
     count: g.failures,
@@ -152,24 +162,16 @@ function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFai
     process: e.process,
     access: describeAccess(e),
     reason,
-    why: waiver
-      ? `waived by ${waiver.file}:${waiver.line}${waiver.until ? ` until ${waiver.until}` : ''}: ${waiver.reason} (the policy denies it: ${v.allowed ? '' : v.message})`
-      : e.securityType === '-'
-        ? `${e.process} ran with type id 0, the \`default\` type (printed \`-\` when the policy does not declare \`type default;\`): rules can name it \`default\`, but QNX advises against running anything as it; launch it with \`on -T TYPE ...\``
-        : v.allowed
-          ? `allowed now by ${v.grants.map((r) => `${r.file}:${r.line}`).join(', ')}: the policy changed since the trace was taken`
-          : `${v.message}${linkNote}`,
-    ...(rule ? { rule } : {}),
-    consulted: placed(v.allowed ? v.grants : v.consulted),
-    ...(!v.allowed && v.moreConsulted ? { moreConsulted: v.moreConsulted } : {}),
-    ...(others.length > 0
-      ? {
-          hint: `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`,
-        }
-      : {}),
-    ...(waiver ? { waiver: waiverRef(waiver) } : {}),
-    record: e.record,
+    why,
   };
+  if (rule) out.rule = rule;
+  out.consulted = placed(v.allowed ? v.grants : v.consulted);
+  if (!v.allowed && v.moreConsulted) out.moreConsulted = v.moreConsulted;
+  if (others.length > 0)
+    out.hint = `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`;
+  if (waiver) out.waiver = waiverRef(waiver);
+  out.record = e.record;
+  return out as ExplainedFailure;
 }
 
 /**
@@ -184,6 +186,7 @@ export function explainFailures(
   const context: ExplainContext = {
     evidence: new KeyEvidence(),
     linking: linkers(review),
+    ruleFor: ruleMemo(),
     ...(waivers ? { waivers } : {}),
   };
   review.groups.forEach((g, i) => {
@@ -212,15 +215,13 @@ export function explainFailures(
   };
 }
 
-/** An atom's first failure place (it has failures): a tally row's read from its columns, without the others. */
-function firstFailurePlace(a: ReviewAtom): TracePosition | undefined {
-  if (!(a instanceof TalliedAtom)) return a.failurePlaces[0];
-  const t = a.table;
-  return { file: t.files[t.failFile.at(a.row)]!, line: t.failLine.at(a.row) };
-}
-
 /** An atom in no section (no failure, or a reason explain does not print). */
 const NO_SECTION = 255;
+
+/** One step of a streamed explanation: a section's heading (with how many failures it holds), or one of its failures. */
+export type ExplainStep =
+  | { kind: 'section'; reason: string; title: string; count: number }
+  | { kind: 'failure'; failure: ExplainedFailure };
 
 /** Receives a streamed explanation: each section's heading, then its failures in order. */
 export interface ExplainVisitor {
@@ -230,45 +231,77 @@ export interface ExplainVisitor {
 
 /**
  * `explainFailures(judgeSummary(model, summary))` streamed: the same sections
- * and failures in the same order, handed to `visit` one at a time, so neither
- * the verdicts nor the explanation are ever held whole (a trace of a million
- * distinct failures). Each failure atom is judged twice (once to find its
- * section, once to explain it); only its section is kept in between. Returns
- * the number of failure groups.
+ * and failures in the same order, yielded one at a time, so neither the
+ * verdicts nor the explanation are ever held whole (a trace of a million
+ * distinct failures); returns the number of failure groups. Lazy: nothing is
+ * judged before the first `next`.
+ *
+ * Two passes over the atoms, because a section's heading carries its count
+ * and a hint needs every type the access succeeded as: the first notes the
+ * wrong-type evidence and each failing atom's section, the second explains
+ * the failing atoms section by section in place order. An atom without
+ * failures is noted from its counts alone (no event built, not judged); a
+ * failing atom is judged in both passes (only its section is kept in between:
+ * a verdict is several objects and strings per atom).
  */
-export function explainSummary(
+export function* explainSteps(
   model: PolicyModel,
   summary: ReviewSummary,
-  visit: ExplainVisitor,
-): number {
+): Generator<ExplainStep, number, undefined> {
   const atoms = summary.atoms;
   const linking = linkingProcesses(atoms);
-  const context: ExplainContext = { evidence: wrongTypeEvidence(atoms), linking };
+  const context: ExplainContext = {
+    evidence: wrongTypeEvidence(atoms),
+    linking,
+    ruleFor: ruleMemo(),
+  };
   const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
   // Each atom's section (NO_SECTION: none, or no failure) and how many each section holds.
   const sectionOfAtom = new Uint8Array(atoms.length).fill(NO_SECTION);
   const counts = new Array<number>(REASON_TITLES.length).fill(0);
   for (let i = 0; i < atoms.length; i++) {
     const a = atoms.at(i)!;
+    // A success is evidence whatever the policy says; the atom is its own source (its event is
+    // built only if the evidence reads it: the key-string evidence does, the rows' does not).
+    if (a.failures === 0) {
+      if (a.successes > 0 || evaluate(model, a.event).allowed) context.evidence.note(i, a);
+      continue;
+    }
     const event = a.event;
     const v = evaluate(model, event);
     if (a.successes > 0 || v.allowed) context.evidence.note(i, { event, object: a.object });
     // A reason without a section is not printed, as explainFailures leaves it out.
-    const s = a.failures > 0 ? sectionOf.get(v.allowed ? 'allowed-now' : v.reason) : undefined;
+    const s = sectionOf.get(v.allowed ? 'allowed-now' : v.reason);
     if (s !== undefined) {
       sectionOfAtom[i] = s;
       counts[s]!++;
     }
   }
-  // Every failing atom by its first failure place, ties in atom order: each section's failures
-  // in the order explainFailures sorts them (stable, by place), without an object per atom.
+  // The failing atoms by section, each section's in place order (ties in atom order), as
+  // explainFailures sorts them (stable, by place): one pass over the place order.
   const order = failurePlaceOrder(atoms);
+  const next = new Array<number>(REASON_TITLES.length);
   let groups = 0;
   for (let s = 0; s < REASON_TITLES.length; s++) {
+    next[s] = groups;
+    groups += counts[s]!;
+  }
+  const bySection = new Uint32Array(groups);
+  for (const i of order) {
+    const s = sectionOfAtom[i]!;
+    if (s !== NO_SECTION) bySection[next[s]!++] = i;
+  }
+  let k = 0;
+  for (let s = 0; s < REASON_TITLES.length; s++) {
     if (counts[s] === 0) continue;
-    visit.section(REASON_TITLES[s]![0], REASON_TITLES[s]![1], counts[s]!);
-    for (const i of order) {
-      if (sectionOfAtom[i] !== s) continue;
+    yield {
+      kind: 'section',
+      reason: REASON_TITLES[s]![0],
+      title: REASON_TITLES[s]![1],
+      count: counts[s]!,
+    };
+    for (const end = k + counts[s]!; k < end; k++) {
+      const i = bySection[k]!;
       const a = atoms.at(i)!;
       const event = a.event;
       const g: FailureGroup = {
@@ -278,9 +311,24 @@ export function explainSummary(
         verdict: evaluate(model, event),
         firstFailure: firstFailurePlace(a),
       };
-      visit.failure(explainOne(g, i, context));
+      yield { kind: 'failure', failure: explainOne(g, i, context) };
     }
-    groups += counts[s]!;
   }
   return groups;
+}
+
+/** `explainSteps` handed to `visit` step by step; returns the number of failure groups. */
+export function explainSummary(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  visit: ExplainVisitor,
+): number {
+  const steps = explainSteps(model, summary);
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) {
+    const x = step.value;
+    if (x.kind === 'section') visit.section(x.reason, x.title, x.count);
+    else visit.failure(x.failure);
+  }
+  return step.value;
 }

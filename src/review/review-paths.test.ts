@@ -23,10 +23,15 @@ import { argumentValueText } from '../trace/event-text';
 import { judgeSummary, placeKey, reviewEvents, type TraceReview } from './trace-review';
 import { checkResult } from './check-result';
 import { checkSummaryResult } from './check-stream';
-import { explainFailures, explainSummary } from './explain';
+import { explainFailures, explainSteps, explainSummary } from './explain';
 import { hardenPolicy, hardenFromSummary } from './harden';
 import { checkJson } from '../render/check-output';
-import { explainJson, explainText, explainTextStream } from '../render/explain-output';
+import {
+  explainJson,
+  explainText,
+  explainTextLines,
+  explainTextStream,
+} from '../render/explain-output';
 import { hardenJson } from '../render/harden-format';
 import { scanTraces } from '../cli/review-inputs';
 import { tallyEvents } from '../infer/review-tally';
@@ -122,6 +127,13 @@ function expectSameReview(model: PolicyModel, events: TraceEvent[]): void {
   expect(streamed).toBe(
     explainText(explainFailures(expected, { traceFiles: [], policyFiles: [] })),
   );
+  // As `explain` writes it: each piece of explainTextLines ended by a newline.
+  const pieces = explainTextLines(explainSteps(model, tallyEvents(events)));
+  let written = '';
+  let next = pieces.next();
+  for (; !next.done; next = pieces.next()) written += `${next.value}\n`;
+  expect(written).toBe(streamed);
+  expect(next.value).toBe(expected.groups.filter((g) => g.failures > 0).length);
 }
 
 function modelOf(text: string, file = 'p.secpol'): PolicyModel {

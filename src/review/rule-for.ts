@@ -24,6 +24,46 @@ import { ADDRESS_ABILITIES, VADDR_ABILITIES, normaliseAbilityName } from '../qnx
 /** The secpol statement that would allow `e`, or undefined when no rule can (unsafe field, untyped process, relabel conflict). */
 export function ruleFor(e: ProcessEvent): Statement | undefined {
   if (e.securityType === '-' || validateEvent(e)) return undefined;
+  return ruleOfValid(e);
+}
+
+/**
+ * `ruleFor` for many records (`explain`): every record is validated as
+ * `ruleFor` validates it, and a rule that names no value (a path, a connect,
+ * a type id, an ability without a value or with a virtual address) is built
+ * once per (kind, type, path or ability, domain, object type) and the same
+ * statement returned for each record that needs it, so a printer can print
+ * it once (src/render/explain-output.ts). A rule that names the record's
+ * value is built per record: its text differs per value. The statements
+ * returned are shared: not to be changed.
+ */
+export function ruleMemo(): (e: ProcessEvent) => Statement | undefined {
+  const held = new Map<string, Statement | undefined>();
+  return (e) => {
+    if (e.securityType === '-' || validateEvent(e)) return undefined;
+    const key = valueFreeKey(e);
+    if (key === undefined) return ruleOfValid(e);
+    if (held.has(key)) return held.get(key);
+    const rule = ruleOfValid(e);
+    held.set(key, rule);
+    return rule;
+  };
+}
+
+/** What `ruleOfValid` reads of `e` when its rule names no value, joined by NUL (no record holds a NUL); undefined when it names one. */
+function valueFreeKey(e: ProcessEvent): string | undefined {
+  const t = e.securityType;
+  if (e.kind === 'attach' || e.kind === 'link')
+    return `${e.kind}\0${t}\0${e.path}\0${e.failure?.code === 'conflict' ? 'conflict' : ''}`;
+  const a = e.argument;
+  const name = normaliseAbilityName(e.ability.policyName);
+  if (a.kind === 'type-id') return `type-id\0${t}\0${name}\0${e.domain}\0${a.typeName}`;
+  if (a.kind === 'none' || VADDR_ABILITIES.has(name)) return `ability\0${t}\0${name}\0${e.domain}`;
+  return undefined;
+}
+
+/** The rule for a record that passed `ruleFor`'s checks. */
+function ruleOfValid(e: ProcessEvent): Statement | undefined {
   const t = e.securityType;
   if (e.kind === 'attach' || e.kind === 'link') {
     // A conflict is about the channel's type change, which no plain path rule fixes.

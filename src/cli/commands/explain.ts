@@ -11,9 +11,10 @@
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
-import { explainFailures, explainSummary } from '../../review/explain';
+import { explainFailures, explainSteps } from '../../review/explain';
 import { judgeSummary } from '../../review/trace-review';
-import { explainJson, explainText, explainTextStream } from '../../render/explain-output';
+import { explainJson, explainText, explainTextLines } from '../../render/explain-output';
+import { writeLines } from '../write-lines';
 import { explainMarkdown } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
@@ -51,11 +52,13 @@ export const explainCommand: CommandImpl = {
     const failures = scan.summary.failures;
     let groups: number;
     if (format === 'text' && !waivers) {
-      // Streamed (src/review/explain.ts, explainSummary): a million distinct failures are
-      // never held as verdicts, explanations or one text; written in pieces of about 64 kB.
-      const text = explainTextStream((t) => io.stdout.write(t));
-      groups = explainSummary(input.model, scan.summary, text);
-      text.end();
+      // Streamed (src/review/explain.ts, explainSteps): a million distinct failures are never
+      // held as verdicts, explanations or one text; each line is written as it is made, in
+      // batches of about 64 KiB, waiting when the reader is slow.
+      groups = await writeLines(
+        io.stdout,
+        explainTextLines(explainSteps(input.model, scan.summary)),
+      );
     } else {
       // Whole: JSON and markdown are one document; waivers are judged against the whole review.
       const review = judgeSummary(input.model, scan.summary);
