@@ -4,9 +4,12 @@
  * into one result, so a summary serves every command.
  *
  * Named files are read twice, once by each learner with its fast lane: on
- * every core when large enough for the threaded readers, else in this thread
- * (two passes with the lanes cost less than one pass handing every record to
- * both, docs/performance.md "summarize (issue 18, fifth round)"). Only regular
+ * every core when large enough for the threaded readers; else, with two
+ * threads or more, the tally in a worker while this thread learns (from
+ * BESIDE_BYTES: a worker's start costs more on smaller files); else both in
+ * this thread (two passes with the lanes cost less than one pass handing
+ * every record to both, docs/performance.md "summarize (issue 18, fifth
+ * round)"). Only regular
  * files are read twice: standard input, a pipe (`<(…)`, `/dev/stdin`) or a
  * FIFO would be empty, or wait for a writer, the second time. They are read
  * once, every record handed to both learners (without the fast lane, which
@@ -15,28 +18,51 @@
  * reach them: src/cli/parallel/ tests).
  */
 import { statSync } from 'node:fs';
+import * as path from 'node:path';
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';
-import { readTracesParallel } from './parallel/read-parallel';
+import { readTracesParallel, readWholeInWorker, threadCount } from './parallel/read-parallel';
 import { ShardLearner, type ShardResult } from '../infer/shard-learner';
 import { MAX_LISTED_LINES } from '../infer/summary';
+
+/** Bytes (in all) from which the tally is read in a worker beside the learner, with two threads. */
+const BESIDE_BYTES = 32 * 1024 * 1024;
 
 /** Learns and tallies trace files (no summaries among them) into one result with its `review`. */
 export async function learnAndTally(
   files: string[],
   args: Record<string, unknown>,
   io: CliIo,
+  /** `besideBytes`: BESIDE_BYTES unless told (tests). */
+  options: { besideBytes?: number } = {},
 ): Promise<ShardResult> {
   const filter = traceFilterFrom(args);
   const learner = new ShardLearner(filter, MAX_LISTED_LINES);
   const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
-  if (files.every(readableTwice)) {
+  if (files.every((f) => readableTwice(f, io))) {
     const learned = await readTracesParallel(files, filter, io, MAX_LISTED_LINES);
     if (learned !== undefined) {
       const tallied = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
         review: true,
       });
       if (tallied?.review) return { ...learned, review: tallied.review };
+    }
+    if (threadCount(io.env) >= 2 && bytesOf(files, io) >= (options.besideBytes ?? BESIDE_BYTES)) {
+      const tallying = readWholeInWorker(files, filter, io, MAX_LISTED_LINES, { review: true });
+      // Handled now (a failure is thrown below, after the learner's own), so never unhandled.
+      tallying.catch(() => undefined);
+      const records = await readTraceEvents(files, filter, io, learner.sink()).catch(
+        async (error: unknown) => {
+          await tallying.catch(() => undefined);
+          throw error;
+        },
+      );
+      const tallied = await tallying;
+      return {
+        ...learner.result(),
+        records: Object.fromEntries(records),
+        review: tallied.review!,
+      };
     }
     // With a lane the reader counts the records (the lane's reach no sink).
     const records = await readTraceEvents(files, filter, io, learner.sink());
@@ -65,11 +91,17 @@ export async function learnAndTally(
   };
 }
 
+/** The files' sizes in all (regular files: `readableTwice`). */
+function bytesOf(files: string[], io: CliIo): number {
+  return files.reduce((n, f) => n + statSync(path.resolve(io.cwd, f)).size, 0);
+}
+
 /** Whether reading `file` again gives its bytes again: a regular file (not `-`, a pipe, a FIFO, a device). */
-function readableTwice(file: string): boolean {
+function readableTwice(file: string, io: CliIo): boolean {
   if (file === '-') return false;
   try {
-    return statSync(file).isFile();
+    // As the reader opens it: named relative to the command's directory.
+    return statSync(path.resolve(io.cwd, file)).isFile();
   } catch {
     // The reader reports it (one pass, as for any input it cannot open).
     return false;
