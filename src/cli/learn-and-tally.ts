@@ -9,13 +9,13 @@
  * BESIDE_BYTES: a worker's start costs more on smaller files); else both in
  * this thread (two passes with the lanes cost less than one pass handing
  * every record to both, docs/performance.md "summarize (issue 18, fifth
- * round)"). Only regular
- * files are read twice: standard input, a pipe (`<(…)`, `/dev/stdin`) or a
- * FIFO would be empty, or wait for a writer, the second time. They are read
- * once, every record handed to both learners (without the fast lane, which
- * takes records away from the sink). Every way gives what the two readers
- * give separately (the learners' results do not depend on how the records
- * reach them: src/cli/parallel/ tests).
+ * round)"). Only regular files are read twice: standard input, a pipe
+ * (`<(…)`, `/dev/stdin`) or a FIFO would be empty, or wait for a writer, the
+ * second time. They are read once, every record handed to both learners
+ * (without the fast lane, which takes records away from the sink). Every way
+ * gives what the two readers give separately (the learners' results do not
+ * depend on how the records reach them: src/cli/parallel/ tests,
+ * learn-and-tally.test.ts).
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
