@@ -21,11 +21,18 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';
-import { readTracesParallel, readWholeInWorker, threadCount } from './parallel/read-parallel';
+import {
+  GZIP_RATIO,
+  readTracesParallel,
+  readWholeInWorker,
+  threadCount,
+} from './parallel/read-parallel';
+import { readHead } from './read-chunks';
+import { startsAsGzip } from '../trace/parse-trace';
 import { ShardLearner, type ShardResult } from '../infer/shard-learner';
 import { MAX_LISTED_LINES } from '../infer/summary';
 
-/** Bytes (in all) from which the tally is read in a worker beside the learner, with two threads. */
+/** Bytes in all (gzip: as inflated) from which the tally reads in a worker beside the learner. */
 const BESIDE_BYTES = 32 * 1024 * 1024;
 
 /** Learns and tallies trace files (no summaries among them) into one result with its `review`. */
@@ -47,7 +54,8 @@ export async function learnAndTally(
       });
       if (tallied?.review) return { ...learned, review: tallied.review };
     }
-    if (threadCount(io.env) >= 2 && bytesOf(files, io) >= (options.besideBytes ?? BESIDE_BYTES)) {
+    const beside = options.besideBytes ?? BESIDE_BYTES;
+    if (threadCount(io.env) >= 2 && (await weightOf(files, io)) >= beside) {
       const tallying = readWholeInWorker(files, filter, io, MAX_LISTED_LINES, { review: true });
       // Handled now (a failure is thrown below, after the learner's own), so never unhandled.
       tallying.catch(() => undefined);
@@ -91,9 +99,17 @@ export async function learnAndTally(
   };
 }
 
-/** The files' sizes in all (regular files: `readableTwice`). */
-function bytesOf(files: string[], io: CliIo): number {
-  return files.reduce((n, f) => n + statSync(path.resolve(io.cwd, f)).size, 0);
+/** The files' sizes in all (regular files: `readableTwice`), a gzip file's as GZIP_RATIO times its size. */
+async function weightOf(files: string[], io: CliIo): Promise<number> {
+  let weight = 0;
+  for (const file of files) {
+    const at = path.resolve(io.cwd, file);
+    const size = statSync(at).size;
+    // One that cannot be read counts as plain: its reader reports it.
+    const head = await readHead(at, 2).catch(() => Buffer.alloc(0));
+    weight += startsAsGzip(head) ? size * GZIP_RATIO : size;
+  }
+  return weight;
 }
 
 /** Whether reading `file` again gives its bytes again: a regular file (not `-`, a pipe, a FIFO, a device). */

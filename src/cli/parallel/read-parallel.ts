@@ -43,7 +43,7 @@ const MIN_PARALLEL_BYTES = 256 * 1024 * 1024;
  * A gzip file counts as this many times its size towards MIN_PARALLEL_BYTES:
  * about what monitor logs compress by (the bench trace: 7.1×).
  */
-const GZIP_RATIO = 7;
+export const GZIP_RATIO = 7;
 /** Young-generation size of each worker, MB (see inWorker). */
 const YOUNG_GENERATION_MB = 12;
 
