@@ -272,7 +272,7 @@ const NO_RUNS: readonly [string, string] = ['', ''];
  * Number's text is its canonical decimal); undefined when the row's value
  * is not held as its shape's runs (then its text is parsed).
  */
-function rowRuns(
+export function rowRuns(
   t: AtomTable,
   r: number,
   runs: RecordShape['runs'],

@@ -21,8 +21,10 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { InputError } from '../errors';
 import type { ProcessEvent, TracePosition, UnknownEvent } from '../trace/event';
-import { AtomCollector } from './review-tally';
+import { AtomCollector, TalliedAtom, type ReviewAtom } from './review-tally';
+import type { AtomTable } from './atom-table';
 import {
+  AtomRecordJson,
   addUnknown,
   readReviewAtom,
   readUnknown,
@@ -109,9 +111,14 @@ const REVIEW_ATOM_HEAD = `{"schema":"${SUMMARY_SCHEMA}","entry":"review-atom","r
  * hand (the most numerous line): every string through JSON.stringify, so it is
  * escaped as there; `files` holds each file name's JSON once. The counts and
  * line numbers are safe integers (the tally's columns), written as JSON writes
- * them. src/infer/summary-codec.test.ts compares it with `line` on hostile text.
+ * them. `record`: the record's JSON text, if known (AtomRecordJson).
+ * src/infer/summary-codec.test.ts compares it with `line` on hostile text.
  */
-export function reviewAtomJson(a: ReviewAtomLine, files: Map<string, string>): string {
+export function reviewAtomJson(
+  a: ReviewAtomLine,
+  files: Map<string, string>,
+  record = JSON.stringify(a.record),
+): string {
   const place = (p: TracePosition): string => {
     let file = files.get(p.file);
     if (file === undefined) files.set(p.file, (file = JSON.stringify(p.file)));
@@ -119,7 +126,39 @@ export function reviewAtomJson(a: ReviewAtomLine, files: Map<string, string>): s
   };
   let places = '';
   for (const p of a.failurePlaces) places += places === '' ? place(p) : `,${place(p)}`;
-  return `${REVIEW_ATOM_HEAD}${JSON.stringify(a.record)},"first":${place(a.first)},"failures":${a.failures},"successes":${a.successes},"failurePlaces":[${places}]}\n`;
+  return `${REVIEW_ATOM_HEAD}${record},"first":${place(a.first)},"failures":${a.failures},"successes":${a.successes},"failurePlaces":[${places}]}\n`;
+}
+
+/**
+ * Writes review atoms' lines as reviewAtomJson writes them from
+ * reviewAtomLine; a tally's row from its table's columns (no position
+ * object made), each of the table's file names' JSON made once.
+ */
+export class ReviewAtomWriter {
+  private readonly records = new AtomRecordJson();
+  private readonly files = new Map<string, string>();
+  private table: AtomTable | undefined = undefined;
+  /** `table`'s file names' JSON, by file id. */
+  private fileJson: string[] = [];
+
+  line(a: ReviewAtom): string {
+    if (!(a instanceof TalliedAtom)) return reviewAtomJson(reviewAtomLine(a), this.files);
+    const t = a.table;
+    const r = a.row;
+    if (t !== this.table) {
+      this.table = t;
+      this.fileJson = [];
+    }
+    const place = (file: number, line: number): string =>
+      `{"file":${(this.fileJson[file] ??= JSON.stringify(t.files[file]!))},"line":${line}}`;
+    const pairs = t.placePairs(r);
+    let places = '';
+    for (let k = 0; k < pairs.length; k += 2) {
+      const p = place(pairs[k]!, pairs[k + 1]!);
+      places += k === 0 ? p : `,${p}`;
+    }
+    return `${REVIEW_ATOM_HEAD}${this.records.of(a)},"first":${place(t.firstFile.at(r), t.firstLine.at(r))},"failures":${t.failures.at(r)},"successes":${t.successes.at(r)},"failurePlaces":[${places}]}\n`;
+  }
 }
 
 /** The lines of a summary, in the format's one order. */
@@ -151,8 +190,8 @@ export function* summaryLines(summary: Summary): Generator<string> {
     yield line('linker', { process: p });
   for (const p of [...inferred.requirements.attachers].sort(bySort))
     yield line('attacher', { process: p });
-  const files = new Map<string, string>();
-  for (const a of review.atoms) yield reviewAtomJson(reviewAtomLine(a), files);
+  const atoms = new ReviewAtomWriter();
+  for (const a of review.atoms) yield atoms.line(a);
   for (const u of review.unknown)
     yield line('unknown', writeRecord(UNKNOWN_FIELDS, unknownLine(u)));
   for (const d of inferred.refused) yield line('refused', writeRecord(DIAGNOSTIC_FIELDS, d));

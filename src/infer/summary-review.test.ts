@@ -9,8 +9,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { learnBytes } from '../test-utils/learn-summary';
-import { reviewAtomJson, SummaryDecoder, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
-import { readsAsItself, REVIEW_ATOM_FIELDS, reviewAtomLine } from './summary-review';
+import {
+  reviewAtomJson,
+  ReviewAtomWriter,
+  SummaryDecoder,
+  summaryLines,
+  SUMMARY_SCHEMA,
+} from './summary-codec';
+import {
+  AtomRecordJson,
+  readsAsItself,
+  REVIEW_ATOM_FIELDS,
+  reviewAtomLine,
+} from './summary-review';
 import { writeRecord } from './summary-fields';
 import { TracePushParser } from '../trace/push-parser';
 import { parseRecord } from '../trace/record';
@@ -296,7 +307,7 @@ describe('writing review atoms without parsing them again', () => {
     expect(itself).toEqual(HOSTILE_RECORDS.slice(0, 8));
   });
 
-  it('writes every atom of sample, generated and hostile traces as it writes the atom as plain data', async () => {
+  it('writes every atom of sample, generated and hostile traces as it writes the atom as plain data (the record from its shape, the line from the columns)', async () => {
     const hostile = Buffer.from(
       HOSTILE_RECORDS.flatMap((r) => [r, r.replace('(pid:1)', '(pid:9)'), r]).join('\n'),
     );
@@ -309,7 +320,9 @@ describe('writing review atoms without parsing them again', () => {
     let slow = 0;
     // The review lane's atoms hold a shape of their record, the others its text or event.
     let shapes = 0;
-    for (const [file, bytes] of traces)
+    const records = new AtomRecordJson();
+    for (const [file, bytes] of traces) {
+      const writer = new ReviewAtomWriter();
       for (const a of learnBytes(file, bytes).learned.review!.atoms) {
         if (!(a instanceof TalliedAtom)) throw new Error('the tally holds rows');
         // A plain atom is written through its event (recordOf), the way every atom was.
@@ -322,11 +335,18 @@ describe('writing review atoms without parsing them again', () => {
           successes: a.successes,
           failurePlaces: a.failurePlaces,
         };
-        expect(reviewAtomLine(a)).toEqual(reviewAtomLine(plain));
+        const expected = reviewAtomLine(plain);
+        expect(reviewAtomLine(a)).toEqual(expected);
+        // The record's JSON from a shape's pieces, and the whole line from the table's columns.
+        expect(records.of(a)).toBe(JSON.stringify(expected.record));
+        expect(writer.line(a)).toBe(
+          `${JSON.stringify({ schema: SUMMARY_SCHEMA, entry: 'review-atom', ...writeRecord(REVIEW_ATOM_FIELDS, expected) })}\n`,
+        );
         if (readsAsItself(a.event.record)) fast++;
         else slow++;
         if (isShape(a.heldFirst()[0])) shapes++;
       }
+    }
     expect(fast).toBeGreaterThan(100);
     expect(slow).toBeGreaterThan(3);
     expect(shapes).toBeGreaterThan(10);

@@ -23,7 +23,9 @@ import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
   TalliedAtom,
+  rowRuns,
   type AtomCollector,
+  type RecordShape,
   type ReviewAtom,
   type ReviewSummary,
 } from './review-tally';
@@ -179,6 +181,77 @@ export function reviewAtomLine(a: ReviewAtom): ReviewAtomLine {
     failurePlaces: a.failurePlaces,
   };
 }
+
+/** A shape's pieces as JSON string content (no quotes), and their length in all as text. */
+interface ShapeJson {
+  pieces: string[];
+  length: number;
+}
+
+/**
+ * The JSON text of the record each atom is written with:
+ * `JSON.stringify(reviewAtomLine(a).record)`. A row holding a shape is
+ * written from the shape's pieces, escaped once per shape, and the row's
+ * pid and value runs (digits, which JSON leaves as they are), with no text
+ * made to test and escape, when every text of the shape reads as itself
+ * (`shapeJson`) and this one is not too long: the text atomRecord takes.
+ * src/infer/summary-review.test.ts compares it with JSON.stringify on
+ * sample, generated and hostile traces.
+ */
+export class AtomRecordJson {
+  private readonly shapes = new Map<RecordShape, ShapeJson | null>();
+
+  of(a: ReviewAtom): string {
+    if (a instanceof TalliedAtom) {
+      const t = a.table;
+      const r = a.row;
+      const held = t.held[t.first.at(r)]!;
+      if (typeof held !== 'string' && isShape(held)) {
+        let s = this.shapes.get(held);
+        if (s === undefined) this.shapes.set(held, (s = shapeJson(held)));
+        const runs = s === null ? undefined : rowRuns(t, r, held.runs);
+        const pid = t.pid.at(r);
+        if (runs !== undefined && pid >= 0) {
+          const p = s!.pieces;
+          const id = String(pid);
+          const [x, y] = runs;
+          // shapedRecord's text (review-tally.ts): the pieces around the pid and the runs.
+          if (s!.length + id.length + x.length + y.length <= MAX_LINE_BYTES)
+            switch (held.runs) {
+              case 'none':
+                return `"${p[0]}${id}${p[1]}"`;
+              case 'value':
+              case 'type-id':
+                return `"${p[0]}${id}${p[1]}${x}${p[2]}"`;
+              case 'range':
+                return `"${p[0]}${id}${p[1]}${x}${p[2]}${y}${p[3]}"`;
+            }
+        }
+      }
+    }
+    return JSON.stringify(atomRecord(a));
+  }
+}
+
+/**
+ * A shape's pieces as JSON, when every text made of them and non-empty
+ * digit runs reads as itself (readsAsItself): the first piece starts with a
+ * record key, no piece holds a character outside printable ASCII or a run
+ * of blanks (a run of digits parts the pieces), the last does not end with a
+ * blank. Else null (its rows are written as any other atom).
+ */
+function shapeJson(shape: RecordShape): ShapeJson | null {
+  const p = shape.pieces;
+  const first = p[0]!;
+  if (!first.startsWith(INFO_KEY) && !first.startsWith(ERROR_KEY)) return null;
+  if (p[p.length - 1]!.endsWith(' ') || p.some((x) => NOT_ITSELF_PIECE.test(x))) return null;
+  return {
+    pieces: p.map((x) => JSON.stringify(x).slice(1, -1)),
+    length: p.reduce((n, x) => n + x.length, 0),
+  };
+}
+/** A character outside printable ASCII, a run of blanks. */
+const NOT_ITSELF_PIECE = /[^ -~]| {2}/;
 
 /** The line of a record of an unknown form. */
 export function unknownLine(u: UnknownEvent): UnknownLine {

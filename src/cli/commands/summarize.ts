@@ -15,13 +15,15 @@ import { traceFilterOptions } from '../read-traces';
 import { summaryLines } from '../../infer/summary-codec';
 import type { CliIo } from '../io';
 
-/** Characters gathered before each write. */
+/** Bytes gathered before each write. */
 const WRITE_BYTES = 1 << 20;
+/** UTF-8 bytes one UTF-16 unit can take, at most (a surrogate pair: 4 bytes for 2 units). */
+const MAX_BYTES_PER_UNIT = 3;
 
-/** Writes text, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
-async function write(io: CliIo, text: string): Promise<void> {
+/** Writes bytes, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
+async function write(io: CliIo, bytes: Buffer): Promise<void> {
   const out = io.stdout;
-  if (!out.write(text) && !out.destroyed)
+  if (!out.write(bytes) && !out.destroyed)
     await new Promise((res) => {
       out.once('drain', res);
       out.once('close', res);
@@ -57,15 +59,35 @@ export const summarizeCommand: CommandImpl = {
     io.stderr.write(
       `secpol-learn summarize: ${learned.inferred.requirements.byKey.size} requirement(s) from ${learned.eventCount} event(s) in ${summary.inputs.length} input(s); ${learned.notUnderstoodCount} line(s) not understood\n`,
     );
-    let pending = '';
-    for (const line of summaryLines(summary)) {
-      pending += line;
-      if (pending.length >= WRITE_BYTES) {
-        await write(io, pending);
-        pending = '';
-      }
-    }
-    if (pending.length > 0) await write(io, pending);
+    await writeLines(io, summaryLines(summary));
     return ExitCode.OK;
   },
 };
+
+/**
+ * Writes `lines` as UTF-8, each encoded straight into a buffer of
+ * WRITE_BYTES written when the next line may not fit: the bytes
+ * `Buffer.from(lines.join(''))` gives, without making that string (a rope
+ * of thousands of lines, flattened and encoded at once, then garbage).
+ */
+export async function writeLines(io: CliIo, lines: Iterable<string>): Promise<void> {
+  let buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
+  for (const line of lines) {
+    const most = line.length * MAX_BYTES_PER_UNIT;
+    if (used + most > WRITE_BYTES) {
+      if (used > 0) {
+        // Handed over: the stream may hold it until it is written, so the next one is new.
+        await write(io, buffer.subarray(0, used));
+        buffer = Buffer.allocUnsafe(WRITE_BYTES);
+        used = 0;
+      }
+      if (most > WRITE_BYTES) {
+        await write(io, Buffer.from(line));
+        continue;
+      }
+    }
+    used += buffer.write(line, used);
+  }
+  if (used > 0) await write(io, buffer.subarray(0, used));
+}

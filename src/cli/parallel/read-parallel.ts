@@ -43,7 +43,7 @@ const MIN_PARALLEL_BYTES = 256 * 1024 * 1024;
  * A gzip file counts as this many times its size towards MIN_PARALLEL_BYTES:
  * about what monitor logs compress by (the bench trace: 7.1×).
  */
-const GZIP_RATIO = 7;
+export const GZIP_RATIO = 7;
 /** Young-generation size of each worker, MB (see inWorker). */
 const YOUNG_GENERATION_MB = 12;
 
@@ -180,6 +180,50 @@ export async function readTracesParallel(
     if (i > 0 && tasks[i]!.file !== tasks[i - 1]!.file) offset = 0;
     if (offset > 0) shiftLines(results[i]!, offset);
     offset += results[i]!.lines;
+  }
+  return mergeShards(results, maxListed, true);
+}
+
+/**
+ * Learns (or, with `review`, tallies) whole `files` (regular files, plain or
+ * gzip) one after another in a worker thread, so the calling thread can do
+ * other work meanwhile (src/cli/learn-and-tally.ts); in this thread when the
+ * compiled worker is missing (tests). Each file is one task from its first
+ * line, so no line is shifted; merged as the threaded readers merge.
+ */
+export async function readWholeInWorker(
+  files: string[],
+  filter: TraceFilter,
+  io: CliIo,
+  maxListed: number,
+  options: { review?: boolean } = {},
+): Promise<ShardResult> {
+  const workerDir = existingWorkerDir();
+  const results: ShardResult[] = [];
+  for (const file of [...files].sort()) {
+    const p = path.resolve(io.cwd, file);
+    const size = (await fs.stat(p)).size;
+    // gzip: read through maybeGunzip from byte 0, which passes a plain file as it is (as pushTrace does).
+    const task: ShardTask = {
+      path: p,
+      file,
+      range: { start: 0, end: size },
+      gzip: true,
+      filter,
+      maxListed,
+      review: Boolean(options.review),
+    };
+    const run =
+      workerDir === undefined
+        ? inferShard(task)
+        : inWorker(path.join(workerDir, 'shard-worker.js'), task, () => undefined);
+    results.push(
+      await run.catch((error: unknown) => {
+        throw (error as NodeJS.ErrnoException).code !== undefined
+          ? new FileError(file, 'read', error)
+          : error;
+      }),
+    );
   }
   return mergeShards(results, maxListed, true);
 }
