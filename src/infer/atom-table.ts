@@ -160,6 +160,11 @@ export class AtomTable {
   readonly pid = new IntColumn();
   /** Failure places 2..MAX_PLACES by place, as (file id, line) pairs: rows with two failures or more. */
   readonly more = new Map<number, number[]>();
+  /**
+   * False: `count` keeps a row's first failure place only (a reader that lists
+   * no places: `harden`); places merged from other tables are still merged.
+   */
+  keepPlaces = true;
 
   /**
    * Row + 1 per slot (0: empty); a power of two, at most three quarters
@@ -363,7 +368,7 @@ export class AtomTable {
     if (before === 0) {
       this.failFile.set(r, file);
       this.failLine.set(r, line);
-    } else this.addPlace(r, file, line);
+    } else if (this.keepPlaces) this.addPlace(r, file, line);
   }
 
   /** Negative, 0, positive as place (file id `fa`, `la`) is before, at, after (`fb`, `lb`): by file name, then line. */
