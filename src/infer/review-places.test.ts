@@ -2,8 +2,15 @@
  * A review tally that keeps no failure place after an atom's first
  * (`places: false`, for `harden`, which lists none): the same atoms, counts
  * and first places as a tally that keeps them, through the review lane and
- * the parser alike, in one piece or several merged.
+ * the parser alike, in one piece or several merged, and through the parallel
+ * reader's tasks (byte ranges, a gzip file).
  */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { readTracesParallel } from '../cli/parallel/read-parallel';
 import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
 
 const EVERYTHING = { names: [], abilities: false, paths: false };
@@ -67,5 +74,36 @@ describe.each([
     // Kept: up to MAX_GROUP_PLACES each; without: one per piece at most (merged first places).
     expect(Math.max(...[...kept.review!.atoms].map((a) => a.failurePlaces.length))).toBe(8);
     for (const a of none.review!.atoms) expect(a.failurePlaces.length).toBeLessThanOrEqual(pieces);
+  });
+});
+
+describe('the parallel reader passes `places` to every task', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'places-'));
+    await fs.writeFile(path.join(dir, 'a.log'), trace(400));
+    await fs.writeFile(path.join(dir, 'b.log.gz'), gzipSync(trace(30)));
+  });
+  afterAll(() => fs.rm(dir, { recursive: true }));
+
+  it.each([true, false])('places %s', async (places) => {
+    const io = {
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      env: {},
+      cwd: dir,
+    };
+    const r = await readTracesParallel(['a.log', 'b.log.gz'], EVERYTHING, io, 10, {
+      threads: 3,
+      minBytes: 0,
+      inProcess: true,
+      review: true,
+      places,
+    });
+    const most = Math.max(...[...r!.review!.atoms].map((a) => a.failurePlaces.length));
+    // Kept: 8 per atom; without: one per task at most (three byte ranges and the gzip file).
+    if (places) expect(most).toBe(8);
+    else expect(most).toBeLessThanOrEqual(4);
   });
 });
