@@ -103,7 +103,8 @@ export interface TraceScan {
  * input is followed in this thread and each access that fails and that the policy does not allow
  * is handed on when its first denied record is read (judged with the link records read so far:
  * the final result, which sees them all, is what decides the status). `parallel`: the parallel
- * reader's knobs (tests). Summary files among the inputs (told apart by content, standard input
+ * reader's knobs (tests), and `places: false` for a reader that lists no failure place after
+ * an atom's first (`harden`: src/infer/shard-learner.ts). Summary files among the inputs (told apart by content, standard input
  * too; never under `live`) give their review tallies, merged with the traces' by the learner's
  * merge (review-summaries.ts).
  */
@@ -140,6 +141,7 @@ export async function scanTraces(
     };
     const learner = new ShardLearner(filter, MAX_LISTED_LINES, {
       review: true,
+      places: parallel.places !== false,
       ...(live ? { onReviewed } : {}),
     });
     records = await readTraceEvents(traceFiles, filter, io, learner.sink(), live?.follow);

@@ -192,6 +192,11 @@ export class AtomTable {
   private inOrder = true;
   private lastFile = -1;
   private lastLine = 0;
+  /**
+   * False: `count` keeps a row's first failure place only (a reader that lists
+   * no places: `harden`); places merged from other tables are still merged.
+   */
+  keepPlaces = true;
 
   /**
    * Row + 1 per slot (0: empty); a power of two, at most three quarters
@@ -407,7 +412,8 @@ export class AtomTable {
     if (before === 0) {
       this.failFile.set(r, file);
       this.failLine.set(r, line);
-    } else if (!this.inOrder || before < MAX_PLACES) this.addPlace(r, file, line);
+    } else if (this.keepPlaces && (!this.inOrder || before < MAX_PLACES))
+      this.addPlace(r, file, line);
   }
 
   /** Sets row `r`'s failure count (its places are the caller's: `setPlacePairs`). */

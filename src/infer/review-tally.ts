@@ -598,6 +598,11 @@ export class ReviewTally {
   readonly table = new AtomTable();
   private readonly summary: ReviewSummary = emptyReviewSummary();
 
+  /** `places` false: each atom keeps its first failure place only (`AtomTable.keepPlaces`). */
+  constructor(places = true) {
+    this.table.keepPlaces = places;
+  }
+
   /** Counts one record; returns its atom (none for a record of unknown form). */
   add(e: TraceEvent): ReviewAtom | undefined {
     const s = this.summary;

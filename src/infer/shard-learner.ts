@@ -64,6 +64,8 @@ export interface ShardResult {
 /** What a learner is for: requirements (`suggest`, `generate`), or a review tally. */
 export interface LearnerMode {
   review?: boolean;
+  /** Review only: false keeps each atom's first failure place only (`harden`, which lists none). */
+  places?: boolean;
   /** Review only: told each record of a known form and its atom, as it is counted (`check --follow`). */
   onReviewed?: (e: ProcessEvent, atom: ReviewAtom) => void;
 }
@@ -104,7 +106,7 @@ export class ShardLearner {
     this.monitor = monitorFilter(filter);
     this.notUnderstood = new FirstByPlace(maxListed);
     const notUnderstood = this.notUnderstood;
-    this.tally = mode.review ? new ReviewTally() : undefined;
+    this.tally = mode.review ? new ReviewTally(mode.places !== false) : undefined;
     this.onReviewed = mode.onReviewed;
     // A record of unknown form the lane takes is noted as `learn` notes it (review: only once
     // the tally keeps no more of them whole).

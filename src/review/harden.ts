@@ -22,7 +22,8 @@ import type { AllowAttach, AllowConnect, AllowLink } from '../policy/ast';
 import { allowPaths, pathSpec } from '../policy/nodes';
 import { validateEvent } from '../infer/validate-event';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
-import { judgeAtom, placeKey, type EventGroup, type TraceReview } from './trace-review';
+import { atomGroup, judgeEvent, placeKey, type EventGroup, type TraceReview } from './trace-review';
+import type { Verdict } from '../policy/evaluate';
 import type { ReviewSummary } from '../infer/review-tally';
 import { printAbilityItem } from '../policy/print';
 import { abilityGrantNode, connectRule, pathRule, ruleText } from '../policy/grant-text';
@@ -140,31 +141,58 @@ function firstUnused(g: TypeGrants, used: ReadonlySet<string>): Origin | undefin
 
 const broadEntries = new WeakMap<BlockItems<AbilityGrantInfo>, Array<[string, AbilityGrantInfo]>>();
 
+/** True when the over-broad checks may report ability item `x` (`overAbility` decides). */
+function mayBeBroadItem(ability: string, x: AbilityGrantInfo): boolean {
+  return (
+    x.fromDefaultPriv ||
+    ability === 'iofunc/read' ||
+    ability === 'io' ||
+    (!x.ranges && (ID_ABILITIES.has(ability) || ADDRESS_ABILITIES.has(ability))) ||
+    (x.ranges !== undefined &&
+      !VADDR_ABILITIES.has(ability) &&
+      x.ranges.some((r) => r.kind === 'interval' && (r.open || r.end - r.start + 1n > WIDE)))
+  );
+}
+
 /** The entries of a shared block the over-broad checks may report (found once per block). */
 function mayBeBroad(block: BlockItems<AbilityGrantInfo>): Array<[string, AbilityGrantInfo]> {
   let out = broadEntries.get(block);
   if (!out) {
     out = [];
     for (const [ability, list] of block)
-      for (const x of list)
-        if (
-          x.fromDefaultPriv ||
-          ability === 'iofunc/read' ||
-          ability === 'io' ||
-          (!x.ranges && (ID_ABILITIES.has(ability) || ADDRESS_ABILITIES.has(ability))) ||
-          (x.ranges &&
-            !VADDR_ABILITIES.has(ability) &&
-            x.ranges.some((r) => r.kind === 'interval' && (r.open || r.end - r.start + 1n > WIDE)))
-        )
-          out.push([ability, x]);
+      for (const x of list) if (mayBeBroadItem(ability, x)) out.push([ability, x]);
     broadEntries.set(block, out);
+  }
+  return out;
+}
+
+/**
+ * The origins (`placeKey`) of the grants the over-broad checks may report: the only grants
+ * whose records a narrower rule is read from, so the only ones whose records are kept.
+ */
+function broadOrigins(model: PolicyModel): Set<string> {
+  const out = new Set<string>();
+  const note = (ability: string, list: readonly AbilityGrantInfo[]): void => {
+    for (const x of list) if (mayBeBroadItem(ability, x)) out.add(placeKey(x.origin));
+  };
+  for (const g of model.grants.values()) {
+    for (const r of g.attaches) if (r.path === '/...') out.add(placeKey(r.origin));
+    const parts = g.abilities.parts();
+    if (parts.shares.length === 0) for (const [ability, list] of g.abilities) note(ability, list);
+    else {
+      for (const [ability, list] of parts.singles) note(ability, list);
+      for (const block of parts.shares)
+        for (const [, x] of mayBeBroad(block)) out.add(placeKey(x.origin));
+    }
   }
   return out;
 }
 
 /** What harden reads from the judged groups, gathered one group at a time. */
 interface Observation {
-  /** The safe events of the groups each grant allowed, by grant origin. */
+  /** The origins whose records are kept in `byGrant` (`broadOrigins`). */
+  broad: ReadonlySet<string>;
+  /** The safe events of the groups each grant of `broad` allowed, by grant origin. */
   byGrant: Map<string, ProcessEvent[]>;
   /** The processes of each type. */
   processes: Map<string, Set<string>>;
@@ -172,25 +200,32 @@ interface Observation {
   firstOfType: Map<string, ProcessEvent['position']>;
 }
 
-function emptyObservation(): Observation {
-  return { byGrant: new Map(), processes: new Map(), firstOfType: new Map() };
+function emptyObservation(model: PolicyModel): Observation {
+  return {
+    broad: broadOrigins(model),
+    byGrant: new Map(),
+    processes: new Map(),
+    firstOfType: new Map(),
+  };
 }
 
-/** Adds one judged group to the observation. */
-function observe(o: Observation, g: EventGroup): void {
-  const { byGrant, processes } = o;
-  const e: ProcessEvent = g.event;
+/** Adds one judged group (its event and verdict) to the observation. */
+function observe(o: Observation, e: ProcessEvent, verdict: Verdict): void {
+  const { byGrant, processes, broad } = o;
   if (!o.firstOfType.has(e.securityType)) o.firstOfType.set(e.securityType, e.position);
   if (e.securityType === '-') return;
   const p = processes.get(e.securityType) ?? new Set<string>();
   p.add(e.process);
   processes.set(e.securityType, p);
+  if (!verdict.allowed || !verdict.grants.some((r) => broad.has(placeKey(r)))) return;
   // Trace text reaches a suggested rule only from records whose every field is safe policy text.
-  if (!g.verdict.allowed || validateEvent(e)) return;
-  for (const r of g.verdict.grants) {
-    const list = byGrant.get(placeKey(r)) ?? [];
-    list.push(e);
-    byGrant.set(placeKey(r), list);
+  if (validateEvent(e)) return;
+  for (const r of verdict.grants) {
+    const k = placeKey(r);
+    if (!broad.has(k)) continue;
+    const list = byGrant.get(k);
+    if (list) list.push(e);
+    else byGrant.set(k, [e]);
   }
 }
 
@@ -200,8 +235,8 @@ export function hardenPolicy(
   review: TraceReview,
   files: { traceFiles: string[]; policyFiles: string[] },
 ): HardenResult {
-  const o = emptyObservation();
-  for (const g of review.groups) observe(o, g);
+  const o = emptyObservation(model);
+  for (const g of review.groups) observe(o, g.event, g.verdict);
   return hardenFrom(model, o, review, files);
 }
 
@@ -210,7 +245,8 @@ export function hardenPolicy(
  * review tally atom by atom: each group is dropped once judged and observed,
  * so the verdicts are never all held (a trace of a million distinct
  * records). Consumes the summary (its atoms, columns released whole, are
- * gone afterwards). `onJudged` sees each judged group once, before it is dropped.
+ * gone afterwards). `onJudged` sees each judged group once, before it is dropped;
+ * without it no group is made (harden reads an atom's event and verdict only).
  */
 export function hardenFromSummary(
   model: PolicyModel,
@@ -218,13 +254,15 @@ export function hardenFromSummary(
   files: { traceFiles: string[]; policyFiles: string[] },
   onJudged?: (g: EventGroup) => void,
 ): HardenResult {
-  const o = emptyObservation();
+  const o = emptyObservation(model);
   const used = new Set<string>();
   for (const a of summary.atoms) {
-    const g = judgeAtom(model, a, used);
-    observe(o, g);
+    // The atom's event once: a tallied atom makes it again on each ask.
+    const event = a.event;
+    const verdict = judgeEvent(model, event, used);
+    observe(o, event, verdict);
     // Another reader of the same judgement (harden --waive's waiver use), group by group.
-    onJudged?.(g);
+    if (onJudged) onJudged(atomGroup(a, event, verdict));
   }
   summary.atoms = [];
   return hardenFrom(

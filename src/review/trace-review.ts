@@ -59,11 +59,16 @@ export function placeKey(p: { file: string; line: number; column: number }): str
 export function judgeAtom(model: PolicyModel, a: ReviewAtom, used: Set<string>): EventGroup {
   // The atom's event once: a tallied atom makes it again on each ask.
   const event = a.event;
+  return atomGroup(a, event, judgeEvent(model, event, used));
+}
+
+/** The verdict on one atom's event, noting the grants it used in `used` (`judgeAtom` without the group). */
+export function judgeEvent(model: PolicyModel, event: ProcessEvent, used: Set<string>): Verdict {
   const verdict = evaluate(model, event);
   if (verdict.allowed) for (const r of verdict.grants) used.add(placeKey(r));
   // A prefixed path rule that may have matched counts as used: harden must not remove it.
   for (const r of verdict.mayHaveAllowed ?? []) used.add(placeKey(r));
-  return atomGroup(a, event, verdict);
+  return verdict;
 }
 
 /** An atom with its verdict, as a group (`event`: the atom's, asked for once by the caller). */

@@ -61,7 +61,8 @@ export const hardenCommand: CommandImpl = {
     const templates = templatesOption(args, io);
     const input = await loadReviewInput(args, io);
     if (!input) return ExitCode.USAGE;
-    const scan = await scanTraces(args, input.model, io);
+    // Harden lists no failure place: the tally keeps each atom's first only (less time and memory).
+    const scan = await scanTraces(args, input.model, io, undefined, { places: false });
     const files = {
       traceFiles: scan.traceFiles,
       policyFiles: input.loaded.sources.map((s) => s.file),

@@ -27,6 +27,8 @@ export interface ShardTask {
   maxListed: number;
   /** Count a review tally instead of requirements (src/infer/shard-learner.ts). */
   review?: boolean;
+  /** Review only: false keeps each atom's first failure place only (src/infer/shard-learner.ts). */
+  places?: boolean;
 }
 
 /** What a shard worker posts: bytes read, then its result or its error (with the system error's code). */
@@ -42,7 +44,10 @@ export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<ShardResult> {
-  const learner = new ShardLearner(task.filter, task.maxListed, { review: Boolean(task.review) });
+  const learner = new ShardLearner(task.filter, task.maxListed, {
+    review: Boolean(task.review),
+    places: task.places !== false,
+  });
   const parser = learner.piece(task.file);
   if (task.range.end > task.range.start) {
     const handle = await open(task.path, 'r');

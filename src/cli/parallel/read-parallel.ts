@@ -57,6 +57,8 @@ export interface ParallelOptions {
   inProcess?: boolean;
   /** Count a review tally instead of requirements (`check`, `explain`, `harden`). */
   review?: boolean;
+  /** Review only: false keeps each atom's first failure place only (`harden`, which lists none). */
+  places?: boolean;
 }
 
 /**
@@ -89,10 +91,11 @@ export async function readTracesParallel(
 ): Promise<ShardResult | undefined> {
   const threads = options.threads ?? threadCount(io.env);
   const review = Boolean(options.review);
+  const places = options.places !== false;
   if (threads <= 1 || files.length === 0) return undefined;
   const workerDir = options.inProcess ? undefined : existingWorkerDir();
   if (files.length === 1 && files[0] === '-') {
-    const task = { file: '-', filter, maxListed, review };
+    const task = { file: '-', filter, maxListed, review, places };
     return readStream(io.stdin, task, io, threads, options, workerDir);
   }
   if (files.includes('-')) return undefined;
@@ -120,7 +123,7 @@ export async function readTracesParallel(
     try {
       return await readStream(
         readChunks(handle),
-        { file: sorted[0]!, filter, maxListed, review },
+        { file: sorted[0]!, filter, maxListed, review, places },
         io,
         threads,
         options,
@@ -144,11 +147,12 @@ export async function readTracesParallel(
         filter,
         maxListed,
         review,
+        places,
       });
       continue;
     }
     for (const range of await shardRanges(p, sizes[i]!, threads)) {
-      tasks.push({ path: p, file, range, gzip: false, filter, maxListed, review });
+      tasks.push({ path: p, file, range, gzip: false, filter, maxListed, review, places });
     }
   }
   // One task (a file too small to cut): nothing to share.

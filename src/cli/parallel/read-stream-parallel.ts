@@ -49,6 +49,8 @@ export interface StreamTask {
   maxListed: number;
   /** Count a review tally instead of requirements (src/infer/shard-learner.ts). */
   review?: boolean;
+  /** Review only: false keeps each atom's first failure place only (src/infer/shard-learner.ts). */
+  places?: boolean;
 }
 
 /** Options of readStreamParallel. */
@@ -72,7 +74,10 @@ export async function readStreamParallel(
   task: StreamTask,
   options: StreamOptions,
 ): Promise<ShardResult> {
-  const here = new ShardLearner(task.filter, task.maxListed, { review: Boolean(task.review) });
+  const here = new ShardLearner(task.filter, task.maxListed, {
+    review: Boolean(task.review),
+    places: task.places !== false,
+  });
   const workers: BatchWorker[] = [];
   // Batch memory goes round (workers send it back): fresh memory costs a page fault per 4 KiB
   // on first touch, which made copying into new batches run at 0.5 GB/s.

@@ -13,7 +13,10 @@ import type { StreamTask } from './read-stream-parallel';
 if (parentPort) {
   const port = parentPort;
   const task = workerData as StreamTask;
-  const learner = new ShardLearner(task.filter, task.maxListed, { review: Boolean(task.review) });
+  const learner = new ShardLearner(task.filter, task.maxListed, {
+    review: Boolean(task.review),
+    places: task.places !== false,
+  });
   port.on(
     'message',
     (m: { batch?: ArrayBuffer; length?: number; firstLine?: number; end?: true }) => {
