@@ -22,10 +22,10 @@ import * as path from 'node:path';
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';
 import {
-  GZIP_RATIO,
   readTracesParallel,
   readWholeInWorker,
   threadCount,
+  weighed,
 } from './parallel/read-parallel';
 import { readHead } from './read-chunks';
 import { startsAsGzip } from '../trace/parse-trace';
@@ -99,7 +99,7 @@ export async function learnAndTally(
   };
 }
 
-/** The files' sizes in all (regular files: `readableTwice`), a gzip file's as GZIP_RATIO times its size. */
+/** The files' weight in all (regular files: `readableTwice`), as the threaded readers weigh them. */
 async function weightOf(files: string[], io: CliIo): Promise<number> {
   let weight = 0;
   for (const file of files) {
@@ -107,7 +107,7 @@ async function weightOf(files: string[], io: CliIo): Promise<number> {
     const size = statSync(at).size;
     // One that cannot be read counts as plain: its reader reports it.
     const head = await readHead(at, 2).catch(() => Buffer.alloc(0));
-    weight += startsAsGzip(head) ? size * GZIP_RATIO : size;
+    weight += weighed(size, startsAsGzip(head));
   }
   return weight;
 }

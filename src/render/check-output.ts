@@ -22,8 +22,18 @@ import { guardPlace } from '../review/guards';
 
 /** One line per uncovered failure: `FILE:LINE: uncovered: RECORD: WHY [reason]`. */
 export function uncoveredLine(u: UncoveredFailure): string {
-  const times = u.count > 1 ? ` (${u.count} records)` : '';
-  return `${u.file}:${u.line}: uncovered: ${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]${times}`;
+  return uncoveredText(
+    u.file,
+    u.line,
+    `${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]`,
+    u.count,
+  );
+}
+
+/** `FILE:LINE: uncovered: WHAT`, then ` (N records)` when more than one. */
+function uncoveredText(file: string, line: number, what: string, count: number): string {
+  const times = count > 1 ? ` (${count} records)` : '';
+  return `${file}:${line}: uncovered: ${what}${times}`;
 }
 
 /** One line per guard violation: `FILE:LINE:COL: guard: TYPE is granted WHAT, which guard rule FILE:LINE:COL forbids [guard-rule]`. */
@@ -54,8 +64,7 @@ export function* uncoveredLines(
     if (j instanceof FamilyFailure) {
       const [before, after] = (parts[j.familyId] ??= familyLineParts(j.shared!));
       const value = j.value === '' ? '' : `(${j.value})`;
-      const times = j.count > 1 ? ` (${j.count} records)` : '';
-      yield `${j.file}:${j.line}: uncovered: ${before}${value}${after}${times}`;
+      yield uncoveredText(j.file, j.line, before + value + after, j.count);
     } else if (!j.waiver) yield uncoveredLine(j.failure);
   }
   return next.value;

@@ -43,7 +43,21 @@ const MIN_PARALLEL_BYTES = 256 * 1024 * 1024;
  * A gzip file counts as this many times its size towards MIN_PARALLEL_BYTES:
  * about what monitor logs compress by (the bench trace: 7.1×).
  */
-export const GZIP_RATIO = 7;
+const GZIP_RATIO = 7;
+
+/** What a file counts towards the thresholds: its size, a gzip file's as GZIP_RATIO times it. */
+export function weighed(size: number, gzip: boolean): number {
+  return gzip ? size * GZIP_RATIO : size;
+}
+
+/** A worker's or shard's failure on `file`: a read or inflate error (unreadable, a corrupt gzip file) is the user's input problem. */
+function asReadError(file: string): (error: unknown) => never {
+  return (error) => {
+    throw (error as NodeJS.ErrnoException).code !== undefined
+      ? new FileError(file, 'read', error)
+      : error;
+  };
+}
 /** Young-generation size of each worker, MB (see inWorker). */
 const YOUNG_GENERATION_MB = 12;
 
@@ -113,7 +127,7 @@ export async function readTracesParallel(
     gzip.push(startsAsGzip(start));
   }
   const total = sizes.reduce((a, b) => a + b, 0);
-  const weight = sizes.reduce((a, b, i) => a + (gzip[i] ? b * GZIP_RATIO : b), 0);
+  const weight = sizes.reduce((a, b, i) => a + weighed(b, gzip[i]!), 0);
   if (weight < (options.minBytes ?? MIN_PARALLEL_BYTES)) return undefined;
   if (sorted.length === 1 && gzip[0]) {
     // A lone gzip file cannot be cut up front: it is read as a stream, cut as it inflates.
@@ -166,12 +180,7 @@ export async function readTracesParallel(
     (inProcess || lane === 0
       ? inferShard(t, (n) => progress.advance(n))
       : inWorker(workerFile, t, (n) => progress.advance(n))
-    ).catch((error: unknown) => {
-      // A read or inflate error (unreadable, a corrupt gzip file) is the user's input problem.
-      throw (error as NodeJS.ErrnoException).code !== undefined
-        ? new FileError(t.file, 'read', error)
-        : error;
-    });
+    ).catch(asReadError(t.file));
   let results: ShardResult[];
   try {
     results = await pool(tasks, threads, run);
@@ -221,13 +230,7 @@ export async function readWholeInWorker(
       workerDir === undefined
         ? inferShard(task)
         : inWorker(path.join(workerDir, 'shard-worker.js'), task, () => undefined);
-    results.push(
-      await run.catch((error: unknown) => {
-        throw (error as NodeJS.ErrnoException).code !== undefined
-          ? new FileError(file, 'read', error)
-          : error;
-      }),
-    );
+    results.push(await run.catch(asReadError(file)));
   }
   return mergeShards(results, maxListed, true);
 }
