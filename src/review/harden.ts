@@ -24,7 +24,9 @@ import { validateEvent } from '../infer/validate-event';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES } from '../qnx/abilities';
 import { atomGroup, judgeEvent, placeKey, type EventGroup, type TraceReview } from './trace-review';
 import type { Verdict } from '../policy/evaluate';
-import type { ReviewSummary } from '../infer/review-tally';
+import { AtomRows, TalliedAtom, type ReviewSummary } from '../infer/review-tally';
+import type { AtomFamily } from '../infer/atom-table';
+import { RowVerdicts, accessKey } from './row-verdicts';
 import { printAbilityItem } from '../policy/print';
 import { abilityGrantNode, connectRule, pathRule, ruleText } from '../policy/grant-text';
 import { narrowerText } from './narrower-rule';
@@ -192,12 +194,16 @@ function broadOrigins(model: PolicyModel): Set<string> {
 interface Observation {
   /** The origins whose records are kept in `byGrant` (`broadOrigins`). */
   broad: ReadonlySet<string>;
-  /** The safe events of the groups each grant of `broad` allowed, by grant origin. */
+  /** The safe events of the groups each grant of `broad` allowed, by grant origin, one per access. */
   byGrant: Map<string, ProcessEvent[]>;
   /** The processes of each type. */
   processes: Map<string, Set<string>>;
   /** Types seen, with the place of their first group (groups in the order first seen). */
   firstOfType: Map<string, ProcessEvent['position']>;
+  /** Grant and access of each record kept in `byGrant` (`keep`). */
+  kept: Set<string>;
+  /** `broadGrants` by verdict. */
+  broadOf: WeakMap<Verdict, readonly string[]>;
 }
 
 function emptyObservation(model: PolicyModel): Observation {
@@ -206,26 +212,98 @@ function emptyObservation(model: PolicyModel): Observation {
     byGrant: new Map(),
     processes: new Map(),
     firstOfType: new Map(),
+    kept: new Set(),
+    broadOf: new WeakMap(),
   };
+}
+
+/** The keys of the grants of `broad` that allowed verdict `v` (none: `v` keeps no record), found once per verdict. */
+function broadGrants(o: Observation, v: Verdict): readonly string[] {
+  let keys = o.broadOf.get(v);
+  if (keys === undefined) {
+    keys = v.allowed ? v.grants.map((r) => placeKey(r)).filter((k) => o.broad.has(k)) : [];
+    o.broadOf.set(v, keys);
+  }
+  return keys;
+}
+
+/**
+ * Keeps event `e` for a narrower rule of each grant in `keys` (when every field is safe), but
+ * not again under a grant that keeps a record of the same access: `narrowerRules` reads an
+ * event's kind, domain, object and value only, and merges repeats.
+ */
+function keep(o: Observation, e: ProcessEvent, keys: readonly string[]): void {
+  const access = e.kind === 'ability' ? accessKey(e) : `${e.kind}\0${e.path}`;
+  const fresh = keys.filter((k) => !o.kept.has(`${k}\0${access}`));
+  if (fresh.length === 0) return;
+  // Trace text reaches a suggested rule only from records whose every field is safe policy text.
+  if (validateEvent(e)) return;
+  for (const k of fresh) {
+    o.kept.add(`${k}\0${access}`);
+    const list = o.byGrant.get(k);
+    if (list) list.push(e);
+    else o.byGrant.set(k, [e]);
+  }
 }
 
 /** Adds one judged group (its event and verdict) to the observation. */
 function observe(o: Observation, e: ProcessEvent, verdict: Verdict): void {
-  const { byGrant, processes, broad } = o;
+  const { processes } = o;
   if (!o.firstOfType.has(e.securityType)) o.firstOfType.set(e.securityType, e.position);
   if (e.securityType === '-') return;
   const p = processes.get(e.securityType) ?? new Set<string>();
   p.add(e.process);
   processes.set(e.securityType, p);
-  if (!verdict.allowed || !verdict.grants.some((r) => broad.has(placeKey(r)))) return;
-  // Trace text reaches a suggested rule only from records whose every field is safe policy text.
-  if (validateEvent(e)) return;
-  for (const r of verdict.grants) {
-    const k = placeKey(r);
-    if (!broad.has(k)) continue;
-    const list = byGrant.get(k);
-    if (list) list.push(e);
-    else byGrant.set(k, [e]);
+  const keys = broadGrants(o, verdict);
+  if (keys.length > 0) keep(o, e, keys);
+}
+
+/**
+ * `observe` of row `r` of a table whose family's verdict `verdict` is (no
+ * event made for it): the family's type and process are the event's
+ * (`FamilyVerdicts` judged it so), and `event` makes the row's event only
+ * when its place or its fields are read.
+ */
+function observeRow(
+  o: Observation,
+  f: AtomFamily,
+  verdict: Verdict,
+  event: () => ProcessEvent,
+): void {
+  if (!o.firstOfType.has(f.type)) o.firstOfType.set(f.type, event().position);
+  if (f.type === '-') return;
+  const p = o.processes.get(f.type);
+  if (p) p.add(f.process);
+  else o.processes.set(f.type, new Set([f.process]));
+  const keys = broadGrants(o, verdict);
+  if (keys.length > 0) keep(o, event(), keys);
+}
+
+/**
+ * Judges and observes the rows of a table in list order (`RowVerdicts`: one
+ * evaluation per family the value cannot change, and per access otherwise),
+ * making an atom's event only where it is read: for its evaluation, for the
+ * first place of a type, for a kept record, or for `onJudged`'s group.
+ */
+function observeRows(
+  o: Observation,
+  model: PolicyModel,
+  rows: AtomRows,
+  used: Set<string>,
+  onJudged: ((g: EventGroup) => void) | undefined,
+): void {
+  const t = rows.table;
+  const verdicts = new RowVerdicts(model, t, used);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows.row(i);
+    const verdict = verdicts.verdict(r);
+    const made = verdicts.madeFor(r);
+    if (onJudged) {
+      const event = verdicts.event(r);
+      observe(o, event, verdict);
+      onJudged(atomGroup(new TalliedAtom(t, r), event, verdict));
+    } else if (made !== undefined) observe(o, made, verdict);
+    else observeRow(o, t.families[t.family.at(r)]!, verdict, () => verdicts.event(r));
   }
 }
 
@@ -244,9 +322,11 @@ export function hardenPolicy(
  * `hardenPolicy(model, judgeSummary(model, summary), files)`, judging the
  * review tally atom by atom: each group is dropped once judged and observed,
  * so the verdicts are never all held (a trace of a million distinct
- * records). Consumes the summary (its atoms, columns released whole, are
- * gone afterwards). `onJudged` sees each judged group once, before it is dropped;
- * without it no group is made (harden reads an atom's event and verdict only).
+ * records). A tally's rows share evaluations (`RowVerdicts`) and make an
+ * event only where it is read (`observeRows`). Consumes the summary (its
+ * atoms, columns released whole, are gone afterwards). `onJudged` sees each
+ * judged group once, before it is dropped; without it no group is made
+ * (harden reads an atom's verdict, and its event where needed, only).
  */
 export function hardenFromSummary(
   model: PolicyModel,
@@ -256,14 +336,16 @@ export function hardenFromSummary(
 ): HardenResult {
   const o = emptyObservation(model);
   const used = new Set<string>();
-  for (const a of summary.atoms) {
-    // The atom's event once: a tallied atom makes it again on each ask.
-    const event = a.event;
-    const verdict = judgeEvent(model, event, used);
-    observe(o, event, verdict);
-    // Another reader of the same judgement (harden --waive's waiver use), group by group.
-    if (onJudged) onJudged(atomGroup(a, event, verdict));
-  }
+  // Another reader of the same judgement (harden --waive's waiver use) sees it group by group.
+  if (summary.atoms instanceof AtomRows) observeRows(o, model, summary.atoms, used, onJudged);
+  else
+    for (const a of summary.atoms) {
+      // The atom's event once: a tallied atom makes it again on each ask.
+      const event = a.event;
+      const verdict = judgeEvent(model, event, used);
+      observe(o, event, verdict);
+      if (onJudged) onJudged(atomGroup(a, event, verdict));
+    }
   summary.atoms = [];
   return hardenFrom(
     model,
