@@ -1,4 +1,5 @@
 import { expectSameReview, review } from '../test-utils/review-both-ways';
+import { AtomTable } from './atom-table';
 import { MAX_UNKNOWN, TalliedAtom } from './review-tally';
 import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
 
@@ -157,6 +158,58 @@ describe('the review lane', () => {
         // The first record as held rebuilds the record as written.
         expect((a as TalliedAtom).record).toBe(a.event.record);
       }
+    }
+  });
+
+  test('a record of the value its skeleton last counted: into that row without a look-up; a new value: one look-up', () => {
+    // Two skeletons, each met twice first (the lane then knows it); then runs of one value
+    // (the lane's row of the skeleton), values met before and new values.
+    const records = (pid: number, v: number): string[] => [
+      `error: sbin/a (pid:${pid}) type a_t lacks ability SETUID(${v}) as root`,
+      `info: sbin/b (pid:${pid}) type b_t uses ability PUBLIC_CHANNEL as root`,
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 2; i++) lines.push(...records(i, 1));
+    const repeats = 300;
+    for (let i = 0; i < repeats; i++) lines.push(...records(10 + i, 7));
+    const values = 50;
+    for (let i = 0; i < values; i++) lines.push(...records(500 + i, 1000 + i));
+    // Values met before, the skeleton's last row another: a look-up each.
+    for (let i = 0; i < values; i++) lines.push(...records(900 + i, 1000 + i));
+    lines.push('#end');
+    const traces = [{ file: 'c.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const find = jest.spyOn(AtomTable.prototype, 'find');
+    try {
+      const withLane = review(traces, true, 1 << 20);
+      const looked = find.mock.calls.length;
+      // Every record but each skeleton's first.
+      expect(withLane.taken).toBe(lines.length - 1 - 2);
+      // The repeats find their row in the skeleton; a new value is looked up once (not again
+      // when its row is made), a value met before once.
+      expect(looked).toBeLessThanOrEqual(2 * values + 8);
+      find.mockClear();
+      expectSameReview(withLane, review(traces, false, 1 << 20));
+    } finally {
+      find.mockRestore();
+    }
+  });
+
+  test("pieces read out of order: a record before the row its skeleton last counted is the parser's", () => {
+    // One file in three pieces, read last piece first: the rows' first records move earlier.
+    const piece = (from: number, n: number): string[] =>
+      Array.from({ length: n }, (_, k) =>
+        k % 2 === 0
+          ? `error: sbin/a (pid:${from + k}) type a_t lacks ability SETUID(${k % 6}) as root`
+          : `info: sbin/b (pid:${from + k}) type b_t uses ability PUBLIC_CHANNEL as root`,
+      );
+    const text = (lines: string[]): Buffer => Buffer.from(lines.join('\n') + '\n');
+    const traces = [
+      { file: 'o.log', firstLine: 201, text: text(piece(201, 100)) },
+      { file: 'o.log', firstLine: 1, text: text(piece(1, 100)) },
+      { file: 'o.log', firstLine: 101, text: text(piece(101, 100)) },
+    ];
+    for (const chunk of [1 << 20, 4096, 0]) {
+      expectSameReview(review(traces, true, chunk), review(traces, false, chunk));
     }
   });
 });

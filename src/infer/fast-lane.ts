@@ -117,7 +117,10 @@ const enum Outcome {
 /** What a skeleton's records do (the table's value for it). */
 class Skeleton {
   outcome = Outcome.Parser;
-  /** A place known to be after the atom's first (which only ever moves earlier): a check saved. */
+  /**
+   * A place known to be after the atom's first (which only ever moves earlier): a check saved.
+   * Review: a place after the first record of row `row`.
+   */
   afterFile = '';
   afterLine = 0;
   atom: Atom | undefined = undefined;
@@ -131,6 +134,14 @@ class Skeleton {
   valueSuffix = -1;
   /** Review: the records' text around their digit runs (decimal runs only), for the atoms made. */
   shape: RecordShape | undefined = undefined;
+  /**
+   * Review: the row a record of the skeleton last went into (-1: none yet) and its value
+   * numbers (the value kind is the skeleton's): a record of the same value finds its row here,
+   * without a look-up in the table. Rows are never removed while the lane counts into them.
+   */
+  row = -1;
+  rowA = 0;
+  rowB = 0;
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -267,6 +278,8 @@ export class FastLane implements RecordLane {
 
   /** Review: the row of the matched record's atom, or -1 and its (new) value key. */
   private reviewAtom = -1;
+  /** Review, no atom found: the table's rows when `match` looked (none added since: none to find). */
+  private reviewSize = 0;
   private reviewKind = ValueKind.None;
   private reviewA = 0;
   private reviewB = 0;
@@ -403,12 +416,16 @@ export class FastLane implements RecordLane {
     this.taken++;
     const review = this.review;
     if (review !== undefined) {
-      const file = review.table.fileId(this.file);
-      // The record before this line, closed since `match`, may have made the atom: it is earlier.
+      const table = review.table;
+      const file = table.fileId(this.file);
+      // The record before this line, closed since `match`, may have made the atom (it is
+      // earlier): looked up again only if a row was added since.
       const a =
         this.reviewAtom >= 0
           ? this.reviewAtom
-          : review.table.find(s.family, this.reviewKind, this.reviewA, this.reviewB);
+          : table.size === this.reviewSize
+            ? -1
+            : table.find(s.family, this.reviewKind, this.reviewA, this.reviewB);
       if (a >= 0) review.count(a, s.failed, file, this.line);
       else {
         // The record's text as its skeleton's shape and its pid, when the pid and the value's
@@ -419,10 +436,9 @@ export class FastLane implements RecordLane {
           s.shape !== undefined && pid >= 0 && !this.zeroLedValue()
             ? s.shape
             : this.bytes.toString('latin1', this.record, this.end);
-        const k = this.reviewKind;
-        review.addFirst(
+        s.row = review.addFirst(
           s.family,
-          k,
+          this.reviewKind,
           this.reviewA,
           this.reviewB,
           record,
@@ -431,6 +447,10 @@ export class FastLane implements RecordLane {
           s.failed,
           pid,
         );
+        s.rowA = this.reviewA;
+        s.rowB = this.reviewB;
+        s.afterFile = this.file;
+        s.afterLine = this.line;
       }
       return;
     }
@@ -547,13 +567,23 @@ export class FastLane implements RecordLane {
       if (a < 0) return false;
     }
     const table = this.review!.table;
-    const r = table.find(s.family, kind, a, b);
+    let r: number;
+    if (s.row >= 0 && a === s.rowA && b === s.rowB) {
+      r = s.row;
+      // A place after the row's first, taken before: this later one is after it too.
+      if (file === s.afterFile && line > s.afterLine) {
+        s.afterLine = line;
+        this.reviewAtom = r;
+        return true;
+      }
+    } else r = table.find(s.family, kind, a, b);
     if (r < 0) {
       const bytes = this.bytes;
       for (let k = this.record + 1; k < this.end; k++) {
         if (bytes[k] === 9 || (bytes[k] === 32 && bytes[k - 1] === 32)) return false;
       }
       this.reviewAtom = -1;
+      this.reviewSize = table.size;
       this.reviewKind = kind;
       this.reviewA = a;
       this.reviewB = b;
@@ -566,6 +596,11 @@ export class FastLane implements RecordLane {
         : file < table.files[firstFile]!;
     if (before) return false;
     this.reviewAtom = r;
+    s.row = r;
+    s.rowA = a;
+    s.rowB = b;
+    s.afterFile = file;
+    s.afterLine = line;
     return true;
   }
 
