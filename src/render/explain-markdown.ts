@@ -82,6 +82,16 @@ class ExplainMarkdownView {
   private readonly sections: SectionView[] = [];
   /** The edges of each rule proposed, by its text. */
   private readonly edgesByRule = new Map<string, GraphEdge[]>();
+  /** Cells of a type or a process (code) and of a why (text), by their text: rows share them (most repeat). */
+  private readonly codeCells = new Map<string, string>();
+  private readonly textCells = new Map<string, string>();
+
+  private sharedCell(text: string, code: boolean): string {
+    const cells = code ? this.codeCells : this.textCells;
+    let made = cells.get(text);
+    if (made === undefined) cells.set(text, (made = cell(text, code)));
+    return made;
+  }
 
   section(title: string, count: number): void {
     this.sections.push({ title, count, rows: [], hints: [] });
@@ -97,11 +107,11 @@ class ExplainMarkdownView {
     s.rows.push({
       cells: [
         cell(`${f.file}:${f.line}`),
-        cell(f.process, true),
-        cell(f.type, true),
+        this.sharedCell(f.process, true),
+        this.sharedCell(f.type, true),
         cell(f.access, true),
         String(f.count),
-        cell(f.why),
+        this.sharedCell(f.why, false),
         // Each piece escaped on its own: the `<br>` between them is the one HTML a cell holds.
         [
           ...f.consulted.map((c) => `${cell(`${c.file}:${c.line}`)} ${cell(c.summary, true)}`),

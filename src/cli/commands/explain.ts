@@ -20,6 +20,7 @@ import {
   explainTextLines,
 } from '../../render/explain-output';
 import { writeLines } from '../write-lines';
+import { textPieces } from '../text-pieces';
 import { explainMarkdown, explainMarkdownSteps } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
@@ -65,11 +66,12 @@ export const explainCommand: CommandImpl = {
       // Streamed (src/review/explain.ts, explainSteps): a million distinct failures are never
       // held as verdicts or explanations. Text and JSON are written as they are made, in
       // batches of about 64 KiB, waiting when the reader is slow; markdown keeps each row's
-      // cells until its template is filled.
+      // cells until its template is filled, and its text is written in such batches too.
       const steps = explainSteps(input.model, scan.summary);
       if (format === 'markdown') {
         const md = explainMarkdownSteps(steps, head, templates.explain);
-        io.stdout.write(md.text);
+        const rest = await writeLines(io.stdout, textPieces(md.text));
+        if (rest !== '') io.stdout.write(rest);
         groups = md.groups;
       } else
         groups = await writeLines(
