@@ -5,8 +5,8 @@
  * connections, attaches and links those rules add. Only prepares strings.
  */
 import type { Statement } from '../policy/ast';
-import { printRuleLine } from '../policy/print';
-import type { Explanation } from '../review/explain';
+import type { ExplainedFailure, ExplainStep, Explanation } from '../review/explain';
+import { ruleLine, type ExplainHead } from './explain-output';
 import { mermaidGraph, type GraphEdge } from './mermaid';
 import { cell, markdownText } from './review-templates';
 import { builtinTemplate, type Template } from './builtin-templates';
@@ -40,44 +40,104 @@ export function explainMarkdown(
   x: Explanation,
   template: Template = builtinTemplate('explain'),
 ): string {
-  // One rule per distinct text, sorted by it.
-  const byText = new Map<string, Statement>();
-  for (const s of x.sections)
+  const view = new ExplainMarkdownView();
+  for (const s of x.sections) {
+    view.section(s.title, s.failures.length);
+    for (const f of s.failures) view.failure(f);
+  }
+  return view.render(x, template);
+}
+
+/**
+ * `explainMarkdown` as `explainSteps` (src/review/explain.ts) yields the
+ * explanation: the same text, with each failure's row kept as its cells'
+ * strings, not as the failure. Returns the text and the number of failure
+ * groups.
+ */
+export function explainMarkdownSteps(
+  steps: Generator<ExplainStep, number, undefined>,
+  head: ExplainHead,
+  template: Template = builtinTemplate('explain'),
+): { text: string; groups: number } {
+  const view = new ExplainMarkdownView();
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) {
+    const x = step.value;
+    if (x.kind === 'section') view.section(x.title, x.count);
+    else view.failure(x.failure);
+  }
+  return { text: view.render(head, template), groups: step.value };
+}
+
+/** A section of the view: its table's rows and its hints. */
+interface SectionView {
+  title: string;
+  count: number;
+  rows: Array<{ cells: string[] }>;
+  hints: string[];
+}
+
+/** The view-model, built a section heading and a failure at a time. */
+class ExplainMarkdownView {
+  private readonly sections: SectionView[] = [];
+  /** The edges of each rule proposed, by its text. */
+  private readonly edgesByRule = new Map<string, GraphEdge[]>();
+  /** Cells of a type or a process (code) and of a why (text), by their text: rows share them (most repeat). */
+  private readonly codeCells = new Map<string, string>();
+  private readonly textCells = new Map<string, string>();
+
+  private sharedCell(text: string, code: boolean): string {
+    const cells = code ? this.codeCells : this.textCells;
+    let made = cells.get(text);
+    if (made === undefined) cells.set(text, (made = cell(text, code)));
+    return made;
+  }
+
+  section(title: string, count: number): void {
+    this.sections.push({ title, count, rows: [], hints: [] });
+  }
+
+  failure(f: ExplainedFailure): void {
+    const s = this.sections[this.sections.length - 1]!;
     // A waived failure is accepted as it is (--waive): its rule is not proposed.
-    for (const f of s.failures) if (f.rule && !f.waiver) byText.set(printRuleLine(f.rule), f.rule);
-  const rules = [...byText.keys()].sort();
-  const edges = rules.flatMap((r) => edgesOfRule(byText.get(r)!, '+'));
-  const distinct = x.sections.reduce((n, s) => n + s.failures.length, 0);
-  const view = {
-    title: 'secpol-learn explain',
-    summary: [
-      `traces: ${x.traceFiles.join(', ')}; policy: ${x.policyFiles.join(', ')}`,
-      `${x.failures} failure record(s), ${distinct} distinct`,
-      ...x.sections.map((s) => `${s.title}: ${s.failures.length}`),
-    ].map(markdownText),
-    sections: x.sections.map((s) => ({
-      title: s.title,
-      count: s.failures.length,
-      rows: s.failures.map((f) => ({
-        cells: [
-          cell(`${f.file}:${f.line}`),
-          cell(f.process, true),
-          cell(f.type, true),
-          cell(f.access, true),
-          String(f.count),
-          cell(f.why),
-          // Each piece escaped on its own: the `<br>` between them is the one HTML a cell holds.
-          [
-            ...f.consulted.map((c) => `${cell(`${c.file}:${c.line}`)} ${cell(c.summary, true)}`),
-            ...(f.moreConsulted ? [`and ${f.moreConsulted} more`] : []),
-          ].join('<br>') || 'none',
-        ],
-      })),
-      hints: s.failures.filter((f) => f.hint).map((f) => cell(f.hint!)),
-    })),
-    hasRules: rules.length > 0,
-    rules: rules.map((r) => `${r}\n`).join(''),
-    diagram: mermaidGraph(edges),
-  };
-  return template(view);
+    if (f.rule && !f.waiver) {
+      const text = ruleLine(f.rule);
+      if (!this.edgesByRule.has(text)) this.edgesByRule.set(text, edgesOfRule(f.rule, '+'));
+    }
+    s.rows.push({
+      cells: [
+        cell(`${f.file}:${f.line}`),
+        this.sharedCell(f.process, true),
+        this.sharedCell(f.type, true),
+        cell(f.access, true),
+        String(f.count),
+        this.sharedCell(f.why, false),
+        // Each piece escaped on its own: the `<br>` between them is the one HTML a cell holds.
+        [
+          ...f.consulted.map((c) => `${cell(`${c.file}:${c.line}`)} ${cell(c.summary, true)}`),
+          ...(f.moreConsulted ? [`and ${f.moreConsulted} more`] : []),
+        ].join('<br>') || 'none',
+      ],
+    });
+    if (f.hint) s.hints.push(cell(f.hint));
+  }
+
+  render(head: ExplainHead, template: Template): string {
+    // One rule per distinct text, sorted by it.
+    const rules = [...this.edgesByRule.keys()].sort();
+    const edges = rules.flatMap((r) => this.edgesByRule.get(r)!);
+    const distinct = this.sections.reduce((n, s) => n + s.rows.length, 0);
+    return template({
+      title: 'secpol-learn explain',
+      summary: [
+        `traces: ${head.traceFiles.join(', ')}; policy: ${head.policyFiles.join(', ')}`,
+        `${head.failures} failure record(s), ${distinct} distinct`,
+        ...this.sections.map((s) => `${s.title}: ${s.count}`),
+      ].map(markdownText),
+      sections: this.sections,
+      hasRules: rules.length > 0,
+      rules: rules.map((r) => `${r}\n`).join(''),
+      diagram: mermaidGraph(edges),
+    });
+  }
 }

@@ -92,7 +92,8 @@ export function explainHeading(title: string, count: number): string {
  */
 const ruleLines = new WeakMap<Statement, string>();
 
-function ruleLine(rule: Statement): string {
+/** A rule's line as the policy printer prints it (the text, JSON and markdown of `explain`). */
+export function ruleLine(rule: Statement): string {
   let line = ruleLines.get(rule);
   if (line === undefined) ruleLines.set(rule, (line = printRuleLine(rule)));
   return line;
@@ -126,4 +127,58 @@ export function explainJson(x: Explanation): string {
     failures: s.failures.map((f) => (f.rule ? { ...f, rule: printRuleLine(f.rule) } : f)),
   }));
   return `${escapeJsonControls(JSON.stringify({ schema: 'secpol-learn/explain', schemaVersion: EXPLAIN_SCHEMA_VERSION, ...x, sections }, null, 2))}\n`;
+}
+
+/** What the JSON document says before its sections. */
+export type ExplainHead = Omit<Explanation, 'sections'>;
+
+/** A value as `explainJson` prints it, at the outermost indent. */
+function jsonText(value: unknown): string {
+  return escapeJsonControls(JSON.stringify(value, null, 2));
+}
+
+/** Where `explainJson` puts a failure: inside a section inside the document's `sections`. */
+const FAILURE_INDENT = ' '.repeat(8);
+
+/**
+ * `explainJson`'s text as `explainSteps` (src/review/explain.ts) yields the
+ * explanation, for `writeLines` (src/cli/write-lines.ts): the same bytes once
+ * each piece is ended by a newline, no failure held after it is printed.
+ * JSON.stringify prints every newline inside a string as `\n`, so a
+ * failure's text is indented by prefixing its lines. Returns the number of
+ * failure groups.
+ */
+export function* explainJsonLines(
+  steps: Generator<ExplainStep, number, undefined>,
+  head: ExplainHead,
+): Generator<string, number, undefined> {
+  // The document with no sections, cut where they go: it ends `"sections": []\n}`.
+  const empty = jsonText({
+    schema: 'secpol-learn/explain',
+    schemaVersion: EXPLAIN_SCHEMA_VERSION,
+    traceFiles: head.traceFiles,
+    policyFiles: head.policyFiles,
+    failures: head.failures,
+    sections: [],
+  });
+  const open = empty.slice(0, -'[]\n}'.length);
+  let sections = 0;
+  // Failures left in the section: the last takes no comma.
+  let left = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) {
+    const x = step.value;
+    if (x.kind === 'failure') {
+      const f = x.failure;
+      const text = jsonText(f.rule ? { ...f, rule: ruleLine(f.rule) } : f);
+      yield `${FAILURE_INDENT}${text.replaceAll('\n', `\n${FAILURE_INDENT}`)}${--left > 0 ? ',' : ''}`;
+      continue;
+    }
+    // The section before this one is closed here: only now is it known not to be the last.
+    yield sections++ === 0 ? `${open}[` : '      ]\n    },';
+    yield `    {\n      "reason": ${jsonText(x.reason)},\n      "title": ${jsonText(x.title)},\n      "failures": [`;
+    left = x.count;
+  }
+  yield sections === 0 ? empty : '      ]\n    }\n  ]\n}';
+  return step.value;
 }

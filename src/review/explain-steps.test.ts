@@ -1,13 +1,18 @@
 /**
- * `explainSteps` (src/review/explain.ts): what it builds per atom. An atom
- * without failures is evidence from its counts alone: its event is not built
- * and it is not judged; a failing atom's event is built for each of the two
- * passes. Sections come in their fixed order, failures by place within each.
+ * `explainSteps` (src/review/explain.ts): what it builds and judges per atom.
+ * An atom without failures is evidence from its counts alone: its event is
+ * not built and it is not judged. A failing atom of a family whose atoms
+ * share one verdict is judged once per family and its event built for the
+ * second pass only (but the family's first, which is judged); any other
+ * failing atom is built and judged in each of the two passes. Sections come
+ * in their fixed order, failures by place within each.
  */
 import { parsePolicies } from '../policy/parse';
 import { buildModel } from '../policy/model/build-model';
 import { parseTraceText } from '../trace/push-parser';
 import { TalliedAtom, tallyEvents } from '../infer/review-tally';
+import type { ProcessEvent } from '../trace/event';
+import * as evaluateModule from '../policy/evaluate';
 import { explainSteps, type ExplainStep } from './explain';
 
 const trace = [
@@ -18,6 +23,8 @@ const trace = [
   'error: bin/b (pid:2) type z_t lacks ability IO as root',
   'error: bin/a (pid:1) type c_t lacks ability SETUID(5) as root',
   'info: bin/a (pid:1) type c_t uses ability SETUID(5) as root',
+  'error: bin/a (pid:1) type c_t lacks ability SETUID(7) as root',
+  'error: bin/c (pid:3) of type a_t failed to attach to path /dev/no: no rule',
 ].join('\n');
 
 const model = buildModel(
@@ -29,7 +36,23 @@ const model = buildModel(
   ]).policy,
 );
 
-function run(): { steps: ExplainStep[]; groups: number; eventsOf: Map<number, number> } {
+/** What was judged: `process kind object` per call of the evaluator. */
+function judgedAs(calls: unknown[][]): string[] {
+  return calls
+    .map(([, e]) => {
+      const event = e as ProcessEvent;
+      const object = event.kind === 'ability' ? event.ability.policyName : event.path;
+      return `${event.process} ${event.securityType} ${event.kind} ${object}`;
+    })
+    .sort();
+}
+
+function run(): {
+  steps: ExplainStep[];
+  groups: number;
+  eventsOf: Map<number, number>;
+  judged: string[];
+} {
   const summary = tallyEvents(parseTraceText(trace, 't.log').events);
   const eventsOf = new Map<number, number>();
   const getter = Object.getOwnPropertyDescriptor(TalliedAtom.prototype, 'event')!.get!;
@@ -39,19 +62,32 @@ function run(): { steps: ExplainStep[]; groups: number; eventsOf: Map<number, nu
     eventsOf.set(this.row, (eventsOf.get(this.row) ?? 0) + 1);
     return getter.call(this) as TalliedAtom['event'];
   });
+  const evaluations = jest.spyOn(evaluateModule, 'evaluate');
   try {
     const steps: ExplainStep[] = [];
     const it = explainSteps(model, summary);
     let next = it.next();
     for (; !next.done; next = it.next()) steps.push(next.value);
-    return { steps, groups: next.value, eventsOf };
+    return { steps, groups: next.value, eventsOf, judged: judgedAs(evaluations.mock.calls) };
   } finally {
     spy.mockRestore();
+    evaluations.mockRestore();
   }
 }
 
 describe('explainSteps', () => {
-  it('builds no event for an atom without failures, and one per pass for a failing atom', () => {
+  it('judges a family whose atoms share their verdict once, and any other failing atom per pass', () => {
+    // Before: each failing atom judged in both passes (10 judgements).
+    expect(run().judged).toEqual([
+      'bin/a a_t ability io',
+      'bin/a c_t ability setuid',
+      'bin/b z_t ability io',
+      'bin/c a_t attach /dev/no',
+      'bin/c a_t attach /dev/no',
+    ]);
+  });
+
+  it('builds no event for an atom without failures, and at most one per pass for a failing atom', () => {
     const atoms = tallyEvents(parseTraceText(trace, 't.log').events).atoms;
     const { eventsOf } = run();
     const built = [];
@@ -59,12 +95,16 @@ describe('explainSteps', () => {
       const a = atoms.at(i) as TalliedAtom;
       built.push(`${a.failures > 0 ? 'failing' : 'ok'} ${eventsOf.get(a.row) ?? 0}`);
     }
-    expect(built.sort()).toEqual(['failing 2', 'failing 2', 'failing 2', 'ok 0', 'ok 0', 'ok 0']);
+    expect(built.filter((b) => b.startsWith('ok'))).toEqual(['ok 0', 'ok 0', 'ok 0']);
+    expect(built.filter((b) => b.startsWith('failing')).every((b) => /[12]$/.test(b))).toBe(true);
+    // The family's second atom is built for the second pass only; the path atom for both.
+    const total = [...eventsOf.values()].reduce((n, k) => n + k, 0);
+    expect(total).toBeLessThan(2 * 5);
   });
 
   it('yields each section with its count, then its failures in place order', () => {
     const { steps, groups } = run();
-    expect(groups).toBe(3);
+    expect(groups).toBe(5);
     expect(
       steps.map((s) =>
         s.kind === 'section'
@@ -74,9 +114,12 @@ describe('explainSteps', () => {
     ).toEqual([
       'no-type 1',
       '5 z_t ',
-      'no-ability 2',
+      'no-ability 3',
       '4 a_t ',
       '6 c_t bin/a did this as a_t (t.log:1): launch it with `on -T a_t ...` rather than widen c_t',
+      '8 c_t ',
+      'no-attach-rule 1',
+      '9 a_t ',
     ]);
   });
 });

@@ -14,9 +14,15 @@ import type { Statement } from '../policy/ast';
 import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
 import { waiverForEvent, waiverRef, type WaiverRef, type WaiverSet } from './waivers';
-import { evaluate } from '../policy/evaluate';
+import { evaluate, type Verdict } from '../policy/evaluate';
 import type { PolicyModel } from '../policy/model/types';
-import { firstFailurePlace, linkingProcesses, type ReviewSummary } from '../infer/review-tally';
+import {
+  AtomRows,
+  firstFailurePlace,
+  linkingProcesses,
+  type ReviewSummary,
+} from '../infer/review-tally';
+import { FamilyVerdicts } from './family-verdicts';
 import { KeyEvidence, wrongTypeEvidence, type WrongTypeEvidence } from './wrong-type-evidence';
 import { failurePlaceOrder } from './failure-order';
 
@@ -240,8 +246,11 @@ export interface ExplainVisitor {
  * and a hint needs every type the access succeeded as: the first notes the
  * wrong-type evidence and each failing atom's section, the second explains
  * the failing atoms section by section in place order. An atom without
- * failures is noted from its counts alone (no event built, not judged); a
- * failing atom is judged in both passes (only its section is kept in between:
+ * failures is noted from its counts alone (no event built, not judged).
+ * A failing atom of a family whose atoms share one verdict
+ * (src/review/family-verdicts.ts; the tally's rows) is judged once per
+ * family, its event built in the second pass only; any other failing atom
+ * is built and judged in both passes (only its section is kept in between:
  * a verdict is several objects and strings per atom).
  */
 export function* explainSteps(
@@ -255,6 +264,10 @@ export function* explainSteps(
     linking,
     ruleFor: ruleMemo(),
   };
+  const table = atoms instanceof AtomRows ? atoms : undefined;
+  const families = table && new FamilyVerdicts(model, table.table);
+  /** Atom `i`'s verdict when its family's is shared (the row evidence reads no event). */
+  const sharedVerdict = (i: number): Verdict | undefined => families?.of(table!.row(i))?.verdict;
   const sectionOf = new Map(REASON_TITLES.map(([reason], i) => [reason, i]));
   // Each atom's section (NO_SECTION: none, or no failure) and how many each section holds.
   const sectionOfAtom = new Uint8Array(atoms.length).fill(NO_SECTION);
@@ -267,9 +280,18 @@ export function* explainSteps(
       if (a.successes > 0 || evaluate(model, a.event).allowed) context.evidence.note(i, a);
       continue;
     }
-    const event = a.event;
-    const v = evaluate(model, event);
-    if (a.successes > 0 || v.allowed) context.evidence.note(i, { event, object: a.object });
+    const shared = sharedVerdict(i);
+    let v: Verdict;
+    if (shared !== undefined) {
+      v = shared;
+      // Only the row evidence is made for a table: it reads the row, not the atom.
+      if (a.successes > 0 || v.allowed) context.evidence.note(i, a);
+    } else {
+      // The event the family's judging made, if it made one for this row.
+      const event = families === undefined ? a.event : families.event(table!.row(i));
+      v = evaluate(model, event);
+      if (a.successes > 0 || v.allowed) context.evidence.note(i, { event, object: a.object });
+    }
     // A reason without a section is not printed, as explainFailures leaves it out.
     const s = sectionOf.get(v.allowed ? 'allowed-now' : v.reason);
     if (s !== undefined) {
@@ -303,12 +325,12 @@ export function* explainSteps(
     for (const end = k + counts[s]!; k < end; k++) {
       const i = bySection[k]!;
       const a = atoms.at(i)!;
-      const event = a.event;
+      const event = families === undefined ? a.event : families.event(table!.row(i));
       const g: FailureGroup = {
         event,
         object: a.object,
         failures: a.failures,
-        verdict: evaluate(model, event),
+        verdict: sharedVerdict(i) ?? evaluate(model, event),
         firstFailure: firstFailurePlace(a),
       };
       yield { kind: 'failure', failure: explainOne(g, i, context) };

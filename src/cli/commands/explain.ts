@@ -13,9 +13,15 @@ import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
 import { explainFailures, explainSteps } from '../../review/explain';
 import { judgeSummary } from '../../review/trace-review';
-import { explainJson, explainText, explainTextLines } from '../../render/explain-output';
+import {
+  explainJson,
+  explainJsonLines,
+  explainText,
+  explainTextLines,
+} from '../../render/explain-output';
 import { writeLines } from '../write-lines';
-import { explainMarkdown } from '../../render/explain-markdown';
+import { textPieces } from '../text-pieces';
+import { explainMarkdown, explainMarkdownSteps } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
 import { withTemplates } from '../shared-options';
 import { withWaive } from '../load-waivers';
@@ -50,26 +56,32 @@ export const explainCommand: CommandImpl = {
     const waivers = input.waivers;
     const format = String(args.format ?? 'text');
     const failures = scan.summary.failures;
+    const head = {
+      traceFiles: [...scan.traceFiles].sort(),
+      policyFiles: input.loaded.sources.map((s) => s.file),
+      failures,
+    };
     let groups: number;
-    if (format === 'text' && !waivers) {
+    if (!waivers) {
       // Streamed (src/review/explain.ts, explainSteps): a million distinct failures are never
-      // held as verdicts, explanations or one text; each line is written as it is made, in
-      // batches of about 64 KiB, waiting when the reader is slow.
-      groups = await writeLines(
-        io.stdout,
-        explainTextLines(explainSteps(input.model, scan.summary)),
-      );
+      // held as verdicts or explanations. Text and JSON are written as they are made, in
+      // batches of about 64 KiB, waiting when the reader is slow; markdown keeps each row's
+      // cells until its template is filled, and its text is written in such batches too.
+      const steps = explainSteps(input.model, scan.summary);
+      if (format === 'markdown') {
+        const md = explainMarkdownSteps(steps, head, templates.explain);
+        const rest = await writeLines(io.stdout, textPieces(md.text));
+        if (rest !== '') io.stdout.write(rest);
+        groups = md.groups;
+      } else
+        groups = await writeLines(
+          io.stdout,
+          format === 'json' ? explainJsonLines(steps, head) : explainTextLines(steps),
+        );
     } else {
-      // Whole: JSON and markdown are one document; waivers are judged against the whole review.
+      // Whole: waivers are judged against the whole review.
       const review = judgeSummary(input.model, scan.summary);
-      const x = explainFailures(
-        review,
-        {
-          traceFiles: scan.traceFiles,
-          policyFiles: input.loaded.sources.map((s) => s.file),
-        },
-        waivers?.set,
-      );
+      const x = explainFailures(review, head, waivers.set);
       groups = x.sections.reduce((n, s) => n + s.failures.length, 0);
       io.stdout.write(
         format === 'json'
@@ -79,9 +91,8 @@ export const explainCommand: CommandImpl = {
             : explainText(x),
       );
       // Expired waivers, and those that cover no failure.
-      if (waivers)
-        for (const d of reviewWaiverWarnings(waivers, review))
-          io.stderr.write(`${formatDiagnosticLine(d)}\n`);
+      for (const d of reviewWaiverWarnings(waivers, review))
+        io.stderr.write(`${formatDiagnosticLine(d)}\n`);
     }
     io.stderr.write(
       `secpol-learn explain: ${failures} failure record(s) in ${groups} group(s); ${scan.notUnderstoodCount} line(s) not understood\n`,
