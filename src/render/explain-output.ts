@@ -9,7 +9,6 @@ import { printRuleLine } from '../policy/print';
 import {
   EXPLAIN_SCHEMA_VERSION,
   type ExplainStep,
-  type ExplainVisitor,
   type ExplainedFailure,
   type Explanation,
 } from '../review/explain';
@@ -26,33 +25,6 @@ export function explainText(x: Explanation): string {
   }
   if (x.sections.length === 0) out.push('no failures recorded in the traces', '');
   return out.join('\n');
-}
-
-/**
- * `explainText` streamed, for `explainSummary` (src/review/explain.ts): the
- * same bytes, handed to `write` in pieces of about 64 kB; `end()` writes the
- * rest.
- */
-export function explainTextStream(write: (text: string) => void): ExplainVisitor & { end(): void } {
-  let pending = '';
-  let sections = 0;
-  const put = (text: string): void => {
-    pending += text;
-    if (pending.length >= 65_536) {
-      write(pending);
-      pending = '';
-    }
-  };
-  return {
-    section: (_reason, title, count) =>
-      put(`${sections++ > 0 ? '\n' : ''}${explainHeading(title, count)}\n`),
-    failure: (f) => put(`${explainFailureLines(f).join('\n')}\n`),
-    end: () => {
-      if (sections === 0) put('no failures recorded in the traces\n');
-      write(pending);
-      pending = '';
-    },
-  };
 }
 
 /**

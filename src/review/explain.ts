@@ -229,12 +229,6 @@ export type ExplainStep =
   | { kind: 'section'; reason: string; title: string; count: number }
   | { kind: 'failure'; failure: ExplainedFailure };
 
-/** Receives a streamed explanation: each section's heading, then its failures in order. */
-export interface ExplainVisitor {
-  section(reason: string, title: string, count: number): void;
-  failure(f: ExplainedFailure): void;
-}
-
 /**
  * `explainFailures(judgeSummary(model, summary))` streamed: the same sections
  * and failures in the same order, yielded one at a time, so neither the
@@ -337,20 +331,4 @@ export function* explainSteps(
     }
   }
   return groups;
-}
-
-/** `explainSteps` handed to `visit` step by step; returns the number of failure groups. */
-export function explainSummary(
-  model: PolicyModel,
-  summary: ReviewSummary,
-  visit: ExplainVisitor,
-): number {
-  const steps = explainSteps(model, summary);
-  let step = steps.next();
-  for (; !step.done; step = steps.next()) {
-    const x = step.value;
-    if (x.kind === 'section') visit.section(x.reason, x.title, x.count);
-    else visit.failure(x.failure);
-  }
-  return step.value;
 }

@@ -23,15 +23,10 @@ import { argumentValueText } from '../trace/event-text';
 import { judgeSummary, placeKey, reviewEvents, type TraceReview } from './trace-review';
 import { checkResult } from './check-result';
 import { checkSummaryResult } from './check-stream';
-import { explainFailures, explainSteps, explainSummary } from './explain';
+import { explainFailures, explainSteps } from './explain';
 import { hardenPolicy, hardenFromSummary } from './harden';
 import { checkJson } from '../render/check-output';
-import {
-  explainJson,
-  explainText,
-  explainTextLines,
-  explainTextStream,
-} from '../render/explain-output';
+import { explainJson, explainText, explainTextLines } from '../render/explain-output';
 import { hardenJson } from '../render/harden-format';
 import { scanTraces } from '../cli/review-inputs';
 import { tallyEvents } from '../infer/review-tally';
@@ -119,20 +114,13 @@ function expectSameReview(model: PolicyModel, events: TraceEvent[]): void {
   expect(hardenFromSummary(model, tallyEvents(events), files)).toEqual(
     hardenPolicy(model, expected, files),
   );
-  // explain's text, streamed from the tally, is the text of the whole explanation.
-  let streamed = '';
-  const text = explainTextStream((t) => (streamed += t));
-  explainSummary(model, tallyEvents(events), text);
-  text.end();
-  expect(streamed).toBe(
-    explainText(explainFailures(expected, { traceFiles: [], policyFiles: [] })),
-  );
-  // As `explain` writes it: each piece of explainTextLines ended by a newline.
+  // explain's text as `explain` writes it (each piece of explainTextLines ended by a newline),
+  // streamed from the tally, is the text of the whole explanation.
   const pieces = explainTextLines(explainSteps(model, tallyEvents(events)));
   let written = '';
   let next = pieces.next();
   for (; !next.done; next = pieces.next()) written += `${next.value}\n`;
-  expect(written).toBe(streamed);
+  expect(written).toBe(explainText(explainFailures(expected, { traceFiles: [], policyFiles: [] })));
   expect(next.value).toBe(expected.groups.filter((g) => g.failures > 0).length);
 }
 
@@ -196,9 +184,9 @@ describe('review path against the reference reviewer', () => {
     const { events } = parseTraceText(trace, 't.log');
     expectSameReview(model, events);
     let text = '';
-    const visitor = explainTextStream((t) => (text += t));
-    explainSummary(model, tallyEvents(events), visitor);
-    visitor.end();
+    for (const piece of explainTextLines(explainSteps(model, tallyEvents(events)))) {
+      text += `${piece}\n`;
+    }
     expect(text).toContain('usr/bin/x did this as b_t (t.log:2), c_t (t.log:1): launch it with');
     expect(text).toContain('usr/bin/y did this as b_t (t.log:5): launch it with');
   });
