@@ -31,6 +31,7 @@ import { readHead } from './read-chunks';
 import { startsAsGzip } from '../trace/parse-trace';
 import { ShardLearner, type ShardResult } from '../infer/shard-learner';
 import { MAX_LISTED_LINES } from '../infer/summary';
+import { SummaryLearner } from '../infer/summary-learner';
 
 /** Bytes in all (gzip: as inflated) from which the tally reads in a worker beside the learner. */
 const BESIDE_BYTES = 32 * 1024 * 1024;
@@ -44,21 +45,17 @@ export async function learnAndTally(
   options: { besideBytes?: number } = {},
 ): Promise<ShardResult> {
   const filter = traceFilterFrom(args);
-  const learner = new ShardLearner(filter, MAX_LISTED_LINES);
-  const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
   if (files.every((f) => readableTwice(f, io))) {
-    const learned = await readTracesParallel(files, filter, io, MAX_LISTED_LINES);
-    if (learned !== undefined) {
-      const tallied = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
-        review: true,
-      });
-      if (tallied?.review) return { ...learned, review: tallied.review };
-    }
+    const both = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
+      summarize: true,
+    });
+    if (both !== undefined) return both;
     const beside = options.besideBytes ?? BESIDE_BYTES;
     if (threadCount(io.env) >= 2 && (await weightOf(files, io)) >= beside) {
       const tallying = readWholeInWorker(files, filter, io, MAX_LISTED_LINES, { review: true });
       // Handled now (a failure is thrown below, after the learner's own), so never unhandled.
       tallying.catch(() => undefined);
+      const learner = new ShardLearner(filter, MAX_LISTED_LINES);
       const records = await readTraceEvents(files, filter, io, learner.sink()).catch(
         async (error: unknown) => {
           await tallying.catch(() => undefined);
@@ -72,31 +69,11 @@ export async function learnAndTally(
         review: tallied.review!,
       };
     }
-    // With a lane the reader counts the records (the lane's reach no sink).
-    const records = await readTraceEvents(files, filter, io, learner.sink());
-    await readTraceEvents(files, filter, io, tally.sink());
-    return {
-      ...learner.result(),
-      records: Object.fromEntries(records),
-      review: tally.result().review!,
-    };
   }
-  const learn = learner.sink();
-  const count = tally.sink();
-  // The learner notes the lines not understood; the tally's notes are the same places.
-  const records = await readTraceEvents(files, filter, io, {
-    onEvent: (e) => {
-      learn.onEvent(e);
-      count.onEvent(e);
-    },
-    onDiagnostic: learn.onDiagnostic,
-  });
-  // Records per input as the threaded readers count them (a gate tells an input that held none).
-  return {
-    ...learner.result(),
-    records: Object.fromEntries(records),
-    review: tally.result().review!,
-  };
+  // One reading, both learners' lanes (the reader counts the records: the lanes' reach no sink).
+  const both = new SummaryLearner(filter, MAX_LISTED_LINES);
+  const records = await readTraceEvents(files, filter, io, both.sink());
+  return { ...both.result(), records: Object.fromEntries(records) };
 }
 
 /** The files' weight in all (regular files: `readableTwice`), as the threaded readers weigh them. */
