@@ -1,9 +1,9 @@
 /**
  * learnAndTally's ways of reading a trace file give one summary, byte for
- * byte: the tally in a worker beside the learner (two threads; here in this
- * thread, the compiled worker being absent from the sources), one pass in
- * this thread, and the threaded readers' one pass (pieces of a plain file, a
- * gzip file as a stream cut into batches), on generated traces with records
+ * byte: one reading in this thread (with one thread or two: a file too small
+ * for the threaded readers), and the threaded readers' one reading (pieces of
+ * a plain file, a gzip file as a stream cut into batches) against their two
+ * readings, one learning and one tallying, on generated traces with records
  * of unknown form and lines not understood, plain and gzip. (Pipes:
  * summarize.test.ts.)
  */
@@ -38,10 +38,9 @@ function io(threads: string): CliIo {
   };
 }
 
-/** The summary file `summarize` writes for `file` read as `learnAndTally` is told. */
-async function summaryOf(file: string, threads: string, besideBytes?: number): Promise<string> {
-  const options = besideBytes === undefined ? {} : { besideBytes };
-  return summaryText(file, await learnAndTally([file], {}, io(threads), options));
+/** The summary file `summarize` writes for `file` read with `threads`. */
+async function summaryOf(file: string, threads: string): Promise<string> {
+  return summaryText(file, await learnAndTally([file], {}, io(threads)));
 }
 
 function summaryText(file: string, learned: ShardResult): string {
@@ -49,7 +48,7 @@ function summaryText(file: string, learned: ShardResult): string {
 }
 
 describe('learnAndTally', () => {
-  it('gives one summary with the tally beside the learner or after it', async () => {
+  it('gives one summary with one thread or two', async () => {
     for (const [seed, gzip] of [
       [3, false],
       [4, true],
@@ -60,11 +59,9 @@ describe('learnAndTally', () => {
       ]);
       const file = `t${seed}.log${gzip ? '.gz' : ''}`;
       fs.writeFileSync(path.join(dir, file), gzip ? gzipSync(trace) : trace);
-      const after = await summaryOf(file, '1');
-      expect(after).toMatch(/"entry":"review-atom"/);
-      expect(await summaryOf(file, '2', 0)).toBe(after);
-      // Below the size from which the tally goes beside: after the learner, as with one thread.
-      expect(await summaryOf(file, '2')).toBe(after);
+      const one = await summaryOf(file, '1');
+      expect(one).toMatch(/"entry":"review-atom"/);
+      expect(await summaryOf(file, '2')).toBe(one);
     }
   });
 
