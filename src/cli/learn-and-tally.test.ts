@@ -1,9 +1,11 @@
 /**
  * learnAndTally's ways of reading a trace file give one summary, byte for
- * byte: the tally in a worker beside the learner (two threads; here in this
- * thread, the compiled worker being absent from the sources) and both passes
- * in this thread, on generated traces with records of unknown form and lines
- * not understood, plain and gzip. (One pass, for pipes: summarize.test.ts.)
+ * byte: one reading in this thread (with one thread or two: a file too small
+ * for the threaded readers), and the threaded readers' one reading (pieces of
+ * a plain file, a gzip file as a stream cut into batches) against their two
+ * readings, one learning and one tallying, on generated traces with records
+ * of unknown form and lines not understood, plain and gzip. (Pipes:
+ * summarize.test.ts.)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +15,10 @@ import { gzipSync } from 'node:zlib';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { learnAndTally } from './learn-and-tally';
 import { summaryLines } from '../infer/summary-codec';
+import { MAX_LISTED_LINES } from '../infer/summary';
+import { readTracesParallel } from './parallel/read-parallel';
+import { EVERYTHING } from '../test-utils/learn-both-ways';
+import type { ShardResult } from '../infer/shard-learner';
 import type { CliIo } from './io';
 
 let dir: string;
@@ -32,15 +38,17 @@ function io(threads: string): CliIo {
   };
 }
 
-/** The summary file `summarize` writes for `file` read as `learnAndTally` is told. */
-async function summaryOf(file: string, threads: string, besideBytes?: number): Promise<string> {
-  const options = besideBytes === undefined ? {} : { besideBytes };
-  const learned = await learnAndTally([file], {}, io(threads), options);
+/** The summary file `summarize` writes for `file` read with `threads`. */
+async function summaryOf(file: string, threads: string): Promise<string> {
+  return summaryText(file, await learnAndTally([file], {}, io(threads)));
+}
+
+function summaryText(file: string, learned: ShardResult): string {
   return [...summaryLines({ inputs: [{ file, events: learned.eventCount }], learned })].join('');
 }
 
 describe('learnAndTally', () => {
-  it('gives one summary with the tally beside the learner or after it', async () => {
+  it('gives one summary with one thread or two', async () => {
     for (const [seed, gzip] of [
       [3, false],
       [4, true],
@@ -51,11 +59,35 @@ describe('learnAndTally', () => {
       ]);
       const file = `t${seed}.log${gzip ? '.gz' : ''}`;
       fs.writeFileSync(path.join(dir, file), gzip ? gzipSync(trace) : trace);
-      const after = await summaryOf(file, '1');
-      expect(after).toMatch(/"entry":"review-atom"/);
-      expect(await summaryOf(file, '2', 0)).toBe(after);
-      // Below the size from which the tally goes beside: after the learner, as with one thread.
-      expect(await summaryOf(file, '2')).toBe(after);
+      const one = await summaryOf(file, '1');
+      expect(one).toMatch(/"entry":"review-atom"/);
+      expect(await summaryOf(file, '2')).toBe(one);
+    }
+  });
+
+  it('gives one summary from the threaded readers reading once', async () => {
+    for (const [seed, gzip] of [
+      [8, false],
+      [9, true],
+    ] as const) {
+      const trace = Buffer.concat([
+        await generatedTrace(seed, 3000, 0.05),
+        Buffer.from('not a record\nerror: x (pid:1) something else\n'),
+      ]);
+      const file = `p${seed}.log${gzip ? '.gz' : ''}`;
+      fs.writeFileSync(path.join(dir, file), gzip ? gzipSync(trace) : trace);
+      // Cut into pieces (plain) or batches (gzip), each learned and tallied, then merged; as
+      // two readings, one learning, one tallying (the threaded path of 4456670).
+      const options = { minBytes: 0, inProcess: true, threads: 3 };
+      const read = (more: object): Promise<ShardResult | undefined> =>
+        readTracesParallel([file], EVERYTHING, io('3'), MAX_LISTED_LINES, { ...options, ...more });
+      const threaded = await read({ summarize: true });
+      const learned = await read({});
+      const tallied = await read({ review: true });
+      expect(threaded).toBeDefined();
+      const twice = summaryText(file, { ...learned!, review: tallied!.review! });
+      expect(twice).toMatch(/"entry":"review-atom"/);
+      expect(summaryText(file, threaded!)).toBe(twice);
     }
   });
 });

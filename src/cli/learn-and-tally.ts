@@ -3,123 +3,59 @@
  * them) and the review tally (as `check`, `explain` and `harden` read it),
  * into one result, so a summary serves every command.
  *
- * Named files are read twice, once by each learner with its fast lane: on
- * every core when large enough for the threaded readers; else, with two
- * threads or more, the tally in a worker while this thread learns (from
- * BESIDE_BYTES: a worker's start costs more on smaller files); else both in
- * this thread (two passes with the lanes cost less than one pass handing
- * every record to both, docs/performance.md "summarize (issue 18, fifth
- * round)"). Only regular files are read twice: standard input, a pipe
- * (`<(…)`, `/dev/stdin`) or a FIFO would be empty, or wait for a writer, the
- * second time. They are read once, every record handed to both learners
- * (without the fast lane, which takes records away from the sink). Every way
- * gives what the two readers give separately (the learners' results do not
- * depend on how the records reach them: src/cli/parallel/ tests,
- * learn-and-tally.test.ts).
+ * Every input is read once, one parser feeding both learners
+ * (src/infer/summary-learner.ts): on every core when large enough for the
+ * threaded readers (regular files only: they read them at positions), else
+ * in this thread. One reading costs less than two, each with its own lane,
+ * in CPU and in memory; with a second core free, the tally read beside the
+ * learner in a worker (up to round six) took less wall time on files below
+ * the threaded readers' size (docs/performance.md "summarize in one pass
+ * (issue 18, seventh round)"). Every way gives what the two learners give
+ * reading alone (src/cli/parallel/ tests, learn-and-tally.test.ts,
+ * summary-learner.test.ts).
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CliIo } from './io';
 import { readTraceEvents, traceFilterFrom } from './read-traces';
-import {
-  readTracesParallel,
-  readWholeInWorker,
-  threadCount,
-  weighed,
-} from './parallel/read-parallel';
-import { readHead } from './read-chunks';
-import { startsAsGzip } from '../trace/parse-trace';
-import { ShardLearner, type ShardResult } from '../infer/shard-learner';
+import { readTracesParallel } from './parallel/read-parallel';
+import type { ShardResult } from '../infer/shard-learner';
 import { MAX_LISTED_LINES } from '../infer/summary';
-
-/** Bytes in all (gzip: as inflated) from which the tally reads in a worker beside the learner. */
-const BESIDE_BYTES = 32 * 1024 * 1024;
+import { SummaryLearner } from '../infer/summary-learner';
 
 /** Learns and tallies trace files (no summaries among them) into one result with its `review`. */
 export async function learnAndTally(
   files: string[],
   args: Record<string, unknown>,
   io: CliIo,
-  /** `besideBytes`: BESIDE_BYTES unless told (tests). */
-  options: { besideBytes?: number } = {},
 ): Promise<ShardResult> {
   const filter = traceFilterFrom(args);
-  const learner = new ShardLearner(filter, MAX_LISTED_LINES);
-  const tally = new ShardLearner(filter, MAX_LISTED_LINES, { review: true });
-  if (files.every((f) => readableTwice(f, io))) {
-    const learned = await readTracesParallel(files, filter, io, MAX_LISTED_LINES);
-    if (learned !== undefined) {
-      const tallied = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
-        review: true,
-      });
-      if (tallied?.review) return { ...learned, review: tallied.review };
-    }
-    const beside = options.besideBytes ?? BESIDE_BYTES;
-    if (threadCount(io.env) >= 2 && (await weightOf(files, io)) >= beside) {
-      const tallying = readWholeInWorker(files, filter, io, MAX_LISTED_LINES, { review: true });
-      // Handled now (a failure is thrown below, after the learner's own), so never unhandled.
-      tallying.catch(() => undefined);
-      const records = await readTraceEvents(files, filter, io, learner.sink()).catch(
-        async (error: unknown) => {
-          await tallying.catch(() => undefined);
-          throw error;
-        },
-      );
-      const tallied = await tallying;
-      return {
-        ...learner.result(),
-        records: Object.fromEntries(records),
-        review: tallied.review!,
-      };
-    }
-    // With a lane the reader counts the records (the lane's reach no sink).
-    const records = await readTraceEvents(files, filter, io, learner.sink());
-    await readTraceEvents(files, filter, io, tally.sink());
-    return {
-      ...learner.result(),
-      records: Object.fromEntries(records),
-      review: tally.result().review!,
-    };
+  if (files.every((f) => isRegularFile(f, io))) {
+    const both = await readTracesParallel(files, filter, io, MAX_LISTED_LINES, {
+      summarize: true,
+    });
+    if (both !== undefined) return both;
   }
-  const learn = learner.sink();
-  const count = tally.sink();
-  // The learner notes the lines not understood; the tally's notes are the same places.
-  const records = await readTraceEvents(files, filter, io, {
-    onEvent: (e) => {
-      learn.onEvent(e);
-      count.onEvent(e);
-    },
-    onDiagnostic: learn.onDiagnostic,
-  });
-  // Records per input as the threaded readers count them (a gate tells an input that held none).
-  return {
-    ...learner.result(),
-    records: Object.fromEntries(records),
-    review: tally.result().review!,
-  };
+  // The reader counts the records (the lanes' reach no sink).
+  const both = new SummaryLearner(filter, MAX_LISTED_LINES);
+  const records = await readTraceEvents(files, filter, io, both.sink());
+  return { ...both.result(), records: Object.fromEntries(records) };
 }
 
-/** The files' weight in all (regular files: `readableTwice`), as the threaded readers weigh them. */
-async function weightOf(files: string[], io: CliIo): Promise<number> {
-  let weight = 0;
-  for (const file of files) {
-    const at = path.resolve(io.cwd, file);
-    const size = statSync(at).size;
-    // One that cannot be read counts as plain: its reader reports it.
-    const head = await readHead(at, 2).catch(() => Buffer.alloc(0));
-    weight += weighed(size, startsAsGzip(head));
-  }
-  return weight;
-}
-
-/** Whether reading `file` again gives its bytes again: a regular file (not `-`, a pipe, a FIFO, a device). */
-function readableTwice(file: string, io: CliIo): boolean {
+/**
+ * Whether `file` is a regular file (not `-`, a pipe, a FIFO, a device).
+ * Others are read in this thread, as `summarize` always read them: the
+ * threaded readers would cut standard input into batches, and their result
+ * counts its `lines` (the summary's header), which this thread's reading
+ * leaves at 0.
+ */
+function isRegularFile(file: string, io: CliIo): boolean {
   if (file === '-') return false;
   try {
     // As the reader opens it: named relative to the command's directory.
     return statSync(path.resolve(io.cwd, file)).isFile();
   } catch {
-    // The reader reports it (one pass, as for any input it cannot open).
+    // The reader reports it.
     return false;
   }
 }

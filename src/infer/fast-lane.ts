@@ -142,6 +142,8 @@ class Skeleton {
   row = -1;
   rowA = 0;
   rowB = 0;
+  /** A lead lane's skeleton: its follower's skeleton of the same text, once found (`follow`). */
+  next: Skeleton | undefined = undefined;
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -284,12 +286,37 @@ export class FastLane implements RecordLane {
   private reviewA = 0;
   private reviewB = 0;
 
+  /**
+   * `follow`: the lane asked first about each line (the same bytes, the same
+   * place), whose reading of it (where the record is, its hash, its
+   * skeleton's digit runs) this one takes instead of doing it again.
+   */
+  private lead: FastLane | undefined = undefined;
+  /** As a lead: whether the line last matched was located (its record read and hashed). */
+  private located = false;
+  /** As a lead: the skeleton the line last matched fits, or -1 (whatever its outcome). */
+  private fitted = -1;
+
+  /**
+   * Makes this lane read each line after `lead` (src/infer/two-lanes.ts): its
+   * `match` must be called right after the lead's, for the same line. Where
+   * the record is and its hash depend on the bytes alone, so they are the
+   * lead's; a skeleton the lead's record fits is found in this lane's table
+   * once, then by its text's link (the same text fits the same records).
+   */
+  follow(lead: FastLane): void {
+    this.lead = lead;
+  }
+
   /** How many skeletons are kept: the lane's memory. */
   get skeletons(): number {
     return this.table.size;
   }
 
   match(buffer: Buffer, start: number, lineEnd: number, file: string, line: number): LaneMatch {
+    if (this.lead !== undefined) return this.matchAfter(this.lead, file, line);
+    this.located = false;
+    this.fitted = -1;
     let bytes = buffer;
     let record: number;
     let end: number;
@@ -341,16 +368,58 @@ export class FastLane implements RecordLane {
       }
       view = this.view;
     }
+    this.located = true;
     const index = this.table.find(bytes, view, record, end, h, this.runs);
+    this.fitted = index;
+    return this.outcome(index, file, line);
+  }
+
+  /** `match` after the lead's: its located record, and its skeleton's link or this table. */
+  private matchAfter(lead: FastLane, file: string, line: number): LaneMatch {
+    if (!lead.located) return undefined;
+    const bytes = lead.bytes;
+    this.bytes = bytes;
+    this.record = lead.record;
+    this.end = lead.end;
+    this.hash = lead.hash;
+    this.spanEnd = lead.spanEnd;
+    this.spanLines = lead.spanLines;
+    this.file = file;
+    this.line = line;
+    const fitted = lead.fitted >= 0 ? lead.table.value(lead.fitted) : undefined;
+    if (fitted?.next !== undefined) {
+      const runs = this.runs;
+      runs.bounds.set(lead.runs.bounds);
+      runs.count = lead.runs.count;
+      runs.hex = lead.runs.hex;
+      return this.decide(fitted.next, file, line);
+    }
+    const view = bytes === lead.scratch ? lead.scratchView : lead.view;
+    const index = this.table.find(bytes, view, lead.record, lead.end, lead.hash, this.runs);
+    // Linked only when the texts are one: then every record the lead's fits, this one fits.
+    if (index >= 0 && fitted !== undefined) {
+      if (lead.table.text(lead.fitted) === this.table.text(index)) {
+        fitted.next = this.table.value(index);
+      }
+    }
+    return this.outcome(index, file, line);
+  }
+
+  /** What the line is to this lane, once its record's skeleton is found (`index`) or not. */
+  private outcome(index: number, file: string, line: number): LaneMatch {
     if (index < 0) {
       // Records that differ only in digits the skeleton keeps (`SVC(3) (svc_7_t)`) may share a
       // hash: past MAX_CHAIN of them, the rest are the parser's, so a look-up stays short.
       if (this.table.size >= MAX_SKELETONS || -1 - index >= MAX_CHAIN) return undefined;
-      if (!this.scan(bytes, record, end)) return undefined;
+      if (!this.scan(this.bytes, this.record, this.end)) return undefined;
       this.found = undefined;
       return 'new';
     }
-    const s = this.table.value(index);
+    return this.decide(this.table.value(index), file, line);
+  }
+
+  /** What the line is to this lane, its record fitting skeleton `s` (its runs read). */
+  private decide(s: Skeleton, file: string, line: number): LaneMatch {
     switch (s.outcome) {
       case Outcome.Parser:
         return undefined;

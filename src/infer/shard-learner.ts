@@ -91,8 +91,8 @@ export class ShardLearner {
   private readonly onReviewed: LearnerMode['onReviewed'];
   /** Lines not understood (and records of unknown form): the first by place, and a count. */
   private readonly notUnderstood: FirstByPlace;
-  /** One lane for every piece: its skeletons stand for this accumulator's requirements. */
-  private readonly lane: FastLane;
+  /** One lane for every piece: its skeletons stand for this accumulator's requirements (or tally). */
+  readonly lane: FastLane;
 
   /** One filter for every piece: the monitor core's, with the options learning needs. */
   private readonly monitor: MonitorFilter;

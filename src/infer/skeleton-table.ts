@@ -67,6 +67,11 @@ export class SkeletonTable<T> {
     return this.values[index]!;
   }
 
+  /** The text of skeleton `index` (as given to `add`). */
+  text(index: number): string {
+    return this.texts[index]!;
+  }
+
   /**
    * The index of the skeleton `bytes[record, end)` fits among those of
    * `hash` (its runs in `runs`), or -1 - n when it fits none of the n there.

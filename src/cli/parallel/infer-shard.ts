@@ -12,6 +12,7 @@ import type { TraceFilter } from '../../infer/trace-filter';
 import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
 import { readChunks } from '../read-chunks';
 import { ShardLearner, type ShardResult } from '../../infer/shard-learner';
+import { SummaryLearner } from '../../infer/summary-learner';
 import type { ByteRange } from './shard-ranges';
 
 /** What one shard asks for: the file (as opened and as named), its range and the filter. */
@@ -29,6 +30,8 @@ export interface ShardTask {
   review?: boolean;
   /** Review only: false keeps each atom's first failure place only (src/infer/shard-learner.ts). */
   places?: boolean;
+  /** Learn the requirements and count the review tally, in one reading (src/infer/summary-learner.ts). */
+  summarize?: boolean;
 }
 
 /** What a shard worker posts: bytes read, then its result or its error (with the system error's code). */
@@ -44,10 +47,12 @@ export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<ShardResult> {
-  const learner = new ShardLearner(task.filter, task.maxListed, {
-    review: Boolean(task.review),
-    places: task.places !== false,
-  });
+  const learner = task.summarize
+    ? new SummaryLearner(task.filter, task.maxListed)
+    : new ShardLearner(task.filter, task.maxListed, {
+        review: Boolean(task.review),
+        places: task.places !== false,
+      });
   const parser = learner.piece(task.file);
   if (task.range.end > task.range.start) {
     const handle = await open(task.path, 'r');

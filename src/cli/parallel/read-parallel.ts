@@ -73,6 +73,8 @@ export interface ParallelOptions {
   review?: boolean;
   /** Review only: false keeps each atom's first failure place only (`harden`, which lists none). */
   places?: boolean;
+  /** Learn the requirements and count the review tally, in one reading (src/infer/summary-learner.ts). */
+  summarize?: boolean;
 }
 
 /**
@@ -106,10 +108,11 @@ export async function readTracesParallel(
   const threads = options.threads ?? threadCount(io.env);
   const review = Boolean(options.review);
   const places = options.places !== false;
+  const summarize = Boolean(options.summarize);
   if (threads <= 1 || files.length === 0) return undefined;
   const workerDir = options.inProcess ? undefined : existingWorkerDir();
   if (files.length === 1 && files[0] === '-') {
-    const task = { file: '-', filter, maxListed, review, places };
+    const task = { file: '-', filter, maxListed, review, places, summarize };
     return readStream(io.stdin, task, io, threads, options, workerDir);
   }
   if (files.includes('-')) return undefined;
@@ -137,7 +140,7 @@ export async function readTracesParallel(
     try {
       return await readStream(
         readChunks(handle),
-        { file: sorted[0]!, filter, maxListed, review, places },
+        { file: sorted[0]!, filter, maxListed, review, places, summarize },
         io,
         threads,
         options,
@@ -162,11 +165,22 @@ export async function readTracesParallel(
         maxListed,
         review,
         places,
+        summarize,
       });
       continue;
     }
     for (const range of await shardRanges(p, sizes[i]!, threads)) {
-      tasks.push({ path: p, file, range, gzip: false, filter, maxListed, review, places });
+      tasks.push({
+        path: p,
+        file,
+        range,
+        gzip: false,
+        filter,
+        maxListed,
+        review,
+        places,
+        summarize,
+      });
     }
   }
   // One task (a file too small to cut): nothing to share.

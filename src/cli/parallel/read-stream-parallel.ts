@@ -25,6 +25,7 @@ import {
   type ShardResult,
 } from '../../infer/shard-learner';
 import { startsAsSecpolgenerate } from '../../trace/trace-input';
+import { SummaryLearner } from '../../infer/summary-learner';
 
 /** Bytes per batch. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
@@ -51,6 +52,8 @@ export interface StreamTask {
   review?: boolean;
   /** Review only: false keeps each atom's first failure place only (src/infer/shard-learner.ts). */
   places?: boolean;
+  /** Learn the requirements and count the review tally, in one reading (src/infer/summary-learner.ts). */
+  summarize?: boolean;
 }
 
 /** Options of readStreamParallel. */
@@ -74,10 +77,12 @@ export async function readStreamParallel(
   task: StreamTask,
   options: StreamOptions,
 ): Promise<ShardResult> {
-  const here = new ShardLearner(task.filter, task.maxListed, {
-    review: Boolean(task.review),
-    places: task.places !== false,
-  });
+  const here = task.summarize
+    ? new SummaryLearner(task.filter, task.maxListed)
+    : new ShardLearner(task.filter, task.maxListed, {
+        review: Boolean(task.review),
+        places: task.places !== false,
+      });
   const workers: BatchWorker[] = [];
   // Batch memory goes round (workers send it back): fresh memory costs a page fault per 4 KiB
   // on first touch, which made copying into new batches run at 0.5 GB/s.

@@ -8,15 +8,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ShardLearner, resultBuffers } from '../../infer/shard-learner';
+import { SummaryLearner } from '../../infer/summary-learner';
 import type { StreamTask } from './read-stream-parallel';
 
 if (parentPort) {
   const port = parentPort;
   const task = workerData as StreamTask;
-  const learner = new ShardLearner(task.filter, task.maxListed, {
-    review: Boolean(task.review),
-    places: task.places !== false,
-  });
+  const learner = task.summarize
+    ? new SummaryLearner(task.filter, task.maxListed)
+    : new ShardLearner(task.filter, task.maxListed, {
+        review: Boolean(task.review),
+        places: task.places !== false,
+      });
   port.on(
     'message',
     (m: { batch?: ArrayBuffer; length?: number; firstLine?: number; end?: true }) => {
