@@ -90,4 +90,31 @@ describe('learnAndTally', () => {
       expect(summaryText(file, threaded!)).toBe(twice);
     }
   });
+
+  it("gives the threaded readers' summary, header and all, from one reading in this thread", async () => {
+    for (const [seed, gzip] of [
+      [10, false],
+      [11, true],
+    ] as const) {
+      const trace = Buffer.concat([
+        await generatedTrace(seed, 2000, 0.05),
+        Buffer.from('not a record\n\nerror: x (pid:1) something else'),
+      ]);
+      const file = `h${seed}.log${gzip ? '.gz' : ''}`;
+      fs.writeFileSync(path.join(dir, file), gzip ? gzipSync(trace) : trace);
+      const options = { minBytes: 0, inProcess: true, threads: 2, summarize: true };
+      const threaded = await readTracesParallel(
+        [file],
+        EVERYTHING,
+        io('2'),
+        MAX_LISTED_LINES,
+        options,
+      );
+      const one = await summaryOf(file, '1');
+      // Physical lines: the generated ones, the three added, the last without its newline.
+      const lines = trace.toString('latin1').split('\n').length;
+      expect(one.slice(0, one.indexOf('\n'))).toContain(`"lines":${lines},`);
+      expect(summaryText(file, threaded!)).toBe(one);
+    }
+  });
 });

@@ -44,10 +44,8 @@ export async function learnAndTally(
 
 /**
  * Whether `file` is a regular file (not `-`, a pipe, a FIFO, a device).
- * Others are read in this thread, as `summarize` always read them: the
- * threaded readers would cut standard input into batches, and their result
- * counts its `lines` (the summary's header), which this thread's reading
- * leaves at 0.
+ * Others are read in this thread, as `summarize` always read them (the
+ * threaded readers would cut standard input into batches).
  */
 function isRegularFile(file: string, io: CliIo): boolean {
   if (file === '-') return false;

@@ -93,6 +93,7 @@ export async function readTraceEvents(
       const pushFile = async (input: AsyncIterable<Buffer | string>): Promise<void> => {
         const read = await pushTrace(input, options);
         if (sink.lane) records.set(file, before + read.records);
+        sink.onRead?.(read);
       };
       const options: PushTraceOptions = {
         file,

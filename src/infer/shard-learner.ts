@@ -126,10 +126,17 @@ export class ShardLearner {
 
   /**
    * What to give readTraceEvents, which applies the learning filter itself:
-   * every event it keeps is learned, every line not understood counted.
+   * every event it keeps is learned, every line not understood counted, and
+   * every input's lines (as `endPiece` counts a piece's: the result's `lines`
+   * is the same however the traces were read).
    */
   sink(): TraceSink {
-    return { onEvent: this.learn, onDiagnostic: this.note, ...this.laneOption() };
+    return {
+      onEvent: this.learn,
+      onDiagnostic: this.note,
+      onRead: (read) => (this.lines += read.lines),
+      ...this.laneOption(),
+    };
   }
 
   /**

@@ -44,6 +44,7 @@ export class SummaryLearner {
         count.onEvent(e);
       },
       onDiagnostic: learn.onDiagnostic,
+      onRead: learn.onRead,
       lane: this.lanes,
     };
   }

@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { MonitorFilter } from '../monitor/apply-options';
 import type { TracePosition, TraceEvent } from '../trace/event';
-import type { RecordLane } from '../trace/push-parser';
+import type { RecordLane, TraceSummary } from '../trace/push-parser';
 
 /** The monitor filters that apply to learning (`-f`, `-a`, `-p`, `-s`), as secpolmonitor names them. */
 export interface TraceFilter {
@@ -25,6 +25,8 @@ export interface TraceSink {
   onDiagnostic(d: Diagnostic): void;
   /** Learning's fast lane (src/infer/fast-lane.ts): records it takes reach neither callback. */
   lane?: RecordLane;
+  /** Told each input's reading once it ends (its lines and records counted). */
+  onRead?(read: TraceSummary): void;
 }
 
 /**
