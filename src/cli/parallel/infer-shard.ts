@@ -13,6 +13,7 @@ import { countedChunks, maybeGunzip } from '../../trace/parse-trace';
 import { readChunks } from '../read-chunks';
 import { ShardLearner, type ShardResult } from '../../infer/shard-learner';
 import type { ByteRange } from './shard-ranges';
+import type { PackedShard } from '../../infer/shard-transfer';
 
 /** What one shard asks for: the file (as opened and as named), its range and the filter. */
 export interface ShardTask {
@@ -31,10 +32,10 @@ export interface ShardTask {
   places?: boolean;
 }
 
-/** What a shard worker posts: bytes read, then its result or its error (with the system error's code). */
+/** What a shard worker posts: bytes read, then its result (packed) or its error (with the system error's code). */
 export interface ShardWorkerMessage {
   bytes?: number;
-  result?: ShardResult;
+  result?: PackedShard;
   error?: string;
   code?: string;
 }

@@ -30,6 +30,7 @@ import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
 import { shiftAtomLines } from '../../infer/review-tally';
 import { shardRanges } from './shard-ranges';
+import { unpackShardResult } from '../../infer/shard-transfer';
 
 /**
  * Below this many bytes in all, threads cost more than they save. With the
@@ -295,7 +296,7 @@ function inWorker(
       if (m.bytes !== undefined) onBytes(m.bytes);
       else if (m.result !== undefined) {
         settled = true;
-        resolve(m.result);
+        resolve(unpackShardResult(m.result));
         void worker.terminate();
       } else if (m.error !== undefined) {
         settled = true;

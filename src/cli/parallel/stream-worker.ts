@@ -7,7 +7,8 @@
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ShardLearner, resultBuffers } from '../../infer/shard-learner';
+import { ShardLearner } from '../../infer/shard-learner';
+import { packShardResult } from '../../infer/shard-transfer';
 import type { StreamTask } from './read-stream-parallel';
 
 if (parentPort) {
@@ -28,9 +29,9 @@ if (parentPort) {
           // The memory goes back to be filled again (transferred, not copied).
           port.postMessage({ done: m.batch }, [m.batch]);
         } else if (m.end) {
-          const result = learner.result();
-          // The atoms' columns are moved, not copied (the worker holds nothing afterwards).
-          port.postMessage({ result }, resultBuffers(result));
+          // Moved, not copied, and no object graph cloned: the worker holds nothing afterwards.
+          const { packed, transfer } = packShardResult(learner.result());
+          port.postMessage({ result: packed }, transfer);
         }
       } catch (error) {
         port.postMessage({ error: String(error) });
