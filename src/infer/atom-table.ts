@@ -34,6 +34,7 @@ import {
   revivedColumn,
   type AnyColumn,
 } from './atom-columns';
+import { packedPairs, shiftedPairs, type PackedPlaces } from './packed-places';
 
 /** What every atom of one (type, process, kind, object, domain) has in common. */
 export interface AtomFamily {
@@ -229,9 +230,18 @@ export class AtomTable {
   private shapeIds: Map<RecordShape, number> | undefined = undefined;
   private lastFileName: string | undefined = undefined;
   private lastFileId = -1;
+  /**
+   * A received table's failure places after the first, as they crossed
+   * threads (`receiveRows`); `more` is empty while they are set. Read in
+   * place by `placePairs`; moved into `more` before the table is changed
+   * (rows placed or counted: `setPlacePairs`, `hash`).
+   */
+  private packed: PackedPlaces | undefined = undefined;
 
   private get hash(): Int32Array {
     if (this.slots === undefined) {
+      // Rows are about to be found to be counted into or merged into: places become a Map again.
+      this.unpackPlaces();
       let n = INITIAL_ROWS * 2;
       while (!fits(this.size, n)) n *= 2;
       this.rehash(n);
@@ -431,7 +441,7 @@ export class AtomTable {
   /** Row `r`'s failure places by place, as (file id, line) pairs. */
   placePairs(r: number): number[] {
     if (this.failures.at(r) === 0) return [];
-    const more = this.more.get(r);
+    const more = this.packed === undefined ? this.more.get(r) : packedPairs(this.packed, r);
     return more === undefined
       ? [this.failFile.at(r), this.failLine.at(r)]
       : [this.failFile.at(r), this.failLine.at(r), ...more];
@@ -440,6 +450,7 @@ export class AtomTable {
   /** Sets row `r`'s failure places (pairs, by place, at most MAX_PLACES; none only with no failure). */
   setPlacePairs(r: number, pairs: readonly number[]): void {
     this.inOrder = false;
+    this.unpackPlaces();
     if (pairs.length === 0) {
       this.more.delete(r);
       return;
@@ -473,6 +484,54 @@ export class AtomTable {
     for (const pairs of this.more.values()) {
       for (let k = 1; k < pairs.length; k += 2) pairs[k]! += offset;
     }
+    if (this.packed !== undefined) this.packed = shiftedPairs(this.packed, offset);
+  }
+
+  /**
+   * Takes `size` rows (a sealed table's, from another thread: the columns'
+   * blocks are set by the caller, `held`, `families`, `texts` and `files`
+   * filled) and their failure places after the first as packed (none when
+   * no row has more than one). The hash and the maps by name are made when
+   * first asked for. src/infer/table-transfer.ts.
+   */
+  receiveRows(size: number, places: PackedPlaces | undefined, keepPlaces: boolean): void {
+    this.size = size;
+    this.room = size;
+    this.slots = undefined;
+    this.inOrder = false;
+    this.keepPlaces = keepPlaces;
+    this.more.clear();
+    this.packed = places;
+    this.dropMaps();
+  }
+
+  /**
+   * Block `i`'s rows of a table merged away (its rows counted into another
+   * table, the table not read again) given back: the blocks are cut to no
+   * rows, so their memory goes while the merge goes on.
+   */
+  releaseBlock(i: number): void {
+    for (const c of this.columns()) c.sized(i, 0);
+  }
+
+  /**
+   * Lets go of all a table merged away holds (its blocks, places and first
+   * records, which may be another thread's memory: docs/performance.md);
+   * empty afterwards.
+   */
+  release(): void {
+    for (const c of this.columns()) c.blocks = [];
+    this.room = 0;
+    this.slots = undefined;
+    this.clear();
+  }
+
+  /** Moves packed failure places (`receiveRows`) into `more`, to be changed. */
+  private unpackPlaces(): void {
+    const p = this.packed;
+    if (p === undefined) return;
+    this.packed = undefined;
+    for (let k = 0; k < p.rows.length; k++) this.more.set(p.rows[k]!, packedPairs(p, p.rows[k]!)!);
   }
 
   /**
@@ -622,6 +681,7 @@ export class AtomTable {
     this.files.length = 0;
     this.held.length = 0;
     this.more.clear();
+    this.packed = undefined;
     this.inOrder = true;
     this.lastFile = -1;
     this.slots?.fill(0);

@@ -32,6 +32,7 @@ import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
+import { BLOCK_ROWS, blockOf } from './atom-columns';
 import {
   AtomTable,
   MAX_PLACES,
@@ -832,11 +833,22 @@ export class AtomCollector {
     this.lastFrom = undefined;
   }
 
-  /** Adds every atom of `atoms`, in order (rows cloned from a worker get their methods back). */
-  addList(atoms: AtomList): void {
+  /**
+   * Adds every atom of `atoms`, in order (rows cloned from a worker get their
+   * methods back). `consume`: the list's table is not read again, so a
+   * table read in row order gives each block back as soon as its rows are
+   * in (`AtomTable.releaseBlock`): the merged rows grow as those go; and
+   * the table gives back all it holds at the end (`AtomTable.release`).
+   */
+  addList(atoms: AtomList, consume = false): void {
     const list = atomList(atoms);
     if (list instanceof AtomRows) {
-      for (let i = 0; i < list.length; i++) this.addRow(list.table, list.row(i));
+      const release = consume && list.order === undefined;
+      for (let i = 0; i < list.length; i++) {
+        this.addRow(list.table, list.row(i));
+        if (release && (i + 1) % BLOCK_ROWS === 0) list.table.releaseBlock(blockOf(i));
+      }
+      if (consume) list.table.release();
     } else for (const a of list) this.add(a);
   }
 
@@ -892,14 +904,23 @@ export function mergeOwnedReviewSummaries(summaries: ReviewSummary[]): ReviewSum
   const atoms = new AtomCollector();
   const first = summaries[0] === undefined ? undefined : atomList(summaries[0].atoms);
   if (first instanceof AtomRows) atoms.adopt(first.table);
-  return mergedInto(atoms, summaries, first instanceof AtomRows ? 1 : 0);
+  return mergedInto(atoms, summaries, first instanceof AtomRows ? 1 : 0, true);
 }
 
-/** Counts `summaries` (from the `from`th atoms: the ones before are in `atoms` already) into one. */
-function mergedInto(atoms: AtomCollector, summaries: ReviewSummary[], from = 0): ReviewSummary {
+/**
+ * Counts `summaries` (from the `from`th atoms: the ones before are in `atoms`
+ * already) into one; `owned`: their tables are not read again (given back
+ * block by block as they are counted in).
+ */
+function mergedInto(
+  atoms: AtomCollector,
+  summaries: ReviewSummary[],
+  from = 0,
+  owned = false,
+): ReviewSummary {
   const out = emptyReviewSummary();
   summaries.forEach((s, i) => {
-    if (i >= from) atoms.addList(s.atoms);
+    if (i >= from) atoms.addList(s.atoms, owned);
     out.events += s.events;
     out.failures += s.failures;
     out.successes += s.successes;

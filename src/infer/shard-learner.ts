@@ -37,7 +37,6 @@ export interface PieceParser {
 import type { ProcessEvent } from '../trace/event';
 import {
   ReviewTally,
-  atomBuffers,
   mergeOwnedReviewSummaries,
   mergeReviewSummaries,
   type ReviewAtom,
@@ -208,11 +207,6 @@ export class ShardLearner {
       ...(this.tally ? { review: this.tally.result() } : {}),
     };
   }
-}
-
-/** The buffers a shard result's message transfers (its atoms' columns: moved to the reader, not copied). */
-export function resultBuffers(r: ShardResult): ArrayBuffer[] {
-  return r.review === undefined ? [] : atomBuffers(r.review.atoms);
 }
 
 /** The shards' review summaries merged (`owned`: the first's table counted into). */

@@ -14,6 +14,7 @@ import { readChunks } from '../read-chunks';
 import { ShardLearner, type ShardResult } from '../../infer/shard-learner';
 import { SummaryLearner } from '../../infer/summary-learner';
 import type { ByteRange } from './shard-ranges';
+import type { PackedShard } from '../../infer/shard-transfer';
 
 /** What one shard asks for: the file (as opened and as named), its range and the filter. */
 export interface ShardTask {
@@ -34,10 +35,10 @@ export interface ShardTask {
   summarize?: boolean;
 }
 
-/** What a shard worker posts: bytes read, then its result or its error (with the system error's code). */
+/** What a shard worker posts: bytes read, then its result (packed) or its error (with the system error's code). */
 export interface ShardWorkerMessage {
   bytes?: number;
-  result?: ShardResult;
+  result?: PackedShard;
   error?: string;
   code?: string;
 }

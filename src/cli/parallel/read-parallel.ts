@@ -30,6 +30,7 @@ import { readStreamParallel, type StreamTask } from './read-stream-parallel';
 import { mergeShards, type ShardResult } from '../../infer/shard-learner';
 import { shiftAtomLines } from '../../infer/review-tally';
 import { shardRanges } from './shard-ranges';
+import { unpackShardResult } from '../../infer/shard-transfer';
 
 /**
  * Below this many bytes in all, threads cost more than they save. With the
@@ -211,44 +212,6 @@ export async function readTracesParallel(
   return mergeShards(results, maxListed, true);
 }
 
-/**
- * Learns (or, with `review`, tallies) whole `files` (regular files, plain or
- * gzip) one after another in a worker thread, so the calling thread can do
- * other work meanwhile (src/cli/learn-and-tally.ts); in this thread when the
- * compiled worker is missing (tests). Each file is one task from its first
- * line, so no line is shifted; merged as the threaded readers merge.
- */
-export async function readWholeInWorker(
-  files: string[],
-  filter: TraceFilter,
-  io: CliIo,
-  maxListed: number,
-  options: { review?: boolean } = {},
-): Promise<ShardResult> {
-  const workerDir = existingWorkerDir();
-  const results: ShardResult[] = [];
-  for (const file of [...files].sort()) {
-    const p = path.resolve(io.cwd, file);
-    const size = (await fs.stat(p)).size;
-    // gzip: read through maybeGunzip from byte 0, which passes a plain file as it is (as pushTrace does).
-    const task: ShardTask = {
-      path: p,
-      file,
-      range: { start: 0, end: size },
-      gzip: true,
-      filter,
-      maxListed,
-      review: Boolean(options.review),
-    };
-    const run =
-      workerDir === undefined
-        ? inferShard(task)
-        : inWorker(path.join(workerDir, 'shard-worker.js'), task, () => undefined);
-    results.push(await run.catch(asReadError(file)));
-  }
-  return mergeShards(results, maxListed, true);
-}
-
 /** Adds `offset` to every line number a shard result holds (each position object once: they are shared). */
 function shiftLines(r: ShardResult, offset: number): void {
   const seen = new Set<TracePosition>();
@@ -309,7 +272,7 @@ function inWorker(
       if (m.bytes !== undefined) onBytes(m.bytes);
       else if (m.result !== undefined) {
         settled = true;
-        resolve(m.result);
+        resolve(unpackShardResult(m.result));
         void worker.terminate();
       } else if (m.error !== undefined) {
         settled = true;

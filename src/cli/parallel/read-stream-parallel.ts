@@ -26,6 +26,7 @@ import {
 } from '../../infer/shard-learner';
 import { startsAsSecpolgenerate } from '../../trace/trace-input';
 import { SummaryLearner } from '../../infer/summary-learner';
+import { unpackShardResult, type PackedShard } from '../../infer/shard-transfer';
 
 /** Bytes per batch. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
@@ -219,13 +220,13 @@ class BatchWorker {
       workerData: task,
       resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
     });
-    this.worker.on('message', (m: { done?: ArrayBuffer; result?: ShardResult; error?: string }) => {
+    this.worker.on('message', (m: { done?: ArrayBuffer; result?: PackedShard; error?: string }) => {
       if (m.done !== undefined) {
         this.waiting--;
         giveBack(m.done);
       } else if (m.result !== undefined) {
         this.answered = true;
-        this.resolveResult?.(m.result);
+        this.resolveResult?.(unpackShardResult(m.result));
       } else if (m.error !== undefined) this.fail(new Error(m.error));
     });
     this.worker.on('error', (e) => this.fail(e));

@@ -1,13 +1,14 @@
 /**
  * The worker-thread entry of parallel learning: runs inferShard on the task in
  * `workerData`, posts `{ bytes }` as it reads (for the progress bar) and then
- * `{ result }` (structured clone: Maps and BigInt-free strings cross intact), or
- * `{ error, code }` (code: the system error's, so the caller can say it in words).
+ * `{ result }` (packed into typed arrays, every buffer transferred:
+ * src/infer/shard-transfer.ts), or `{ error, code }` (code: the system
+ * error's, so the caller can say it in words).
  *
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { resultBuffers } from '../../infer/shard-learner';
+import { packShardResult } from '../../infer/shard-transfer';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';
 
 if (parentPort) {
@@ -15,8 +16,11 @@ if (parentPort) {
   const post = (m: ShardWorkerMessage, transfer: ArrayBuffer[] = []): void =>
     port.postMessage(m, transfer);
   inferShard(workerData as ShardTask, (bytes) => post({ bytes })).then(
-    // The atoms' columns are moved, not copied (the worker holds nothing afterwards).
-    (result) => post({ result }, resultBuffers(result)),
+    // Moved, not copied, and no object graph cloned: the worker holds nothing afterwards.
+    (result) => {
+      const { packed, transfer } = packShardResult(result);
+      post({ result: packed }, transfer);
+    },
     (error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       post({ error: String((error as Error).message ?? error), ...(code ? { code } : {}) });

@@ -1,14 +1,16 @@
 /**
  * The worker-thread entry of parallel learning from a stream
  * (read-stream-parallel.ts): learns each `{ batch, length, firstLine }` it is sent
- * into one ShardLearner and answers `{ done }` with the batch's memory; on `{ end }` posts
- * `{ result }` (structured clone, the atoms' column buffers transferred). Errors are posted as `{ error }`.
+ * into one learner (a SummaryLearner for `summarize`, else a ShardLearner) and answers
+ * `{ done }` with the batch's memory; on `{ end }` posts `{ result }` (packed into typed
+ * arrays, every buffer transferred: src/infer/shard-transfer.ts). Errors are posted as `{ error }`.
  *
  * Does nothing when loaded outside a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ShardLearner, resultBuffers } from '../../infer/shard-learner';
+import { ShardLearner } from '../../infer/shard-learner';
 import { SummaryLearner } from '../../infer/summary-learner';
+import { packShardResult } from '../../infer/shard-transfer';
 import type { StreamTask } from './read-stream-parallel';
 
 if (parentPort) {
@@ -31,9 +33,9 @@ if (parentPort) {
           // The memory goes back to be filled again (transferred, not copied).
           port.postMessage({ done: m.batch }, [m.batch]);
         } else if (m.end) {
-          const result = learner.result();
-          // The atoms' columns are moved, not copied (the worker holds nothing afterwards).
-          port.postMessage({ result }, resultBuffers(result));
+          // Moved, not copied, and no object graph cloned: the worker holds nothing afterwards.
+          const { packed, transfer } = packShardResult(learner.result());
+          port.postMessage({ result: packed }, transfer);
         }
       } catch (error) {
         port.postMessage({ error: String(error) });
