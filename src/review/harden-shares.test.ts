@@ -1,8 +1,8 @@
 /**
  * What `harden` shares while it judges a tally's rows (row-verdicts.ts,
  * harden.ts `observeRows`): one evaluation per family the value cannot
- * change and per access otherwise (atoms that differ by process alone), no
- * event for a row of a judged family, and one record kept per grant and
+ * change (other rows each their own), no event for a row of a judged
+ * family, and one record kept per grant and
  * access for a narrower rule. The findings stay those of each atom judged
  * alone (`hardenPolicy` over `reviewEvents`).
  */
@@ -89,15 +89,15 @@ describe('harden judges a tally sharing evaluations', () => {
   });
 
   // Fails before row-verdicts.ts: every atom was evaluated (2 × 3 + 4 + 2 × 3 + 1 = 17).
-  it('evaluates once per value-free family and once per access, not per atom', () => {
+  it('evaluates once per value-free family, and each other row once', () => {
     const model = modelOf(POLICY);
     const summary = tallyEvents(eventsOf(TRACE));
     expect(summary.atoms.length).toBe(17);
     jest.mocked(evaluate).mockClear();
     hardenFromSummary(model, summary, files);
-    // setuid: 1005 and 1010 (three processes each); priority: one family; setgid: one family per
-    // process (whole: value-free); the attach.
-    expect(jest.mocked(evaluate).mock.calls.length).toBe(2 + 1 + 3 + 1);
+    // setuid (its value decides): each of its six atoms; priority: one family; setgid: one family
+    // per process (whole: value-free); the attach.
+    expect(jest.mocked(evaluate).mock.calls.length).toBe(6 + 1 + 3 + 1);
   });
 
   // Fails before: each atom's event was made (17).

@@ -281,7 +281,7 @@ function observeRow(
 
 /**
  * Judges and observes the rows of a table in list order (`RowVerdicts`: one
- * evaluation per family the value cannot change, and per access otherwise),
+ * evaluation per family the value cannot change, else one per row),
  * making an atom's event only where it is read: for its evaluation, for the
  * first place of a type, for a kept record, or for `onJudged`'s group.
  */
@@ -322,7 +322,7 @@ export function hardenPolicy(
  * `hardenPolicy(model, judgeSummary(model, summary), files)`, judging the
  * review tally atom by atom: each group is dropped once judged and observed,
  * so the verdicts are never all held (a trace of a million distinct
- * records). A tally's rows share evaluations (`RowVerdicts`) and make an
+ * records). A value-free family's rows share one evaluation (`RowVerdicts`) and make an
  * event only where it is read (`observeRows`). Consumes the summary (its
  * atoms, columns released whole, are gone afterwards). `onJudged` sees each
  * judged group once, before it is dropped; without it no group is made

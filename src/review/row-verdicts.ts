@@ -2,11 +2,11 @@
  * Verdicts on a review table's rows, each evaluation shared by every row it
  * answers (harden's judgement). An ability family the value cannot change
  * is judged once (family-verdicts.ts, as `check` does), and its rows need
- * no event; any other ability row is judged once per access as the
- * evaluator reads it: type, ability, domain and value, not the process
- * (src/policy/evaluate.ts `evaluateAbility`), so atoms that differ by
- * process alone share one evaluation. Path rows are judged one by one (a
- * path family holds one atom; the record's failure is read too).
+ * no event; any other row is judged on its own and its verdict dropped once
+ * read, so the verdicts are never all held. (A memo by access without the
+ * process held one verdict per distinct access for the whole run: on a
+ * trace of distinct values it cost more memory and CPU than it saved:
+ * docs/performance.md "harden's evaluation (issue 18, seventh round)".)
  *
  * Notes in `used` the grants each verdict used, once per verdict, as
  * `judgeEvent` does per atom.
@@ -21,8 +21,6 @@ import { placeKey } from './trace-review';
 
 export class RowVerdicts {
   private readonly families: FamilyVerdicts;
-  /** Verdicts by `accessKey`. */
-  private readonly byAccess = new Map<string, Verdict>();
   /** The family verdicts whose grants are noted. */
   private readonly noted = new Set<Verdict>();
   /** The event `verdict` made last, and its row. */
@@ -37,7 +35,7 @@ export class RowVerdicts {
     this.families = new FamilyVerdicts(model, table);
   }
 
-  /** Row `r`'s verdict: its family's, an equal access's, or its own. */
+  /** Row `r`'s verdict: its family's, or its own. */
   verdict(r: number): Verdict {
     const shared = this.families.of(r);
     this.made = undefined;
@@ -52,14 +50,7 @@ export class RowVerdicts {
     const event = this.families.event(r);
     this.made = event;
     this.madeRow = r;
-    if (event.kind !== 'ability') return this.note(evaluate(this.model, event));
-    const key = accessKey(event);
-    let verdict = this.byAccess.get(key);
-    if (verdict === undefined) {
-      verdict = this.note(evaluate(this.model, event));
-      this.byAccess.set(key, verdict);
-    }
-    return verdict;
+    return this.note(evaluate(this.model, event));
   }
 
   /** The event `verdict` made for row `r`, if it made one (a family's verdict needs none). */
