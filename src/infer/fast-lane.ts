@@ -118,8 +118,8 @@ const enum Outcome {
 class Skeleton {
   outcome = Outcome.Parser;
   /**
-   * A place known to be after the atom's first (which only ever moves earlier): a check saved.
-   * Review: a place after the first record of row `row`.
+   * A place known to be at or after the atom's first (which only ever moves earlier): a record
+   * strictly after it needs no check. Review: at or after the first record of row `row`.
    */
   afterFile = '';
   afterLine = 0;
