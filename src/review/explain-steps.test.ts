@@ -1,10 +1,11 @@
 /**
  * `explainSteps` (src/review/explain.ts): what it builds and judges per atom.
  * An atom without failures is evidence from its counts alone: its event is
- * not built and it is not judged. A failing atom of a family whose atoms
- * share one verdict is judged once per family and its event built for the
- * second pass only (but the family's first, which is judged); any other
- * failing atom is built and judged in each of the two passes. Sections come
+ * not built and it is not judged. A failing atom of a family of two atoms or
+ * more that share one verdict is judged once per family and its event built
+ * for the second pass only (but the family's first, which is judged); any
+ * other failing atom (a family of one atom too) is built and judged in each
+ * of the two passes. Sections come
  * in their fixed order, failures by place within each.
  */
 import { parsePolicies } from '../policy/parse';
@@ -77,10 +78,13 @@ function run(): {
 
 describe('explainSteps', () => {
   it('judges a family whose atoms share their verdict once, and any other failing atom per pass', () => {
-    // Before: each failing atom judged in both passes (10 judgements).
+    // Before: each failing atom judged in both passes (10 judgements). c_t's setuid (5 and 7) is
+    // one family judged once; each io family and the attach hold one atom: judged per pass.
     expect(run().judged).toEqual([
       'bin/a a_t ability io',
+      'bin/a a_t ability io',
       'bin/a c_t ability setuid',
+      'bin/b z_t ability io',
       'bin/b z_t ability io',
       'bin/c a_t attach /dev/no',
       'bin/c a_t attach /dev/no',

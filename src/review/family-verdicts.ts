@@ -38,9 +38,12 @@ export function valueFreeFamily(model: PolicyModel, f: AtomFamily): boolean {
 
 /**
  * The verdicts of one table's families, made as asked: judged from the first
- * row asked of each family whose verdict the value cannot change. That row's
- * event must read as its family (type, process, ability, domain), or the
- * family is judged per atom.
+ * row asked of each family of two atoms or more whose verdict the value
+ * cannot change. That row's event must read as its family (type, process,
+ * ability, domain), or the family is judged per atom. A family of one atom
+ * is judged per atom too: nothing to share, and its verdict is not held (a
+ * trace of a million distinct failures is a million such families), so the
+ * verdicts held are at most half the table's rows.
  */
 export class FamilyVerdicts {
   /** By family id: the verdict, `null` (judged per atom) or not yet asked. */
@@ -49,10 +52,19 @@ export class FamilyVerdicts {
   private made: ProcessEvent | undefined = undefined;
   private madeRow = -1;
 
+  /** By family id: whether it holds two rows or more (0: none seen, 1: one, 2: more). */
+  private readonly rows: Uint8Array;
+
   constructor(
     private readonly model: PolicyModel,
     private readonly table: AtomTable,
-  ) {}
+  ) {
+    this.rows = new Uint8Array(table.families.length);
+    for (let r = 0; r < table.size; r++) {
+      const id = table.family.at(r);
+      if (this.rows[id]! < 2) this.rows[id]!++;
+    }
+  }
 
   /** The verdict of row `r`'s family, or undefined when each of its atoms is judged alone. */
   of(r: number): FamilyVerdict | undefined {
@@ -60,7 +72,8 @@ export class FamilyVerdicts {
     let known = this.byFamily[id];
     if (known === undefined) {
       const family = this.table.families[id]!;
-      const event = valueFreeFamily(this.model, family) ? this.event(r) : undefined;
+      const event =
+        this.rows[id]! > 1 && valueFreeFamily(this.model, family) ? this.event(r) : undefined;
       this.made = event;
       this.madeRow = r;
       known =
