@@ -395,4 +395,119 @@ describe('--write with other writers', () => {
       }
     }
   }, 600_000);
+
+  // Fails before: each transaction removed its signal listeners at its end, and Node drops a
+  // signal it caught but had not yet handed to a listener when the last one goes: the writer ran on.
+  it('a SIGTERM that lands as a transaction ends still ends the writer', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-late-signal-'));
+    const file = path.join(dir, 'policy.secpol');
+    writeFileSync(file, POLICY);
+    const script = `
+      const fs = require('fs');
+      const rm = fs.promises.rm;
+      // The lock's removal is a transaction's last wait: the signal comes the moment it is done.
+      fs.promises.rm = async (...args) => {
+        const done = await rm(...args);
+        if (String(args[0]).endsWith('.lock')) process.kill(process.pid, 'SIGTERM');
+        return done;
+      };
+      const { writeTransaction } = require('./cli/write-transaction');
+      const [file] = process.argv.slice(1);
+      writeTransaction(
+        [{ name: file, path: file, text: fs.readFileSync(file, 'utf8') + '# late\\n', encoding: 'utf8' }],
+        { backup: false },
+      ).then(() => setTimeout(() => process.stdout.write('ran on\\n'), 3000));`;
+    const child = track(
+      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
+        cwd: path.join(__dirname, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const exited = exitOf(child);
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    expect(await within(120_000, exited, 'the writer to end')).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
+    expect(out).toBe('');
+    // The transaction was done: the new text is there, and no lock is left.
+    expect(readFileSync(file, 'utf8')).toBe(`${POLICY}# late\n`);
+    expect(readdirSync(dir)).toEqual(['policy.secpol']);
+  }, 180_000);
+
+  it("between transactions a signal is left to the command's own listener (follow.ts)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-own-signal-'));
+    const file = path.join(dir, 'policy.secpol');
+    writeFileSync(file, POLICY);
+    const script = `
+      const fs = require('fs');
+      const { writeTransaction } = require('./cli/write-transaction');
+      const [file] = process.argv.slice(1);
+      writeTransaction(
+        [{ name: file, path: file, text: fs.readFileSync(file, 'utf8') + '# own\\n', encoding: 'utf8' }],
+        { backup: false },
+      ).then(() => {
+        process.once('SIGTERM', () => process.stdout.write('handled\\n'));
+        const alive = setTimeout(() => undefined, 3000);
+        process.kill(process.pid, 'SIGTERM');
+        setTimeout(() => clearTimeout(alive), 500);
+      });`;
+    const child = track(
+      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
+        cwd: path.join(__dirname, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const exited = exitOf(child);
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    expect(await within(120_000, exited, 'the writer to end')).toEqual({ code: 0, signal: null });
+    expect(out).toBe('handled\n');
+    expect(readFileSync(file, 'utf8')).toBe(`${POLICY}# own\n`);
+  }, 180_000);
+
+  it('during a transaction a signal ends the writer whoever else listens, its lock removed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-mid-signal-'));
+    const file = path.join(dir, 'policy.secpol');
+    writeFileSync(file, POLICY);
+    const script = `
+      const fs = require('fs');
+      const readFile = fs.promises.readFile;
+      // The policy read again under the lock: one signal comes mid-transaction.
+      let sent = false;
+      fs.promises.readFile = async (...args) => {
+        const text = await readFile(...args);
+        if (!sent) process.kill(process.pid, 'SIGTERM');
+        sent = true;
+        return text;
+      };
+      // A command's own listener, as follow.ts adds one before any write.
+      process.once('SIGTERM', () => process.stdout.write('handled\\n'));
+      const { writeTransaction } = require('./cli/write-transaction');
+      const [file] = process.argv.slice(1);
+      writeTransaction(
+        [{ name: file, path: file, text: '# mid\\n', encoding: 'utf8' }],
+        { backup: false },
+      ).then(() => setTimeout(() => process.stdout.write('ran on\\n'), 3000));`;
+    const child = track(
+      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
+        cwd: path.join(__dirname, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const exited = exitOf(child);
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    expect(await within(120_000, exited, 'the writer to end')).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
+    expect(out).not.toContain('ran on');
+    expect(readFileSync(file, 'utf8')).toBe(POLICY);
+    expect(readdirSync(dir)).toEqual(['policy.secpol']);
+  }, 180_000);
 });

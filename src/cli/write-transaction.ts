@@ -101,13 +101,27 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 let creating = 0;
 let pendingSignal: NodeJS.Signals | undefined;
+/** Transactions under way. */
+let active = 0;
+/**
+ * Whether `onSignal` listens. Once added it stays, first of the listeners:
+ * removing the last listener of a signal drops one that Node had caught but
+ * not yet handed to it, so a signal at a transaction's end was lost (the
+ * command ran on). During a transaction a signal ends the process, whoever
+ * else listens; between transactions only when no other listener
+ * (follow.ts) is there to decide what the signal does.
+ */
+let listening = false;
 function onSignal(signal: NodeJS.Signals): void {
   if (creating > 0) {
     pendingSignal = signal;
     return;
   }
+  if (active === 0 && process.listenerCount(signal) > 1) return;
   removeOwned();
-  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  // Every listener goes, so that none catches the signal raised again: it ends the process.
+  for (const s of SIGNALS) process.removeAllListeners(s);
+  listening = false;
   process.kill(process.pid, signal);
 }
 
@@ -118,7 +132,9 @@ export async function writeTransaction(
 ): Promise<WrittenFile[]> {
   const targets = await resolveTargets(writes);
   const locks: string[] = [];
-  for (const s of SIGNALS) process.on(s, onSignal);
+  if (!listening) for (const s of SIGNALS) process.prependListener(s, onSignal);
+  listening = true;
+  active++;
   try {
     for (const t of targets) locks.push(await lock(t));
     const changed: Target[] = [];
@@ -135,7 +151,7 @@ export async function writeTransaction(
       await fs.rm(l, { force: true });
       owned.delete(l);
     }
-    for (const s of SIGNALS) process.removeListener(s, onSignal);
+    active--;
   }
 }
 
