@@ -34,6 +34,29 @@ const BIN = path.join(__dirname, '..', 'bin.ts');
 const ROOT = process.getuid?.() === 0;
 
 /** Mounts a tmpfs of `kib` KiB (root only); undefined when it cannot. */
+/** A fresh directory holding only policy.secpol (the seed's policy). */
+function policyDir(prefix: string): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const file = path.join(dir, 'policy.secpol');
+  writeFileSync(file, POLICY);
+  return { dir, file };
+}
+
+/** Runs `script` (TypeScript's sources, from src/) with `file` as its argument: how it ended, and its stdout and stderr. */
+async function runWriter(script: string, file: string): Promise<{ exit: unknown; out: string }> {
+  const child = track(
+    spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
+      cwd: path.join(__dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const exited = exitOf(child);
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  return { exit: await within(120_000, exited, 'the writer to end'), out };
+}
+
 function tmpfs(kib: number): string | undefined {
   if (!ROOT) return undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'secpol-tmpfs-'));
@@ -399,9 +422,7 @@ describe('--write with other writers', () => {
   // Fails before: each transaction removed its signal listeners at its end, and Node drops a
   // signal it caught but had not yet handed to a listener when the last one goes: the writer ran on.
   it('a SIGTERM that lands as a transaction ends still ends the writer', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-late-signal-'));
-    const file = path.join(dir, 'policy.secpol');
-    writeFileSync(file, POLICY);
+    const { dir, file } = policyDir('secpol-late-signal-');
     const script = `
       const fs = require('fs');
       const rm = fs.promises.rm;
@@ -417,17 +438,8 @@ describe('--write with other writers', () => {
         [{ name: file, path: file, text: fs.readFileSync(file, 'utf8') + '# late\\n', encoding: 'utf8' }],
         { backup: false },
       ).then(() => setTimeout(() => process.stdout.write('ran on\\n'), 3000));`;
-    const child = track(
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
-        cwd: path.join(__dirname, '..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    const exited = exitOf(child);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    expect(await within(120_000, exited, 'the writer to end')).toEqual({
+    const { exit, out } = await runWriter(script, file);
+    expect(exit).toEqual({
       code: null,
       signal: 'SIGTERM',
     });
@@ -438,9 +450,7 @@ describe('--write with other writers', () => {
   }, 180_000);
 
   it("between transactions a signal is left to the command's own listener (follow.ts)", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-own-signal-'));
-    const file = path.join(dir, 'policy.secpol');
-    writeFileSync(file, POLICY);
+    const { file } = policyDir('secpol-own-signal-');
     const script = `
       const fs = require('fs');
       const { writeTransaction } = require('./cli/write-transaction');
@@ -454,25 +464,14 @@ describe('--write with other writers', () => {
         process.kill(process.pid, 'SIGTERM');
         setTimeout(() => clearTimeout(alive), 500);
       });`;
-    const child = track(
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
-        cwd: path.join(__dirname, '..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    const exited = exitOf(child);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    expect(await within(120_000, exited, 'the writer to end')).toEqual({ code: 0, signal: null });
+    const { exit, out } = await runWriter(script, file);
+    expect(exit).toEqual({ code: 0, signal: null });
     expect(out).toBe('handled\n');
     expect(readFileSync(file, 'utf8')).toBe(`${POLICY}# own\n`);
   }, 180_000);
 
   it('during a transaction a signal ends the writer whoever else listens, its lock removed', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'secpol-mid-signal-'));
-    const file = path.join(dir, 'policy.secpol');
-    writeFileSync(file, POLICY);
+    const { dir, file } = policyDir('secpol-mid-signal-');
     const script = `
       const fs = require('fs');
       const readFile = fs.promises.readFile;
@@ -492,17 +491,8 @@ describe('--write with other writers', () => {
         [{ name: file, path: file, text: '# mid\\n', encoding: 'utf8' }],
         { backup: false },
       ).then(() => setTimeout(() => process.stdout.write('ran on\\n'), 3000));`;
-    const child = track(
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file], {
-        cwd: path.join(__dirname, '..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    const exited = exitOf(child);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    expect(await within(120_000, exited, 'the writer to end')).toEqual({
+    const { exit, out } = await runWriter(script, file);
+    expect(exit).toEqual({
       code: null,
       signal: 'SIGTERM',
     });
