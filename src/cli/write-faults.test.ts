@@ -449,26 +449,35 @@ describe('--write with other writers', () => {
     expect(readdirSync(dir)).toEqual(['policy.secpol']);
   }, 180_000);
 
-  it("between transactions a signal is left to the command's own listener (follow.ts)", async () => {
-    const { file } = policyDir('secpol-own-signal-');
-    const script = `
+  // follow.ts listens from before the first transaction: the command's listener, added
+  // before or after, is told of the signal and nothing else is done with it.
+  it.each(['before', 'after'])(
+    "between transactions a signal is left to the command's own listener (follow.ts), added %s the first",
+    async (when) => {
+      const { file } = policyDir('secpol-own-signal-');
+      const script = `
       const fs = require('fs');
       const { writeTransaction } = require('./cli/write-transaction');
       const [file] = process.argv.slice(1);
+      const when = '${when}';
+      const listen = () => process.once('SIGTERM', () => process.stdout.write('handled\\n'));
+      if (when === 'before') listen();
       writeTransaction(
         [{ name: file, path: file, text: fs.readFileSync(file, 'utf8') + '# own\\n', encoding: 'utf8' }],
         { backup: false },
       ).then(() => {
-        process.once('SIGTERM', () => process.stdout.write('handled\\n'));
+        if (when === 'after') listen();
         const alive = setTimeout(() => undefined, 3000);
         process.kill(process.pid, 'SIGTERM');
         setTimeout(() => clearTimeout(alive), 500);
       });`;
-    const { exit, out } = await runWriter(script, file);
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(out).toBe('handled\n');
-    expect(readFileSync(file, 'utf8')).toBe(`${POLICY}# own\n`);
-  }, 180_000);
+      const { exit, out } = await runWriter(script, file);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(out).toBe('handled\n');
+      expect(readFileSync(file, 'utf8')).toBe(`${POLICY}# own\n`);
+    },
+    180_000,
+  );
 
   it('during a transaction a signal ends the writer whoever else listens, its lock removed', async () => {
     const { dir, file } = policyDir('secpol-mid-signal-');

@@ -104,12 +104,14 @@ let pendingSignal: NodeJS.Signals | undefined;
 /** Transactions under way. */
 let active = 0;
 /**
- * Whether `onSignal` listens. Once added it stays, first of the listeners:
- * removing the last listener of a signal drops one that Node had caught but
- * not yet handed to it, so a signal at a transaction's end was lost (the
- * command ran on). During a transaction a signal ends the process, whoever
- * else listens; between transactions only when no other listener
- * (follow.ts) is there to decide what the signal does.
+ * Whether `onSignal` listens. Once added it stays: removing the last listener
+ * of a signal drops one that Node had caught but not yet handed to it, so a
+ * signal at a transaction's end was lost (the command ran on). During a
+ * transaction a signal ends the process, whoever else listens; between
+ * transactions only when no other listener (follow.ts) is there to decide
+ * what the signal does. It is first of the listeners because Node removes a
+ * `once` listener (follow.ts's) before calling it: called after it, `onSignal`
+ * would count itself alone.
  */
 let listening = false;
 function onSignal(signal: NodeJS.Signals): void {
