@@ -4,7 +4,8 @@
  * heap is large.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { EXECUTABLE_V8_FLAGS, LARGE_HEAP_BYTES } from './executable-v8-flags';
@@ -62,11 +63,11 @@ describe('the executable V8 flags', () => {
     // Then, should the watch look before the process ends, the young generation's again.
     const growth = EXECUTABLE_V8_FLAGS.at(-1)!;
     expect(growth).toBe('--semi-space-growth-factor=1');
-    expect(set.slice(0, EXECUTABLE_V8_FLAGS.length)).toEqual(
-      EXECUTABLE_V8_FLAGS.map((f) => `v8-flag ${f}`),
-    );
-    expect(new Set(set.slice(EXECUTABLE_V8_FLAGS.length))).toEqual(
-      new Set(set.length > 3 ? [`v8-flag ${growth}`] : []),
+    // Then `gc` exposed to one context only (fullCollection).
+    const first = [...EXECUTABLE_V8_FLAGS, '--expose-gc', '--no-expose-gc'];
+    expect(set.slice(0, first.length)).toEqual(first.map((f) => `v8-flag ${f}`));
+    expect(new Set(set.slice(first.length))).toEqual(
+      new Set(set.length > first.length ? [`v8-flag ${growth}`] : []),
     );
   });
 
@@ -89,6 +90,59 @@ describe('the executable V8 flags', () => {
           setTimeout(() => ${CHURN}.then((max) => console.log(max)), 20));`);
     expect(afterWorker(false)).toBeGreaterThanOrEqual(16 * MiB); // the control: the flag alone is undone
     expect(afterWorker(true)).toBeLessThanOrEqual(2 * MiB);
+  });
+
+  it('give the executable, not a program importing the library, a full collection and flags for workers', () => {
+    // A WeakRef's target goes at a full collection (not before the job that made it ends).
+    const [before, after, flagsBefore, flagsAfter, gcGlobal] = inNode<
+      [boolean, boolean, string[], string[], string]
+    >(`
+      (async () => {
+        const collected = async () => {
+          let o = { big: new Array(1000).fill(1) };
+          const ref = new WeakRef(o);
+          o = undefined;
+          await new Promise((r) => setTimeout(r, 1));
+          flags.fullCollection();
+          return ref.deref() === undefined;
+        };
+        const before = await collected();
+        const flagsBefore = flags.workerV8Flags();
+        flags.applyExecutableV8Flags(5);
+        const after = await collected();
+        const gcGlobal = require('node:vm').runInNewContext('typeof gc');
+        console.log(JSON.stringify([before, after, flagsBefore, flags.workerV8Flags(), gcGlobal]));
+        process.exit(0);
+      })();`);
+    expect(before).toBe(false);
+    expect(after).toBe(true);
+    expect(flagsBefore).toEqual([]);
+    expect(flagsAfter).toEqual(['--semi-space-growth-factor=1']);
+    expect(gcGlobal).toBe('undefined'); // later contexts (a worker's) get no `gc`
+  });
+
+  it('keep a worker given workerV8Flags at its young generation start size (worker-v8-flags.ts)', () => {
+    const js = ts.transpileModule(
+      readFileSync(path.join(__dirname, 'parallel', 'worker-v8-flags.ts'), 'utf8'),
+      { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } },
+    ).outputText;
+    const dir = mkdtempSync(path.join(tmpdir(), 'v8flags-'));
+    const module = path.join(dir, 'worker-v8-flags.js');
+    writeFileSync(module, js);
+    try {
+      // The worker requires the module first, as the worker entries import it first.
+      const worker = `require(${JSON.stringify(module)});
+        ${CHURN}.then((max) => require('node:worker_threads').parentPort.postMessage(max));`;
+      const inWorker = (v8Flags: string[]): number =>
+        inNode<number>(`
+          const { Worker } = require('node:worker_threads');
+          new Worker(${JSON.stringify(worker)}, { eval: true, workerData: { v8Flags: ${JSON.stringify(v8Flags)} } })
+            .on('message', (max) => { console.log(max); process.exit(0); });`);
+      expect(inWorker([])).toBeGreaterThanOrEqual(8 * MiB); // the control: V8 grows it
+      expect(inWorker(['--semi-space-growth-factor=1'])).toBeLessThanOrEqual(2 * MiB);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('let it grow as V8 would once the heap is large', () => {

@@ -2,10 +2,14 @@
  * V8 settings of the `secpol-learn` executable (src/bin.ts), not of the library: a program
  * that imports secpol-learn keeps its own. Each flag is one V8 reads while it runs (at each
  * collection), so setting it after start-up takes effect; flags V8 reads only at start-up
- * (`--max-semi-space-size`) would need a second process and are not used. Measurements:
- * docs/performance.md ("Heap growth", "The young generation while the heap is small").
+ * (`--max-semi-space-size`) would need a second process and are not used; `--expose-gc` is
+ * read when a context is made, and is set for one context only (fullCollection). Worker
+ * threads set again what their isolate's start undid (workerV8Flags). Measurements:
+ * docs/performance.md ("Heap growth", "The young generation while the heap is small",
+ * "Two threads' peak, third try").
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The young generation's growth while the heap is small, and V8's own. */
 const SMALL_HEAP_SEMI_SPACE_GROWTH = '--semi-space-growth-factor=1';
@@ -47,13 +51,58 @@ export const LARGE_HEAP_BYTES = 128 * 1024 * 1024;
  */
 export function applyExecutableV8Flags(everyMs = 50): void {
   for (const flag of EXECUTABLE_V8_FLAGS) setFlagsFromString(flag);
+  collector = exposedGc();
+  smallHeap = true;
   const watch = setInterval(() => {
     if (getHeapStatistics().used_heap_size < LARGE_HEAP_BYTES) {
       setFlagsFromString(SMALL_HEAP_SEMI_SPACE_GROWTH);
       return;
     }
     setFlagsFromString(V8_SEMI_SPACE_GROWTH);
+    smallHeap = false;
     clearInterval(watch);
   }, everyMs);
   watch.unref();
+}
+
+/** V8's full collection, once the executable has asked for it (applyExecutableV8Flags). */
+let collector: (() => void) | undefined;
+/** The executable keeps the young generation's growth at 1 (applyExecutableV8Flags, until the heap is large). */
+let smallHeap = false;
+
+/**
+ * The flags a worker thread sets first thing (src/cli/parallel/worker-v8-flags.ts): a new
+ * isolate sets the young generation's growth back to V8's for the whole process, and the
+ * main thread, reading its own shard, turns its event loop (the watch above) only now and
+ * then: both threads' young generations had doubled twice before the watch looked. Empty
+ * in a program that imports secpol-learn, and once the heap is large.
+ */
+export function workerV8Flags(): string[] {
+  return smallHeap ? [SMALL_HEAP_SEMI_SPACE_GROWTH] : [];
+}
+
+/**
+ * A full collection of this thread's heap, when the executable runs (applyExecutableV8Flags);
+ * nothing in a program that imports secpol-learn. For the moment after a two-thread read's
+ * merge (src/cli/parallel/read-parallel.ts): the buffers a worker filled were allocated in
+ * its thread's malloc arena, which gives pages back only once the blocks at its top are
+ * free, and no full collection comes by itself before the command ends
+ * (docs/performance.md, "Two threads' peak, third try").
+ */
+export function fullCollection(): void {
+  collector?.();
+}
+
+/**
+ * V8's `gc` function: `--expose-gc` is read when a context is made, so a new context made
+ * with it set has `gc` (a full collection of the whole isolate's heap); the flag is unset
+ * again at once, so that no later context (a worker's) carries the global.
+ */
+function exposedGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  try {
+    return runInNewContext('gc') as () => void;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
 }

@@ -139,6 +139,30 @@ describe('readTracesParallel', () => {
     }
   });
 
+  it('asks for one collection after the threads are merged, none when one thread reads', async () => {
+    const filter = { names: [], abilities: false, paths: false };
+    const io = fakeIo(dir);
+    let merges = 0;
+    const afterMerge = (): void => {
+      merges++;
+    };
+    const one = await readTracesParallel(['a.log'], filter, io, 50, {
+      threads: 1,
+      minBytes: 0,
+      afterMerge,
+    });
+    expect(one).toBeUndefined();
+    expect(merges).toBe(0);
+    const two = await readTracesParallel(['a.log', 'b.log'], filter, io, 50, {
+      threads: 2,
+      minBytes: 0,
+      inProcess: true,
+      afterMerge,
+    });
+    expect(two).toBeDefined();
+    expect(merges).toBe(1);
+  });
+
   it('declines standard input among files, small inputs and a small lone gzip file', async () => {
     const filter = { names: [], abilities: false, paths: false };
     const io = fakeIo(dir);

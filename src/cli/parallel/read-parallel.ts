@@ -31,6 +31,8 @@ import { mergeShards, type ShardResult } from '../../infer/shard-learner';
 import { shiftAtomLines } from '../../infer/review-tally';
 import { shardRanges } from './shard-ranges';
 import { unpackShardResult } from '../../infer/shard-transfer';
+import { fullCollection, workerV8Flags } from '../executable-v8-flags';
+import type { WithV8Flags } from './worker-v8-flags';
 
 /**
  * Below this many bytes in all, threads cost more than they save. With the
@@ -76,6 +78,13 @@ export interface ParallelOptions {
   places?: boolean;
   /** Learn the requirements and count the review tally, in one reading (src/infer/summary-learner.ts). */
   summarize?: boolean;
+  /**
+   * Called once when the shards of several lanes (threads) have been merged; default: the
+   * executable's full collection (fullCollection: nothing in a program that imports
+   * secpol-learn), so that the memory the workers' buffers took goes before the command
+   * goes on. Tests count the calls.
+   */
+  afterMerge?: () => void;
 }
 
 /**
@@ -209,7 +218,9 @@ export async function readTracesParallel(
     if (offset > 0) shiftLines(results[i]!, offset);
     offset += results[i]!.lines;
   }
-  return mergeShards(results, maxListed, true);
+  const merged = mergeShards(results, maxListed, true);
+  (options.afterMerge ?? fullCollection)();
+  return merged;
 }
 
 /** Adds `offset` to every line number a shard result holds (each position object once: they are shared). */
@@ -263,8 +274,9 @@ function inWorker(
   return new Promise((resolve, reject) => {
     // A small young generation: nearly every object dies young here, and the
     // default semi-spaces (16 MiB each, per thread) are most of the peak RSS.
+    const workerData: ShardTask & WithV8Flags = { ...task, v8Flags: workerV8Flags() };
     const worker = new Worker(workerFile, {
-      workerData: task,
+      workerData,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     let settled = false;
@@ -272,8 +284,11 @@ function inWorker(
       if (m.bytes !== undefined) onBytes(m.bytes);
       else if (m.result !== undefined) {
         settled = true;
-        resolve(unpackShardResult(m.result));
-        void worker.terminate();
+        const result = unpackShardResult(m.result);
+        // Resolved once the thread has gone: until then the collection after the merge
+        // (afterMerge) left the memory its buffers took in place (docs/performance.md).
+        const done = (): void => resolve(result);
+        worker.terminate().then(done, done);
       } else if (m.error !== undefined) {
         settled = true;
         // The system error's code crosses with its text, so the caller can say it in words.
@@ -314,6 +329,7 @@ async function readStream(
       workerFile: workerDir && path.join(workerDir, 'stream-worker.js'),
       onBytes: (n) => progress.advance(n),
       youngGenerationMb: YOUNG_GENERATION_MB,
+      afterMerge: options.afterMerge ?? fullCollection,
     });
   } catch (error) {
     // A read or inflate error (a corrupt gzip file) is the user's input problem, as in one thread.

@@ -78,6 +78,10 @@ function inThisThread(bytes: Buffer): Promise<ShardResult> {
       onBytes: () => undefined,
       youngGenerationMb: 12,
       batchBytes: 50_000,
+      // No worker started: nothing to collect after.
+      afterMerge: () => {
+        throw new Error('afterMerge without workers');
+      },
     },
   );
 }
@@ -104,6 +108,7 @@ describe('readStreamParallel', () => {
     const plainOne = await inThisThread(trace);
     for (const threads of [2, 3]) {
       let bytes = 0;
+      let merges = 0;
       const par = await readStreamParallel(
         unevenChunks(trace),
         { file: '-', filter, maxListed: 100_000 },
@@ -114,8 +119,10 @@ describe('readStreamParallel', () => {
           onBytes: (n) => (bytes += n),
           youngGenerationMb: 12,
           batchBytes: 50_000,
+          afterMerge: () => merges++,
         },
       );
+      expect(merges).toBe(1); // asked once the workers' results are merged
       expect(bytes).toBe(trace.length);
       expect(par.lines).toBe(18_000);
       expect(printed(par, ['-']).json).toBe(expected);

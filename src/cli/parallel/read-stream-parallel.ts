@@ -27,6 +27,8 @@ import {
 import { startsAsSecpolgenerate } from '../../trace/trace-input';
 import { SummaryLearner } from '../../infer/summary-learner';
 import { unpackShardResult, type PackedShard } from '../../infer/shard-transfer';
+import { workerV8Flags } from '../executable-v8-flags';
+import type { WithV8Flags } from './worker-v8-flags';
 
 /** Bytes per batch. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
@@ -70,6 +72,8 @@ export interface StreamOptions {
   youngGenerationMb: number;
   /** Bytes per batch (default BATCH_BYTES; tests cut smaller). */
   batchBytes?: number;
+  /** Called once when workers' results have been merged (none when no worker started). */
+  afterMerge?: () => void;
 }
 
 /** Learns `input` (plain or gzip), sharing the batches with worker threads. */
@@ -174,9 +178,14 @@ export async function readStreamParallel(
     if (whole) here.endPiece(whole);
     const results = [here.result()];
     for (const w of workers) results.push(await w.finish());
-    return mergeShards(results, task.maxListed, true);
+    // The threads gone first: until then the collection after the merge (afterMerge) left the
+    // memory their buffers took in place (docs/performance.md).
+    await Promise.all(workers.map((w) => w.stop()));
+    const merged = mergeShards(results, task.maxListed, true);
+    if (workers.length > 0) options.afterMerge?.();
+    return merged;
   } finally {
-    for (const w of workers) w.stop();
+    for (const w of workers) void w.stop();
   }
 }
 
@@ -216,8 +225,9 @@ class BatchWorker {
     /** Takes back a batch's memory once the worker has learned it. */
     giveBack: (batch: ArrayBuffer) => void,
   ) {
+    const workerData: StreamTask & WithV8Flags = { ...task, v8Flags: workerV8Flags() };
     this.worker = new Worker(file, {
-      workerData: task,
+      workerData,
       resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
     });
     this.worker.on('message', (m: { done?: ArrayBuffer; result?: PackedShard; error?: string }) => {
@@ -255,9 +265,10 @@ class BatchWorker {
     });
   }
 
-  stop(): void {
+  /** Ends the thread (no result is awaited afterwards); resolves once it has gone. */
+  async stop(): Promise<void> {
     this.answered = true;
-    void this.worker.terminate();
+    await this.worker.terminate();
   }
 
   private fail(e: Error): void {

@@ -7,6 +7,8 @@
  *
  * Does nothing when loaded outside a worker.
  */
+// First: the flags the worker's start undid (the modules below take time to load).
+import './worker-v8-flags';
 import { parentPort, workerData } from 'node:worker_threads';
 import { packShardResult } from '../../infer/shard-transfer';
 import { inferShard, type ShardTask, type ShardWorkerMessage } from './infer-shard';

@@ -7,6 +7,8 @@
  *
  * Does nothing when loaded outside a worker.
  */
+// First: the flags the worker's start undid (the modules below take time to load).
+import './worker-v8-flags';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ShardLearner } from '../../infer/shard-learner';
 import { SummaryLearner } from '../../infer/summary-learner';
