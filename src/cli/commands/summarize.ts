@@ -12,13 +12,8 @@ import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { readLearningInputs } from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
-import { summaryLines } from '../../infer/summary-codec';
+import { summaryChunks } from '../../infer/summary-codec';
 import type { CliIo } from '../io';
-
-/** Bytes gathered before each write. */
-const WRITE_BYTES = 1 << 20;
-/** UTF-8 bytes one UTF-16 unit can take, at most (a surrogate pair: 4 bytes for 2 units). */
-const MAX_BYTES_PER_UNIT = 3;
 
 /** Writes bytes, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
 async function write(io: CliIo, bytes: Buffer): Promise<void> {
@@ -59,35 +54,8 @@ export const summarizeCommand: CommandImpl = {
     io.stderr.write(
       `secpol-learn summarize: ${learned.inferred.requirements.byKey.size} requirement(s) from ${learned.eventCount} event(s) in ${summary.inputs.length} input(s); ${learned.notUnderstoodCount} line(s) not understood\n`,
     );
-    await writeLines(io, summaryLines(summary));
+    // The bytes as they are made, a chunk at a time (never the whole summary at once).
+    for (const chunk of summaryChunks(summary)) await write(io, chunk);
     return ExitCode.OK;
   },
 };
-
-/**
- * Writes `lines` as UTF-8, each encoded straight into a buffer of
- * WRITE_BYTES written when the next line may not fit: the bytes
- * `Buffer.from(lines.join(''))` gives, without making that string (a rope
- * of thousands of lines, flattened and encoded at once, then garbage).
- */
-export async function writeLines(io: CliIo, lines: Iterable<string>): Promise<void> {
-  let buffer = Buffer.allocUnsafe(WRITE_BYTES);
-  let used = 0;
-  for (const line of lines) {
-    const most = line.length * MAX_BYTES_PER_UNIT;
-    if (used + most > WRITE_BYTES) {
-      if (used > 0) {
-        // Handed over: the stream may hold it until it is written, so the next one is new.
-        await write(io, buffer.subarray(0, used));
-        buffer = Buffer.allocUnsafe(WRITE_BYTES);
-        used = 0;
-      }
-      if (most > WRITE_BYTES) {
-        await write(io, Buffer.from(line));
-        continue;
-      }
-    }
-    used += buffer.write(line, used);
-  }
-  if (used > 0) await write(io, buffer.subarray(0, used));
-}
