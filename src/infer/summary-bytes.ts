@@ -20,8 +20,15 @@ export class SummaryBytes {
   /** Chunks filled and not yet handed over, oldest first. */
   private readonly filled: Buffer[] = [];
 
-  constructor(private readonly chunkBytes = CHUNK_BYTES) {
-    this.buffer = Buffer.allocUnsafe(chunkBytes);
+  /**
+   * `allocate(n)`: a buffer of at least `n` bytes to fill (its contents need
+   * not be zero), by default a new one.
+   */
+  constructor(
+    private readonly chunkBytes = CHUNK_BYTES,
+    private readonly allocate: (n: number) => Buffer = (n) => Buffer.allocUnsafe(n),
+  ) {
+    this.buffer = allocate(chunkBytes);
   }
 
   /** A chunk filled since last asked, if any (the caller's from now on). */
@@ -95,7 +102,7 @@ export class SummaryBytes {
   private room(n: number): void {
     if (this.used + n <= this.buffer.length) return;
     if (this.used > 0) this.filled.push(this.buffer.subarray(0, this.used));
-    this.buffer = Buffer.allocUnsafe(Math.max(this.chunkBytes, n));
+    this.buffer = this.allocate(Math.max(this.chunkBytes, n));
     this.used = 0;
   }
 }

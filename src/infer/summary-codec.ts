@@ -22,7 +22,7 @@ import { FirstByPlace } from '../diagnostics/first-by-place';
 import { InputError } from '../errors';
 import type { ProcessEvent, TracePosition, UnknownEvent } from '../trace/event';
 import { AtomCollector, AtomRows, TalliedAtom, atomList, type ReviewAtom } from './review-tally';
-import { asciiBytes, SummaryBytes } from './summary-bytes';
+import { asciiBytes, CHUNK_BYTES, SummaryBytes } from './summary-bytes';
 import type { AtomTable } from './atom-table';
 import {
   AtomRecordJson,
@@ -224,8 +224,12 @@ export function* summaryLines(summary: Summary): Generator<string> {
  * table (most of a large summary) written from its columns as bytes
  * (ReviewAtomWriter.writeRow), with no string and no atom object per row.
  */
-export function* summaryChunks(summary: Summary): Generator<Buffer> {
-  const out = new SummaryBytes();
+export function* summaryChunks(
+  summary: Summary,
+  /** Where the chunks' buffers come from (SummaryBytes): by default, new ones. */
+  allocate?: (n: number) => Buffer,
+): Generator<Buffer> {
+  const out = new SummaryBytes(CHUNK_BYTES, allocate);
   for (const l of headLines(summary)) {
     out.text(l);
     for (let c = out.full(); c !== undefined; c = out.full()) yield c;

@@ -8,11 +8,13 @@
  * (docs/fleet.md). Lines not understood go into the summary (a count on
  * stderr). Exit 0; 2 for bad usage or unreadable input.
  */
+import type { Writable } from 'node:stream';
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { readLearningInputs } from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
 import { summaryChunks } from '../../infer/summary-codec';
+import { CHUNK_BYTES } from '../../infer/summary-bytes';
 import type { CliIo } from '../io';
 
 /** Writes bytes, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
@@ -23,6 +25,26 @@ async function write(io: CliIo, bytes: Buffer): Promise<void> {
       out.once('drain', res);
       out.once('close', res);
     });
+}
+
+/**
+ * Whether `out` writes to a file descriptor (`process.stdout`: a file, a
+ * pipe, a terminal): it is done with a buffer once the write's callback
+ * comes. Another stream (a caller's Writable) may keep the very buffer.
+ */
+function onDescriptor(out: Writable): boolean {
+  return typeof (out as { fd?: unknown }).fd === 'number';
+}
+
+/**
+ * Writes `bytes` and waits for the write's callback (the reader's pace: one
+ * chunk at a time); true when they were written, false on an error (a reader
+ * gone away, `| head`: the stream is destroyed and later writes fail at once).
+ */
+function writeOut(out: Writable, bytes: Buffer): Promise<boolean> {
+  return new Promise((res) => {
+    out.write(bytes, (error) => res(error == null));
+  });
 }
 
 export const summarizeCommand: CommandImpl = {
@@ -55,7 +77,23 @@ export const summarizeCommand: CommandImpl = {
       `secpol-learn summarize: ${learned.inferred.requirements.byKey.size} requirement(s) from ${learned.eventCount} event(s) in ${summary.inputs.length} input(s); ${learned.notUnderstoodCount} line(s) not understood\n`,
     );
     // The bytes as they are made, a chunk at a time (never the whole summary at once).
-    for (const chunk of summaryChunks(summary)) await write(io, chunk);
+    if (!onDescriptor(io.stdout)) {
+      for (const chunk of summaryChunks(summary)) await write(io, chunk);
+      return ExitCode.OK;
+    }
+    // Two buffers in turn: one filled while the other is written. Chunks made anew are freed
+    // by a collection only (they are outside the heap), which writing bytes seldom calls for:
+    // the written ones piled up (docs/performance.md, "summarize's per-record cost").
+    let spare: Buffer | undefined;
+    const allocate = (n: number): Buffer => {
+      const b = n <= CHUNK_BYTES ? spare : undefined;
+      spare = undefined;
+      return b ?? Buffer.allocUnsafe(Math.max(n, CHUNK_BYTES));
+    };
+    for (const chunk of summaryChunks(summary, allocate)) {
+      if ((await writeOut(io.stdout, chunk)) && chunk.byteOffset === 0)
+        spare = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength);
+    }
     return ExitCode.OK;
   },
 };
