@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { learnBytes } from '../test-utils/learn-summary';
-import { SummaryDecoder, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
+import { SummaryDecoder, summaryChunks, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
 import { SummaryLineReader, MAX_SUMMARY_LINE, startsAsSummary } from './summary-lines';
 import { ATOM_FIELDS, EVIDENCE_FIELDS } from './summary-fields';
 import type { Summary } from './summary';
@@ -35,7 +35,12 @@ function decode(text: string, file = 'part.jsonl', cuts: number[] = []): Summary
   return decoder.result();
 }
 
-const encode = (s: Summary): string => [...summaryLines(s)].join('');
+/** A summary's text, checked against the bytes `summarize` writes of it (summaryChunks). */
+const encode = (s: Summary): string => {
+  const text = [...summaryLines(s)].join('');
+  expect(Buffer.concat([...summaryChunks(s)]).equals(Buffer.from(text))).toBe(true);
+  return text;
+};
 
 const sampleTraces = (): string[] =>
   fs

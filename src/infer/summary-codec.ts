@@ -21,7 +21,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace } from '../diagnostics/first-by-place';
 import { InputError } from '../errors';
 import type { ProcessEvent, TracePosition, UnknownEvent } from '../trace/event';
-import { AtomCollector, TalliedAtom, type ReviewAtom } from './review-tally';
+import { AtomCollector, AtomRows, TalliedAtom, atomList, type ReviewAtom } from './review-tally';
+import { asciiBytes, CHUNK_BYTES, SummaryBytes } from './summary-bytes';
 import type { AtomTable } from './atom-table';
 import {
   AtomRecordJson,
@@ -159,10 +160,103 @@ export class ReviewAtomWriter {
     }
     return `${REVIEW_ATOM_HEAD}${this.records.of(a)},"first":${place(t.firstFile.at(r), t.firstLine.at(r))},"failures":${t.failures.at(r)},"successes":${t.successes.at(r)},"failurePlaces":[${places}]}\n`;
   }
+
+  /** `line` of row `r` of `t` as bytes into `out`: each file's place head made once, numbers as digits. */
+  writeRow(t: AtomTable, r: number, out: SummaryBytes): void {
+    if (t !== this.byteTable) {
+      this.byteTable = t;
+      this.placeHeads = [];
+    }
+    out.ascii(REVIEW_ATOM_HEAD_BYTES);
+    if (!this.records.writeShaped(t, r, out)) out.text(this.records.of(new TalliedAtom(t, r)));
+    out.ascii(FIRST);
+    this.place(t, t.firstFile.at(r), t.firstLine.at(r), out);
+    out.ascii(FAILURES);
+    out.uint(t.failures.at(r));
+    out.ascii(SUCCESSES);
+    out.uint(t.successes.at(r));
+    out.ascii(FAILURE_PLACES);
+    const pairs = t.placePairs(r);
+    for (let k = 0; k < pairs.length; k += 2) {
+      if (k > 0) out.ascii(COMMA);
+      this.place(t, pairs[k]!, pairs[k + 1]!, out);
+    }
+    out.ascii(ROW_END);
+  }
+
+  /** `t`'s place heads (`{"file":FILE,"line":` as UTF-8), by file id. */
+  private byteTable: AtomTable | undefined = undefined;
+  private placeHeads: Buffer[] = [];
+
+  private place(t: AtomTable, file: number, line: number, out: SummaryBytes): void {
+    let head = this.placeHeads[file];
+    if (head === undefined)
+      this.placeHeads[file] = head = Buffer.from(
+        `{"file":${JSON.stringify(t.files[file]!)},"line":`,
+      );
+    // UTF-8, not only ASCII: copied as any bytes.
+    out.ascii(head);
+    out.uint(line);
+    out.ascii(PLACE_END);
+  }
 }
+
+const REVIEW_ATOM_HEAD_BYTES = asciiBytes(REVIEW_ATOM_HEAD);
+const FIRST = asciiBytes(',"first":');
+const FAILURES = asciiBytes(',"failures":');
+const SUCCESSES = asciiBytes(',"successes":');
+const FAILURE_PLACES = asciiBytes(',"failurePlaces":[');
+const COMMA = asciiBytes(',');
+const PLACE_END = asciiBytes('}');
+const ROW_END = asciiBytes(']}\n');
 
 /** The lines of a summary, in the format's one order. */
 export function* summaryLines(summary: Summary): Generator<string> {
+  yield* headLines(summary);
+  const atoms = new ReviewAtomWriter();
+  for (const a of summary.learned.review!.atoms) yield atoms.line(a);
+  yield* tailLines(summary);
+}
+
+/**
+ * The bytes of `summaryLines(summary).join('')` as UTF-8, in chunks of about
+ * CHUNK_BYTES (each the caller's once given): the review atoms of a tally's
+ * table (most of a large summary) written from its columns as bytes
+ * (ReviewAtomWriter.writeRow), with no string and no atom object per row.
+ */
+export function* summaryChunks(
+  summary: Summary,
+  /** Where the chunks' buffers come from (SummaryBytes): by default, new ones. */
+  allocate?: (n: number) => Buffer,
+): Generator<Buffer> {
+  const out = new SummaryBytes(CHUNK_BYTES, allocate);
+  for (const l of headLines(summary)) {
+    out.text(l);
+    for (let c = out.full(); c !== undefined; c = out.full()) yield c;
+  }
+  const writer = new ReviewAtomWriter();
+  const atoms = atomList(summary.learned.review!.atoms);
+  if (atoms instanceof AtomRows) {
+    const t = atoms.table;
+    for (let i = 0; i < atoms.length; i++) {
+      writer.writeRow(t, atoms.row(i), out);
+      for (let c = out.full(); c !== undefined; c = out.full()) yield c;
+    }
+  } else
+    for (const a of atoms) {
+      out.text(writer.line(a));
+      for (let c = out.full(); c !== undefined; c = out.full()) yield c;
+    }
+  for (const l of tailLines(summary)) {
+    out.text(l);
+    for (let c = out.full(); c !== undefined; c = out.full()) yield c;
+  }
+  const rest = out.end();
+  if (rest.length > 0) yield rest;
+}
+
+/** The lines before the review atoms: the header, the inputs, the requirements. */
+function* headLines(summary: Summary): Generator<string> {
   const { inferred, review } = summary.learned;
   // Without it, `check` of the summary would judge nothing and pass.
   if (review === undefined) throw new Error('a summary is written with its review tally');
@@ -190,9 +284,12 @@ export function* summaryLines(summary: Summary): Generator<string> {
     yield line('linker', { process: p });
   for (const p of [...inferred.requirements.attachers].sort(bySort))
     yield line('attacher', { process: p });
-  const atoms = new ReviewAtomWriter();
-  for (const a of review.atoms) yield atoms.line(a);
-  for (const u of review.unknown)
+}
+
+/** The lines after the review atoms: the records of unknown form, refused, not understood. */
+function* tailLines(summary: Summary): Generator<string> {
+  const { inferred, review } = summary.learned;
+  for (const u of review!.unknown)
     yield line('unknown', writeRecord(UNKNOWN_FIELDS, unknownLine(u)));
   for (const d of inferred.refused) yield line('refused', writeRecord(DIAGNOSTIC_FIELDS, d));
   for (const d of summary.learned.notUnderstood)

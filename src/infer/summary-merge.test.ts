@@ -8,11 +8,16 @@
 import fc from 'fast-check';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { emptySummary, mergeSummaries, type Summary } from './summary';
-import { summaryLines } from './summary-codec';
+import { summaryChunks, summaryLines } from './summary-codec';
 import { cutLines, learnBytes } from '../test-utils/learn-summary';
 import { ShardLearner, type ShardResult } from './shard-learner';
 
-const encode = (s: Summary): string => [...summaryLines(s)].join('');
+/** A summary's text, checked against the bytes `summarize` writes of it (summaryChunks). */
+const encode = (s: Summary): string => {
+  const text = [...summaryLines(s)].join('');
+  expect(Buffer.concat([...summaryChunks(s)]).equals(Buffer.from(text))).toBe(true);
+  return text;
+};
 
 describe('summary merge laws', () => {
   let trace: Buffer;

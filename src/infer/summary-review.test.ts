@@ -13,6 +13,7 @@ import {
   reviewAtomJson,
   ReviewAtomWriter,
   SummaryDecoder,
+  summaryChunks,
   summaryLines,
   SUMMARY_SCHEMA,
 } from './summary-codec';
@@ -23,6 +24,7 @@ import {
   reviewAtomLine,
 } from './summary-review';
 import { writeRecord } from './summary-fields';
+import { SummaryBytes } from './summary-bytes';
 import { TracePushParser } from '../trace/push-parser';
 import { parseRecord } from '../trace/record';
 import { isShape } from './atom-table';
@@ -49,7 +51,12 @@ function decode(text: string, file = 'part.jsonl'): Summary {
   reader.end();
   return decoder.result();
 }
-const encode = (s: Summary): string => [...summaryLines(s)].join('');
+/** A summary's text, checked against the bytes `summarize` writes of it (summaryChunks). */
+const encode = (s: Summary): string => {
+  const text = [...summaryLines(s)].join('');
+  expect(Buffer.concat([...summaryChunks(s)]).equals(Buffer.from(text))).toBe(true);
+  return text;
+};
 
 /** The events secpolgenerate output gives. */
 function parseSecpolgenerate(text: string, file: string): TraceEvent[] {
@@ -323,6 +330,7 @@ describe('writing review atoms without parsing them again', () => {
     const records = new AtomRecordJson();
     for (const [file, bytes] of traces) {
       const writer = new ReviewAtomWriter();
+      const bytesWriter = new ReviewAtomWriter();
       for (const a of learnBytes(file, bytes).learned.review!.atoms) {
         if (!(a instanceof TalliedAtom)) throw new Error('the tally holds rows');
         // A plain atom is written through its event (recordOf), the way every atom was.
@@ -342,6 +350,13 @@ describe('writing review atoms without parsing them again', () => {
         expect(writer.line(a)).toBe(
           `${JSON.stringify({ schema: SUMMARY_SCHEMA, entry: 'review-atom', ...writeRecord(REVIEW_ATOM_FIELDS, expected) })}\n`,
         );
+        // And as bytes from the columns (chunks of 100 bytes: lines cut anywhere).
+        const out = new SummaryBytes(100);
+        bytesWriter.writeRow(a.table, a.row, out);
+        const chunks: Buffer[] = [];
+        for (let c = out.full(); c !== undefined; c = out.full()) chunks.push(c);
+        chunks.push(out.end());
+        expect(Buffer.concat(chunks).toString()).toBe(writer.line(a));
         if (readsAsItself(a.event.record)) fast++;
         else slow++;
         if (isShape(a.heldFirst()[0])) shapes++;
@@ -350,6 +365,27 @@ describe('writing review atoms without parsing them again', () => {
     expect(fast).toBeGreaterThan(100);
     expect(slow).toBeGreaterThan(3);
     expect(shapes).toBeGreaterThan(10);
+  });
+
+  it('writes a summary as bytes (summaryChunks) exactly as the UTF-8 of its lines, hostile file names and records alike', () => {
+    const hostile = HOSTILE_RECORDS.flatMap((r) => [r, r.replace('(pid:1)', '(pid:9)'), r]).join(
+      '\n',
+    );
+    const names = [
+      'a"b\\c/d',
+      '\u0001\u001f',
+      '\u00e9\u2028',
+      '\ud800',
+      '\ud83d\ude00',
+      'plain.log',
+    ];
+    for (const name of names) {
+      const text = `${hostile}\n${fs.readFileSync(path.join(SAMPLES, 'seed-walkthrough', 'trace.log'), 'latin1')}`;
+      const s = learnBytes(name, Buffer.from(text, 'latin1'));
+      expect(s.learned.review!.atoms.length).toBeGreaterThan(10);
+      // encode checks the bytes against the lines.
+      expect(encode(s)).toContain(JSON.stringify(name));
+    }
   });
 
   it('writes an atom line by hand exactly as JSON.stringify writes it, hostile strings escaped alike', () => {

@@ -18,7 +18,8 @@ import type { ProcessEvent, TraceEvent, TracePosition, UnknownEvent } from '../t
 import { argumentText, argumentValueText } from '../trace/event-text';
 import { ERROR_KEY, INFO_KEY, MAX_LINE_BYTES } from '../trace/grammar';
 import { TracePushParser } from '../trace/push-parser';
-import { isShape } from './atom-table';
+import { isShape, ValueKind, type AtomTable } from './atom-table';
+import { asciiBytes, type SummaryBytes } from './summary-bytes';
 import {
   MAX_GROUP_PLACES,
   MAX_UNKNOWN,
@@ -186,6 +187,9 @@ export function reviewAtomLine(a: ReviewAtom): ReviewAtomLine {
 interface ShapeJson {
   pieces: string[];
   length: number;
+  /** The pieces as bytes (printable ASCII). */
+  bytes: Buffer[];
+  runs: RecordShape['runs'];
 }
 
 /**
@@ -207,8 +211,7 @@ export class AtomRecordJson {
       const r = a.row;
       const held = t.held[t.first.at(r)]!;
       if (typeof held !== 'string' && isShape(held)) {
-        let s = this.shapes.get(held);
-        if (s === undefined) this.shapes.set(held, (s = shapeJson(held)));
+        const s = this.shapeOf(held);
         const runs = s === null ? undefined : rowRuns(t, r, held.runs);
         const pid = t.pid.at(r);
         if (runs !== undefined && pid >= 0) {
@@ -231,7 +234,98 @@ export class AtomRecordJson {
     }
     return JSON.stringify(atomRecord(a));
   }
+
+  /**
+   * Writes `of` row `r` of `t` as bytes when `of` writes it from a shape's
+   * pieces (the pieces' bytes made once per shape, the pid and the runs as
+   * digits: no string made); else writes nothing and returns false.
+   */
+  writeShaped(t: AtomTable, r: number, out: SummaryBytes): boolean {
+    const h = t.first.at(r);
+    if (t !== this.table || h >= this.heldShape.length) {
+      this.table = t;
+      this.heldShape = new Int32Array(t.held.length);
+      this.shapeList = [];
+    }
+    let i = this.heldShape[h]!;
+    if (i === 0) {
+      const held = t.held[h]!;
+      const json = typeof held !== 'string' && isShape(held) ? this.shapeOf(held) : null;
+      if (json === null) i = -1;
+      else i = this.shapeList.push(json);
+      this.heldShape[h] = i;
+    }
+    const pid = t.pid.at(r);
+    if (i < 0 || !(pid >= 0)) return false;
+    const s = this.shapeList[i - 1]!;
+    // rowRuns (review-tally.ts) as numbers: how many runs, and their numbers.
+    const k = t.kind.at(r) as ValueKind;
+    let runs = 0;
+    let x = 0;
+    let y = 0;
+    switch (s.runs) {
+      case 'none':
+        if (k !== ValueKind.None) return false;
+        break;
+      case 'value':
+        if (k !== ValueKind.Decimal) return false;
+        runs = 1;
+        x = t.a.at(r);
+        break;
+      case 'range':
+        if (k !== ValueKind.Range) return false;
+        runs = 2;
+        x = t.a.at(r);
+        y = t.end(r);
+        break;
+      case 'type-id':
+        if (k !== ValueKind.TypeId) return false;
+        runs = 1;
+        x = t.a.at(r);
+        break;
+    }
+    // `of`'s bound on the text, exact only for a shape near it (no number's text is longer).
+    if (s.length + 3 * MAX_NUMBER_TEXT > MAX_LINE_BYTES) {
+      const texts = String(pid).length + (runs > 0 ? String(x).length : 0);
+      if (s.length + texts + (runs > 1 ? String(y).length : 0) > MAX_LINE_BYTES) return false;
+    }
+    const p = s.bytes;
+    out.ascii(QUOTE);
+    out.ascii(p[0]!);
+    out.uint(pid);
+    out.ascii(p[1]!);
+    if (runs > 0) {
+      out.uint(x);
+      out.ascii(p[2]!);
+      if (runs > 1) {
+        out.uint(y);
+        out.ascii(p[3]!);
+      }
+    }
+    out.ascii(QUOTE);
+    return true;
+  }
+
+  /**
+   * The table last written from; by index into its `held`, 0 (not seen yet), -1 (no
+   * shapeJson) or one more than the index of its shapeJson in `shapeList`.
+   */
+  private table: AtomTable | undefined = undefined;
+  private heldShape = new Int32Array(0);
+  private shapeList: ShapeJson[] = [];
+
+  /** `shapeJson` of `shape`, once per shape. */
+  private shapeOf(shape: RecordShape): ShapeJson | null {
+    let s = this.shapes.get(shape);
+    if (s === undefined) this.shapes.set(shape, (s = shapeJson(shape)));
+    return s;
+  }
 }
+
+const QUOTE = asciiBytes('"');
+
+/** The longest text `String` gives a number (`-1.2345678901234567e-308`: 24). */
+const MAX_NUMBER_TEXT = 25;
 
 /**
  * A shape's pieces as JSON, when every text made of them and non-empty
@@ -245,9 +339,12 @@ function shapeJson(shape: RecordShape): ShapeJson | null {
   const first = p[0]!;
   if (!first.startsWith(INFO_KEY) && !first.startsWith(ERROR_KEY)) return null;
   if (p[p.length - 1]!.endsWith(' ') || p.some((x) => NOT_ITSELF_PIECE.test(x))) return null;
+  const pieces = p.map((x) => JSON.stringify(x).slice(1, -1));
   return {
-    pieces: p.map((x) => JSON.stringify(x).slice(1, -1)),
+    pieces,
     length: p.reduce((n, x) => n + x.length, 0),
+    bytes: pieces.map(asciiBytes),
+    runs: shape.runs,
   };
 }
 /** A character outside printable ASCII, a run of blanks. */

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { runCli, runCliBytes } from '../../test-utils/run-cli';
@@ -302,4 +303,42 @@ describe('summaries as inputs', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^like\.log:1: /m);
   });
+});
+
+describe('summarize on a file descriptor', () => {
+  const BIN = path.resolve(__dirname, '..', '..', 'bin.ts');
+
+  /** `summarize trace` as a child process, its stdout a file or a pipe; resolves to the bytes written. */
+  function summarizeChild(trace: string, to: 'file' | 'pipe'): Promise<Buffer> {
+    const out = path.join(dir, `child-${to}.jsonl`);
+    const fd = to === 'file' ? fs.openSync(out, 'w') : undefined;
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', BIN, 'summarize', path.join(dir, trace)],
+        // From the project (where ts-node is found), the trace named absolutely.
+        {
+          cwd: path.resolve(__dirname, '..', '..', '..'),
+          stdio: ['ignore', fd ?? 'pipe', 'ignore'],
+        },
+      );
+      const parts: Buffer[] = [];
+      child.stdout?.on('data', (d: Buffer) => parts.push(d));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (fd !== undefined) fs.closeSync(fd);
+        if (code !== 0) reject(new Error(`exit ${code}`));
+        else resolve(fd !== undefined ? fs.readFileSync(out) : Buffer.concat(parts));
+      });
+    });
+  }
+
+  it('writes the same bytes to a file and to a pipe (its chunk buffers filled again once written) as to a stream', async () => {
+    fs.writeFileSync(path.join(dir, 'big.log'), await generatedTrace(5, 60_000, 0.02));
+    const expected = (await runCliBytes(['summarize', path.join(dir, 'big.log')])).stdout;
+    // Several chunks of 1 MiB: each buffer is filled again after its write.
+    expect(expected.length).toBeGreaterThan(4 << 20);
+    expect((await summarizeChild('big.log', 'file')).equals(expected)).toBe(true);
+    expect((await summarizeChild('big.log', 'pipe')).equals(expected)).toBe(true);
+  }, 120_000);
 });

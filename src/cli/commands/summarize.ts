@@ -8,17 +8,14 @@
  * (docs/fleet.md). Lines not understood go into the summary (a count on
  * stderr). Exit 0; 2 for bad usage or unreadable input.
  */
+import type { Writable } from 'node:stream';
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { readLearningInputs } from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
-import { summaryLines } from '../../infer/summary-codec';
+import { summaryChunks } from '../../infer/summary-codec';
+import { CHUNK_BYTES } from '../../infer/summary-bytes';
 import type { CliIo } from '../io';
-
-/** Bytes gathered before each write. */
-const WRITE_BYTES = 1 << 20;
-/** UTF-8 bytes one UTF-16 unit can take, at most (a surrogate pair: 4 bytes for 2 units). */
-const MAX_BYTES_PER_UNIT = 3;
 
 /** Writes bytes, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
 async function write(io: CliIo, bytes: Buffer): Promise<void> {
@@ -28,6 +25,26 @@ async function write(io: CliIo, bytes: Buffer): Promise<void> {
       out.once('drain', res);
       out.once('close', res);
     });
+}
+
+/**
+ * Whether `out` writes to a file descriptor (`process.stdout`: a file, a
+ * pipe, a terminal): it is done with a buffer once the write's callback
+ * comes. Another stream (a caller's Writable) may keep the very buffer.
+ */
+function onDescriptor(out: Writable): boolean {
+  return typeof (out as { fd?: unknown }).fd === 'number';
+}
+
+/**
+ * Writes `bytes` and waits for the write's callback (the reader's pace: one
+ * chunk at a time); true when they were written, false on an error (a reader
+ * gone away, `| head`: the stream is destroyed and later writes fail at once).
+ */
+function writeOut(out: Writable, bytes: Buffer): Promise<boolean> {
+  return new Promise((res) => {
+    out.write(bytes, (error) => res(error == null));
+  });
 }
 
 export const summarizeCommand: CommandImpl = {
@@ -59,35 +76,24 @@ export const summarizeCommand: CommandImpl = {
     io.stderr.write(
       `secpol-learn summarize: ${learned.inferred.requirements.byKey.size} requirement(s) from ${learned.eventCount} event(s) in ${summary.inputs.length} input(s); ${learned.notUnderstoodCount} line(s) not understood\n`,
     );
-    await writeLines(io, summaryLines(summary));
+    // The bytes as they are made, a chunk at a time (never the whole summary at once).
+    if (!onDescriptor(io.stdout)) {
+      for (const chunk of summaryChunks(summary)) await write(io, chunk);
+      return ExitCode.OK;
+    }
+    // Two buffers in turn: one filled while the other is written. Chunks made anew are freed
+    // by a collection only (they are outside the heap), which writing bytes seldom calls for:
+    // the written ones piled up (docs/performance.md, "summarize's per-record cost").
+    let spare: Buffer | undefined;
+    const allocate = (n: number): Buffer => {
+      const b = n <= CHUNK_BYTES ? spare : undefined;
+      spare = undefined;
+      return b ?? Buffer.allocUnsafe(Math.max(n, CHUNK_BYTES));
+    };
+    for (const chunk of summaryChunks(summary, allocate)) {
+      if ((await writeOut(io.stdout, chunk)) && chunk.byteOffset === 0)
+        spare = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength);
+    }
     return ExitCode.OK;
   },
 };
-
-/**
- * Writes `lines` as UTF-8, each encoded straight into a buffer of
- * WRITE_BYTES written when the next line may not fit: the bytes
- * `Buffer.from(lines.join(''))` gives, without making that string (a rope
- * of thousands of lines, flattened and encoded at once, then garbage).
- */
-export async function writeLines(io: CliIo, lines: Iterable<string>): Promise<void> {
-  let buffer = Buffer.allocUnsafe(WRITE_BYTES);
-  let used = 0;
-  for (const line of lines) {
-    const most = line.length * MAX_BYTES_PER_UNIT;
-    if (used + most > WRITE_BYTES) {
-      if (used > 0) {
-        // Handed over: the stream may hold it until it is written, so the next one is new.
-        await write(io, buffer.subarray(0, used));
-        buffer = Buffer.allocUnsafe(WRITE_BYTES);
-        used = 0;
-      }
-      if (most > WRITE_BYTES) {
-        await write(io, Buffer.from(line));
-        continue;
-      }
-    }
-    used += buffer.write(line, used);
-  }
-  if (used > 0) await write(io, buffer.subarray(0, used));
-}

@@ -1,0 +1,121 @@
+/**
+ * A summary's bytes as they are made: text, ASCII pieces and decimal
+ * integers written straight into chunks of CHUNK_BYTES (summary-codec.ts,
+ * `summaryChunks`), so its most numerous lines (the review atoms) are never
+ * strings first. The bytes are the UTF-8 of the text each piece stands for:
+ * `text` encodes a string as `Buffer.from` does, `ascii` copies bytes made
+ * once from ASCII text, `uint` writes what `String(n)` writes. A chunk is
+ * handed over once full (`full`) and never written again; the last with
+ * `end`. A line may span two chunks.
+ */
+
+/** Bytes gathered before a chunk is handed over. */
+export const CHUNK_BYTES = 1 << 20;
+/** UTF-8 bytes one UTF-16 unit can take, at most (a surrogate pair: 4 bytes for 2 units). */
+const MAX_BYTES_PER_UNIT = 3;
+
+export class SummaryBytes {
+  private buffer: Buffer;
+  private used = 0;
+  /** Chunks filled and not yet handed over, oldest first. */
+  private readonly filled: Buffer[] = [];
+
+  /**
+   * `allocate(n)`: a buffer of at least `n` bytes to fill (its contents need
+   * not be zero), by default a new one.
+   */
+  constructor(
+    private readonly chunkBytes = CHUNK_BYTES,
+    private readonly allocate: (n: number) => Buffer = (n) => Buffer.allocUnsafe(n),
+  ) {
+    this.buffer = allocate(chunkBytes);
+  }
+
+  /** A chunk filled since last asked, if any (the caller's from now on). */
+  full(): Buffer | undefined {
+    return this.filled.length === 0 ? undefined : this.filled.shift();
+  }
+
+  /** The bytes written after the full chunks (none: an empty buffer), once they are taken; the writer is done. */
+  end(): Buffer {
+    const rest = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.alloc(0);
+    this.used = 0;
+    return rest;
+  }
+
+  /** `s` as UTF-8 (JSON text: no lone surrogate, so each piece encodes as the whole line would). */
+  text(s: string): void {
+    this.room(s.length * MAX_BYTES_PER_UNIT);
+    this.used += this.buffer.write(s, this.used);
+  }
+
+  /** Bytes made once from ASCII text. */
+  ascii(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.room(n);
+    const b = this.buffer;
+    const at = this.used;
+    // Pieces are short: a loop costs less than a call into `set`.
+    if (n <= 64) for (let k = 0; k < n; k++) b[at + k] = bytes[k]!;
+    else b.set(bytes, at);
+    this.used = at + n;
+  }
+
+  /** `String(n)`: the digits of a safe integer written one by one, any other number as its text. */
+  uint(n: number): void {
+    if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+      // The common case, in 32-bit integer arithmetic.
+      const digits = decimalDigits(n);
+      this.room(digits);
+      const b = this.buffer;
+      let k = this.used + digits;
+      this.used = k;
+      let m = n | 0;
+      while (m >= 10) {
+        const q = (m / 10) | 0;
+        b[--k] = 48 + m - q * 10;
+        m = q;
+      }
+      b[--k] = 48 + m;
+      return;
+    }
+    if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) {
+      this.text(String(n));
+      return;
+    }
+    const digits = decimalDigits(n);
+    this.room(digits);
+    const b = this.buffer;
+    let k = this.used + digits;
+    this.used = k;
+    // Exact for every safe integer: `%` is exact, and `m - d` is a multiple of 10.
+    for (let m = n; ;) {
+      const d = m % 10;
+      b[--k] = 48 + d;
+      if (m < 10) break;
+      m = (m - d) / 10;
+    }
+  }
+
+  /** Room for `n` more bytes in the chunk being filled: else it is full, and a new one begins. */
+  private room(n: number): void {
+    if (this.used + n <= this.buffer.length) return;
+    if (this.used > 0) this.filled.push(this.buffer.subarray(0, this.used));
+    this.buffer = this.allocate(Math.max(this.chunkBytes, n));
+    this.used = 0;
+  }
+}
+
+/** The digits of `String(n)` for a safe integer n >= 0 (powers of 10 up to 10^16 are exact). */
+export function decimalDigits(n: number): number {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  return digits;
+}
+
+/** ASCII text as the bytes `SummaryBytes.ascii` copies. */
+export function asciiBytes(s: string): Buffer {
+  if (/[^\0-\x7f]/.test(s)) throw new Error('asciiBytes: not ASCII');
+  return Buffer.from(s, 'latin1');
+}
