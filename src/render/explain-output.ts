@@ -11,8 +11,8 @@ import {
   type ExplainStep,
   type ExplainedFailure,
   type Explanation,
+  type PlacedRule,
 } from '../review/explain';
-import { appendAll } from '../arrays';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** Plain-text explanation: a heading per reason, then per failure its why, rule, consulted rules and hint. */
@@ -20,7 +20,7 @@ export function explainText(x: Explanation): string {
   const out: string[] = [];
   for (const s of x.sections) {
     out.push(explainHeading(s.title, s.failures.length));
-    for (const f of s.failures) appendAll(out, explainFailureLines(f));
+    for (const f of s.failures) out.push(explainFailureText(f));
     out.push('');
   }
   if (x.sections.length === 0) out.push('no failures recorded in the traces', '');
@@ -41,7 +41,7 @@ export function* explainTextLines(
   for (; !step.done; step = steps.next()) {
     const x = step.value;
     // A failure's lines as one piece: one encoding into the batch per failure, not per line.
-    if (x.kind === 'failure') yield explainFailureLines(x.failure).join('\n');
+    if (x.kind === 'failure') yield explainFailureText(x.failure);
     else {
       // A blank line between sections.
       if (sections++ > 0) yield '';
@@ -71,24 +71,47 @@ export function ruleLine(rule: Statement): string {
   return line;
 }
 
-/** The text lines of one explained failure (explainText; streamed by `explain`). */
-export function explainFailureLines(f: ExplainedFailure): string[] {
-  const times = f.count > 1 ? ` (${f.count} records)` : '';
-  const out = [
-    `${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}${times}`,
-    `  why: ${f.why}`,
-  ];
-  if (f.rule) out.push(`  rule that would allow it: ${ruleLine(f.rule)}`);
-  if (f.reason !== 'allowed-now') {
-    if (f.consulted.length === 0)
-      out.push(`  consulted: none (no rule of ${f.type} for this access)`);
-    for (const c of f.consulted)
-      out.push(`  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`);
-    if (f.moreConsulted)
-      out.push(`  consulted: ${f.moreConsulted} more rule(s) of ${f.type}, not listed`);
+/**
+ * The text lines of one explained failure, joined by newlines (explainText;
+ * streamed by `explain`): one string built as it goes, no array of lines to
+ * join. The consulted lines of a verdict's list are made once per list (a
+ * family's verdict is shared by its atoms).
+ */
+export function explainFailureText(f: ExplainedFailure): string {
+  let text = `${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}`;
+  if (f.count > 1) text += ` (${f.count} records)`;
+  text += `\n  why: ${f.why}`;
+  if (f.rule) text += `\n  rule that would allow it: ${ruleLine(f.rule)}`;
+  if (f.reason !== 'allowed-now') text += consultedText(f);
+  if (f.hint) text += `\n  hint: ${f.hint}`;
+  return text;
+}
+
+/**
+ * The consulted lines of a shared (frozen) list, with the type they were made
+ * for (the only other field they read): src/review/explain.ts shares and
+ * freezes a family's list. Weak: held as long as the list is.
+ */
+const consultedTexts = new WeakMap<readonly PlacedRule[], { type: string; text: string }>();
+
+/** `f`'s consulted lines, each after a newline. */
+function consultedText(f: ExplainedFailure): string {
+  let text: string;
+  if (f.consulted.length === 0) text = `\n  consulted: none (no rule of ${f.type} for this access)`;
+  else {
+    const shared = Object.isFrozen(f.consulted);
+    const made = shared ? consultedTexts.get(f.consulted) : undefined;
+    if (made !== undefined && made.type === f.type) text = made.text;
+    else {
+      text = '';
+      for (const c of f.consulted)
+        text += `\n  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`;
+      if (shared) consultedTexts.set(f.consulted, { type: f.type, text });
+    }
   }
-  if (f.hint) out.push(`  hint: ${f.hint}`);
-  return out;
+  if (f.moreConsulted)
+    text += `\n  consulted: ${f.moreConsulted} more rule(s) of ${f.type}, not listed`;
+  return text;
 }
 
 /** The JSON document of `explain --format json`. */
