@@ -132,15 +132,31 @@ function jsonText(value: unknown): string {
   return escapeJsonControls(JSON.stringify(value, null, 2));
 }
 
-/** Where `explainJson` puts a failure: inside a section inside the document's `sections`. */
-const FAILURE_INDENT = ' '.repeat(8);
+/**
+ * A failure's text as `explainJson` prints it, inside a section inside the
+ * document's `sections` (eight spaces in). JSON.stringify indents a value by
+ * its depth, so the failure is stringified at that depth inside a frame
+ * (`FRAME_HEAD`, `FRAME_TAIL`) and cut out of it: no second pass over the
+ * text to indent it.
+ */
+function failureJson(f: ExplainedFailure): string {
+  const framed = JSON.stringify(
+    { s: [{ f: [f.rule ? { ...f, rule: ruleLine(f.rule) } : f] }] },
+    null,
+    2,
+  );
+  return escapeJsonControls(framed.slice(FRAME_HEAD.length, framed.length - FRAME_TAIL.length));
+}
+
+/** What JSON.stringify prints of `failureJson`'s frame before and after the failure. */
+const FRAME_HEAD = '{\n  "s": [\n    {\n      "f": [\n';
+const FRAME_TAIL = '\n      ]\n    }\n  ]\n}';
 
 /**
  * `explainJson`'s text as `explainSteps` (src/review/explain.ts) yields the
  * explanation, for `writeLines` (src/cli/write-lines.ts): the same bytes once
- * each piece is ended by a newline, no failure held after it is printed.
- * JSON.stringify prints every newline inside a string as `\n`, so a
- * failure's text is indented by prefixing its lines. Returns the number of
+ * each piece is ended by a newline, no failure held after it is printed
+ * (each stringified at its depth: `failureJson`). Returns the number of
  * failure groups.
  */
 export function* explainJsonLines(
@@ -165,8 +181,7 @@ export function* explainJsonLines(
     const x = step.value;
     if (x.kind === 'failure') {
       const f = x.failure;
-      const text = jsonText(f.rule ? { ...f, rule: ruleLine(f.rule) } : f);
-      yield `${FAILURE_INDENT}${text.replaceAll('\n', `\n${FAILURE_INDENT}`)}${--left > 0 ? ',' : ''}`;
+      yield --left > 0 ? `${failureJson(f)},` : failureJson(f);
       continue;
     }
     // The section before this one is closed here: only now is it known not to be the last.
