@@ -58,17 +58,31 @@ export function explainHeading(title: string, count: number): string {
 }
 
 /**
- * Rule lines by statement: `explain` shares one statement among the failures
- * a rule naming no value allows (src/review/rule-for.ts, `ruleMemo`), so it
- * is printed once. Weak: held as long as the statement is.
+ * Rule lines by statement, and each as its text line: `explain` shares one
+ * statement, frozen, among the failures a rule naming no value allows
+ * (src/review/rule-for.ts, `ruleMemo`), so it is printed once; a rule built
+ * per record is printed as it comes. Weak: held as long as the statement is.
  */
-const ruleLines = new WeakMap<Statement, string>();
+const ruleLines = new WeakMap<Statement, { line: string; text: string }>();
+
+function ruleTexts(rule: Statement): { line: string; text: string } | undefined {
+  if (!Object.isFrozen(rule)) return undefined;
+  let made = ruleLines.get(rule);
+  if (made === undefined) {
+    const line = printRuleLine(rule);
+    ruleLines.set(rule, (made = { line, text: `\n  rule that would allow it: ${line}` }));
+  }
+  return made;
+}
 
 /** A rule's line as the policy printer prints it (the text, JSON and markdown of `explain`). */
 export function ruleLine(rule: Statement): string {
-  let line = ruleLines.get(rule);
-  if (line === undefined) ruleLines.set(rule, (line = printRuleLine(rule)));
-  return line;
+  return ruleTexts(rule)?.line ?? printRuleLine(rule);
+}
+
+/** A rule's line in a failure's text, after a newline. */
+function ruleText(rule: Statement): string {
+  return ruleTexts(rule)?.text ?? `\n  rule that would allow it: ${printRuleLine(rule)}`;
 }
 
 /**
@@ -81,7 +95,7 @@ export function explainFailureText(f: ExplainedFailure): string {
   let text = `${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}`;
   if (f.count > 1) text += ` (${f.count} records)`;
   text += `\n  why: ${f.why}`;
-  if (f.rule) text += `\n  rule that would allow it: ${ruleLine(f.rule)}`;
+  if (f.rule) text += ruleText(f.rule);
   if (f.reason !== 'allowed-now') text += consultedText(f);
   if (f.hint) text += `\n  hint: ${f.hint}`;
   return text;

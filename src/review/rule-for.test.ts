@@ -137,4 +137,14 @@ describe('ruleMemo', () => {
     expect(memo(records[14]!)).toBeUndefined();
     expect(memo(records[21]!)).toBeUndefined();
   });
+
+  it('freezes a statement it shares, and no statement made per value', () => {
+    // Before: none frozen (a printer could not tell a shared statement from one made per record).
+    const memo = ruleMemo();
+    expect(Object.isFrozen(memo(records[0]!))).toBe(true);
+    expect(Object.isFrozen(memo(records[4]!))).toBe(true);
+    expect(Object.isFrozen(memo(records[7]!))).toBe(false);
+    expect(Object.isFrozen(memo(records[9]!))).toBe(false);
+    expect(Object.isFrozen(memo(records[10]!))).toBe(true);
+  });
 });

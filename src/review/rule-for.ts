@@ -34,8 +34,10 @@ export function ruleFor(e: ProcessEvent): Statement | undefined {
  * once per (kind, type, path or ability, domain, object type) and the same
  * statement returned for each record that needs it, so a printer can print
  * it once (src/render/explain-output.ts). A rule that names the record's
- * value is built per record: its text differs per value. The statements
- * returned are shared: not to be changed.
+ * value is built per record: its text differs per value. A shared
+ * statement is frozen (its top object), so a printer may keep what it makes
+ * of it for the run and print a rule built per record as it comes; not to
+ * be changed.
  */
 export function ruleMemo(): (e: ProcessEvent) => Statement | undefined {
   const held = new Map<string, Statement | undefined>();
@@ -45,7 +47,7 @@ export function ruleMemo(): (e: ProcessEvent) => Statement | undefined {
     if (key === undefined) return ruleOfValid(e);
     if (held.has(key)) return held.get(key);
     const rule = ruleOfValid(e);
-    held.set(key, rule);
+    held.set(key, rule && Object.freeze(rule));
     return rule;
   };
 }
