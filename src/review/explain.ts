@@ -10,6 +10,7 @@
  */
 import type { ProcessEvent, TracePosition } from '../trace/event';
 import { ruleMemo } from './rule-for';
+import { argumentValueText } from '../trace/event-text';
 import type { Statement } from '../policy/ast';
 import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
@@ -139,13 +140,24 @@ function hintOf(e: ProcessEvent, places: Array<[string, TracePosition]>): string
     : `${e.process} did this as ${list}: launch it with \`on -T ${to} ...\` rather than widen ${e.securityType}`;
 }
 
+/**
+ * `describeAccess(e)` (src/review/trace-review.ts) for an atom's event: its
+ * ability's policy name is the atom's `object`, normalised once when the atom
+ * was counted, not again per failure (a lower-cased copy each time).
+ */
+function accessText(e: ProcessEvent, object: string): string {
+  if (e.kind !== 'ability') return describeAccess(e);
+  const v = argumentValueText(e.argument);
+  return v === '' ? `${object} as ${e.domain}` : `${object}(${v}) as ${e.domain}`;
+}
+
 /** What explaining one failure group needs besides the group: the wrong-type evidence and the linking processes. */
 interface ExplainContext {
   /** Where each (process, access) succeeded or is allowed, by type (src/review/wrong-type-evidence.ts). */
   evidence: WrongTypeEvidence;
   linking: Set<string>;
   /** The rule that would allow a record (`ruleMemo`: a rule naming no value made once per run). */
-  ruleFor: (e: ProcessEvent) => Statement | undefined;
+  ruleFor: (e: ProcessEvent, name?: string) => Statement | undefined;
   /** `--waive`: a failure the policy denies and a waiver covers is explained by its waiver. */
   waivers?: WaiverSet;
 }
@@ -182,7 +194,11 @@ function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFai
   const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
   // The hint is only for a failure the policy denies.
   const hint = v.allowed ? undefined : hintOf(e, c.evidence.places(i, g));
-  const rule = v.allowed ? undefined : asLink ? c.ruleFor({ ...e, kind: 'link' }) : c.ruleFor(e);
+  const rule = v.allowed
+    ? undefined
+    : asLink
+      ? c.ruleFor({ ...e, kind: 'link' })
+      : c.ruleFor(e, g.object);
   const linkNote = asLink
     ? coveredLink
       ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
@@ -203,7 +219,7 @@ function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFai
     count: g.failures,
     type: e.securityType,
     process: e.process,
-    access: describeAccess(e),
+    access: accessText(e, g.object),
     reason,
     why,
   };

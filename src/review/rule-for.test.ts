@@ -8,6 +8,7 @@ import { abilityEvent, pathEvent } from '../infer/test-events';
 import { parsePolicy } from '../policy/parse';
 import { printRuleLine } from '../policy/print';
 import { ruleFor, ruleMemo } from './rule-for';
+import { normaliseAbilityName } from '../qnx/abilities';
 
 function line(e: Parameters<typeof ruleFor>[0]): string | undefined {
   const s = ruleFor(e);
@@ -120,11 +121,21 @@ describe('ruleMemo', () => {
       );
       expect(records.map((e) => got.get(e))).toEqual(expected);
     }
+    // Given the ability's normalised name (an atom's object), as without it.
+    const memo = ruleMemo();
+    const named = records.map((e) => {
+      const s = memo(
+        e,
+        e.kind === 'ability' ? normaliseAbilityName(e.ability.policyName) : undefined,
+      );
+      return s && printRuleLine(s);
+    });
+    expect(named).toEqual(expected);
   });
 
   it('shares the statement of a rule that names no value, and makes one per value otherwise', () => {
     const memo = ruleMemo();
-    const [io, ioOther, ioNonRoot] = records.slice(0, 3).map(memo);
+    const [io, ioOther, ioNonRoot] = records.slice(0, 3).map((e) => memo(e));
     expect(ioOther).toBe(io);
     expect(ioNonRoot).not.toBe(io);
     // A virtual address is not in the rule: one rule for every value.
