@@ -11,8 +11,8 @@ import {
   type ExplainStep,
   type ExplainedFailure,
   type Explanation,
+  type PlacedRule,
 } from '../review/explain';
-import { appendAll } from '../arrays';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 
 /** Plain-text explanation: a heading per reason, then per failure its why, rule, consulted rules and hint. */
@@ -20,7 +20,7 @@ export function explainText(x: Explanation): string {
   const out: string[] = [];
   for (const s of x.sections) {
     out.push(explainHeading(s.title, s.failures.length));
-    for (const f of s.failures) appendAll(out, explainFailureLines(f));
+    for (const f of s.failures) out.push(explainFailureText(f));
     out.push('');
   }
   if (x.sections.length === 0) out.push('no failures recorded in the traces', '');
@@ -41,7 +41,7 @@ export function* explainTextLines(
   for (; !step.done; step = steps.next()) {
     const x = step.value;
     // A failure's lines as one piece: one encoding into the batch per failure, not per line.
-    if (x.kind === 'failure') yield explainFailureLines(x.failure).join('\n');
+    if (x.kind === 'failure') yield explainFailureText(x.failure);
     else {
       // A blank line between sections.
       if (sections++ > 0) yield '';
@@ -58,37 +58,74 @@ export function explainHeading(title: string, count: number): string {
 }
 
 /**
- * Rule lines by statement: `explain` shares one statement among the failures
- * a rule naming no value allows (src/review/rule-for.ts, `ruleMemo`), so it
- * is printed once. Weak: held as long as the statement is.
+ * Rule lines by statement, and each as its text line: `explain` shares one
+ * statement, frozen, among the failures a rule naming no value allows
+ * (src/review/rule-for.ts, `ruleMemo`), so it is printed once; a rule built
+ * per record is printed as it comes. Weak: held as long as the statement is.
  */
-const ruleLines = new WeakMap<Statement, string>();
+const ruleLines = new WeakMap<Statement, { line: string; text: string }>();
+
+function ruleTexts(rule: Statement): { line: string; text: string } | undefined {
+  if (!Object.isFrozen(rule)) return undefined;
+  let made = ruleLines.get(rule);
+  if (made === undefined) {
+    const line = printRuleLine(rule);
+    ruleLines.set(rule, (made = { line, text: `\n  rule that would allow it: ${line}` }));
+  }
+  return made;
+}
 
 /** A rule's line as the policy printer prints it (the text, JSON and markdown of `explain`). */
 export function ruleLine(rule: Statement): string {
-  let line = ruleLines.get(rule);
-  if (line === undefined) ruleLines.set(rule, (line = printRuleLine(rule)));
-  return line;
+  return ruleTexts(rule)?.line ?? printRuleLine(rule);
 }
 
-/** The text lines of one explained failure (explainText; streamed by `explain`). */
-export function explainFailureLines(f: ExplainedFailure): string[] {
-  const times = f.count > 1 ? ` (${f.count} records)` : '';
-  const out = [
-    `${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}${times}`,
-    `  why: ${f.why}`,
-  ];
-  if (f.rule) out.push(`  rule that would allow it: ${ruleLine(f.rule)}`);
-  if (f.reason !== 'allowed-now') {
-    if (f.consulted.length === 0)
-      out.push(`  consulted: none (no rule of ${f.type} for this access)`);
-    for (const c of f.consulted)
-      out.push(`  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`);
-    if (f.moreConsulted)
-      out.push(`  consulted: ${f.moreConsulted} more rule(s) of ${f.type}, not listed`);
+/** A rule's line in a failure's text, after a newline. */
+function ruleText(rule: Statement): string {
+  return ruleTexts(rule)?.text ?? `\n  rule that would allow it: ${printRuleLine(rule)}`;
+}
+
+/**
+ * The text lines of one explained failure, joined by newlines (explainText;
+ * streamed by `explain`): one string built as it goes, no array of lines to
+ * join. The consulted lines of a verdict's list are made once per list (a
+ * family's verdict is shared by its atoms).
+ */
+export function explainFailureText(f: ExplainedFailure): string {
+  let text = `${f.file}:${f.line}: ${f.process} (${f.type}) ${f.access}`;
+  if (f.count > 1) text += ` (${f.count} records)`;
+  text += `\n  why: ${f.why}`;
+  if (f.rule) text += ruleText(f.rule);
+  if (f.reason !== 'allowed-now') text += consultedText(f);
+  if (f.hint) text += `\n  hint: ${f.hint}`;
+  return text;
+}
+
+/**
+ * The consulted lines of a shared (frozen) list, with the type they were made
+ * for (the only other field they read): src/review/explain.ts shares and
+ * freezes a family's list. Weak: held as long as the list is.
+ */
+const consultedTexts = new WeakMap<readonly PlacedRule[], { type: string; text: string }>();
+
+/** `f`'s consulted lines, each after a newline. */
+function consultedText(f: ExplainedFailure): string {
+  let text: string;
+  if (f.consulted.length === 0) text = `\n  consulted: none (no rule of ${f.type} for this access)`;
+  else {
+    const shared = Object.isFrozen(f.consulted);
+    const made = shared ? consultedTexts.get(f.consulted) : undefined;
+    if (made !== undefined && made.type === f.type) text = made.text;
+    else {
+      text = '';
+      for (const c of f.consulted)
+        text += `\n  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`;
+      if (shared) consultedTexts.set(f.consulted, { type: f.type, text });
+    }
   }
-  if (f.hint) out.push(`  hint: ${f.hint}`);
-  return out;
+  if (f.moreConsulted)
+    text += `\n  consulted: ${f.moreConsulted} more rule(s) of ${f.type}, not listed`;
+  return text;
 }
 
 /** The JSON document of `explain --format json`. */
@@ -109,15 +146,31 @@ function jsonText(value: unknown): string {
   return escapeJsonControls(JSON.stringify(value, null, 2));
 }
 
-/** Where `explainJson` puts a failure: inside a section inside the document's `sections`. */
-const FAILURE_INDENT = ' '.repeat(8);
+/**
+ * A failure's text as `explainJson` prints it, inside a section inside the
+ * document's `sections` (eight spaces in). JSON.stringify indents a value by
+ * its depth, so the failure is stringified at that depth inside a frame
+ * (`FRAME_HEAD`, `FRAME_TAIL`) and cut out of it: no second pass over the
+ * text to indent it.
+ */
+function failureJson(f: ExplainedFailure): string {
+  const framed = JSON.stringify(
+    { s: [{ f: [f.rule ? { ...f, rule: ruleLine(f.rule) } : f] }] },
+    null,
+    2,
+  );
+  return escapeJsonControls(framed.slice(FRAME_HEAD.length, framed.length - FRAME_TAIL.length));
+}
+
+/** What JSON.stringify prints of `failureJson`'s frame before and after the failure. */
+const FRAME_HEAD = '{\n  "s": [\n    {\n      "f": [\n';
+const FRAME_TAIL = '\n      ]\n    }\n  ]\n}';
 
 /**
  * `explainJson`'s text as `explainSteps` (src/review/explain.ts) yields the
  * explanation, for `writeLines` (src/cli/write-lines.ts): the same bytes once
- * each piece is ended by a newline, no failure held after it is printed.
- * JSON.stringify prints every newline inside a string as `\n`, so a
- * failure's text is indented by prefixing its lines. Returns the number of
+ * each piece is ended by a newline, no failure held after it is printed
+ * (each stringified at its depth: `failureJson`). Returns the number of
  * failure groups.
  */
 export function* explainJsonLines(
@@ -142,8 +195,7 @@ export function* explainJsonLines(
     const x = step.value;
     if (x.kind === 'failure') {
       const f = x.failure;
-      const text = jsonText(f.rule ? { ...f, rule: ruleLine(f.rule) } : f);
-      yield `${FAILURE_INDENT}${text.replaceAll('\n', `\n${FAILURE_INDENT}`)}${--left > 0 ? ',' : ''}`;
+      yield --left > 0 ? `${failureJson(f)},` : failureJson(f);
       continue;
     }
     // The section before this one is closed here: only now is it known not to be the last.

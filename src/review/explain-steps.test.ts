@@ -14,7 +14,8 @@ import { parseTraceText } from '../trace/push-parser';
 import { TalliedAtom, tallyEvents } from '../infer/review-tally';
 import type { ProcessEvent } from '../trace/event';
 import * as evaluateModule from '../policy/evaluate';
-import { explainSteps, type ExplainStep } from './explain';
+import { explainSteps, type ExplainStep, type ExplainedFailure } from './explain';
+import { explainFailureText } from '../render/explain-output';
 
 const trace = [
   'info: bin/a (pid:1) type a_t uses ability SETUID(5) as root',
@@ -124,6 +125,70 @@ describe('explainSteps', () => {
       '8 c_t ',
       'no-attach-rule 1',
       '9 a_t ',
+    ]);
+  });
+});
+
+describe('explainSteps: what a family shares', () => {
+  const familyTrace = [
+    'error: bin/d (pid:4) type d_t lacks ability SETUID(1) as root',
+    'error: bin/d (pid:4) type d_t lacks ability SETUID(2) as root',
+    'error: bin/e (pid:5) type e_t lacks ability SETUID(1) as root',
+    'error: bin/e (pid:5) type e_t lacks ability SETUID(2) as root',
+  ].join('\n');
+  const familyModel = buildModel(
+    parsePolicies([
+      {
+        file: 'p.secpol',
+        text: 'type d_t;\ntype e_t;\nallow d_t self:ability -setuid;\nallow e_t self:ability setuid;\n',
+      },
+    ]).policy,
+  );
+
+  function failures(): ExplainedFailure[] {
+    const summary = tallyEvents(parseTraceText(familyTrace, 't.log').events);
+    return [...explainSteps(familyModel, summary)].flatMap((s) =>
+      s.kind === 'failure' ? [s.failure] : [],
+    );
+  }
+
+  it("gives a family's atoms one frozen list of the rules its verdict consulted or allows it by", () => {
+    // Before: a list made per failure (not the same array, not frozen).
+    const [d1, d2, e1, e2] = failures();
+    expect(d1!.reason).toBe('negated');
+    expect(d1!.consulted).toEqual([
+      { file: 'p.secpol', line: 3, column: 24, summary: expect.stringContaining('setuid') },
+    ]);
+    expect(d2!.consulted).toBe(d1!.consulted);
+    expect(Object.isFrozen(d1!.consulted)).toBe(true);
+    expect(e1!.reason).toBe('allowed-now');
+    expect(e2!.consulted).toBe(e1!.consulted);
+    expect(e1!.consulted.map((c) => c.line)).toEqual([4]);
+  });
+
+  it('prints a shared list the same for each atom', () => {
+    const [d1, d2] = failures();
+    const lines = (f: ExplainedFailure): string[] =>
+      explainFailureText(f)
+        .split('\n')
+        .filter((l) => l.startsWith('  consulted:'));
+    expect(lines(d1!)).toHaveLength(1);
+    expect(lines(d2!)).toEqual(lines(d1!));
+  });
+
+  it('lists the other types in the hint by name, whatever order they were noted in', () => {
+    const text = [
+      'info: bin/f (pid:6) type z_t uses ability IO as root',
+      'info: bin/f (pid:6) type b_t uses ability IO as root',
+      'info: bin/f (pid:6) type m_t uses ability IO as root',
+      'error: bin/f (pid:6) type d_t lacks ability IO as root',
+    ].join('\n');
+    const summary = tallyEvents(parseTraceText(text, 't.log').events);
+    const hints = [...explainSteps(familyModel, summary)].flatMap((s) =>
+      s.kind === 'failure' ? [s.failure.hint] : [],
+    );
+    expect(hints).toEqual([
+      'bin/f did this as b_t (t.log:2), m_t (t.log:3), z_t (t.log:1): launch it with `on -T b_t ...` rather than widen d_t',
     ]);
   });
 });

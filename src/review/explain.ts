@@ -10,6 +10,7 @@
  */
 import type { ProcessEvent, TracePosition } from '../trace/event';
 import { ruleMemo } from './rule-for';
+import { argumentValueText } from '../trace/event-text';
 import type { Statement } from '../policy/ast';
 import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
@@ -93,10 +94,61 @@ export interface Explanation {
   sections: ExplainSection[];
 }
 
-function placed(
-  rs: Array<{ file: string; line: number; column: number; summary: string }>,
-): PlacedRule[] {
-  return rs.map((r) => ({ file: r.file, line: r.line, column: r.column, summary: r.summary }));
+/** A shared verdict's rule list (consulted or granting) as `placed` made it, by list. Weak: held as long as the verdict is. */
+const placedLists = new WeakMap<readonly PlacedRule[], PlacedRule[]>();
+
+/**
+ * A verdict's rules as explain lists them. A verdict shared by the atoms of a
+ * family (src/review/family-verdicts.ts) gets one list for all of them, made
+ * once and frozen (a printer may keep what it makes of a frozen list:
+ * src/render/explain-output.ts); any other verdict's is made per failure.
+ */
+function placed(rs: readonly PlacedRule[], shared: boolean): PlacedRule[] {
+  if (rs.length === 0) return [];
+  let list = shared ? placedLists.get(rs) : undefined;
+  if (list === undefined) {
+    list = rs.map((r) => ({ file: r.file, line: r.line, column: r.column, summary: r.summary }));
+    if (shared) placedLists.set(rs, Object.freeze(list) as PlacedRule[]);
+  }
+  return list;
+}
+
+/**
+ * The wrong-type hint for `e` from where its access succeeded or is allowed
+ * (`places`, sorted here), or undefined when it was only under `e`'s own type.
+ */
+function hintOf(e: ProcessEvent, places: Array<[string, TracePosition]>): string | undefined {
+  // By type, in place: a handful of places (one per type), where Array.prototype.sort
+  // copies them into a work array per call.
+  for (let k = 1; k < places.length; k++) {
+    const p = places[k]!;
+    let j = k;
+    for (; j > 0 && places[j - 1]![0] > p[0]; j--) places[j] = places[j - 1]!;
+    places[j] = p;
+  }
+  let list = '';
+  let to: string | undefined;
+  for (const [t, p] of places) {
+    if (t === e.securityType) continue;
+    if (to === undefined) {
+      to = t;
+      list = `${t} (${p.file}:${p.line})`;
+    } else list += `, ${t} (${p.file}:${p.line})`;
+  }
+  return to === undefined
+    ? undefined
+    : `${e.process} did this as ${list}: launch it with \`on -T ${to} ...\` rather than widen ${e.securityType}`;
+}
+
+/**
+ * `describeAccess(e)` (src/review/trace-review.ts) for an atom's event: its
+ * ability's policy name is the atom's `object`, normalised once when the atom
+ * was counted, not again per failure (a lower-cased copy each time).
+ */
+function accessText(e: ProcessEvent, object: string): string {
+  if (e.kind !== 'ability') return describeAccess(e);
+  const v = argumentValueText(e.argument);
+  return v === '' ? `${object} as ${e.domain}` : `${object}(${v}) as ${e.domain}`;
 }
 
 /** What explaining one failure group needs besides the group: the wrong-type evidence and the linking processes. */
@@ -105,7 +157,7 @@ interface ExplainContext {
   evidence: WrongTypeEvidence;
   linking: Set<string>;
   /** The rule that would allow a record (`ruleMemo`: a rule naming no value made once per run). */
-  ruleFor: (e: ProcessEvent) => Statement | undefined;
+  ruleFor: (e: ProcessEvent, name?: string) => Statement | undefined;
   /** `--waive`: a failure the policy denies and a waiver covers is explained by its waiver. */
   waivers?: WaiverSet;
 }
@@ -114,6 +166,8 @@ interface ExplainContext {
 interface FailureGroup extends Pick<EventGroup, 'event' | 'object' | 'failures' | 'verdict'> {
   /** The first place of a denied record (none: the event's). */
   firstFailure: TracePosition | undefined;
+  /** Whether the verdict is a family's, shared by its atoms. */
+  shared: boolean;
 }
 
 /** An explained failure while `explainOne` builds it: the fields after the optional `rule` are set last. */
@@ -139,13 +193,12 @@ function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFai
   const waiver = c.waivers && !v.allowed && !coveredLink ? waiverForEvent(c.waivers, e) : undefined;
   const reason = v.allowed ? 'allowed-now' : waiver ? 'waived' : v.reason;
   // The hint is only for a failure the policy denies.
-  const others = v.allowed
-    ? []
-    : c.evidence
-        .places(i, g)
-        .filter(([t]) => t !== e.securityType)
-        .sort(([a], [b]) => (a < b ? -1 : 1));
-  const rule = v.allowed ? undefined : asLink ? c.ruleFor({ ...e, kind: 'link' }) : c.ruleFor(e);
+  const hint = v.allowed ? undefined : hintOf(e, c.evidence.places(i, g));
+  const rule = v.allowed
+    ? undefined
+    : asLink
+      ? c.ruleFor({ ...e, kind: 'link' })
+      : c.ruleFor(e, g.object);
   const linkNote = asLink
     ? coveredLink
       ? '; the process creates links and the monitor words a failed link as an attach: check counts it as covered by that link rule'
@@ -166,15 +219,14 @@ function explainOne(g: FailureGroup, i: number, c: ExplainContext): ExplainedFai
     count: g.failures,
     type: e.securityType,
     process: e.process,
-    access: describeAccess(e),
+    access: accessText(e, g.object),
     reason,
     why,
   };
   if (rule) out.rule = rule;
-  out.consulted = placed(v.allowed ? v.grants : v.consulted);
+  out.consulted = placed(v.allowed ? v.grants : v.consulted, g.shared);
   if (!v.allowed && v.moreConsulted) out.moreConsulted = v.moreConsulted;
-  if (others.length > 0)
-    out.hint = `${e.process} did this as ${others.map(([t, p]) => `${t} (${p.file}:${p.line})`).join(', ')}: launch it with \`on -T ${others[0]![0]} ...\` rather than widen ${e.securityType}`;
+  if (hint !== undefined) out.hint = hint;
   if (waiver) out.waiver = waiverRef(waiver);
   out.record = e.record;
   return out as ExplainedFailure;
@@ -201,7 +253,7 @@ export function explainFailures(
   const byReason = new Map<string, ExplainedFailure[]>();
   for (const [i, g] of review.groups.entries()) {
     if (g.failures === 0) continue;
-    const item = explainOne({ ...g, firstFailure: g.failurePlaces[0] }, i, context);
+    const item = explainOne({ ...g, firstFailure: g.failurePlaces[0], shared: false }, i, context);
     const list = byReason.get(item.reason) ?? [];
     list.push(item);
     byReason.set(item.reason, list);
@@ -320,12 +372,14 @@ export function* explainSteps(
       const i = bySection[k]!;
       const a = atoms.at(i)!;
       const event = families === undefined ? a.event : families.event(table!.row(i));
+      const shared = sharedVerdict(i);
       const g: FailureGroup = {
         event,
         object: a.object,
         failures: a.failures,
-        verdict: sharedVerdict(i) ?? evaluate(model, event),
+        verdict: shared ?? evaluate(model, event),
         firstFailure: firstFailurePlace(a),
+        shared: shared !== undefined,
       };
       yield { kind: 'failure', failure: explainOne(g, i, context) };
     }

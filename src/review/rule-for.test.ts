@@ -8,6 +8,7 @@ import { abilityEvent, pathEvent } from '../infer/test-events';
 import { parsePolicy } from '../policy/parse';
 import { printRuleLine } from '../policy/print';
 import { ruleFor, ruleMemo } from './rule-for';
+import { normaliseAbilityName } from '../qnx/abilities';
 
 function line(e: Parameters<typeof ruleFor>[0]): string | undefined {
   const s = ruleFor(e);
@@ -120,11 +121,21 @@ describe('ruleMemo', () => {
       );
       expect(records.map((e) => got.get(e))).toEqual(expected);
     }
+    // Given the ability's normalised name (an atom's object), as without it.
+    const memo = ruleMemo();
+    const named = records.map((e) => {
+      const s = memo(
+        e,
+        e.kind === 'ability' ? normaliseAbilityName(e.ability.policyName) : undefined,
+      );
+      return s && printRuleLine(s);
+    });
+    expect(named).toEqual(expected);
   });
 
   it('shares the statement of a rule that names no value, and makes one per value otherwise', () => {
     const memo = ruleMemo();
-    const [io, ioOther, ioNonRoot] = records.slice(0, 3).map(memo);
+    const [io, ioOther, ioNonRoot] = records.slice(0, 3).map((e) => memo(e));
     expect(ioOther).toBe(io);
     expect(ioNonRoot).not.toBe(io);
     // A virtual address is not in the rule: one rule for every value.
@@ -136,5 +147,15 @@ describe('ruleMemo', () => {
     // A record with an unsafe field gets no rule, though a safe one of its kind got one.
     expect(memo(records[14]!)).toBeUndefined();
     expect(memo(records[21]!)).toBeUndefined();
+  });
+
+  it('freezes a statement it shares, and no statement made per value', () => {
+    // Before: none frozen (a printer could not tell a shared statement from one made per record).
+    const memo = ruleMemo();
+    expect(Object.isFrozen(memo(records[0]!))).toBe(true);
+    expect(Object.isFrozen(memo(records[4]!))).toBe(true);
+    expect(Object.isFrozen(memo(records[7]!))).toBe(false);
+    expect(Object.isFrozen(memo(records[9]!))).toBe(false);
+    expect(Object.isFrozen(memo(records[10]!))).toBe(true);
   });
 });

@@ -34,36 +34,46 @@ export function ruleFor(e: ProcessEvent): Statement | undefined {
  * once per (kind, type, path or ability, domain, object type) and the same
  * statement returned for each record that needs it, so a printer can print
  * it once (src/render/explain-output.ts). A rule that names the record's
- * value is built per record: its text differs per value. The statements
- * returned are shared: not to be changed.
+ * value is built per record: its text differs per value. A shared
+ * statement is frozen (its top object), so a printer may keep what it makes
+ * of it for the run and print a rule built per record as it comes; not to
+ * be changed. `name`, when given: the ability's policy name as normalised
+ * (an atom's `object`), so it is not normalised again per record.
  */
-export function ruleMemo(): (e: ProcessEvent) => Statement | undefined {
+export function ruleMemo(): (e: ProcessEvent, name?: string) => Statement | undefined {
   const held = new Map<string, Statement | undefined>();
-  return (e) => {
+  return (e, name) => {
     if (e.securityType === '-' || validateEvent(e)) return undefined;
-    const key = valueFreeKey(e);
-    if (key === undefined) return ruleOfValid(e);
+    const policyName =
+      e.kind === 'ability' ? (name ?? normaliseAbilityName(e.ability.policyName)) : '';
+    const key = valueFreeKey(e, policyName);
+    if (key === undefined) return ruleOfValid(e, policyName);
     if (held.has(key)) return held.get(key);
-    const rule = ruleOfValid(e);
-    held.set(key, rule);
+    const rule = ruleOfValid(e, policyName);
+    held.set(key, rule && Object.freeze(rule));
     return rule;
   };
 }
 
-/** What `ruleOfValid` reads of `e` when its rule names no value, joined by NUL (no record holds a NUL); undefined when it names one. */
-function valueFreeKey(e: ProcessEvent): string | undefined {
+/**
+ * What `ruleOfValid` reads of `e` when its rule names no value, joined by NUL (no record holds a
+ * NUL); undefined when it names one. `name`: an ability's policy name, as normalised.
+ */
+function valueFreeKey(e: ProcessEvent, name: string): string | undefined {
   const t = e.securityType;
   if (e.kind === 'attach' || e.kind === 'link')
     return `${e.kind}\0${t}\0${e.path}\0${e.failure?.code === 'conflict' ? 'conflict' : ''}`;
   const a = e.argument;
-  const name = normaliseAbilityName(e.ability.policyName);
   if (a.kind === 'type-id') return `type-id\0${t}\0${name}\0${e.domain}\0${a.typeName}`;
   if (a.kind === 'none' || VADDR_ABILITIES.has(name)) return `ability\0${t}\0${name}\0${e.domain}`;
   return undefined;
 }
 
 /** The rule for a record that passed `ruleFor`'s checks. */
-function ruleOfValid(e: ProcessEvent): Statement | undefined {
+function ruleOfValid(
+  e: ProcessEvent,
+  name = e.kind === 'ability' ? normaliseAbilityName(e.ability.policyName) : '',
+): Statement | undefined {
   const t = e.securityType;
   if (e.kind === 'attach' || e.kind === 'link') {
     // A conflict is about the channel's type change, which no plain path rule fixes.
@@ -71,7 +81,6 @@ function ruleOfValid(e: ProcessEvent): Statement | undefined {
     return allowPaths(e.kind, t, [literalPathSpec(e.path)]);
   }
   const a = e.argument;
-  const name = normaliseAbilityName(e.ability.policyName);
   if (name === 'channel_connect' && a.kind === 'type-id') return allowConnect(t, a.typeName);
   // Physical addresses read better in hex, as suggest prints them.
   const hex = ADDRESS_ABILITIES.has(name);

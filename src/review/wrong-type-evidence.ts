@@ -25,7 +25,7 @@ export type EvidenceSource = Pick<EventGroup, 'event' | 'object'>;
 export interface WrongTypeEvidence {
   /** Notes atom `i` (`g`: its event and object), which succeeded or is allowed. */
   note(i: number, g: EvidenceSource): void;
-  /** The types and first places of the atoms noted for atom `i`'s access, in the order noted. */
+  /** The types (each once) and first places of the atoms noted for atom `i`'s access, in the order noted: a new array, the caller's. */
   places(i: number, g: EvidenceSource): Array<[string, TracePosition]>;
 }
 
@@ -131,11 +131,19 @@ export class RowEvidence implements WrongTypeEvidence {
     if (access < 0) return [];
     const first = this.slots[this.slot(access, r)]! - 1;
     if (first < 0) return [];
-    const noted = [first, ...(this.more.get(first) ?? [])];
-    return noted.map((n) => [
+    const out: Array<[string, TracePosition]> = [this.place(first)];
+    const more = this.more.get(first);
+    if (more !== undefined) for (const n of more) out.push(this.place(n));
+    return out;
+  }
+
+  /** Row `n`'s type and first place. */
+  private place(n: number): [string, TracePosition] {
+    const t = this.table;
+    return [
       t.families[t.family.at(n)]!.type,
       { file: t.files[t.firstFile.at(n)]!, line: t.firstLine.at(n) },
-    ]);
+    ];
   }
 
   /** Access families held (one key string each): tests. */
