@@ -23,10 +23,11 @@ export function formatEvent(e: TraceEvent): string {
  * the same text as `formatEvent` without scanning it again: the parser reads
  * every line through `visible` (and refuses a JSON record that needs it), and
  * the line is made of that text's parts and ASCII. Events built elsewhere go
- * through `formatEvent`.
+ * through `formatEvent`. `canonical`: the parser found the record to be this
+ * line (PushParserOptions.onEvent), which is then returned as it is.
  */
-export function formatParsedEvent(e: TraceEvent): string {
-  return eventLine(e);
+export function formatParsedEvent(e: TraceEvent, canonical = false): string {
+  return canonical ? e.record : eventLine(e);
 }
 
 function eventLine(e: TraceEvent): string {

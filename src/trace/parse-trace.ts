@@ -49,7 +49,8 @@ export async function* parseTrace(
 
 /** Options of pushTrace: parseTrace's plus the event callback. */
 export interface PushTraceOptions extends ParseTraceOptions {
-  onEvent: (event: TraceEvent) => void;
+  /** `canonical`: see PushParserOptions.onEvent (never true for a secpolgenerate log). */
+  onEvent: (event: TraceEvent, canonical?: boolean) => void;
   /** Called with each chunk's byte count as read (before gunzip), e.g. for a progress bar. */
   onBytes?: (bytes: number) => void;
   /**

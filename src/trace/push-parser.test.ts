@@ -12,7 +12,8 @@ import { TracePushParser, parseTraceText } from './push-parser';
 import { parseTrace } from './parse-trace';
 import { prefixTime } from './prefix';
 import { parseRecord } from './record';
-import { formatEventJson } from '../render/trace-event';
+import { formatEvent, formatEventJson, formatParsedEvent } from '../render/trace-event';
+import { hasUnsafeCharacter } from '../diagnostics/safe-text';
 import type { TraceEvent } from './event';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { generateTrace } from '../bench/generate-trace';
@@ -386,6 +387,54 @@ describe('repeated records', () => {
     });
     // Every copy of the cut-off record is reported, not only the first.
     expect(diagnostics.map((d) => d.line)).toEqual([21, 22, 23, 24, 25]);
+  });
+});
+
+describe('canonical records', () => {
+  /** Each event with what the parser said of its record (onEvent's `canonical`). */
+  function parsed(text: string | Buffer): Array<[TraceEvent, boolean | undefined]> {
+    const out: Array<[TraceEvent, boolean | undefined]> = [];
+    const parser = new TracePushParser({ file: 'f', onEvent: (e, c) => out.push([e, c]) });
+    parser.feed(Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'));
+    parser.end();
+    return out;
+  }
+
+  test('an event is canonical exactly when its record is its printed line, repeats too', () => {
+    const canonical = 'error: sbin/a (pid:1) type t lacks ability SETUID(5) as root';
+    const hex = 'error: sbin/a (pid:1) type t lacks ability SETUID(0x5) as root';
+    const lines = [canonical, canonical, `[ 7.5] ${canonical}`, hex, hex, `[ 7.5] ${hex}`];
+    lines.push('error: sbin/a (pid:1) of type t failed', '  to attach to path /x: no rule');
+    const events = parsed(lines.join('\n'));
+    expect(events.map(([, c]) => c)).toEqual([true, true, true, false, false, false, true]);
+    for (const [e, c] of events) expect(formatParsedEvent(e, c)).toBe(formatEvent(e));
+  });
+
+  test('a record with control, bidirectional or invisible characters prints them as `?`', () => {
+    const lines = [
+      'error: sbin/a (pid:1) of type t failed to attach to path /x\x1b[2Jy: no rule',
+      'error: sbin/a (pid:1) of type t failed to attach to path /x\u202ey\u200b: no rule',
+      'error: sbin/a\u0085 (pid:1) type t lacks ability SETUID(5) as root',
+      'error: sbin/a (pid:1) type t\x07 lacks ability SETUID(5) as root',
+    ];
+    const events = parsed(lines.join('\n'));
+    expect(events).toHaveLength(4);
+    for (const [e, c] of events) {
+      expect(c).toBe(true);
+      expect(formatParsedEvent(e, c)).toBe(formatEvent(e));
+      expect(hasUnsafeCharacter(formatParsedEvent(e, c))).toBe(false);
+    }
+  });
+
+  test('on generated traces a canonical event prints its record, and most are canonical', async () => {
+    const out = new PassThrough();
+    const parts: Buffer[] = [];
+    out.on('data', (c: Buffer) => parts.push(c));
+    await generateTrace({ seed: 5, lines: 5000, out, garbage: 0.02 });
+    out.end();
+    const events = parsed(Buffer.concat(parts));
+    for (const [e, c] of events) if (c) expect(e.record).toBe(formatEvent(e));
+    expect(events.filter(([, c]) => c).length).toBeGreaterThan(events.length / 2);
   });
 });
 

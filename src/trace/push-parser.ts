@@ -14,7 +14,7 @@ import type { TraceEvent } from './event';
 import { TRACE_EVENT_SCHEMA } from './event-text';
 import { ESC, MAX_LINE_BYTES, isContinuationStart } from './grammar';
 import { cleanLine, splitRecordStart, type SplitLine } from './prefix';
-import { parseRecord, repeatEvent } from './record';
+import { parseRecord, repeatEvent, type RecordForm } from './record';
 
 /** Where callers of the parser have read it from (src/index.ts, src/parallel/): it lives in grammar.ts. */
 export { MAX_LINE_BYTES } from './grammar';
@@ -44,7 +44,12 @@ export interface TraceSummary {
 export interface PushParserOptions {
   /** The file as the user named it (`-` for stdin). */
   file: string;
-  onEvent: (event: TraceEvent) => void;
+  /**
+   * Each event, in trace order. `canonical` true: the event's canonical line
+   * (`formatParsedEvent`, src/render/trace-event.ts) is its `record`, so a
+   * printer may write the record as it is (record.ts RecordForm).
+   */
+  onEvent: (event: TraceEvent, canonical?: boolean) => void;
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   /**
    * Read times from logger prefixes (default true). False for callers that never
@@ -108,7 +113,7 @@ export function emptyTraceSummary(file: string): TraceSummary {
 
 export class TracePushParser {
   private readonly file: string;
-  private readonly onEvent: (event: TraceEvent) => void;
+  private readonly onEvent: (event: TraceEvent, canonical?: boolean) => void;
   private readonly onDiagnostic: (diagnostic: Diagnostic) => void;
   private readonly times: boolean;
   private readonly lane: RecordLane | undefined;
@@ -124,8 +129,11 @@ export class TracePushParser {
   private openTime: number | undefined = undefined;
   /** A line of the open record held characters read as `?` (the event is marked `altered`). */
   private openAltered = false;
-  /** The last record's event, for repeats. */
+  /** The last record's event, for repeats, and whether its record is its canonical line. */
   private lastEvent: TraceEvent | undefined = undefined;
+  private lastCanonical = false;
+  /** parseRecord's answer on the form of each record (one object, reused). */
+  private readonly form: RecordForm = { canonical: false };
   private ended = false;
   readonly summary: TraceSummary;
 
@@ -332,10 +340,12 @@ export class TracePushParser {
     // A record identical to the one before (a process repeating a check, as `-r` shows it)
     // is not parsed again: its event is rebuilt with the new position.
     const last = this.lastEvent;
-    const event =
-      last !== undefined && text === last.record
-        ? repeatEvent(last, position, time)
-        : parseRecord(text, position, time);
+    let event: TraceEvent | undefined;
+    if (last !== undefined && text === last.record) event = repeatEvent(last, position, time);
+    else {
+      event = parseRecord(text, position, time, this.form);
+      this.lastCanonical = this.form.canonical;
+    }
     // The line's one report was its `trace-control-character` warning; learners read the mark
     // and do not report the record again (event.ts AlteredMark).
     const altered = this.openAltered;
@@ -372,7 +382,7 @@ export class TracePushParser {
           );
         }
     }
-    this.onEvent(event);
+    this.onEvent(event, this.lastCanonical);
     if (this.laneRecord) {
       this.laneRecord = false;
       this.lane!.learned(event);

@@ -142,3 +142,99 @@ describe('parseRecord', () => {
     );
   });
 });
+
+describe('RecordForm.canonical: the record is its event canonical line', () => {
+  /** Records of every form with each part canonical or not, combined. */
+  function* variants(): Generator<string> {
+    const keys = ['info: ', 'error: ', 'info:', 'error:\u00a0', 'info:  '];
+    const names = [
+      'sbin/devf-ram (pid:12) ',
+      '- (pid:12) ',
+      '(pid:12) ',
+      'x\u00a0(pid:12) ',
+      'x(pid:12) ',
+    ];
+    const abilityTails = [
+      'PATHSPACE',
+      'SETUID(15)',
+      'SETUID(0x1f)',
+      'SETUID(007)',
+      'SETUID( 5)',
+      'SETUID(0)',
+      'MAP_FIXED(1 - 5)',
+      'MAP_FIXED(1-5)',
+      'CHANNEL_CONNECT(7) (fs_t)',
+      'CHANNEL_CONNECT(0x7) (fs_t)',
+      'CHANNEL_CONNECT (fs_t)',
+      'CHANNEL_CONNECT( 7) (fs_t)',
+      'CHANNEL_CONNECT()',
+      'able/dyn(3)',
+    ];
+    const pathTails = [
+      'attached channel to path /dev/x',
+      'failed to attach to path /dev/x: no rule',
+      'failed to attach to path /dev/x no rule',
+      'failed to attach to path /dev/x No Rule',
+      'failed to attach to path /dev/x\u00a0 no rule',
+      'failed to attach to path : No rule',
+      'failed to attach to path /a: b: bad op',
+      'failed to attach to path /dev/x:  no rule',
+      'failed to attach to path /dev/x: \u00a0no rule',
+      'created link to path /tmp/l',
+      'failed to create link to path /tmp/l: conflict',
+      'failed to link to path /tmp/l: conflict',
+      'failed to link to path /tmp/l: x\u00a0',
+      'created link to path /tmp/l\u00a0',
+    ];
+    for (const key of keys)
+      for (const name of names) {
+        for (const type of ['type t ', 'of type t '])
+          for (const verb of ['uses ability ', 'lacks ability '])
+            for (const tail of abilityTails)
+              for (const domain of [' as root', ' as non-root'])
+                yield `${key}${name}${type}${verb}${tail}${domain}`;
+        for (const type of ['type t ', 'of type t '])
+          for (const tail of pathTails) yield `${key}${name}${type}${tail}`;
+        yield `${key}${name}type t does something else`;
+      }
+  }
+
+  it('is true only when formatEvent prints the record, and for most canonical records', () => {
+    let canonical = 0;
+    let records = 0;
+    for (const record of variants()) {
+      const form = { canonical: false };
+      const e = parseRecord(record, pos, undefined, form);
+      if (e === undefined) continue;
+      records++;
+      if (form.canonical) {
+        canonical++;
+        expect([record, formatEvent(e)]).toEqual([record, record]);
+      }
+    }
+    expect(records).toBeGreaterThan(2000);
+    expect(canonical).toBeGreaterThan(100);
+  });
+
+  it('is true for the canonical forms and false for the forms printed otherwise', () => {
+    const says = (record: string): boolean => {
+      const form = { canonical: false };
+      parseRecord(record, pos, undefined, form);
+      return form.canonical;
+    };
+    // A range argument is rebuilt whatever its text (the parser does not compare it).
+    for (const [record] of FORMS)
+      expect([record, says(record)]).toEqual([
+        record,
+        formatEvent(one(record)) === record && !record.includes(' - '),
+      ]);
+    expect(says('info: p (pid:1) type t uses ability SETUID(0x1f) as root')).toBe(false);
+    expect(says('info: p (pid:1) type t lacks ability SETUID(31) as root')).toBe(false);
+    expect(says('info: p (pid:1) type t uses ability SETUID(31) as root')).toBe(true);
+    expect(says('error: p (pid:1) of type t failed to attach to path /x no rule')).toBe(false);
+    expect(says('error: p (pid:1) of type t failed to attach to path /x: no rule')).toBe(true);
+    expect(says('error: p (pid:1) of type t failed to create link to path /x: no rule')).toBe(
+      false,
+    );
+  });
+});

@@ -84,6 +84,9 @@ function parseArgument(inner: string, typeName: string | undefined): AbilityArgu
 /** The argument of a check without one: shared, never modified. */
 const NO_ARGUMENT: AbilityArgument = { kind: 'none' };
 
+/** The one path form whose printed verb differs (`failed to link to path`). */
+const CREATE_LINK_FAILED = 'failed to create link to path ';
+
 const ABILITY_NAME = new RegExp(`^[${ABILITY_NAME_CHARS}]+$`);
 
 /** Ability names already read: one shared, never-modified object per name (saves a regex test, two case maps and an object per event). */
@@ -124,8 +127,23 @@ function isBlank(c: number): boolean {
 }
 
 /**
+ * What parseRecord says of a record's form besides its event (the caller owns
+ * it and passes it again for each record; parseRecord sets it only when it
+ * returns an event).
+ */
+export interface RecordForm {
+  /**
+   * True when the record is its event's canonical line (src/render/trace-event.ts
+   * `formatParsedEvent`): a printer may print the record as it is, not rebuild
+   * it. False when unsure (a range argument, say): then it is rebuilt.
+   */
+  canonical: boolean;
+}
+
+/**
  * Parses a record such as `error: sbin/devf-ram (pid:1) type fs_t lacks ability IO as root`.
  * Returns an `unknown` event for a record of no known form; undefined when it is not a record at all.
+ * With `form`, also says whether the record is the event's canonical line.
  *
  * Works on indices into `record` (`startsWith`/`indexOf` with a position) and
  * slices only the fields it returns: this runs once per record of a gigabyte trace.
@@ -134,6 +152,7 @@ export function parseRecord(
   record: string,
   position: TracePosition,
   time?: number,
+  form?: RecordForm,
 ): TraceEvent | undefined {
   let severity: TraceSeverity;
   let at: number;
@@ -144,7 +163,12 @@ export function parseRecord(
     severity = 'error';
     at = ERROR_KEY.length;
   } else return undefined;
+  // An unknown event's line is its record: canonical (set again below for a known form).
+  if (form !== undefined) form.canonical = true;
+  const keyEnd = at;
   while (at < record.length && isBlank(record.charCodeAt(at))) at++;
+  // The canonical line has one space after the key, one before `(pid:` and a name ('' is `-`).
+  let canonical = at === keyEnd + 1 && record.charCodeAt(keyEnd) === 32;
   // NAME (pid:PID) — the name has no spaces in every observed record.
   // An unnamed process (`-n`) is assumed to print no name or `-` before `(pid:`: both give process ''.
   const sp = record.indexOf(PID_OPEN, at);
@@ -155,12 +179,17 @@ export function parseRecord(
   if (space >= 0 && space < nameEnd) return unknownEvent(severity, record, position, time);
   const close = record.indexOf(PID_CLOSE, sp + PID_OPEN.length);
   if (close < 0) return unknownEvent(severity, record, position, time);
+  canonical &&= sp === nameEnd + 1 && record.charCodeAt(nameEnd) === 32;
   const process =
     nameEnd - at === 1 && record.charCodeAt(at) === 45 ? '' : intern(record.slice(at, nameEnd));
   const pid = record.slice(sp + PID_OPEN.length, close);
   at = close + PID_CLOSE.length;
-  if (record.startsWith(OF_TYPE, at)) at += OF_TYPE.length;
-  else if (record.startsWith(TYPE, at)) at += TYPE.length;
+  // Ability checks print `type`, path events `of type`.
+  let ofType = false;
+  if (record.startsWith(OF_TYPE, at)) {
+    at += OF_TYPE.length;
+    ofType = true;
+  } else if (record.startsWith(TYPE, at)) at += TYPE.length;
   else return unknownEvent(severity, record, position, time, process, pid);
   const typeEnd = record.indexOf(' ', at);
   if (typeEnd <= at) return unknownEvent(severity, record, position, time, process, pid);
@@ -202,9 +231,13 @@ export function parseRecord(
       if (record.charCodeAt(end - 1) !== 41)
         return unknownEvent(severity, record, position, time, process, pid);
       nameEnd = paren;
-      const parsed = parseArgument(record.slice(paren + 1, end - 1), typeName);
+      const inner = record.slice(paren + 1, end - 1);
+      const parsed = parseArgument(inner, typeName);
       if (parsed === undefined) return unknownEvent(severity, record, position, time, process, pid);
       argument = parsed;
+      // Printed `(VALUE)`: canonical when the value is the text (a range is rebuilt).
+      canonical &&=
+        (parsed.kind === 'value' || parsed.kind === 'type-id') && parsed.value === inner;
     } else if (typeName !== undefined) {
       // `CHANNEL_CONNECT (fs_t)`: a type without its id, as a summary holds a check
       // read from secpolgenerate's errors view (src/trace/event-text.ts prints it).
@@ -212,6 +245,11 @@ export function parseRecord(
     }
     const ability = abilityName(record.slice(at, nameEnd));
     if (ability === undefined) return unknownEvent(severity, record, position, time, process, pid);
+    if (form !== undefined)
+      form.canonical =
+        canonical &&
+        !ofType &&
+        verbLength === (severity === 'info' ? USES_ABILITY.length : LACKS_ABILITY.length);
     const e: AbilityEvent = {
       kind: 'ability',
       severity,
@@ -234,6 +272,21 @@ export function parseRecord(
     if (tail.length === 0) return unknownEvent(severity, record, position, time, process, pid);
     const split = ok ? { path: tail, reason: undefined } : splitReason(tail);
     if (split === undefined) return unknownEvent(severity, record, position, time, process, pid);
+    if (form !== undefined) {
+      // Printed `of type`, the form's own verb (not `failed to create link`), the path
+      // untrimmed and a failure as `PATH: REASON` (a reason found without `: ` is not).
+      const path = split.path.length;
+      form.canonical =
+        canonical &&
+        ofType &&
+        prefix !== CREATE_LINK_FAILED &&
+        tail.length === record.length - at - prefix.length &&
+        (split.reason === undefined ||
+          (path > 0 &&
+            tail.charCodeAt(path) === 58 &&
+            tail.charCodeAt(path + 1) === 32 &&
+            split.reason.length === tail.length - path - 2));
+    }
     const event: AttachEvent | LinkEvent = {
       kind,
       severity,

@@ -138,12 +138,14 @@ export const monitorCommand: CommandImpl = {
             file,
             // Times are printed only in JSON and used only by -i: otherwise not read (docs/performance.md).
             times: json || options.interval !== undefined,
-            onEvent: (e) => {
+            onEvent: (e, canonical) => {
               if (!filter.accept(e)) return;
               if (json) batch.addLine(formatParsedEventJson(e));
               else if (verbose)
-                batch.addLine(`${e.position.file}:${e.position.line}: ${formatParsedEvent(e)}`);
-              else batch.addLine(formatParsedEvent(e));
+                batch.addLine(
+                  `${e.position.file}:${e.position.line}: ${formatParsedEvent(e, canonical)}`,
+                );
+              else batch.addLine(formatParsedEvent(e, canonical));
             },
             onBytes: (n) => progress.advance(n),
             ...(verbose
