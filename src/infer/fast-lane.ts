@@ -901,8 +901,8 @@ export class FastLane implements RecordLane {
 
   /**
    * Every run as text (`text`). A loop, not `Array.from` with an arrow in `take`: a closure
-   * there made V8 allocate `take`'s context on every call, whatever the path (about 48 bytes a
-   * record: 2M lines, about 70 MB; docs/performance.md, eighth round).
+   * there made V8 allocate `take`'s context on every call, whatever the path (docs/performance.md,
+   * eighth round). Keep `take` free of closures.
    */
   private runTexts(): string[] {
     const texts: string[] = [];
