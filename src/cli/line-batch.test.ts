@@ -32,4 +32,19 @@ describe('LineBatch', () => {
       ),
     ).toBe(true);
   });
+
+  test('bytes, decimals and line ends as the text of the line', () => {
+    const numbers = [0, 1, 9, 10, 99, 100, 2 ** 30, 2 ** 31, 2 ** 32 + 1, 10 ** 15 - 1, 10 ** 15];
+    numbers.push(2 ** 53 - 1, 2 ** 53 - 10, 999_999_999_999_999, 123_456_789_012_345);
+    for (let i = 0; i < 200; i++) numbers.push(Math.floor(Math.random() * 2 ** 53));
+    const batch = new LineBatch(4);
+    const text: string[] = [];
+    for (const n of numbers) {
+      batch.bytes(Buffer.from('n€='));
+      batch.decimal(n);
+      batch.endLine();
+      text.push(`n€=${n}\n`);
+    }
+    expect(batch.take().toString('utf8')).toBe(text.join(''));
+  });
 });

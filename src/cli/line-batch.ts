@@ -33,6 +33,35 @@ export class LineBatch {
     this.buffer[this.used++] = 10;
   }
 
+  /** Appends `bytes` (a line's piece: `endLine` ends the line). */
+  bytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.buffer.length) this.grow(bytes.length);
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** Appends integer `n` in [0, 2^53) as its decimal digits (the text `String(n)`). */
+  decimal(n: number): void {
+    if (this.used + 16 > this.buffer.length) this.grow(16);
+    const b = this.buffer;
+    let digits = 1;
+    for (let p = 10; p <= n && digits < 16; p *= 10) digits++;
+    let at = this.used + digits;
+    this.used = at;
+    // Exact: every quotient of an integer below 2^53 by 10, floored, is one.
+    do {
+      const q = Math.floor(n / 10);
+      b[--at] = 48 + (n - q * 10);
+      n = q;
+    } while (n > 0);
+  }
+
+  /** Ends the line `bytes` and `decimal` wrote (a newline). */
+  endLine(): void {
+    if (this.used + 1 > this.buffer.length) this.grow(1);
+    this.buffer[this.used++] = 10;
+  }
+
   /** The bytes added since the last `take`; the batch starts empty again. */
   take(): Buffer {
     const bytes = this.buffer.subarray(0, this.used);

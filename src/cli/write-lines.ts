@@ -20,17 +20,44 @@ export async function writeLines<R>(
   paint: (line: string) => string = (line) => line,
 ): Promise<R> {
   const batch = new LineBatch();
-  const flush = async (): Promise<void> => {
-    const bytes = batch.take();
-    if (!gone(out) && !out.write(bytes) && !gone(out)) await drained(out);
-  };
   let next = lines.next();
   for (; !next.done; next = lines.next()) {
     batch.addLine(paint(next.value));
-    if (batch.length >= BATCH_BYTES) await flush();
+    if (batch.length >= BATCH_BYTES) await flushed(out, batch);
   }
-  if (!batch.empty) await flush();
+  if (!batch.empty) await flushed(out, batch);
   return next.value;
+}
+
+/**
+ * `writeLines` of lines some of which come as rows (anything but a string)
+ * that `row` writes into the batch as bytes, line end excluded (no string
+ * made for them); the strings are written as they are.
+ */
+export async function writeRows<T, R>(
+  out: Writable,
+  lines: Generator<string | T, R, undefined>,
+  row: (item: T, batch: LineBatch) => void,
+): Promise<R> {
+  const batch = new LineBatch();
+  let next = lines.next();
+  for (; !next.done; next = lines.next()) {
+    const item = next.value;
+    if (typeof item === 'string') batch.addLine(item);
+    else {
+      row(item, batch);
+      batch.endLine();
+    }
+    if (batch.length >= BATCH_BYTES) await flushed(out, batch);
+  }
+  if (!batch.empty) await flushed(out, batch);
+  return next.value;
+}
+
+/** Hands `batch`'s bytes to `out`, waiting for 'drain' when it asks to (see `writeLines`). */
+async function flushed(out: Writable, batch: LineBatch): Promise<void> {
+  const bytes = batch.take();
+  if (!gone(out) && !out.write(bytes) && !gone(out)) await drained(out);
 }
 
 /** Runs `lines` to its end without writing them (what `writeLines` returns, nothing printed). */

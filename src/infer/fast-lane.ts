@@ -135,6 +135,11 @@ class Skeleton {
   /** Review: the records' text around their digit runs (decimal runs only), for the atoms made. */
   shape: RecordShape | undefined = undefined;
   /**
+   * Review: the records hold a run of blanks or a tab (their skeleton's text does: the digit
+   * runs hold none), which the parser joins: a record of a new value is the parser's.
+   */
+  blankRun = false;
+  /**
    * Review: the row a record of the skeleton last went into (-1: none yet) and its value
    * numbers (the value kind is the skeleton's): a record of the same value finds its row here,
    * without a look-up in the table. Rows are never removed while the lane counts into them.
@@ -180,6 +185,9 @@ const LACKS = bytesOf(LACKS_ABILITY);
 const AS_ROOT_BYTES = bytesOf(AS_ROOT);
 const AS_NON_ROOT_BYTES = bytesOf(AS_NON_ROOT);
 const PATH_VERBS = PATH_FORMS.map(([verb]) => bytesOf(verb));
+
+/** A run of blanks or a tab in a record (or its skeleton: the digit runs' marks are not blanks). */
+const BLANK_RUN = /\t| {2}/;
 
 /** The grammar's character classes: the parser's for types and abilities, the validator's for processes. */
 const PROCESS_BYTE = byteClass(PROCESS_NAME_CHARS);
@@ -466,7 +474,7 @@ export class FastLane implements RecordLane {
         hash: this.hash,
         file: this.file,
         line: this.line,
-        runs: Array.from({ length: this.runs.count }, (_, r) => this.text(r)),
+        runs: this.runTexts(),
         unknownForm: this.unknownForm,
         events: this.review?.events ?? 0,
         added: acc.added,
@@ -595,6 +603,7 @@ export class FastLane implements RecordLane {
         s.valueSuffix = table.textId(` (${event.argument.typeName})`);
       }
       s.shape = recordShape(p.skeleton, arg, s.valueSuffix >= 0);
+      s.blankRun = BLANK_RUN.test(p.skeleton);
     } else if (added === 1 && refused === 0) {
       s.outcome = Outcome.Atom;
       s.atom = acc.lastAtom;
@@ -647,10 +656,7 @@ export class FastLane implements RecordLane {
       }
     } else r = table.find(s.family, kind, a, b);
     if (r < 0) {
-      const bytes = this.bytes;
-      for (let k = this.record + 1; k < this.end; k++) {
-        if (bytes[k] === 9 || (bytes[k] === 32 && bytes[k - 1] === 32)) return false;
-      }
+      if (s.blankRun) return false;
       this.reviewAtom = -1;
       this.reviewSize = table.size;
       this.reviewKind = kind;
@@ -891,6 +897,17 @@ export class FastLane implements RecordLane {
       }
     }
     return fromCharCodes(out);
+  }
+
+  /**
+   * Every run as text (`text`). A loop, not `Array.from` with an arrow in `take`: a closure
+   * there made V8 allocate `take`'s context on every call, whatever the path (docs/performance.md,
+   * eighth round). Keep `take` free of closures.
+   */
+  private runTexts(): string[] {
+    const texts: string[] = [];
+    for (let r = 0; r < this.runs.count; r++) texts.push(this.text(r));
+    return texts;
   }
 
   /** Run `r` as text (0: the pid), a hex run with `0x` before it. */

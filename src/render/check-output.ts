@@ -19,6 +19,7 @@ import type { SarifFinding, SarifRule } from '../review/sarif-finding';
 import type { GuardViolation } from '../review/guards';
 import { escapeJsonControls } from '../diagnostics/safe-text';
 import { guardPlace } from '../review/guards';
+import { ValueKind } from '../infer/atom-table';
 
 /** One line per uncovered failure: `FILE:LINE: uncovered: RECORD: WHY [reason]`. */
 export function uncoveredLine(u: UncoveredFailure): string {
@@ -58,16 +59,107 @@ export function* uncoveredLines(
   judged: Generator<JudgedFailure | FamilyFailure, CheckVerdict, undefined>,
 ): Generator<string, CheckVerdict, undefined> {
   const parts: (readonly [string, string] | undefined)[] = [];
-  let next = judged.next();
-  for (; !next.done; next = judged.next()) {
+  const rows = uncoveredRows(judged);
+  let next = rows.next();
+  for (; !next.done; next = rows.next()) {
     const j = next.value;
     if (j instanceof FamilyFailure) {
       const [before, after] = (parts[j.familyId] ??= familyLineParts(j.shared!));
-      const value = j.value === '' ? '' : `(${j.value})`;
+      const value = j.kind === ValueKind.None ? '' : `(${j.value})`;
       yield uncoveredText(j.file, j.line, before + value + after, j.count);
-    } else if (!j.waiver) yield uncoveredLine(j.failure);
+    } else yield j;
   }
   return next.value;
+}
+
+/**
+ * `uncoveredLines` with each `FamilyFailure` handed on as it is (refilled:
+ * read it before the next `next`), for `UncoveredLineBytes` to write; every
+ * other line as its text.
+ */
+export function* uncoveredRows(
+  judged: Generator<JudgedFailure | FamilyFailure, CheckVerdict, undefined>,
+): Generator<string | FamilyFailure, CheckVerdict, undefined> {
+  let next = judged.next();
+  for (; !next.done; next = judged.next()) {
+    const j = next.value;
+    if (j instanceof FamilyFailure) yield j;
+    else if (!j.waiver) yield uncoveredLine(j.failure);
+  }
+  return next.value;
+}
+
+/** Where `UncoveredLineBytes` writes a line: UTF-8 bytes and decimal numbers, appended. */
+export interface ByteSink {
+  bytes(b: Uint8Array): void;
+  /** An integer in [0, 2^53), as its decimal digits. */
+  decimal(n: number): void;
+}
+
+const COLON = Buffer.from(':');
+const UNCOVERED = Buffer.from(': uncovered: ');
+const OPEN = Buffer.from('(');
+const DASH = Buffer.from('-');
+const CLOSE = Buffer.from(')');
+const TIMES_OPEN = Buffer.from(' (');
+const TIMES_CLOSE = Buffer.from(' records)');
+
+/**
+ * A `FamilyFailure`'s line (`uncoveredLines`' text, without its newline)
+ * written as bytes, with no string made per line: the family's text around
+ * the value and the file name encoded once, the numbers written as digits.
+ * The same bytes as the text's UTF-8: every piece meets the next at an ASCII
+ * character, so encoding the pieces alone gives the whole's encoding.
+ */
+export class UncoveredLineBytes {
+  private readonly parts: (readonly [Buffer, Buffer] | undefined)[] = [];
+  private readonly texts = new Map<string, Buffer>();
+  private file = '';
+  private fileBytes = Buffer.alloc(0);
+
+  write(j: FamilyFailure, sink: ByteSink): void {
+    if (j.file !== this.file) {
+      this.file = j.file;
+      this.fileBytes = Buffer.from(j.file);
+    }
+    const [before, after] = (this.parts[j.familyId] ??= familyLineBytes(j.shared!));
+    sink.bytes(this.fileBytes);
+    sink.bytes(COLON);
+    sink.decimal(j.line);
+    sink.bytes(UNCOVERED);
+    sink.bytes(before);
+    if (j.kind !== ValueKind.None) {
+      sink.bytes(OPEN);
+      if (j.kind === ValueKind.Text) sink.bytes(this.textBytes(j.text));
+      else {
+        sink.decimal(j.a);
+        if (j.kind === ValueKind.Range) {
+          sink.bytes(DASH);
+          sink.decimal(j.b);
+        } else if (j.kind === ValueKind.TypeId) sink.bytes(this.textBytes(j.text));
+      }
+      sink.bytes(CLOSE);
+    }
+    sink.bytes(after);
+    if (j.count > 1) {
+      sink.bytes(TIMES_OPEN);
+      sink.decimal(j.count);
+      sink.bytes(TIMES_CLOSE);
+    }
+  }
+
+  /** A value text's bytes (type-id suffixes, texts: few, shared by many rows). */
+  private textBytes(text: string): Buffer {
+    let b = this.texts.get(text);
+    if (b === undefined) this.texts.set(text, (b = Buffer.from(text)));
+    return b;
+  }
+}
+
+/** `familyLineParts` as UTF-8. */
+function familyLineBytes(shared: FamilyVerdict): readonly [Buffer, Buffer] {
+  const [before, after] = familyLineParts(shared);
+  return [Buffer.from(before), Buffer.from(after)];
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   linkingProcesses,
   type ReviewSummary,
 } from '../infer/review-tally';
+import { decimalText, ValueKind } from '../infer/atom-table';
 
 /**
  * An uncovered failing atom of a family whose atoms share one verdict, as
@@ -46,10 +47,33 @@ export class FamilyFailure {
   /** The first failure place. */
   file = '';
   line = 0;
-  /** The value as printed (`15`, `1-5`), or `''`. */
-  value = '';
+  /**
+   * The value as its table holds it (atom-table.ts): its kind, its numbers
+   * (a range's end, not its length, in `b`) and, for a type id or a text,
+   * the text (` (fs_t)`, the whole value); read as text by `value`.
+   */
+  kind = ValueKind.None;
+  a = 0;
+  b = 0;
+  text = '';
   /** Denied records. */
   count = 0;
+
+  /** The value as printed (`15`, `1-5`, `7 (fs_t)`), or `''`: `AtomTable.value` of the row. */
+  get value(): string {
+    switch (this.kind) {
+      case ValueKind.None:
+        return '';
+      case ValueKind.Decimal:
+        return decimalText(this.a);
+      case ValueKind.Range:
+        return `${decimalText(this.a)}-${decimalText(this.b)}`;
+      case ValueKind.TypeId:
+        return decimalText(this.a) + this.text;
+      default:
+        return this.text;
+    }
+  }
 }
 
 /**
@@ -104,7 +128,16 @@ function* judged(
       row.shared = shared;
       row.file = t.files[t.failFile.at(r)]!;
       row.line = t.failLine.at(r);
-      row.value = t.value(r);
+      const kind = t.kind.at(r) as ValueKind;
+      row.kind = kind;
+      row.a = t.a.at(r);
+      row.b = t.end(r);
+      row.text =
+        kind === ValueKind.TypeId
+          ? t.texts[row.b]!
+          : kind === ValueKind.Text
+            ? t.texts[row.a]!
+            : '';
       row.count = t.failures.at(r);
       counts.addUncovered(row.count);
       yield row;

@@ -23,7 +23,7 @@ import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
 import { checkResult, checkVerdict, uncoveredOf } from '../../review/check-result';
-import { checkRows, checkSummaryResult } from '../../review/check-stream';
+import { checkRows, checkSummaryResult, type FamilyFailure } from '../../review/check-stream';
 import { judgeSummary } from '../../review/trace-review';
 import type { EventGroup } from '../../review/trace-review';
 import { startFollow } from '../follow';
@@ -35,6 +35,8 @@ import {
   guardLine,
   uncoveredLine,
   uncoveredLines,
+  uncoveredRows,
+  UncoveredLineBytes,
   WAIVER_RULES,
   waiverLines,
 } from '../../render/check-output';
@@ -43,7 +45,7 @@ import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../revi
 import { refuseEmptyInputs } from '../learn-inputs';
 import { withWaive } from '../load-waivers';
 import { waiverForEvent } from '../../review/waivers';
-import { skipLines, writeLines } from '../write-lines';
+import { skipLines, writeLines, writeRows } from '../write-lines';
 import { emptyReviewSummary } from '../../infer/review-tally';
 
 export const checkCommand: CommandImpl = {
@@ -142,8 +144,16 @@ export const checkCommand: CommandImpl = {
     if (format === 'text') {
       // Streamed (src/review/check-stream.ts): each uncovered line written as it is judged, in
       // place order; no list of failures is held. --follow printed them as they arrived.
-      const lines = uncoveredLines(checkRows(input.model, scan.summary, checkInput));
-      verdict = follow ? skipLines(lines) : await writeLines(io.stdout, lines, red);
+      const judged = checkRows(input.model, scan.summary, checkInput);
+      if (follow) verdict = skipLines(uncoveredLines(judged));
+      else if (colour) verdict = await writeLines(io.stdout, uncoveredLines(judged), red);
+      else {
+        // A family's line written as bytes, no string made for it (src/render/check-output.ts).
+        const bytes = new UncoveredLineBytes();
+        verdict = await writeRows(io.stdout, uncoveredRows(judged), (row: FamilyFailure, batch) =>
+          bytes.write(row, batch),
+        );
+      }
       for (const v of checkInput.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     } else if (format === 'json') {
       const result = checkSummaryResult(input.model, scan.summary, checkInput);
