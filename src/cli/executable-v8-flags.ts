@@ -51,7 +51,7 @@ export const LARGE_HEAP_BYTES = 128 * 1024 * 1024;
  */
 export function applyExecutableV8Flags(everyMs = 50): void {
   for (const flag of EXECUTABLE_V8_FLAGS) setFlagsFromString(flag);
-  collector = exposedGc();
+  executable = true;
   smallHeap = true;
   const watch = setInterval(() => {
     if (getHeapStatistics().used_heap_size < LARGE_HEAP_BYTES) {
@@ -65,7 +65,9 @@ export function applyExecutableV8Flags(everyMs = 50): void {
   watch.unref();
 }
 
-/** V8's full collection, once the executable has asked for it (applyExecutableV8Flags). */
+/** Whether the executable set its flags (applyExecutableV8Flags): only then is there a full collection. */
+let executable = false;
+/** V8's full collection, made at its first use (fullCollection): start-up does not pay for it. */
 let collector: (() => void) | undefined;
 /** The executable keeps the young generation's growth at 1 (applyExecutableV8Flags, until the heap is large). */
 let smallHeap = false;
@@ -90,7 +92,9 @@ export function workerV8Flags(): string[] {
  * (docs/performance.md, "Two threads' peak, third try").
  */
 export function fullCollection(): void {
-  collector?.();
+  if (!executable) return;
+  collector ??= exposedGc();
+  collector();
 }
 
 /**
