@@ -160,4 +160,19 @@ describe('the executable V8 flags', () => {
     expect(grown[0]).toBeLessThanOrEqual(2 * MiB);
     expect(grown[1]).toBeGreaterThanOrEqual(8 * MiB);
   });
+
+  it("let it grow once the heap is large though a worker set the small heap's growth late", () => {
+    const grown = inNode<number>(`
+      flags.applyExecutableV8Flags(5);
+      (async () => {
+        const live = Array.from({ length: ${Math.ceil((LARGE_HEAP_BYTES * 1.2) / 48)} }, (_, i) => ({ i, j: i + 1 }));
+        await new Promise((r) => setTimeout(r, 50));
+        // A worker created while the heap was small sets its flags as its thread starts.
+        require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+        await new Promise((r) => setTimeout(r, 50));
+        const large = await ${CHURN};
+        console.log(JSON.stringify(large + live.length * 0)); // live kept to the end
+      })();`);
+    expect(grown).toBeGreaterThanOrEqual(8 * MiB);
+  });
 });

@@ -47,20 +47,17 @@ export const LARGE_HEAP_BYTES = 128 * 1024 * 1024;
  * synchronous stretch only delays the look). At each look, while the used heap is under
  * LARGE_HEAP_BYTES, it sets the young generation's growth of 1 again: creating an isolate
  * (a worker thread) sets it back to V8's 2, which V8 takes as its least (observed on Node
- * 20; docs/performance.md). Once the heap is large, it restores V8's growth and stops.
+ * 20; docs/performance.md). While the heap is large, it sets V8's growth: a worker created
+ * while the heap was small sets the growth of 1 when its thread starts (workerV8Flags),
+ * which may come after the heap has grown.
  */
 export function applyExecutableV8Flags(everyMs = 50): void {
   for (const flag of EXECUTABLE_V8_FLAGS) setFlagsFromString(flag);
   executable = true;
   smallHeap = true;
   const watch = setInterval(() => {
-    if (getHeapStatistics().used_heap_size < LARGE_HEAP_BYTES) {
-      setFlagsFromString(SMALL_HEAP_SEMI_SPACE_GROWTH);
-      return;
-    }
-    setFlagsFromString(V8_SEMI_SPACE_GROWTH);
-    smallHeap = false;
-    clearInterval(watch);
+    smallHeap = getHeapStatistics().used_heap_size < LARGE_HEAP_BYTES;
+    setFlagsFromString(smallHeap ? SMALL_HEAP_SEMI_SPACE_GROWTH : V8_SEMI_SPACE_GROWTH);
   }, everyMs);
   watch.unref();
 }
@@ -76,8 +73,8 @@ let smallHeap = false;
  * The flags a worker thread sets first thing (src/cli/parallel/worker-v8-flags.ts): a new
  * isolate sets the young generation's growth back to V8's for the whole process, and the
  * main thread, reading its own shard, turns its event loop (the watch above) only now and
- * then: both threads' young generations had doubled twice before the watch looked. Empty
- * in a program that imports secpol-learn, and once the heap is large.
+ * then, too late for both threads' young generations (docs/performance.md, "Two threads'
+ * peak, third try"). Empty in a program that imports secpol-learn, and while the heap is large.
  */
 export function workerV8Flags(): string[] {
   return smallHeap ? [SMALL_HEAP_SEMI_SPACE_GROWTH] : [];

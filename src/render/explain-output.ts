@@ -102,11 +102,11 @@ export function explainFailureText(f: ExplainedFailure): string {
 }
 
 /**
- * The consulted lines of a shared (frozen) list, with the type they were made
- * for (the only other field they read): src/review/explain.ts shares and
- * freezes a family's list. Weak: held as long as the list is.
+ * The consulted lines of a shared (frozen) list, made from the list alone:
+ * src/review/explain.ts shares and freezes a family's list. Weak: held as
+ * long as the list is.
  */
-const consultedTexts = new WeakMap<readonly PlacedRule[], { type: string; text: string }>();
+const consultedTexts = new WeakMap<readonly PlacedRule[], string>();
 
 /** `f`'s consulted lines, each after a newline. */
 function consultedText(f: ExplainedFailure): string {
@@ -115,12 +115,12 @@ function consultedText(f: ExplainedFailure): string {
   else {
     const shared = Object.isFrozen(f.consulted);
     const made = shared ? consultedTexts.get(f.consulted) : undefined;
-    if (made !== undefined && made.type === f.type) text = made.text;
+    if (made !== undefined) text = made;
     else {
       text = '';
       for (const c of f.consulted)
         text += `\n  consulted: ${c.file}:${c.line}:${c.column} ${c.summary}`;
-      if (shared) consultedTexts.set(f.consulted, { type: f.type, text });
+      if (shared) consultedTexts.set(f.consulted, text);
     }
   }
   if (f.moreConsulted)

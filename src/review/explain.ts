@@ -66,7 +66,11 @@ export interface ExplainedFailure {
   access: string;
   reason: string;
   why: string;
-  /** The rule that would allow it; absent when none can (untyped process, conflict, unsafe field, already allowed). */
+  /**
+   * The rule that would allow it; absent when none can (untyped process, conflict, unsafe
+   * field, already allowed). A rule naming no value is made once per run and shared by
+   * the failures it allows, frozen (rule-for.ts, ruleMemo): copy it to change it.
+   */
   rule?: Statement;
   /** The rules the evaluator looked at (for `allowed-now`: the rules that allow it now). */
   consulted: PlacedRule[];
