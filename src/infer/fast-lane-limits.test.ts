@@ -393,7 +393,11 @@ describe('the lane keeps within the parser’s line limit (MAX_LINE_BYTES)', () 
 describe('the cost of a record taken', () => {
   test('take makes no closure (V8 would allocate its context on every call, whatever the path)', () => {
     // Compiled JavaScript: an arrow or a function expression in take is a closure over its scope.
-    const source = FastLane.prototype.take.toString();
+    // Comments left out: their words are not code.
+    const source = FastLane.prototype.take
+      .toString()
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
     expect(source).not.toMatch(/=>|\bfunction\b/);
   });
 });

@@ -84,8 +84,10 @@ describe('SummaryBytes', () => {
       16,
     );
     expect(bytes.toString()).toBe(`${'x'.repeat(10)}${'é'.repeat(50)}123`);
-    // The long piece's chunk is made to hold it (3 bytes a unit at most), the number fits after it.
-    expect(chunks).toEqual([10, 103]);
+    // The long piece's chunk is made to hold it (3 bytes a unit at most) and holds it alone:
+    // what follows starts a chunk of the usual size (else one long line made every later
+    // chunk as large).
+    expect(chunks).toEqual([10, 100, 3]);
   });
 
   it('refuses to make ASCII bytes of other text', () => {

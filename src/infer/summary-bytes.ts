@@ -98,9 +98,13 @@ export class SummaryBytes {
     }
   }
 
-  /** Room for `n` more bytes in the chunk being filled: else it is full, and a new one begins. */
+  /**
+   * Room for `n` more bytes in the chunk being filled: else it is full, and a new one begins.
+   * A chunk holds at most `chunkBytes`, or one longer piece alone (in a buffer of its size).
+   */
   private room(n: number): void {
-    if (this.used + n <= this.buffer.length) return;
+    const end = this.used + n;
+    if (end <= this.chunkBytes && end <= this.buffer.length) return;
     if (this.used > 0) this.filled.push(this.buffer.subarray(0, this.used));
     this.buffer = this.allocate(Math.max(this.chunkBytes, n));
     this.used = 0;

@@ -210,7 +210,11 @@ const COMMA = asciiBytes(',');
 const PLACE_END = asciiBytes('}');
 const ROW_END = asciiBytes(']}\n');
 
-/** The lines of a summary, in the format's one order. */
+/**
+ * The lines of a summary, in the format's one order: the format as text, what
+ * `summaryChunks` writes as bytes (the tests hold them equal; the CLI writes
+ * the chunks).
+ */
 export function* summaryLines(summary: Summary): Generator<string> {
   yield* headLines(summary);
   const atoms = new ReviewAtomWriter();
@@ -219,10 +223,11 @@ export function* summaryLines(summary: Summary): Generator<string> {
 }
 
 /**
- * The bytes of `summaryLines(summary).join('')` as UTF-8, in chunks of about
- * CHUNK_BYTES (each the caller's once given): the review atoms of a tally's
- * table (most of a large summary) written from its columns as bytes
- * (ReviewAtomWriter.writeRow), with no string and no atom object per row.
+ * The bytes of `summaryLines(summary).join('')` as UTF-8, in chunks of at
+ * most CHUNK_BYTES or of one longer piece of a line alone (each the caller's
+ * once given): the review atoms of a tally's table (most of a large summary)
+ * written from its columns as bytes (ReviewAtomWriter.writeRow), with no
+ * string and no atom object per row.
  */
 export function* summaryChunks(
   summary: Summary,

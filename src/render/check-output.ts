@@ -113,7 +113,8 @@ const TIMES_CLOSE = Buffer.from(' records)');
  */
 export class UncoveredLineBytes {
   private readonly parts: (readonly [Buffer, Buffer] | undefined)[] = [];
-  private readonly texts = new Map<string, Buffer>();
+  private text = '';
+  private textBytesOf = Buffer.alloc(0);
   private file = '';
   private fileBytes = Buffer.alloc(0);
 
@@ -148,11 +149,16 @@ export class UncoveredLineBytes {
     }
   }
 
-  /** A value text's bytes (type-id suffixes, texts: few, shared by many rows). */
+  /**
+   * A value text's bytes (a type-id suffix, a text), the last one kept: rows of one value
+   * often come together, and a trace decides how many values there are (none held for the run).
+   */
   private textBytes(text: string): Buffer {
-    let b = this.texts.get(text);
-    if (b === undefined) this.texts.set(text, (b = Buffer.from(text)));
-    return b;
+    if (text !== this.text) {
+      this.text = text;
+      this.textBytesOf = Buffer.from(text);
+    }
+    return this.textBytesOf;
   }
 }
 

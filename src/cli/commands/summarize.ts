@@ -16,15 +16,12 @@ import { traceFilterOptions } from '../read-traces';
 import { summaryChunks } from '../../infer/summary-codec';
 import { CHUNK_BYTES } from '../../infer/summary-bytes';
 import type { CliIo } from '../io';
+import { drained, gone } from '../drained';
 
 /** Writes bytes, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
 async function write(io: CliIo, bytes: Buffer): Promise<void> {
   const out = io.stdout;
-  if (!out.write(bytes) && !out.destroyed)
-    await new Promise((res) => {
-      out.once('drain', res);
-      out.once('close', res);
-    });
+  if (!gone(out) && !out.write(bytes) && !gone(out)) await drained(out);
 }
 
 /**
@@ -81,9 +78,11 @@ export const summarizeCommand: CommandImpl = {
       for (const chunk of summaryChunks(summary)) await write(io, chunk);
       return ExitCode.OK;
     }
-    // Two buffers in turn: one filled while the other is written. Chunks made anew are freed
-    // by a collection only (they are outside the heap), which writing bytes seldom calls for:
-    // the written ones piled up (docs/performance.md, "summarize's per-record cost").
+    // One buffer of CHUNK_BYTES filled again once its write is called back (the generator
+    // resumes only then). Chunks made anew are freed by a collection only (they are outside
+    // the heap), which writing bytes seldom calls for: the written ones piled up
+    // (docs/performance.md, "summarize's per-record cost"). A larger chunk (one long line)
+    // is not kept.
     let spare: Buffer | undefined;
     const allocate = (n: number): Buffer => {
       const b = n <= CHUNK_BYTES ? spare : undefined;
@@ -91,8 +90,9 @@ export const summarizeCommand: CommandImpl = {
       return b ?? Buffer.allocUnsafe(Math.max(n, CHUNK_BYTES));
     };
     for (const chunk of summaryChunks(summary, allocate)) {
-      if ((await writeOut(io.stdout, chunk)) && chunk.byteOffset === 0)
-        spare = Buffer.from(chunk.buffer, 0, chunk.buffer.byteLength);
+      const whole = chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES;
+      if ((await writeOut(io.stdout, chunk)) && whole)
+        spare = Buffer.from(chunk.buffer, 0, CHUNK_BYTES);
     }
     return ExitCode.OK;
   },
