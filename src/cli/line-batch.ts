@@ -6,6 +6,8 @@
  * as the largest batch so far (capacity only grows), so one batch per chunk
  * read allocates once.
  */
+import { decimalDigits } from '../infer/summary-bytes';
+
 export class LineBatch {
   private buffer: Buffer;
   private used = 0;
@@ -44,9 +46,7 @@ export class LineBatch {
   decimal(n: number): void {
     if (this.used + 16 > this.buffer.length) this.grow(16);
     const b = this.buffer;
-    let digits = 1;
-    for (let p = 10; p <= n && digits < 16; p *= 10) digits++;
-    let at = this.used + digits;
+    let at = this.used + decimalDigits(n);
     this.used = at;
     // Exact: every quotient of an integer below 2^53 by 10, floored, is one.
     do {

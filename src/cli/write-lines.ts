@@ -54,9 +54,16 @@ export async function writeRows<T, R>(
   return next.value;
 }
 
-/** Hands `batch`'s bytes to `out`, waiting for 'drain' when it asks to (see `writeLines`). */
-async function flushed(out: Writable, batch: LineBatch): Promise<void> {
-  const bytes = batch.take();
+/** Hands `batch`'s bytes to `out` (writeBytes). */
+function flushed(out: Writable, batch: LineBatch): Promise<void> {
+  return writeBytes(out, batch.take());
+}
+
+/**
+ * Writes `bytes` to `out`, waiting for 'drain' when it asks to; a reader gone
+ * away (`| head`: the stream destroyed or failed) ends it, nothing written.
+ */
+export async function writeBytes(out: Writable, bytes: Uint8Array): Promise<void> {
   if (!gone(out) && !out.write(bytes) && !gone(out)) await drained(out);
 }
 

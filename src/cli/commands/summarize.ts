@@ -15,14 +15,7 @@ import { readLearningInputs } from '../learn-inputs';
 import { traceFilterOptions } from '../read-traces';
 import { summaryChunks } from '../../infer/summary-codec';
 import { CHUNK_BYTES } from '../../infer/summary-bytes';
-import type { CliIo } from '../io';
-import { drained, gone } from '../drained';
-
-/** Writes bytes, waiting for the reader when it is behind; a reader gone away (`| head`) ends it. */
-async function write(io: CliIo, bytes: Buffer): Promise<void> {
-  const out = io.stdout;
-  if (!gone(out) && !out.write(bytes) && !gone(out)) await drained(out);
-}
+import { writeBytes } from '../write-lines';
 
 /**
  * Whether `out` writes to a file descriptor (`process.stdout`: a file, a
@@ -75,7 +68,7 @@ export const summarizeCommand: CommandImpl = {
     );
     // The bytes as they are made, a chunk at a time (never the whole summary at once).
     if (!onDescriptor(io.stdout)) {
-      for (const chunk of summaryChunks(summary)) await write(io, chunk);
+      for (const chunk of summaryChunks(summary)) await writeBytes(io.stdout, chunk);
       return ExitCode.OK;
     }
     // One buffer of CHUNK_BYTES filled again once its write is called back (the generator
