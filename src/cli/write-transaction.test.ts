@@ -16,6 +16,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../test-utils/run-cli';
 import { digestOf, encodePolicyText, toCrlf, usesCrlf } from './policy-bytes';
-import { writeTransaction } from './write-transaction';
+import { lockHeldMessage, writeTransaction } from './write-transaction';
 import { readPolicyFile } from './policy-file-io';
 
 const seed = path.join(__dirname, '..', '..', 'samples', 'seed-walkthrough');
@@ -220,6 +221,41 @@ describe('--write refuses what another writer holds or changed', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'policy.secpol.lock was left by process 2147483646, which is no longer running: remove it and run again',
+    );
+  });
+
+  it('does not call a lock left when its holder finished between the read and the probe', () => {
+    const dir = workdir();
+    const lock = path.join(dir, 'policy.secpol.lock');
+    const holderEnds = (then: () => void) => (pid: number) => {
+      expect(pid).toBe(2147483646);
+      then();
+      return false;
+    };
+    writeFileSync(lock, '2147483646\n');
+    expect(
+      lockHeldMessage(
+        lock,
+        holderEnds(() => rmSync(lock)),
+      ),
+    ).toBe(
+      `was being written by process 2147483646, which has just finished (${lock} is gone); nothing written, run again`,
+    );
+    writeFileSync(lock, '2147483646\n');
+    expect(
+      lockHeldMessage(
+        lock,
+        holderEnds(() => writeFileSync(lock, '77\n')),
+      ),
+    ).toBe(`is being written by another process (${lock} exists); nothing written`);
+    writeFileSync(lock, '2147483646\n');
+    expect(
+      lockHeldMessage(
+        lock,
+        holderEnds(() => undefined),
+      ),
+    ).toBe(
+      `${lock} was left by process 2147483646, which is no longer running: remove it and run again; nothing written`,
     );
   });
 

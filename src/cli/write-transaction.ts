@@ -24,7 +24,14 @@
  * Every failure is an InputError/FileError in words (exit 2).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs, readFileSync, unlinkSync, type Stats } from 'node:fs';
+import {
+  constants,
+  existsSync,
+  promises as fs,
+  readFileSync,
+  unlinkSync,
+  type Stats,
+} from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError, FileError } from '../errors';
@@ -226,24 +233,47 @@ async function lock(t: Target): Promise<string> {
   return file;
 }
 
-function lockHeldMessage(file: string): string {
+/**
+ * The refusal for a lock this run could not create, naming its holder. `running` answers whether a pid
+ * is alive (injectable so a test can end the holder between the read and the probe).
+ */
+export function lockHeldMessage(
+  file: string,
+  running: (pid: number) => boolean = isRunning,
+): string {
+  const pid = lockHolder(file);
+  if (pid === undefined)
+    return `is being written by another process (${file} exists); nothing written`;
+  if (running(pid))
+    return `is being written by process ${pid} (${file}); nothing written, run again when it is done`;
+  // The holder may have finished, removing its lock, between the read and the probe: only a lock that
+  // still names it was left behind.
+  const now = lockHolder(file);
+  if (now === pid)
+    return `${file} was left by process ${pid}, which is no longer running: remove it and run again; nothing written`;
+  if (now === undefined && !existsSync(file))
+    return `was being written by process ${pid}, which has just finished (${file} is gone); nothing written, run again`;
+  return `is being written by another process (${file} exists); nothing written`;
+}
+
+/** The pid a lock file holds; undefined when it is gone, unreadable or holds no pid. */
+function lockHolder(file: string): number | undefined {
   let pid = NaN;
   try {
     pid = Number.parseInt(readFileSync(file, 'latin1'), 10);
   } catch {
     // Unreadable or gone: named without a holder.
   }
-  if (!Number.isInteger(pid) || pid <= 0)
-    return `is being written by another process (${file} exists); nothing written`;
-  let running = true;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (error) {
-    running = (error as NodeJS.ErrnoException).code === 'EPERM';
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return running
-    ? `is being written by process ${pid} (${file}); nothing written, run again when it is done`
-    : `${file} was left by process ${pid}, which is no longer running: remove it and run again; nothing written`;
 }
 
 /** Reads the file again under the lock and encodes the new text; false when its bytes would not change. */
