@@ -54,4 +54,36 @@ describe('FirstByPlace', () => {
       ),
     );
   });
+
+  test('`dropped` counts what `add` would drop, and only that: the same list and count', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 1, max: 30 })), {
+          maxLength: 60,
+        }),
+        fc.integer({ min: 0, max: 10 }),
+        (places, max) => {
+          const all = places.map(([file, line], i) => at(file, line, `#${i}`));
+          const added = new FirstByPlace(max);
+          const asked = new FirstByPlace(max);
+          for (const d of all) {
+            added.add(d);
+            if (!asked.dropped(d.file, d.line)) asked.add(d);
+          }
+          expect(asked.sorted()).toEqual(added.sorted());
+          expect(asked.count).toBe(added.count);
+        },
+      ),
+    );
+  });
+
+  test('`dropped` is false while the list has room, and for an earlier place once full', () => {
+    const list = new FirstByPlace(2);
+    expect(list.dropped('a', 5)).toBe(false);
+    list.add(at('a', 5));
+    list.add(at('a', 7));
+    expect(list.dropped('a', 7)).toBe(true);
+    expect(list.dropped('a', 6)).toBe(false);
+    expect(list.count).toBe(3);
+  });
 });

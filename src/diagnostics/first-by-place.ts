@@ -43,6 +43,24 @@ export class FirstByPlace {
     this.lastAt = lastByPlace(list);
   }
 
+  /**
+   * Counts a diagnostic at `file:line` without it when `add` would not keep
+   * it (true), so the caller need not make it (a trace's every record of
+   * unknown form is noted: nearly all are dropped); false when `add` would.
+   */
+  dropped(file: string, line: number): boolean {
+    const list = this.list;
+    if (list.length < this.max) return false;
+    if (this.max > 0) {
+      if (this.lastAt < 0) this.lastAt = lastByPlace(list);
+      const last = list[this.lastAt]!;
+      // byPlace(at, last) < 0: kept.
+      if (file !== last.file ? file < last.file : line < last.line) return false;
+    }
+    this.count++;
+    return true;
+  }
+
   /** The kept diagnostics, sorted by place (arrival order within a line). */
   sorted(): Diagnostic[] {
     return [...this.list].sort(byPlace);

@@ -41,7 +41,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { looksTruncated, type LaneMatch, type RecordLane } from '../trace/push-parser';
-import type { TraceEvent, TracePosition } from '../trace/event';
+import type { TraceEvent } from '../trace/event';
 import {
   ABILITY_NAME_CHARS,
   AS_NON_ROOT,
@@ -281,7 +281,7 @@ export class FastLane implements RecordLane {
    */
   constructor(
     private readonly accumulator: RequirementAccumulator,
-    private readonly noteUnknown?: (position: TracePosition) => void,
+    private readonly noteUnknown?: (file: string, line: number) => void,
     /** Count records into this review tally instead of learning requirements. */
     private readonly review?: ReviewTally,
   ) {}
@@ -486,7 +486,7 @@ export class FastLane implements RecordLane {
     if (s.outcome === Outcome.Unknown) {
       if (this.review !== undefined) this.review.countUnknown();
       else this.accumulator.countUnknown();
-      this.noteUnknown!({ file: this.file, line: this.line });
+      this.noteUnknown!(this.file, this.line);
       this.unknownTaken++;
       return;
     }

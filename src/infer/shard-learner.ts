@@ -67,6 +67,11 @@ export interface LearnerMode {
   places?: boolean;
   /** Review only: told each record of a known form and its atom, as it is counted (`check --follow`). */
   onReviewed?: (e: ProcessEvent, atom: ReviewAtom) => void;
+  /**
+   * False: records of unknown form are counted and not noted (`summarize`'s tally, whose
+   * reading's lines not understood are the requirement learner's: src/infer/summary-learner.ts).
+   */
+  notes?: boolean;
 }
 
 /** The warning for a record of unknown form in review: counted and named, never judged. */
@@ -90,6 +95,8 @@ export class ShardLearner {
   private readonly onReviewed: LearnerMode['onReviewed'];
   /** Lines not understood (and records of unknown form): the first by place, and a count. */
   private readonly notUnderstood: FirstByPlace;
+  /** Notes a record of unknown form at `file:line` (learned from or counted, never judged). */
+  private readonly noteUnknown: (file: string, line: number) => void;
   /** One lane for every piece: its skeletons stand for this accumulator's requirements (or tally). */
   readonly lane: FastLane;
 
@@ -108,14 +115,15 @@ export class ShardLearner {
     this.tally = mode.review ? new ReviewTally(mode.places !== false) : undefined;
     this.onReviewed = mode.onReviewed;
     // A record of unknown form the lane takes is noted as `learn` notes it (review: only once
-    // the tally keeps no more of them whole).
-    this.lane = this.tally
-      ? new FastLane(
-          this.accumulator,
-          (at) => notUnderstood.add(unjudgedRecordNote(at)),
-          this.tally,
-        )
-      : new FastLane(this.accumulator, (at) => notUnderstood.add(unknownRecordNote(at)));
+    // the tally keeps no more of them whole); made only when the list keeps it.
+    const noteOf = this.tally ? unjudgedRecordNote : unknownRecordNote;
+    this.noteUnknown =
+      mode.notes === false
+        ? () => undefined
+        : (file, line) => {
+            if (!notUnderstood.dropped(file, line)) notUnderstood.add(noteOf({ file, line }));
+          };
+    this.lane = new FastLane(this.accumulator, this.noteUnknown, this.tally);
   }
 
   /** The fast lane, unless every record must reach `onReviewed` as an event. */
@@ -168,7 +176,7 @@ export class ShardLearner {
     if (tally) {
       // An altered record's line was reported by the parser (event.ts AlteredMark): not twice.
       if (e.kind === 'unknown') {
-        if (!e.altered) this.note(unjudgedRecordNote(e.position));
+        if (!e.altered) this.noteUnknown(e.position.file, e.position.line);
       } else this.eventCount++;
       const atom = tally.add(e);
       if (atom && this.onReviewed && e.kind !== 'unknown') this.onReviewed(e, atom);
@@ -178,7 +186,7 @@ export class ShardLearner {
     // learned from, no second note.
     if (e.altered) return;
     if (e.kind !== 'unknown') this.eventCount++;
-    else this.note(unknownRecordNote(e.position));
+    else this.noteUnknown(e.position.file, e.position.line);
     this.accumulator.add(e);
   };
 

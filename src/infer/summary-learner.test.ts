@@ -12,6 +12,7 @@ import { EVERYTHING, feedAsRead } from '../test-utils/learn-both-ways';
 import { ShardLearner, type ShardResult } from './shard-learner';
 import { SummaryLearner } from './summary-learner';
 import { SkeletonTable } from './skeleton-table';
+import { FirstByPlace } from '../diagnostics/first-by-place';
 import { summaryLines } from './summary-codec';
 import type { TraceFilter } from './trace-filter';
 
@@ -133,5 +134,33 @@ describe('SummaryLearner', () => {
     // met (most of them in the first copy).
     expect(counts[1]).toBeGreaterThan(30_000);
     expect(counts[0]).toBeLessThan(counts[1]! / 4);
+  });
+
+  it('notes records of unknown form once: the learner’s notes, not the tally’s too', () => {
+    // Past the tally's MAX_UNKNOWN: its lane takes records of unknown form too, and counts them.
+    const noted = new Set<unknown>();
+    const real = { add: FirstByPlace.prototype.add, dropped: FirstByPlace.prototype.dropped };
+    FirstByPlace.prototype.add = function (this: FirstByPlace, d) {
+      noted.add(this);
+      return real.add.call(this, d);
+    };
+    FirstByPlace.prototype.dropped = function (this: FirstByPlace, file, line) {
+      noted.add(this);
+      return real.dropped.call(this, file, line);
+    };
+    let result: ShardResult;
+    try {
+      result = fed(
+        new SummaryLearner(EVERYTHING, 50) as unknown as Learner,
+        Buffer.from(oddLines(400)),
+        1,
+        4096,
+      );
+    } finally {
+      Object.assign(FirstByPlace.prototype, real);
+    }
+    expect(noted.size).toBe(1);
+    expect(result.review!.unknownCount).toBe(1600);
+    expect(result.notUnderstoodCount).toBeGreaterThan(1600);
   });
 });

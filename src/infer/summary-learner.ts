@@ -26,7 +26,8 @@ export class SummaryLearner {
   constructor(filter: TraceFilter, maxListed: number) {
     this.monitor = monitorFilter(filter);
     this.learner = new ShardLearner(filter, maxListed);
-    this.tally = new ShardLearner(filter, maxListed, { review: true });
+    // The tally's records of unknown form are the learner's notes too: the summary lists those.
+    this.tally = new ShardLearner(filter, maxListed, { review: true, notes: false });
     this.lanes = new TwoLanes(this.learner.lane, this.tally.lane);
   }
 

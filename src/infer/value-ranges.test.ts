@@ -59,6 +59,34 @@ describe('ability value ranges while streaming', () => {
     expect([...r.requirements.byKey.values()][0]!.ranges).toEqual([['10', '30']]);
   });
 
+  it('adds values in place, with no array made per value (splice makes one on every call)', () => {
+    const set = new ValueSet();
+    const real = Array.prototype.splice;
+    let splices = 0;
+    Array.prototype.splice = function (this: unknown[], ...args: [number, number]) {
+      splices++;
+      return real.apply(this, args);
+    } as typeof real;
+    try {
+      // Inserted before, between and after; joining one, two and three intervals.
+      for (const [s, e] of [
+        [10, 10],
+        [30, 30],
+        [20, 20],
+        [5, 5],
+        [40, 40],
+        [29, 31],
+        [9, 21],
+        [1, 50],
+      ] as const)
+        set.add(s, e);
+    } finally {
+      Array.prototype.splice = real;
+    }
+    expect(splices).toBe(0);
+    expect(set.ranges()).toEqual([['1', '50']]);
+  });
+
   it('keeps adjacent values apart and drops intervals once whole', () => {
     const set = new ValueSet();
     set.add(14, 14);

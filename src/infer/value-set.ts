@@ -22,6 +22,20 @@ export function toBound(decimal: string): Bound {
   return decimal.length <= MAX_EXACT_DIGITS ? Number(decimal) : BigInt(decimal);
 }
 
+/** `list[i, k)` replaced by `b` alone (`k` ≥ `i`; `i` = `k`: inserted at `i`), as `splice(i, k - i, b)`. */
+function replaceRun(list: Bound[], i: number, k: number, b: Bound): void {
+  const n = list.length;
+  if (k === i) {
+    list.push(b);
+    for (let j = n; j > i; j--) list[j] = list[j - 1]!;
+  } else {
+    const gone = k - i - 1;
+    if (gone > 0) for (let j = k; j < n; j++) list[j - gone] = list[j]!;
+    list.length = n - gone;
+  }
+  list[i] = b;
+}
+
 /** Values seen: whole, or sorted disjoint intervals. */
 export class ValueSet {
   whole = false;
@@ -69,8 +83,10 @@ export class ValueSet {
       if (ends[k]! > e) e = ends[k]!;
       k++;
     }
-    starts.splice(i, k - i, s);
-    ends.splice(i, k - i, e);
+    // In place: `splice` makes an array of what it removes on every call (most calls remove
+    // nothing), garbage per value a long trace adds.
+    replaceRun(starts, i, k, s);
+    replaceRun(ends, i, k, e);
   }
 
   /** The intervals as canonical decimal strings (empty when whole). */

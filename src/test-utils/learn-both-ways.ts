@@ -34,7 +34,9 @@ export function learn(
   const accumulator = new RequirementAccumulator();
   const diagnostics: Diagnostic[] = [];
   // As the learners do: a record of unknown form is noted with the lines not understood.
-  const lane = new FastLane(accumulator, (at) => diagnostics.push(unknownRecordNote(at)));
+  const lane = new FastLane(accumulator, (file, line) =>
+    diagnostics.push(unknownRecordNote({ file, line })),
+  );
   const monitor = monitorFilter(filter);
   const summaries: TraceSummary[] = [];
   let eventCount = 0;

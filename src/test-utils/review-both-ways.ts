@@ -38,7 +38,7 @@ export function review(
   // As the review learner does (src/infer/shard-learner.ts): a record of unknown form is noted.
   const lane = new FastLane(
     new RequirementAccumulator(),
-    (at) => diagnostics.push(unjudgedRecordNote(at)),
+    (file, line) => diagnostics.push(unjudgedRecordNote({ file, line })),
     tally,
   );
   const monitor = monitorFilter(filter);
