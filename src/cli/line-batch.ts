@@ -35,6 +35,17 @@ export class LineBatch {
     this.buffer[this.used++] = 10;
   }
 
+  /**
+   * Appends `text` encoded as UTF-8, no newline (a line's piece: `endLine` ends the line). A
+   * piece is encoded alone: the same bytes as the line's encoding when it meets the next piece
+   * at an ASCII character (a surrogate pair is never split between two pieces).
+   */
+  text(text: string): void {
+    const room = text.length * 3;
+    if (this.used + room > this.buffer.length) this.grow(room);
+    this.used += this.buffer.write(text, this.used, 'utf8');
+  }
+
   /** Appends `bytes` (a line's piece: `endLine` ends the line). */
   bytes(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.buffer.length) this.grow(bytes.length);

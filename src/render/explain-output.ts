@@ -14,6 +14,7 @@ import {
   type PlacedRule,
 } from '../review/explain';
 import { escapeJsonControls } from '../diagnostics/safe-text';
+import type { ByteSink } from './check-output';
 
 /** Plain-text explanation: a heading per reason, then per failure its why, rule, consulted rules and hint. */
 export function explainText(x: Explanation): string {
@@ -36,12 +37,26 @@ export function explainText(x: Explanation): string {
 export function* explainTextLines(
   steps: Generator<ExplainStep, number, undefined>,
 ): Generator<string, number, undefined> {
+  const rows = explainTextRows(steps);
+  let next = rows.next();
+  for (; !next.done; next = rows.next())
+    yield typeof next.value === 'string' ? next.value : explainFailureText(next.value);
+  return next.value;
+}
+
+/**
+ * `explainTextLines` with each failure handed on as it is, for
+ * `ExplainFailureBytes` to write (`writeRows`, src/cli/write-lines.ts): its
+ * lines are `explainFailureText`'s; every other line as its text.
+ */
+export function* explainTextRows(
+  steps: Generator<ExplainStep, number, undefined>,
+): Generator<string | ExplainedFailure, number, undefined> {
   let sections = 0;
   let step = steps.next();
   for (; !step.done; step = steps.next()) {
     const x = step.value;
-    // A failure's lines as one piece: one encoding into the batch per failure, not per line.
-    if (x.kind === 'failure') yield explainFailureText(x.failure);
+    if (x.kind === 'failure') yield x.failure;
     else {
       // A blank line between sections.
       if (sections++ > 0) yield '';
@@ -126,6 +141,111 @@ function consultedText(f: ExplainedFailure): string {
   if (f.moreConsulted)
     text += `\n  consulted: ${f.moreConsulted} more rule(s) of ${f.type}, not listed`;
   return text;
+}
+
+/** Where `ExplainFailureBytes` writes: `ByteSink`'s bytes and numbers, and strings encoded as UTF-8. */
+export interface TextSink extends ByteSink {
+  text(text: string): void;
+}
+
+const COLON = Buffer.from(':');
+const COLON_SPACE = Buffer.from(': ');
+const TYPE_CLOSE = Buffer.from(') ');
+const OPEN = Buffer.from(' (');
+const TIMES_CLOSE = Buffer.from(' records)');
+const WHY = Buffer.from('\n  why: ');
+const HINT = Buffer.from('\n  hint: ');
+const RULE = Buffer.from('\n  rule that would allow it: ');
+
+/** How many names `HeldBytes` keeps the bytes of; past them a name is encoded per use. */
+const MAX_HELD_NAMES = 1024;
+
+/**
+ * Names (processes, types) written as UTF-8, the bytes of the first MAX_HELD_NAMES met made
+ * once: a trace decides how many there are.
+ */
+class HeldBytes {
+  private readonly held = new Map<string, Buffer>();
+
+  write(name: string, sink: TextSink): void {
+    let bytes = this.held.get(name);
+    if (bytes === undefined && this.held.size < MAX_HELD_NAMES)
+      this.held.set(name, (bytes = Buffer.from(name)));
+    if (bytes === undefined) sink.text(name);
+    else sink.bytes(bytes);
+  }
+}
+
+/**
+ * A failure's text (`explainFailureText`, without its last newline) written
+ * as UTF-8 into a sink, with no string made for the whole: the pieces a
+ * family or a run shares (the file name, the why of a shared verdict, the
+ * line of a shared rule, the consulted lines of a shared list) encoded once,
+ * the numbers written as digits, the rest encoded piece by piece. The same
+ * bytes as the text's UTF-8: every piece meets the next at an ASCII
+ * character (a line's start or a literal), so no surrogate pair is split.
+ */
+export class ExplainFailureBytes {
+  private file = '';
+  private fileBytes = Buffer.alloc(0);
+  private why = '';
+  private whyBytes: Buffer | undefined = undefined;
+  /** Process and type names: a run has few. */
+  private readonly names = new HeldBytes();
+  /** The bytes of a shared rule's line and of a shared consulted list's lines (`ruleTexts`, `consultedText`). */
+  private readonly shared = new WeakMap<object, Buffer>();
+
+  write(f: ExplainedFailure, sink: TextSink): void {
+    if (f.file !== this.file) {
+      this.file = f.file;
+      this.fileBytes = Buffer.from(f.file);
+    }
+    sink.bytes(this.fileBytes);
+    sink.bytes(COLON);
+    sink.decimal(f.line);
+    sink.bytes(COLON_SPACE);
+    this.names.write(f.process, sink);
+    sink.bytes(OPEN);
+    this.names.write(f.type, sink);
+    sink.bytes(TYPE_CLOSE);
+    sink.text(f.access);
+    if (f.count > 1) {
+      sink.bytes(OPEN);
+      sink.decimal(f.count);
+      sink.bytes(TIMES_CLOSE);
+    }
+    sink.bytes(WHY);
+    // Failures of one verdict often come in runs: a why met twice running is encoded once for
+    // the rest of its run (a why met once, a verdict's per atom, is encoded as it comes).
+    if (f.why !== this.why) {
+      this.why = f.why;
+      this.whyBytes = undefined;
+      sink.text(f.why);
+    } else sink.bytes((this.whyBytes ??= Buffer.from(f.why)));
+    if (f.rule) {
+      if (Object.isFrozen(f.rule)) sink.bytes(this.sharedBytes(f.rule, ruleText));
+      else {
+        sink.bytes(RULE);
+        sink.text(printRuleLine(f.rule));
+      }
+    }
+    if (f.reason !== 'allowed-now') {
+      if (f.consulted.length > 0 && !f.moreConsulted && Object.isFrozen(f.consulted))
+        sink.bytes(this.sharedBytes(f.consulted, () => consultedText(f)));
+      else sink.text(consultedText(f));
+    }
+    if (f.hint) {
+      sink.bytes(HINT);
+      sink.text(f.hint);
+    }
+  }
+
+  /** `text()`'s bytes for shared (frozen) `key`, made once. */
+  private sharedBytes<K extends object>(key: K, text: (key: K) => string): Buffer {
+    let bytes = this.shared.get(key);
+    if (bytes === undefined) this.shared.set(key, (bytes = Buffer.from(text(key))));
+    return bytes;
+  }
 }
 
 /** The JSON document of `explain --format json`. */

@@ -1,7 +1,8 @@
 /**
- * `explain`'s JSON and markdown from the streamed explanation
- * (`explainJsonLines`, `explainMarkdownSteps` over `explainSteps`) are the
- * bytes of the documents built whole (`explainJson`, `explainMarkdown` over
+ * `explain`'s JSON, markdown and text from the streamed explanation
+ * (`explainJsonLines`, `explainMarkdownSteps`, `explainTextRows` written as
+ * bytes, over `explainSteps`) are the bytes of the documents built whole
+ * (`explainJson`, `explainMarkdown`, `explainText` over
  * `explainFailures(judgeSummary(...))`): generated traces, one with no
  * failure, and hostile text (controls and U+2028, which the parser reads as
  * `?`; pipes, backticks, brackets, `<`) in two sections.
@@ -15,7 +16,17 @@ import { parseTraceText } from '../trace/push-parser';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { explainFailures, explainSteps } from '../review/explain';
 import { judgeSummary } from '../review/trace-review';
-import { explainJson, explainJsonLines, type ExplainHead } from './explain-output';
+import { Writable } from 'node:stream';
+import {
+  ExplainFailureBytes,
+  explainJson,
+  explainJsonLines,
+  explainText,
+  explainTextRows,
+  type ExplainHead,
+} from './explain-output';
+import { writeRows } from '../cli/write-lines';
+import type { ExplainedFailure } from '../review/explain';
 import { explainMarkdown, explainMarkdownSteps } from './explain-markdown';
 
 const POLICY = [
@@ -68,7 +79,7 @@ describe('explain streamed as built whole', () => {
       async (): Promise<TraceEvent[]> => parseTraceText(HOSTILE, 'h.log').events,
       POLICY,
     ],
-  ])('JSON and markdown (%s)', async (_name, events, policy) => {
+  ])('JSON, markdown and text (%s)', async (_name, events, policy) => {
     const model = buildModel(parsePolicies([{ file: 'p.secpol', text: policy }]).policy);
     const summary = tallyEvents(await events());
     const files = { traceFiles: ['z.log', 'a.log'], policyFiles: ['p.secpol'] };
@@ -86,5 +97,17 @@ describe('explain streamed as built whole', () => {
     const md = explainMarkdownSteps(explainSteps(model, summary), head);
     expect(md.text).toBe(explainMarkdown(whole));
     expect(md.groups).toBe(groups);
+    // The text as `explain` writes it: a failure's lines as bytes (ExplainFailureBytes).
+    const chunks: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, cb): void {
+        chunks.push(chunk);
+        cb();
+      },
+    });
+    const bytes = new ExplainFailureBytes();
+    const rows = explainTextRows(explainSteps(model, summary));
+    expect(await writeRows(out, rows, (f: ExplainedFailure, b) => bytes.write(f, b))).toBe(groups);
+    expect(Buffer.concat(chunks).toString()).toBe(explainText(whole));
   });
 });

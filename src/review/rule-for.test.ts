@@ -9,6 +9,7 @@ import { parsePolicy } from '../policy/parse';
 import { printRuleLine } from '../policy/print';
 import { ruleFor, ruleMemo } from './rule-for';
 import { normaliseAbilityName } from '../qnx/abilities';
+import * as validation from '../infer/validate-event';
 
 function line(e: Parameters<typeof ruleFor>[0]): string | undefined {
   const s = ruleFor(e);
@@ -147,6 +148,44 @@ describe('ruleMemo', () => {
     // A record with an unsafe field gets no rule, though a safe one of its kind got one.
     expect(memo(records[14]!)).toBeUndefined();
     expect(memo(records[21]!)).toBeUndefined();
+  });
+
+  it("checks an ability record's names once per process, type and ability name, its pid and value each time", () => {
+    // Before: every field of every record checked again (validateEvent per record).
+    const again = [
+      abilityEvent({ type: 'a_t', ability: 'SETUID', argument: { kind: 'value', value: '5' } }),
+      abilityEvent({ type: 'a_t', ability: 'SETUID', pid: '8' }),
+      abilityEvent({ type: 'a_t', ability: 'SETUID', pid: 'x y' }),
+      abilityEvent({ type: 'a_t', ability: 'SETUID', argument: { kind: 'value', value: '5x' } }),
+      abilityEvent({
+        type: 'a_t',
+        ability: 'SETUID',
+        argument: { kind: 'value', value: '18446744073709551616' },
+      }),
+      abilityEvent({
+        type: 'a_t',
+        ability: 'SETUID',
+        argument: { kind: 'range', start: '3', end: '1' },
+      }),
+      abilityEvent({ type: 'a_t', ability: 'SETUID', argument: { kind: 'value', value: '6' } }),
+    ];
+    const expected = again.map((e) => {
+      const s = ruleFor(e);
+      return s && printRuleLine(s);
+    });
+    expect(expected.filter((t) => t === undefined)).toHaveLength(3);
+    const whole = jest.spyOn(validation, 'validateEvent');
+    try {
+      const memo = ruleMemo();
+      const got = again.map((e) => {
+        const s = memo(e);
+        return s && printRuleLine(s);
+      });
+      expect(got).toEqual(expected);
+      expect(whole).toHaveBeenCalledTimes(1);
+    } finally {
+      whole.mockRestore();
+    }
   });
 
   it('freezes a statement it shares, and no statement made per value', () => {

@@ -17,8 +17,8 @@ import {
   numberRange,
   rangeName,
 } from '../policy/nodes';
-import type { ProcessEvent } from '../trace/event';
-import { validateEvent } from '../infer/validate-event';
+import type { AbilityEvent, ProcessEvent } from '../trace/event';
+import { validateEvent, validateUnkeyedFields } from '../infer/validate-event';
 import { ADDRESS_ABILITIES, VADDR_ABILITIES, normaliseAbilityName } from '../qnx/abilities';
 
 /** The secpol statement that would allow `e`, or undefined when no rule can (unsafe field, untyped process, relabel conflict). */
@@ -38,12 +38,19 @@ export function ruleFor(e: ProcessEvent): Statement | undefined {
  * statement is frozen (its top object), so a printer may keep what it makes
  * of it for the run and print a rule built per record as it comes; not to
  * be changed. `name`, when given: the ability's policy name as normalised
- * (an atom's `object`), so it is not normalised again per record.
+ * (an atom's `object`), so it is not normalised again per record. An ability
+ * record whose process, type and ability name passed before has only its
+ * other fields checked (`CheckedAbilities`): the same answers.
  */
 export function ruleMemo(): (e: ProcessEvent, name?: string) => Statement | undefined {
   const held = new Map<string, Statement | undefined>();
+  const checked = new CheckedAbilities();
   return (e, name) => {
-    if (e.securityType === '-' || validateEvent(e)) return undefined;
+    if (e.securityType === '-') return undefined;
+    if (e.kind === 'ability' && checked.has(e)) {
+      if (validateUnkeyedFields(e)) return undefined;
+    } else if (validateEvent(e)) return undefined;
+    else if (e.kind === 'ability') checked.add(e);
     const policyName =
       e.kind === 'ability' ? (name ?? normaliseAbilityName(e.ability.policyName)) : '';
     const key = valueFreeKey(e, policyName);
@@ -53,6 +60,36 @@ export function ruleMemo(): (e: ProcessEvent, name?: string) => Statement | unde
     held.set(key, rule && Object.freeze(rule));
     return rule;
   };
+}
+
+/** How many (process, type, ability name) `CheckedAbilities` holds; past them a record is checked whole. */
+const MAX_CHECKED = 4096;
+
+/**
+ * The process, type and ability name (as the record prints it) of ability
+ * records that passed `validateEvent`: another record with the same three
+ * strings passes their checks too (each a check of the string alone), so
+ * only its other fields are checked (`validateUnkeyedFields`: the pid and
+ * the value), not its names again per record. Bounded: a trace decides how
+ * many there are.
+ */
+class CheckedAbilities {
+  private readonly byProcess = new Map<string, Map<string, Set<string>>>();
+  private size = 0;
+
+  has(e: AbilityEvent): boolean {
+    return this.byProcess.get(e.process)?.get(e.securityType)?.has(e.ability.policyName) === true;
+  }
+
+  add(e: AbilityEvent): void {
+    if (this.size >= MAX_CHECKED) return;
+    let byType = this.byProcess.get(e.process);
+    if (byType === undefined) this.byProcess.set(e.process, (byType = new Map()));
+    let names = byType.get(e.securityType);
+    if (names === undefined) byType.set(e.securityType, (names = new Set()));
+    names.add(e.ability.policyName);
+    this.size++;
+  }
 }
 
 /**

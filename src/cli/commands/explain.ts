@@ -11,15 +11,16 @@
 import type { CommandImpl } from '../command';
 import { ExitCode } from '../../errors';
 import { loadReviewInput, reviewOptions, scanTraces } from '../review-inputs';
-import { explainFailures, explainSteps } from '../../review/explain';
+import { explainFailures, explainSteps, type ExplainedFailure } from '../../review/explain';
 import { judgeSummary } from '../../review/trace-review';
 import {
+  ExplainFailureBytes,
   explainJson,
   explainJsonLines,
   explainText,
-  explainTextLines,
+  explainTextRows,
 } from '../../render/explain-output';
-import { writeLines } from '../write-lines';
+import { writeLines, writeRows } from '../write-lines';
 import { textPieces } from '../text-pieces';
 import { explainMarkdown, explainMarkdownSteps } from '../../render/explain-markdown';
 import { templatesOption } from '../load-templates';
@@ -73,11 +74,15 @@ export const explainCommand: CommandImpl = {
         const rest = await writeLines(io.stdout, textPieces(md.text));
         if (rest !== '') io.stdout.write(rest);
         groups = md.groups;
-      } else
-        groups = await writeLines(
-          io.stdout,
-          format === 'json' ? explainJsonLines(steps, head) : explainTextLines(steps),
+      } else if (format === 'json')
+        groups = await writeLines(io.stdout, explainJsonLines(steps, head));
+      else {
+        // A failure's lines are written as bytes into the batch (no string made for them).
+        const bytes = new ExplainFailureBytes();
+        groups = await writeRows(io.stdout, explainTextRows(steps), (f: ExplainedFailure, batch) =>
+          bytes.write(f, batch),
         );
+      }
     } else {
       // Whole: waivers are judged against the whole review.
       const review = judgeSummary(input.model, scan.summary);
