@@ -37,6 +37,8 @@ describe('LineBatch', () => {
     const numbers = [0, 1, 9, 10, 99, 100, 2 ** 30, 2 ** 31, 2 ** 32 + 1, 10 ** 15 - 1, 10 ** 15];
     numbers.push(2 ** 53 - 1, 2 ** 53 - 10, 999_999_999_999_999, 123_456_789_012_345);
     for (let i = 0; i < 200; i++) numbers.push(Math.floor(Math.random() * 2 ** 53));
+    // Past 2^53 (a count merged from summaries) and beyond 16 digits: String(n), whatever it is.
+    numbers.push(2 ** 53, 2 ** 53 + 2, 117093590310669970, 2 ** 64, 1e21, 1.5e300, Infinity);
     const batch = new LineBatch(4);
     const text: string[] = [];
     for (const n of numbers) {

@@ -28,11 +28,8 @@ export class LineBatch {
 
   /** Appends `text` and a newline, encoded as the stream would encode the string (UTF-8). */
   addLine(text: string): void {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
-    const room = text.length * 3 + 1;
-    if (this.used + room > this.buffer.length) this.grow(room);
-    this.used += this.buffer.write(text, this.used, 'utf8');
-    this.buffer[this.used++] = 10;
+    this.text(text);
+    this.endLine();
   }
 
   /**
@@ -41,6 +38,7 @@ export class LineBatch {
    * at an ASCII character (a surrogate pair is never split between two pieces).
    */
   text(text: string): void {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
     const room = text.length * 3;
     if (this.used + room > this.buffer.length) this.grow(room);
     this.used += this.buffer.write(text, this.used, 'utf8');
@@ -53,8 +51,12 @@ export class LineBatch {
     this.used += bytes.length;
   }
 
-  /** Appends integer `n` in [0, 2^53) as its decimal digits (the text `String(n)`). */
+  /**
+   * Appends `n` as the text `String(n)`: digit by digit for an integer in [0, 2^53), as its text
+   * otherwise (a count merged from summaries can pass 2^53).
+   */
   decimal(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) return this.text(String(n));
     if (this.used + 16 > this.buffer.length) this.grow(16);
     const b = this.buffer;
     let at = this.used + decimalDigits(n);

@@ -332,7 +332,7 @@ describe('--write with other writers', () => {
         // the lock), as another process; or found finished between the read and the probe.
         if (r.code === 2)
           expect(r.stderr).toMatch(
-            /\/policy\.secpol: (is being written by (process \d+|another process)|was being written by process \d+, which has just finished|changed since it was read)/,
+            /\/policy\.secpol: (is being written by (process \d+|another process)|was being written by (process \d+|another process), which has just finished|changed since it was read)/,
           );
       }
       const policy = readFileSync(path.join(dir, 'policy.secpol'), 'utf8');

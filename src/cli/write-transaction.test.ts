@@ -248,6 +248,11 @@ describe('--write refuses what another writer holds or changed', () => {
         holderEnds(() => writeFileSync(lock, '77\n')),
       ),
     ).toBe(`is being written by another process (${lock} exists); nothing written`);
+    // Gone before its pid was read: the creation failed, then the holder finished.
+    rmSync(lock);
+    expect(lockHeldMessage(lock)).toBe(
+      `was being written by another process, which has just finished (${lock} is gone); nothing written, run again`,
+    );
     writeFileSync(lock, '2147483646\n');
     expect(
       lockHeldMessage(

@@ -243,7 +243,9 @@ export function lockHeldMessage(
 ): string {
   const pid = lockHolder(file);
   if (pid === undefined)
-    return `is being written by another process (${file} exists); nothing written`;
+    return existsSync(file)
+      ? `is being written by another process (${file} exists); nothing written`
+      : `was being written by another process, which has just finished (${file} is gone); nothing written, run again`;
   if (running(pid))
     return `is being written by process ${pid} (${file}); nothing written, run again when it is done`;
   // The holder may have finished, removing its lock, between the read and the probe: only a lock that

@@ -15,7 +15,12 @@ export function byPlace(
   a: { file: string; line: number },
   b: { file: string; line: number },
 ): number {
-  return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line;
+  return placeAgainst(a.file, a.line, b);
+}
+
+/** `byPlace` of the place `file:line` and `b`, with no object for the place. */
+function placeAgainst(file: string, line: number, b: { file: string; line: number }): number {
+  return file !== b.file ? (file < b.file ? -1 : 1) : line - b.line;
 }
 
 export class FirstByPlace {
@@ -53,9 +58,7 @@ export class FirstByPlace {
     if (list.length < this.max) return false;
     if (this.max > 0) {
       if (this.lastAt < 0) this.lastAt = lastByPlace(list);
-      const last = list[this.lastAt]!;
-      // byPlace(at, last) < 0: kept.
-      if (file !== last.file ? file < last.file : line < last.line) return false;
+      if (placeAgainst(file, line, list[this.lastAt]!) < 0) return false;
     }
     this.count++;
     return true;

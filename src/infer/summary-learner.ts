@@ -34,7 +34,7 @@ export class SummaryLearner {
   /**
    * What to give readTraceEvents (which applies the learning filter): every
    * event to both learners; lines not understood are the learner's (the
-   * tally's notes are the same places, and the summary lists the learner's).
+   * tally counts them and notes none: the summary lists the learner's).
    */
   sink(): TraceSink {
     const learn = this.learner.sink();

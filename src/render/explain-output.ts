@@ -29,25 +29,11 @@ export function explainText(x: Explanation): string {
 }
 
 /**
- * `explainText`'s lines as `explainSteps` (src/review/explain.ts) yields
- * the explanation, for `writeLines` (src/cli/write-lines.ts): the same
- * bytes once each piece is ended by a newline (a failure's lines are one
- * piece, joined by newlines). Returns the number of failure groups.
- */
-export function* explainTextLines(
-  steps: Generator<ExplainStep, number, undefined>,
-): Generator<string, number, undefined> {
-  const rows = explainTextRows(steps);
-  let next = rows.next();
-  for (; !next.done; next = rows.next())
-    yield typeof next.value === 'string' ? next.value : explainFailureText(next.value);
-  return next.value;
-}
-
-/**
- * `explainTextLines` with each failure handed on as it is, for
- * `ExplainFailureBytes` to write (`writeRows`, src/cli/write-lines.ts): its
- * lines are `explainFailureText`'s; every other line as its text.
+ * `explainText`'s lines as `explainSteps` (src/review/explain.ts) yields the
+ * explanation, each failure handed on as it is, for `ExplainFailureBytes` to
+ * write (`writeRows`, src/cli/write-lines.ts): the same bytes once each line
+ * is ended by a newline (a failure's lines are `explainFailureText`'s).
+ * Returns the number of failure groups.
  */
 export function* explainTextRows(
   steps: Generator<ExplainStep, number, undefined>,
@@ -230,9 +216,12 @@ export class ExplainFailureBytes {
       }
     }
     if (f.reason !== 'allowed-now') {
-      if (f.consulted.length > 0 && !f.moreConsulted && Object.isFrozen(f.consulted))
-        sink.bytes(this.sharedBytes(f.consulted, () => consultedText(f)));
-      else sink.text(consultedText(f));
+      if (f.consulted.length > 0 && !f.moreConsulted && Object.isFrozen(f.consulted)) {
+        let bytes = this.shared.get(f.consulted);
+        if (bytes === undefined)
+          this.shared.set(f.consulted, (bytes = Buffer.from(consultedText(f))));
+        sink.bytes(bytes);
+      } else sink.text(consultedText(f));
     }
     if (f.hint) {
       sink.bytes(HINT);

@@ -37,6 +37,8 @@ const FAILURES: ExplainedFailure[] = [
   // The same shared rule, list and why again: encoded once, the same bytes.
   failure({ line: 13, count: 2, rule: shared, consulted }),
   failure({ line: 14, rule: shared, consulted, moreConsulted: 4 }),
+  // A count merged from summaries can pass 2^53.
+  failure({ line: 15, count: 117093590310669970 }),
   failure({
     file: 'u.log',
     line: 9007199254740991,

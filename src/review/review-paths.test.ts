@@ -26,7 +26,12 @@ import { checkSummaryResult } from './check-stream';
 import { explainFailures, explainSteps } from './explain';
 import { hardenPolicy, hardenFromSummary } from './harden';
 import { checkJson } from '../render/check-output';
-import { explainJson, explainText, explainTextLines } from '../render/explain-output';
+import {
+  explainFailureText,
+  explainJson,
+  explainText,
+  explainTextRows,
+} from '../render/explain-output';
 import { hardenJson } from '../render/harden-format';
 import { scanTraces } from '../cli/review-inputs';
 import { tallyEvents } from '../infer/review-tally';
@@ -34,6 +39,16 @@ import type { CliIo } from '../cli/io';
 import { corpusPath, describeWithCorpus } from '../test-utils/corpus';
 
 /** The old reviewer, as small as it gets: each record grouped as read, each group judged when first met. */
+
+/** explainTextRows with each failure as its text (ExplainFailureBytes writes the same bytes). */
+function* textLines(steps: ReturnType<typeof explainSteps>): Generator<string, number, undefined> {
+  const rows = explainTextRows(steps);
+  let next = rows.next();
+  for (; !next.done; next = rows.next())
+    yield typeof next.value === 'string' ? next.value : explainFailureText(next.value);
+  return next.value;
+}
+
 function referenceReview(model: PolicyModel, events: TraceEvent[]): TraceReview {
   const out: TraceReview = {
     groups: [],
@@ -114,9 +129,9 @@ function expectSameReview(model: PolicyModel, events: TraceEvent[]): void {
   expect(hardenFromSummary(model, tallyEvents(events), files)).toEqual(
     hardenPolicy(model, expected, files),
   );
-  // explain's text as `explain` writes it (each piece of explainTextLines ended by a newline),
+  // explain's text as `explain` writes it (each line of explainTextRows ended by a newline),
   // streamed from the tally, is the text of the whole explanation.
-  const pieces = explainTextLines(explainSteps(model, tallyEvents(events)));
+  const pieces = textLines(explainSteps(model, tallyEvents(events)));
   let written = '';
   let next = pieces.next();
   for (; !next.done; next = pieces.next()) written += `${next.value}\n`;
@@ -184,7 +199,7 @@ describe('review path against the reference reviewer', () => {
     const { events } = parseTraceText(trace, 't.log');
     expectSameReview(model, events);
     let text = '';
-    for (const piece of explainTextLines(explainSteps(model, tallyEvents(events)))) {
+    for (const piece of textLines(explainSteps(model, tallyEvents(events)))) {
       text += `${piece}\n`;
     }
     expect(text).toContain('usr/bin/x did this as b_t (t.log:2), c_t (t.log:1): launch it with');
