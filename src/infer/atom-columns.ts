@@ -195,6 +195,20 @@ export class SmallIdColumn extends ByteOrWideColumn<Int32Array> {
 export type AnyColumn =
   IdColumn | ByteColumn | UintColumn | IntColumn | CountColumn | SmallIdColumn;
 
+/**
+ * Lets go of `block`'s memory now, not at the next full collection: its
+ * buffer is moved (detached: `block` reads as empty afterwards) into a new,
+ * unreferenced buffer, which the next young-generation collection frees. A
+ * table's blocks live long enough to be in the old generation, where a
+ * buffer let go of stays allocated until a full collection, which a merge
+ * may not meet before it is done (docs/performance.md). `block` must not
+ * be read again, through any view of its buffer.
+ */
+export function freeNow(block: ArrayBufferView): void {
+  const buffer = block.buffer;
+  if (buffer.byteLength > 0) structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+}
+
 /** The block of row `r`. */
 export function blockOf(r: number): number {
   return r >> BLOCK_SHIFT;

@@ -251,7 +251,7 @@ describe('AtomTable', () => {
 
   it('drops a failure in place order past a full row without reading its places', () => {
     const t = new AtomTable();
-    const more = jest.spyOn(t.more, 'get');
+    const more = jest.spyOn(t.places, 'count');
     countInto(
       t,
       Array.from({ length: 40 }, (_, i) => ({
@@ -264,8 +264,8 @@ describe('AtomTable', () => {
     );
     expect(t.failures.at(0)).toBe(40);
     expect(t.failurePlaces(0).map((p) => p.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    // Places 2..MAX_PLACES were inserted (and failurePlaces read them once); none after.
-    expect(more).toHaveBeenCalledTimes(MAX_PLACES - 1 + 1);
+    // Places 3..MAX_PLACES were inserted after the row's slot's last (its count read); none after.
+    expect(more).toHaveBeenCalledTimes(MAX_PLACES - 2);
   });
 
   it('shifts every line it holds', () => {
@@ -320,5 +320,32 @@ describe('AtomTable', () => {
       for (let i = 0; i < 200_000; i++) t.add(0, 1, value(i), 0, 'x', -1, 0, i + 1);
       expect(t.reseeds).toBe(0);
     }
+  });
+
+  it('holds failure places after the first in typed slots, one per row with two failures or more', () => {
+    const t = new AtomTable();
+    const ops: Op[] = [];
+    for (let v = 0; v < 3000; v++) {
+      for (let k = 0; k < 1 + (v % 3); k++) {
+        ops.push({ family: 0, value: String(v), file: 'a.log', line: 3 * v + k + 1, failed: true });
+      }
+    }
+    countInto(t, ops);
+    expect(t.places.slots).toBe(2000);
+    expect(t.places.blocks.every((b) => b instanceof Uint32Array)).toBe(true);
+    expect(t.failurePlaces(2).map((p) => p.line)).toEqual([7, 8, 9]);
+    // A line past 2^32 makes the slots wide, every place read back exactly.
+    countInto(t, [{ family: 0, value: '2', file: 'a.log', line: 2 ** 33, failed: true }]);
+    expect(t.places.wide).toBe(true);
+    expect(t.failurePlaces(2).map((p) => p.line)).toEqual([7, 8, 9, 2 ** 33]);
+    expect(t.failurePlaces(1).map((p) => p.line)).toEqual([4, 5]);
+  });
+
+  it('makes its hash once at the size reserved, not doubled on the way', () => {
+    const t = new AtomTable(1);
+    const rehash = jest.spyOn(t as unknown as { rehash: (n: number) => void }, 'rehash');
+    t.reserve(100_000);
+    for (let i = 0; i < 100_000; i++) t.add(0, 1, i, 0, 'x', -1, 0, i + 1);
+    expect(rehash).toHaveBeenCalledTimes(1);
   });
 });

@@ -7,8 +7,9 @@
  * text id) or else as an interned text, the counts, its first record's place
  * and its first failure place as (file id, line), and its first record
  * through an index into a side array (a shape shared by the lane's atoms, a
- * text, or an event). Failure places after the first live in a side map, only
- * for rows with more than one failure.
+ * text, or an event). Failure places after the first live in a pool of typed
+ * slots (src/infer/packed-places.ts), a slot only for rows with more than one
+ * failure.
  *
  * Rows are found by an open-addressing hash over a typed array, keyed by
  * (family id, value kind, value numbers): no string is made to look one up.
@@ -19,7 +20,8 @@
  * The columns are blocks of typed arrays, narrow where the values allow
  * (src/infer/atom-columns.ts). Plain data: typed arrays, arrays and maps,
  * so a table crosses worker threads by structured clone and gets its
- * methods back (`revivedTable`).
+ * methods back (`revivedTable`); the parallel readers move its buffers
+ * instead (src/infer/table-transfer.ts).
  */
 import type { ProcessEvent, TracePosition } from '../trace/event';
 import {
@@ -31,10 +33,13 @@ import {
   SmallIdColumn,
   UintColumn,
   blockOf,
+  freeNow,
   revivedColumn,
   type AnyColumn,
 } from './atom-columns';
-import { packedPairs, shiftedPairs, type PackedPlaces } from './packed-places';
+import { MAX_PLACES, PlacePool, revivedPool } from './packed-places';
+
+export { MAX_PLACES };
 
 /** What every atom of one (type, process, kind, object, domain) has in common. */
 export interface AtomFamily {
@@ -131,8 +136,6 @@ function decimalAt(s: string, from: number, to: number): number {
  * through a table of its own.
  */
 const INITIAL_ROWS = 4;
-/** Most failure places a row holds (review-tally.ts's MAX_GROUP_PLACES). */
-export const MAX_PLACES = 8;
 
 /** Appends `value` to `list` as the id of `key` in `ids` (a key not yet there); returns its id. */
 function interned<K, V>(ids: Map<K, number>, list: V[], key: K, value: V): number {
@@ -160,6 +163,8 @@ export class AtomTable {
   readonly held: HeldFirst[] = [];
   /** Rows. */
   size = 0;
+  /** Rows the hash is to have room for when made (`reserve`). */
+  private plannedRows = 0;
 
   /** Rows the columns have room for (their blocks' rows). */
   private room = 0;
@@ -180,8 +185,10 @@ export class AtomTable {
   readonly first = new IdColumn();
   /** The first record's pid, when it is held as a shape. */
   readonly pid = new IntColumn();
-  /** Failure places 2..MAX_PLACES by place, as (file id, line) pairs: rows with two failures or more. */
-  readonly more = new Map<number, number[]>();
+  /** Slot + 1 in `places` of a row with two failures or more (0: none). */
+  readonly moreAt = new IdColumn();
+  /** Failure places 2..MAX_PLACES by place, as (file id, line) pairs, a slot per row (`moreAt`). */
+  places = new PlacePool();
   /**
    * Whether every failure place held came from `count`, in place order
    * (none set by `setPlacePairs`, no count set by `setFailures`, no line
@@ -230,22 +237,9 @@ export class AtomTable {
   private shapeIds: Map<RecordShape, number> | undefined = undefined;
   private lastFileName: string | undefined = undefined;
   private lastFileId = -1;
-  /**
-   * A received table's failure places after the first, as they crossed
-   * threads (`receiveRows`); `more` is empty while they are set. Read in
-   * place by `placePairs`; moved into `more` before the table is changed
-   * (rows placed or counted: `setPlacePairs`, `hash`).
-   */
-  private packed: PackedPlaces | undefined = undefined;
 
   private get hash(): Int32Array {
-    if (this.slots === undefined) {
-      // Rows are about to be found to be counted into or merged into: places become a Map again.
-      this.unpackPlaces();
-      let n = INITIAL_ROWS * 2;
-      while (!fits(this.size, n)) n *= 2;
-      this.rehash(n);
-    }
+    if (this.slots === undefined) this.rehash(slotsFor(Math.max(this.size, this.plannedRows)));
     return this.slots!;
   }
 
@@ -374,6 +368,7 @@ export class AtomTable {
     this.firstLine.set(r, line);
     this.first.set(r, this.hold(held));
     this.pid.set(r, pid);
+    this.moreAt.set(r, 0);
     const slots = this.hash;
     this.size = r + 1;
     if (!fits(this.size, slots.length)) this.rehash(slots.length * 2);
@@ -441,24 +436,35 @@ export class AtomTable {
   /** Row `r`'s failure places by place, as (file id, line) pairs. */
   placePairs(r: number): number[] {
     if (this.failures.at(r) === 0) return [];
-    const more = this.packed === undefined ? this.more.get(r) : packedPairs(this.packed, r);
-    return more === undefined
-      ? [this.failFile.at(r), this.failLine.at(r)]
-      : [this.failFile.at(r), this.failLine.at(r), ...more];
+    const out = [this.failFile.at(r), this.failLine.at(r)];
+    const s = this.moreAt.at(r) - 1;
+    if (s >= 0) this.places.appendTo(s, out);
+    return out;
   }
 
-  /** Sets row `r`'s failure places (pairs, by place, at most MAX_PLACES; none only with no failure). */
+  /**
+   * Sets row `r`'s failure places (pairs, by place; none only with no
+   * failure). At most MAX_PLACES are held: any after are dropped (a list
+   * past the contract, which no reader of the trace or of a summary makes).
+   */
   setPlacePairs(r: number, pairs: readonly number[]): void {
     this.inOrder = false;
-    this.unpackPlaces();
-    if (pairs.length === 0) {
-      this.more.delete(r);
-      return;
+    const s = this.moreAt.at(r) - 1;
+    if (pairs.length > 0) {
+      this.failFile.set(r, pairs[0]!);
+      this.failLine.set(r, pairs[1]!);
     }
-    this.failFile.set(r, pairs[0]!);
-    this.failLine.set(r, pairs[1]!);
-    if (pairs.length > 2) this.more.set(r, pairs.slice(2));
-    else this.more.delete(r);
+    if (pairs.length > 2) {
+      const kept = pairs.length > 2 * MAX_PLACES ? pairs.slice(0, 2 * MAX_PLACES) : pairs;
+      this.places.setPairs(s < 0 ? this.newSlot(r) : s, kept, 2);
+    } else if (s >= 0) this.places.empty(s);
+  }
+
+  /** A new slot of `places`, row `r`'s. */
+  private newSlot(r: number): number {
+    const s = this.places.newSlot();
+    this.moreAt.set(r, s + 1);
+    return s;
   }
 
   /** Row `r`'s failure places as positions. */
@@ -481,27 +487,23 @@ export class AtomTable {
       const f = this.held[this.first.at(r)]!;
       if (typeof f !== 'string' && !isShape(f)) f.position.line = this.firstLine.at(r);
     }
-    for (const pairs of this.more.values()) {
-      for (let k = 1; k < pairs.length; k += 2) pairs[k]! += offset;
-    }
-    if (this.packed !== undefined) this.packed = shiftedPairs(this.packed, offset);
+    this.places.shiftLines(offset);
   }
 
   /**
    * Takes `size` rows (a sealed table's, from another thread: the columns'
    * blocks are set by the caller, `held`, `families`, `texts` and `files`
-   * filled) and their failure places after the first as packed (none when
-   * no row has more than one). The hash and the maps by name are made when
-   * first asked for. src/infer/table-transfer.ts.
+   * filled) and the pool of their failure places after the first. The hash
+   * and the maps by name are made when first asked for.
+   * src/infer/table-transfer.ts.
    */
-  receiveRows(size: number, places: PackedPlaces | undefined, keepPlaces: boolean): void {
+  receiveRows(size: number, places: PlacePool, keepPlaces: boolean): void {
     this.size = size;
     this.room = size;
     this.slots = undefined;
     this.inOrder = false;
     this.keepPlaces = keepPlaces;
-    this.more.clear();
-    this.packed = places;
+    this.places = places;
     this.dropMaps();
   }
 
@@ -511,7 +513,11 @@ export class AtomTable {
    * rows, so their memory goes while the merge goes on.
    */
   releaseBlock(i: number): void {
-    for (const c of this.columns()) c.sized(i, 0);
+    for (const c of this.columns()) {
+      const block = c.blocks[i];
+      c.sized(i, 0);
+      if (block !== undefined) freeNow(block);
+    }
   }
 
   /**
@@ -520,18 +526,16 @@ export class AtomTable {
    * empty afterwards.
    */
   release(): void {
-    for (const c of this.columns()) c.blocks = [];
+    for (const c of this.columns()) {
+      for (const block of c.blocks) freeNow(block);
+      c.blocks = [];
+    }
+    for (const block of this.places.blocks) freeNow(block);
+    this.places.blocks = [];
+    if (this.slots !== undefined) freeNow(this.slots);
     this.room = 0;
     this.slots = undefined;
     this.clear();
-  }
-
-  /** Moves packed failure places (`receiveRows`) into `more`, to be changed. */
-  private unpackPlaces(): void {
-    const p = this.packed;
-    if (p === undefined) return;
-    this.packed = undefined;
-    for (let k = 0; k < p.rows.length; k++) this.more.set(p.rows[k]!, packedPairs(p, p.rows[k]!)!);
   }
 
   /**
@@ -545,6 +549,7 @@ export class AtomTable {
       const last = this.size === 0 ? 0 : blockOf(this.size - 1);
       this.sizeBlock(last, this.size - last * BLOCK_ROWS);
     }
+    if (this.slots !== undefined) freeNow(this.slots);
     this.slots = undefined;
     this.dropMaps();
   }
@@ -629,23 +634,25 @@ export class AtomTable {
 
   /** Inserts a second or later failure place into row `r`'s, by place, ties after (review-tally.ts's addPlace). */
   private addPlace(r: number, file: number, line: number): void {
-    const more = this.more.get(r);
-    if (more === undefined) {
+    const pool = this.places;
+    const s = this.moreAt.at(r) - 1;
+    const n = s < 0 ? 0 : pool.count(s);
+    if (n === 0) {
+      const to = s < 0 ? this.newSlot(r) : s;
       if (this.comparePlaces(file, line, this.failFile.at(r), this.failLine.at(r)) >= 0) {
-        this.more.set(r, [file, line]);
+        pool.push(to, file, line);
       } else {
-        this.more.set(r, [this.failFile.at(r), this.failLine.at(r)]);
+        pool.push(to, this.failFile.at(r), this.failLine.at(r));
         this.failFile.set(r, file);
         this.failLine.set(r, line);
       }
       return;
     }
-    const n = more.length;
-    if (this.comparePlaces(file, line, more[n - 2]!, more[n - 1]!) >= 0) {
-      if (n < 2 * (MAX_PLACES - 1)) more.push(file, line);
+    if (this.comparePlaces(file, line, pool.at(s, n - 2), pool.at(s, n - 1)) >= 0) {
+      if (n < 2 * (MAX_PLACES - 1)) pool.push(s, file, line);
       return;
     }
-    const pairs = [this.failFile.at(r), this.failLine.at(r), ...more];
+    const pairs = this.placePairs(r);
     let k = pairs.length - 2;
     while (k > 0 && this.comparePlaces(file, line, pairs[k - 2]!, pairs[k - 1]!) < 0) k -= 2;
     pairs.splice(k, 0, file, line);
@@ -680,8 +687,7 @@ export class AtomTable {
     this.texts.length = 0;
     this.files.length = 0;
     this.held.length = 0;
-    this.more.clear();
-    this.packed = undefined;
+    this.places.clear();
     this.inOrder = true;
     this.lastFile = -1;
     this.slots?.fill(0);
@@ -690,10 +696,15 @@ export class AtomTable {
 
   /**
    * Makes room for `rows` rows in all, within the first block (a merge
-   * knows an upper bound; later blocks come as rows arrive, never copied).
+   * knows an upper bound; later blocks come as rows arrive, never copied),
+   * and in the hash: made (or made again) once at its final size, not
+   * doubled on the way with the smaller one's memory held until a
+   * collection.
    */
   reserve(rows: number): void {
     if (rows > this.room && this.room < BLOCK_ROWS) this.sizeBlock(0, Math.min(rows, BLOCK_ROWS));
+    this.plannedRows = Math.max(this.plannedRows, rows);
+    if (this.slots !== undefined && !fits(rows, this.slots.length)) this.rehash(slotsFor(rows));
   }
 
   /** Room for row `size`: the first block doubled (up to a whole block), or a new block. */
@@ -732,10 +743,12 @@ export class AtomTable {
       this.failLine,
       this.first,
       this.pid,
+      this.moreAt,
     ];
   }
 
   private rehash(slots: number): void {
+    if (this.slots !== undefined) freeNow(this.slots);
     this.slots = new Int32Array(slots);
     for (let r = 0; r < this.size; r++) this.slot(r);
   }
@@ -788,6 +801,13 @@ function heldB(kind: ValueKind, a: number, b: number): number {
   return kind === ValueKind.Range ? b - a : b;
 }
 
+/** Slots for `rows` rows: the fewest that fit them, a power of two, at least INITIAL_ROWS * 2. */
+function slotsFor(rows: number): number {
+  let n = INITIAL_ROWS * 2;
+  while (!fits(rows, n)) n *= 2;
+  return n;
+}
+
 function newSeed(): number {
   return (Math.random() * 4294967296) >>> 0;
 }
@@ -832,7 +852,8 @@ export function familyKey(f: AtomFamily): string {
 export function revivedTable(t: AtomTable): AtomTable {
   const c: AtomTable = t;
   if (t instanceof AtomTable) return t;
-  revivedColumn(c.first, IdColumn);
+  for (const id of [c.first, c.moreAt]) revivedColumn(id, IdColumn);
+  revivedPool(c.places);
   for (const id of [c.family, c.firstFile, c.failFile]) revivedColumn(id, SmallIdColumn);
   revivedColumn(c.kind, ByteColumn);
   for (const n of [c.a, c.b, c.firstLine, c.failLine]) revivedColumn(n, UintColumn);

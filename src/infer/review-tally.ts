@@ -32,7 +32,7 @@ import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
-import { BLOCK_ROWS, blockOf } from './atom-columns';
+import { BLOCK_ROWS, blockOf, freeNow } from './atom-columns';
 import {
   AtomTable,
   MAX_PLACES,
@@ -572,16 +572,61 @@ function rowOrder(t: AtomTable, x: number, y: number): number {
   return kx < ky ? -1 : kx > ky ? 1 : 0;
 }
 
-/** A table's rows in atom order, the table sealed (handed over): no order array when already in it. */
+/**
+ * Most runs of rows in atom order `orderedRows` merges; a table in more
+ * pieces is sorted.
+ */
+const MAX_RUNS = 64;
+
+/**
+ * A table's rows in atom order, the table sealed (handed over): no order
+ * array when already in it. A table of a few runs in order (a merge's:
+ * the rows of one shard, then those the others brought) has them merged,
+ * in linear time and typed arrays only, where a sort would compare
+ * n log n times and copy the order into the heap.
+ */
 function orderedRows(t: AtomTable): AtomRows {
   t.seal();
-  let sorted = true;
-  for (let r = 1; r < t.size && sorted; r++) sorted = rowOrder(t, r - 1, r) <= 0;
-  if (sorted) return new AtomRows(t, undefined);
+  const starts = [0];
+  for (let r = 1; r < t.size && starts.length <= MAX_RUNS; r++) {
+    if (rowOrder(t, r - 1, r) > 0) starts.push(r);
+  }
+  if (starts.length === 1) return new AtomRows(t, undefined);
+  if (starts.length <= MAX_RUNS) return new AtomRows(t, mergedRuns(t, starts));
   const order = new Int32Array(t.size);
   for (let r = 0; r < t.size; r++) order[r] = r;
   order.sort((x, y) => rowOrder(t, x, y));
   return new AtomRows(t, order);
+}
+
+/** The rows in atom order, from runs in it starting at `starts` (ascending, the first 0): merged pairwise. */
+function mergedRuns(t: AtomTable, starts: number[]): Int32Array {
+  const n = t.size;
+  let from = new Int32Array(n);
+  for (let r = 0; r < n; r++) from[r] = r;
+  let to = new Int32Array(n);
+  let bounds = [...starts, n];
+  while (bounds.length > 2) {
+    const next: number[] = [];
+    for (let k = 0; k + 1 < bounds.length; k += 2) {
+      const lo = bounds[k]!;
+      const mid = bounds[k + 1]!;
+      const hi = k + 2 < bounds.length ? bounds[k + 2]! : mid;
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi)
+        to[o++] = rowOrder(t, from[i]!, from[j]!) <= 0 ? from[i++]! : from[j++]!;
+      while (i < mid) to[o++] = from[i++]!;
+      while (j < hi) to[o++] = from[j++]!;
+      next.push(lo);
+    }
+    next.push(n);
+    bounds = next;
+    [from, to] = [to, from];
+  }
+  freeNow(to);
+  return from;
 }
 
 /** The order of unknown records: by place, then text. */
@@ -895,32 +940,39 @@ export function mergeReviewSummaries(...summaries: ReviewSummary[]): ReviewSumma
 }
 
 /**
- * As `mergeReviewSummaries`, but the first summary's table (a shard's,
- * not used again) is taken over and the others' rows counted into it: no
- * copy of its rows, and its blocks are not held twice. Same result: the
- * rows are ordered by place at the end, whatever their ids.
+ * As `mergeReviewSummaries`, but the last summary's table (a shard's, not
+ * used again) is taken over and the others' rows counted into it: no copy
+ * of its rows, and its blocks are not held twice. The last: the parallel
+ * readers' later shards come from worker threads, whose memory this thread
+ * does not reuse once they have ended, while the blocks of a table this
+ * thread made are given back as they are counted in and reused for the
+ * rows that come (docs/performance.md). Same result: the atoms of two
+ * shards merge alike in either order, and the rows are ordered by place at
+ * the end, whatever their ids (runs merged: `orderedRows`).
  */
 export function mergeOwnedReviewSummaries(summaries: ReviewSummary[]): ReviewSummary {
   const atoms = new AtomCollector();
-  const first = summaries[0] === undefined ? undefined : atomList(summaries[0].atoms);
-  if (first instanceof AtomRows) atoms.adopt(first.table);
-  return mergedInto(atoms, summaries, first instanceof AtomRows ? 1 : 0, true);
+  const k = summaries.length - 1;
+  const last = k < 0 ? undefined : atomList(summaries[k]!.atoms);
+  if (last instanceof AtomRows) atoms.adopt(last.table);
+  atoms.reserve(summaries.reduce((n, s) => n + atomList(s.atoms).length, 0));
+  return mergedInto(atoms, summaries, last instanceof AtomRows ? k : -1, true);
 }
 
 /**
- * Counts `summaries` (from the `from`th atoms: the ones before are in `atoms`
+ * Counts `summaries` (but the `taken`th's atoms: they are in `atoms`
  * already) into one; `owned`: their tables are not read again (given back
  * block by block as they are counted in).
  */
 function mergedInto(
   atoms: AtomCollector,
   summaries: ReviewSummary[],
-  from = 0,
+  taken = -1,
   owned = false,
 ): ReviewSummary {
   const out = emptyReviewSummary();
   summaries.forEach((s, i) => {
-    if (i >= from) atoms.addList(s.atoms, owned);
+    if (i !== taken) atoms.addList(s.atoms, owned);
     out.events += s.events;
     out.failures += s.failures;
     out.successes += s.successes;

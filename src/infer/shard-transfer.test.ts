@@ -169,10 +169,43 @@ describe('a merge of tables it owns', () => {
       return t.result();
     };
     const copied = mergeReviewSummaries(tally(0), tally(500));
+    const first = tally(0);
     const second = tally(500);
-    const owned = mergeOwnedReviewSummaries([tally(0), second]);
+    const counted: AtomTable = (first.atoms as AtomRows).table;
+    const block = counted.a.blocks[0]!;
+    const owned = mergeOwnedReviewSummaries([first, second]);
     expect(canon(owned)).toBe(canon(copied));
-    const counted: AtomTable = (second.atoms as AtomRows).table;
+    // The last table is taken over; the first's rows are counted into it, its blocks let go of now.
+    expect((owned.atoms as AtomRows).table).toBe((second.atoms as AtomRows).table);
     expect(counted.columns().every((c) => c.bytes() === 0)).toBe(true);
+    expect(block.buffer.byteLength).toBe(0);
+  });
+
+  it('orders the rows of a merge (runs in order) by merging the runs, not by a sort', () => {
+    const tally = (lines: number[]): ReviewSummary => {
+      const t = new ReviewTally();
+      for (const line of lines) {
+        t.add(
+          abilityEvent({
+            type: 'a_t',
+            ability: 'SETUID',
+            argument: { kind: 'value', value: String(line % 7) },
+            line,
+            severity: 'error',
+          }),
+        );
+      }
+      return t.result();
+    };
+    const a = [1, 4, 9, 12, 20, 31];
+    const b = [2, 3, 10, 11, 40];
+    const c = [5, 6, 7, 8, 13];
+    const copied = mergeReviewSummaries(tally(a), tally(b), tally(c));
+    const sort = jest.spyOn(Int32Array.prototype, 'sort');
+    const owned = mergeOwnedReviewSummaries([tally(a), tally(b), tally(c)]);
+    expect(sort).not.toHaveBeenCalled();
+    sort.mockRestore();
+    expect(canon(owned)).toBe(canon(copied));
+    expect((owned.atoms as AtomRows).order).toBeDefined();
   });
 });

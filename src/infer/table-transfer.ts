@@ -1,20 +1,20 @@
 /**
  * An atom table (src/infer/atom-table.ts) packed to cross worker threads as
  * typed arrays only, every buffer transferred (moved, not copied): the
- * columns' blocks as they are, the failure places after the first packed
- * (src/infer/packed-places.ts), the first records held as text in one
- * buffer, and the few objects (families, texts, files, the shapes and
+ * columns' blocks and the blocks of the failure places after the first
+ * (src/infer/packed-places.ts) as they are, the first records held as text
+ * in one buffer, and the few objects (families, texts, files, the shapes and
  * events held) serialized into one more. A structured clone of the table
- * would serialize an array per row with two failures or more and a string
- * per first record in the sending thread, while the receiving thread still
- * reads, and leave the copies as garbage after the merge.
+ * would serialize a string per first record in the sending thread, while
+ * the receiving thread still reads, and leave the copies as garbage after
+ * the merge.
  *
  * The table must be sealed (`AtomTable.seal`: its columns cut to its rows);
  * packing hands its buffers over: the sender does not read it again.
  */
 import { deserialize, serialize } from 'node:v8';
 import { AtomTable, type AtomFamily, type HeldFirst } from './atom-table';
-import { packPlaces, placeBuffers, type PackedPlaces } from './packed-places';
+import { PlacePool } from './packed-places';
 
 type Block = Int32Array | Uint32Array | Uint8Array | Float64Array;
 
@@ -27,7 +27,10 @@ export interface PackedTable {
   blocks: Block[][];
   /** Per column: 1 when its narrow blocks were made wide for good (`wide`). */
   wide: Uint8Array;
-  places: PackedPlaces | undefined;
+  /** The failure places' pool: its blocks, slots, and 1 when its blocks are wide. */
+  placeBlocks: (Uint32Array | Float64Array)[];
+  placeSlots: number;
+  placesWide: number;
   /** The first records held as text, one after another: latin1, or UTF-16 when `twoByte`. */
   text: Uint8Array;
   twoByte: number;
@@ -54,7 +57,6 @@ export function packTable(t: AtomTable): { packed: PackedTable; transfer: ArrayB
   const columns = t.columns();
   const blocks = columns.map((c) => [...c.blocks] as Block[]);
   const wide = Uint8Array.from(columns, (c) => ('wide' in c && c.wide ? 1 : 0));
-  const places = packPlaces(t.more);
   const held: [number, HeldFirst][] = [];
   const twoByte = t.held.some((h) => typeof h === 'string' && TWO_BYTE.test(h));
   const width = twoByte ? 2 : 1;
@@ -77,7 +79,9 @@ export function packTable(t: AtomTable): { packed: PackedTable; transfer: ArrayB
     keepPlaces: t.keepPlaces ? 1 : 0,
     blocks,
     wide,
-    places,
+    placeBlocks: [...t.places.blocks],
+    placeSlots: t.places.slots,
+    placesWide: t.places.wide ? 1 : 0,
     text,
     twoByte: twoByte ? 1 : 0,
     textEnds,
@@ -85,7 +89,7 @@ export function packTable(t: AtomTable): { packed: PackedTable; transfer: ArrayB
   };
   const transfer = [
     ...t.buffers(),
-    ...placeBuffers(places),
+    ...t.places.buffers(),
     text.buffer,
     textEnds.buffer,
     wide.buffer,
@@ -118,7 +122,11 @@ export function unpackTable(packed: PackedTable): AtomTable {
     start = end;
   }
   for (const [i, h] of objects.held) t.held[i] = h;
-  t.receiveRows(packed.size, packed.places, packed.keepPlaces === 1);
+  const places = new PlacePool();
+  places.blocks = packed.placeBlocks;
+  places.slots = packed.placeSlots;
+  places.wide = packed.placesWide === 1;
+  t.receiveRows(packed.size, places, packed.keepPlaces === 1);
   return t;
 }
 
