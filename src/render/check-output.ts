@@ -11,13 +11,13 @@ import {
   type UncoveredFailure,
   type WaiverCount,
 } from '../review/check-result';
-import { FamilyFailure } from '../review/check-stream';
+import { FamilyFailure, type CheckFindings, type CheckLists } from '../review/check-stream';
+import type { ConsultedRule } from '../policy/evaluate';
+import { prettyJsonLines } from './pretty-json-lines';
 import type { FamilyVerdict } from '../review/family-verdicts';
 import { formatDiagnosticLine } from '../diagnostics/diagnostic';
-import { type TraceReview, uncoveredGroups } from '../review/trace-review';
 import type { SarifFinding, SarifRule } from '../review/sarif-finding';
 import type { GuardViolation } from '../review/guards';
-import { escapeJsonControls } from '../diagnostics/safe-text';
 import { guardPlace } from '../review/guards';
 import { ValueKind } from '../infer/atom-table';
 
@@ -209,6 +209,18 @@ export function checkSummary(r: CheckVerdict): string {
 
 /** The JSON document of `check --format json`. */
 export function checkJson(r: CheckResult): string {
+  return `${[...checkJsonLines(r)].join('\n')}\n`;
+}
+
+/**
+ * `checkJson`'s lines (without their newlines), each failure's made as it
+ * is read: the document is never one string. The failures are `lists`'
+ * (`checkLists`: judged as they are written), by default `r`'s.
+ */
+export function checkJsonLines(
+  r: CheckResult,
+  lists: CheckLists = { uncovered: r.uncovered, waived: r.waivers?.waived ?? [] },
+): Generator<string, void, undefined> {
   const doc = {
     schema: 'secpol-learn/check',
     schemaVersion: CHECK_SCHEMA_VERSION,
@@ -217,7 +229,7 @@ export function checkJson(r: CheckResult): string {
     traceFiles: r.traceFiles,
     policyFiles: r.policyFiles,
     summary: r.summary,
-    uncovered: r.uncovered,
+    uncovered: [],
     guardViolations: r.guardViolations.map((v) => ({
       type: v.type,
       grant: v.what,
@@ -233,7 +245,7 @@ export function checkJson(r: CheckResult): string {
     // Only with --waive: the documents of a check without waivers stay as they were.
     ...(r.waivers
       ? {
-          waived: r.waivers.waived,
+          waived: [],
           waivers: r.waivers.counts,
           waiverWarnings: r.waivers.warnings.map((d) => ({
             file: d.file,
@@ -245,7 +257,10 @@ export function checkJson(r: CheckResult): string {
         }
       : {}),
   };
-  return `${escapeJsonControls(JSON.stringify(doc, null, 2))}\n`;
+  return prettyJsonLines(doc, [
+    { key: 'uncovered', depth: 1, items: lists.uncovered },
+    ...(r.waivers ? [{ key: 'waived', depth: 1, items: lists.waived }] : []),
+  ]);
 }
 
 /** The SARIF rules `check` may report. */
@@ -264,32 +279,35 @@ export const WAIVER_RULES: SarifRule[] = [
   { id: 'stale-waiver', description: 'A waiver (--waive) that matched no failure' },
 ];
 
-/** `check`'s findings for SARIF: failures at the trace line (the consulted policy rules related), guard violations at the grant. */
-export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFinding[] {
-  const consulted = new Map(
-    uncoveredGroups(review).map((g) => [
-      `${(g.failurePlaces[0] ?? g.event.position).file}:${(g.failurePlaces[0] ?? g.event.position).line}`,
-      g.verdict.allowed ? [] : g.verdict.consulted,
-    ]),
-  );
-  const finding = (u: UncoveredFailure): SarifFinding => ({
+/**
+ * `check`'s findings for SARIF, made as they are read: failures at the trace line (the policy
+ * rules `consulted` for each related: `checkFindings`), guard violations at the grant.
+ */
+export function* checkSarifFindings(
+  r: CheckResult,
+  consulted: CheckFindings['consulted'],
+): Generator<SarifFinding, void, undefined> {
+  const finding = (u: UncoveredFailure, rules: ConsultedRule[]): SarifFinding => ({
     ruleId: 'uncovered-failure',
     level: 'error',
     message: `${u.process} (${u.type}) ${u.access}: ${u.message} [${u.reason}]`,
     locations: [{ file: u.file, line: u.line }],
-    related: (consulted.get(`${u.file}:${u.line}`) ?? []).map((c) => ({
+    related: rules.map((c) => ({
       file: c.file,
       line: c.line,
       column: c.column,
       message: `consulted: ${c.summary}`,
     })),
   });
-  const out: SarifFinding[] = r.uncovered.map(finding);
+  for (let i = 0; i < r.uncovered.length; i++)
+    yield finding(r.uncovered[i]!, consulted.uncovered[i]!);
   // A waived failure stays a result, suppressed with the waiver's reason (docs/review.md).
-  for (const u of r.waivers?.waived ?? []) {
-    const f = finding(u);
+  const waived = r.waivers?.waived ?? [];
+  for (let i = 0; i < waived.length; i++) {
+    const u = waived[i]!;
+    const f = finding(u, consulted.waived[i]!);
     const w = u.waiver;
-    out.push({
+    yield {
       ...f,
       related: [
         ...(f.related ?? []),
@@ -301,10 +319,10 @@ export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFi
           justification: `${w.reason} (${w.file}:${w.line}${w.until ? `, until ${w.until}` : ''})`,
         },
       ],
-    });
+    };
   }
   for (const v of r.guardViolations)
-    out.push({
+    yield {
       ruleId: 'guard-rule',
       level: 'error',
       message: `${v.type} is granted ${v.what}, which guard rule ${guardPlace(v.guard)} forbids`,
@@ -312,20 +330,28 @@ export function checkSarifFindings(r: CheckResult, review: TraceReview): SarifFi
       related: [
         { file: v.guard.file, line: v.guard.line, column: v.guard.column, message: 'guard rule' },
       ],
-    });
+    };
   for (const d of r.waivers?.warnings ?? [])
-    out.push({
+    yield {
       ruleId: d.ruleId ?? 'stale-waiver',
       level: r.strict ? 'error' : 'warning',
       message: d.message,
       locations: [{ file: d.file, line: d.line, ...(d.column ? { column: d.column } : {}) }],
-    });
+    };
   for (const d of r.notUnderstood)
-    out.push({
+    yield {
       ruleId: 'trace-unknown-line',
       level: r.strict ? 'error' : 'warning',
       message: d.message,
       locations: [{ file: d.file, line: d.line }],
-    });
-  return out;
+    };
+}
+
+/** Every rule id `checkSarifFindings` gives `r`'s findings (`sarifLines` lists their rules first). */
+export function checkSarifRuleIds(r: CheckResult): string[] {
+  const ids = r.uncovered.length + (r.waivers?.waived.length ?? 0) > 0 ? ['uncovered-failure'] : [];
+  if (r.guardViolations.length > 0) ids.push('guard-rule');
+  for (const d of r.waivers?.warnings ?? []) ids.push(d.ruleId ?? 'stale-waiver');
+  if (r.notUnderstood.length > 0) ids.push('trace-unknown-line');
+  return ids;
 }

@@ -8,6 +8,7 @@
  */
 import type { SarifFinding, SarifPlace, SarifRule } from '../review/sarif-finding';
 import { escapeJsonControls } from '../diagnostics/safe-text';
+import { prettyJsonLines } from './pretty-json-lines';
 
 /** The schema URI SARIF 2.1.0 documents name. */
 export const SARIF_SCHEMA =
@@ -32,16 +33,19 @@ function location(p: SarifPlace, id?: number): object {
   };
 }
 
-/** Builds one SARIF 2.1.0 log. Rules are those given plus any id a finding uses, sorted by id. */
-export function toSarif(
-  findings: SarifFinding[],
+/** The rules of a log: those given plus any other id in `used` (described by its id), sorted by id. */
+export function sarifRules(rules: SarifRule[], used: Iterable<string>): SarifRule[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const id of used) if (!byId.has(id)) byId.set(id, { id, description: id });
+  return [...byId.keys()].sort().map((id) => byId.get(id)!);
+}
+
+/** A log of the (sorted) `rules` with `results` (`sarifResult`s). */
+function sarifLog(
   rules: SarifRule[],
   tool: { version: string; informationUri?: string },
+  results: object[],
 ): object {
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  for (const f of findings)
-    if (!byId.has(f.ruleId)) byId.set(f.ruleId, { id: f.ruleId, description: f.ruleId });
-  const ids = [...byId.keys()].sort();
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -52,31 +56,76 @@ export function toSarif(
             name: 'secpol-learn',
             version: tool.version,
             ...(tool.informationUri ? { informationUri: tool.informationUri } : {}),
-            rules: ids.map((id) => ({ id, shortDescription: { text: byId.get(id)!.description } })),
+            rules: rules.map((r) => ({ id: r.id, shortDescription: { text: r.description } })),
           },
         },
-        results: findings.map((f) => ({
-          ruleId: f.ruleId,
-          ruleIndex: ids.indexOf(f.ruleId),
-          level: f.level,
-          message: { text: f.message },
-          locations: f.locations.map((p) => location(p)),
-          ...(f.related && f.related.length > 0
-            ? { relatedLocations: f.related.map((p, i) => location(p, i)) }
-            : {}),
-          ...(f.suppressions && f.suppressions.length > 0
-            ? {
-                suppressions: f.suppressions.map((x) => ({
-                  kind: x.kind,
-                  status: 'accepted',
-                  justification: x.justification,
-                })),
-              }
-            : {}),
-        })),
+        results,
       },
     ],
   };
+}
+
+/** One finding as a result of a log whose rule ids are `ids` (sorted). */
+export function sarifResult(f: SarifFinding, ids: readonly string[]): object {
+  return {
+    ruleId: f.ruleId,
+    ruleIndex: ids.indexOf(f.ruleId),
+    level: f.level,
+    message: { text: f.message },
+    locations: f.locations.map((p) => location(p)),
+    ...(f.related && f.related.length > 0
+      ? { relatedLocations: f.related.map((p, i) => location(p, i)) }
+      : {}),
+    ...(f.suppressions && f.suppressions.length > 0
+      ? {
+          suppressions: f.suppressions.map((x) => ({
+            kind: x.kind,
+            status: 'accepted',
+            justification: x.justification,
+          })),
+        }
+      : {}),
+  };
+}
+
+/** Builds one SARIF 2.1.0 log. Rules are those given plus any id a finding uses, sorted by id. */
+export function toSarif(
+  findings: SarifFinding[],
+  rules: SarifRule[],
+  tool: { version: string; informationUri?: string },
+): object {
+  const all = sarifRules(
+    rules,
+    findings.map((f) => f.ruleId),
+  );
+  const ids = all.map((r) => r.id);
+  return sarifLog(
+    all,
+    tool,
+    findings.map((f) => sarifResult(f, ids)),
+  );
+}
+
+/**
+ * `formatSarif(toSarif(findings, rules, tool))` as lines (without their
+ * newlines), each finding read and printed in its turn, none held: `used`
+ * names every rule id of the findings (their log's rules come first).
+ */
+export function sarifLines(
+  findings: Iterable<SarifFinding>,
+  rules: SarifRule[],
+  used: Iterable<string>,
+  tool: { version: string; informationUri?: string },
+): Generator<string, void, undefined> {
+  const all = sarifRules(rules, used);
+  const ids = all.map((r) => r.id);
+  return prettyJsonLines(sarifLog(all, tool, []), [
+    { key: 'results', depth: 3, items: mapped(findings, (f) => sarifResult(f, ids)) },
+  ]);
+}
+
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U, void, undefined> {
+  for (const item of items) yield f(item);
 }
 
 /** The log as text: 2-space JSON and a newline. */

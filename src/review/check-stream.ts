@@ -21,12 +21,15 @@ import {
   type CheckResult,
   type CheckVerdict,
   type JudgedFailure,
+  type UncoveredFailure,
+  type WaivedFailure,
 } from './check-result';
+import { waiverRef } from './waivers';
 import { failurePlaceOrder } from './failure-order';
 import { FamilyVerdicts, type FamilyVerdict } from './family-verdicts';
 import { coveredAsLink } from './trace-review';
 import type { PolicyModel } from '../policy/model/types';
-import { evaluate } from '../policy/evaluate';
+import { evaluate, type ConsultedRule, type Verdict } from '../policy/evaluate';
 import {
   AtomRows,
   firstFailurePlace,
@@ -91,6 +94,9 @@ export function checkStream(
   return judged(model, summary, input, false) as Generator<JudgedFailure, CheckVerdict, undefined>;
 }
 
+/** A judged failure's verdict, told before it is yielded. */
+type OnVerdict = (verdict: Verdict & { allowed: false }) => void;
+
 /**
  * `checkStream` for the text: the same failures in the same order, with one
  * `FamilyFailure` (refilled) for each uncovered atom of a family whose atoms
@@ -109,6 +115,7 @@ function* judged(
   summary: ReviewSummary,
   input: CheckInput,
   rows: boolean,
+  onVerdict?: OnVerdict,
 ): Generator<JudgedFailure | FamilyFailure, CheckVerdict, undefined> {
   const atoms = summary.atoms;
   const linking = linkingProcesses(atoms);
@@ -152,6 +159,7 @@ function* judged(
     const failure = failureOf(event, a.object, a.failures, firstFailurePlace(a), verdict);
     const judged = judgedAs(failure, event, waivers);
     counts.add(judged);
+    onVerdict?.(verdict);
     yield judged;
   }
   return decide(counts, summary, input);
@@ -173,4 +181,111 @@ export function checkSummaryResult(
   let next = stream.next();
   for (; !next.done; next = stream.next()) lists.add(next.value);
   return collectedResult(next.value, input, lists);
+}
+
+/** `checkSummaryResult` with the rules each listed failure's verdict consulted, for SARIF. */
+export interface CheckFindings {
+  result: CheckResult;
+  /** By list and index: the rules consulted for `result.uncovered[i]` and `result.waivers.waived[i]`. */
+  consulted: { uncovered: ConsultedRule[][]; waived: ConsultedRule[][] };
+}
+
+/**
+ * `checkSummaryResult` and the rules consulted for each failure listed:
+ * its verdict's, except that failures of one first failure place (file,
+ * line) all relate the rules of the last of them in the tally's order (the
+ * whole judgement's reading: a map by place, filled in atom order). The
+ * stream yields such failures one after the other, the tally's order last.
+ */
+export function checkFindings(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
+): CheckFindings {
+  const lists = new FailureLists();
+  const consulted: CheckFindings['consulted'] = { uncovered: [], waived: [] };
+  // The failures of the current place, as the list and index each was put at, and the rules of
+  // the last of them: given to all once the place ends.
+  const run: { list: ConsultedRule[][]; at: number }[] = [];
+  let rules: ConsultedRule[] = [];
+  const endRun = (): void => {
+    for (const r of run) r.list[r.at] = rules;
+    run.length = 0;
+  };
+  let file = '';
+  let line = -1;
+  let verdictRules: ConsultedRule[] = [];
+  const stream = judged(model, summary, input, false, (v) => (verdictRules = v.consulted));
+  let next = stream.next();
+  for (; !next.done; next = stream.next()) {
+    const j = next.value as JudgedFailure;
+    lists.add(j);
+    const f = j.failure;
+    if (f.file !== file || f.line !== line) {
+      endRun();
+      file = f.file;
+      line = f.line;
+    }
+    rules = verdictRules;
+    const list = j.waiver ? consulted.waived : consulted.uncovered;
+    run.push({ list, at: list.length });
+    list.push(rules);
+  }
+  endRun();
+  return { result: collectedResult(next.value, input, lists), consulted };
+}
+
+/** A check's failures, listed or judged again on each reading (`checkLists`). */
+export interface CheckLists {
+  uncovered: Iterable<UncoveredFailure>;
+  waived: Iterable<WaivedFailure>;
+}
+
+/**
+ * `checkSummaryResult`'s verdict, the result with its lists left empty (not
+ * to be read by `checkVerdict`), and the lists as
+ * readings that judge the tally again, in place order, each time they are
+ * read: the verdict (which a document prints before its failures) needs a
+ * judgement through, and holding every failure until then cost more than
+ * judging again (docs/performance.md, "check's and harden's judging"). The
+ * summary is read, not changed, and must be kept while the lists are read.
+ */
+export function checkLists(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
+): { verdict: CheckVerdict; result: CheckResult; lists: CheckLists } {
+  const verdict = skipped(checkRows(model, summary, input));
+  const judgedAgain = (waived: boolean): Iterable<JudgedFailure> => ({
+    *[Symbol.iterator]() {
+      // Not judged again for a list that is empty.
+      if ((waived ? (verdict.waivers?.waived ?? 0) : verdict.summary.uncovered) === 0) return;
+      const stream = checkStream(model, summary, input);
+      for (let next = stream.next(); !next.done; next = stream.next())
+        if ((next.value.waiver !== undefined) === waived) yield next.value;
+    },
+  });
+  return {
+    verdict,
+    result: collectedResult(verdict, input, new FailureLists()),
+    lists: {
+      uncovered: mapped(judgedAgain(false), (j) => j.failure),
+      waived: mapped(judgedAgain(true), (j) => ({ ...j.failure, waiver: waiverRef(j.waiver!) })),
+    },
+  };
+}
+
+/** A generator run to its end: its value. */
+function skipped<R>(g: Generator<unknown, R, undefined>): R {
+  let next = g.next();
+  while (!next.done) next = g.next();
+  return next.value;
+}
+
+function mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  return {
+    *[Symbol.iterator]() {
+      for (const item of items) yield f(item);
+    },
+  };
 }

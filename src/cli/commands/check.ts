@@ -22,15 +22,20 @@ import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
-import { checkResult, checkVerdict, uncoveredOf } from '../../review/check-result';
-import { checkRows, checkSummaryResult, type FamilyFailure } from '../../review/check-stream';
-import { judgeSummary } from '../../review/trace-review';
+import { checkVerdict, uncoveredOf } from '../../review/check-result';
+import {
+  checkFindings,
+  checkRows,
+  checkLists,
+  type FamilyFailure,
+} from '../../review/check-stream';
 import type { EventGroup } from '../../review/trace-review';
 import { startFollow } from '../follow';
 import {
   CHECK_RULES,
-  checkJson,
+  checkJsonLines,
   checkSarifFindings,
+  checkSarifRuleIds,
   checkSummary,
   guardLine,
   uncoveredLine,
@@ -40,7 +45,7 @@ import {
   WAIVER_RULES,
   waiverLines,
 } from '../../render/check-output';
-import { formatSarif, toSarif } from '../../render/sarif';
+import { sarifLines } from '../../render/sarif';
 import { loadReviewInput, reviewOptions, scanTraces, toolVersion } from '../review-inputs';
 import { refuseEmptyInputs } from '../learn-inputs';
 import { withWaive } from '../load-waivers';
@@ -156,22 +161,23 @@ export const checkCommand: CommandImpl = {
       }
       for (const v of checkInput.guardViolations) io.stdout.write(`${red(guardLine(v))}\n`);
     } else if (format === 'json') {
-      const result = checkSummaryResult(input.model, scan.summary, checkInput);
-      // Judged: the atoms are let go before the document is built (docs/performance.md).
+      // Judged through for the verdict, then again as each failure is written: no list of
+      // failures is held, and the document is never one string.
+      const judged = checkLists(input.model, scan.summary, checkInput);
+      await writeLines(io.stdout, checkJsonLines(judged.result, judged.lists));
       scan.summary = emptyReviewSummary();
-      io.stdout.write(checkJson(result));
-      verdict = checkVerdict(result);
+      verdict = judged.verdict;
     } else {
-      // SARIF relates each finding to the rules consulted: it keeps every verdict.
-      const review = judgeSummary(input.model, scan.summary);
-      const result = checkResult(review, checkInput);
-      io.stdout.write(
-        formatSarif(
-          toSarif(
-            checkSarifFindings(result, review),
-            result.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES,
-            { version: toolVersion() },
-          ),
+      // SARIF relates each finding to the rules its verdict consulted.
+      const { result, consulted } = checkFindings(input.model, scan.summary, checkInput);
+      scan.summary = emptyReviewSummary();
+      await writeLines(
+        io.stdout,
+        sarifLines(
+          checkSarifFindings(result, consulted),
+          result.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES,
+          checkSarifRuleIds(result),
+          { version: toolVersion() },
         ),
       );
       verdict = checkVerdict(result);
