@@ -37,3 +37,12 @@ export function fromCharCodes(codes: readonly number[]): string {
     out += String.fromCharCode.apply(null, codes.slice(i, i + CHUNK));
   return out;
 }
+
+/** `items` with `f` applied to each as it is read (lazily; iterable again when `items` is). */
+export function mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  return {
+    *[Symbol.iterator]() {
+      for (const item of items) yield f(item);
+    },
+  };
+}

@@ -87,7 +87,7 @@ export interface LiveScan {
 
 /** What the review commands read from the traces: the judgement and what was not read. */
 export interface TraceScan {
-  /** The review tally of every record read, not yet judged (`judgeSummary`, `checkSummaryResult`). */
+  /** The review tally of every record read, not yet judged (`judgeSummary`, `checkStream`). */
   summary: ReviewSummary;
   traceFiles: string[];
   notUnderstood: Diagnostic[];

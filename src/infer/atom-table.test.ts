@@ -341,6 +341,30 @@ describe('AtomTable', () => {
     expect(t.failurePlaces(1).map((p) => p.line)).toEqual([4, 5]);
   });
 
+  it('holds a small pool for a small table: block 0 grows from small, places read back across blocks', () => {
+    // A summary file read is a table held until the merge: one row of two failures must not cost a
+    // whole block of slots.
+    const t = new AtomTable();
+    const two = (v: number) =>
+      [1, 2].map((k) => ({
+        family: 0,
+        value: String(v),
+        file: 'a.log',
+        line: 2 * v + k,
+        failed: true,
+      }));
+    countInto(t, two(0));
+    expect(t.places.slots).toBe(1);
+    expect(t.places.bytes()).toBeLessThan(1024);
+    const ops = [];
+    for (let v = 1; v < 5000; v++) ops.push(...two(v));
+    countInto(t, ops);
+    expect(t.places.slots).toBe(5000);
+    expect(t.places.blocks.map((b) => b.length)).toEqual([4096 * 15, 4096 * 15]);
+    for (const v of [0, 15, 16, 17, 4095, 4096, 4999])
+      expect(t.failurePlaces(v).map((p) => p.line)).toEqual([2 * v + 1, 2 * v + 2]);
+  });
+
   it('makes its hash once at the size reserved, not doubled on the way', () => {
     const t = new AtomTable(1);
     const rehash = jest.spyOn(t as unknown as { rehash: (n: number) => void }, 'rehash');

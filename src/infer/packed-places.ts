@@ -2,7 +2,8 @@
  * An atom table's failure places after the first (src/infer/atom-table.ts:
  * rows with two failures or more) in typed arrays from the start: a slot per
  * such row, each slot a count and room for MAX_PLACES - 1 (file id, line)
- * pairs, slots in fixed-size blocks (none copied as slots are added). No
+ * pairs, slots in fixed-size blocks (none copied as slots are added, but for
+ * block 0, which grows from small). No
  * JavaScript array per row, so a thread's heap does not hold them, and a
  * table crosses threads with its slots' blocks transferred as they are
  * (src/infer/table-transfer.ts): nothing to pack.
@@ -22,6 +23,11 @@ const SLOT_NUMBERS = 1 + 2 * (MAX_PLACES - 1);
 const SLOT_SHIFT = 12;
 const SLOTS_PER_BLOCK = 1 << SLOT_SHIFT;
 const SLOT_MASK = SLOTS_PER_BLOCK - 1;
+/**
+ * Slots of block 0 at first: it grows by doubling up to SLOTS_PER_BLOCK, so a small table (one per
+ * summary file read, all held until they are merged) holds a small pool.
+ */
+const FIRST_SLOTS = 16;
 
 type PlaceBlock = Uint32Array | Float64Array;
 
@@ -36,7 +42,9 @@ export class PlacePool {
   newSlot(): number {
     const s = this.slots++;
     const i = s >> SLOT_SHIFT;
-    if (i === this.blocks.length) this.blocks.push(this.make());
+    if (i === this.blocks.length)
+      this.blocks.push(this.make(i === 0 ? FIRST_SLOTS : SLOTS_PER_BLOCK));
+    else if (i === 0 && s * SLOT_NUMBERS === this.blocks[0]!.length) this.growFirst();
     this.blocks[i]![(s & SLOT_MASK) * SLOT_NUMBERS] = 0;
     return s;
   }
@@ -114,9 +122,17 @@ export class PlacePool {
     return n;
   }
 
-  private make(): PlaceBlock {
-    const n = SLOTS_PER_BLOCK * SLOT_NUMBERS;
+  private make(slots: number): PlaceBlock {
+    const n = slots * SLOT_NUMBERS;
     return this.wide ? new Float64Array(n) : new Uint32Array(n);
+  }
+
+  /** Block 0, full, with twice its slots (every block past it has SLOTS_PER_BLOCK). */
+  private growFirst(): void {
+    const old = this.blocks[0]!;
+    const grown = this.make(Math.min(SLOTS_PER_BLOCK, (2 * old.length) / SLOT_NUMBERS));
+    grown.set(old);
+    this.blocks[0] = grown;
   }
 
   /** Makes the blocks wide for good before `v` is set, if it does not fit narrow. */

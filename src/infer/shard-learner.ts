@@ -217,7 +217,7 @@ export class ShardLearner {
   }
 }
 
-/** The shards' review summaries merged (`owned`: the first's table counted into). */
+/** The shards' review summaries merged (`owned`: counted into the last's table, the worker's). */
 function mergedReviews(reviews: ReviewSummary[], owned: boolean): ReviewSummary {
   if (owned) return mergeOwnedReviewSummaries(reviews);
   // As many summaries as shards, far below the argument limit.

@@ -18,7 +18,8 @@ import {
   type CheckInput,
   type CheckResult,
 } from '../review/check-result';
-import { checkFindings, checkLists, checkSummaryResult } from '../review/check-stream';
+import { checkFindings, checkLists } from '../review/check-stream';
+import { checkSummaryResult } from '../test-utils/check-summary-result';
 import { judgeSummary, uncoveredGroups, type TraceReview } from '../review/trace-review';
 import type { SarifFinding } from '../review/sarif-finding';
 import { escapeJsonControls } from '../diagnostics/safe-text';

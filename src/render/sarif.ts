@@ -8,6 +8,7 @@
  */
 import type { SarifFinding, SarifPlace, SarifRule } from '../review/sarif-finding';
 import { escapeJsonControls } from '../diagnostics/safe-text';
+import { mapped } from '../arrays';
 import { prettyJsonLines } from './pretty-json-lines';
 
 /** The schema URI SARIF 2.1.0 documents name. */
@@ -122,10 +123,6 @@ export function sarifLines(
   return prettyJsonLines(sarifLog(all, tool, []), [
     { key: 'results', depth: 3, items: mapped(findings, (f) => sarifResult(f, ids)) },
   ]);
-}
-
-function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U, void, undefined> {
-  for (const item of items) yield f(item);
 }
 
 /** The log as text: 2-space JSON and a newline. */

@@ -285,8 +285,13 @@ export class FailureLists {
 
   add(j: JudgedFailure): void {
     if (!j.waiver) this.uncovered.push(j.failure);
-    else this.waived.push({ ...j.failure, waiver: waiverRef(j.waiver) });
+    else this.waived.push(waivedFailure(j.failure, j.waiver));
   }
+}
+
+/** A failure a waiver covers, as the lists hold it: with the waiver's reference. */
+export function waivedFailure(failure: UncoveredFailure, waiver: Waiver): WaivedFailure {
+  return { ...failure, waiver: waiverRef(waiver) };
 }
 
 /** The whole result: the verdict with the judged failures (added in place order) listed. */

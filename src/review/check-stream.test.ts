@@ -23,7 +23,8 @@ import { parseTraceText } from '../trace/push-parser';
 import { generatedTrace } from '../test-utils/generated-trace';
 import { checkSummary, guardLine, uncoveredLines, waiverLines } from '../render/check-output';
 import { checkResult, type CheckInput } from './check-result';
-import { checkStream, checkSummaryResult } from './check-stream';
+import { checkStream } from './check-stream';
+import { checkSummaryResult } from '../test-utils/check-summary-result';
 import { failurePlaceOrder } from './failure-order';
 import { judgeSummary } from './trace-review';
 

@@ -3,13 +3,15 @@
  * failing atoms ordered by their first failure place (failure-order.ts),
  * each judged once and handed on as it is judged, with the waiver that
  * covers it. The text of `check` writes each uncovered line as it comes and
- * holds no list of failures (`checkRows`); `checkSummaryResult` (JSON,
- * library callers) collects `checkStream` into a `CheckResult`.
+ * holds no list of failures (`checkRows`); JSON judges it through for the
+ * verdict and again as it writes each failure (`checkLists`), SARIF collects
+ * the failures with the rules each consulted (`checkFindings`).
  *
  * An atom of a family whose atoms share one verdict (family-verdicts.ts) is
  * judged without its event; for the text, without a waiver set, it is handed
  * on as its table's columns (`FamilyFailure`), not as an object of its own.
  */
+import { mapped } from '../arrays';
 import {
   CheckCounts,
   collectedResult,
@@ -23,8 +25,8 @@ import {
   type JudgedFailure,
   type UncoveredFailure,
   type WaivedFailure,
+  waivedFailure,
 } from './check-result';
-import { waiverRef } from './waivers';
 import { failurePlaceOrder } from './failure-order';
 import { FamilyVerdicts, type FamilyVerdict } from './family-verdicts';
 import { coveredAsLink } from './trace-review';
@@ -165,25 +167,7 @@ function* judged(
   return decide(counts, summary, input);
 }
 
-/**
- * `checkResult` of the review tally judged against `model`, equal to
- * `checkResult(judgeSummary(model, summary), input)` at a fraction of the
- * memory: `checkStream` collected, only atoms with failures judged and only
- * the failures the policy does not allow kept.
- */
-export function checkSummaryResult(
-  model: PolicyModel,
-  summary: ReviewSummary,
-  input: CheckInput,
-): CheckResult {
-  const lists = new FailureLists();
-  const stream = checkStream(model, summary, input);
-  let next = stream.next();
-  for (; !next.done; next = stream.next()) lists.add(next.value);
-  return collectedResult(next.value, input, lists);
-}
-
-/** `checkSummaryResult` with the rules each listed failure's verdict consulted, for SARIF. */
+/** The check result with the rules each listed failure's verdict consulted, for SARIF. */
 export interface CheckFindings {
   result: CheckResult;
   /** By list and index: the rules consulted for `result.uncovered[i]` and `result.waivers.waived[i]`. */
@@ -191,7 +175,7 @@ export interface CheckFindings {
 }
 
 /**
- * `checkSummaryResult` and the rules consulted for each failure listed:
+ * The check result and the rules consulted for each failure listed:
  * its verdict's, except that failures of one first failure place (file,
  * line) all relate the rules of the last of them in the tally's order (the
  * whole judgement's reading: a map by place, filled in atom order). The
@@ -242,7 +226,7 @@ export interface CheckLists {
 }
 
 /**
- * `checkSummaryResult`'s verdict, the result with its lists left empty (not
+ * The check result's verdict, with its lists left empty (not
  * to be read by `checkVerdict`), and the lists as
  * readings that judge the tally again, in place order, each time they are
  * read: the verdict (which a document prints before its failures) needs a
@@ -270,7 +254,7 @@ export function checkLists(
     result: collectedResult(verdict, input, new FailureLists()),
     lists: {
       uncovered: mapped(judgedAgain(false), (j) => j.failure),
-      waived: mapped(judgedAgain(true), (j) => ({ ...j.failure, waiver: waiverRef(j.waiver!) })),
+      waived: mapped(judgedAgain(true), (j) => waivedFailure(j.failure, j.waiver!)),
     },
   };
 }
@@ -280,12 +264,4 @@ function skipped<R>(g: Generator<unknown, R, undefined>): R {
   let next = g.next();
   while (!next.done) next = g.next();
   return next.value;
-}
-
-function mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
-  return {
-    *[Symbol.iterator]() {
-      for (const item of items) yield f(item);
-    },
-  };
 }

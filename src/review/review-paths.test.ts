@@ -22,7 +22,7 @@ import { normaliseAbilityName } from '../qnx/abilities';
 import { argumentValueText } from '../trace/event-text';
 import { judgeSummary, placeKey, reviewEvents, type TraceReview } from './trace-review';
 import { checkResult } from './check-result';
-import { checkSummaryResult } from './check-stream';
+import { checkSummaryResult } from '../test-utils/check-summary-result';
 import { explainFailures, explainSteps } from './explain';
 import { hardenPolicy, hardenFromSummary } from './harden';
 import { checkJson } from '../render/check-output';
