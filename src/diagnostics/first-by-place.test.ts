@@ -10,6 +10,13 @@ const at = (file: string, line: number, message = 'm'): Diagnostic => ({
   ruleId: 'trace-unknown-line',
 });
 
+/** Places in few files and lines (so many tie), and a list bound. */
+const placesArb = fc.array(
+  fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 1, max: 30 })),
+  { maxLength: 60 },
+);
+const maxArb = fc.integer({ min: 0, max: 10 });
+
 describe('FirstByPlace', () => {
   test('keeps the first by place, not the first to arrive, and counts all', () => {
     const list = new FirstByPlace(3);
@@ -39,41 +46,29 @@ describe('FirstByPlace', () => {
 
   test('any arrival order: the same list as sorting them all and taking the first', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 1, max: 30 })), {
-          maxLength: 60,
-        }),
-        fc.integer({ min: 0, max: 10 }),
-        (places, max) => {
-          const all = places.map(([file, line], i) => at(file, line, `#${i}`));
-          const list = new FirstByPlace(max);
-          for (const d of all) list.add(d);
-          expect(list.sorted()).toEqual([...all].sort(byPlace).slice(0, max));
-          expect(list.count).toBe(all.length);
-        },
-      ),
+      fc.property(placesArb, maxArb, (places, max) => {
+        const all = places.map(([file, line], i) => at(file, line, `#${i}`));
+        const list = new FirstByPlace(max);
+        for (const d of all) list.add(d);
+        expect(list.sorted()).toEqual([...all].sort(byPlace).slice(0, max));
+        expect(list.count).toBe(all.length);
+      }),
     );
   });
 
   test('`dropped` counts what `add` would drop, and only that: the same list and count', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 1, max: 30 })), {
-          maxLength: 60,
-        }),
-        fc.integer({ min: 0, max: 10 }),
-        (places, max) => {
-          const all = places.map(([file, line], i) => at(file, line, `#${i}`));
-          const added = new FirstByPlace(max);
-          const asked = new FirstByPlace(max);
-          for (const d of all) {
-            added.add(d);
-            if (!asked.dropped(d.file, d.line)) asked.add(d);
-          }
-          expect(asked.sorted()).toEqual(added.sorted());
-          expect(asked.count).toBe(added.count);
-        },
-      ),
+      fc.property(placesArb, maxArb, (places, max) => {
+        const all = places.map(([file, line], i) => at(file, line, `#${i}`));
+        const added = new FirstByPlace(max);
+        const asked = new FirstByPlace(max);
+        for (const d of all) {
+          added.add(d);
+          if (!asked.dropped(d.file, d.line)) asked.add(d);
+        }
+        expect(asked.sorted()).toEqual(added.sorted());
+        expect(asked.count).toBe(added.count);
+      }),
     );
   });
 
