@@ -102,9 +102,53 @@ export function requirementKey(
 /** Orders two trace positions by file, then line (the one ordering of places: first-by-place.ts). */
 export const comparePositions: (a: TracePosition, b: TracePosition) => number = byPlace;
 
-/** Merges two range lists into one, sorted; overlapping ranges join, adjacent ones stay apart (see coalesceRanges). */
+/**
+ * Merges two range lists into one, sorted; overlapping ranges join, adjacent ones stay apart (see
+ * coalesceRanges). Lists as this layer makes them (sorted, disjoint, canonical decimals: the
+ * accumulator's and every merge's) are merged as they are: the pairs not joined are kept, no
+ * number parsed, no string made. Any other list (a summary file's ranges are checked canonical
+ * and in order, not sorted; a caller's values as the monitor printed them) is parsed and sorted.
+ */
 export function mergeRanges(a: readonly ValueRange[], b: readonly ValueRange[]): ValueRange[] {
-  return joinRanges([...a, ...b], 0n);
+  if (!isJoined(a) || !isJoined(b)) return joinRanges([...a, ...b], 0n);
+  const out: ValueRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next =
+      j >= b.length || (i < a.length && compareRanges(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!;
+    const last = out[out.length - 1];
+    if (last === undefined || compareDecimals(next[0], last[1]) > 0) out.push(next);
+    // Overlapping: one new pair of the strings there are (the inputs' pairs are not changed).
+    else if (compareDecimals(next[1], last[1]) > 0) out[out.length - 1] = [last[0], next[1]];
+  }
+  return out;
+}
+
+/** A canonical decimal: no sign, no leading zero (as `String` of a number or BigInt writes it). */
+const CANONICAL = /^(?:0|[1-9][0-9]*)$/;
+
+/** Orders canonical decimals by value: a longer one is larger. */
+function compareDecimals(x: string, y: string): number {
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Orders ranges as `joinRanges` sorts them: by start, then end. */
+function compareRanges(x: ValueRange, y: ValueRange): number {
+  return compareDecimals(x[0], y[0]) || compareDecimals(x[1], y[1]);
+}
+
+/** Whether `ranges` is as `joinRanges(…, 0n)` leaves a list: canonical, each in order, sorted, disjoint. */
+function isJoined(ranges: readonly ValueRange[]): boolean {
+  let end: string | undefined;
+  for (const [s, e] of ranges) {
+    if (!CANONICAL.test(s) || (e !== s && !CANONICAL.test(e)) || compareDecimals(s, e) > 0)
+      return false;
+    if (end !== undefined && compareDecimals(s, end) <= 0) return false;
+    end = e;
+  }
+  return true;
 }
 
 /**
@@ -206,6 +250,20 @@ export function mergeRequirementSets(...sets: RequirementSet[]): RequirementSet 
     for (const p of s.attachers) out.attachers.add(p);
   }
   return out;
+}
+
+/**
+ * Merges `from` into `into` in place, emptying `from` as it goes (each atom let go once merged),
+ * for sets not used again (shard results): `into` ends as `mergeRequirementSets(into, from)`, its
+ * atoms in the same order, without a third set held beside the two.
+ */
+export function moveRequirements(into: RequirementSet, from: RequirementSet): void {
+  for (const [key, r] of from.byKey) {
+    addRequirement(into, r);
+    from.byKey.delete(key);
+  }
+  for (const p of from.linkers) into.linkers.add(p);
+  for (const p of from.attachers) into.attachers.add(p);
 }
 
 /** The atoms of a set in a deterministic order (type, kind, object, domain, process). */

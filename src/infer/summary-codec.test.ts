@@ -12,7 +12,7 @@ import { learnBytes } from '../test-utils/learn-summary';
 import { SummaryDecoder, summaryChunks, summaryLines, SUMMARY_SCHEMA } from './summary-codec';
 import { SummaryLineReader, MAX_SUMMARY_LINE, startsAsSummary } from './summary-lines';
 import { ATOM_FIELDS, EVIDENCE_FIELDS } from './summary-fields';
-import type { Summary } from './summary';
+import { mergeSummaries, type Summary } from './summary';
 // Review atoms compare by what they tell (the lane's hold a record's shape).
 import '../test-utils/atom-equality';
 import { InputError } from '../errors';
@@ -220,6 +220,49 @@ describe('summary lines that are not what the format says', () => {
     const s = decode([header, atomLine, ''].join('\n'));
     expect(s.learned.inferred.requirements.byKey.size).toBe(1);
     expect(s.learned.notUnderstoodCount).toBe(0);
+  });
+
+  it('reads ranges out of order or overlapping as they are, and merges them as sorted and joined', () => {
+    const withRanges = (ranges: string[][], deniedRanges: string[][]): Summary =>
+      decode(
+        [
+          header,
+          withAtom((a) =>
+            Object.assign(a, { whole: false, ranges, deniedWhole: false, deniedRanges }),
+          ),
+          '',
+        ].join('\n'),
+      );
+    const a = withRanges(
+      [
+        ['9', '12'],
+        ['1', '3'],
+      ],
+      [
+        ['7', '8'],
+        ['2', '6'],
+        ['5', '5'],
+      ],
+    );
+    const [read] = a.learned.inferred.requirements.byKey.values();
+    expect(read!.ranges).toEqual([
+      ['9', '12'],
+      ['1', '3'],
+    ]);
+    const b = withRanges([['5', '6']], [['18446744073709551615', '18446744073709551615']]);
+    for (const merged of [mergeSummaries([a, b]), mergeSummaries([b, a])]) {
+      const [r] = merged.learned.inferred.requirements.byKey.values();
+      expect(r!.ranges).toEqual([
+        ['1', '3'],
+        ['5', '6'],
+        ['9', '12'],
+      ]);
+      expect(r!.deniedRanges).toEqual([
+        ['2', '6'],
+        ['7', '8'],
+        ['18446744073709551615', '18446744073709551615'],
+      ]);
+    }
   });
 
   it('drops fields no table names, and a __proto__ key changes nothing', () => {

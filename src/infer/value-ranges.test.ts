@@ -99,4 +99,75 @@ describe('ability value ranges while streaming', () => {
     set.add(1, 2);
     expect([set.whole, set.ranges()]).toEqual([true, []]);
   });
+
+  /** `mergeRanges` as it was: every bound parsed, sorted, joined, written back (the reference). */
+  const joined = (list: ValueRange[]): ValueRange[] => {
+    const all = list
+      .map(([s, e]) => [BigInt(s), BigInt(e)] as const)
+      .sort((x, y) =>
+        x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0,
+      );
+    const out: Array<[bigint, bigint]> = [];
+    for (const [s, e] of all) {
+      const last = out[out.length - 1];
+      if (last && s <= last[1]) last[1] = e > last[1] ? e : last[1];
+      else out.push([s, e]);
+    }
+    return out.map(([s, e]) => [String(s), String(e)]);
+  };
+  const rangeArb = checkArb.map((c): ValueRange => [c.s, c.e]);
+  /** Lists as requirements hold them (sorted, disjoint), and any others: unsorted, overlapping, zero-padded. */
+  const listArb = fc.oneof(
+    fc.array(rangeArb, { maxLength: 12 }).map(joined),
+    fc.array(rangeArb, { maxLength: 12 }),
+    fc.array(rangeArb, { maxLength: 6 }).map((l) => l.map(([s, e]): ValueRange => [`0${s}`, e])),
+  );
+
+  it('merges any two lists as parsing every bound did', () => {
+    fc.assert(
+      fc.property(listArb, listArb, (a, b) => {
+        const before = JSON.stringify([a, b]);
+        expect(mergeRanges(a, b)).toEqual(joined([...a, ...b]));
+        expect(JSON.stringify([a, b])).toBe(before);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the pairs of sorted lists it does not join, and makes no number of them', () => {
+    const a: ValueRange[] = [
+      ['1', '3'],
+      ['10', '12'],
+      ['18446744073709551000', '18446744073709551615'],
+    ];
+    const b: ValueRange[] = [
+      ['4', '4'],
+      ['11', '15'],
+      ['99', '100'],
+    ];
+    const real = globalThis.BigInt;
+    let parsed = 0;
+    globalThis.BigInt = Object.assign(
+      (v: string) => (parsed++, real(v)),
+      real,
+    ) as BigIntConstructor;
+    let out: ValueRange[];
+    try {
+      out = mergeRanges(a, b);
+    } finally {
+      globalThis.BigInt = real;
+    }
+    expect(parsed).toBe(0);
+    expect(out).toEqual([
+      ['1', '3'],
+      ['4', '4'],
+      ['10', '15'],
+      ['99', '100'],
+      ['18446744073709551000', '18446744073709551615'],
+    ]);
+    expect(out[0]).toBe(a[0]);
+    expect(out[1]).toBe(b[0]);
+    expect(out[3]).toBe(b[2]);
+    expect(out[4]).toBe(a[2]);
+  });
 });

@@ -1,0 +1,42 @@
+/**
+ * The merge of shard results not used again (`mergeShards`' `owned`, a
+ * two-thread read's): the same bytes as the merge that leaves its inputs
+ * alone, the requirements merged into the first shard's set and let go from
+ * the others' as they are merged (never held three times).
+ */
+import { generatedTrace } from '../test-utils/generated-trace';
+import { cutLines, learnBytes } from '../test-utils/learn-summary';
+import { mergeShards, type ShardResult } from './shard-learner';
+import { MAX_LISTED_LINES } from './summary';
+import { summaryLines } from './summary-codec';
+
+const encode = (learned: ShardResult): string =>
+  [...summaryLines({ inputs: [], learned })].join('');
+
+describe('merging owned shard results', () => {
+  let trace: Buffer;
+  beforeAll(async () => {
+    trace = await generatedTrace(7, 3000, 0.05);
+  });
+  const shards = (cuts: number[]): ShardResult[] =>
+    cutLines(trace, cuts).map((b, i) => learnBytes(`dev-${i}.log`, b).learned);
+
+  it.each([[[0.5]], [[0.2, 0.6]], [[0.1, 0.3, 0.5, 0.9]]])(
+    'gives the bytes the merge of untouched results gives (cut at %j)',
+    (at) => {
+      const cuts = at.map((f) => Math.floor(f * trace.length));
+      const expected = encode(mergeShards(shards(cuts), MAX_LISTED_LINES));
+      const owned = shards(cuts);
+      const ranges = [...owned[0]!.inferred.requirements.byKey.values()].filter(
+        (r) => (r.ranges?.length ?? 0) > 1,
+      );
+      expect(ranges.length).toBeGreaterThan(0);
+      const first = owned[0]!.inferred.requirements;
+      const others = owned.slice(1).map((r) => r.inferred.requirements);
+      const merged = mergeShards(owned, MAX_LISTED_LINES, true);
+      expect(merged.inferred.requirements).toBe(first);
+      for (const o of others) expect(o.byKey.size).toBe(0);
+      expect(encode(merged)).toBe(expected);
+    },
+  );
+});
