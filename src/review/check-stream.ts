@@ -187,15 +187,28 @@ export function checkLists(
   summary: ReviewSummary,
   input: CheckInput,
 ): { verdict: CheckVerdict; result: CheckResult; lists: CheckLists } {
-  const { verdict, result, lists } = checkFindings(model, summary, input);
+  const verdict = skipped(checkRows(model, summary, input));
+  const judgedAgain = (waived: boolean): Iterable<JudgedFailure> => ({
+    *[Symbol.iterator]() {
+      if (listEmpty(verdict, waived)) return;
+      const stream = checkStream(model, summary, input);
+      for (let next = stream.next(); !next.done; next = stream.next())
+        if ((next.value.waiver !== undefined) === waived) yield next.value;
+    },
+  });
   return {
     verdict,
-    result,
+    result: collectedResult(verdict, input, new FailureLists()),
     lists: {
-      uncovered: mapped(lists.uncovered, (c) => c.failure),
-      waived: mapped(lists.waived, (c) => c.failure),
+      uncovered: mapped(judgedAgain(false), (j) => j.failure),
+      waived: mapped(judgedAgain(true), (j) => waivedFailure(j.failure, j.waiver!)),
     },
   };
+}
+
+/** Whether the verdict counts no waived failure (`waived`) or no uncovered one: its list is not judged again. */
+function listEmpty(verdict: CheckVerdict, waived: boolean): boolean {
+  return (waived ? (verdict.waivers?.waived ?? 0) : verdict.summary.uncovered) === 0;
 }
 
 /** A listed failure with the rules SARIF relates to it. */
@@ -231,8 +244,7 @@ export function checkFindings(
   const verdict = skipped(checkRows(model, summary, input));
   const judgedAgain = (waived: boolean): Iterable<ConsultedJudged> => ({
     *[Symbol.iterator]() {
-      // Not judged again for a list that is empty.
-      if ((waived ? (verdict.waivers?.waived ?? 0) : verdict.summary.uncovered) === 0) return;
+      if (listEmpty(verdict, waived)) return;
       yield* consultedRuns(model, summary, input, waived);
     },
   });
