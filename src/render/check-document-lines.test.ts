@@ -1,8 +1,8 @@
 /**
  * `check`'s JSON and SARIF written as lines (pretty-json-lines.ts,
  * `checkJsonLines`, `sarifLines`, `checkFindings`): the same text as the
- * whole document made at once, and a failure's text made only when it is
- * written.
+ * whole document made at once, and a failure judged and its text made only
+ * when it is written.
  */
 import { parseWaiverTexts } from '../api/waivers';
 import { bigPolicy } from '../bench/bench-inputs';
@@ -18,7 +18,9 @@ import {
   type CheckInput,
   type CheckResult,
 } from '../review/check-result';
-import { checkFindings, checkLists } from '../review/check-stream';
+import { checkFindings, checkLists, type CheckFindingLists } from '../review/check-stream';
+import * as evaluation from '../policy/evaluate';
+import { waiverForEvent } from '../review/waivers';
 import { checkSummaryResult } from '../test-utils/check-summary-result';
 import { judgeSummary, uncoveredGroups, type TraceReview } from '../review/trace-review';
 import type { SarifFinding } from '../review/sarif-finding';
@@ -63,16 +65,25 @@ function wholeFindings(r: CheckResult, review: TraceReview): SarifFinding[] {
       return [`${p.file}:${p.line}`, g.verdict.allowed ? [] : g.verdict.consulted];
     }),
   );
-  const consulted = {
-    uncovered: r.uncovered.map((u) => byPlace.get(`${u.file}:${u.line}`) ?? []),
-    waived: (r.waivers?.waived ?? []).map((u) => byPlace.get(`${u.file}:${u.line}`) ?? []),
+  const consulted = (u: { file: string; line: number }): evaluation.ConsultedRule[] =>
+    byPlace.get(`${u.file}:${u.line}`) ?? [];
+  const lists: CheckFindingLists = {
+    uncovered: r.uncovered.map((failure) => ({ failure, consulted: consulted(failure) })),
+    waived: (r.waivers?.waived ?? []).map((failure) => ({
+      failure,
+      consulted: consulted(failure),
+    })),
   };
-  return [...checkSarifFindings(r, consulted)];
+  return [...checkSarifFindings(r, lists)];
 }
 
 describe('check JSON and SARIF as lines', () => {
   const policy = parsePolicies([{ file: 'p.secpol', text: POLICY }]);
   const model = buildModel(policy.policy);
+  const parsed = parseWaiverTexts([{ file: 'w.secpol', text: WAIVERS }], {
+    today: '2026-12-03',
+    policy: policy.policy,
+  });
   let events: TraceEvent[];
   beforeAll(async () => {
     events = [];
@@ -81,75 +92,131 @@ describe('check JSON and SARIF as lines', () => {
       ['a.log', 32],
     ] as const)
       events.push(...parseTraceText(await generatedTrace(seed, 3000), file).events);
-    // Two failures of one first place (a library caller's events may share one): SARIF relates
-    // the rules of the last of them in the tally's order to both. The record at one uncovered
-    // failure's place moved to another's.
+    // Failures of one first place (a library caller's events may share one): SARIF relates the
+    // rules of the last of them in the tally's order to all, uncovered or waived. The record at
+    // one uncovered failure's place moved to another's, and a waived failure's to a third's.
     const groups = uncoveredGroups(judgeSummary(model, tallyEvents(events)));
     const rules = (g: (typeof groups)[number]): string =>
       JSON.stringify(g.verdict.allowed ? [] : g.verdict.consulted);
-    const from = groups[3]!;
-    const to = groups.find((g) => rules(g) !== rules(from) && g.failurePlaces.length > 0)!;
+    const waived = (g: (typeof groups)[number]): boolean =>
+      waiverForEvent(parsed.set, g.event) !== undefined;
     const at = (p: { file: string; line: number }) => (e: TraceEvent) =>
       e.kind !== 'unknown' && e.position.file === p.file && e.position.line === p.line;
-    const moved = events.findIndex(at(from.failurePlaces[0]!));
-    const onto = events.find(at(to.failurePlaces[0]!))!;
-    const e = events[moved]!;
-    if (e.kind === 'unknown') throw new Error('a process event');
-    events[moved] = { ...e, position: { ...onto.position }, process: `${e.process}\u202e` };
+    const uncovered = groups.filter((g) => !waived(g) && g.failurePlaces.length > 0);
+    const move = (from: (typeof groups)[number], exclude: (typeof groups)[number][]): void => {
+      const to = uncovered.find((g) => rules(g) !== rules(from) && !exclude.includes(g))!;
+      const moved = events.findIndex(at(from.failurePlaces[0]!));
+      const onto = events.find(at(to.failurePlaces[0]!))!;
+      const e = events[moved]!;
+      if (e.kind === 'unknown') throw new Error('a process event');
+      events[moved] = { ...e, position: { ...onto.position }, process: `${e.process}\u202e` };
+      exclude.push(to);
+    };
+    const taken = [uncovered[3]!];
+    move(uncovered[3]!, taken);
+    move(
+      groups.find((g) => waived(g) && g.failurePlaces.length > 0)!,
+      taken,
+    );
   });
+
+  const inputOf = (waive: boolean, strict: boolean): CheckInput => ({
+    traceFiles: ['z.log', 'a.log'],
+    policyFiles: ['p.secpol'],
+    notUnderstood: [{ severity: 'warning', file: 'a.log', line: 2, message: 'x\u0085y' }],
+    notUnderstoodCount: 4,
+    guardViolations: [],
+    ...(waive
+      ? {
+          waivers: {
+            set: parsed.set,
+            warnings: parsed.diagnostics.filter((d) => d.severity === 'warning'),
+          },
+        }
+      : {}),
+    strict,
+  });
+
+  /** `check --format sarif`'s lines: judged through for the verdict, again as written. */
+  const sarifOf = (evs: TraceEvent[], input: CheckInput): Generator<string, void, undefined> => {
+    const judged = checkFindings(model, tallyEvents(evs), input);
+    const rules = input.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES;
+    return sarifLines(
+      checkSarifFindings(judged.result, judged.lists),
+      rules,
+      checkSarifRuleIds(judged.result, judged.verdict),
+      { version: '1' },
+    );
+  };
 
   it.each([
     ['without waivers', false, false],
     ['with waivers, strict', true, true],
   ])('writes the whole document’s text (%s)', (_name, waive, strict) => {
-    const parsed = parseWaiverTexts([{ file: 'w.secpol', text: WAIVERS }], {
-      today: '2026-12-03',
-      policy: policy.policy,
-    });
-    const input: CheckInput = {
-      traceFiles: ['z.log', 'a.log'],
-      policyFiles: ['p.secpol'],
-      notUnderstood: [{ severity: 'warning', file: 'a.log', line: 2, message: 'x\u0085y' }],
-      notUnderstoodCount: 4,
-      guardViolations: [],
-      ...(waive
-        ? {
-            waivers: {
-              set: parsed.set,
-              warnings: parsed.diagnostics.filter((d) => d.severity === 'warning'),
-            },
-          }
-        : {}),
-      strict,
-    };
+    const input = inputOf(waive, strict);
     const review = judgeSummary(model, tallyEvents(events));
     const whole = checkResult(review, input);
     expect(whole.uncovered.length).toBeGreaterThan(100);
-    if (waive) expect(whole.waivers!.waived.length).toBeGreaterThan(0);
-    const places = whole.uncovered.map((u) => `${u.file}:${u.line}`);
-    expect(new Set(places).size).toBe(places.length - 1);
+    const places = [...whole.uncovered, ...(whole.waivers?.waived ?? [])].map(
+      (u) => `${u.file}:${u.line}`,
+    );
+    // Two places of two failures each, one of them (with waivers) an uncovered and a waived one.
+    expect(new Set(places).size).toBe(places.length - 2);
+    if (waive) {
+      expect(whole.waivers!.waived.length).toBeGreaterThan(0);
+      const waivedPlaces = new Set(whole.waivers!.waived.map((u) => `${u.file}:${u.line}`));
+      expect(whole.uncovered.some((u) => waivedPlaces.has(`${u.file}:${u.line}`))).toBe(true);
+    }
     const rules = waive ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES;
     const sarif = formatSarif(toSarif(wholeFindings(whole, review), rules, { version: '1' }));
 
-    const { result, consulted } = checkFindings(model, tallyEvents(events), input);
-    expect(result).toEqual(whole);
-    expect(
-      text(
-        sarifLines(checkSarifFindings(result, consulted), rules, checkSarifRuleIds(result), {
-          version: '1',
-        }),
-      ),
-    ).toBe(sarif);
+    const judged = checkFindings(model, tallyEvents(events), input);
+    expect(judged.verdict).toEqual(checkVerdict(whole));
+    expect(text(sarifOf(events, input))).toBe(sarif);
     expect(sarif).toContain('\\u202e');
 
     const json = `${escapeJsonControls(JSON.stringify(jsonDoc(whole), null, 2))}\n`;
     expect(text(checkJsonLines(checkSummaryResult(model, tallyEvents(events), input)))).toBe(json);
     expect(checkJson(whole)).toBe(json);
     // Judged again as written: the same document, the same verdict.
-    const judged = checkLists(model, tallyEvents(events), input);
-    expect(judged.verdict).toEqual(checkVerdict(whole));
-    expect(judged.result.uncovered).toEqual([]);
-    expect(text(checkJsonLines(judged.result, judged.lists))).toBe(json);
+    const lists = checkLists(model, tallyEvents(events), input);
+    expect(lists.verdict).toEqual(checkVerdict(whole));
+    expect(lists.result.uncovered).toEqual([]);
+    expect(text(checkJsonLines(lists.result, lists.lists))).toBe(json);
+  });
+
+  it.each([
+    ['without waivers', false],
+    ['with waivers', true],
+  ])('writes the whole document’s text with no failure (%s)', (_name, waive) => {
+    const input = inputOf(waive, false);
+    const review = judgeSummary(model, tallyEvents([]));
+    const whole = checkResult(review, input);
+    const rules = waive ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES;
+    const sarif = formatSarif(toSarif(wholeFindings(whole, review), rules, { version: '1' }));
+    expect(text(sarifOf([], input))).toBe(sarif);
+    expect(sarif).not.toContain('"ruleId": "uncovered-failure"');
+  });
+
+  it('judges a SARIF result as it writes it, after the verdict’s judging', () => {
+    const evaluate = jest.spyOn(evaluation, 'evaluate');
+    try {
+      const lines = sarifOf(events, inputOf(false, false));
+      const first = lines.next();
+      // The log's head (its rules) is written once the tally is judged through.
+      const judgedForVerdict = evaluate.mock.calls.length;
+      expect(first.done).toBe(false);
+      let atFirstResult = -1;
+      for (let next = lines.next(); !next.done; next = lines.next())
+        if (atFirstResult < 0 && next.value.includes('"ruleId": "uncovered-failure"'))
+          atFirstResult = evaluate.mock.calls.length - judgedForVerdict;
+      const judgedAsWritten = evaluate.mock.calls.length - judgedForVerdict;
+      expect(judgedAsWritten).toBeGreaterThan(100);
+      expect(atFirstResult).toBeGreaterThan(0);
+      expect(atFirstResult).toBeLessThan(judgedAsWritten / 10);
+    } finally {
+      evaluate.mockRestore();
+    }
   });
 
   it('prints an array’s item only as it writes it', () => {

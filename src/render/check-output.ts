@@ -11,7 +11,7 @@ import {
   type UncoveredFailure,
   type WaiverCount,
 } from '../review/check-result';
-import { FamilyFailure, type CheckFindings, type CheckLists } from '../review/check-stream';
+import { FamilyFailure, type CheckFindingLists, type CheckLists } from '../review/check-stream';
 import type { ConsultedRule } from '../policy/evaluate';
 import { prettyJsonLines } from './pretty-json-lines';
 import type { FamilyVerdict } from '../review/family-verdicts';
@@ -280,12 +280,13 @@ export const WAIVER_RULES: SarifRule[] = [
 ];
 
 /**
- * `check`'s findings for SARIF, made as they are read: failures at the trace line (the policy
- * rules `consulted` for each related: `checkFindings`), guard violations at the grant.
+ * `check`'s findings for SARIF, made as they are read: failures at the trace line (from `lists`,
+ * with the policy rules consulted for each related: `checkFindings`; `r`'s lists are not read),
+ * then `r`'s guard violations at the grant, waiver warnings and lines not read.
  */
 export function* checkSarifFindings(
   r: CheckResult,
-  consulted: CheckFindings['consulted'],
+  lists: CheckFindingLists,
 ): Generator<SarifFinding, void, undefined> {
   const finding = (u: UncoveredFailure, rules: ConsultedRule[]): SarifFinding => ({
     ruleId: 'uncovered-failure',
@@ -299,13 +300,10 @@ export function* checkSarifFindings(
       message: `consulted: ${c.summary}`,
     })),
   });
-  for (let i = 0; i < r.uncovered.length; i++)
-    yield finding(r.uncovered[i]!, consulted.uncovered[i]!);
+  for (const u of lists.uncovered) yield finding(u.failure, u.consulted);
   // A waived failure stays a result, suppressed with the waiver's reason (docs/review.md).
-  const waived = r.waivers?.waived ?? [];
-  for (let i = 0; i < waived.length; i++) {
-    const u = waived[i]!;
-    const f = finding(u, consulted.waived[i]!);
+  for (const { failure: u, consulted } of lists.waived) {
+    const f = finding(u, consulted);
     const w = u.waiver;
     yield {
       ...f,
@@ -347,9 +345,12 @@ export function* checkSarifFindings(
     };
 }
 
-/** Every rule id `checkSarifFindings` gives `r`'s findings (`sarifLines` lists their rules first). */
-export function checkSarifRuleIds(r: CheckResult): string[] {
-  const ids = r.uncovered.length + (r.waivers?.waived.length ?? 0) > 0 ? ['uncovered-failure'] : [];
+/**
+ * Every rule id `checkSarifFindings` gives `r`'s findings (`sarifLines` lists their rules first):
+ * whether it has failures told by `v`'s counts (`r`'s lists may be left empty), the rest by `r`.
+ */
+export function checkSarifRuleIds(r: CheckResult, v: CheckVerdict): string[] {
+  const ids = v.summary.uncovered + (v.waivers?.waived ?? 0) > 0 ? ['uncovered-failure'] : [];
   if (r.guardViolations.length > 0) ids.push('guard-rule');
   for (const d of r.waivers?.warnings ?? []) ids.push(d.ruleId ?? 'stale-waiver');
   if (r.notUnderstood.length > 0) ids.push('trace-unknown-line');

@@ -4,8 +4,8 @@
  * each judged once and handed on as it is judged, with the waiver that
  * covers it. The text of `check` writes each uncovered line as it comes and
  * holds no list of failures (`checkRows`); JSON judges it through for the
- * verdict and again as it writes each failure (`checkLists`), SARIF collects
- * the failures with the rules each consulted (`checkFindings`).
+ * verdict and again as it writes each failure (`checkLists`), SARIF the same
+ * with the rules each failure's verdict consulted (`checkFindings`).
  *
  * An atom of a family whose atoms share one verdict (family-verdicts.ts) is
  * judged without its event; for the text, without a waiver set, it is handed
@@ -167,58 +167,6 @@ function* judged(
   return decide(counts, summary, input);
 }
 
-/** The check result with the rules each listed failure's verdict consulted, for SARIF. */
-export interface CheckFindings {
-  result: CheckResult;
-  /** By list and index: the rules consulted for `result.uncovered[i]` and `result.waivers.waived[i]`. */
-  consulted: { uncovered: ConsultedRule[][]; waived: ConsultedRule[][] };
-}
-
-/**
- * The check result and the rules consulted for each failure listed:
- * its verdict's, except that failures of one first failure place (file,
- * line) all relate the rules of the last of them in the tally's order (the
- * whole judgement's reading: a map by place, filled in atom order). The
- * stream yields such failures one after the other, the tally's order last.
- */
-export function checkFindings(
-  model: PolicyModel,
-  summary: ReviewSummary,
-  input: CheckInput,
-): CheckFindings {
-  const lists = new FailureLists();
-  const consulted: CheckFindings['consulted'] = { uncovered: [], waived: [] };
-  // The failures of the current place, as the list and index each was put at, and the rules of
-  // the last of them: given to all once the place ends.
-  const run: { list: ConsultedRule[][]; at: number }[] = [];
-  let rules: ConsultedRule[] = [];
-  const endRun = (): void => {
-    for (const r of run) r.list[r.at] = rules;
-    run.length = 0;
-  };
-  let file = '';
-  let line = -1;
-  let verdictRules: ConsultedRule[] = [];
-  const stream = judged(model, summary, input, false, (v) => (verdictRules = v.consulted));
-  let next = stream.next();
-  for (; !next.done; next = stream.next()) {
-    const j = next.value as JudgedFailure;
-    lists.add(j);
-    const f = j.failure;
-    if (f.file !== file || f.line !== line) {
-      endRun();
-      file = f.file;
-      line = f.line;
-    }
-    rules = verdictRules;
-    const list = j.waiver ? consulted.waived : consulted.uncovered;
-    run.push({ list, at: list.length });
-    list.push(rules);
-  }
-  endRun();
-  return { result: collectedResult(next.value, input, lists), consulted };
-}
-
 /** A check's failures, listed or judged again on each reading (`checkLists`). */
 export interface CheckLists {
   uncovered: Iterable<UncoveredFailure>;
@@ -242,8 +190,7 @@ export function checkLists(
   const verdict = skipped(checkRows(model, summary, input));
   const judgedAgain = (waived: boolean): Iterable<JudgedFailure> => ({
     *[Symbol.iterator]() {
-      // Not judged again for a list that is empty.
-      if ((waived ? (verdict.waivers?.waived ?? 0) : verdict.summary.uncovered) === 0) return;
+      if (listEmpty(verdict, waived)) return;
       const stream = checkStream(model, summary, input);
       for (let next = stream.next(); !next.done; next = stream.next())
         if ((next.value.waiver !== undefined) === waived) yield next.value;
@@ -257,6 +204,100 @@ export function checkLists(
       waived: mapped(judgedAgain(true), (j) => waivedFailure(j.failure, j.waiver!)),
     },
   };
+}
+
+/** Whether the verdict counts no waived failure (`waived`) or no uncovered one: its list is not judged again. */
+function listEmpty(verdict: CheckVerdict, waived: boolean): boolean {
+  return (waived ? (verdict.waivers?.waived ?? 0) : verdict.summary.uncovered) === 0;
+}
+
+/** A listed failure with the rules SARIF relates to it. */
+export interface ConsultedFailure<F extends UncoveredFailure> {
+  failure: F;
+  /**
+   * The rules its verdict consulted, except that failures of one first
+   * failure place (file, line) all relate the rules of the last of them,
+   * uncovered or waived, in the tally's order (the whole judgement's
+   * reading: a map by place, filled in atom order).
+   */
+  consulted: ConsultedRule[];
+}
+
+/** A check's failures with their consulted rules, judged again on each reading (`checkFindings`). */
+export interface CheckFindingLists {
+  uncovered: Iterable<ConsultedFailure<UncoveredFailure>>;
+  waived: Iterable<ConsultedFailure<WaivedFailure>>;
+}
+
+/**
+ * `checkLists` with each failure's consulted rules, for SARIF, whose log
+ * names its rules (what the verdict's counts tell) before its results. The
+ * failures of one place come one after another in place order, the tally's
+ * order last: a reading holds the current place's failures of its list
+ * until the place ends, when the last one's rules are known, and no other.
+ */
+export function checkFindings(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
+): { verdict: CheckVerdict; result: CheckResult; lists: CheckFindingLists } {
+  const verdict = skipped(checkRows(model, summary, input));
+  const judgedAgain = (waived: boolean): Iterable<ConsultedJudged> => ({
+    *[Symbol.iterator]() {
+      if (listEmpty(verdict, waived)) return;
+      yield* consultedRuns(model, summary, input, waived);
+    },
+  });
+  return {
+    verdict,
+    result: collectedResult(verdict, input, new FailureLists()),
+    lists: {
+      uncovered: mapped(judgedAgain(false), (c) => ({
+        failure: c.judged.failure,
+        consulted: c.consulted,
+      })),
+      waived: mapped(judgedAgain(true), (c) => ({
+        failure: waivedFailure(c.judged.failure, c.judged.waiver!),
+        consulted: c.consulted,
+      })),
+    },
+  };
+}
+
+/** A judged failure with the rules of its place's last failure. */
+interface ConsultedJudged {
+  judged: JudgedFailure;
+  consulted: ConsultedRule[];
+}
+
+/** The tally judged in place order: its waived failures or its uncovered ones, each with its place's rules. */
+function* consultedRuns(
+  model: PolicyModel,
+  summary: ReviewSummary,
+  input: CheckInput,
+  waived: boolean,
+): Generator<ConsultedJudged, void, undefined> {
+  // The current place's failures of the list asked for, and the rules of the place's last
+  // failure so far (either list's): given to them all once the place ends.
+  const run: JudgedFailure[] = [];
+  let runRules: ConsultedRule[] = [];
+  let file = '';
+  let line = -1;
+  let verdictRules: ConsultedRule[] = [];
+  const stream = judged(model, summary, input, false, (v) => (verdictRules = v.consulted));
+  for (let next = stream.next(); !next.done; next = stream.next()) {
+    const j = next.value as JudgedFailure;
+    const f = j.failure;
+    if (f.file !== file || f.line !== line) {
+      for (const r of run) yield { judged: r, consulted: runRules };
+      run.length = 0;
+      file = f.file;
+      line = f.line;
+    }
+    runRules = verdictRules;
+    if ((j.waiver !== undefined) === waived) run.push(j);
+  }
+  for (const r of run) yield { judged: r, consulted: runRules };
 }
 
 /** A generator run to its end: its value. */

@@ -22,7 +22,7 @@ import type { CommandImpl } from '../command';
 import { paint, useColor } from '../color';
 import { ExitCode } from '../../errors';
 import { guardViolations } from '../../review/guards';
-import { checkVerdict, uncoveredOf } from '../../review/check-result';
+import { uncoveredOf } from '../../review/check-result';
 import {
   checkFindings,
   checkRows,
@@ -168,19 +168,20 @@ export const checkCommand: CommandImpl = {
       scan.summary = emptyReviewSummary();
       verdict = judged.verdict;
     } else {
-      // SARIF relates each finding to the rules its verdict consulted.
-      const { result, consulted } = checkFindings(input.model, scan.summary, checkInput);
-      scan.summary = emptyReviewSummary();
+      // SARIF relates each finding to the rules its verdict consulted. Judged through for the
+      // verdict (the log's rules), then again as each result is written, as JSON is.
+      const judged = checkFindings(input.model, scan.summary, checkInput);
       await writeLines(
         io.stdout,
         sarifLines(
-          checkSarifFindings(result, consulted),
-          result.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES,
-          checkSarifRuleIds(result),
+          checkSarifFindings(judged.result, judged.lists),
+          judged.result.waivers ? [...CHECK_RULES, ...WAIVER_RULES] : CHECK_RULES,
+          checkSarifRuleIds(judged.result, judged.verdict),
           { version: toolVersion() },
         ),
       );
-      verdict = checkVerdict(result);
+      scan.summary = emptyReviewSummary();
+      verdict = judged.verdict;
     }
     for (const line of waiverLines(verdict)) io.stderr.write(`${line}\n`);
     io.stderr.write(`${checkSummary(verdict)}\n`);
