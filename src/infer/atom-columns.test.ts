@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { BLOCK_ROWS, CountColumn, IntColumn, SmallIdColumn, UintColumn } from './atom-columns';
+import {
+  BLOCK_ROWS,
+  CountColumn,
+  IdColumn,
+  IntColumn,
+  SmallIdColumn,
+  UintColumn,
+} from './atom-columns';
+import { packTable, unpackTable } from './table-transfer';
 import { AtomTable, familyKey, revivedTable, type AtomFamily } from './atom-table';
 
 const family: AtomFamily = {
@@ -139,10 +147,59 @@ describe('narrow columns', () => {
     expect([c.wideBlock(0), c.at(1)]).toEqual([true, 256]);
   });
 
-  it('hold a row of small values in 34 B (family, files and counts a byte each; 4 for a slot of places)', () => {
+  it('hold a row of small values in 30 B (family, files and counts a byte each; 2 for a first record, 2 for a slot of places)', () => {
     const t = tableOf(2 * BLOCK_ROWS);
     const bytes = t.columns().reduce((n, c) => n + c.bytes(), 0);
-    expect(bytes / t.size).toBe(34);
+    expect(bytes / t.size).toBe(30);
+  });
+
+  it('hold ids in 2 B until one past 65535, then in 4 for good, exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat(3 * 70 - 1),
+            fc.oneof(fc.nat(70_000), fc.integer({ min: -1, max: 2 ** 31 - 1 })),
+          ),
+          {
+            maxLength: 60,
+          },
+        ),
+        (sets) => {
+          const column = new IdColumn();
+          column.sized(0, 3 * 70);
+          const expected = new Array<number>(3 * 70).fill(0);
+          let fits = true;
+          for (const [r, v] of sets) {
+            column.set(r, v);
+            expected[r] = v;
+            fits &&= v >= 0 && v <= 65535;
+            expect(column.wide).toBe(!fits);
+            expect(column.bytes()).toBe(3 * 70 * (fits ? 2 : 4));
+          }
+          for (let r = 0; r < 3 * 70; r++) expect(column.at(r)).toBe(expected[r]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keep first records past the 65,536th across threads (the id column made wide)', () => {
+    const n = 65_536 + 40;
+    const t = tableOf(n);
+    expect(t.first.wide).toBe(true);
+    t.seal();
+    const got = unpackTable(packTable(t).packed);
+    expect(got.first.wide).toBe(true);
+    for (const v of [0, 1, 65_535, 65_536, n - 1]) {
+      const r = got.find(
+        got.familyId(familyKey(family), () => family),
+        1,
+        v,
+        0,
+      );
+      expect(got.held[got.first.at(r)]).toBe(`r${v}`);
+    }
   });
 
   it("hold a range's end as its length: addresses past 2^32 leave b narrow, values exact", () => {

@@ -23,7 +23,7 @@ export const BLOCK_SHIFT = 14;
 export const BLOCK_ROWS = 1 << BLOCK_SHIFT;
 const BLOCK_MASK = BLOCK_ROWS - 1;
 
-type Block = Int32Array | Uint32Array | Uint8Array | Float64Array;
+type Block = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
 
 /** Blocks of one column; `sized` gives block `i` `rows` rows (a new block, or block 0 grown or cut). */
 abstract class Column<B extends Block> {
@@ -46,10 +46,19 @@ abstract class Column<B extends Block> {
   }
 }
 
-/** Ids (family, file, first record): never negative past -1, never past 2^31-1. */
-export class IdColumn extends Column<Int32Array> {
-  protected make(rows: number): Int32Array {
-    return new Int32Array(rows);
+/**
+ * Ids of a first record held and of a place slot, in [-1, 2^31-1]: held as
+ * `Uint16Array` while every one is in [0, 65535] (a table's first records
+ * held as text and its rows of two failures or more are each a few tens of
+ * thousands at most on half the 10M bench trace), else `Int32Array` for good:
+ * 2 B a row where 4 were (docs/performance.md).
+ */
+export class IdColumn extends Column<Uint16Array | Int32Array> {
+  /** Int32 blocks (for good). */
+  wide = false;
+
+  protected make(rows: number): Uint16Array | Int32Array {
+    return this.wide ? new Int32Array(rows) : new Uint16Array(rows);
   }
 
   at(r: number): number {
@@ -57,7 +66,14 @@ export class IdColumn extends Column<Int32Array> {
   }
 
   set(r: number, v: number): void {
+    // -1 and numbers past 65535 do not survive `& 0xffff`.
+    if ((v & 0xffff) !== v && !this.wide) this.widen();
     this.blocks[r >> BLOCK_SHIFT]![r & BLOCK_MASK] = v;
+  }
+
+  private widen(): void {
+    this.wide = true;
+    for (let i = 0; i < this.blocks.length; i++) this.blocks[i] = Int32Array.from(this.blocks[i]!);
   }
 }
 

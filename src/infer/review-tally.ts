@@ -32,7 +32,8 @@ import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
-import { BLOCK_ROWS, blockOf, freeNow } from './atom-columns';
+import { BLOCK_ROWS, blockOf } from './atom-columns';
+import { sortedIndices } from './sorted-indices';
 import {
   AtomTable,
   MAX_PLACES,
@@ -573,60 +574,26 @@ function rowOrder(t: AtomTable, x: number, y: number): number {
 }
 
 /**
- * Most runs of rows in atom order `orderedRows` merges; a table in more
- * pieces is sorted.
- */
-const MAX_RUNS = 64;
-
-/**
  * A table's rows in atom order, the table sealed (handed over): no order
- * array when already in it. A table of a few runs in order (a merge's:
- * the rows of one shard, then those the others brought) has them merged,
- * in linear time and typed arrays only, where a sort would compare
- * n log n times and copy the order into the heap.
+ * array when already in it. A merge's table is in runs of that order (the
+ * rows of one shard, then those the others brought, with the rows whose
+ * first record another shard gave out of place: 33,569 runs in the 10M
+ * trace's two-thread merge), sorted by merging its runs in typed arrays
+ * (`sortedIndices`), not by `Int32Array.sort`, whose heap copies of the
+ * order were the main thread's 13-15 MiB at the merge (docs/performance.md).
  */
 function orderedRows(t: AtomTable): AtomRows {
   t.seal();
-  const starts = [0];
-  for (let r = 1; r < t.size && starts.length <= MAX_RUNS; r++) {
-    if (rowOrder(t, r - 1, r) > 0) starts.push(r);
-  }
-  if (starts.length === 1) return new AtomRows(t, undefined);
-  if (starts.length <= MAX_RUNS) return new AtomRows(t, mergedRuns(t, starts));
-  const order = new Int32Array(t.size);
-  for (let r = 0; r < t.size; r++) order[r] = r;
-  order.sort((x, y) => rowOrder(t, x, y));
-  return new AtomRows(t, order);
-}
-
-/** The rows in atom order, from runs in it starting at `starts` (ascending, the first 0): merged pairwise. */
-function mergedRuns(t: AtomTable, starts: number[]): Int32Array {
-  const n = t.size;
-  let from = new Int32Array(n);
-  for (let r = 0; r < n; r++) from[r] = r;
-  let to = new Int32Array(n);
-  let bounds = [...starts, n];
-  while (bounds.length > 2) {
-    const next: number[] = [];
-    for (let k = 0; k + 1 < bounds.length; k += 2) {
-      const lo = bounds[k]!;
-      const mid = bounds[k + 1]!;
-      const hi = k + 2 < bounds.length ? bounds[k + 2]! : mid;
-      let i = lo;
-      let j = mid;
-      let o = lo;
-      while (i < mid && j < hi)
-        to[o++] = rowOrder(t, from[i]!, from[j]!) <= 0 ? from[i++]! : from[j++]!;
-      while (i < mid) to[o++] = from[i++]!;
-      while (j < hi) to[o++] = from[j++]!;
-      next.push(lo);
-    }
-    next.push(n);
-    bounds = next;
-    [from, to] = [to, from];
-  }
-  freeNow(to);
-  return from;
+  let r = 1;
+  while (r < t.size && rowOrder(t, r - 1, r) <= 0) r++;
+  // In order already (one reader's table): nothing allocated.
+  if (r >= t.size) return new AtomRows(t, undefined);
+  const rows = new Int32Array(t.size);
+  for (let i = 0; i < t.size; i++) rows[i] = i;
+  return new AtomRows(
+    t,
+    sortedIndices(rows, (x, y) => rowOrder(t, x, y)),
+  );
 }
 
 /** The order of unknown records: by place, then text. */

@@ -16,7 +16,7 @@ import { deserialize, serialize } from 'node:v8';
 import { AtomTable, type AtomFamily, type HeldFirst } from './atom-table';
 import { PlacePool } from './packed-places';
 
-type Block = Int32Array | Uint32Array | Uint8Array | Float64Array;
+type Block = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
 
 /** A table as it crosses threads (typed arrays and numbers). */
 export interface PackedTable {

@@ -1,13 +1,15 @@
 /**
  * The order `check` prints its failures in, found without an object per
  * atom: each failing atom's first failure place as a file rank and a line in
- * typed arrays, then a sort of indices. The arrays are sized by the failing
- * atoms alone (counted first), and the one for lines holds the atoms'
- * indices once the sort is done, so the order costs 16 B per failing atom
- * while it is built and 4 B after (docs/performance.md, "check's memory").
+ * typed arrays, then a sort of indices (runs merged in one more typed array:
+ * src/infer/sorted-indices.ts). The arrays are sized by the failing atoms
+ * alone (counted first), and the one for lines holds the atoms' indices once
+ * the sort is done, so the order costs 20 B per failing atom while it is
+ * built and 4 B after (docs/performance.md, "check's memory").
  */
 import { byPlace } from '../diagnostics/first-by-place';
 import { AtomRows, atomPlaces, type ReviewSummary } from '../infer/review-tally';
+import { sortedIndices } from '../infer/sorted-indices';
 
 /** A failing atom's first failure place: (file name, line), read from its table when it has one. */
 interface FailurePlaces {
@@ -47,10 +49,14 @@ export function failurePlaceOrder(atoms: ReviewSummary['atoms']): Uint32Array {
     .sort((x, y) => byPlace({ file: x.file, line: 0 }, { file: y.file, line: 0 }))
     .forEach((f, r) => (rank[f.id] = r));
   for (let k = 0; k < m; k++) fileOf[k] = rank[fileOf[k]!]!;
-  const order = new Uint32Array(m);
-  for (let k = 0; k < m; k++) order[k] = k;
-  // The index breaks ties: the order does not rest on the sort being stable.
-  order.sort((x, y) => fileOf[x]! - fileOf[y]! || lineOf[x]! - lineOf[y]! || x - y);
+  const indices = new Uint32Array(m);
+  for (let k = 0; k < m; k++) indices[k] = k;
+  // The index breaks ties: the order does not rest on the sort being stable. Merged runs in typed
+  // arrays (sortedIndices): `Uint32Array.sort` copied the order into the heap, 16 B per failing atom.
+  const order = sortedIndices(
+    indices,
+    (x, y) => fileOf[x]! - fileOf[y]! || lineOf[x]! - lineOf[y]! || x - y,
+  );
   // The lines are read: their array holds the kth failing atom's index instead.
   const atomAt = lineOf;
   for (let i = 0, k = 0; i < n; i++) if (places.fails(i)) atomAt[k++] = i;

@@ -8,7 +8,7 @@ import { inferFromTraces } from '../learn-inputs';
 import { learn } from '../../plan/learn';
 import { toJson } from '../../render/json';
 import type { CliIo } from '../io';
-import { readTracesParallel } from './read-parallel';
+import { readTracesParallel, startGate } from './read-parallel';
 import type { ShardResult } from '../../infer/shard-learner';
 
 function fakeIo(cwd: string): CliIo {
@@ -172,5 +172,24 @@ describe('readTracesParallel', () => {
     expect(await readTracesParallel(['a.log'], filter, io, 10, { threads: 2 })).toBeUndefined();
     await fs.writeFile(path.join(dir, 'z.log.gz'), gzipSync(Buffer.from('info: x\n')));
     expect(await readTracesParallel(['z.log.gz'], filter, io, 10, { threads: 2 })).toBeUndefined();
+  });
+});
+
+describe('startGate', () => {
+  it('opens once every worker has started (or at once for none); later starts change nothing', async () => {
+    const opened: string[] = [];
+    const none = startGate(0);
+    void none.all.then(() => opened.push('none'));
+    const two = startGate(2);
+    void two.all.then(() => opened.push('two'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toEqual(['none']);
+    two.one();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toEqual(['none']);
+    two.one();
+    two.one();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toEqual(['none', 'two']);
   });
 });

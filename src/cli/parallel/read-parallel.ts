@@ -16,6 +16,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { CliIo } from '../io';
 import { traceProgress } from '../progress';
@@ -199,11 +200,15 @@ export async function readTracesParallel(
   progress.expect(total);
   const inProcess = workerDir === undefined;
   const workerFile = path.join(workerDir ?? __dirname, 'shard-worker.js');
+  // The workers the lanes start with: this thread reads once they have started (`started`).
+  const started = startGate(inProcess ? 0 : Math.min(threads, tasks.length) - 1);
   // Lane 0 is this thread, which would otherwise only wait: one worker fewer to start and to hold in memory.
   const run = (t: ShardTask, lane: number): Promise<ShardResult> =>
-    (inProcess || lane === 0
+    (inProcess
       ? inferShard(t, (n) => progress.advance(n))
-      : inWorker(workerFile, t, (n) => progress.advance(n))
+      : lane === 0
+        ? started.all.then(() => inferShard(t, (n) => progress.advance(n)))
+        : inWorker(workerFile, t, (n) => progress.advance(n), started.one)
     ).catch(asReadError(t.file));
   let results: ShardResult[];
   try {
@@ -265,11 +270,34 @@ async function pool<T, R>(
   return results;
 }
 
-/** Runs one task in a worker thread. */
+/**
+ * Resolves `all` once `one` has been called `workers` times (or at once for
+ * none): a worker's isolate, as it starts, sets V8's young-generation growth
+ * back to V8's own for the whole process, and this thread, reading
+ * meanwhile, had its young generation doubled twice before the worker's
+ * first statement set the executable's again (docs/performance.md, "Two
+ * threads' peak, with room"). Each call of `one` sets the executable's
+ * worker flags in this thread (workerV8Flags: none in a library user).
+ */
+export function startGate(workers: number): { all: Promise<void>; one: () => void } {
+  let left = workers;
+  let open = (): void => undefined;
+  const all = left <= 0 ? Promise.resolve() : new Promise<void>((resolve) => (open = resolve));
+  return {
+    all,
+    one: () => {
+      for (const flag of workerV8Flags()) setFlagsFromString(flag);
+      if (--left === 0) open();
+    },
+  };
+}
+
+/** Runs one task in a worker thread; `onStart` is called once its thread runs (or failed to start). */
 function inWorker(
   workerFile: string,
   task: ShardTask,
   onBytes: (n: number) => void,
+  onStart: () => void = () => undefined,
 ): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
     // A small young generation: nearly every object dies young here, and the
@@ -280,6 +308,12 @@ function inWorker(
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     let settled = false;
+    let running = false;
+    const start = (): void => {
+      if (!running) onStart();
+      running = true;
+    };
+    worker.on('online', start);
     worker.on('message', (m: ShardWorkerMessage) => {
       if (m.bytes !== undefined) onBytes(m.bytes);
       else if (m.result !== undefined) {
@@ -297,9 +331,11 @@ function inWorker(
       }
     });
     worker.on('error', (e) => {
+      start();
       if (!settled) reject(e);
     });
     worker.on('exit', (code) => {
+      start();
       if (!settled) reject(new Error(`trace worker exited with code ${code}`));
     });
   });
