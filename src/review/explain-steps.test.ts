@@ -176,6 +176,26 @@ describe('explainSteps: what a family shares', () => {
     expect(lines(d2!)).toEqual(lines(d1!));
   });
 
+  it("writes a hint's lines past 2^31 and 2^32 as their decimal text", () => {
+    // Guards toFixed(0) in the hint (it keeps the line's text out of V8's number-string cache):
+    // the same digits as String(n) for a line a Smi cannot hold. Passes before too: the output
+    // does not change.
+    const text = [
+      'info: bin/f (pid:6) type b_t uses ability IO as root',
+      'info: bin/f (pid:6) type m_t uses ability IO as root',
+      'error: bin/f (pid:6) type d_t lacks ability IO as root',
+    ].join('\n');
+    const events = parseTraceText(text, 't.log').events;
+    events[0]!.position.line = 2 ** 31 + 7;
+    events[1]!.position.line = 2 ** 40 + 3;
+    const hints = [...explainSteps(familyModel, tallyEvents(events))].flatMap((s) =>
+      s.kind === 'failure' ? [s.failure.hint] : [],
+    );
+    expect(hints).toEqual([
+      `bin/f did this as b_t (t.log:${String(2 ** 31 + 7)}), m_t (t.log:1099511627779): launch it with \`on -T b_t ...\` rather than widen d_t`,
+    ]);
+  });
+
   it('lists the other types in the hint by name, whatever order they were noted in', () => {
     const text = [
       'info: bin/f (pid:6) type z_t uses ability IO as root',
