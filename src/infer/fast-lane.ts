@@ -213,6 +213,26 @@ function ignoredInParens(i: number): boolean {
   return i >= 256 && (isHexDigit(c) || c === 120);
 }
 
+/**
+ * A hash that is the same for every record of one skeleton, without a branch
+ * per byte: inside parentheses a digit multiplies by 1 and adds 0 (see
+ * HASH_FACTOR). 30 bits, never negative.
+ */
+function recordHash(b: Uint8Array, record: number, end: number): number {
+  let h = 0;
+  let inParens = 0;
+  for (let k = record; k < end; k++) {
+    const c = b[k]!;
+    const i = (inParens << 8) | c;
+    h = (Math.imul(h, HASH_FACTOR[i]!) + HASH_TERM[i]!) | 0;
+    const step = PAREN_STEP[c]!;
+    inParens = (inParens & step) | (step >> 1);
+  }
+  // Mixed, so the low bits (the bucket) depend on every byte; 30 bits: a small integer.
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) & 0x3fffffff;
+}
+
 /** True when `b[at…]` starts with `word` (bounded by `end`). */
 function startsWithAt(b: Uint8Array, at: number, end: number, word: Uint8Array): boolean {
   if (end - at < word.length) return false;
@@ -252,6 +272,8 @@ export class FastLane implements RecordLane {
   private record = 0;
   private end = 0;
   private view: DataView = new DataView(new ArrayBuffer(0));
+  /** The chunk `view` is of: a chunk is one object for all its lines, so the same object is the same bytes. */
+  private viewOf: Uint8Array | undefined = undefined;
   private readonly runs = new Runs();
   private unknownForm = false;
   private hash = 0;
@@ -304,6 +326,8 @@ export class FastLane implements RecordLane {
   private located = false;
   /** As a lead: the skeleton the line last matched fits, or -1 (whatever its outcome). */
   private fitted = -1;
+  /** The skeleton the last line hashed fitted, or -1: the next line is tried against it first. */
+  private lastFitted = -1;
 
   /**
    * Makes this lane read each line after `lead` (src/infer/two-lanes.ts): its
@@ -342,43 +366,38 @@ export class FastLane implements RecordLane {
       this.spanEnd = lineEnd;
       this.spanLines = 0;
     }
-    // A hash that is the same for every record of one skeleton, without a branch per byte:
-    // inside parentheses a digit multiplies by 1 and adds 0 (see HASH_FACTOR).
-    let h = 0;
-    let inParens = 0;
-    for (let k = record; k < end; k++) {
-      const c = bytes[k]!;
-      const i = (inParens << 8) | c;
-      h = (Math.imul(h, HASH_FACTOR[i]!) + HASH_TERM[i]!) | 0;
-      const step = PAREN_STEP[c]!;
-      inParens = (inParens & step) | (step >> 1);
-    }
-    // Mixed, so the low bits (the bucket) depend on every byte; 30 bits: a small integer.
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    h = (h ^ (h >>> 13)) & 0x3fffffff;
     this.bytes = bytes;
     this.record = record;
     this.end = end;
-    this.hash = h;
     this.file = file;
     this.line = line;
     let view: DataView;
     if (bytes === this.scratch) view = this.scratchView;
     else {
       // One DataView per chunk the parser feeds (a reused buffer may come back shorter or longer).
-      const v = this.view;
-      if (
-        v.buffer !== bytes.buffer ||
-        v.byteOffset !== bytes.byteOffset ||
-        v.byteLength !== bytes.length
-      ) {
+      if (this.viewOf !== bytes) {
         this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+        this.viewOf = bytes;
       }
       view = this.view;
     }
     this.located = true;
+    // A run of records of one skeleton (a process repeating a check): the line before's skeleton
+    // is tried first, and when the record fits it, no hash and no probe. Exact: a record fits at
+    // most one skeleton (its skeleton's text is the record's, each maximal digit run a mark, and
+    // the scanner put a mark where the record's bytes would), and a record that fits a skeleton
+    // has that skeleton's hash (the hash skips exactly what a mark stands for).
+    const last = this.lastFitted;
+    if (last >= 0 && this.table.fits(last, bytes, view, record, end, this.runs)) {
+      this.hash = this.table.hashOf(last);
+      this.fitted = last;
+      return this.decide(this.table.value(last), file, line);
+    }
+    const h = recordHash(bytes, record, end);
+    this.hash = h;
     const index = this.table.find(bytes, view, record, end, h, this.runs);
     this.fitted = index;
+    this.lastFitted = index;
     return this.outcome(index, file, line);
   }
 

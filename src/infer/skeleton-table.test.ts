@@ -81,6 +81,30 @@ describe('SkeletonTable', () => {
     expect(table.size).toBe(10);
   });
 
+  test('a skeleton by index: its hash, and whether a record fits it (the slots grow meanwhile)', () => {
+    const table = new SkeletonTable<number>(5000, 8);
+    const text = (i: number): string =>
+      `error: p${i} (pid:${D}) type t lacks ability IO(0x${H}) as root`;
+    const hash = (i: number): number => (i * 40503) & 0x3fffffff;
+    // Past the first slots' half: the table doubles, every skeleton still found by hash.
+    for (let i = 0; i < 2000; i++) expect(table.add(text(i), hash(i), i)).toBe(i);
+    const chunk = Buffer.from(
+      'error: p1234 (pid:42) type t lacks ability IO(0xfF) as root',
+      'latin1',
+    );
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.length);
+    const runs = new Runs();
+    expect(table.fits(1234, chunk, view, 0, chunk.length, runs)).toBe(true);
+    expect([runs.count, runs.hex, runs.bounds[0], runs.bounds[1]]).toEqual([2, 0b10, 18, 20]);
+    expect(table.fits(1235, chunk, view, 0, chunk.length, runs)).toBe(false);
+    expect(table.fits(1234, chunk, view, 0, chunk.length - 1, runs)).toBe(false);
+    for (let i = 0; i < 2000; i += 13) {
+      expect(table.hashOf(i)).toBe(hash(i));
+      const record = text(i).replace(D, '7').replace(H, 'a0');
+      expect(find(table, record, hash(i))).toBe(i);
+    }
+  });
+
   test('thousands of long skeletons (the arenas grow): each found, with its value', () => {
     const table = new SkeletonTable<number>(5000, 8);
     const text = (i: number): string =>

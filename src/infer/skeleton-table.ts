@@ -6,11 +6,14 @@
  * byte: DECIMAL_RUN (1 to SURE_VALUE_DIGITS decimal digits; MAX_PID_CHARS for
  * the first run, the pid) or HEX_RUN (1 to SURE_HEX_DIGITS hex digits): runs
  * the validator surely accepts (src/trace/grammar.ts). It is stored
- * compiled: its literal bytes in one shared arena, and a plan of the literal
- * segments' lengths and the runs' kinds. Look-ups go through an open-addressed
- * table of (hash, index) pairs in an Int32Array. All of this is contiguous
- * typed memory: with thousands of skeletons, a look-up through objects and
- * strings spent more time waiting on memory than comparing bytes.
+ * compiled, in one shared arena: its index, its run count, then per literal
+ * segment its length and bytes, each followed by the next run's kind. Look-ups
+ * go through an open-addressed table of (hash, arena offset) pairs in an
+ * Int32Array, which starts small and doubles, at most half full. All of this
+ * is contiguous typed memory, and a look-up reads one slot and one stretch of
+ * the arena: with thousands of skeletons, a look-up through objects and
+ * strings, or through one array per field, spent more time waiting on memory
+ * than comparing bytes.
  *
  * Never shrinks; holds at most `maxSkeletons` skeletons and at most `maxChain`
  * under one hash (`add` refuses more).
@@ -28,34 +31,39 @@ export class Runs {
   hex = 0;
 }
 
+/** Slots the table starts with (it doubles when half full). */
+const FIRST_SLOTS = 1024;
+/** Arena bytes before a skeleton's first segment: its index (4 bytes) and run count (1). */
+const HEADER = 5;
+
 export class SkeletonTable<T> {
-  /** Pairs (hash with bit 30 set, so never 0; index), open addressing, linear probing. */
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  /** Pairs (hash with bit 30 set, so never 0; arena offset), open addressing, linear probing. */
+  private slots: Int32Array;
+  private mask: number;
   private readonly values: T[] = [];
   private readonly texts: string[] = [];
-  /** Per skeleton: where its literal bytes and its plan start. */
-  private readonly litAt: Int32Array;
-  private readonly planAt: Int32Array;
-  /** Literal bytes of every skeleton, one after another. */
-  private lits = new Uint8Array(1 << 16);
-  private litsView = new DataView(this.lits.buffer);
-  private litsUsed = 0;
-  /** Per skeleton: [run count, segment length, (run kind, segment length) per run]. */
-  private plans = new Int32Array(1 << 14);
-  private plansUsed = 0;
+  /** Per skeleton: where it starts in the arena, and the hash it was added under. */
+  private readonly arenaAt: Int32Array;
+  private readonly hashes: Int32Array;
+  /** Every skeleton, one after another: index (int32), run count, then per segment its length (uint16), bytes and the next run's kind. */
+  private arena = new Uint8Array(1 << 16);
+  private arenaView = new DataView(this.arena.buffer);
+  private arenaUsed = 0;
+  /** The most slots: the least power of two at least twice `maxSkeletons`. */
+  private readonly maxSlots: number;
 
   constructor(
     private readonly maxSkeletons: number,
     private readonly maxChain: number,
   ) {
-    // At most half full.
     let slots = 1;
     while (slots < 2 * maxSkeletons) slots *= 2;
-    this.slots = new Int32Array(2 * slots);
-    this.mask = slots - 1;
-    this.litAt = new Int32Array(maxSkeletons);
-    this.planAt = new Int32Array(maxSkeletons);
+    this.maxSlots = slots;
+    const first = Math.min(slots, FIRST_SLOTS);
+    this.slots = new Int32Array(2 * first);
+    this.mask = first - 1;
+    this.arenaAt = new Int32Array(maxSkeletons);
+    this.hashes = new Int32Array(maxSkeletons);
   }
 
   get size(): number {
@@ -65,6 +73,11 @@ export class SkeletonTable<T> {
   /** The value of skeleton `index`. */
   value(index: number): T {
     return this.values[index]!;
+  }
+
+  /** The hash skeleton `index` was added under. */
+  hashOf(index: number): number {
+    return this.hashes[index]!;
   }
 
   /** The text of skeleton `index` (as given to `add`). */
@@ -92,8 +105,10 @@ export class SkeletonTable<T> {
       const t = slots[2 * i]!;
       if (t === 0) return -1 - depth;
       if (t !== tag) continue;
-      const index = slots[2 * i + 1]!;
-      if (this.fits(index, bytes, view, record, end, runs)) return index;
+      const at = slots[2 * i + 1]!;
+      if (this.fitsAt(at, bytes, view, record, end, runs)) {
+        return this.arenaView.getInt32(at, true);
+      }
       depth++;
     }
   }
@@ -104,71 +119,86 @@ export class SkeletonTable<T> {
    * `hash` has `maxChain` skeletons, or when the table is full.
    */
   add(text: string, hash: number, value: T): number {
-    const slots = this.slots;
     const tag = hash | 0x40000000;
     let depth = 0;
     let i = hash & this.mask;
-    for (; slots[2 * i] !== 0; i = (i + 1) & this.mask) {
-      if (slots[2 * i] !== tag) continue;
-      if (this.texts[slots[2 * i + 1]!] === text) return -1;
+    for (; this.slots[2 * i] !== 0; i = (i + 1) & this.mask) {
+      if (this.slots[2 * i] !== tag) continue;
+      if (this.texts[this.arenaView.getInt32(this.slots[2 * i + 1]!, true)] === text) return -1;
       depth++;
     }
     if (depth >= this.maxChain || this.size >= this.maxSkeletons) return -1;
     const index = this.values.length;
     this.values.push(value);
     this.texts.push(text);
-    this.compile(index, text);
-    slots[2 * i] = tag;
-    slots[2 * i + 1] = index;
+    this.hashes[index] = hash;
+    this.arenaAt[index] = this.compile(index, text);
+    if (2 * this.size > this.mask + 1 && this.mask + 1 < this.maxSlots) this.grow();
+    else this.place(tag, this.arenaAt[index]!);
     return index;
   }
 
-  /** Stores `text` as literal bytes and a plan. */
-  private compile(index: number, text: string): void {
-    this.reserve(text.length, text.length + 1);
-    const lits = this.lits;
-    const plans = this.plans;
-    this.litAt[index] = this.litsUsed;
-    const planAt = this.plansUsed;
-    this.planAt[index] = planAt;
-    let q = planAt + 2;
+  /** Puts (tag, arena offset) in the first free slot of its probe sequence. */
+  private place(tag: number, at: number): void {
+    const slots = this.slots;
+    let i = tag & this.mask;
+    while (slots[2 * i] !== 0) i = (i + 1) & this.mask;
+    slots[2 * i] = tag;
+    slots[2 * i + 1] = at;
+  }
+
+  /** Doubles the slots and places every skeleton again, in the order they were added. */
+  private grow(): void {
+    const count = 2 * (this.mask + 1);
+    this.slots = new Int32Array(2 * count);
+    this.mask = count - 1;
+    for (let index = 0; index < this.size; index++) {
+      this.place(this.hashes[index]! | 0x40000000, this.arenaAt[index]!);
+    }
+  }
+
+  /** Stores `text` in the arena; where it starts. */
+  private compile(index: number, text: string): number {
+    // At most: the header, and per character a byte (a mark: its kind and the next length, 3).
+    this.reserve(HEADER + 3 * text.length + 2);
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    this.arenaView.setInt32(at, index, true);
+    let lengthAt = at + HEADER;
+    let n = lengthAt + 2;
     let runs = 0;
-    let segment = 0;
     for (let j = 0; j < text.length; j++) {
       const c = text.charCodeAt(j);
       if (c === DECIMAL_RUN || c === HEX_RUN) {
-        plans[q - 1] = segment;
-        plans[q] = c;
-        q += 2;
+        this.arenaView.setUint16(lengthAt, n - lengthAt - 2, true);
+        arena[n++] = c;
+        lengthAt = n;
+        n += 2;
         runs++;
-        segment = 0;
-      } else {
-        lits[this.litsUsed++] = c;
-        segment++;
-      }
+      } else arena[n++] = c;
     }
-    plans[q - 1] = segment;
-    plans[planAt] = runs;
-    this.plansUsed = q;
+    this.arenaView.setUint16(lengthAt, n - lengthAt - 2, true);
+    arena[at + 4] = runs;
+    this.arenaUsed = n;
+    return at;
   }
 
-  /** Room for `lits` more literal bytes and `plan` more plan entries. */
-  private reserve(lits: number, plan: number): void {
-    if (this.litsUsed + lits > this.lits.length) {
-      const grown = new Uint8Array(Math.max(2 * this.lits.length, this.litsUsed + lits));
-      grown.set(this.lits);
-      this.lits = grown;
-      this.litsView = new DataView(grown.buffer);
-    }
-    if (this.plansUsed + plan > this.plans.length) {
-      const grown = new Int32Array(Math.max(2 * this.plans.length, this.plansUsed + plan));
-      grown.set(this.plans);
-      this.plans = grown;
+  /** Room for `bytes` more arena bytes. */
+  private reserve(bytes: number): void {
+    if (this.arenaUsed + bytes > this.arena.length) {
+      const grown = new Uint8Array(Math.max(2 * this.arena.length, this.arenaUsed + bytes));
+      grown.set(this.arena);
+      this.arena = grown;
+      this.arenaView = new DataView(grown.buffer);
     }
   }
 
-  /** True when `bytes[record, end)` is skeleton `index` with each mark a run of its digits; sets `runs`. */
-  private fits(
+  /**
+   * True when `bytes[record, end)` is skeleton `index` with each mark a run of
+   * its digits; sets `runs` (and may change them when false). `view` is a
+   * DataView of `bytes`.
+   */
+  fits(
     index: number,
     b: Uint8Array,
     view: DataView,
@@ -176,30 +206,41 @@ export class SkeletonTable<T> {
     end: number,
     runs: Runs,
   ): boolean {
-    const lits = this.lits;
-    const litsView = this.litsView;
-    const plans = this.plans;
+    return this.fitsAt(this.arenaAt[index]!, b, view, record, end, runs);
+  }
+
+  /** `fits` for the skeleton at arena offset `at`. */
+  private fitsAt(
+    at: number,
+    b: Uint8Array,
+    view: DataView,
+    record: number,
+    end: number,
+    runs: Runs,
+  ): boolean {
+    const arena = this.arena;
+    const arenaView = this.arenaView;
     const bounds = runs.bounds;
     let k = record;
-    let p = this.litAt[index]!;
-    let q = this.planAt[index]!;
-    const count = plans[q++]!;
+    const count = arena[at + 4]!;
+    let p = at + HEADER;
     let hex = 0;
     for (let r = 0; ; r++) {
-      const length = plans[q++]!;
+      const length = arena[p]! | (arena[p + 1]! << 8);
+      p += 2;
       if (end - k < length) return false;
       // Four bytes at a time, then the rest.
       let j = 0;
       for (; j + 4 <= length; j += 4) {
-        if (view.getInt32(k + j, true) !== litsView.getInt32(p + j, true)) return false;
+        if (view.getInt32(k + j, true) !== arenaView.getInt32(p + j, true)) return false;
       }
-      for (; j < length; j++) if (b[k + j] !== lits[p + j]) return false;
+      for (; j < length; j++) if (b[k + j] !== arena[p + j]) return false;
       k += length;
       p += length;
       if (r === count) break;
       const from = k;
       let max: number;
-      if (plans[q++] === DECIMAL_RUN) {
+      if (arena[p++] === DECIMAL_RUN) {
         k = digitsEnd(b, k, end);
         max = r === 0 ? MAX_PID_CHARS : SURE_VALUE_DIGITS;
       } else {
