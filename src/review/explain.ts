@@ -10,6 +10,7 @@
  */
 import type { ProcessEvent, TracePosition } from '../trace/event';
 import { ruleMemo } from './rule-for';
+import { decimalText } from '../decimal-text';
 import { argumentValueText } from '../trace/event-text';
 import type { Statement } from '../policy/ast';
 import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
@@ -134,10 +135,7 @@ function hintOf(e: ProcessEvent, places: Array<[string, TracePosition]>): string
   let to: string | undefined;
   for (const [t, p] of places) {
     if (t === e.securityType) continue;
-    // The line's digits by toFixed, the same text as String(n) for an integer: String(n) and a
-    // template keep each new number's text in V8's number-string cache, which carries it past
-    // young collections into the old generation (docs/performance.md, "explain's peak").
-    const at = `${t} (${p.file}:${p.line.toFixed(0)})`;
+    const at = `${t} (${p.file}:${decimalText(p.line)})`;
     if (to === undefined) {
       to = t;
       list = at;
