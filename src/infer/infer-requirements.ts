@@ -15,7 +15,13 @@
  * in requirement-accumulator.ts (the streaming form).
  */
 import type { TraceEvent } from '../trace/event';
-import { addRequirement, emptyRequirementSet, mergeEvidence } from './requirement';
+import {
+  addRequirements,
+  emptyRequirementSet,
+  mergeEvidence,
+  moveRequirements,
+  type RequirementSet,
+} from './requirement';
 import type { InferOptions, InferResult } from './infer-result';
 import { RequirementAccumulator } from './requirement-accumulator';
 import { byPlace } from '../diagnostics/first-by-place';
@@ -46,11 +52,27 @@ export function inferRequirements(
 
 /** Merges inference results (per shard, per machine); associative and commutative up to diagnostic order. */
 export function mergeInferResults(...results: InferResult[]): InferResult {
-  const out = emptyInferResult();
+  return mergeInto(emptyInferResult(), results, addRequirements);
+}
+
+/**
+ * `mergeInferResults` of results not used again (shards'), into the first: the others' atoms are
+ * merged into it and let go one by one (moveRequirements), so the requirements are held twice at
+ * most (each shard's) at a two-thread merge, not three times (each shard's and the merged set).
+ */
+export function mergeOwnedInferResults(results: InferResult[]): InferResult {
+  const [first, ...rest] = results;
+  return first === undefined ? emptyInferResult() : mergeInto(first, rest, moveRequirements);
+}
+
+/** `results` merged into `out`, their requirements by `requirements` (copied or moved). */
+function mergeInto(
+  out: InferResult,
+  results: InferResult[],
+  requirements: (into: RequirementSet, from: RequirementSet) => void,
+): InferResult {
   for (const r of results) {
-    for (const req of r.requirements.byKey.values()) addRequirement(out.requirements, req);
-    for (const p of r.requirements.linkers) out.requirements.linkers.add(p);
-    for (const p of r.requirements.attachers) out.requirements.attachers.add(p);
+    requirements(out.requirements, r.requirements);
     for (const [p, ev] of r.untyped) {
       const prev = out.untyped.get(p);
       out.untyped.set(p, prev ? mergeEvidence(prev, ev) : ev);

@@ -244,12 +244,15 @@ export function addRequirement(set: RequirementSet, r: Requirement): void {
 /** Merges requirement sets (e.g. per-shard results from workers); inputs are not modified. */
 export function mergeRequirementSets(...sets: RequirementSet[]): RequirementSet {
   const out = emptyRequirementSet();
-  for (const s of sets) {
-    for (const r of s.byKey.values()) addRequirement(out, r);
-    for (const p of s.linkers) out.linkers.add(p);
-    for (const p of s.attachers) out.attachers.add(p);
-  }
+  for (const s of sets) addRequirements(out, s);
   return out;
+}
+
+/** Merges `from` into `into`; `from` is not modified. */
+export function addRequirements(into: RequirementSet, from: RequirementSet): void {
+  for (const r of from.byKey.values()) addRequirement(into, r);
+  for (const p of from.linkers) into.linkers.add(p);
+  for (const p of from.attachers) into.attachers.add(p);
 }
 
 /**

@@ -20,9 +20,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { FirstByPlace, byPlace } from '../diagnostics/first-by-place';
-import { emptyInferResult, mergeInferResults, type InferResult } from './infer-requirements';
-import { mergeEvidence, moveRequirements } from './requirement';
-import { appendAll } from '../arrays';
+import { mergeInferResults, mergeOwnedInferResults, type InferResult } from './infer-requirements';
 import { monitorFilter, unknownRecordNote, type TraceFilter, type TraceSink } from './trace-filter';
 import type { MonitorFilter } from '../monitor/apply-options';
 import { RequirementAccumulator } from './requirement-accumulator';
@@ -225,27 +223,6 @@ function mergedReviews(reviews: ReviewSummary[], owned: boolean): ReviewSummary 
   // As many summaries as shards, far below the argument limit.
   // eslint-disable-next-line no-restricted-syntax
   return mergeReviewSummaries(...reviews);
-}
-
-/**
- * `mergeInferResults` of results not used again, into the first: the others' atoms are merged
- * into it and let go one by one, so the requirements are held twice at most (each shard's), not
- * three times (each shard's and the merged set), at a two-thread merge.
- */
-function mergeOwnedInferResults(results: InferResult[]): InferResult {
-  const out = results[0] ?? emptyInferResult();
-  for (const r of results.slice(1)) {
-    moveRequirements(out.requirements, r.requirements);
-    for (const [p, ev] of r.untyped) {
-      const prev = out.untyped.get(p);
-      out.untyped.set(p, prev ? mergeEvidence(prev, ev) : ev);
-    }
-    appendAll(out.refused, r.refused);
-    out.refusedCount += r.refusedCount;
-    out.unknownCount += r.unknownCount;
-  }
-  out.refused.sort(byPlace);
-  return out;
 }
 
 /** Merges shard results (lines already shifted): the one-thread result, diagnostics in place order. */
