@@ -49,9 +49,9 @@ abstract class Column<B extends Block> {
 /**
  * Ids of a first record held and of a place slot, in [-1, 2^31-1]: held as
  * `Uint16Array` while every one is in [0, 65535] (a table's first records
- * held as text and its rows of two failures or more are each a few tens of
- * thousands at most on half the 10M bench trace), else `Int32Array` for good:
- * 2 B a row where 4 were (docs/performance.md).
+ * held as text and its rows of two failures or more are far fewer than its
+ * rows), else `Int32Array` for good: 2 B a row where 4 were
+ * (docs/performance.md).
  */
 export class IdColumn extends Column<Uint16Array | Int32Array> {
   /** Int32 blocks (for good). */

@@ -578,10 +578,10 @@ function rowOrder(t: AtomTable, x: number, y: number): number {
  * A table's rows in atom order, the table sealed (handed over): no order
  * array when already in it. A merge's table is in runs of that order (the
  * rows of one shard, then those the others brought, with the rows whose
- * first record another shard gave out of place: 33,569 runs in the 10M
- * trace's two-thread merge), sorted by merging its runs in typed arrays
- * (`sortedIndices`), not by `Int32Array.sort`, whose heap copies of the
- * order were the main thread's 13-15 MiB at the merge (docs/performance.md).
+ * first record another shard gave out of place: many runs), sorted by
+ * merging its runs in typed arrays (`sortedIndices`), not by
+ * `Int32Array.sort`, whose heap copies of the order were most of the main
+ * thread's growth at the merge (docs/performance.md).
  */
 function orderedRows(t: AtomTable): AtomRows {
   t.seal();

@@ -4,9 +4,10 @@
  * the array into two heap arrays of 8 B an element for the sort's time
  * (large objects, which stay until a full collection), and compares about
  * n log n times whatever order the indices are in already; here the memory
- * is one more typed array of the indices' length (4 B an element) and the
- * comparisons n a pass, log2(runs) passes, after the n - 1 that find the
- * runs (docs/performance.md).
+ * is one more typed array of the indices' length and one of the runs'
+ * bounds (4 B an element each; as many bounds as runs, at most the
+ * indices), and the comparisons n a pass, log2(runs) passes, after the
+ * n - 1 that find the runs (docs/performance.md).
  */
 import { freeNow } from './atom-columns';
 

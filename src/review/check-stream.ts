@@ -187,22 +187,43 @@ export function checkLists(
   summary: ReviewSummary,
   input: CheckInput,
 ): { verdict: CheckVerdict; result: CheckResult; lists: CheckLists } {
-  const verdict = skipped(checkRows(model, summary, input));
-  const judgedAgain = (waived: boolean): Iterable<JudgedFailure> => ({
-    *[Symbol.iterator]() {
-      if (listEmpty(verdict, waived)) return;
+  return readAgain(
+    skipped(checkRows(model, summary, input)),
+    input,
+    function* (waived: boolean): Generator<JudgedFailure, void, undefined> {
       const stream = checkStream(model, summary, input);
       for (let next = stream.next(); !next.done; next = stream.next())
         if ((next.value.waiver !== undefined) === waived) yield next.value;
+    },
+    (j) => j.failure,
+    (j) => waivedFailure(j.failure, j.waiver!),
+  );
+}
+
+/**
+ * `verdict`, a result with empty lists, and its two lists as readings of `judged`
+ * (the tally judged again each time one is read; not at all for a list the verdict counts empty).
+ */
+function readAgain<J, U, W>(
+  verdict: CheckVerdict,
+  input: CheckInput,
+  judged: (waived: boolean) => Iterable<J>,
+  uncovered: (j: J) => U,
+  waived: (j: J) => W,
+): {
+  verdict: CheckVerdict;
+  result: CheckResult;
+  lists: { uncovered: Iterable<U>; waived: Iterable<W> };
+} {
+  const again = (w: boolean): Iterable<J> => ({
+    *[Symbol.iterator]() {
+      if (!listEmpty(verdict, w)) yield* judged(w);
     },
   });
   return {
     verdict,
     result: collectedResult(verdict, input, new FailureLists()),
-    lists: {
-      uncovered: mapped(judgedAgain(false), (j) => j.failure),
-      waived: mapped(judgedAgain(true), (j) => waivedFailure(j.failure, j.waiver!)),
-    },
+    lists: { uncovered: mapped(again(false), uncovered), waived: mapped(again(true), waived) },
   };
 }
 
@@ -241,27 +262,13 @@ export function checkFindings(
   summary: ReviewSummary,
   input: CheckInput,
 ): { verdict: CheckVerdict; result: CheckResult; lists: CheckFindingLists } {
-  const verdict = skipped(checkRows(model, summary, input));
-  const judgedAgain = (waived: boolean): Iterable<ConsultedJudged> => ({
-    *[Symbol.iterator]() {
-      if (listEmpty(verdict, waived)) return;
-      yield* consultedRuns(model, summary, input, waived);
-    },
-  });
-  return {
-    verdict,
-    result: collectedResult(verdict, input, new FailureLists()),
-    lists: {
-      uncovered: mapped(judgedAgain(false), (c) => ({
-        failure: c.judged.failure,
-        consulted: c.consulted,
-      })),
-      waived: mapped(judgedAgain(true), (c) => ({
-        failure: waivedFailure(c.judged.failure, c.judged.waiver!),
-        consulted: c.consulted,
-      })),
-    },
-  };
+  return readAgain(
+    skipped(checkRows(model, summary, input)),
+    input,
+    (waived: boolean) => consultedRuns(model, summary, input, waived),
+    (c) => ({ failure: c.judged.failure, consulted: c.consulted }),
+    (c) => ({ failure: waivedFailure(c.judged.failure, c.judged.waiver!), consulted: c.consulted }),
+  );
 }
 
 /** A judged failure with the rules of its place's last failure. */

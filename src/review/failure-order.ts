@@ -4,8 +4,8 @@
  * typed arrays, then a sort of indices (runs merged in one more typed array:
  * src/infer/sorted-indices.ts). The arrays are sized by the failing atoms
  * alone (counted first), and the one for lines holds the atoms' indices once
- * the sort is done, so the order costs 20 B per failing atom while it is
- * built and 4 B after (docs/performance.md, "check's memory").
+ * the sort is done, so the order costs at most 24 B per failing atom while
+ * it is built (the sort's bounds as many as its runs) and 4 B after (docs/performance.md, "check's memory").
  */
 import { byPlace } from '../diagnostics/first-by-place';
 import { AtomRows, atomPlaces, type ReviewSummary } from '../infer/review-tally';
@@ -51,8 +51,8 @@ export function failurePlaceOrder(atoms: ReviewSummary['atoms']): Uint32Array {
   for (let k = 0; k < m; k++) fileOf[k] = rank[fileOf[k]!]!;
   const indices = new Uint32Array(m);
   for (let k = 0; k < m; k++) indices[k] = k;
-  // The index breaks ties: the order does not rest on the sort being stable. Merged runs in typed
-  // arrays (sortedIndices): `Uint32Array.sort` copied the order into the heap, 16 B per failing atom.
+  // The index breaks ties (the sort is stable as well). Merged runs in typed arrays (sortedIndices),
+  // not `Uint32Array.sort`, which copies the order into heap arrays.
   const order = sortedIndices(
     indices,
     (x, y) => fileOf[x]! - fileOf[y]! || lineOf[x]! - lineOf[y]! || x - y,

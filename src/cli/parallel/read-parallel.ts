@@ -274,7 +274,7 @@ async function pool<T, R>(
  * Resolves `all` once `one` has been called `workers` times (or at once for
  * none): a worker's isolate, as it starts, sets V8's young-generation growth
  * back to V8's own for the whole process, and this thread, reading
- * meanwhile, had its young generation doubled twice before the worker's
+ * meanwhile, had its young generation grown before the worker's
  * first statement set the executable's again (docs/performance.md, "Two
  * threads' peak, with room"). Each call of `one` sets the executable's
  * worker flags in this thread (workerV8Flags: none in a library user).
