@@ -14,7 +14,8 @@ import { parseTraceText } from '../trace/push-parser';
 import { TalliedAtom, tallyEvents } from '../infer/review-tally';
 import type { ProcessEvent } from '../trace/event';
 import * as evaluateModule from '../policy/evaluate';
-import { explainSteps, type ExplainStep, type ExplainedFailure } from './explain';
+import { explainFailures, explainSteps, type ExplainStep, type ExplainedFailure } from './explain';
+import { judgeSummary } from './trace-review';
 import { explainFailureText } from '../render/explain-output';
 
 const trace = [
@@ -210,5 +211,43 @@ describe('explainSteps: what a family shares', () => {
     expect(hints).toEqual([
       'bin/f did this as b_t (t.log:2), m_t (t.log:3), z_t (t.log:1): launch it with `on -T b_t ...` rather than widen d_t',
     ]);
+  });
+});
+
+describe('explainSteps: sections from the place order', () => {
+  it('gives each section its failures in place order when the sections interleave, as explainFailures does', () => {
+    // Guards the per-section scan of the place order (no array of the atoms by section):
+    // passes before too, the output being the same.
+    const lines: string[] = [];
+    for (let k = 0; k < 12; k++) {
+      lines.push(`error: bin/g (pid:${k}) type z_t lacks ability IO as root`);
+      lines.push(`error: bin/g (pid:${k}) type a_t lacks ability SETUID(${100 + k}) as root`);
+      lines.push(
+        `error: bin/g (pid:${k}) of type a_t failed to attach to path /dev/x${k}: no rule`,
+      );
+    }
+    // Out of place: the traces' files sort by name, not by the order their records came in.
+    const events = [
+      ...parseTraceText(lines.slice(18).join('\n'), 'a.log').events,
+      ...parseTraceText(lines.slice(0, 18).join('\n'), 'b.log').events,
+    ];
+    const summary = tallyEvents(events);
+    const streamed = [...explainSteps(model, summary)].map((s) =>
+      s.kind === 'section' ? `${s.reason} ${s.count}` : `${s.failure.file}:${s.failure.line}`,
+    );
+    const whole = explainFailures(judgeSummary(model, summary), {
+      traceFiles: [],
+      policyFiles: [],
+    }).sections.flatMap((s) => [
+      `${s.reason} ${s.failures.length}`,
+      ...s.failures.map((f) => `${f.file}:${f.line}`),
+    ]);
+    expect(streamed).toEqual(whole);
+    expect(streamed.filter((s) => !s.includes(':'))).toEqual([
+      'no-type 1',
+      'range-not-covered 12',
+      'no-attach-rule 12',
+    ]);
+    expect(streamed[1]).toBe('a.log:1');
   });
 });

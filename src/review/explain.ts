@@ -352,30 +352,24 @@ export function* explainSteps(
     }
   }
   // The failing atoms by section, each section's in place order (ties in atom order), as
-  // explainFailures sorts them (stable, by place): one pass over the place order.
+  // explainFailures sorts them (stable, by place): one pass over the place order per section
+  // that holds any, up to its last atom. No array of the atoms by section: it would be a
+  // second array as long as the order, held beside it while the writing starts.
   const order = failurePlaceOrder(atoms);
-  const next = new Array<number>(REASON_TITLES.length);
   let groups = 0;
   for (let s = 0; s < REASON_TITLES.length; s++) {
-    next[s] = groups;
-    groups += counts[s]!;
-  }
-  const bySection = new Uint32Array(groups);
-  for (const i of order) {
-    const s = sectionOfAtom[i]!;
-    if (s !== NO_SECTION) bySection[next[s]!++] = i;
-  }
-  let k = 0;
-  for (let s = 0; s < REASON_TITLES.length; s++) {
     if (counts[s] === 0) continue;
+    groups += counts[s]!;
     yield {
       kind: 'section',
       reason: REASON_TITLES[s]![0],
       title: REASON_TITLES[s]![1],
       count: counts[s]!,
     };
-    for (const end = k + counts[s]!; k < end; k++) {
-      const i = bySection[k]!;
+    for (let k = 0, left = counts[s]!; left > 0; k++) {
+      const i = order[k]!;
+      if (sectionOfAtom[i] !== s) continue;
+      left--;
       const a = atoms.at(i)!;
       const event = families === undefined ? a.event : families.event(table!.row(i));
       const shared = sharedVerdict(i);
