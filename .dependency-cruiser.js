@@ -5,7 +5,7 @@
  * Stages, earliest first; a module may import its own stage and earlier ones,
  * never a later one:
  *
- *   base (errors.ts, arrays.ts, diagnostics/, qnx/) → trace/ → monitor/ → policy/ →
+ *   base (errors.ts, arrays.ts, decimal-text.ts, diagnostics/, qnx/) → trace/ → monitor/ → policy/ →
  *   infer/ (learning) → plan/ → buildfile/ (launch lines) → review/ → render/ →
  *   cli/ (the shell; bin.ts)
  *
@@ -21,7 +21,7 @@
 
 /** The stages in order; each is a path pattern under src/. */
 const STAGES = [
-  { name: 'base', path: '^src/(errors\\.ts$|arrays\\.ts$|diagnostics/|qnx/)' },
+  { name: 'base', path: '^src/(errors\\.ts$|arrays\\.ts$|decimal-text\\.ts$|diagnostics/|qnx/)' },
   { name: 'trace', path: '^src/trace/' },
   { name: 'monitor', path: '^src/monitor/' },
   { name: 'policy', path: '^src/policy/' },

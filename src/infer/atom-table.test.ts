@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import {
   AtomTable,
-  decimalText,
   MAX_PLACES,
   familyKey,
   hashOf,
@@ -104,32 +103,6 @@ function rows(t: AtomTable): Map<string, Expected> {
   }
   return out;
 }
-
-describe('decimalText', () => {
-  it('prints an integer below 2^53 as String does', () => {
-    const edges = [
-      0,
-      9,
-      2 ** 30 - 1,
-      2 ** 30,
-      2 ** 32,
-      1e8,
-      1e8 - 1,
-      1e15 - 1,
-      2 ** 53 - 1,
-      2 ** 53 - 2,
-    ];
-    for (let k = 1; k < 2 ** 53 / 1e8; k = Math.floor(k * 1.7) + 1)
-      edges.push(k * 1e8 - 1, k * 1e8, k * 1e8 + 1, k * 1e8 + 99999999);
-    for (const v of edges) if (v < 2 ** 53) expect(decimalText(v)).toBe(String(v));
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (v) => {
-        expect(decimalText(v)).toBe(String(v));
-      }),
-      { numRuns: 5000 },
-    );
-  });
-});
 
 describe('AtomTable', () => {
   it('gives back every value text from its key', () => {

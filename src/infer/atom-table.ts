@@ -23,6 +23,7 @@
  * methods back (`revivedTable`); the parallel readers move its buffers
  * instead (src/infer/table-transfer.ts).
  */
+import { decimalText } from '../decimal-text';
 import type { ProcessEvent, TracePosition } from '../trace/event';
 import {
   BLOCK_ROWS,
@@ -94,27 +95,6 @@ export interface ValueKey {
   kind: ValueKind;
   a: number;
   b: number;
-}
-
-/**
- * `String(v)` of an integer `v` in [0, 2^53): numbers past 2^30 (no small
- * integer to V8: an address, a range's end) printed as two halves below
- * 10^8, which V8 prints much faster than the whole.
- */
-export function decimalText(v: number): string {
-  if (v < 1073741824) return String(v);
-  let hi = Math.floor(v / 1e8);
-  let lo = v - hi * 1e8;
-  // The quotient is rounded: at most one off either way near 2^53.
-  if (lo < 0) {
-    hi -= 1;
-    lo += 1e8;
-  } else if (lo >= 1e8) {
-    hi += 1;
-    lo -= 1e8;
-  }
-  const low = String(lo);
-  return String(hi) + '00000000'.slice(low.length) + low;
 }
 
 /** The canonical decimal in `s[from, to)` as a Number, or -1 (a leading zero, a non-digit, too long). */

@@ -84,7 +84,7 @@ import {
 import { MAX_EXACT_DIGITS } from './value-set';
 import { fromCharCodes } from '../arrays';
 
-/** Skeletons kept, at most (their bytes, a plan and an object: about 200 bytes each). */
+/** Skeletons kept, at most (each an arena entry and an object). */
 const MAX_SKELETONS = 20_000;
 /** Skeletons kept under one hash, at most. */
 const MAX_CHAIN = 8;

@@ -18,7 +18,7 @@
  * Plain data (for summaries written to files and results of worker threads):
  * typed arrays, strings, numbers, arrays and trace events.
  */
-import { decimalText } from '../decimal-text';
+import { uncachedDecimalText } from '../decimal-text';
 import type {
   AbilityArgument,
   AbilityEvent,
@@ -261,7 +261,14 @@ function rowEvent(t: AtomTable, r: number): ProcessEvent {
     const model = heldModel(t, held, f);
     const runs = model === undefined ? undefined : rowRuns(t, r, f.runs);
     if (runs !== undefined)
-      return shapedEvent(model!, f, decimalText(t.pid.at(r)), runs[0], runs[1], rowPosition(t, r));
+      return shapedEvent(
+        model!,
+        f,
+        uncachedDecimalText(t.pid.at(r)),
+        runs[0],
+        runs[1],
+        rowPosition(t, r),
+      );
   }
   return parseRecord(rowRecord(t, r), rowPosition(t, r)) as ProcessEvent;
 }
@@ -285,11 +292,13 @@ export function rowRuns(
     case 'none':
       return k === ValueKind.None ? NO_RUNS : undefined;
     case 'value':
-      return k === ValueKind.Decimal ? [decimalText(t.a.at(r)), ''] : undefined;
+      return k === ValueKind.Decimal ? [uncachedDecimalText(t.a.at(r)), ''] : undefined;
     case 'range':
-      return k === ValueKind.Range ? [decimalText(t.a.at(r)), decimalText(t.end(r))] : undefined;
+      return k === ValueKind.Range
+        ? [uncachedDecimalText(t.a.at(r)), uncachedDecimalText(t.end(r))]
+        : undefined;
     case 'type-id':
-      return k === ValueKind.TypeId ? [decimalText(t.a.at(r)), ''] : undefined;
+      return k === ValueKind.TypeId ? [uncachedDecimalText(t.a.at(r)), ''] : undefined;
   }
 }
 

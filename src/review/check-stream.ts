@@ -38,7 +38,8 @@ import {
   linkingProcesses,
   type ReviewSummary,
 } from '../infer/review-tally';
-import { decimalText, ValueKind } from '../infer/atom-table';
+import { ValueKind } from '../infer/atom-table';
+import { decimalText } from '../decimal-text';
 
 /**
  * An uncovered failing atom of a family whose atoms share one verdict, as

@@ -10,8 +10,8 @@
  */
 import type { ProcessEvent, TracePosition } from '../trace/event';
 import { ruleMemo } from './rule-for';
-import { decimalText } from '../decimal-text';
 import { argumentValueText } from '../trace/event-text';
+import { uncachedDecimalText } from '../decimal-text';
 import type { Statement } from '../policy/ast';
 import { describeAccess, linkers, type EventGroup, type TraceReview } from './trace-review';
 import { byPlace } from '../diagnostics/first-by-place';
@@ -135,7 +135,7 @@ function hintOf(e: ProcessEvent, places: Array<[string, TracePosition]>): string
   let to: string | undefined;
   for (const [t, p] of places) {
     if (t === e.securityType) continue;
-    const at = `${t} (${p.file}:${decimalText(p.line)})`;
+    const at = `${t} (${p.file}:${uncachedDecimalText(p.line)})`;
     if (to === undefined) {
       to = t;
       list = at;
