@@ -231,6 +231,13 @@ export function mergeShards(
   maxListed: number,
   /** The results are this call's (shards, not used again): the first's atoms are counted into. */
   owned = false,
+  /**
+   * Called once the requirements are merged, before the review tables are: the moment the
+   * threaded readers collect their garbage (the requirements and notes left behind, the
+   * reading's), which would otherwise stay beside the merged table (docs/performance.md,
+   * "summarize within 150 MiB").
+   */
+  beforeReviews: () => void = () => undefined,
 ): ShardResult {
   const inferred = owned
     ? mergeOwnedInferResults(results.map((r) => r.inferred))
@@ -247,6 +254,7 @@ export function mergeShards(
   for (const r of results)
     for (const [file, n] of Object.entries(r.records)) records[file] = (records[file] ?? 0) + n;
   const reviews = results.flatMap((r) => (r.review ? [r.review] : []));
+  beforeReviews();
   return {
     inferred,
     eventCount: results.reduce((a, r) => a + r.eventCount, 0),

@@ -39,4 +39,21 @@ describe('merging owned shard results', () => {
       expect(encode(merged)).toBe(expected);
     },
   );
+
+  it('calls beforeReviews once, the requirements merged and the review tables not yet', () => {
+    const cuts = [Math.floor(0.5 * trace.length)];
+    const expected = encode(mergeShards(shards(cuts), MAX_LISTED_LINES));
+    const owned = shards(cuts);
+    const sizes = owned.map((r) => r.review!.atoms.length);
+    const calls: { movedFrom: number; atoms: number[] }[] = [];
+    const merged = mergeShards(owned, MAX_LISTED_LINES, true, () =>
+      calls.push({
+        movedFrom: owned[1]!.inferred.requirements.byKey.size,
+        atoms: owned.map((r) => r.review!.atoms.length),
+      }),
+    );
+    expect(calls).toEqual([{ movedFrom: 0, atoms: sizes }]);
+    expect(sizes.every((n) => n > 0)).toBe(true);
+    expect(encode(merged)).toBe(expected);
+  });
 });

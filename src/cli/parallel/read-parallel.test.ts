@@ -163,6 +163,28 @@ describe('readTracesParallel', () => {
     expect(merges).toBe(1);
   });
 
+  it('asks for one collection before the review tables are merged, none when one thread reads', async () => {
+    const filter = { names: [], abilities: false, paths: false };
+    const io = fakeIo(dir);
+    let collections = 0;
+    const beforeReviews = (): void => {
+      collections++;
+    };
+    const options = { minBytes: 0, afterMerge: () => undefined, beforeReviews };
+    expect(
+      await readTracesParallel(['a.log'], filter, io, 50, { ...options, threads: 1 }),
+    ).toBeUndefined();
+    expect(collections).toBe(0);
+    const two = await readTracesParallel(['a.log', 'b.log'], filter, io, 50, {
+      ...options,
+      threads: 2,
+      inProcess: true,
+      summarize: true,
+    });
+    expect(two?.review).toBeDefined();
+    expect(collections).toBe(1);
+  });
+
   it('declines standard input among files, small inputs and a small lone gzip file', async () => {
     const filter = { names: [], abilities: false, paths: false };
     const io = fakeIo(dir);

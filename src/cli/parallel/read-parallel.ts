@@ -86,6 +86,13 @@ export interface ParallelOptions {
    * goes on. Tests count the calls.
    */
   afterMerge?: () => void;
+  /**
+   * Called once in a merge of several lanes, between the requirements' merge and the review
+   * tables' (mergeShards); default: the executable's full collection, so that the garbage of
+   * the reading and of the unpacking is gone before the merged table is made. Tests count
+   * the calls.
+   */
+  beforeReviews?: () => void;
 }
 
 /**
@@ -203,19 +210,23 @@ export async function readTracesParallel(
   // The workers the lanes start with: this thread reads once they have started (`started`).
   const started = startGate(inProcess ? 0 : Math.min(threads, tasks.length) - 1);
   // Lane 0 is this thread, which would otherwise only wait: one worker fewer to start and to hold in memory.
-  const run = (t: ShardTask, lane: number): Promise<ShardResult> =>
+  const run = (t: ShardTask, lane: number): Promise<() => ShardResult> =>
     (inProcess
-      ? inferShard(t, (n) => progress.advance(n))
+      ? inferShard(t, (n) => progress.advance(n)).then(asIs)
       : lane === 0
-        ? started.all.then(() => inferShard(t, (n) => progress.advance(n)))
+        ? started.all.then(() => inferShard(t, (n) => progress.advance(n))).then(asIs)
         : inWorker(workerFile, t, (n) => progress.advance(n), started.one)
     ).catch(asReadError(t.file));
-  let results: ShardResult[];
+  let settled: (() => ShardResult)[];
   try {
-    results = await pool(tasks, threads, run);
+    settled = await pool(tasks, threads, run);
   } finally {
     progress.done();
   }
+  // A worker's result is unpacked only now, every lane done: not while this thread still reads.
+  const results = settled.map((unpack) => unpack());
+  // Its packed bytes are garbage from here (beforeReviews).
+  settled.length = 0;
   // Shift each shard's lines by the lines of the shards of the same file before it.
   let offset = 0;
   for (let i = 0; i < tasks.length; i++) {
@@ -223,7 +234,7 @@ export async function readTracesParallel(
     if (offset > 0) shiftLines(results[i]!, offset);
     offset += results[i]!.lines;
   }
-  const merged = mergeShards(results, maxListed, true);
+  const merged = mergeShards(results, maxListed, true, options.beforeReviews ?? fullCollection);
   (options.afterMerge ?? fullCollection)();
   return merged;
 }
@@ -250,6 +261,11 @@ function shiftLines(r: ShardResult, offset: number): void {
   if (r.review) shiftAtomLines(r.review.atoms, offset);
   for (const u of r.review?.unknown ?? []) shift(u.position);
   for (const d of [...r.inferred.refused, ...r.notUnderstood]) d.line += offset;
+}
+
+/** `r` as a lane's result: read in this thread, nothing to unpack. */
+function asIs(r: ShardResult): () => ShardResult {
+  return () => r;
 }
 
 /** Runs `tasks` on at most `limit` lanes at a time (`run` is told its lane); results in task order. */
@@ -292,13 +308,16 @@ export function startGate(workers: number): { all: Promise<void>; one: () => voi
   };
 }
 
-/** Runs one task in a worker thread; `onStart` is called once its thread runs (or failed to start). */
+/**
+ * Runs one task in a worker thread; `onStart` is called once its thread runs (or failed to
+ * start). Resolves to the result's unpacking, which the caller calls when it holds it.
+ */
 function inWorker(
   workerFile: string,
   task: ShardTask,
   onBytes: (n: number) => void,
   onStart: () => void = () => undefined,
-): Promise<ShardResult> {
+): Promise<() => ShardResult> {
   return new Promise((resolve, reject) => {
     // A small young generation: nearly every object dies young here, and the
     // default semi-spaces (16 MiB each, per thread) are most of the peak RSS.
@@ -318,7 +337,11 @@ function inWorker(
       if (m.bytes !== undefined) onBytes(m.bytes);
       else if (m.result !== undefined) {
         settled = true;
-        const result = unpackShardResult(m.result);
+        // Unpacked by the caller once every lane is done (readTracesParallel): the result
+        // deserialized (its requirements, notes, counts) would sit in this thread's heap beside
+        // what this thread still reads; packed, it is its bytes only.
+        const packed = m.result;
+        const result = (): ShardResult => unpackShardResult(packed);
         // Resolved once the thread has gone: until then the collection after the merge
         // (afterMerge) left the memory its buffers took in place (docs/performance.md).
         const done = (): void => resolve(result);
