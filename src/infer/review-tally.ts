@@ -602,7 +602,7 @@ function orderedRows(t: AtomTable): AtomRows {
   for (let i = 0; i < t.size; i++) rows[i] = i;
   return new AtomRows(
     t,
-    sortedIndices(rows, (x, y) => rowOrder(t, x, y)),
+    sortedIndices(rows, (x, y) => rowOrder(t, x, y), r),
   );
 }
 

@@ -88,3 +88,19 @@ describe('a merge of many runs', () => {
     expect([...copied.atoms].map((a) => Number(a.value))).toEqual(want);
   });
 });
+
+describe('a prefix known in order', () => {
+  it('is not compared again, and the indices come out as without it', () => {
+    const order = Int32Array.from([0, 1, 2, 3, 7, 4, 6, 5]);
+    let compared = 0;
+    const byValue = (x: number, y: number): number => {
+      compared++;
+      return x - y;
+    };
+    const whole = [...sortedIndices(Int32Array.from(order), byValue)];
+    const all = compared;
+    compared = 0;
+    expect([...sortedIndices(order, byValue, 5)]).toEqual(whole);
+    expect(all - compared).toBe(4);
+  });
+});

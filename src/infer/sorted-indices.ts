@@ -18,11 +18,13 @@ type Indices = Int32Array | Uint32Array;
  * stable: indices that tie keep their order. Returns the sorted indices in
  * `order` itself (always when it was in order already) or in a second array
  * of its length, the other given back: `order` owns its buffer whole, and
- * the caller reads only what is returned.
+ * the caller reads only what is returned. `inOrder`: a prefix of `order` the
+ * caller has found in order already (its pairs are not compared again).
  */
 export function sortedIndices<A extends Indices>(
   order: A,
   compare: (x: number, y: number) => number,
+  inOrder = 1,
 ): A {
   const n = order.length;
   if (n < 2) return order;
@@ -30,7 +32,8 @@ export function sortedIndices<A extends Indices>(
   // The runs' starts, held in `to` until the first pass writes it.
   let runs = 1;
   to[0] = 0;
-  for (let i = 1; i < n; i++) if (compare(order[i - 1]!, order[i]!) > 0) to[runs++] = i;
+  for (let i = Math.max(1, inOrder); i < n; i++)
+    if (compare(order[i - 1]!, order[i]!) > 0) to[runs++] = i;
   if (runs === 1) {
     freeNow(to);
     return order;
