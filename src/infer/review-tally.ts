@@ -633,9 +633,15 @@ function byFirstPlace(t: AtomTable, rows: Int32Array): Int32Array | undefined {
       .forEach((f, k) => (rank[f.id] = k));
     order = sortedByKey(order, (r) => rank[t.firstFile.at(r)]!, files - 1);
   }
+  const samePlace = (x: number, y: number): boolean =>
+    t.firstLine.at(x) === t.firstLine.at(y) && t.firstFile.at(x) === t.firstFile.at(y);
   for (let i = 1; i < n; i++) {
     // Rows of one first place, in row order: put in `rowOrder` by insertion (a run is short).
-    for (let j = i; j > 0 && rowOrder(t, order[j - 1]!, order[j]!) > 0; j--) {
+    for (
+      let j = i;
+      j > 0 && samePlace(order[j - 1]!, order[j]!) && rowOrder(t, order[j - 1]!, order[j]!) > 0;
+      j--
+    ) {
       const x = order[j]!;
       order[j] = order[j - 1]!;
       order[j - 1] = x;
