@@ -440,6 +440,17 @@ export class AtomTable {
     } else if (s >= 0) this.places.empty(s);
   }
 
+  /**
+   * `setPlacePairs(r, [file, line])`, or `setPlacePairs(r, [])` when `file`
+   * is -1, for a row with no slot of `places` (`moreAt` 0): no array made.
+   */
+  private setOnePlace(r: number, file: number, line: number): void {
+    this.inOrder = false;
+    if (file < 0) return;
+    this.failFile.set(r, file);
+    this.failLine.set(r, line);
+  }
+
   /** A new slot of `places`, row `r`'s. */
   private newSlot(r: number): number {
     const s = this.places.newSlot();
@@ -571,15 +582,23 @@ export class AtomTable {
     else if (kind === ValueKind.TypeId) b = this.remapText(from, m, b);
     const file = this.remapFile(from, m, from.firstFile.at(r));
     const line = from.firstLine.at(r);
-    const pairs = from.placePairs(r);
-    for (let k = 0; k < pairs.length; k += 2) pairs[k] = this.remapFile(from, m, pairs[k]!);
+    const failures = from.failures.at(r);
+    // A row of one failure place at most (most rows) has it in its columns: read from them, with
+    // no array of pairs (`placePairs`); the same as setting the pairs it would give.
+    const pairs = failures !== 0 && from.moreAt.at(r) !== 0 ? from.placePairs(r) : undefined;
+    let failFile = -1;
+    if (pairs !== undefined) {
+      for (let k = 0; k < pairs.length; k += 2) pairs[k] = this.remapFile(from, m, pairs[k]!);
+    } else if (failures !== 0) failFile = this.remapFile(from, m, from.failFile.at(r));
+    const failLine = from.failLine.at(r);
     const held = from.held[from.first.at(r)]!;
     const at = this.find(family, kind, a, b);
     if (at < 0) {
       const n = this.add(family, kind, a, b, held, from.pid.at(r), file, line);
-      this.failures.set(n, from.failures.at(r));
+      this.failures.set(n, failures);
       this.successes.set(n, from.successes.at(r));
-      this.setPlacePairs(n, pairs);
+      if (pairs !== undefined) this.setPlacePairs(n, pairs);
+      else this.setOnePlace(n, failFile, failLine);
       return;
     }
     // Merged as two atoms of one key merge: the earlier first record (place, then text).
@@ -587,8 +606,13 @@ export class AtomTable {
     if (c < 0 || (c === 0 && record(from, r) < record(this, at))) {
       this.setFirst(at, held, from.pid.at(r), file, line);
     }
-    if (pairs.length > 0) this.setPlacePairs(at, this.mergedPlaces(this.placePairs(at), pairs));
-    this.failures.set(at, this.failures.at(at) + from.failures.at(r));
+    if (pairs !== undefined) this.setPlacePairs(at, this.mergedPlaces(this.placePairs(at), pairs));
+    else if (failures !== 0) {
+      if (this.failures.at(at) === 0 && this.moreAt.at(at) === 0)
+        this.setOnePlace(at, failFile, failLine);
+      else this.setPlacePairs(at, this.mergedPlaces(this.placePairs(at), [failFile, failLine]));
+    }
+    this.failures.set(at, this.failures.at(at) + failures);
     this.successes.set(at, this.successes.at(at) + from.successes.at(r));
   }
 

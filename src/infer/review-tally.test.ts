@@ -21,6 +21,7 @@ import {
   type ReviewSummary,
 } from './review-tally';
 import { abilityEvent, pathEvent } from './test-events';
+import { AtomTable } from './atom-table';
 import type { ProcessEvent, TraceEvent } from '../trace/event';
 import '../test-utils/atom-equality';
 import { parseTraceText } from '../trace/push-parser';
@@ -140,6 +141,46 @@ describe('review tally', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('copies a row of one failure place or none without an array of its places', () => {
+    /** SETUID(`failed`) failed and SETUID(2) used at lines 1 and 2 of `file`, shifted by `offset`. */
+    const piece = (file: string, offset: number, failed = 1): ReviewSummary => {
+      const s = tallyEvents(
+        parseTraceText(
+          `error: sbin/a (pid:1) type a_t lacks ability SETUID(${failed}) as root\n` +
+            'info: sbin/a (pid:1) type a_t uses ability SETUID(2) as root\n',
+          file,
+        ).events,
+      );
+      shiftAtomLines(s.atoms, offset);
+      return s;
+    };
+    const pairs = jest.spyOn(AtomTable.prototype, 'placePairs');
+    let merged: ReviewSummary;
+    try {
+      // Rows new to the merge, and rows of no failure met again.
+      merged = mergeReviewSummaries(piece('b.log', 0), piece('a.log', 10, 3));
+      expect(pairs).not.toHaveBeenCalled();
+    } finally {
+      pairs.mockRestore();
+    }
+    // Rows of one place each meeting: their places merged by place.
+    const all = mergeReviewSummaries(piece('b.log', 5), merged, piece('a.log', 20));
+    expect([...all.atoms].map((a) => [a.value, a.failures, a.successes, a.failurePlaces])).toEqual([
+      ['3', 1, 0, [{ file: 'a.log', line: 11 }]],
+      ['2', 0, 4, []],
+      [
+        '1',
+        3,
+        0,
+        [
+          { file: 'a.log', line: 21 },
+          { file: 'b.log', line: 1 },
+          { file: 'b.log', line: 6 },
+        ],
+      ],
+    ]);
   });
 
   it('gives the same summary whatever order the records of a piece arrive in', () => {

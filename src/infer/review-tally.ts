@@ -34,7 +34,7 @@ import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
 import { BLOCK_ROWS, blockOf } from './atom-columns';
-import { sortedIndices } from './sorted-indices';
+import { sortedByKey, sortedIndices } from './sorted-indices';
 import {
   AtomTable,
   MAX_PLACES,
@@ -602,8 +602,52 @@ function orderedRows(t: AtomTable): AtomRows {
   for (let i = 0; i < t.size; i++) rows[i] = i;
   return new AtomRows(
     t,
-    sortedIndices(rows, (x, y) => rowOrder(t, x, y), r),
+    byFirstPlace(t, rows) ?? sortedIndices(rows, (x, y) => rowOrder(t, x, y), r),
   );
+}
+
+/**
+ * `rows` in `rowOrder` by a radix sort (`sortedByKey`): by first line, then
+ * by the rank of the first file's name when there are several files, then
+ * each run of one first place (made-up records only) by `rowOrder` itself,
+ * which is a total order: so the order is the one any sort by it gives.
+ * Undefined (`rows` untouched) when a first line is not a Uint32 or there
+ * are more files than a pass's digit holds.
+ */
+function byFirstPlace(t: AtomTable, rows: Int32Array): Int32Array | undefined {
+  const n = rows.length;
+  const files = t.files.length;
+  if (files > 1 << 16) return undefined;
+  let max = 0;
+  for (let r = 0; r < n; r++) {
+    const line = t.firstLine.at(r);
+    if (line >>> 0 !== line) return undefined;
+    if (line > max) max = line;
+  }
+  let order = sortedByKey(rows, (r) => t.firstLine.at(r), max);
+  if (files > 1) {
+    const rank = new Uint32Array(files);
+    t.files
+      .map((name, id) => ({ name, id }))
+      .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+      .forEach((f, k) => (rank[f.id] = k));
+    order = sortedByKey(order, (r) => rank[t.firstFile.at(r)]!, files - 1);
+  }
+  const samePlace = (x: number, y: number): boolean =>
+    t.firstLine.at(x) === t.firstLine.at(y) && t.firstFile.at(x) === t.firstFile.at(y);
+  for (let i = 1; i < n; i++) {
+    // Rows of one first place, in row order: put in `rowOrder` by insertion (a run is short).
+    for (
+      let j = i;
+      j > 0 && samePlace(order[j - 1]!, order[j]!) && rowOrder(t, order[j - 1]!, order[j]!) > 0;
+      j--
+    ) {
+      const x = order[j]!;
+      order[j] = order[j - 1]!;
+      order[j - 1] = x;
+    }
+  }
+  return order;
 }
 
 /** The order of unknown records: by place, then text. */

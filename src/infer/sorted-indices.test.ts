@@ -5,7 +5,7 @@
  * `orderedRows`) and the failure order (src/review/failure-order.ts).
  */
 import fc from 'fast-check';
-import { sortedIndices } from './sorted-indices';
+import { sortedByKey, sortedIndices } from './sorted-indices';
 import {
   mergeOwnedReviewSummaries,
   mergeReviewSummaries,
@@ -102,5 +102,104 @@ describe('a prefix known in order', () => {
     compared = 0;
     expect([...sortedIndices(order, byValue, 5)]).toEqual(whole);
     expect(all - compared).toBe(4);
+  });
+});
+
+describe('sortedByKey', () => {
+  it('equals a stable sort of the indices by key, in one pass or two, with no comparison', () => {
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 9 }),
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.integer({ min: 0, max: 0xffffffff }),
+    );
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 300 }), (keys) => {
+        const want = Array.from(keys, (_, i) => i).sort((x, y) => keys[x]! - keys[y]!);
+        const max = keys.reduce((m, k) => Math.max(m, k), 0);
+        const indices = Uint32Array.from(keys, (_, i) => i);
+        expect([...sortedByKey(indices, (i) => keys[i]!, max)]).toEqual(want);
+        // Indices that are not 0..n-1 in order: each keeps its key.
+        const reversed = Int32Array.from(want).reverse();
+        const again = [...reversed].sort((x, y) => keys[x]! - keys[y]!);
+        expect([...sortedByKey(reversed, (i) => keys[i]!, max)]).toEqual(again);
+      }),
+    );
+  });
+
+  it('sorts keys past 2^16 by both halves (a key equal in its low half to another)', () => {
+    const keys = [0x20001, 0x10001, 0x10002, 1, 0xffffffff, 0x10001];
+    expect([
+      ...sortedByKey(Uint32Array.from([0, 1, 2, 3, 4, 5]), (i) => keys[i]!, 0xffffffff),
+    ]).toEqual([3, 1, 5, 2, 0, 4]);
+  });
+});
+
+/** A tally of SETUID(v) failures for `values`, one a line from line 1 of `file`, shifted by `offset`. */
+function shardOf(file: string, values: number[], offset: number): ReviewSummary {
+  const text = values
+    .map((v) => `error: sbin/a (pid:1) type a_t lacks ability SETUID(${v}) as root\n`)
+    .join('');
+  const s = tallyEvents(parseTraceText(text, file).events);
+  shiftAtomLines(s.atoms, offset);
+  return s;
+}
+
+describe('a merge ordered by first place (radix)', () => {
+  /** Atoms as place and value, and the order a sort by place, then record text, gives. */
+  const placed = (s: ReviewSummary): string[] =>
+    [...s.atoms].map((a) => `${a.event.position.file}:${a.event.position.line} ${a.value}`);
+  const byPlace = (s: ReviewSummary): string[] =>
+    [...s.atoms]
+      .map((a) => ({
+        p: a.event.position,
+        r: a.event.record,
+        t: `${a.event.position.file}:${a.event.position.line} ${a.value}`,
+      }))
+      .sort((x, y) =>
+        x.p.file !== y.p.file
+          ? x.p.file < y.p.file
+            ? -1
+            : 1
+          : x.p.line - y.p.line || (x.r < y.r ? -1 : x.r > y.r ? 1 : 0),
+      )
+      .map((x) => x.t);
+
+  it('orders rows of several files by name, then line, and rows of one place by record text', () => {
+    // Files met out of name order, lines past 2^16, and pieces of one file read as if separately
+    // (the same lines again): places shared by rows of different values.
+    const pieces = [
+      shardOf('b.log', [9, 8, 7, 6], 70_000),
+      shardOf('a.log', [5, 4, 3], 3),
+      shardOf('b.log', [1, 2, 3, 4, 5], 70_000),
+      shardOf('a.log', [11, 12], 0),
+      shardOf('c.log', [13], 1),
+    ];
+    const sort = typedSort();
+    try {
+      const merged = mergeOwnedReviewSummaries(pieces.map((p) => ({ ...p })));
+      expect(placed(merged)).toEqual(byPlace(merged));
+      expect(placed(merged)).toContain('b.log:70001 1');
+      expect(placed(merged).indexOf('b.log:70001 1')).toBeLessThan(
+        placed(merged).indexOf('b.log:70001 9'),
+      );
+      expect(sort).not.toHaveBeenCalled();
+    } finally {
+      sort.mockRestore();
+    }
+    const copied = mergeReviewSummaries(...pieces);
+    expect(placed(copied)).toEqual(byPlace(copied));
+  });
+
+  it('orders by comparison when a first line is past 2^32', () => {
+    const merged = mergeOwnedReviewSummaries([
+      shardOf('t.log', [3, 4], 2 ** 32),
+      shardOf('t.log', [1, 2, 3], 0),
+    ]);
+    expect(placed(merged)).toEqual([
+      't.log:1 1',
+      't.log:2 2',
+      't.log:3 3',
+      `t.log:${2 ** 32 + 2} 4`,
+    ]);
   });
 });

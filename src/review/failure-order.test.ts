@@ -2,7 +2,7 @@
  * The failure order (failure-order.ts) read from a tally's columns: the
  * same order as its atoms read one by one, and no atom object made for it.
  */
-import { TalliedAtom, tallyEvents, type ReviewAtom } from '../infer/review-tally';
+import { shiftAtomLines, TalliedAtom, tallyEvents, type ReviewAtom } from '../infer/review-tally';
 import { parseTraceText } from '../trace/push-parser';
 import { generatedTrace } from '../test-utils/generated-trace';
 import type { TraceEvent } from '../trace/event';
@@ -36,6 +36,28 @@ describe('failurePlaceOrder', () => {
       places.mockRestore();
       failures.mockRestore();
     }
+  });
+
+  it('orders the failures of one file by line, then atom order (a radix sort by line)', async () => {
+    const summary = tallyEvents(parseTraceText(await generatedTrace(34, 3000), 'one.log').events);
+    // Lines past 2^16: sorted by both halves of a line.
+    shiftAtomLines(summary.atoms, 65_000);
+    const atoms = [...summary.atoms];
+    const line = (i: number): number => atoms[i]!.failurePlaces[0]!.line;
+    const want = atoms
+      .map((_, i) => i)
+      .filter((i) => atoms[i]!.failures > 0)
+      .sort((x, y) => line(x) - line(y) || x - y);
+    expect(want.length).toBeGreaterThan(100);
+    // Not in atom order already (a first failure can come after a later atom's).
+    expect(want).not.toEqual([...want].sort((x, y) => x - y));
+    expect([...failurePlaceOrder(summary.atoms)]).toEqual(want);
+    // Two failing atoms of one line: by atom order.
+    const at = (l: number): ReviewAtom =>
+      ({ failures: 1, failurePlaces: [{ file: 'a', line: l }] }) as unknown as ReviewAtom;
+    expect([...failurePlaceOrder([at(70_001), at(5), at(70_001), at(4_465)])]).toEqual([
+      1, 3, 0, 2,
+    ]);
   });
 
   it('keeps lines past 2^32 exact and orders an empty list', () => {
