@@ -153,6 +153,11 @@ export class RowEvidence implements WrongTypeEvidence {
     ];
   }
 
+  /** Slots of the hash: tests. */
+  slotCount(): number {
+    return this.slots.length;
+  }
+
   /** Access families held (one key string each): tests. */
   accessFamilies(): number {
     return this.accessIds.size;
