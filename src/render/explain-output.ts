@@ -147,17 +147,20 @@ const RULE = Buffer.from('\n  rule that would allow it: ');
 const MAX_HELD_NAMES = 1024;
 
 /**
- * Names (processes, types) written as UTF-8, the bytes of the first MAX_HELD_NAMES met made
- * once: a trace decides how many there are.
+ * Names (processes, types), or a text made of each, written as UTF-8, the bytes of the first
+ * MAX_HELD_NAMES met made once: a trace decides how many there are.
  */
 class HeldBytes {
   private readonly held = new Map<string, Buffer>();
 
+  /** `text`: what is written for a name (the name itself unless given). */
+  constructor(private readonly text: (name: string) => string = (name) => name) {}
+
   write(name: string, sink: TextSink): void {
     let bytes = this.held.get(name);
     if (bytes === undefined && this.held.size < MAX_HELD_NAMES)
-      this.held.set(name, (bytes = Buffer.from(name)));
-    if (bytes === undefined) sink.text(name);
+      this.held.set(name, (bytes = Buffer.from(this.text(name))));
+    if (bytes === undefined) sink.text(this.text(name));
     else sink.bytes(bytes);
   }
 }
@@ -178,6 +181,10 @@ export class ExplainFailureBytes {
   private whyBytes: Buffer | undefined = undefined;
   /** Process and type names: a run has few. */
   private readonly names = new HeldBytes();
+  /** The consulted line of a failure with no rule consulted, by its type (`consultedText`). */
+  private readonly noRules = new HeldBytes(
+    (type) => `\n  consulted: none (no rule of ${type} for this access)`,
+  );
   /** The bytes of a shared rule's line and of a shared consulted list's lines (`ruleTexts`, `consultedText`). */
   private readonly shared = new WeakMap<object, Buffer>();
 
@@ -216,7 +223,8 @@ export class ExplainFailureBytes {
       }
     }
     if (f.reason !== 'allowed-now') {
-      if (f.consulted.length > 0 && !f.moreConsulted && Object.isFrozen(f.consulted)) {
+      if (f.consulted.length === 0 && !f.moreConsulted) this.noRules.write(f.type, sink);
+      else if (f.consulted.length > 0 && !f.moreConsulted && Object.isFrozen(f.consulted)) {
         let bytes = this.shared.get(f.consulted);
         if (bytes === undefined)
           this.shared.set(f.consulted, (bytes = Buffer.from(consultedText(f))));

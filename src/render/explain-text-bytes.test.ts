@@ -88,4 +88,25 @@ describe('ExplainFailureBytes', () => {
     const text = many.map((f) => `${explainFailureText(f)}\n`).join('');
     expect(written([...many, ...many], bytes)).toEqual(Buffer.from(text + text));
   });
+
+  it("writes a type's no-rule consulted line from bytes made once", () => {
+    // Before: the line was made and encoded per failure (most of a bench trace's failures).
+    const pieces: string[] = [];
+    const batch = new LineBatch(16);
+    const text = batch.text.bind(batch);
+    batch.text = (t: string): void => {
+      pieces.push(t);
+      text(t);
+    };
+    const bytes = new ExplainFailureBytes();
+    const same = [failure({}), failure({ line: 13 }), failure({ line: 14, type: 'b_t' })];
+    const again = [failure({ line: 15 }), failure({ line: 16, type: 'b_t' })];
+    for (const f of [...same, ...again]) {
+      bytes.write(f, batch);
+      batch.endLine();
+    }
+    const lines = [...same, ...again].map((f) => `${explainFailureText(f)}\n`).join('');
+    expect(batch.take()).toEqual(Buffer.from(lines));
+    expect(pieces.filter((t) => t.includes('consulted: none'))).toEqual([]);
+  });
 });

@@ -43,7 +43,7 @@ export function ruleFor(e: ProcessEvent): Statement | undefined {
  * other fields checked (`CheckedAbilities`): the same answers.
  */
 export function ruleMemo(): (e: ProcessEvent, name?: string) => Statement | undefined {
-  const held = new Map<string, Statement | undefined>();
+  const held = [new SharedRules(), new SharedRules(), new SharedRules()];
   const checked = new CheckedAbilities();
   return (e, name) => {
     if (e.securityType === '-') return undefined;
@@ -53,13 +53,61 @@ export function ruleMemo(): (e: ProcessEvent, name?: string) => Statement | unde
     else if (e.kind === 'ability') checked.add(e);
     const policyName =
       e.kind === 'ability' ? (name ?? normaliseAbilityName(e.ability.policyName)) : '';
-    const key = valueFreeKey(e, policyName);
-    if (key === undefined) return ruleOfValid(e, policyName);
-    if (held.has(key)) return held.get(key);
+    // What ruleOfValid reads of `e` when its rule names no value, by four strings in one of
+    // three tables; no table when it names one.
+    const t = e.securityType;
+    let rules: Map<string, Statement | null>;
+    let last: string;
+    if (e.kind === 'attach' || e.kind === 'link') {
+      rules = held[RuleKind.Path]!.leaf(
+        e.kind,
+        t,
+        e.failure?.code === 'conflict' ? 'conflict' : '',
+      );
+      last = e.path;
+    } else if (e.argument.kind === 'type-id') {
+      rules = held[RuleKind.TypeId]!.leaf(t, policyName, e.domain);
+      last = e.argument.typeName;
+    } else if (e.argument.kind === 'none' || VADDR_ABILITIES.has(policyName)) {
+      rules = held[RuleKind.Ability]!.leaf(t, policyName, e.domain);
+      last = '';
+    } else return ruleOfValid(e, policyName);
+    const known = rules.get(last);
+    if (known !== undefined) return known ?? undefined;
     const rule = ruleOfValid(e, policyName);
-    held.set(key, rule && Object.freeze(rule));
+    rules.set(last, rule ? Object.freeze(rule) : null);
     return rule;
   };
+}
+
+/** `ruleMemo`'s tables of shared rules: the four strings of a key mean different things in each. */
+const enum RuleKind {
+  /** Kind, type, conflict or not (`conflict` or empty); the path. */
+  Path,
+  /** Type, ability, domain; the type id's name. */
+  TypeId,
+  /** Type, ability, domain; nothing (the empty string). */
+  Ability,
+}
+
+/**
+ * Shared rules by four strings, in nested maps: no key string is made per
+ * record (the strings are the record's fields, whose hashes V8 keeps, and
+ * the atom's normalised name). `null`: no rule.
+ */
+class SharedRules {
+  private readonly byA = new Map<string, Map<string, Map<string, Map<string, Statement | null>>>>();
+
+  /** The rules held under `a`, `b`, `c`, by the fourth string (made empty if none). */
+  leaf(a: string, b: string, c: string): Map<string, Statement | null> {
+    let byB = this.byA.get(a);
+    if (byB === undefined) this.byA.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (byC === undefined) byB.set(b, (byC = new Map()));
+    let rules = byC.get(c);
+    if (rules === undefined) byC.set(c, (rules = new Map()));
+    return rules;
+  }
 }
 
 /** How many (process, type, ability name) `CheckedAbilities` holds; past them a record is checked whole. */
@@ -90,20 +138,6 @@ class CheckedAbilities {
     names.add(e.ability.policyName);
     this.size++;
   }
-}
-
-/**
- * What `ruleOfValid` reads of `e` when its rule names no value, joined by NUL (no record holds a
- * NUL); undefined when it names one. `name`: an ability's policy name, as normalised.
- */
-function valueFreeKey(e: ProcessEvent, name: string): string | undefined {
-  const t = e.securityType;
-  if (e.kind === 'attach' || e.kind === 'link')
-    return `${e.kind}\0${t}\0${e.path}\0${e.failure?.code === 'conflict' ? 'conflict' : ''}`;
-  const a = e.argument;
-  if (a.kind === 'type-id') return `type-id\0${t}\0${name}\0${e.domain}\0${a.typeName}`;
-  if (a.kind === 'none' || VADDR_ABILITIES.has(name)) return `ability\0${t}\0${name}\0${e.domain}`;
-  return undefined;
 }
 
 /** The rule for a record that passed `ruleFor`'s checks. */

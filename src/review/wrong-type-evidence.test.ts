@@ -57,7 +57,35 @@ describe('wrong-type evidence', () => {
     );
   });
 
-  it('grows past its first slots and holds one key string per family, none per value', () => {
+  it('is made as large as the rows that succeeded need, and grows past that', () => {
+    // Before: 1024 slots, doubled as the notes came (each outgrown array garbage).
+    const lines: string[] = [];
+    for (let v = 0; v < 3000; v++) {
+      lines.push(`info: bin/a (pid:1) type b_t uses ability SETUID(${v}) as root`);
+      lines.push(`error: bin/a (pid:1) type a_t lacks ability SETUID(${v + 5000}) as root`);
+    }
+    const atoms = tallyEvents(parseTraceText(lines.join('\n'), 't.log').events).atoms;
+    const rows = wrongTypeEvidence(atoms) as RowEvidence;
+    expect(rows.slotCount()).toBe(4096);
+    const keys = new KeyEvidence();
+    // The rows that succeeded, then (as allowed) the others: past the slots made at first.
+    const order = [...atoms.map((a, i) => [a.successes, i] as const)].sort((x, y) => y[0] - x[0]);
+    for (const [, i] of order) {
+      const a = atoms.at(i)!;
+      const g = { event: a.event, object: a.object };
+      rows.note(i, g);
+      keys.note(i, g);
+      if (a.successes > 0) expect(rows.slotCount()).toBe(4096);
+    }
+    expect(rows.slotCount()).toBe(8192);
+    for (let i = 0; i < atoms.length; i++) {
+      const a = atoms.at(i)!;
+      const g = { event: a.event, object: a.object };
+      expect(rows.places(i, g)).toEqual(keys.places(i, g));
+    }
+  });
+
+  it('holds one key string per family, none per value', () => {
     const lines: string[] = [];
     for (let v = 0; v < 5000; v++) {
       lines.push(`info: bin/a (pid:1) type b_t uses ability SETUID(${v}) as root`);

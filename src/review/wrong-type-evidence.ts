@@ -79,7 +79,7 @@ interface OkPlace {
   readonly position: TracePosition;
 }
 
-/** Initial slots of the row evidence's hash (a power of two; doubled when three quarters full). */
+/** Fewest slots of the row evidence's hash (a power of two; doubled when three quarters full). */
 const INITIAL_SLOTS = 1024;
 /** `accessOf`: not yet computed; no access noted has this family's (until one is). */
 const UNKNOWN = -1;
@@ -98,15 +98,22 @@ export class RowEvidence implements WrongTypeEvidence {
   /** Access family ids by key: only families of rows noted. */
   private readonly accessIds = new Map<string, number>();
   /** The first row noted per access, + 1 (0: empty). */
-  private slots = new Int32Array(INITIAL_SLOTS);
+  private slots: Int32Array;
   private used = 0;
   /** The rows noted after the first (other types), by first row, in the order noted. */
   private readonly more = new Map<number, number[]>();
   private readonly seed = (Math.random() * 4294967296) >>> 0;
 
   constructor(private readonly rows: AtomRows) {
-    this.table = rows.table;
-    this.accessOf = new Int32Array(this.table.families.length).fill(UNKNOWN);
+    const t = (this.table = rows.table);
+    this.accessOf = new Int32Array(t.families.length).fill(UNKNOWN);
+    // Every row that succeeded is noted (explain.ts): the hash is made as large as they need
+    // at once, not doubled up to it (each outgrown array garbage while the notes go on).
+    let succeeded = 0;
+    for (let r = 0; r < t.size; r++) if (t.successes.at(r) > 0) succeeded++;
+    let slots = INITIAL_SLOTS;
+    while (succeeded * 4 > slots * 3) slots *= 2;
+    this.slots = new Int32Array(slots);
   }
 
   note(i: number, _g?: EvidenceSource): void {
@@ -144,6 +151,11 @@ export class RowEvidence implements WrongTypeEvidence {
       t.families[t.family.at(n)]!.type,
       { file: t.files[t.firstFile.at(n)]!, line: t.firstLine.at(n) },
     ];
+  }
+
+  /** Slots of the hash: tests. */
+  slotCount(): number {
+    return this.slots.length;
   }
 
   /** Access families held (one key string each): tests. */
