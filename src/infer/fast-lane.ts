@@ -157,7 +157,10 @@ class Skeleton {
   row = -1;
   rowA = 0;
   rowB = 0;
-  /** A lead lane's skeleton: the index of its follower's skeleton of the same text, once found (`follow`), or -1. */
+  /**
+   * A lead lane's skeleton: the index of its follower's skeleton of the same text, once found
+   * (`follow`), or -1.
+   */
   next = -1;
 }
 
