@@ -106,7 +106,7 @@ const enum Arg {
 const enum Outcome {
   /** Read by the parser (the first record did something else, or its effect was not seen). */
   Parser,
-  /** Go into `atom`. */
+  /** Go into their atom. */
   Atom,
   /** Are refused as `refusal` says. */
   Refused,
@@ -114,18 +114,28 @@ const enum Outcome {
   Unknown,
 }
 
-/** What a skeleton's records do (the table's value for it). */
+/** The kinds of event a skeleton's records are taken as, by their code in a plan. */
+const KINDS: readonly LaneMatch[] = ['ability', 'attach', 'link', 'unknown'];
+const KIND_CODES = new Map(KINDS.map((kind, code) => [kind, code]));
+
+/**
+ * A skeleton's plan, one byte: its Outcome (bits 0-1), its records' event
+ * kind (its code in KINDS, bits 2-3), whether they failed (FAILED) and its
+ * Arg (bits 5-6).
+ */
+const OUTCOME_BITS = 3;
+const KIND_SHIFT = 2;
+const FAILED = 16;
+const ARG_SHIFT = 5;
+
+/** What a skeleton's records do besides its plan (the table's value for it). */
 class Skeleton {
-  outcome = Outcome.Parser;
-  /**
-   * A place known to be at or after the atom's first (which only ever moves earlier): a record
-   * strictly after it needs no check. Review: at or after the first record of row `row`.
-   */
+  /** Review: a place at or after the first record of row `row`. */
   afterFile = '';
   afterLine = 0;
-  atom: Atom | undefined = undefined;
+  /** Learning, Outcome.Refused: the refusal. */
   refusal: Diagnostic | undefined = undefined;
-  kind: 'ability' | 'attach' | 'link' | 'unknown' = 'ability';
+  /** The plan's, for the review side (matchReview, `take`). */
   failed = false;
   arg = Arg.Whole;
   /** Review: the skeleton's family's id in the tally's table (shared by the atoms the lane makes). */
@@ -147,8 +157,11 @@ class Skeleton {
   row = -1;
   rowA = 0;
   rowB = 0;
-  /** A lead lane's skeleton: its follower's skeleton of the same text, once found (`follow`). */
-  next: Skeleton | undefined = undefined;
+  /**
+   * A lead lane's skeleton: the index of its follower's skeleton of the same text, once found
+   * (`follow`), or -1.
+   */
+  next = -1;
 }
 
 /** What `learned` needs of a new skeleton's line, copied when it was taken. */
@@ -277,9 +290,28 @@ export class FastLane implements RecordLane {
   private readonly runs = new Runs();
   private unknownForm = false;
   private hash = 0;
-  private found: Skeleton | undefined = undefined;
+  /** The skeleton found (its index), or -1: new. */
+  private found = -1;
   private file = '';
   private line = 0;
+
+  /**
+   * Per skeleton, by its index in `table`: what `decide` and `take` read on
+   * every line, in typed memory and one dense array rather than in the
+   * Skeleton, an object per skeleton spread over the heap, whose first field
+   * read waited on memory. Its plan (every lane); learning, Outcome.Atom: the
+   * atom, and a place known to be at or after the atom's first (which only
+   * ever moves earlier) as its file's number (`fileNumbers`, -1: none) and
+   * line: a record strictly after it needs no check.
+   */
+  private readonly plans = new Uint8Array(MAX_SKELETONS);
+  private readonly atoms: (Atom | undefined)[] = [];
+  private readonly afterFiles = new Int32Array(MAX_SKELETONS);
+  private readonly afterLines = new Float64Array(MAX_SKELETONS);
+  /** The trace files met, numbered; the line last matched's file and its number. */
+  private readonly fileNumbers = new Map<string, number>();
+  private numberedFile: string | undefined = undefined;
+  private fileNo = -1;
   /** A new skeleton's line, taken and not yet learned from. */
   private pending: Pending | undefined = undefined;
   /** A wrapped record, joined as the parser joins it. */
@@ -371,6 +403,7 @@ export class FastLane implements RecordLane {
     this.end = end;
     this.file = file;
     this.line = line;
+    if (file !== this.numberedFile) this.numberFile(file);
     let view: DataView;
     if (bytes === this.scratch) view = this.scratchView;
     else {
@@ -391,7 +424,7 @@ export class FastLane implements RecordLane {
     if (last >= 0 && this.table.fits(last, bytes, view, record, end, this.runs)) {
       this.hash = this.table.hashOf(last);
       this.fitted = last;
-      return this.decide(this.table.value(last), file, line);
+      return this.decide(last, file, line);
     }
     const h = recordHash(bytes, record, end);
     this.hash = h;
@@ -413,8 +446,9 @@ export class FastLane implements RecordLane {
     this.spanLines = lead.spanLines;
     this.file = file;
     this.line = line;
+    if (file !== this.numberedFile) this.numberFile(file);
     const fitted = lead.fitted >= 0 ? lead.table.value(lead.fitted) : undefined;
-    if (fitted?.next !== undefined) {
+    if (fitted !== undefined && fitted.next >= 0) {
       const runs = this.runs;
       runs.bounds.set(lead.runs.bounds);
       runs.count = lead.runs.count;
@@ -426,10 +460,21 @@ export class FastLane implements RecordLane {
     // Linked only when the texts are one: then every record the lead's fits, this one fits.
     if (index >= 0 && fitted !== undefined) {
       if (lead.table.text(lead.fitted) === this.table.text(index)) {
-        fitted.next = this.table.value(index);
+        fitted.next = index;
       }
     }
     return this.outcome(index, file, line);
+  }
+
+  /** Sets `fileNo`: `file`'s number, a new one when it is new. */
+  private numberFile(file: string): void {
+    let n = this.fileNumbers.get(file);
+    if (n === undefined) {
+      n = this.fileNumbers.size;
+      this.fileNumbers.set(file, n);
+    }
+    this.numberedFile = file;
+    this.fileNo = n;
   }
 
   /** What the line is to this lane, once its record's skeleton is found (`index`) or not. */
@@ -439,30 +484,32 @@ export class FastLane implements RecordLane {
       // hash: past MAX_CHAIN of them, the rest are the parser's, so a look-up stays short.
       if (this.table.size >= MAX_SKELETONS || -1 - index >= MAX_CHAIN) return undefined;
       if (!this.scan(this.bytes, this.record, this.end)) return undefined;
-      this.found = undefined;
+      this.found = -1;
       return 'new';
     }
-    return this.decide(this.table.value(index), file, line);
+    return this.decide(index, file, line);
   }
 
-  /** What the line is to this lane, its record fitting skeleton `s` (its runs read). */
-  private decide(s: Skeleton, file: string, line: number): LaneMatch {
-    switch (s.outcome) {
+  /** What the line is to this lane, its record fitting skeleton `index` (its runs read). */
+  private decide(index: number, file: string, line: number): LaneMatch {
+    const plan = this.plans[index]!;
+    switch (plan & OUTCOME_BITS) {
       case Outcome.Parser:
         return undefined;
       case Outcome.Atom: {
         if (this.review !== undefined) {
-          if (!this.matchReview(s, file, line)) return undefined;
+          if (!this.matchReview(this.table.value(index), file, line)) return undefined;
           break;
         }
+        const atom = this.atoms[index]!;
         // Only records after the atom's first: an earlier or equal place would need the text.
-        if (file !== s.afterFile || line <= s.afterLine) {
-          const first = s.atom!.first;
+        if (this.fileNo !== this.afterFiles[index] || line <= this.afterLines[index]!) {
+          const first = atom.first;
           if (file === first.file ? line <= first.line : file < first.file) return undefined;
+          this.afterFiles[index] = this.fileNo;
         }
-        s.afterFile = file;
-        s.afterLine = line;
-        if (s.arg !== Arg.Whole && s.atom!.needsBounds(s.failed)) {
+        this.afterLines[index] = line;
+        if (plan >> ARG_SHIFT !== Arg.Whole && atom.needsBounds((plan & FAILED) !== 0)) {
           // Values read as exact Numbers only; the parser takes longer ones.
           for (let r = 1; r < this.runs.count; r++) {
             const max = (this.runs.hex >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT_DIGITS;
@@ -478,13 +525,13 @@ export class FastLane implements RecordLane {
         break;
       // Refused records touch no atom: any place will do.
     }
-    this.found = s;
-    return s.kind;
+    this.found = index;
+    return KINDS[(plan >> KIND_SHIFT) & 3];
   }
 
   take(): void {
-    const s = this.found;
-    if (s === undefined) {
+    const index = this.found;
+    if (index < 0) {
       // A new skeleton: the parser reads the line and gives its event to `learned` later, when
       // these bytes may be gone. What `learned` checks is copied now.
       const acc = this.accumulator;
@@ -502,7 +549,8 @@ export class FastLane implements RecordLane {
       };
       return;
     }
-    if (s.outcome === Outcome.Unknown) {
+    const plan = this.plans[index]!;
+    if ((plan & OUTCOME_BITS) === Outcome.Unknown) {
       if (this.review !== undefined) this.review.countUnknown();
       else this.accumulator.countUnknown();
       this.noteUnknown!(this.file, this.line);
@@ -512,6 +560,7 @@ export class FastLane implements RecordLane {
     this.taken++;
     const review = this.review;
     if (review !== undefined) {
+      const s = this.table.value(index);
       const table = review.table;
       const file = table.fileId(this.file);
       // The record before this line, closed since `match`, may have made the atom (it is
@@ -550,18 +599,21 @@ export class FastLane implements RecordLane {
       }
       return;
     }
-    if (s.outcome === Outcome.Refused) {
-      this.accumulator.refuseAgain(s.refusal!, { file: this.file, line: this.line });
+    if ((plan & OUTCOME_BITS) === Outcome.Refused) {
+      const refusal = this.table.value(index).refusal!;
+      this.accumulator.refuseAgain(refusal, { file: this.file, line: this.line });
       return;
     }
-    const atom = s.atom!;
-    atom.addSeen(s.failed, this.pidUnlessUnlisted(atom), this.file, this.line);
+    const atom = this.atoms[index]!;
+    const failed = (plan & FAILED) !== 0;
+    atom.addSeen(failed, this.pidUnlessUnlisted(atom), this.file, this.line);
     if (atom.values !== undefined) {
-      if (s.arg === Arg.Whole || !atom.needsBounds(s.failed)) {
-        atom.addValues(s.failed, undefined, undefined);
+      const arg = plan >> ARG_SHIFT;
+      if (arg === Arg.Whole || !atom.needsBounds(failed)) {
+        atom.addValues(failed, undefined, undefined);
       } else {
         const start = this.number(1);
-        atom.addValues(s.failed, start, s.arg === Arg.Range ? this.number(2) : undefined);
+        atom.addValues(failed, start, arg === Arg.Range ? this.number(2) : undefined);
       }
     }
   }
@@ -573,7 +625,10 @@ export class FastLane implements RecordLane {
     // A skeleton met on two lines in a row is new on both (the first is learned from only when
     // the second starts): it is kept once. A chain stays at MAX_CHAIN.
     const s = new Skeleton();
-    if (this.table.add(p.skeleton, p.hash, s) < 0) return;
+    const index = this.table.add(p.skeleton, p.hash, s);
+    if (index < 0) return;
+    this.atoms.push(undefined);
+    this.afterFiles[index] = -1;
     // Its records are the lane's only when this line's event did exactly one thing: went into
     // an atom, was refused, or was counted as of unknown form; and its pid and values are the
     // digit runs the lane read (checks of the scanner, which no canonical line fails).
@@ -589,8 +644,7 @@ export class FastLane implements RecordLane {
       if (looksTruncated(event.record)) return;
       if (runs.length !== (event.pid === undefined ? 0 : 1)) return;
       if (runs.length === 1 && event.pid !== runs[0]) return;
-      s.outcome = Outcome.Unknown;
-      s.kind = 'unknown';
+      this.plans[index] = Outcome.Unknown | (KIND_CODES.get('unknown')! << KIND_SHIFT);
       return;
     }
     if (this.review !== undefined) {
@@ -598,6 +652,7 @@ export class FastLane implements RecordLane {
       if (this.review.events - p.events !== 1) return;
     } else if (p.unknownForm || unknown !== 0 || event.pid !== runs[0]) return;
     let arg = Arg.Whole;
+    let outcome: Outcome;
     if (event.kind === 'ability') {
       const a = event.argument;
       if (a.kind === 'value') {
@@ -616,7 +671,7 @@ export class FastLane implements RecordLane {
       const atom = this.review.lastAtom;
       if (atom < 0) return;
       const table = this.review.table;
-      s.outcome = Outcome.Atom;
+      outcome = Outcome.Atom;
       s.family = table.family.at(atom);
       if (event.kind === 'ability' && event.argument.kind === 'type-id') {
         s.valueSuffix = table.textId(` (${event.argument.typeName})`);
@@ -624,15 +679,19 @@ export class FastLane implements RecordLane {
       s.shape = recordShape(p.skeleton, arg, s.valueSuffix >= 0);
       s.blankRun = BLANK_RUN.test(p.skeleton);
     } else if (added === 1 && refused === 0) {
-      s.outcome = Outcome.Atom;
-      s.atom = acc.lastAtom;
+      outcome = Outcome.Atom;
+      this.atoms[index] = acc.lastAtom;
     } else if (added === 0 && refused === 1) {
-      s.outcome = Outcome.Refused;
+      outcome = Outcome.Refused;
       s.refusal = acc.lastRefusal;
     } else return;
-    s.kind = event.kind;
     s.failed = event.severity === 'error';
     s.arg = arg;
+    this.plans[index] =
+      outcome |
+      (KIND_CODES.get(event.kind)! << KIND_SHIFT) |
+      (s.failed ? FAILED : 0) |
+      (arg << ARG_SHIFT);
   }
 
   /**
