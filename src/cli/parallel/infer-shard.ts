@@ -69,5 +69,5 @@ export async function inferShard(
     }
   }
   learner.endPiece(parser);
-  return learner.result();
+  return learner.shardResult();
 }
