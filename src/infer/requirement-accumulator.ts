@@ -9,7 +9,8 @@
  * - an event whose atom exists has its keyed fields validated already: only
  *   the pid, the values and a type id's name are checked;
  * - ability values are kept as numbers (value-set.ts) and turned into
- *   decimal strings once, in `result()`.
+ *   decimal strings once, in `result()` (or handed over as numbers for a merge of shards:
+ *   `takeValues`).
  *
  * Memory grows with distinct requirements, never with events: each atom keeps
  * counts, at most MAX_LISTED pids, three positions and merged value intervals.
