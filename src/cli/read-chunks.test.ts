@@ -97,4 +97,21 @@ describe('readChunks', () => {
     }
     await handle.close();
   });
+
+  it('lets go of both buffers at the end of the reading (not at an early stop)', async () => {
+    const file = path.join(dir, 'end.log');
+    writeFileSync(file, text);
+    const handle = await open(file, 'r');
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const c of readChunks(handle)) buffers.add(c.buffer);
+    expect(buffers.size).toBe(2);
+    expect([...buffers].map((b) => b.byteLength)).toEqual([0, 0]);
+    let kept: Buffer | undefined;
+    for await (const c of readChunks(handle)) {
+      kept = c;
+      break;
+    }
+    await handle.close();
+    expect(kept!.buffer.byteLength).toBe(CHUNK_BYTES);
+  });
 });

@@ -11,6 +11,7 @@
  * thread sat idle for each read.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { freeNow } from '../infer/atom-columns';
 
 /** Bytes per read: the default 64 KiB costs a round trip per ~700 lines. */
 export const CHUNK_BYTES = 1 << 20;
@@ -34,7 +35,14 @@ export async function* readChunks(
   try {
     for (;;) {
       const bytesRead = await pending;
-      if (bytesRead === 0) return;
+      if (bytesRead === 0) {
+        // At the end, no chunk is valid any more: both buffers are let go of now, not at the
+        // next full collection (they are old by then), while the reader's thread goes on to
+        // build and hand over its result (docs/performance.md, "summarize's values as numbers").
+        freeNow(current);
+        freeNow(other);
+        return;
+      }
       position += bytesRead;
       // The next read goes into the other buffer while the caller has this one.
       pending = read(other);

@@ -9,7 +9,8 @@
  * - an event whose atom exists has its keyed fields validated already: only
  *   the pid, the values and a type id's name are checked;
  * - ability values are kept as numbers (value-set.ts) and turned into
- *   decimal strings once, in `result()`.
+ *   decimal strings once, in `result()` (or handed over as numbers for a merge of shards:
+ *   `takeValues`).
  *
  * Memory grows with distinct requirements, never with events: each atom keeps
  * counts, at most MAX_LISTED pids, three positions and merged value intervals.
@@ -35,7 +36,7 @@ import {
   type RequirementKind,
 } from './requirement';
 import { validateEvent, validateUnkeyedFields } from './validate-event';
-import { ValueSet, toBound, type Bound } from './value-set';
+import { ValueSet, toBound, type Bound, type RequirementValues } from './value-set';
 
 /** `a > b` as strings, deciding on the first character when it differs (no string compare call). */
 function sortsAfter(a: string, b: string): boolean {
@@ -220,9 +221,11 @@ export class Atom {
    * output is diffed). `handOver`: the atom is dropped after this, so its pid
    * list is given rather than copied. The last place is the first's object
    * when they are the same place (positions are shared, never changed in place
-   * but by read-parallel's line shift, which shifts each object once).
+   * but by read-parallel's line shift, which shifts each object once). `values` (with
+   * `handOver`): an `ability` atom's values are handed over there as numbers, its ranges left
+   * empty (RequirementValues).
    */
-  requirement(handOver = false): Requirement {
+  requirement(handOver = false, values?: RequirementValues): Requirement {
     const first = this.first;
     const pids = handOver ? this.pids : [...this.pids];
     const last =
@@ -237,6 +240,8 @@ export class Atom {
       ? { failures, successes, pids, morePids, first, last, sample, firstFailure }
       : { failures, successes, pids, morePids, first, last, sample };
     const key = requirementKey(this);
+    if (values && this.values !== undefined)
+      values.set(key, { values: this.values, denied: this.denied! });
     if (this.kind === 'attach' || this.kind === 'link') {
       const { type, process, kind, object, unfixable } = this;
       if (unfixable !== undefined)
@@ -267,9 +272,9 @@ export class Atom {
       object: this.object,
       key,
       whole: this.values.whole,
-      ranges: this.values.ranges(),
+      ranges: values ? [] : this.values.ranges(),
       deniedWhole: this.denied!.whole,
-      deniedRanges: this.denied!.ranges(),
+      deniedRanges: values ? [] : this.denied!.ranges(),
     };
   }
 }
@@ -409,7 +414,15 @@ export class RequirementAccumulator {
     return this.build(true);
   }
 
-  private build(release: boolean): InferResult {
+  /**
+   * `take`, the ability requirements' values handed over into `values` as numbers, their
+   * ranges left empty: for a shard of a merge (mergeShards makes the strings once merged).
+   */
+  takeValues(values: RequirementValues): InferResult {
+    return this.build(true, values);
+  }
+
+  private build(release: boolean, values?: RequirementValues): InferResult {
     const requirements = emptyRequirementSet();
     const atoms: Array<Atom | undefined> = this.atoms;
     if (release) {
@@ -417,7 +430,7 @@ export class RequirementAccumulator {
       this.lastAtom = undefined;
     }
     for (let i = 0; i < atoms.length; i++) {
-      const r = atoms[i]!.requirement(release);
+      const r = atoms[i]!.requirement(release, values);
       if (release) atoms[i] = undefined;
       requirements.byKey.set(r.key, r);
     }

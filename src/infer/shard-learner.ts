@@ -24,6 +24,8 @@ import { mergeInferResults, mergeOwnedInferResults, type InferResult } from './i
 import { monitorFilter, unknownRecordNote, type TraceFilter, type TraceSink } from './trace-filter';
 import type { MonitorFilter } from '../monitor/apply-options';
 import { RequirementAccumulator } from './requirement-accumulator';
+import { mergeRanges, type RequirementSet, type ValueRange } from './requirement';
+import { ValueSet, type RequirementValues } from './value-set';
 import { FastLane } from './fast-lane';
 import type { TraceEvent } from '../trace/event';
 import { TracePushParser, type TraceSummary } from '../trace/push-parser';
@@ -58,6 +60,11 @@ export interface ShardResult {
   records: Record<string, number>;
   /** The review tally, when the learner was made for review. */
   review?: ReviewSummary;
+  /**
+   * A shard's ability values as numbers (`shardResult`), their requirements' ranges empty
+   * until `mergeShards` makes them: only in a result on its way to that merge.
+   */
+  values?: RequirementValues;
 }
 
 /** What a learner is for: requirements (`suggest`, `generate`), or a review tally. */
@@ -205,14 +212,28 @@ export class ShardLearner {
    * nothing afterwards.
    */
   result(): ShardResult {
+    return this.built(undefined);
+  }
+
+  /**
+   * `result()` for a merge of shards (`mergeShards`): the ability requirements' values handed
+   * over as numbers (`values`), so that no decimal string is made for a shard, only for the
+   * merged values (docs/performance.md, "summarize's values as numbers").
+   */
+  shardResult(): ShardResult {
+    return this.built(new Map());
+  }
+
+  private built(values: RequirementValues | undefined): ShardResult {
     return {
-      inferred: this.accumulator.take(),
+      inferred: values ? this.accumulator.takeValues(values) : this.accumulator.take(),
       eventCount: this.eventCount + this.lane.taken,
       notUnderstood: this.notUnderstood.sorted(),
       notUnderstoodCount: this.notUnderstood.count,
       lines: this.lines,
       records: this.records,
       ...(this.tally ? { review: this.tally.result() } : {}),
+      ...(values ? { values } : {}),
     };
   }
 }
@@ -253,9 +274,10 @@ export function mergeShards(
   const records: Record<string, number> = {};
   for (const r of results)
     for (const [file, n] of Object.entries(r.records)) records[file] = (records[file] ?? 0) + n;
+  const values = mergedValues(results, owned);
   const reviews = results.flatMap((r) => (r.review ? [r.review] : []));
   beforeReviews();
-  return {
+  const merged: ShardResult = {
     inferred,
     eventCount: results.reduce((a, r) => a + r.eventCount, 0),
     notUnderstood,
@@ -264,4 +286,53 @@ export function mergeShards(
     records,
     ...(reviews.length > 0 ? { review: mergedReviews(reviews, owned) } : {}),
   };
+  // After the review tables' merge: until then the values are numbers, not pairs of strings.
+  if (values !== undefined) settleValues(inferred.requirements, values, owned);
+  return merged;
+}
+
+/**
+ * The shards' values (`ShardResult.values`) merged by requirement key, as `mergeRequirement`
+ * merges ranges (`owned`: into the first's sets; else into new ones); undefined when none has
+ * any.
+ */
+function mergedValues(results: ShardResult[], owned: boolean): RequirementValues | undefined {
+  let out: RequirementValues | undefined;
+  for (const r of results) {
+    if (r.values === undefined) continue;
+    if (out === undefined && owned) {
+      out = r.values;
+      continue;
+    }
+    out ??= new Map();
+    for (const [key, v] of r.values) {
+      const had = out.get(key);
+      if (had === undefined && owned) out.set(key, v);
+      else {
+        const into = had ?? { values: new ValueSet(), denied: new ValueSet() };
+        into.values.addAll(v.values);
+        into.denied.addAll(v.denied);
+        out.set(key, into);
+      }
+    }
+    if (owned) r.values.clear();
+  }
+  return out;
+}
+
+/**
+ * Makes the ranges of the requirements `values` holds (their decimal strings, once), joined
+ * with any a result without values gave them (none in a merge of shards alone). `owned`: the
+ * requirements are the merge's own, set in place; else each is a new one (a requirement of
+ * an input may be in the merged set as it is).
+ */
+function settleValues(set: RequirementSet, values: RequirementValues, owned: boolean): void {
+  const joined = (had: ValueRange[] | undefined, v: ValueSet): ValueRange[] =>
+    had === undefined || had.length === 0 ? v.ranges() : mergeRanges(had, v.ranges());
+  for (const [key, v] of values) {
+    const r = owned ? set.byKey.get(key)! : { ...set.byKey.get(key)! };
+    r.ranges = r.whole ? [] : joined(r.ranges, v.values);
+    r.deniedRanges = r.deniedWhole ? [] : joined(r.deniedRanges, v.denied);
+    if (!owned) set.byKey.set(key, r);
+  }
 }

@@ -8,6 +8,7 @@ import { generatedTrace } from '../test-utils/generated-trace';
 import { cutLines, learnBytes } from '../test-utils/learn-summary';
 import { mergeShards, type ShardResult } from './shard-learner';
 import { MAX_LISTED_LINES } from './summary';
+import { SummaryLearner } from './summary-learner';
 import { summaryLines } from './summary-codec';
 
 const encode = (learned: ShardResult): string =>
@@ -56,4 +57,43 @@ describe('merging owned shard results', () => {
     expect(sizes.every((n) => n > 0)).toBe(true);
     expect(encode(merged)).toBe(expected);
   });
+
+  /** Each part learned as a threaded reader's shard (`shardResult`: values as numbers). */
+  const numeric = (cuts: number[]): ShardResult[] =>
+    cutLines(trace, cuts).map((b, i) => {
+      const learner = new SummaryLearner({ names: [], abilities: false, paths: false }, 1000);
+      const parser = learner.piece(`dev-${i}.log`);
+      parser.feed(b);
+      learner.endPiece(parser);
+      return learner.shardResult();
+    });
+
+  it.each([[[0.5]], [[0.1, 0.3, 0.5, 0.9]]])(
+    'merges shards’ values as numbers into the bytes of their strings (cut at %j), owned or not',
+    (at) => {
+      const cuts = at.map((f) => Math.floor(f * trace.length));
+      const expected = encode(mergeShards(shards(cuts), MAX_LISTED_LINES));
+      const owned = numeric(cuts);
+      const ability = [...owned[0]!.inferred.requirements.byKey.values()].filter(
+        (r) => r.kind === 'ability',
+      );
+      expect(ability.length).toBeGreaterThan(0);
+      // No decimal string made for a shard: its ranges wait for the merge.
+      expect(ability.every((r) => r.ranges!.length === 0 && r.deniedRanges!.length === 0)).toBe(
+        true,
+      );
+      expect(owned[0]!.values!.size).toBe(ability.length);
+      const atReviews: number[] = [];
+      const merged = mergeShards(owned, MAX_LISTED_LINES, true, () =>
+        atReviews.push(ability.filter((r) => r.ranges!.length > 0).length),
+      );
+      expect(atReviews).toEqual([0]);
+      expect(merged.values).toBeUndefined();
+      expect(encode(merged)).toBe(expected);
+      const inputs = numeric(cuts);
+      expect(encode(mergeShards(inputs, MAX_LISTED_LINES))).toBe(expected);
+      // Left alone: merged again, the same bytes.
+      expect(encode(mergeShards(inputs, MAX_LISTED_LINES))).toBe(expected);
+    },
+  );
 });

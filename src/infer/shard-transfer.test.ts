@@ -16,6 +16,9 @@ import { ShardLearner, mergeShards, type ShardResult } from './shard-learner';
 import { packShardResult, unpackShardResult, type PackedShard } from './shard-transfer';
 import { packTable, unpackTable } from './table-transfer';
 import { abilityEvent, pathEvent } from './test-events';
+import { RequirementAccumulator } from './requirement-accumulator';
+import type { AbilityEvent } from '../trace/event';
+import type { RequirementValues } from './value-set';
 
 /** A generated trace's bytes. */
 async function traceBytes(seed: number, lines: number): Promise<Buffer> {
@@ -207,5 +210,80 @@ describe('a merge of tables it owns', () => {
     sort.mockRestore();
     expect(canon(owned)).toBe(canon(copied));
     expect((owned.atoms as AtomRows).order).toBeDefined();
+  });
+});
+
+describe('a shard’s values crossing threads as numbers', () => {
+  /** A shard of requirements learned from `events`, its values handed over as numbers. */
+  const learned = (events: AbilityEvent[]): ShardResult => {
+    const accumulator = new RequirementAccumulator();
+    for (const e of events) accumulator.add(e);
+    const values: RequirementValues = new Map();
+    return {
+      inferred: accumulator.takeValues(values),
+      eventCount: events.length,
+      notUnderstood: [],
+      notUnderstoodCount: 0,
+      lines: events.length,
+      records: {},
+      values,
+    };
+  };
+  const check = (value: string, line: number, ability = 'SETUID'): AbilityEvent =>
+    abilityEvent({
+      type: 'a_t',
+      ability,
+      argument: value.includes('-')
+        ? { kind: 'range', start: value.split('-')[0]!, end: value.split('-')[1]! }
+        : { kind: 'value', value },
+      severity: line % 2 === 0 ? 'error' : 'info',
+      line,
+    });
+
+  it('keep bounds past 2^53 exactly, whole sets, and merge into the one-thread ranges', () => {
+    const first = [
+      check('18446744073709551000-18446744073709551615', 1),
+      check('9007199254740993', 2),
+      check('5', 3),
+      check('7-9', 4),
+      check('1', 5, 'IO'),
+      abilityEvent({ type: 'a_t', ability: 'IO', line: 6 }),
+    ];
+    const second = [
+      check('10', 7),
+      check('9007199254740990-9007199254740994', 8),
+      check('18446744073709551614', 12),
+      check('3', 10, 'IO'),
+    ];
+    const { packed, transfer } = packShardResult(learned(second));
+    const odd: string[] = [];
+    leaves(packed, new Set(transfer), odd);
+    expect(odd).toEqual([]);
+    const got = unpackShardResult(structuredClone(packed, { transfer }));
+    expect([...got.values!.keys()]).toEqual([...learned(second).values!.keys()]);
+    const merged = mergeShards([learned(first), got], 10, true);
+    const accumulator = new RequirementAccumulator();
+    for (const e of [...first, ...second]) accumulator.add(e);
+    const whole = accumulator.take().requirements;
+    const ranges = (r: ShardResult['inferred']['requirements']): unknown =>
+      [...r.byKey.values()].map((q) => [q.key, q.whole, q.ranges, q.deniedWhole, q.deniedRanges]);
+    expect(ranges(merged.inferred.requirements)).toEqual(ranges(whole));
+    expect(ranges(whole)).toContainEqual([
+      expect.any(String),
+      false,
+      [
+        ['5', '5'],
+        ['7', '9'],
+        ['10', '10'],
+        ['9007199254740990', '9007199254740994'],
+        ['18446744073709551000', '18446744073709551615'],
+      ],
+      false,
+      [
+        ['7', '9'],
+        ['9007199254740990', '9007199254740994'],
+        ['18446744073709551614', '18446744073709551614'],
+      ],
+    ]);
   });
 });

@@ -76,4 +76,9 @@ export class SummaryLearner {
   result(): ShardResult {
     return { ...this.learner.result(), review: this.tally.result().review! };
   }
+
+  /** `result()` for a merge of shards: the values as numbers (ShardLearner.shardResult). */
+  shardResult(): ShardResult {
+    return { ...this.learner.shardResult(), review: this.tally.result().review! };
+  }
 }

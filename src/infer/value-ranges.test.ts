@@ -171,3 +171,47 @@ describe('ability value ranges while streaming', () => {
     expect(out[4]).toBe(a[2]);
   });
 });
+
+describe('ability values merged as numbers (ValueSet.addAll, a merge of shards)', () => {
+  const setOf = (checks: Check[], whole: boolean): ValueSet => {
+    const set = new ValueSet();
+    for (const c of checks) set.add(toBound(c.s), toBound(c.e));
+    if (whole) set.addWhole();
+    return set;
+  };
+  const setArb = fc.tuple(
+    fc.array(checkArb, { maxLength: 20 }),
+    fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+  );
+
+  it('equal mergeRanges of both sets’ ranges, whole when either is, the added set unchanged', () => {
+    fc.assert(
+      fc.property(setArb, setArb, ([a, aWhole], [b, bWhole]) => {
+        const into = setOf(a, aWhole);
+        const from = setOf(b, bWhole);
+        const expected = aWhole || bWhole ? [] : mergeRanges(into.ranges(), from.ranges());
+        const before = from.ranges();
+        into.addAll(from);
+        expect([into.whole, into.ranges()]).toEqual([aWhole || bWhole, expected]);
+        expect(from.ranges()).toEqual(before);
+        // The same set as adding every value one by one.
+        const one = setOf([...a, ...b], aWhole || bWhole);
+        expect(into.ranges()).toEqual(one.ranges());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is made again from its bounds (ValueSet.of), whole or not', () => {
+    const set = setOf(
+      [
+        { s: '3', e: '9', failed: false },
+        { s: '18446744073709551000', e: '18446744073709551000', failed: false },
+      ],
+      false,
+    );
+    const { starts, ends } = set.bounds();
+    expect(ValueSet.of(false, [...starts], [...ends]).ranges()).toEqual(set.ranges());
+    expect(ValueSet.of(true, [], []).whole).toBe(true);
+  });
+});

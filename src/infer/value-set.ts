@@ -36,11 +36,68 @@ function replaceRun(list: Bound[], i: number, k: number, b: Bound): void {
   list[i] = b;
 }
 
+/**
+ * The values of ability requirements whose `ranges` and `deniedRanges` are not made yet, by
+ * requirement key: a shard's, handed over as numbers for a merge of shards, which makes the
+ * decimal strings once, of the merged values (src/infer/shard-learner.ts, `mergeShards`).
+ */
+export type RequirementValues = Map<string, { values: ValueSet; denied: ValueSet }>;
+
 /** Values seen: whole, or sorted disjoint intervals. */
 export class ValueSet {
   whole = false;
   private starts: Bound[] = [];
   private ends: Bound[] = [];
+
+  /** The set of `starts[i]`-`ends[i]` (sorted, disjoint, as `bounds()` gives them), or of every value. */
+  static of(whole: boolean, starts: Bound[], ends: Bound[]): ValueSet {
+    const set = new ValueSet();
+    set.whole = whole;
+    if (!whole) {
+      set.starts = starts;
+      set.ends = ends;
+    }
+    return set;
+  }
+
+  /** The intervals' bounds, sorted (not to be changed: they are this set's). */
+  bounds(): { starts: readonly Bound[]; ends: readonly Bound[] } {
+    return { starts: this.starts, ends: this.ends };
+  }
+
+  /**
+   * Adds every value of `other`: the union, joined as `add` joins (and as `mergeRanges` joins
+   * two lists), in one pass over both lists.
+   */
+  addAll(other: ValueSet): void {
+    if (this.whole) return;
+    if (other.whole) {
+      this.addWhole();
+      return;
+    }
+    const [as, ae, bs, be] = [this.starts, this.ends, other.starts, other.ends];
+    const n = as.length;
+    const m = bs.length;
+    if (m === 0) return;
+    const starts: Bound[] = [];
+    const ends: Bound[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+      const fromA = j >= m || (i < n && as[i]! <= bs[j]!);
+      const s = fromA ? as[i]! : bs[j]!;
+      const e = fromA ? ae[i++]! : be[j++]!;
+      const last = starts.length - 1;
+      if (last >= 0 && s <= ends[last]!) {
+        if (e > ends[last]!) ends[last] = e;
+      } else {
+        starts.push(s);
+        ends.push(e);
+      }
+    }
+    this.starts = starts;
+    this.ends = ends;
+  }
 
   /** Every value: the intervals no longer matter. */
   addWhole(): void {

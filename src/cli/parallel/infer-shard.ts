@@ -43,7 +43,10 @@ export interface ShardWorkerMessage {
   code?: string;
 }
 
-/** Reads, parses, filters and infers one range; line numbers are relative to the range's first line. */
+/**
+ * Reads, parses, filters and infers one range; line numbers are relative to the range's first
+ * line. A shard's result (`shardResult`: its values as numbers), for mergeShards.
+ */
 export async function inferShard(
   task: ShardTask,
   onBytes: (bytes: number) => void = () => undefined,
@@ -69,5 +72,5 @@ export async function inferShard(
     }
   }
   learner.endPiece(parser);
-  return learner.result();
+  return learner.shardResult();
 }

@@ -176,7 +176,7 @@ export async function readStreamParallel(
     }
     if (fill > 0) learn(batch.subarray(0, fill));
     if (whole) here.endPiece(whole);
-    const results = [here.result()];
+    const results = [here.shardResult()];
     for (const w of workers) results.push(await w.finish());
     // The threads gone first: until then the collection after the merge (afterMerge) left the
     // memory their buffers took in place (docs/performance.md).

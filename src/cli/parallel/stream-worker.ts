@@ -36,7 +36,7 @@ if (parentPort) {
           port.postMessage({ done: m.batch }, [m.batch]);
         } else if (m.end) {
           // Moved, not copied, and no object graph cloned: the worker holds nothing afterwards.
-          const { packed, transfer } = packShardResult(learner.result());
+          const { packed, transfer } = packShardResult(learner.shardResult());
           port.postMessage({ result: packed }, transfer);
         }
       } catch (error) {
