@@ -14,6 +14,9 @@ import {
   type ReviewSummary,
 } from './review-tally';
 import { parseTraceText } from '../trace/push-parser';
+import { SecpolgenerateParser } from '../trace/secpolgenerate';
+import { AtomTable } from './atom-table';
+import type { TraceEvent } from '../trace/event';
 import { failurePlaceOrder } from '../review/failure-order';
 
 /** The typed arrays' own sort, watched. */
@@ -188,6 +191,27 @@ describe('a merge ordered by first place (radix)', () => {
     }
     const copied = mergeReviewSummaries(...pieces);
     expect(placed(copied)).toEqual(byPlace(copied));
+  });
+
+  it('sorts a long run of rows of one place (an errors view line) in n log n comparisons', () => {
+    // One errors-view line gives a row per subrange value, all at that line; in falling record order.
+    const n = 1000;
+    const values = Array.from({ length: n }, (_, i) => 10_000 + n - i).join(',');
+    const events: TraceEvent[] = [];
+    const parser = new SecpolgenerateParser({ file: 'e.txt', onEvent: (e) => events.push(e) });
+    parser.feed(Buffer.from(`allow a_t self:ability {\n    setuid:${values}\n};\n`));
+    parser.end();
+    const compared = jest.spyOn(AtomTable.prototype, 'comparePlaces');
+    let merged: ReviewSummary;
+    try {
+      merged = mergeOwnedReviewSummaries([tallyEvents(events), shardOf('a.log', [1], 0)]);
+      // Insertion would compare about n^2 / 2 times.
+      expect(compared.mock.calls.length).toBeLessThan(40 * n);
+    } finally {
+      compared.mockRestore();
+    }
+    expect(merged.atoms.length).toBe(n + 1);
+    expect(placed(merged)).toEqual(byPlace(merged));
   });
 
   it('orders by comparison when a first line is past 2^32', () => {
