@@ -5,7 +5,7 @@
  * `orderedRows`) and the failure order (src/review/failure-order.ts).
  */
 import fc from 'fast-check';
-import { sortedByKey, sortedIndices } from './sorted-indices';
+import { sortedByKey, sortedIndices, sortedRuns } from './sorted-indices';
 import {
   mergeOwnedReviewSummaries,
   mergeReviewSummaries,
@@ -54,6 +54,39 @@ describe('sortedIndices', () => {
     } finally {
       sort.mockRestore();
     }
+  });
+});
+
+describe('sortedRuns', () => {
+  it('sorts each run of equal groups stably by the comparison, short runs and long ones', () => {
+    const run = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 }));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 12 }), fc.integer(), (runs, seed) => {
+        // Group g's indices, a run each, with keys drawn from the seed (ties among them).
+        const group: number[] = [];
+        const keys: number[] = [];
+        runs.forEach(([length, spread], g) => {
+          for (let k = 0; k < length; k++) {
+            group.push(g);
+            keys.push(Math.abs((seed ^ (group.length * 2654435761)) % (spread + 1)));
+          }
+        });
+        const order = Int32Array.from(group, (_, i) => group.length - 1 - i);
+        const want = [...order].sort((x, y) => group[x]! - group[y]! || 0);
+        // Stable within a group: a group's indices come in `order`'s order, then by key.
+        const byGroup = [...order]
+          .map((x, at) => ({ x, at }))
+          .sort((p, q) => group[p.x]! - group[q.x]! || keys[p.x]! - keys[q.x]! || p.at - q.at)
+          .map((p) => p.x);
+        const sorted = Int32Array.from(want);
+        sortedRuns(
+          sorted,
+          (x, y) => group[x] === group[y],
+          (x, y) => keys[x]! - keys[y]!,
+        );
+        expect([...sorted]).toEqual(byGroup);
+      }),
+    );
   });
 });
 
