@@ -34,7 +34,7 @@ import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
 import { byPlace } from '../diagnostics/first-by-place';
 import { BLOCK_ROWS, blockOf } from './atom-columns';
-import { sortedByKey, sortedIndices } from './sorted-indices';
+import { sortedByKey, sortedIndices, sortedRuns } from './sorted-indices';
 import {
   AtomTable,
   MAX_PLACES,
@@ -633,20 +633,12 @@ function byFirstPlace(t: AtomTable, rows: Int32Array): Int32Array | undefined {
       .forEach((f, k) => (rank[f.id] = k));
     order = sortedByKey(order, (r) => rank[t.firstFile.at(r)]!, files - 1);
   }
-  const samePlace = (x: number, y: number): boolean =>
-    t.firstLine.at(x) === t.firstLine.at(y) && t.firstFile.at(x) === t.firstFile.at(y);
-  for (let i = 1; i < n; i++) {
-    // Rows of one first place, in row order: put in `rowOrder` by insertion (a run is short).
-    for (
-      let j = i;
-      j > 0 && samePlace(order[j - 1]!, order[j]!) && rowOrder(t, order[j - 1]!, order[j]!) > 0;
-      j--
-    ) {
-      const x = order[j]!;
-      order[j] = order[j - 1]!;
-      order[j - 1] = x;
-    }
-  }
+  // Rows of one first place (made-up records only), in row order: put in `rowOrder`.
+  sortedRuns(
+    order,
+    (x, y) => t.firstLine.at(x) === t.firstLine.at(y) && t.firstFile.at(x) === t.firstFile.at(y),
+    (x, y) => rowOrder(t, x, y),
+  );
   return order;
 }
 

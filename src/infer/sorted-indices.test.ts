@@ -5,7 +5,7 @@
  * `orderedRows`) and the failure order (src/review/failure-order.ts).
  */
 import fc from 'fast-check';
-import { sortedByKey, sortedIndices } from './sorted-indices';
+import { sortedByKey, sortedIndices, sortedRuns } from './sorted-indices';
 import {
   mergeOwnedReviewSummaries,
   mergeReviewSummaries,
@@ -14,6 +14,9 @@ import {
   type ReviewSummary,
 } from './review-tally';
 import { parseTraceText } from '../trace/push-parser';
+import { SecpolgenerateParser } from '../trace/secpolgenerate';
+import { AtomTable } from './atom-table';
+import type { TraceEvent } from '../trace/event';
 import { failurePlaceOrder } from '../review/failure-order';
 
 /** The typed arrays' own sort, watched. */
@@ -51,6 +54,39 @@ describe('sortedIndices', () => {
     } finally {
       sort.mockRestore();
     }
+  });
+});
+
+describe('sortedRuns', () => {
+  it('sorts each run of equal groups stably by the comparison, short runs and long ones', () => {
+    const run = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 }));
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 12 }), fc.integer(), (runs, seed) => {
+        // Group g's indices, a run each, with keys drawn from the seed (ties among them).
+        const group: number[] = [];
+        const keys: number[] = [];
+        runs.forEach(([length, spread], g) => {
+          for (let k = 0; k < length; k++) {
+            group.push(g);
+            keys.push(Math.abs((seed ^ (group.length * 2654435761)) % (spread + 1)));
+          }
+        });
+        const order = Int32Array.from(group, (_, i) => group.length - 1 - i);
+        const want = [...order].sort((x, y) => group[x]! - group[y]! || 0);
+        // Stable within a group: a group's indices come in `order`'s order, then by key.
+        const byGroup = [...order]
+          .map((x, at) => ({ x, at }))
+          .sort((p, q) => group[p.x]! - group[q.x]! || keys[p.x]! - keys[q.x]! || p.at - q.at)
+          .map((p) => p.x);
+        const sorted = Int32Array.from(want);
+        sortedRuns(
+          sorted,
+          (x, y) => group[x] === group[y],
+          (x, y) => keys[x]! - keys[y]!,
+        );
+        expect([...sorted]).toEqual(byGroup);
+      }),
+    );
   });
 });
 
@@ -188,6 +224,27 @@ describe('a merge ordered by first place (radix)', () => {
     }
     const copied = mergeReviewSummaries(...pieces);
     expect(placed(copied)).toEqual(byPlace(copied));
+  });
+
+  it('sorts a long run of rows of one place (an errors view line) in n log n comparisons', () => {
+    // One errors-view line gives a row per subrange value, all at that line; in falling record order.
+    const n = 1000;
+    const values = Array.from({ length: n }, (_, i) => 10_000 + n - i).join(',');
+    const events: TraceEvent[] = [];
+    const parser = new SecpolgenerateParser({ file: 'e.txt', onEvent: (e) => events.push(e) });
+    parser.feed(Buffer.from(`allow a_t self:ability {\n    setuid:${values}\n};\n`));
+    parser.end();
+    const compared = jest.spyOn(AtomTable.prototype, 'comparePlaces');
+    let merged: ReviewSummary;
+    try {
+      merged = mergeOwnedReviewSummaries([tallyEvents(events), shardOf('a.log', [1], 0)]);
+      // Insertion would compare about n^2 / 2 times.
+      expect(compared.mock.calls.length).toBeLessThan(40 * n);
+    } finally {
+      compared.mockRestore();
+    }
+    expect(merged.atoms.length).toBe(n + 1);
+    expect(placed(merged)).toEqual(byPlace(merged));
   });
 
   it('orders by comparison when a first line is past 2^32', () => {

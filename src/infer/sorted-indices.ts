@@ -114,5 +114,39 @@ export function sortedByKey<A extends Indices>(
   return from;
 }
 
+/**
+ * Each run of `order` whose neighbours are `same` (an equivalence) sorted
+ * by `compare` in place, stably: by insertion when the run is short, else
+ * by `sortedIndices` on a copy of it. A run may be long (an errors view's
+ * subrange list gives a row per value, all at one line), and insertion
+ * compares a run's indices a number of times quadratic in its length.
+ */
+export function sortedRuns(
+  order: Indices,
+  same: (x: number, y: number) => boolean,
+  compare: (x: number, y: number) => number,
+): void {
+  const n = order.length;
+  for (let lo = 0, hi = 1; lo < n; lo = hi++) {
+    while (hi < n && same(order[hi - 1]!, order[hi]!)) hi++;
+    if (hi - lo > SHORT_RUN) {
+      const sorted = sortedIndices(order.slice(lo, hi), compare);
+      order.set(sorted, lo);
+      freeNow(sorted);
+      continue;
+    }
+    for (let i = lo + 1; i < hi; i++) {
+      for (let j = i; j > lo && compare(order[j - 1]!, order[j]!) > 0; j--) {
+        const x = order[j]!;
+        order[j] = order[j - 1]!;
+        order[j - 1] = x;
+      }
+    }
+  }
+}
+
+/** Runs of at most this many indices are sorted by insertion (`sortedRuns`). */
+const SHORT_RUN = 16;
+
 /** A radix digit's values (16 bits). */
 const DIGITS = 1 << 16;
