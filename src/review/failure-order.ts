@@ -1,8 +1,10 @@
 /**
  * The order `check` prints its failures in, found without an object per
  * atom: each failing atom's first failure place as a file rank and a line in
- * typed arrays, then a sort of indices (runs merged in one more typed array:
- * src/infer/sorted-indices.ts). The arrays are sized by the failing atoms
+ * typed arrays, then a sort of indices: by line alone (a radix sort,
+ * `sortedByKey`) when every failure is in one file and every line is a
+ * Uint32, else by file rank and line (runs merged in one more typed array,
+ * `sortedIndices`; both in src/infer/sorted-indices.ts). The arrays are sized by the failing atoms
  * alone (counted first), and the one for lines holds the atoms' indices once
  * the sort is done, so the order costs at most 24 B per failing atom while
  * it is built (the sort's bounds as many as its runs) and 4 B after (docs/performance.md, "check's memory").
