@@ -514,7 +514,10 @@ export class FastLane implements RecordLane {
           this.afterFiles[index] = this.fileNo;
         }
         this.afterLines[index] = line;
-        if (((plan >> ARG_SHIFT) & ARG_BITS) !== Arg.Whole && atom.needsBounds((plan & FAILED) !== 0)) {
+        if (
+          ((plan >> ARG_SHIFT) & ARG_BITS) !== Arg.Whole &&
+          atom.needsBounds((plan & FAILED) !== 0)
+        ) {
           // Values read as exact Numbers only; the parser takes longer ones.
           for (let r = 1; r < this.runs.count; r++) {
             const max = (this.runs.hex >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT_DIGITS;
