@@ -194,6 +194,46 @@ describe('the review lane', () => {
     }
   });
 
+  test('remembered rows of values past 2^31 and 2^32: a record of another value that agrees in the low bits is not counted into the row', () => {
+    // Values that differ only above bit 31 or 32, up to a value key's largest number, each met
+    // in runs: the row a skeleton last counted must compare the whole value.
+    const big = [
+      2 ** 31 + 9,
+      9,
+      2 ** 32 + 9,
+      2 ** 33 + 9,
+      999_999_999_999_999,
+      999_999_999_999_998,
+    ];
+    const records = (pid: number, v: number, w: number): string[] => [
+      `error: sbin/a (pid:${pid}) type a_t lacks ability SETUID(${v}) as root`,
+      `info: sbin/a (pid:${pid}) type a_t uses ability MAP_FIXED(${v}-${w}) as non-root`,
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 2; i++) lines.push(...records(i, 1, 2));
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < big.length; k++) {
+        for (let i = 0; i < 5; i++) {
+          lines.push(...records(100 * round + 10 * k + i, big[k]!, big[(k + 1) % big.length]!));
+        }
+      }
+    }
+    lines.push('#end');
+    const traces = [{ file: 'w.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const find = jest.spyOn(AtomTable.prototype, 'find');
+    try {
+      const withLane = review(traces, true, 1 << 20);
+      // Every record but each skeleton's first; a run's later records without a look-up.
+      expect(withLane.taken).toBe(lines.length - 1 - 2);
+      expect(find.mock.calls.length).toBeLessThanOrEqual(2 * 3 * big.length + 8);
+      const alone = review(traces, false, 1 << 20);
+      expectSameReview(withLane, alone);
+      expect(withLane.summary.atoms).toHaveLength(2 + 2 * big.length);
+    } finally {
+      find.mockRestore();
+    }
+  });
+
   test('a path with a run of blanks: counted by the lane after its first record, which keeps the text the parser joined', () => {
     // The parser joins runs of blanks in the text an atom's first record keeps; the lane would
     // keep the bytes, so it never makes such an atom (its skeleton says so: digit runs hold no

@@ -120,43 +120,24 @@ const KIND_CODES = new Map(KINDS.map((kind, code) => [kind, code]));
 
 /**
  * A skeleton's plan, one byte: its Outcome (bits 0-1), its records' event
- * kind (its code in KINDS, bits 2-3), whether they failed (FAILED) and its
- * Arg (bits 5-6).
+ * kind (its code in KINDS, bits 2-3), whether they failed (FAILED), its
+ * Arg (bits 5-6) and, review, whether its records hold a run of blanks or a
+ * tab (BLANK_RUN_BIT: their skeleton's text does, the digit runs hold none),
+ * which the parser joins: a record of a new value is the parser's.
  */
 const OUTCOME_BITS = 3;
 const KIND_SHIFT = 2;
 const FAILED = 16;
 const ARG_SHIFT = 5;
+const ARG_BITS = 3;
+const BLANK_RUN_BIT = 128;
 
 /** What a skeleton's records do besides its plan (the table's value for it). */
 class Skeleton {
-  /** Review: a place at or after the first record of row `row`. */
-  afterFile = '';
-  afterLine = 0;
   /** Learning, Outcome.Refused: the refusal. */
   refusal: Diagnostic | undefined = undefined;
-  /** The plan's, for the review side (matchReview, `take`). */
-  failed = false;
-  arg = Arg.Whole;
-  /** Review: the skeleton's family's id in the tally's table (shared by the atoms the lane makes). */
-  family = -1;
-  /** Review, a type id: the text id of what follows the number in the value text (` (fs_t)`), or -1. */
-  valueSuffix = -1;
   /** Review: the records' text around their digit runs (decimal runs only), for the atoms made. */
   shape: RecordShape | undefined = undefined;
-  /**
-   * Review: the records hold a run of blanks or a tab (their skeleton's text does: the digit
-   * runs hold none), which the parser joins: a record of a new value is the parser's.
-   */
-  blankRun = false;
-  /**
-   * Review: the row a record of the skeleton last went into (-1: none yet) and its value
-   * numbers (the value kind is the skeleton's): a record of the same value finds its row here,
-   * without a look-up in the table. Rows are never removed while the lane counts into them.
-   */
-  row = -1;
-  rowA = 0;
-  rowB = 0;
   /**
    * A lead lane's skeleton: the index of its follower's skeleton of the same text, once found
    * (`follow`), or -1.
@@ -308,6 +289,23 @@ export class FastLane implements RecordLane {
   private readonly atoms: (Atom | undefined)[] = [];
   private readonly afterFiles = new Int32Array(MAX_SKELETONS);
   private readonly afterLines = new Float64Array(MAX_SKELETONS);
+  /**
+   * Review, per skeleton by its index, what `matchReview` and `take` read on
+   * every line, for the same reason (empty in a learning lane): its family's
+   * id in the tally's table (shared by the atoms the lane makes); a type id:
+   * the text id of what follows the number in the value text (` (fs_t)`), or
+   * -1; the row a record of the skeleton last went into (-1: none yet) and
+   * its value numbers (the value kind is the skeleton's; exact in a double, a
+   * value key's number being below 2^53), so a record of the same value finds
+   * its row without a look-up in the table (rows are never removed while the
+   * lane counts into them). Its place at or after that row's first record is
+   * `afterFiles` and `afterLines`, unused otherwise in a review lane.
+   */
+  private readonly families: Int32Array;
+  private readonly valueSuffixes: Int32Array;
+  private readonly rows: Int32Array;
+  private readonly rowAs: Float64Array;
+  private readonly rowBs: Float64Array;
   /** The trace files met, numbered; the line last matched's file and its number. */
   private readonly fileNumbers = new Map<string, number>();
   private numberedFile: string | undefined = undefined;
@@ -338,7 +336,14 @@ export class FastLane implements RecordLane {
     private readonly noteUnknown?: (file: string, line: number) => void,
     /** Count records into this review tally instead of learning requirements. */
     private readonly review?: ReviewTally,
-  ) {}
+  ) {
+    const n = review !== undefined ? MAX_SKELETONS : 0;
+    this.families = new Int32Array(n);
+    this.valueSuffixes = new Int32Array(n);
+    this.rows = new Int32Array(n);
+    this.rowAs = new Float64Array(n);
+    this.rowBs = new Float64Array(n);
+  }
 
   /** Review: the row of the matched record's atom, or -1 and its (new) value key. */
   private reviewAtom = -1;
@@ -498,7 +503,7 @@ export class FastLane implements RecordLane {
         return undefined;
       case Outcome.Atom: {
         if (this.review !== undefined) {
-          if (!this.matchReview(this.table.value(index), file, line)) return undefined;
+          if (!this.matchReview(index, plan, file, line)) return undefined;
           break;
         }
         const atom = this.atoms[index]!;
@@ -509,7 +514,10 @@ export class FastLane implements RecordLane {
           this.afterFiles[index] = this.fileNo;
         }
         this.afterLines[index] = line;
-        if (plan >> ARG_SHIFT !== Arg.Whole && atom.needsBounds((plan & FAILED) !== 0)) {
+        if (
+          ((plan >> ARG_SHIFT) & ARG_BITS) !== Arg.Whole &&
+          atom.needsBounds((plan & FAILED) !== 0)
+        ) {
           // Values read as exact Numbers only; the parser takes longer ones.
           for (let r = 1; r < this.runs.count; r++) {
             const max = (this.runs.hex >> r) & 1 ? MAX_EXACT_HEX : MAX_EXACT_DIGITS;
@@ -560,9 +568,9 @@ export class FastLane implements RecordLane {
     this.taken++;
     const review = this.review;
     if (review !== undefined) {
-      const s = this.table.value(index);
       const table = review.table;
       const file = table.fileId(this.file);
+      const failed = (plan & FAILED) !== 0;
       // The record before this line, closed since `match`, may have made the atom (it is
       // earlier): looked up again only if a row was added since.
       const a =
@@ -570,32 +578,33 @@ export class FastLane implements RecordLane {
           ? this.reviewAtom
           : table.size === this.reviewSize
             ? -1
-            : table.find(s.family, this.reviewKind, this.reviewA, this.reviewB);
-      if (a >= 0) review.count(a, s.failed, file, this.line);
+            : table.find(this.families[index]!, this.reviewKind, this.reviewA, this.reviewB);
+      if (a >= 0) review.count(a, failed, file, this.line);
       else {
         // The record's text as its skeleton's shape and its pid, when the pid and the value's
         // digits read back as the same digits (the value's as the atom's value text); else the
         // text (a skeleton with a hex run has no shape).
         const pid = this.pidNumber();
+        const s = this.table.value(index);
         const record =
           s.shape !== undefined && pid >= 0 && !this.zeroLedValue()
             ? s.shape
             : this.bytes.toString('latin1', this.record, this.end);
-        s.row = review.addFirst(
-          s.family,
+        this.rows[index] = review.addFirst(
+          this.families[index]!,
           this.reviewKind,
           this.reviewA,
           this.reviewB,
           record,
           file,
           this.line,
-          s.failed,
+          failed,
           pid,
         );
-        s.rowA = this.reviewA;
-        s.rowB = this.reviewB;
-        s.afterFile = this.file;
-        s.afterLine = this.line;
+        this.rowAs[index] = this.reviewA;
+        this.rowBs[index] = this.reviewB;
+        this.afterFiles[index] = this.fileNo;
+        this.afterLines[index] = this.line;
       }
       return;
     }
@@ -608,7 +617,7 @@ export class FastLane implements RecordLane {
     const failed = (plan & FAILED) !== 0;
     atom.addSeen(failed, this.pidUnlessUnlisted(atom), this.file, this.line);
     if (atom.values !== undefined) {
-      const arg = plan >> ARG_SHIFT;
+      const arg = (plan >> ARG_SHIFT) & ARG_BITS;
       if (arg === Arg.Whole || !atom.needsBounds(failed)) {
         atom.addValues(failed, undefined, undefined);
       } else {
@@ -653,6 +662,7 @@ export class FastLane implements RecordLane {
     } else if (p.unknownForm || unknown !== 0 || event.pid !== runs[0]) return;
     let arg = Arg.Whole;
     let outcome: Outcome;
+    let blankRun = 0;
     if (event.kind === 'ability') {
       const a = event.argument;
       if (a.kind === 'value') {
@@ -672,12 +682,15 @@ export class FastLane implements RecordLane {
       if (atom < 0) return;
       const table = this.review.table;
       outcome = Outcome.Atom;
-      s.family = table.family.at(atom);
-      if (event.kind === 'ability' && event.argument.kind === 'type-id') {
-        s.valueSuffix = table.textId(` (${event.argument.typeName})`);
-      }
-      s.shape = recordShape(p.skeleton, arg, s.valueSuffix >= 0);
-      s.blankRun = BLANK_RUN.test(p.skeleton);
+      this.families[index] = table.family.at(atom);
+      const suffix =
+        event.kind === 'ability' && event.argument.kind === 'type-id'
+          ? table.textId(` (${event.argument.typeName})`)
+          : -1;
+      this.valueSuffixes[index] = suffix;
+      this.rows[index] = -1;
+      s.shape = recordShape(p.skeleton, arg, suffix >= 0);
+      if (BLANK_RUN.test(p.skeleton)) blankRun = BLANK_RUN_BIT;
     } else if (added === 1 && refused === 0) {
       outcome = Outcome.Atom;
       this.atoms[index] = acc.lastAtom;
@@ -685,13 +698,12 @@ export class FastLane implements RecordLane {
       outcome = Outcome.Refused;
       s.refusal = acc.lastRefusal;
     } else return;
-    s.failed = event.severity === 'error';
-    s.arg = arg;
     this.plans[index] =
       outcome |
       (KIND_CODES.get(event.kind)! << KIND_SHIFT) |
-      (s.failed ? FAILED : 0) |
-      (arg << ARG_SHIFT);
+      (event.severity === 'error' ? FAILED : 0) |
+      (arg << ARG_SHIFT) |
+      blankRun;
   }
 
   /**
@@ -702,39 +714,42 @@ export class FastLane implements RecordLane {
    * blanks, which the parser would join: a joined wrapped record has none).
    * False when the parser must read it.
    */
-  private matchReview(s: Skeleton, file: string, line: number): boolean {
+  private matchReview(index: number, plan: number, file: string, line: number): boolean {
     // The value as numbers, read from the digit runs (no string made).
     let kind = ValueKind.None;
     let a = 0;
     let b = 0;
-    if (s.arg === Arg.Value) {
+    const arg = (plan >> ARG_SHIFT) & ARG_BITS;
+    if (arg === Arg.Value) {
       kind = ValueKind.Decimal;
       a = this.valueNumber(1);
       if (a < 0) return false;
-    } else if (s.arg === Arg.Range) {
+    } else if (arg === Arg.Range) {
       kind = ValueKind.Range;
       a = this.valueNumber(1);
       b = this.valueNumber(2);
       if (a < 0 || b < 0) return false;
-    } else if (s.valueSuffix >= 0) {
-      kind = ValueKind.TypeId;
-      a = this.valueNumber(1);
-      b = s.valueSuffix;
-      if (a < 0) return false;
+    } else {
+      const suffix = this.valueSuffixes[index]!;
+      if (suffix >= 0) {
+        kind = ValueKind.TypeId;
+        a = this.valueNumber(1);
+        b = suffix;
+        if (a < 0) return false;
+      }
     }
     const table = this.review!.table;
-    let r: number;
-    if (s.row >= 0 && a === s.rowA && b === s.rowB) {
-      r = s.row;
+    let r = this.rows[index]!;
+    if (r >= 0 && a === this.rowAs[index] && b === this.rowBs[index]) {
       // A place after the row's first, taken before: this later one is after it too.
-      if (file === s.afterFile && line > s.afterLine) {
-        s.afterLine = line;
+      if (this.fileNo === this.afterFiles[index] && line > this.afterLines[index]!) {
+        this.afterLines[index] = line;
         this.reviewAtom = r;
         return true;
       }
-    } else r = table.find(s.family, kind, a, b);
+    } else r = table.find(this.families[index]!, kind, a, b);
     if (r < 0) {
-      if (s.blankRun) return false;
+      if ((plan & BLANK_RUN_BIT) !== 0) return false;
       this.reviewAtom = -1;
       this.reviewSize = table.size;
       this.reviewKind = kind;
@@ -749,11 +764,11 @@ export class FastLane implements RecordLane {
         : file < table.files[firstFile]!;
     if (before) return false;
     this.reviewAtom = r;
-    s.row = r;
-    s.rowA = a;
-    s.rowB = b;
-    s.afterFile = file;
-    s.afterLine = line;
+    this.rows[index] = r;
+    this.rowAs[index] = a;
+    this.rowBs[index] = b;
+    this.afterFiles[index] = this.fileNo;
+    this.afterLines[index] = line;
     return true;
   }
 
