@@ -37,7 +37,7 @@ interface SerializedShard {
   result: ShardResult;
   /** The values' keys, in `PackedValues` order. */
   keys: string[];
-  /** The BigInt bounds (beyond 2^53: addresses), in order. */
+  /** The BigInt bounds (decimals of more than 15 digits: `toBound`), in order. */
   big: bigint[];
 }
 
