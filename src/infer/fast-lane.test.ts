@@ -76,6 +76,10 @@ describe('the fast lane learns what the parser learns', () => {
     ];
     expectSameLearning(learn(traces, true), learn(traces, false));
     expectSameReview(review(traces, true), review(traces, false));
+    // A file met again after another (the lane numbers files by name: its number found again).
+    const again = [traces[0]!, traces[2]!, traces[0]!];
+    expectSameLearning(learn(again, true), learn(again, false));
+    expectSameReview(review(again, true), review(again, false));
   });
 
   test('-f and -a filters: records the filter drops are never taken', async () => {
