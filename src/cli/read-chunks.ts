@@ -39,6 +39,8 @@ export async function* readChunks(
         // At the end, no chunk is valid any more: both buffers are let go of now, not at the
         // next full collection (they are old by then), while the reader's thread goes on to
         // build and hand over its result (docs/performance.md, "summarize's values as numbers").
+        // Each has an ArrayBuffer of its own (CHUNK_BYTES is far past Buffer's pool), so nothing
+        // else is detached with it.
         freeNow(current);
         freeNow(other);
         return;
