@@ -2,7 +2,8 @@
  * `check`'s text written as bytes (`uncoveredRows` and `UncoveredLineBytes`,
  * check-output.ts, into the CLI's `LineBatch`): the UTF-8 bytes of
  * `uncoveredLines`' text, newlines included, for every kind of value a
- * family's row holds, counts of one and more, and names past ASCII.
+ * family's row holds (none too), counts of one and more, and names past
+ * ASCII (a file name ending in a lone surrogate: its piece meets the colon).
  */
 import { LineBatch } from '../cli/line-batch';
 import { tallyEvents } from '../infer/review-tally';
@@ -50,6 +51,9 @@ const TRACE = [
   ]),
   // No value: one atom in its family, judged alone (a line as text).
   ...denied('init_t', 'bin/b', 'PATHSPACE', ['', '']),
+  // No value and a value in one family of an undeclared type (its verdict shared): a family's
+  // row with no value, once and twice.
+  ...denied('nope_t', 'bin/ü€', 'SETGID', ['', '5', '', '6', '6']),
 ].join('\n');
 
 /** The bytes `writeRows` writes for `rows`: strings as lines, families through `UncoveredLineBytes`. */
@@ -68,29 +72,38 @@ function written(rows: ReturnType<typeof uncoveredRows>, batch: LineBatch): Buff
 }
 
 describe('UncoveredLineBytes', () => {
-  it.each(['t.log', 'träce-😀.log'])('writes the UTF-8 of uncoveredLines (file %s)', (file) => {
-    const model = buildModel(parsePolicies([{ file: 'p.secpol', text: POLICY }]).policy);
-    const summary = tallyEvents(parseTraceText(TRACE, file).events);
-    const text = [...{ [Symbol.iterator]: () => uncoveredLines(checkRows(model, summary, INPUT)) }];
-    // A small batch: every line grows it.
-    const bytes = written(uncoveredRows(checkRows(model, summary, INPUT)), new LineBatch(8));
-    expect(bytes.toString('utf8')).toBe(text.map((l) => `${l}\n`).join(''));
-    expect(bytes.equals(Buffer.from(text.map((l) => `${l}\n`).join('')))).toBe(true);
-    // Every kind of value a family of two atoms or more can hold came as a family's row, and
-    // counts of more than one.
-    const kinds = new Set<ValueKind>();
-    let counted = 0;
-    for (const j of { [Symbol.iterator]: () => checkRows(model, summary, INPUT) })
-      if (j instanceof FamilyFailure) {
-        kinds.add(j.kind);
-        if (j.count > 1) counted++;
-      }
-    expect([...kinds].sort()).toEqual([
-      ValueKind.Decimal,
-      ValueKind.Range,
-      ValueKind.TypeId,
-      ValueKind.Text,
-    ]);
-    expect(counted).toBeGreaterThanOrEqual(2);
-  });
+  it.each(['t.log', 'träce-😀.log', 'lone-\uD800'])(
+    'writes the UTF-8 of uncoveredLines (file %s)',
+    (file) => {
+      const model = buildModel(parsePolicies([{ file: 'p.secpol', text: POLICY }]).policy);
+      const summary = tallyEvents(parseTraceText(TRACE, file).events);
+      const text = [
+        ...{ [Symbol.iterator]: () => uncoveredLines(checkRows(model, summary, INPUT)) },
+      ];
+      // A small batch: every line grows it.
+      const bytes = written(uncoveredRows(checkRows(model, summary, INPUT)), new LineBatch(8));
+      // Compared as bytes (a lone surrogate's text does not come back from its bytes), then as
+      // text read back, which says where a difference is.
+      const expected = Buffer.from(text.map((l) => `${l}\n`).join(''));
+      expect(bytes.toString('utf8')).toBe(expected.toString('utf8'));
+      expect(bytes.equals(expected)).toBe(true);
+      // Every kind of value a family of two atoms or more can hold came as a family's row, and
+      // counts of more than one.
+      const kinds = new Set<ValueKind>();
+      let counted = 0;
+      for (const j of { [Symbol.iterator]: () => checkRows(model, summary, INPUT) })
+        if (j instanceof FamilyFailure) {
+          kinds.add(j.kind);
+          if (j.count > 1) counted++;
+        }
+      expect([...kinds].sort()).toEqual([
+        ValueKind.None,
+        ValueKind.Decimal,
+        ValueKind.Range,
+        ValueKind.TypeId,
+        ValueKind.Text,
+      ]);
+      expect(counted).toBeGreaterThanOrEqual(2);
+    },
+  );
 });

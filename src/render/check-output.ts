@@ -96,13 +96,22 @@ export interface ByteSink {
   decimal(n: number): void;
 }
 
-const COLON = Buffer.from(':');
-const UNCOVERED = Buffer.from(': uncovered: ');
-const OPEN = Buffer.from('(');
 const DASH = Buffer.from('-');
-const CLOSE = Buffer.from(')');
 const TIMES_OPEN = Buffer.from(' (');
 const TIMES_CLOSE = Buffer.from(' records)');
+
+/**
+ * A family's line as bytes around its file, line and value: `: uncovered:
+ * BEFORE` then `AFTER` for an atom with no value, `: uncovered: BEFORE(`
+ * then `)AFTER` for one with a value (`familyLineParts`' pieces joined to
+ * the pieces that always stand beside them, so a line is a few copies).
+ */
+interface FamilyBytes {
+  head: Buffer;
+  tail: Buffer;
+  valueHead: Buffer;
+  valueTail: Buffer;
+}
 
 /**
  * A `FamilyFailure`'s line (`uncoveredLines`' text, without its newline)
@@ -112,25 +121,26 @@ const TIMES_CLOSE = Buffer.from(' records)');
  * character, so encoding the pieces alone gives the whole's encoding.
  */
 export class UncoveredLineBytes {
-  private readonly parts: (readonly [Buffer, Buffer] | undefined)[] = [];
+  private readonly parts: (FamilyBytes | undefined)[] = [];
   private text = '';
   private textBytesOf = Buffer.alloc(0);
   private file = '';
+  /** `FILE:`. */
   private fileBytes = Buffer.alloc(0);
 
   write(j: FamilyFailure, sink: ByteSink): void {
     if (j.file !== this.file) {
       this.file = j.file;
-      this.fileBytes = Buffer.from(j.file);
+      this.fileBytes = Buffer.from(`${j.file}:`);
     }
-    const [before, after] = (this.parts[j.familyId] ??= familyLineBytes(j.shared!));
+    const parts = (this.parts[j.familyId] ??= familyLineBytes(j.shared!));
     sink.bytes(this.fileBytes);
-    sink.bytes(COLON);
     sink.decimal(j.line);
-    sink.bytes(UNCOVERED);
-    sink.bytes(before);
-    if (j.kind !== ValueKind.None) {
-      sink.bytes(OPEN);
+    if (j.kind === ValueKind.None) {
+      sink.bytes(parts.head);
+      sink.bytes(parts.tail);
+    } else {
+      sink.bytes(parts.valueHead);
       if (j.kind === ValueKind.Text) sink.bytes(this.textBytes(j.text));
       else {
         sink.decimal(j.a);
@@ -139,9 +149,8 @@ export class UncoveredLineBytes {
           sink.decimal(j.b);
         } else if (j.kind === ValueKind.TypeId) sink.bytes(this.textBytes(j.text));
       }
-      sink.bytes(CLOSE);
+      sink.bytes(parts.valueTail);
     }
-    sink.bytes(after);
     if (j.count > 1) {
       sink.bytes(TIMES_OPEN);
       sink.decimal(j.count);
@@ -162,10 +171,15 @@ export class UncoveredLineBytes {
   }
 }
 
-/** `familyLineParts` as UTF-8. */
-function familyLineBytes(shared: FamilyVerdict): readonly [Buffer, Buffer] {
+/** `familyLineParts` as UTF-8, with the pieces beside them (`FamilyBytes`). */
+function familyLineBytes(shared: FamilyVerdict): FamilyBytes {
   const [before, after] = familyLineParts(shared);
-  return [Buffer.from(before), Buffer.from(after)];
+  return {
+    head: Buffer.from(`: uncovered: ${before}`),
+    tail: Buffer.from(after),
+    valueHead: Buffer.from(`: uncovered: ${before}(`),
+    valueTail: Buffer.from(`)${after}`),
+  };
 }
 
 /**
