@@ -49,4 +49,20 @@ describe('LineBatch', () => {
     }
     expect(batch.take().toString('utf8')).toBe(text.join(''));
   });
+
+  test('pieces of every length up to past the short ones, across growth and takes', () => {
+    const batch = new LineBatch(4);
+    const pieces: Buffer[] = [];
+    let all = '';
+    for (let n = 0; n <= 70; n++) {
+      const piece = Buffer.from(
+        String.fromCharCode(...Array.from({ length: n }, (_, i) => 97 + ((n + i) % 26))),
+      );
+      pieces.push(piece);
+      batch.bytes(piece);
+      if (n % 9 === 0) all += batch.take().toString('latin1');
+    }
+    all += batch.take().toString('latin1');
+    expect(all).toBe(Buffer.concat(pieces).toString('latin1'));
+  });
 });

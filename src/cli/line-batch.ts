@@ -8,6 +8,9 @@
  */
 import { decimalDigits } from '../infer/summary-bytes';
 
+/** Pieces of at most this many bytes are copied by a loop (`bytes`). */
+const SHORT_BYTES = 32;
+
 export class LineBatch {
   private buffer: Buffer;
   private used = 0;
@@ -44,11 +47,19 @@ export class LineBatch {
     this.used += this.buffer.write(text, this.used, 'utf8');
   }
 
-  /** Appends `bytes` (a line's piece: `endLine` ends the line). */
+  /**
+   * Appends `bytes` (a line's piece: `endLine` ends the line). A short piece (a separator, a
+   * name) is copied byte by byte: `set`'s call costs more than the copy.
+   */
   bytes(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.buffer.length) this.grow(bytes.length);
-    this.buffer.set(bytes, this.used);
-    this.used += bytes.length;
+    const n = bytes.length;
+    if (this.used + n > this.buffer.length) this.grow(n);
+    if (n > SHORT_BYTES) this.buffer.set(bytes, this.used);
+    else {
+      const b = this.buffer;
+      for (let i = 0, at = this.used; i < n; i++, at++) b[at] = bytes[i]!;
+    }
+    this.used += n;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { validateEvent } from './validate-event';
-import { pathEvent } from './test-events';
+import { abilityEvent, pathEvent } from './test-events';
 
 const at = (path: string): ReturnType<typeof validateEvent> =>
   validateEvent(pathEvent({ kind: 'attach', type: 'dev_t', path, file: 'p.log', line: 7 }));
@@ -33,5 +33,35 @@ describe('paths that would mislead a reviewer are refused at FILE:LINE', () => {
 
   test('the refusal does not quote the path', () => {
     expect(at('/dev/ser\u04301')!.message).not.toContain('ser');
+  });
+});
+
+describe('ability values at 2^64-1', () => {
+  const value = (v: string): ReturnType<typeof validateEvent> =>
+    validateEvent(
+      abilityEvent({ type: 'a_t', ability: 'SETUID', argument: { kind: 'value', value: v } }),
+    );
+  const range = (start: string, end: string): ReturnType<typeof validateEvent> =>
+    validateEvent(
+      abilityEvent({ type: 'a_t', ability: 'MEM_PHYS', argument: { kind: 'range', start, end } }),
+    );
+
+  test.each([
+    ['19 nines', '9999999999999999999'],
+    ['2^64-1', '18446744073709551615'],
+    ['1 with 24 leading zeros', `${'0'.repeat(24)}1`],
+  ])('%s is accepted', (_, v) => {
+    expect(value(v)).toBeUndefined();
+    expect(range('0', v)).toBeUndefined();
+    expect(range(v, '0')).toBeUndefined();
+  });
+
+  test.each([
+    ['2^64', '18446744073709551616'],
+    ['20 nines', '99999999999999999999'],
+  ])('%s is refused', (_, v) => {
+    expect(value(v)?.message).toContain('above 2^64-1');
+    expect(range('0', v)?.message).toContain('above 2^64-1');
+    expect(range(v, '0')?.message).toContain('above 2^64-1');
   });
 });

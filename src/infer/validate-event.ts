@@ -88,17 +88,26 @@ function findUnkeyedProblem(e: ProcessEvent): string | undefined {
     if (a.kind === 'range' && !(DECIMAL.test(a.start) && DECIMAL.test(a.end))) {
       return 'the ability range is not a pair of numbers';
     }
-    if (a.kind === 'value' || a.kind === 'range') {
-      const values = a.kind === 'value' ? [a.value] : [a.start, a.end];
-      if (values.some((v) => BigInt(v) > MAX_ABILITY_VALUE))
-        return 'the ability value is above 2^64-1';
-    }
+    if (
+      a.kind === 'value'
+        ? aboveMax(a.value)
+        : a.kind === 'range' && (aboveMax(a.start) || aboveMax(a.end))
+    )
+      return 'the ability value is above 2^64-1';
     // The type name is the key only of connect/settypeid atoms; `PRIORITY(3) (T)` keys on the ability.
     if (a.kind === 'type-id' && !isSafeTypeName(a.typeName)) {
       return 'the target type is not an identifier';
     }
   }
   return undefined;
+}
+
+/**
+ * Whether decimal digits `v` name a value above 2^64-1 (MAX_ABILITY_VALUE, 20 digits): 19
+ * digits or fewer never do, and are not made a BigInt (a record's value, checked per record).
+ */
+function aboveMax(v: string): boolean {
+  return v.length > 19 && BigInt(v) > MAX_ABILITY_VALUE;
 }
 
 function findProblem(e: ProcessEvent): string | undefined {

@@ -136,7 +136,6 @@ export interface TextSink extends ByteSink {
 
 const COLON = Buffer.from(':');
 const COLON_SPACE = Buffer.from(': ');
-const TYPE_CLOSE = Buffer.from(') ');
 const OPEN = Buffer.from(' (');
 const TIMES_CLOSE = Buffer.from(' records)');
 const WHY = Buffer.from('\n  why: ');
@@ -179,8 +178,9 @@ export class ExplainFailureBytes {
   private fileBytes = Buffer.alloc(0);
   private why = '';
   private whyBytes: Buffer | undefined = undefined;
-  /** Process and type names: a run has few. */
-  private readonly names = new HeldBytes();
+  /** A process name and the ` (` after it; a type name and the `) ` after it: a run has few. */
+  private readonly processes = new HeldBytes((name) => `${name} (`);
+  private readonly types = new HeldBytes((name) => `${name}) `);
   /** The consulted line of a failure with no rule consulted, by its type (`consultedText`). */
   private readonly noRules = new HeldBytes(
     (type) => `\n  consulted: none (no rule of ${type} for this access)`,
@@ -197,24 +197,23 @@ export class ExplainFailureBytes {
     sink.bytes(COLON);
     sink.decimal(f.line);
     sink.bytes(COLON_SPACE);
-    this.names.write(f.process, sink);
-    sink.bytes(OPEN);
-    this.names.write(f.type, sink);
-    sink.bytes(TYPE_CLOSE);
+    this.processes.write(f.process, sink);
+    this.types.write(f.type, sink);
     sink.text(f.access);
     if (f.count > 1) {
       sink.bytes(OPEN);
       sink.decimal(f.count);
       sink.bytes(TIMES_CLOSE);
     }
-    sink.bytes(WHY);
-    // Failures of one verdict often come in runs: a why met twice running is encoded once for
-    // the rest of its run (a why met once, a verdict's per atom, is encoded as it comes).
+    // Failures of one verdict often come in runs: a why met twice running is encoded once (with
+    // its line's start) for the rest of its run (a why met once, a verdict's per atom, is
+    // encoded as it comes).
     if (f.why !== this.why) {
       this.why = f.why;
       this.whyBytes = undefined;
+      sink.bytes(WHY);
       sink.text(f.why);
-    } else sink.bytes((this.whyBytes ??= Buffer.from(f.why)));
+    } else sink.bytes((this.whyBytes ??= Buffer.from(`\n  why: ${f.why}`)));
     if (f.rule) {
       if (Object.isFrozen(f.rule)) sink.bytes(this.sharedBytes(f.rule, ruleText));
       else {
