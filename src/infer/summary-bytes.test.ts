@@ -54,6 +54,16 @@ describe('SummaryBytes', () => {
     for (const n of NUMBERS) expect(written([{ uint: n }], 64).bytes.toString()).toBe(String(n));
     for (let n = 0; n < 100_000; n += 7)
       expect(written([{ uint: n }], 64).bytes.toString()).toBe(String(n));
+    // Past 2^31 the digits are written as two parts: around every cut and over the range.
+    for (let k = 2; k <= 9_007_199; k += 997)
+      for (const n of [k * 1e9 - 1, k * 1e9, k * 1e9 + 1, k * 1e9 + 999_999_999])
+        expect(written([{ uint: n }], 64).bytes.toString()).toBe(String(n));
+    fc.assert(
+      fc.property(fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }), (n) => {
+        expect(written([{ uint: n }], 64).bytes.toString()).toBe(String(n));
+      }),
+      { numRuns: 2000 },
+    );
     for (const n of [0, 9, 10, 2 ** 31, 10 ** 15, Number.MAX_SAFE_INTEGER])
       expect(decimalDigits(n)).toBe(String(n).length);
   });

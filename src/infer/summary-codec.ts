@@ -161,54 +161,72 @@ export class ReviewAtomWriter {
     return `${REVIEW_ATOM_HEAD}${this.records.of(a)},"first":${place(t.firstFile.at(r), t.firstLine.at(r))},"failures":${t.failures.at(r)},"successes":${t.successes.at(r)},"failurePlaces":[${places}]}\n`;
   }
 
-  /** `line` of row `r` of `t` as bytes into `out`: each file's place head made once, numbers as digits. */
+  /**
+   * `line` of row `r` of `t` as bytes into `out`: the pieces between two numbers joined, those
+   * that name a file made once per file, numbers as digits.
+   */
   writeRow(t: AtomTable, r: number, out: SummaryBytes): void {
     if (t !== this.byteTable) {
       this.byteTable = t;
-      this.placeHeads = [];
+      this.heads = [];
     }
     out.ascii(REVIEW_ATOM_HEAD_BYTES);
     if (!this.records.writeShaped(t, r, out)) out.text(this.records.of(new TalliedAtom(t, r)));
-    out.ascii(FIRST);
-    this.place(t, t.firstFile.at(r), t.firstLine.at(r), out);
+    out.ascii(this.headsOf(t, t.firstFile.at(r)).first);
+    out.uint(t.firstLine.at(r));
     out.ascii(FAILURES);
     out.uint(t.failures.at(r));
     out.ascii(SUCCESSES);
     out.uint(t.successes.at(r));
-    out.ascii(FAILURE_PLACES);
     const pairs = t.placePairs(r);
-    for (let k = 0; k < pairs.length; k += 2) {
-      if (k > 0) out.ascii(COMMA);
-      this.place(t, pairs[k]!, pairs[k + 1]!, out);
+    if (pairs.length === 0) {
+      out.ascii(NO_PLACES);
+      return;
     }
-    out.ascii(ROW_END);
+    out.ascii(this.headsOf(t, pairs[0]!).places);
+    out.uint(pairs[1]!);
+    for (let k = 2; k < pairs.length; k += 2) {
+      out.ascii(this.headsOf(t, pairs[k]!).next);
+      out.uint(pairs[k + 1]!);
+    }
+    out.ascii(PLACES_END);
   }
 
-  /** `t`'s place heads (`{"file":FILE,"line":` as UTF-8), by file id. */
+  /** The table `heads` are of. */
   private byteTable: AtomTable | undefined = undefined;
-  private placeHeads: Buffer[] = [];
+  /** By file id of `byteTable`, the pieces that end in a place's `{"file":FILE,"line":`. */
+  private heads: PlaceHeads[] = [];
 
-  private place(t: AtomTable, file: number, line: number, out: SummaryBytes): void {
-    let head = this.placeHeads[file];
-    if (head === undefined)
-      this.placeHeads[file] = head = Buffer.from(
-        `{"file":${JSON.stringify(t.files[file]!)},"line":`,
-      );
-    // UTF-8, not only ASCII: copied as any bytes.
-    out.ascii(head);
-    out.uint(line);
-    out.ascii(PLACE_END);
+  private headsOf(t: AtomTable, file: number): PlaceHeads {
+    let h = this.heads[file];
+    if (h === undefined) {
+      // UTF-8, not only ASCII: copied as any bytes.
+      const head = `{"file":${JSON.stringify(t.files[file]!)},"line":`;
+      this.heads[file] = h = {
+        first: Buffer.from(`,"first":${head}`),
+        places: Buffer.from(`,"failurePlaces":[${head}`),
+        next: Buffer.from(`},${head}`),
+      };
+    }
+    return h;
   }
 }
 
+/** A file's place head (`{"file":FILE,"line":`) with what comes before it in a row's line. */
+interface PlaceHeads {
+  /** After the record: the first place. */
+  first: Buffer;
+  /** After the counts: the first failure place. */
+  places: Buffer;
+  /** After a failure place's line: the next failure place. */
+  next: Buffer;
+}
+
 const REVIEW_ATOM_HEAD_BYTES = asciiBytes(REVIEW_ATOM_HEAD);
-const FIRST = asciiBytes(',"first":');
-const FAILURES = asciiBytes(',"failures":');
+const FAILURES = asciiBytes('},"failures":');
 const SUCCESSES = asciiBytes(',"successes":');
-const FAILURE_PLACES = asciiBytes(',"failurePlaces":[');
-const COMMA = asciiBytes(',');
-const PLACE_END = asciiBytes('}');
-const ROW_END = asciiBytes(']}\n');
+const NO_PLACES = asciiBytes(',"failurePlaces":[]}\n');
+const PLACES_END = asciiBytes('}]}\n');
 
 /**
  * The lines of a summary, in the format's one order: the format as text, what

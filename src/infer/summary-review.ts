@@ -187,7 +187,10 @@ export function reviewAtomLine(a: ReviewAtom): ReviewAtomLine {
 interface ShapeJson {
   pieces: string[];
   length: number;
-  /** The pieces as bytes (printable ASCII). */
+  /**
+   * The pieces as bytes (printable ASCII), the string's quotes joined to them: the first
+   * after its opening quote, the last before its closing one.
+   */
   bytes: Buffer[];
   runs: RecordShape['runs'];
 }
@@ -290,7 +293,6 @@ export class AtomRecordJson {
       if (s.length + texts + (runs > 1 ? String(y).length : 0) > MAX_LINE_BYTES) return false;
     }
     const p = s.bytes;
-    out.ascii(QUOTE);
     out.ascii(p[0]!);
     out.uint(pid);
     out.ascii(p[1]!);
@@ -302,7 +304,6 @@ export class AtomRecordJson {
         out.ascii(p[3]!);
       }
     }
-    out.ascii(QUOTE);
     return true;
   }
 
@@ -321,8 +322,6 @@ export class AtomRecordJson {
     return s;
   }
 }
-
-const QUOTE = asciiBytes('"');
 
 /** The longest text `String` gives a number (`-1.2345678901234567e-308`: 24). */
 const MAX_NUMBER_TEXT = 25;
@@ -343,7 +342,9 @@ function shapeJson(shape: RecordShape): ShapeJson | null {
   return {
     pieces,
     length: p.reduce((n, x) => n + x.length, 0),
-    bytes: pieces.map(asciiBytes),
+    bytes: pieces.map((x, i) =>
+      asciiBytes(`${i === 0 ? '"' : ''}${x}${i === pieces.length - 1 ? '"' : ''}`),
+    ),
     runs: shape.runs,
   };
 }
