@@ -302,7 +302,7 @@ describe('the fast lane learns what the parser learns', () => {
     expect(withLane.taken).toBe(2 * 40 - 1);
   });
 
-  test('one skeleton whatever its runs\' lengths, wherever its parentheses fall in a word', () => {
+  test("one skeleton whatever its runs' lengths, wherever its parentheses fall in a word", () => {
     // The hash reads four bytes at a time outside parentheses, from the record's start and
     // from after each `)`: names of 1 to 4 letters put the first `(` at each place in a word,
     // and pids of 1 to 7 digits and values of 1 to 12 (hex: 1 to 8) the rest. The skeletons
