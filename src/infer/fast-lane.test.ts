@@ -302,6 +302,35 @@ describe('the fast lane learns what the parser learns', () => {
     expect(withLane.taken).toBe(2 * 40 - 1);
   });
 
+  test("one skeleton whatever its runs' lengths, wherever its parentheses fall in a word", () => {
+    // The hash reads four bytes at a time outside parentheses, from the record's start and
+    // from after each `)`: names of 1 to 4 letters put the first `(` at each place in a word,
+    // and pids of 1 to 7 digits and values of 1 to 12 (hex: 1 to 8) the rest. The skeletons
+    // take turns, so no record is tried against the line before's skeleton alone.
+    const names = ['a', 'ab', 'abc', 'abcd'];
+    const forms = [
+      (name: string, pid: string, v: string): string =>
+        `error: sbin/${name} (pid:${pid}) type a_t lacks ability IO(${v}) as root`,
+      (name: string, pid: string, v: string): string =>
+        `info: sbin/${name} (pid:${pid}) type a_t uses ability SETUID(0x${v.slice(0, 8)}) as non-root`,
+      (name: string, pid: string, v: string): string =>
+        `info: sbin/${name} (pid:${pid}) type a_t uses ability CHANNEL_CONNECT(${v}) (b_t) as root`,
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const pid = '1234567'.slice(0, 1 + (i % 7));
+      const v = '918273645546'.slice(0, 1 + i);
+      for (const name of names) for (const form of forms) lines.push(form(name, pid, v));
+    }
+    const traces = [{ file: 'w.log', text: Buffer.from(lines.join('\n') + '\n') }];
+    const withLane = learn(traces, true);
+    expectSameLearning(withLane, learn(traces, false));
+    expect(withLane.skeletons).toBe(names.length * forms.length);
+    // All but each skeleton's first record and the last line (no next line to rule out a
+    // continuation).
+    expect(withLane.taken).toBe(lines.length - names.length * forms.length - 1);
+  });
+
   test('records that differ only in digits inside parentheses: chains of eight, same result', () => {
     const lines: string[] = [];
     for (let round = 0; round < 3; round++) {

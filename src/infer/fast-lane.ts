@@ -189,38 +189,61 @@ const TYPE_BYTE = byteClass(TYPE_NAME_CHARS);
 const ABILITY_BYTE = byteClass(ABILITY_NAME_CHARS);
 
 /**
- * The hash's factor and term per byte, indexed by `(inParens << 8) | byte`.
- * Inside parentheses (where the pid and the ability's values are) a digit,
- * a hex letter or `x` multiplies by 1 and adds 0, so the digit runs leave no
- * trace; everywhere else every byte counts, so records that differ in other
- * digits (`/dev/ser1`, `/dev/ser2`) hash apart.
+ * The hash's factor and term per byte inside parentheses (where the pid and
+ * the ability's values are), indexed by the byte: a digit, a hex letter or
+ * `x` multiplies by 1 and adds 0, so the digit runs leave no trace; any other
+ * byte counts.
  */
-const HASH_FACTOR = Int32Array.from({ length: 512 }, (_, i) => (ignoredInParens(i) ? 1 : 31));
-const HASH_TERM = Int32Array.from({ length: 512 }, (_, i) =>
-  ignoredInParens(i) ? 0 : Math.imul((i & 255) + 1, 0x9e3779b1),
+const HASH_FACTOR = Int32Array.from({ length: 256 }, (_, c) => (ignoredInParens(c) ? 1 : 31));
+const HASH_TERM = Int32Array.from({ length: 256 }, (_, c) =>
+  ignoredInParens(c) ? 0 : Math.imul(c + 1, 0x9e3779b1),
 );
-/** Per byte: bit 1 opens parentheses, bit 0 keeps the state (`)` closes them). */
-const PAREN_STEP = Uint8Array.from({ length: 256 }, (_, c) => (c === 40 ? 3 : c === 41 ? 0 : 1));
+/** `(` in each byte of a word: a word holds `(` when its XOR with this has a zero byte. */
+const OPEN_BYTES = 0x28282828;
 
-function ignoredInParens(i: number): boolean {
-  const c = i & 255;
-  return i >= 256 && (isHexDigit(c) || c === 120);
+function ignoredInParens(c: number): boolean {
+  return isHexDigit(c) || c === 120;
 }
 
 /**
- * A hash that is the same for every record of one skeleton, without a branch
- * per byte: inside parentheses a digit multiplies by 1 and adds 0 (see
- * HASH_FACTOR). 30 bits, never negative.
+ * A hash that is the same for every record of one skeleton. Outside
+ * parentheses every byte counts (records that differ in other digits,
+ * `/dev/ser1` and `/dev/ser2`, hash apart), read four at a time from the
+ * segment's start (the record's, or the byte after a `)`) while no word
+ * holds `(`, then byte by byte up to the `(`; inside (`(` opens, `)` closes,
+ * nesting is not counted) byte by byte, where a digit, a hex letter or `x`
+ * leaves no trace (HASH_FACTOR). The scanner's digit runs are all inside
+ * parentheses, so a segment outside them is the same bytes in every record
+ * of the skeleton, read in the same words: a word is read whole only when it
+ * ends before the segment's first `(` (or the segment reaches the record's
+ * end with no `(`), which does not depend on the runs' lengths after it.
+ * `view` is a DataView of `b`. 30 bits, never negative.
  */
-function recordHash(b: Uint8Array, record: number, end: number): number {
+function recordHash(b: Uint8Array, view: DataView, record: number, end: number): number {
   let h = 0;
-  let inParens = 0;
-  for (let k = record; k < end; k++) {
-    const c = b[k]!;
-    const i = (inParens << 8) | c;
-    h = (Math.imul(h, HASH_FACTOR[i]!) + HASH_TERM[i]!) | 0;
-    const step = PAREN_STEP[c]!;
-    inParens = (inParens & step) | (step >> 1);
+  let k = record;
+  while (k < end) {
+    for (; k + 4 <= end; k += 4) {
+      const w = view.getInt32(k, true);
+      const t = w ^ OPEN_BYTES;
+      if (((t - 0x01010101) & ~t & 0x80808080) !== 0) break;
+      h = (Math.imul(h, 0x01000193) + Math.imul(w ^ (w >>> 16), 0x9e3779b1)) | 0;
+    }
+    let open = false;
+    while (k < end) {
+      const c = b[k++]!;
+      h = (Math.imul(h, 31) + Math.imul(c + 1, 0x9e3779b1)) | 0;
+      if (c === 40) {
+        open = true;
+        break;
+      }
+    }
+    if (!open) break;
+    while (k < end) {
+      const c = b[k++]!;
+      h = (Math.imul(h, HASH_FACTOR[c]!) + HASH_TERM[c]!) | 0;
+      if (c === 41) break;
+    }
   }
   // Mixed, so the low bits (the bucket) depend on every byte; 30 bits: a small integer.
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
@@ -431,7 +454,7 @@ export class FastLane implements RecordLane {
       this.fitted = last;
       return this.decide(last, file, line);
     }
-    const h = recordHash(bytes, record, end);
+    const h = recordHash(bytes, view, record, end);
     this.hash = h;
     const index = this.table.find(bytes, view, record, end, h, this.runs);
     this.fitted = index;

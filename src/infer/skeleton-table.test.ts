@@ -56,6 +56,23 @@ describe('SkeletonTable', () => {
     ).toBe(0);
   });
 
+  test('literal segments of 1 to 20 bytes: one byte changed anywhere is no fit', () => {
+    // The compare reads eight bytes a step, then four, then the segment's last four (a segment
+    // shorter than four byte by byte): a change in each byte of each length must be seen.
+    for (let n = 1; n <= 20; n++) {
+      const table = new SkeletonTable<string>(10, 8);
+      const before = 'abcdefghijklmnopqrst'.slice(0, n);
+      const after = 'ABCDEFGHIJKLMNOPQRST'.slice(0, n);
+      table.add(`${before}(${D})${after}`, 3, 'x');
+      expect(find(table, `${before}(12)${after}`, 3)).toBe(0);
+      for (let k = 0; k < n; k++) {
+        const changed = (s: string): string => `${s.slice(0, k)}_${s.slice(k + 1)}`;
+        expect(find(table, `${changed(before)}(12)${after}`, 3)).toBe(-2);
+        expect(find(table, `${before}(12)${changed(after)}`, 3)).toBe(-2);
+      }
+    }
+  });
+
   test('hex runs: up to SURE_HEX_DIGITS; every run the table takes is a value the validator accepts', () => {
     const table = new SkeletonTable<string>(100, 8);
     table.add(`a (pid:${D}) IO(0x${H})`, 1, 'a');
