@@ -3,7 +3,7 @@
  * check-output.ts, into the CLI's `LineBatch`): the UTF-8 bytes of
  * `uncoveredLines`' text, newlines included, for every kind of value a
  * family's row holds (none too), counts of one and more, and names past
- * ASCII (a file name ending in a lone surrogate: its piece meets the colon).
+ * ASCII (a file name ending in a lone surrogate: its piece meets the colon; an empty one).
  */
 import { LineBatch } from '../cli/line-batch';
 import { tallyEvents } from '../infer/review-tally';
@@ -72,7 +72,7 @@ function written(rows: ReturnType<typeof uncoveredRows>, batch: LineBatch): Buff
 }
 
 describe('UncoveredLineBytes', () => {
-  it.each(['t.log', 'träce-😀.log', 'lone-\uD800'])(
+  it.each(['t.log', 'träce-😀.log', 'lone-\uD800', ''])(
     'writes the UTF-8 of uncoveredLines (file %s)',
     (file) => {
       const model = buildModel(parsePolicies([{ file: 'p.secpol', text: POLICY }]).policy);
