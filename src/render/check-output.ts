@@ -125,8 +125,8 @@ export class UncoveredLineBytes {
   private text = '';
   private textBytesOf = Buffer.alloc(0);
   private file = '';
-  /** `FILE:`. */
-  private fileBytes = Buffer.alloc(0);
+  /** `FILE:` of `file` (an empty file's too: `:`). */
+  private fileBytes = Buffer.from(':');
 
   write(j: FamilyFailure, sink: ByteSink): void {
     if (j.file !== this.file) {
