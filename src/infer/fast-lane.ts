@@ -209,9 +209,10 @@ function ignoredInParens(c: number): boolean {
  * A hash that is the same for every record of one skeleton. Outside
  * parentheses every byte counts (records that differ in other digits,
  * `/dev/ser1` and `/dev/ser2`, hash apart), read four at a time from the
- * segment's start (the record's, or the byte after a `)`) while no word
- * holds `(`, then byte by byte up to the `(`; inside (`(` opens, `)` closes,
- * nesting is not counted) byte by byte, where a digit, a hex letter or `x`
+ * segment's start (the record's, or the byte after a `)` that closes
+ * parentheses) while no word holds `(`, then byte by byte up to the `(`;
+ * inside (`(` opens, `)` closes, nesting is not counted; a stray `)` is an
+ * ordinary byte) byte by byte, where a digit, a hex letter or `x`
  * leaves no trace (HASH_FACTOR). The scanner's digit runs are all inside
  * parentheses, so a segment outside them is the same bytes in every record
  * of the skeleton, read in the same words: a word is read whole only when it
