@@ -18,6 +18,16 @@ export function byPlace(
   return placeAgainst(a.file, a.line, b);
 }
 
+/** Each file's rank in `byPlace`'s order of files (by name), indexed as `files` is. */
+export function fileRanks(files: readonly string[]): Uint32Array {
+  const rank = new Uint32Array(files.length);
+  files
+    .map((file, id) => ({ file, id }))
+    .sort((x, y) => placeAgainst(x.file, 0, { file: y.file, line: 0 }))
+    .forEach((f, r) => (rank[f.id] = r));
+  return rank;
+}
+
 /** `byPlace` of the place `file:line` and `b`, with no object for the place. */
 function placeAgainst(file: string, line: number, b: { file: string; line: number }): number {
   return file !== b.file ? (file < b.file ? -1 : 1) : line - b.line;

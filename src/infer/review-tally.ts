@@ -32,7 +32,7 @@ import type {
 import { parseRecord } from '../trace/record';
 import { argumentValueText } from '../trace/event-text';
 import { normaliseAbilityName } from '../qnx/abilities';
-import { byPlace } from '../diagnostics/first-by-place';
+import { byPlace, fileRanks } from '../diagnostics/first-by-place';
 import { BLOCK_ROWS, blockOf } from './atom-columns';
 import { sortedByKey, sortedIndices, sortedRuns } from './sorted-indices';
 import {
@@ -626,11 +626,7 @@ function byFirstPlace(t: AtomTable, rows: Int32Array): Int32Array | undefined {
   }
   let order = sortedByKey(rows, (r) => t.firstLine.at(r), max);
   if (files > 1) {
-    const rank = new Uint32Array(files);
-    t.files
-      .map((name, id) => ({ name, id }))
-      .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
-      .forEach((f, k) => (rank[f.id] = k));
+    const rank = fileRanks(t.files);
     order = sortedByKey(order, (r) => rank[t.firstFile.at(r)]!, files - 1);
   }
   // Rows of one first place (made-up records only), in row order: put in `rowOrder`.

@@ -9,7 +9,7 @@
  * the sort is done, so the order costs at most 24 B per failing atom while
  * it is built (the sort's bounds as many as its runs) and 4 B after (docs/performance.md, "check's memory").
  */
-import { byPlace } from '../diagnostics/first-by-place';
+import { fileRanks } from '../diagnostics/first-by-place';
 import { AtomRows, atomPlaces, type ReviewSummary } from '../infer/review-tally';
 import { sortedByKey, sortedIndices } from '../infer/sorted-indices';
 
@@ -58,11 +58,7 @@ export function failurePlaceOrder(atoms: ReviewSummary['atoms']): Uint32Array {
     k++;
   }
   // Files ranked by name once their ids are all known (a list's are given as met).
-  const rank = new Uint32Array(places.files.length);
-  places.files
-    .map((file, id) => ({ file, id }))
-    .sort((x, y) => byPlace({ file: x.file, line: 0 }, { file: y.file, line: 0 }))
-    .forEach((f, r) => (rank[f.id] = r));
+  const rank = fileRanks(places.files);
   for (let k = 0; k < m; k++) fileOf[k] = rank[fileOf[k]!]!;
   const indices = new Uint32Array(m);
   for (let k = 0; k < m; k++) indices[k] = k;
